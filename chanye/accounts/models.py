@@ -1,0 +1,87 @@
+from __future__ import annotations
+
+import hashlib
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils import timezone
+
+
+class Role(models.TextChoices):
+    CITY_ADMIN = "city_admin", "市级管理员"
+    COUNTY_OFFICER = "county_officer", "区县/园区工作人员"
+    VIEWER = "viewer", "部门查看人员"
+    AUDITOR = "auditor", "审计管理员"
+    ENTERPRISE = "enterprise", "企业用户"
+    SYS_ADMIN = "sys_admin", "系统管理员"
+    SECURITY_ADMIN = "security_admin", "安全管理员"
+
+
+class User(AbstractUser):
+    """A person using chanye. Role and unit decide what they see (chanye.core.scoping)."""
+
+    role = models.CharField("角色", max_length=20, choices=Role.choices, default=Role.VIEWER)
+    region = models.ForeignKey(
+        "regions.Region", null=True, blank=True, on_delete=models.PROTECT, verbose_name="所属单位"
+    )
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise", null=True, blank=True, on_delete=models.PROTECT, verbose_name="所属企业"
+    )
+    full_name = models.CharField("姓名", max_length=50, blank=True)
+    failed_logins = models.PositiveIntegerField("连续登录失败次数", default=0)
+    locked_until = models.DateTimeField("锁定至", null=True, blank=True)
+    password_changed_at = models.DateTimeField("密码修改时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "用户"
+        verbose_name_plural = "用户"
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+    @property
+    def is_locked(self) -> bool:
+        return bool(self.locked_until and self.locked_until > timezone.now())
+
+    @property
+    def can_read_audit(self) -> bool:
+        return self.role == Role.AUDITOR
+
+    @property
+    def can_import(self) -> bool:
+        return self.role in {Role.CITY_ADMIN, Role.COUNTY_OFFICER, Role.ENTERPRISE}
+
+    @property
+    def sees_business_data(self) -> bool:
+        return self.role in {Role.CITY_ADMIN, Role.COUNTY_OFFICER, Role.VIEWER, Role.ENTERPRISE}
+
+    @property
+    def scope_label(self) -> str:
+        if self.role == Role.COUNTY_OFFICER and self.region:
+            return self.region.name
+        if self.role == Role.ENTERPRISE and self.enterprise:
+            return self.enterprise.name
+        return "全市"
+
+
+def hash_token(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class ApiToken(models.Model):
+    """A bearer token for the API. Only its SHA-256 is stored; the token is shown once."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField("名称", max_length=50, default="默认")
+    prefix = models.CharField("前缀", max_length=12)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = "API 令牌"
+        verbose_name_plural = "API 令牌"
+
+    def __str__(self) -> str:
+        return f"{self.user.username}:{self.prefix}…"

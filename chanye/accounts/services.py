@@ -1,0 +1,86 @@
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from chanye.accounts.models import ApiToken, Role, User, hash_token
+from chanye.core import audit
+from chanye.core.models import AuditAction
+
+
+def do_create_user(
+    *,
+    actor: Any,
+    username: str,
+    password: str,
+    role: str,
+    region: Any = None,
+    enterprise: Any = None,
+    full_name: str = "",
+    check_password: bool = True,
+) -> User:
+    """Create a user with a validated, hashed password; a county officer needs a unit, an enterprise user an enterprise."""
+    if role not in Role.values:
+        raise ValidationError(f"未知角色：{role}（可选：{', '.join(Role.values)}）")
+    if role == Role.COUNTY_OFFICER and region is None:
+        raise ValidationError("区县/园区工作人员必须指定所属单位（--region 区划代码）。")
+    if role == Role.ENTERPRISE and enterprise is None:
+        raise ValidationError("企业用户必须指定所属企业（--enterprise 统一社会信用代码）。")
+    if User.objects.filter(username=username).exists():
+        raise ValidationError(f"用户名“{username}”已存在。")
+    user = User(
+        username=username,
+        role=role,
+        region=region if role == Role.COUNTY_OFFICER else None,
+        enterprise=enterprise if role == Role.ENTERPRISE else None,
+        full_name=full_name,
+    )
+    if check_password:
+        validate_password(password, user)
+    user.set_password(password)
+    user.password_changed_at = timezone.now()
+    with transaction.atomic():
+        user.save()
+        audit.record(actor=actor, action=AuditAction.CREATE, obj=user, after=audit.snapshot(user))
+    return user
+
+
+def do_set_password(*, actor: Any, user: User, password: str) -> None:
+    validate_password(password, user)
+    with transaction.atomic():
+        user.set_password(password)
+        user.password_changed_at = timezone.now()
+        user.save(update_fields=["password", "password_changed_at"])
+        audit.record(actor=actor, action=AuditAction.UPDATE, obj=user, message="修改密码")
+
+
+def do_unlock(*, actor: Any, user: User) -> None:
+    with transaction.atomic():
+        before = audit.snapshot(user, ["failed_logins", "locked_until"])
+        user.failed_logins = 0
+        user.locked_until = None
+        user.save(update_fields=["failed_logins", "locked_until"])
+        audit.record(actor=actor, action=AuditAction.UPDATE, obj=user, before=before,
+                     after=audit.snapshot(user, ["failed_logins", "locked_until"]), message="解除锁定")
+
+
+def do_issue_token(*, actor: Any, user: User, name: str = "默认") -> str:
+    """Create an API token; returns the raw token (shown once, only its hash is kept)."""
+    raw = "cy_" + secrets.token_urlsafe(32)
+    with transaction.atomic():
+        token = ApiToken.objects.create(user=user, name=name, prefix=raw[:10], key_hash=hash_token(raw))
+        audit.record(actor=actor, action=AuditAction.TOKEN, obj=user, message=f"签发 API 令牌 {token.prefix}…")
+    return raw
+
+
+def user_for_token(raw: str) -> User | None:
+    token = ApiToken.objects.select_related("user").filter(key_hash=hash_token(raw), revoked=False).first()
+    if token is None or not token.user.is_active or token.user.is_locked:
+        return None
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+    return token.user

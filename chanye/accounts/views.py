@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordChangeForm
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from chanye.accounts import services
+from chanye.accounts.forms import LoginForm
+from chanye.accounts.models import Role, User
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+
+@login_required
+def password_change(request: HttpRequest) -> HttpResponse:
+    form = PasswordChangeForm(request.user, request.POST or None)
+    for f in form.fields.values():
+        f.widget.attrs["class"] = "form-control"
+    form.fields["old_password"].label = "原密码"
+    form.fields["new_password1"].label = "新密码"
+    form.fields["new_password2"].label = "确认新密码"
+    if request.method == "POST" and form.is_valid():
+        services.do_set_password(actor=request.user, user=request.user, password=form.cleaned_data["new_password1"])
+        update_session_auth_hash(request, request.user)
+        messages.success(request, "密码已修改。")
+        return redirect("dashboard")
+    return render(request, "accounts/password_change.html", {"form": form, "expired": request.GET.get("expired")})
+
+
+@login_required
+def users(request: HttpRequest) -> HttpResponse:
+    if request.user.role not in (Role.SYS_ADMIN, Role.SECURITY_ADMIN, Role.CITY_ADMIN):
+        raise Http404
+    qs = User.objects.select_related("region", "enterprise").order_by("role", "username")
+    return render(request, "accounts/users.html", {"users": qs})
+
+
+@login_required
+@require_POST
+def unlock(request: HttpRequest, pk: int) -> HttpResponse:
+    if request.user.role != Role.SECURITY_ADMIN:
+        raise Http404
+    user = User.objects.filter(pk=pk).first()
+    if user is None:
+        raise Http404
+    services.do_unlock(actor=request.user, user=user)
+    messages.success(request, f"已解除 {user.username} 的锁定。")
+    return redirect("accounts:users")

@@ -1,0 +1,44 @@
+"""Refreshing the monthly summary tables (aggregation runs in the database, not in Python loops)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.db.models import Count, Sum
+
+from chanye.analytics.models import MonthSummary
+from chanye.enterprises.choices import FigureSource
+from chanye.enterprises.models import MonthlyFigure
+
+
+def refresh_month_summaries(*, months: Iterable[dt.date] | None = None) -> int:
+    """Recompute MonthSummary for the given months (all months when None). Idempotent."""
+    base = MonthlyFigure.objects.filter(source=FigureSource.STATS)
+    month_list = sorted(set(months)) if months is not None else sorted(base.values_list("month", flat=True).distinct())
+    rows: list[MonthSummary] = []
+    aggs = {"n": Count("id"), "output": Sum("output"), "main_revenue": Sum("main_revenue"),
+            "invoice_sales": Sum("invoice_sales")}
+    for i in range(0, len(month_list), 12):
+        chunk = month_list[i : i + 12]
+        qs = base.filter(month__in=chunk)
+        for group, extra in (
+            (("month", "enterprise__is_above_scale"), {}),
+            (("month", "enterprise__is_above_scale", "enterprise__county"), {"region": "enterprise__county"}),
+            (("month", "enterprise__is_above_scale", "enterprise__clusters"), {"cluster": "enterprise__clusters"}),
+        ):
+            for r in qs.values(*group).annotate(**aggs).order_by():
+                if "cluster" in extra and r["enterprise__clusters"] is None:
+                    continue
+                rows.append(MonthSummary(
+                    month=r["month"], above_scale=r["enterprise__is_above_scale"],
+                    region_id=r.get("enterprise__county"), cluster_id=r.get("enterprise__clusters"),
+                    enterprises=r["n"], output=r["output"] or 0, main_revenue=r["main_revenue"] or 0,
+                    invoice_sales=r["invoice_sales"] or 0,
+                ))
+    with transaction.atomic():
+        stale = MonthSummary.objects.all() if months is None else MonthSummary.objects.filter(month__in=month_list)
+        stale.delete()
+        MonthSummary.objects.bulk_create(rows, batch_size=2000)
+    return len(rows)

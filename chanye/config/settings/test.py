@@ -1,0 +1,23 @@
+"""Test settings: fast hashing; the database comes from DATABASE_URL (SQLite by default)."""
+
+import os
+import tempfile
+from pathlib import Path
+
+os.environ.setdefault("CHANYE_DATA_DIR", str(Path(tempfile.gettempdir()) / "chanye-test"))
+
+from .base import *  # noqa: E402, F403
+from .base import DATA_DIR, DATABASES  # noqa: E402
+
+SECRET_KEY = "test-only-not-secret-" + "y" * 40
+DATA_DIR.mkdir(parents=True, exist_ok=True)
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["NAME"] = str(DATA_DIR / "test.sqlite3")
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test-run.sqlite3")}
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+CHANYE_JOBS_INLINE = True
+CHANYE_PASSWORD_MAX_AGE_DAYS = 90

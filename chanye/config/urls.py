@@ -1,0 +1,15 @@
+from django.urls import include, path
+
+from chanye.api import api
+
+urlpatterns = [
+    path("accounts/", include("chanye.accounts.urls")),
+    path("api/v1/", api.urls),
+    path("", include("chanye.enterprises.urls")),
+    path("", include("chanye.analytics.urls")),
+    path("", include("chanye.core.urls")),
+]
+
+handler404 = "chanye.core.views.not_found"
+handler403 = "chanye.core.views.forbidden"
+handler500 = "chanye.core.views.server_error"

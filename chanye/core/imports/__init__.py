@@ -1,0 +1,1 @@
+"""The one import mechanism (DESIGN.md): read a sheet safely, validate every row, then write all or nothing."""

@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from chanye.core import audit
+from chanye.core.models import AuditAction, AuditLog
+
+
+@login_required
+def audit_log(request: HttpRequest) -> HttpResponse:
+    """Only the audit administrator reads the audit log (等保: the system administrator cannot)."""
+    if not request.user.can_read_audit:
+        audit.record(actor=request.user, action=AuditAction.DENIED, message=f"访问审计日志 {request.path}")
+        raise Http404("页面不存在")
+    qs = AuditLog.objects.all()
+    action = request.GET.get("action", "")
+    who = request.GET.get("user", "").strip()
+    if action:
+        qs = qs.filter(action=action)
+    if who:
+        qs = qs.filter(username__icontains=who)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(request, "core/audit.html", {"page": page, "actions": AuditAction.choices, "action": action, "who": who})
+
+
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "errors/404.html", status=404)
+
+
+def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "errors/404.html", status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    return render(request, "errors/500.html", status=500)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    return render(request, "errors/csrf.html", status=403)
+
+

@@ -1,0 +1,328 @@
+"""A deterministic synthetic 咸宁 dataset for the demo and the benchmarks.
+
+The named anchor enterprises of the pack's clusters (专栏1–10) are created in their clusters, large and
+规上; the rest are generated with skewed (log-normal) sizes so that a few hundred in 3,000 are 规上.
+Months are seasonal (the Spring Festival dip in February, the December push), most firms grow, some
+shrink. 统计 figures exist for 规上 firms (as the statistics bureau collects them); 税务 figures
+(开票销售额, 税收) for every firm. Everything derives from `seed`, so two runs give the same data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import math
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import connection, transaction
+
+from chanye.core.text import normalize_company_name
+from chanye.core.uscc_gen import make_uscc
+from chanye.enterprises.choices import FigureSource, HonourKind, SmartFactoryGrade
+from chanye.enterprises.models import Enterprise, Honour, MonthlyFigure, ScalePeriod
+from chanye.industry.models import Cluster, CountyLayout, Industry, IndustryCode
+from chanye.regions.models import Region
+from chanye.regions.selectors import region_name_prefixes
+
+SEASON = [0.86, 0.70, 1.00, 1.00, 1.02, 1.06, 0.98, 0.97, 1.03, 1.04, 1.07, 1.27]  # Jan … Dec
+ABOVE_SCALE = 2000  # 万元 a year (XN-GS-1); the generator only uses it to size firms plausibly
+
+_WORDS = ("华 鑫 瑞 恒 宏 盛 泰 达 信 安 康 丰 源 润 祥 和 兴 隆 昌 顺 通 联 创 新 科 汇 嘉 佳 卓 越 博 远 凯 力 德 融 晟 "
+          "楚 香 城 桂 竹 温 泉 星 辰 宇 航 远 华 民 腾 龙 凤 金 银 铜 铁 山 川 江 湖 海 云 天 地 中 南 北 东 西 明 光 辉 "
+          "福 寿 永 长 万 百 千 一 正 方 圆 利 美 好 乐 佳 尚 品 优 精 特 强 鼎 立 同 合 聚 开").split()
+_TRADES = {
+    "13": "农产品", "14": "食品", "15": "饮品", "17": "纺织", "18": "服饰", "22": "纸业", "26": "化工", "27": "药业",
+    "29": "塑胶", "30": "建材", "31": "钢铁", "32": "铝业", "33": "金属制品", "34": "机械", "35": "装备", "36": "汽车部件",
+    "38": "电机电气", "39": "电子", "40": "仪器", "28": "新材料", "19": "皮革", "20": "木业", "21": "家居", "23": "印务",
+    "24": "文体", "25": "能源", "37": "装备", "41": "制造", "42": "再生资源", "43": "维修",
+}
+_FORMS = ("有限公司", "有限公司", "有限公司", "有限责任公司", "股份有限公司", "科技有限公司")
+
+
+@dataclass
+class DemoStats:
+    enterprises: int = 0
+    above_scale: int = 0
+    figures: int = 0
+    anchors: int = 0
+    seconds: float = 0.0
+    notes: list[str] = field(default_factory=list)
+
+
+def _month_list(end: dt.date, n: int) -> list[dt.date]:
+    months = []
+    y, m = end.year, end.month
+    for _ in range(n):
+        months.append(dt.date(y, m, 1))
+        m -= 1
+        if m == 0:
+            y, m = y - 1, 12
+    return months[::-1]
+
+
+def _stable(name: str) -> int:
+    return int(hashlib.sha256(name.encode()).hexdigest()[:8], 16)
+
+
+def generate(*, seed: int = 2025, enterprises: int = 3000, months: int = 36, end_month: dt.date | None = None,
+             progress: Callable[[str, int], None] | None = None) -> DemoStats:
+    """Create the dataset (the registry must hold a loaded pack and no enterprises)."""
+    t0 = time.perf_counter()
+    progress = progress or (lambda stage, pct: None)
+    rng = random.Random(seed)
+    today = dt.date.today()
+    end = end_month or (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+    month_list = _month_list(end, months)
+    stats = DemoStats()
+
+    units = list(Region.objects.county_level().order_by("sort_order"))
+    if not units:
+        raise RuntimeError("没有区县单位：请先加载政策包（chanye pack load packs/xianning-2025.yaml）。")
+    parks = {u.pk: list(Region.objects.filter(parent=u, level="park", is_county_level=False)) for u in units}
+    industries = list(Industry.objects.filter(is_active=True))
+    layouts = {lay.region_id: lay for lay in CountyLayout.objects.prefetch_related("industries", "clusters")}
+    clusters = list(Cluster.objects.filter(is_active=True).select_related("parent").prefetch_related("industries"))
+    codes = [c for c in IndustryCode.objects.filter(level=4, section="C").values_list("code", flat=True)]
+    codes_by_prefix: dict[str, list[str]] = {}
+    for c in codes:
+        codes_by_prefix.setdefault(c[:2], []).append(c)
+    clusters_by_industry: dict[int, list[Cluster]] = {}
+    for c in clusters:
+        if c.family == "county":
+            continue
+        for ind in c.industries.all():
+            clusters_by_industry.setdefault(ind.pk, []).append(c)
+
+    def code_for(industry: Industry | None) -> str | None:
+        prefixes = [p[:2] for p in (industry.gbt_prefixes if industry else [])] or list(codes_by_prefix)
+        pool = [c for p in prefixes for c in codes_by_prefix.get(p, [])]
+        return rng.choice(pool) if pool else None
+
+    prefixes = region_name_prefixes()
+    used_names: set[str] = set()
+    used_uscc: set[str] = set()
+    ents: list[Enterprise] = []
+    meta: list[dict] = []
+
+    def add(name: str, unit: Region, industry: Industry | None, cl: list[Cluster], size: float, anchor: bool) -> None:
+        code = make_uscc(rng, unit.code if unit.code.isdigit() else "421200")
+        while code in used_uscc:
+            code = make_uscc(rng, unit.code if unit.code.isdigit() else "421200")
+        used_uscc.add(code)
+        used_names.add(name)
+        park = rng.choice(parks[unit.pk]) if parks.get(unit.pk) and rng.random() < 0.35 else None
+        ents.append(Enterprise(uscc=code, name=name, name_key=normalize_company_name(name, prefixes), county=unit,
+                               park=park, industry_code_id=code_for(industry), is_above_scale=False))
+        meta.append({"industry": industry, "clusters": cl, "size": size, "anchor": anchor})
+
+    # 1. Anchors named in the pack, in their clusters; county from the cluster, else a leading-industry county.
+    anchor_clusters: dict[str, list[Cluster]] = {}
+    for c in clusters:
+        for a in c.anchors:
+            anchor_clusters.setdefault(a, []).append(c)
+    for a, cls in anchor_clusters.items():
+        name = a if a.endswith(("公司", "集团", "厂")) else f"湖北{a}有限公司"
+        if name in used_names:
+            continue
+        region = next((c.region for c in cls if c.region_id), None)
+        ind = next((i for c in cls for i in c.industries.all()), None)
+        if region is None:
+            candidates = [u for u in units if ind and layouts.get(u.pk) and ind in layouts[u.pk].industries.all()] or units
+            region = candidates[_stable(a) % len(candidates)]
+        with_parents = {c.pk: c for c in cls}
+        for c in cls:
+            if c.parent_id:
+                with_parents[c.parent_id] = c.parent
+        add(name, region, ind, list(with_parents.values()), rng.lognormvariate(math.log(40000), 1.0), True)
+    stats.anchors = len(ents)
+
+    # 2. The rest: county by weight, industry from the county's leading industries, size log-normal.
+    weights = [1.0 + 0.15 * (i % 3) for i in range(len(units))]
+    while len(ents) < max(enterprises, stats.anchors):
+        unit = rng.choices(units, weights)[0]
+        lay = layouts.get(unit.pk)
+        lead = list(lay.industries.all()) if lay else []
+        ind = rng.choice(lead) if lead and rng.random() < 0.75 else (rng.choice(industries) if industries else None)
+        cl: list[Cluster] = []
+        if ind and clusters_by_industry.get(ind.pk) and rng.random() < 0.6:
+            c = rng.choice(clusters_by_industry[ind.pk])
+            cl = [c] + ([c.parent] if c.parent_id else [])
+        if lay and rng.random() < 0.25:
+            county_clusters = list(lay.clusters.all())
+            if county_clusters:
+                cl.append(rng.choice(county_clusters))
+        trade = _TRADES.get((code_for(ind) or "41")[:2], "制造")
+        for _ in range(20):
+            w = "".join(rng.sample(_WORDS, 2))
+            prefix = rng.choice(["湖北", "咸宁", "咸宁市", unit.short_name or unit.name[:2], ""])
+            name = f"{prefix}{w}{trade}{rng.choice(_FORMS)}"
+            if name not in used_names:
+                break
+        else:
+            name = f"咸宁{w}{trade}{len(ents)}号有限公司"
+        add(name, unit, ind, cl, rng.lognormvariate(math.log(480), 1.45), False)
+    ents = ents[: max(enterprises, stats.anchors)]
+    meta = meta[: len(ents)]
+    progress("企业", 20)
+
+    # 3. Trajectories: yearly growth, some shrinking; 规上 when the last 12 months reach the threshold.
+    n_months = len(month_list)
+    for m in meta:
+        shrinking = rng.random() < 0.10
+        m["growth"] = rng.gauss(-0.22, 0.08) if shrinking else rng.gauss(0.07, 0.10)
+        m["noise"] = 0.04 + rng.random() * 0.08
+    year_now = end.year
+    with transaction.atomic():
+        Enterprise.objects.bulk_create(ents, batch_size=2000)
+        saved = {e.uscc: e.pk for e in Enterprise.objects.filter(uscc__in=[e.uscc for e in ents]).only("pk", "uscc")}
+        for e in ents:
+            e.pk = saved[e.uscc]
+        through_c = Enterprise.clusters.through
+        through_i = Enterprise.industries.through
+        through_c.objects.bulk_create([through_c(enterprise_id=e.pk, cluster_id=c.pk) for e, m in zip(ents, meta, strict=True)
+                                       for c in {c.pk: c for c in m["clusters"]}.values()], batch_size=5000)
+        through_i.objects.bulk_create([through_i(enterprise_id=e.pk, industry_id=m["industry"].pk)
+                                       for e, m in zip(ents, meta, strict=True) if m["industry"]], batch_size=5000)
+        progress("关系", 30)
+
+        periods: list[ScalePeriod] = []
+        honours: list[Honour] = []
+        above_ids: list[int] = []
+        annual_now: dict[int, float] = {}
+        for e, m in zip(ents, meta, strict=True):
+            annual = m["size"]
+            annual_now[e.pk] = annual
+            start_annual = annual / ((1 + m["growth"]) ** (n_months / 12)) if m["growth"] > -0.9 else annual
+            m["start_annual"] = start_annual
+            above = annual >= ABOVE_SCALE or m["anchor"]
+            was_above = start_annual >= ABOVE_SCALE * 1.1 or m["anchor"]
+            if above:
+                above_ids.append(e.pk)
+                if was_above:
+                    entered = dt.date(rng.randint(2008, year_now - 3), rng.choice([3, 6, 9, 12]), 1)
+                else:
+                    # crossed the threshold inside the window: entered this year or last
+                    entered = dt.date(rng.choice([year_now, year_now, year_now - 1]), rng.randint(1, end.month), 1)
+                periods.append(ScalePeriod(enterprise_id=e.pk, entered_on=entered))
+            elif was_above:
+                entered = dt.date(rng.randint(2010, year_now - 4), 6, 1)
+                periods.append(ScalePeriod(enterprise_id=e.pk, entered_on=entered,
+                                           exited_on=dt.date(rng.choice([year_now - 1, year_now]), 1, 1)))
+            # honours and tiers (XN-RD-6 ladder: higher tiers are rarer and imply the lower ones)
+            r = rng.random()
+            big = annual > 5000 or m["anchor"]
+            if r < (0.25 if big else 0.06):
+                honours.append(Honour(enterprise_id=e.pk, kind=HonourKind.INNOVATIVE_SME, year=rng.randint(2021, year_now)))
+                if r < (0.10 if big else 0.015):
+                    honours.append(Honour(enterprise_id=e.pk, kind=HonourKind.SPECIALIZED, level="provincial",
+                                          year=rng.randint(2020, year_now)))
+                    if r < (0.03 if big else 0.002):
+                        honours.append(Honour(enterprise_id=e.pk, kind=HonourKind.LITTLE_GIANT, level="national",
+                                              year=rng.randint(2019, year_now)))
+            if m["anchor"] and rng.random() < 0.12:
+                honours.append(Honour(enterprise_id=e.pk, kind=HonourKind.SINGLE_CHAMPION, level="national",
+                                      year=rng.randint(2018, year_now)))
+            if rng.random() < (0.45 if big else 0.08):
+                honours.append(Honour(enterprise_id=e.pk, kind=HonourKind.HIGH_TECH, year=rng.randint(2019, year_now)))
+            if above and rng.random() < 0.55:
+                honours.append(Honour(enterprise_id=e.pk, kind=HonourKind.RD_INSTITUTION,
+                                      level=rng.choice(["city", "city", "provincial"])))
+            if above and rng.random() < 0.40:
+                honours.append(Honour(enterprise_id=e.pk, kind=HonourKind.DIGITAL, year=rng.randint(2022, year_now)))
+            if above and rng.random() < 0.05:
+                honours.append(Honour(enterprise_id=e.pk, kind=HonourKind.GREEN_FACTORY, level=rng.choice(["provincial", "national"])))
+            if above and rng.random() < 0.20:
+                grade = rng.choices([SmartFactoryGrade.BASIC, SmartFactoryGrade.ADVANCED, SmartFactoryGrade.EXCELLENT],
+                                    [70, 25, 5])[0]
+                e.smart_factory_grade = grade
+                honours.append(Honour(enterprise_id=e.pk, kind=HonourKind.SMART_FACTORY, grade=grade))
+        Enterprise.objects.filter(pk__in=above_ids).update(is_above_scale=True)
+        for e in ents:
+            if e.smart_factory_grade:
+                Enterprise.objects.filter(pk=e.pk).update(smart_factory_grade=e.smart_factory_grade)
+        ScalePeriod.objects.bulk_create(periods, batch_size=5000)
+        Honour.objects.bulk_create(honours, batch_size=5000, ignore_conflicts=True)
+        stats.above_scale = len(above_ids)
+        progress("荣誉", 40)
+
+        # 4. Monthly figures.
+        above_set = set(above_ids)
+        writer = _FigureWriter()
+        for k, (e, m) in enumerate(zip(ents, meta, strict=True)):
+            base = m["start_annual"] / 12
+            g = (1 + m["growth"]) ** (1 / 12) if m["growth"] > -0.9 else 1
+            in_stats = e.pk in above_set
+            for i, month in enumerate(month_list):
+                v = base * (g ** i) * SEASON[month.month - 1] * (1 + rng.gauss(0, m["noise"]))
+                v = max(v, 0.0)
+                main = v * (0.93 + rng.random() * 0.1)
+                if in_stats:
+                    writer.add(e.pk, month, FigureSource.STATS, {
+                        "output": v, "revenue": main * 1.04, "main_revenue": main, "profit": main * rng.gauss(0.06, 0.04),
+                        "employees": max(5, round(m["size"] / 55)), "rd_expense": main * 0.018 if rng.random() < 0.6 else None,
+                        "electricity": v * (0.012 + 0.01 * rng.random()),
+                    })
+                writer.add(e.pk, month, FigureSource.TAX, {"invoice_sales": main * (0.95 + rng.random() * 0.1),
+                                                           "tax": main * (0.025 + rng.random() * 0.02)})
+            if k % 500 == 0:
+                progress("月度数据", 40 + int(50 * k / max(1, len(ents))))
+        stats.figures = writer.flush()
+    stats.enterprises = len(ents)
+    progress("汇总", 92)
+    from chanye.analytics.services import refresh_month_summaries
+
+    refresh_month_summaries()
+    progress("完成", 100)
+    stats.seconds = time.perf_counter() - t0
+    return stats
+
+
+_FIELDS = ["output", "revenue", "main_revenue", "profit", "tax", "employees", "rd_expense", "electricity", "invoice_sales"]
+_Q = Decimal("0.0001")
+
+
+class _FigureWriter:
+    """Buffers rows and writes them with COPY on PostgreSQL, executemany elsewhere."""
+
+    def __init__(self) -> None:
+        self.rows: list[tuple] = []
+        self.total = 0
+        self.table = MonthlyFigure._meta.db_table
+        self.now = dt.datetime.now(dt.UTC)
+
+    def add(self, enterprise_id: int, month: dt.date, source: str, values: dict) -> None:
+        row = [enterprise_id, month, source]
+        for f in _FIELDS:
+            v = values.get(f)
+            row.append(None if v is None else (Decimal(int(v)) if f == "employees" else Decimal(v).quantize(_Q)))
+        row.append(self.now)
+        self.rows.append(tuple(row))
+        if len(self.rows) >= 50000:
+            self._write()
+
+    def _write(self) -> None:
+        if not self.rows:
+            return
+        cols = ["enterprise_id", "month", "source", *_FIELDS, "updated_at"]
+        if connection.vendor == "postgresql":
+            connection.ensure_connection()
+            with connection.connection.cursor() as raw, raw.copy(f"COPY {self.table} ({', '.join(cols)}) FROM STDIN") as copy:
+                for r in self.rows:
+                    copy.write_row(r)
+        else:
+            sql = f"INSERT INTO {self.table} ({', '.join(cols)}) VALUES ({', '.join(['%s'] * len(cols))})"
+            with connection.cursor() as cur:
+                ops = connection.ops
+                now = ops.adapt_datetimefield_value(self.now)
+                cur.executemany(sql, [(r[0], ops.adapt_datefield_value(r[1]), r[2],
+                                       *(None if v is None else str(v) for v in r[3:-1]), now) for r in self.rows])
+        self.total += len(self.rows)
+        self.rows = []
+
+    def flush(self) -> int:
+        self._write()
+        return self.total

@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
+
+from chanye.demo import generator
+from chanye.demo.users import DEMO_PASSWORD, ensure_demo_users
+from chanye.enterprises.models import Enterprise
+
+DEFAULT_PACK = "xianning-2025.yaml"
+
+
+def find_pack(name: str) -> Path:
+    p = Path(name)
+    if p.exists():
+        return p
+    for base in (Path.cwd() / "packs", Path(settings.BASE_DIR).parent / "packs"):
+        for candidate in (base / name, base / f"{name}.yaml"):
+            if candidate.exists():
+                return candidate
+    raise CommandError(f"找不到政策包 {name}（在 packs/ 中查找）。")
+
+
+class Command(BaseCommand):
+    help = "演示：迁移数据库，加载政策包，生成确定性的合成数据，创建各角色演示用户，然后启动网站。"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--seed", type=int, default=2025)
+        parser.add_argument("--enterprises", type=int, default=3000)
+        parser.add_argument("--months", type=int, default=36)
+        parser.add_argument("--pack", default=DEFAULT_PACK, help="政策包文件（默认 packs/xianning-2025.yaml）")
+        parser.add_argument("--reset", action="store_true", help="先清空已有企业和月度数据")
+        parser.add_argument("--no-serve", action="store_true", help="只准备数据，不启动网站")
+        parser.add_argument("--port", type=int, default=8000)
+
+    def handle(self, *args, **opts) -> None:
+        call_command("migrate", interactive=False, verbosity=0)
+        from chanye.industry.services import do_load_pack
+
+        pack = find_pack(opts["pack"])
+        result = do_load_pack(actor=None, path=pack)
+        self.stdout.write(f"政策包：{result.pack.name}（{result.summary()}）")
+        if opts["reset"]:
+            with transaction.atomic():
+                from chanye.accounts.models import User
+
+                User.objects.filter(enterprise__isnull=False).update(enterprise=None)
+                Enterprise.objects.all().delete()
+        if Enterprise.objects.exists():
+            self.stdout.write(f"已有 {Enterprise.objects.count()} 家企业，跳过数据生成（--reset 可重新生成）。")
+        else:
+            def progress(stage: str, pct: int) -> None:
+                if sys.stdout.isatty():
+                    sys.stdout.write(f"\r生成演示数据：{stage} {pct:3d}%   ")
+                    sys.stdout.flush()
+
+            stats = generator.generate(seed=opts["seed"], enterprises=opts["enterprises"], months=opts["months"],
+                                       progress=progress)
+            if sys.stdout.isatty():
+                sys.stdout.write("\n")
+            self.stdout.write(f"已生成 {stats.enterprises} 家企业（规上 {stats.above_scale}，具名骨干企业 {stats.anchors}），"
+                              f"{stats.figures} 条月度数据，用时 {stats.seconds:.1f} 秒。")
+        users = ensure_demo_users()
+        self.stdout.write("\n演示账号（密码均为 " + DEMO_PASSWORD + "）：")
+        for u in users:
+            self.stdout.write(f"  {u.username:<10} {u.get_role_display():<12} {u.scope_label}")
+        if not opts["no_serve"]:
+            call_command("serve", port=opts["port"], no_migrate=True)

@@ -1,0 +1,50 @@
+"""One filter definition for the enterprise list page, the API and the export (STYLE.md, NetBox)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from chanye.core.text import squash
+from chanye.enterprises.models import Enterprise, Honour
+
+
+@dataclass
+class EnterpriseFilter:
+    q: str = ""
+    county: str = ""
+    industry: str = ""  # Industry code (key industry) or GB/T 4754 prefix when digits
+    cluster: str = ""
+    tier: str = ""  # HonourKind value
+    above_scale: str = ""  # "1" / "0" / ""
+
+    @classmethod
+    def from_params(cls, params: Any) -> EnterpriseFilter:
+        return cls(**{k: (params.get(k) or "").strip() for k in cls.__dataclass_fields__})
+
+    def apply(self, qs: QuerySet[Enterprise]) -> QuerySet[Enterprise]:
+        if self.q:
+            term = squash(self.q)
+            cond = Q(name__icontains=term) | Q(uscc__istartswith=term.upper()) | Q(aliases__name__icontains=term)
+            qs = qs.filter(pk__in=Enterprise.objects.filter(cond).values("pk"))
+        if self.county:
+            qs = qs.filter(Q(county__code=self.county) | Q(park__code=self.county))
+        if self.industry:
+            if self.industry.isdigit():
+                qs = qs.filter(industry_code__code__startswith=self.industry)
+            else:
+                qs = qs.filter(industries__code=self.industry)
+        if self.cluster:
+            qs = qs.filter(clusters__code=self.cluster)
+        if self.tier:
+            qs = qs.filter(Exists(Honour.objects.filter(enterprise=OuterRef("pk"), kind=self.tier)))
+        if self.above_scale in ("1", "0"):
+            qs = qs.filter(is_above_scale=self.above_scale == "1")
+        return qs
+
+    def querystring(self) -> str:
+        from urllib.parse import urlencode
+
+        return urlencode({k: v for k, v in self.__dict__.items() if v})

@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from chanye.accounts.models import User
+from chanye.enterprises.choices import FigureSource
+from chanye.enterprises.importers import IMPORTERS, run_import
+
+
+class Command(BaseCommand):
+    help = "导入 Excel/CSV：enterprises 企业名录，monthly 月度数据。先校验整个文件，有任何错误则不写入。"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("kind", choices=sorted(IMPORTERS))
+        parser.add_argument("file")
+        parser.add_argument("--dry-run", action="store_true", help="只校验，不写入")
+        parser.add_argument("--source", choices=FigureSource.values, default=FigureSource.STATS,
+                            help="月度数据来源（表中无“数据来源”列时使用）：stats 统计、tax 税务、power 电力、self 企业自报")
+        parser.add_argument("--user", help="以该用户身份导入（默认系统操作，不受区县范围限制）")
+
+    def handle(self, *args, **opts) -> None:
+        path = Path(opts["file"])
+        if not path.exists():
+            raise CommandError(f"文件不存在：{path}")
+        user = None
+        if opts.get("user"):
+            user = User.objects.filter(username=opts["user"]).first()
+            if user is None:
+                raise CommandError(f"用户“{opts['user']}”不存在。")
+        last = [-1]
+
+        def progress(pct: int) -> None:
+            if sys.stderr.isatty() and pct != last[0]:
+                last[0] = pct
+                bar = "#" * (pct // 5)
+                sys.stderr.write(f"\r[{bar:<20}] {pct:3d}%")
+                sys.stderr.flush()
+
+        outcome = run_import(opts["kind"], data=path.read_bytes(), filename=path.name, user=user,
+                             dry_run=opts["dry_run"], options={"source": opts["source"]}, progress=progress)
+        if sys.stderr.isatty():
+            sys.stderr.write("\n")
+        b = outcome.batch
+        for w in outcome.warnings[:50]:
+            self.stdout.write(f"提示：{w}")
+        if outcome.errors:
+            for e in outcome.errors:
+                self.stderr.write(str(e))
+            raise CommandError(f"校验未通过：共 {len(outcome.errors)} 处错误，未写入任何数据（{b.rows} 行）。")
+        if opts["dry_run"]:
+            self.stdout.write(f"校验通过：{b.rows} 行，未写入（--dry-run）。")
+        else:
+            self.stdout.write(f"导入完成：{b.rows} 行，新增 {b.created}，更新 {b.updated}，未变 {b.unchanged}。")

@@ -1,0 +1,199 @@
+"""Writes to the enterprise registry. Each function takes the acting user, runs in a transaction and audits."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from chanye.accounts.models import Role
+from chanye.core import audit, uscc
+from chanye.core.models import AuditAction
+from chanye.core.scoping import can_edit
+from chanye.core.text import normalize_company_name
+from chanye.enterprises.choices import METRIC_BY_FIELD, FigureSource
+from chanye.enterprises.models import (
+    Enterprise,
+    EnterpriseAlias,
+    FigureRevision,
+    Honour,
+    MonthlyFigure,
+    ScalePeriod,
+)
+from chanye.regions.selectors import region_name_prefixes
+
+ENTERPRISE_FIELDS = ["uscc", "name", "county", "park", "industry_code", "is_above_scale", "smart_factory_grade",
+                     "address", "established_on", "uscc_override", "uscc_override_reason"]
+
+
+def _check_uscc(code: str, *, override_reason: str, actor: Any) -> None:
+    found = uscc.problems(code)
+    if not found:
+        return
+    if any(p.code != "check" for p in found):
+        raise ValidationError("统一社会信用代码无效：" + "；".join(p.message for p in found))
+    if not override_reason:
+        raise ValidationError("统一社会信用代码校验位不符：" + found[0].message +
+                              "。如确认是早期合法代码，请由市级管理员填写核实理由后登记。")
+    if getattr(actor, "role", None) != Role.CITY_ADMIN:
+        raise PermissionDenied("只有市级管理员可以登记校验位不符的早期代码。")
+
+
+def _region_check(actor: Any, county: Any) -> None:
+    role = getattr(actor, "role", None)
+    if actor is None or role == Role.CITY_ADMIN:
+        return
+    if role == Role.COUNTY_OFFICER and county is not None and county.pk == actor.region_id:
+        return
+    raise PermissionDenied("无权在该区县登记企业。")
+
+
+def _sync_relations(ent: Enterprise, data: dict[str, Any]) -> list[str]:
+    changed: list[str] = []
+    if "clusters" in data:
+        # An enterprise of a sub-cluster belongs to the parent cluster too (summaries count direct links).
+        with_parents = {c.pk: c for c in data["clusters"]}
+        for c in list(data["clusters"]):
+            while c.parent_id and c.parent_id not in with_parents:
+                c = c.parent
+                with_parents[c.pk] = c
+        data = {**data, "clusters": list(with_parents.values())}
+    for rel in ("industries", "clusters"):
+        if rel in data:
+            wanted = {o.pk for o in data[rel]}
+            current = set(getattr(ent, rel).values_list("pk", flat=True))
+            if wanted != current:
+                getattr(ent, rel).set(data[rel])
+                changed.append(rel)
+    if data.get("aliases"):
+        existing = set(ent.aliases.values_list("name", flat=True))
+        prefixes = region_name_prefixes()
+        new = [EnterpriseAlias(enterprise=ent, name=a, name_key=normalize_company_name(a, prefixes))
+               for a in data["aliases"] if a not in existing and a != ent.name]
+        if new:
+            EnterpriseAlias.objects.bulk_create(new)
+            changed.append("aliases")
+    if "honours" in data:
+        kinds = data["honour_kinds"]
+        wanted = {(h["kind"], h.get("level", ""), h.get("grade", "")): h for h in data["honours"]}
+        current = {(h.kind, h.level, h.grade): h for h in ent.honours.filter(kind__in=kinds)}
+        for key in current.keys() - wanted.keys():
+            current[key].delete()
+            changed.append("honours")
+        for key in wanted.keys() - current.keys():
+            Honour.objects.create(enterprise=ent, kind=key[0], level=key[1], grade=key[2], year=wanted[key].get("year"))
+            changed.append("honours")
+        for key in wanted.keys() & current.keys():
+            if wanted[key].get("year") and current[key].year != wanted[key].get("year"):
+                current[key].year = wanted[key]["year"]
+                current[key].save(update_fields=["year"])
+                changed.append("honours")
+    entered, exited = data.get("scale_entered_on"), data.get("scale_exited_on")
+    if entered:
+        period, created = ScalePeriod.objects.get_or_create(enterprise=ent, entered_on=entered)
+        if created:
+            changed.append("scale_periods")
+    if exited:
+        period = ent.scale_periods.filter(entered_on__lte=exited).order_by("-entered_on").first()
+        if period is None:
+            raise ValidationError("退规日期早于任何入规日期。")
+        if period.exited_on != exited:
+            period.exited_on = exited
+            period.save(update_fields=["exited_on"])
+            changed.append("scale_periods")
+    return sorted(set(changed))
+
+
+def do_save_enterprise(*, actor: Any, data: dict[str, Any], existing: Enterprise | None = None) -> tuple[Enterprise, str]:
+    """Create or update an enterprise from clean data; returns (enterprise, 'created'|'updated'|'unchanged').
+
+    `data` holds model fields plus optional industries, clusters, aliases, honours (with honour_kinds:
+    the kinds the source speaks for), scale_entered_on and scale_exited_on.
+    """
+    code = uscc.normalize(data["uscc"])
+    with transaction.atomic():
+        ent = existing or Enterprise.objects.filter(uscc=code).first()
+        fields = {k: data[k] for k in ENTERPRISE_FIELDS if k in data}
+        fields["uscc"] = code
+        if ent is None:
+            _check_uscc(code, override_reason=data.get("uscc_override_reason", ""), actor=actor)
+            if uscc.problems(code):
+                fields["uscc_override"] = True
+            _region_check(actor, fields.get("county"))
+            ent = Enterprise(**fields)
+            ent.name_key = normalize_company_name(ent.name, region_name_prefixes())
+            ent.save()
+            _sync_relations(ent, data)
+            audit.record(actor=actor, action=AuditAction.CREATE, obj=ent, after=audit.snapshot(ent),
+                         message="登记企业" + ("（信用代码校验豁免：" + ent.uscc_override_reason + "）" if ent.uscc_override else ""))
+            return ent, "created"
+        if actor is not None and not can_edit(actor, ent):
+            raise PermissionDenied("无权修改该企业。")
+        if "county" in fields and fields["county"] != ent.county:
+            _region_check(actor, fields["county"])
+        before = audit.snapshot(ent)
+        changed = [k for k, v in fields.items() if getattr(ent, k) != v]
+        for k in changed:
+            setattr(ent, k, fields[k])
+        if "name" in changed:
+            ent.name_key = normalize_company_name(ent.name, region_name_prefixes())
+            changed.append("name_key")
+        if changed:
+            ent.save(update_fields=[*changed, "updated_at"])
+        rel_changed = _sync_relations(ent, data)
+        if not changed and not rel_changed:
+            return ent, "unchanged"
+        b, a = audit.diff(before, audit.snapshot(ent))
+        if rel_changed:
+            a["relations"] = rel_changed
+        audit.record(actor=actor, action=AuditAction.UPDATE, obj=ent, before=b, after=a)
+        return ent, "updated"
+
+
+def do_submit_monthly(
+    *, actor: Any, enterprise: Enterprise, month: dt.date, values: dict[str, Decimal | None], source: str | None = None
+) -> tuple[MonthlyFigure, str]:
+    """Record one month's figures (e.g. an enterprise user's own report); revisions keep the old value."""
+    role = getattr(actor, "role", None)
+    if role == Role.ENTERPRISE:
+        if actor.enterprise_id != enterprise.pk:
+            raise PermissionDenied("只能填报本企业数据。")
+        source = FigureSource.SELF
+    elif actor is not None and not can_edit(actor, enterprise):
+        raise PermissionDenied("无权填报该企业数据。")
+    source = source or FigureSource.STATS
+    for k, v in values.items():
+        m = METRIC_BY_FIELD[k]
+        if v is not None and v < 0 and not m.allow_negative:
+            raise ValidationError(f"{m.label}不能为负数。")
+    with transaction.atomic():
+        fig = MonthlyFigure.objects.select_for_update().filter(enterprise=enterprise, month=month, source=source).first()
+        if fig is None:
+            fig = MonthlyFigure.objects.create(enterprise=enterprise, month=month, source=source,
+                                               **{k: v for k, v in values.items() if v is not None})
+            audit.record(actor=actor, action=AuditAction.CREATE, obj=fig, object_repr=f"{enterprise.name} {month:%Y-%m}",
+                         after={k: v for k, v in values.items() if v is not None})
+            status = "created"
+        else:
+            changed = {k: v for k, v in values.items() if v is not None and getattr(fig, k) != v}
+            if not changed:
+                return fig, "unchanged"
+            FigureRevision.objects.bulk_create([
+                FigureRevision(figure=fig, metric=k, old_value=getattr(fig, k), new_value=v,
+                               changed_by=actor if getattr(actor, "pk", None) else None)
+                for k, v in changed.items()
+            ])
+            before = {k: getattr(fig, k) for k in changed}
+            for k, v in changed.items():
+                setattr(fig, k, v)
+            fig.save(update_fields=[*changed, "updated_at"])
+            audit.record(actor=actor, action=AuditAction.UPDATE, obj=fig, object_repr=f"{enterprise.name} {month:%Y-%m}",
+                         before=before, after=changed)
+            status = "updated"
+    from chanye.analytics.services import refresh_month_summaries
+
+    refresh_month_summaries(months=[month])
+    return fig, status

@@ -1,0 +1,342 @@
+"""The policy-pack schema (DESIGN.md "Policy as data"), validated with Chinese error messages.
+
+A pack is a YAML file describing one city's industrial system: regions, key industries, clusters and
+sub-clusters with recognitions, anchors and chains, the county layout, thresholds and targets. Every
+entry that comes from a rule cites its ID from RULES.md (e.g. XN-CL-1).
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+RULE_ID = re.compile(r"^[A-Z]{2}-[A-Z]+-\d+$")
+CODE = re.compile(r"^[a-z0-9][a-z0-9_\-.]*$")
+
+RecognitionLevel = Literal["national", "provincial", "city", "county"]
+RecognitionKind = Literal["sme_characteristic", "innovation", "advanced_manufacturing", "characteristic", "other"]
+LEVEL_LABELS = {"national": "国家级", "provincial": "省级", "city": "市级", "county": "县级"}
+KIND_LABELS = {
+    "sme_characteristic": "中小企业特色产业集群",
+    "innovation": "创新型产业集群",
+    "advanced_manufacturing": "先进制造业集群",
+    "characteristic": "特色产业集群",
+    "other": "产业集群",
+}
+
+
+def recognition_label(r: dict[str, Any]) -> str:
+    return LEVEL_LABELS.get(r.get("level", ""), "") + KIND_LABELS.get(r.get("kind", ""), "")
+
+
+class _Base(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+def _check_rule(v: str | None) -> str | None:
+    if v and not RULE_ID.match(v):
+        raise ValueError(f"规则编号“{v}”格式应如 XN-CL-1")
+    return v
+
+
+class City(_Base):
+    code: str
+    name: str
+    province: str = ""
+
+
+class Family(_Base):
+    code: str
+    name: str
+
+
+class IndustrialSystem(_Base):
+    label: str = Field(description="e.g. 5+4")
+    name: str = ""
+    description: str = ""
+    rule: str | None = None
+    families: list[Family] = []
+
+    _rule = field_validator("rule")(_check_rule)
+
+
+class RegionSpec(_Base):
+    code: str
+    name: str
+    short_name: str = ""
+    level: Literal["province", "city", "county", "park"]
+    county_level: bool = False
+    parent: str | None = None
+    stats_code: str = ""
+
+    @field_validator("stats_code")
+    @classmethod
+    def _stats(cls, v: str) -> str:
+        if v and not re.fullmatch(r"\d{12}", v):
+            raise ValueError("统计用区划代码应为12位数字")
+        return v
+
+    @model_validator(mode="after")
+    def _gb2260(self) -> RegionSpec:
+        if self.level in ("province", "city", "county") and not re.fullmatch(r"\d{6}", self.code):
+            raise ValueError(f"{self.name}：省、市、区县应使用6位 GB/T 2260 代码")
+        if self.level == "park" and re.fullmatch(r"\d{6}", self.code):
+            raise ValueError(f"{self.name}：园区没有 GB/T 2260 代码，请使用本地代码（如 421200-GX）")
+        return self
+
+
+class IndustrySpec(_Base):
+    code: str
+    name: str
+    rule: str | None = None
+    gbt4754: list[str] = []
+
+    _rule = field_validator("rule")(_check_rule)
+
+    @field_validator("code")
+    @classmethod
+    def _code(cls, v: str) -> str:
+        if not CODE.match(v):
+            raise ValueError("编号只能用小写字母、数字、- _ .")
+        return v
+
+
+class Recognition(_Base):
+    level: RecognitionLevel
+    kind: RecognitionKind
+    year: int | None = None
+    note: str = ""
+
+
+class ClusterSpec(_Base):
+    code: str
+    name: str
+    family: str | None = None
+    column: str = ""
+    region: str | None = None
+    industries: list[str] = []
+    description: str = ""
+    anchors: list[str] = []
+    chains: list[list[str]] = []
+    recognitions: list[Recognition] = []
+    rule: str | None = None
+    children: list[ClusterSpec] = []
+
+    _rule = field_validator("rule")(_check_rule)
+
+    @field_validator("code")
+    @classmethod
+    def _code(cls, v: str) -> str:
+        if not CODE.match(v):
+            raise ValueError("编号只能用小写字母、数字、- _ .")
+        return v
+
+    @field_validator("chains")
+    @classmethod
+    def _chains(cls, v: list[list[str]]) -> list[list[str]]:
+        for chain in v:
+            if len(chain) < 2:
+                raise ValueError("产业链至少要有两个环节")
+        return v
+
+
+class LayoutUnit(_Base):
+    region: str
+    industries: list[str]
+    industry_notes: dict[str, str] = {}
+    clusters: list[str] = []
+
+
+class CountyLayoutSpec(_Base):
+    rule: str | None = None
+    totals: dict[str, int] = {}
+    units: list[LayoutUnit]
+
+    _rule = field_validator("rule")(_check_rule)
+
+
+class ThresholdSpec(_Base):
+    key: str
+    label: str
+    value: Decimal
+    unit: str = ""
+    comparator: Literal[">=", ">", "<=", "<", "="] = ">="
+    rule: str | None = None
+
+    _rule = field_validator("rule")(_check_rule)
+
+
+class TargetSpec(_Base):
+    code: str
+    indicator: str
+    label: str
+    value: Decimal
+    unit: str = ""
+    comparator: Literal[">=", ">", "<=", "<", "=", "increase_by", "decrease_by"] = ">="
+    year: int | None = None
+    per_year: bool = False
+    scope: str = "city"
+    params: dict[str, Any] = {}
+    rule: str
+    source_text: str = ""
+
+    _rule = field_validator("rule")(_check_rule)
+
+    @field_validator("scope")
+    @classmethod
+    def _scope(cls, v: str) -> str:
+        if v != "city" and not re.match(r"^(region|cluster):.+$", v):
+            raise ValueError("范围应为 city、region:区域代码或名称、cluster:集群编号")
+        return v
+
+    @field_validator("year")
+    @classmethod
+    def _year(cls, v: int | None) -> int | None:
+        if v is not None and not 2000 <= v <= 2100:
+            raise ValueError("年份应在2000—2100之间")
+        return v
+
+
+class PackSpec(_Base):
+    schema_: Literal["chanye-pack/1"] = Field(alias="schema")
+    id: str
+    name: str
+    edition: Literal["draft", "final"] = "final"
+    source: str = ""
+    city: City
+    period: list[int] = []
+    industrial_system: IndustrialSystem
+    regions: list[RegionSpec]
+    industries: list[IndustrySpec] = []
+    clusters: list[ClusterSpec] = []
+    county_layout: CountyLayoutSpec | None = None
+    thresholds: list[ThresholdSpec] = []
+    targets: list[TargetSpec] = []
+
+    @model_validator(mode="after")
+    def _references(self) -> PackSpec:
+        errors: list[str] = []
+        region_keys = {r.code for r in self.regions} | {r.name for r in self.regions} | {self.city.code, self.city.name}
+        region_keys |= {r.short_name for r in self.regions if r.short_name}
+        industry_keys = {i.code for i in self.industries} | {i.name for i in self.industries}
+        family_codes = {f.code for f in self.industrial_system.families}
+
+        def dupes(values: list[str], what: str) -> None:
+            seen: set[str] = set()
+            for v in values:
+                if v in seen:
+                    errors.append(f"{what}“{v}”重复")
+                seen.add(v)
+
+        dupes([r.code for r in self.regions], "区域代码")
+        dupes([i.code for i in self.industries], "产业编号")
+        for r in self.regions:
+            if r.parent and r.parent not in region_keys:
+                errors.append(f"区域“{r.name}”的上级“{r.parent}”未定义")
+        all_clusters = list(iter_clusters(self.clusters))
+        dupes([c.code for c, _ in all_clusters], "集群编号")
+        cluster_keys = {c.code for c, _ in all_clusters} | {c.name for c, _ in all_clusters}
+        for c, _parent in all_clusters:
+            for ind in c.industries:
+                if ind not in industry_keys:
+                    errors.append(f"集群“{c.name}”引用的产业“{ind}”未在 industries 中定义")
+            if c.region and c.region not in region_keys:
+                errors.append(f"集群“{c.name}”的区域“{c.region}”未定义")
+            if c.family and family_codes and c.family not in family_codes:
+                errors.append(f"集群“{c.name}”的类别“{c.family}”未在 industrial_system.families 中定义")
+        if self.county_layout:
+            for u in self.county_layout.units:
+                if u.region not in region_keys:
+                    errors.append(f"县域布局中的区域“{u.region}”未定义")
+                for ind in u.industries:
+                    if ind not in industry_keys:
+                        errors.append(f"县域布局“{u.region}”引用的产业“{ind}”未定义")
+                for cl in u.clusters:
+                    if cl not in cluster_keys:
+                        errors.append(f"县域布局“{u.region}”引用的集群“{cl}”未定义")
+        dupes([t.code for t in self.targets], "目标编号")
+        dupes([t.key for t in self.thresholds], "阈值键")
+        for t in self.targets:
+            kind, _, ref = t.scope.partition(":")
+            if kind == "region" and ref not in region_keys:
+                errors.append(f"目标“{t.code}”的范围区域“{ref}”未定义")
+            if kind == "cluster" and ref not in cluster_keys:
+                errors.append(f"目标“{t.code}”的范围集群“{ref}”未定义")
+        if errors:
+            raise ValueError("；".join(errors))
+        return self
+
+
+def iter_clusters(clusters: list[ClusterSpec], parent: ClusterSpec | None = None):
+    for c in clusters:
+        yield c, parent
+        yield from iter_clusters(c.children, c)
+
+
+_MESSAGES = {
+    "missing": "缺少必填项",
+    "extra_forbidden": "不认识的字段（拼写错误？）",
+    "string_type": "应为文字",
+    "int_type": "应为整数",
+    "int_parsing": "应为整数",
+    "decimal_parsing": "应为数字",
+    "decimal_type": "应为数字",
+    "bool_parsing": "应为 true 或 false",
+    "bool_type": "应为 true 或 false",
+    "list_type": "应为列表",
+    "dict_type": "应为键值对",
+    "model_type": "应为键值对（映射）",
+    "literal_error": "取值不在允许范围内",
+}
+
+
+class PackError(Exception):
+    """A pack that cannot be loaded; `problems` lists every reason in Chinese with its location."""
+
+    def __init__(self, path: str, problems: list[str]) -> None:
+        self.path = path
+        self.problems = problems
+        super().__init__(f"政策包 {path} 有 {len(problems)} 处错误：\n" + "\n".join(f"  - {p}" for p in problems))
+
+
+def _loc(loc: tuple[Any, ...]) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "(根)"
+
+
+def parse(text: str, path: str = "<pack>") -> PackSpec:
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        where = f"第{mark.line + 1}行第{mark.column + 1}列" if mark else ""
+        raise PackError(path, [f"YAML 格式错误 {where}：{getattr(e, 'problem', e)}"]) from e
+    if not isinstance(data, dict):
+        raise PackError(path, ["文件内容应为一个映射（键: 值）"])
+    try:
+        return PackSpec.model_validate(data)
+    except ValidationError as e:
+        problems = []
+        for err in e.errors():
+            msg = _MESSAGES.get(err["type"], err["msg"])
+            if err["type"] in ("value_error", "assertion_error"):
+                msg = str(err.get("ctx", {}).get("error", err["msg"]))
+            if err["type"] == "literal_error":
+                msg += f"（允许：{err.get('ctx', {}).get('expected', '')}）"
+            loc = _loc(err["loc"])
+            problems.append(f"{loc}：{msg}" + (f"（实际值：{err['input']!r}）" if err["type"] not in ("missing", "value_error") and not isinstance(err.get("input"), dict | list) else ""))
+        raise PackError(path, problems) from e
+
+
+def read(path: str | Path) -> PackSpec:
+    p = Path(path)
+    if not p.exists():
+        raise PackError(str(path), [f"文件不存在：{path}"])
+    return parse(p.read_text(encoding="utf-8"), str(path))

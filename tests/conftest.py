@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.factories import PASSWORD, EnterpriseFactory, UserFactory
+
+DATA = Path(__file__).parent / "data"
+ROOT = Path(__file__).parent.parent
+
+
+@pytest.fixture
+def mini_pack(db):
+    """The small test pack loaded: 咸安区, 嘉鱼县, 咸宁高新区, a park, two industries, clusters, targets."""
+    from chanye.industry.services import do_load_pack
+
+    return do_load_pack(actor=None, path=DATA / "mini-pack.yaml").pack
+
+
+@pytest.fixture
+def regions(mini_pack):
+    from chanye.regions.models import Region
+
+    return {r.name: r for r in Region.objects.all()}
+
+
+@pytest.fixture
+def users(regions):
+    """One user per role; county officers for 咸安区 (xianan) and 嘉鱼县 (jiayu)."""
+    out = {
+        "admin": UserFactory(username="admin", role="city_admin"),
+        "xianan": UserFactory(username="xianan", role="county_officer", region=regions["咸安区"]),
+        "jiayu": UserFactory(username="jiayu", role="county_officer", region=regions["嘉鱼县"]),
+        "viewer": UserFactory(username="viewer", role="viewer"),
+        "auditor": UserFactory(username="auditor", role="auditor"),
+        "sysadmin": UserFactory(username="sysadmin", role="sys_admin"),
+        "secadmin": UserFactory(username="secadmin", role="security_admin"),
+    }
+    return out
+
+
+@pytest.fixture
+def two_counties(regions, users):
+    """One enterprise in 咸安区 and one in 嘉鱼县, plus an enterprise user for the 咸安 one."""
+    xa = EnterpriseFactory(county=regions["咸安区"], name="湖北咸安示例机电有限公司", is_above_scale=True)
+    jy = EnterpriseFactory(county=regions["嘉鱼县"], name="嘉鱼示例食品有限公司")
+    users["qiye"] = UserFactory(username="qiye", role="enterprise", enterprise=xa)
+    return {"xianan": xa, "jiayu": jy}
+
+
+@pytest.fixture
+def login(client):
+    def _login(user):
+        assert client.login(username=user.username, password=PASSWORD)
+        return client
+
+    return _login

@@ -1,0 +1,69 @@
+"""factory_boy factories shared by the tests (no copied fixtures)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from decimal import Decimal
+
+import factory
+from django.utils import timezone
+
+from chanye.accounts.models import Role, User
+from chanye.core.text import normalize_company_name
+from chanye.core.uscc_gen import make_uscc
+from chanye.enterprises.choices import FigureSource
+from chanye.enterprises.models import Enterprise, MonthlyFigure
+from chanye.regions.models import Region
+
+_rng = random.Random(42)
+PASSWORD = "Test-Passw0rd!"
+
+
+class RegionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Region
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"4299{n:02d}")
+    name = factory.Sequence(lambda n: f"测试{n}区")
+    level = "county"
+    is_county_level = True
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    role = Role.CITY_ADMIN
+    password_changed_at = factory.LazyFunction(timezone.now)
+
+    @factory.post_generation
+    def password(obj, create, extracted, **kwargs):  # noqa: N805
+        obj.set_password(extracted or PASSWORD)
+        if create:
+            obj.save()
+
+
+class EnterpriseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Enterprise
+
+    uscc = factory.LazyAttribute(lambda o: make_uscc(_rng, o.county.code if o.county.code.isdigit() else "421200"))
+    name = factory.Sequence(lambda n: f"湖北测试{n}号科技有限公司")
+    name_key = factory.LazyAttribute(lambda o: normalize_company_name(o.name, ("湖北", "咸宁")))
+    county = factory.SubFactory(RegionFactory)
+    is_above_scale = False
+
+
+class MonthlyFigureFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MonthlyFigure
+
+    enterprise = factory.SubFactory(EnterpriseFactory)
+    month = dt.date(2025, 1, 1)
+    source = FigureSource.STATS
+    output = Decimal("100")
