@@ -17,7 +17,7 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, dt.datetime | dt.date):
         return value.isoformat()
     if isinstance(value, decimal.Decimal):
-        return str(value.normalize()) if value == value.to_integral_value() else str(value)
+        return format(value.normalize(), "f")
     if isinstance(value, uuid.UUID):
         return str(value)
     if isinstance(value, list | tuple | set):

@@ -8,3 +8,4 @@ from .base import DATA_DIR
 DEBUG = os.environ.get("CHANYE_DEBUG", "0") == "1"
 SECRET_KEY = os.environ.get("CHANYE_SECRET_KEY") or "dev-only-not-secret-" + "x" * 40
 DATA_DIR.mkdir(parents=True, exist_ok=True)
+(DATA_DIR / "static").mkdir(parents=True, exist_ok=True)
