@@ -1,0 +1,84 @@
+"""The dashboard: 规上 count and output by county and cluster against the pack's targets, few queries."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from chanye.analytics.services import refresh_month_summaries
+from chanye.enterprises.models import MonthlyFigure, ScalePeriod
+from chanye.industry.models import Cluster
+from tests.factories import EnterpriseFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def data(regions):
+    food = Cluster.objects.get(code="food")
+    a = EnterpriseFactory(county=regions["咸安区"], is_above_scale=True)
+    b = EnterpriseFactory(county=regions["咸安区"], is_above_scale=True)
+    c = EnterpriseFactory(county=regions["嘉鱼县"], is_above_scale=True)
+    d = EnterpriseFactory(county=regions["嘉鱼县"], is_above_scale=False)
+    a.clusters.add(food)
+    ScalePeriod.objects.create(enterprise=a, entered_on=dt.date(2025, 2, 1))
+    for e, v in ((a, 10000), (b, 20000), (c, 5000), (d, 100)):
+        for m in (1, 2):
+            MonthlyFigure.objects.create(enterprise=e, month=dt.date(2025, m, 1), source="stats", output=Decimal(v))
+        MonthlyFigure.objects.create(enterprise=e, month=dt.date(2024, 1, 1), source="stats", output=Decimal(v // 2))
+    refresh_month_summaries()
+    return {"a": a, "b": b, "c": c, "d": d}
+
+
+def _chart(resp):
+    m = re.search(r'<script id="chart-data" type="application/json">(.*?)</script>', resp.content.decode(), re.S)
+    return json.loads(m.group(1))
+
+
+def test_city_dashboard_figures_are_hand_computed(client, users, data, login):
+    resp = login(users["admin"]).get("/?month=2025-02")
+    assert resp.status_code == 200
+    ctx = resp.context
+    rows = {r["region"].name: r for r in ctx["rows"]}
+    assert rows["咸安区"]["above"] == 2 and rows["咸安区"]["total"] == 2 and rows["咸安区"]["new"] == 1
+    assert rows["咸安区"]["new_target"] == 45  # XN-GS-3 from the pack
+    assert rows["咸安区"]["month_output"] == Decimal(3)  # (10000+20000) 万元 = 3 亿元
+    assert rows["咸安区"]["ytd_output"] == Decimal(6)
+    assert rows["嘉鱼县"]["above"] == 1 and rows["嘉鱼县"]["ytd_output"] == Decimal("1")
+    assert rows["咸安区"]["yoy"] == Decimal(300)  # 1—2月 60000 vs 15000 万元 a year earlier
+    assert ctx["kpis"]["above"] == 3 and ctx["kpis"]["above_target"].value == 2000
+    clusters = {c["cluster"].code: c for c in ctx["clusters"]}
+    assert clusters["food"]["above"] == 1 and clusters["food"]["ytd_output"] == Decimal(2)
+    chart = _chart(resp)
+    assert chart["months"][-2:] == ["2025-01", "2025-02"] and chart["output"][-1] == 3.5
+
+
+def test_county_officer_dashboard_shows_only_their_county(client, users, data, login):
+    resp = login(users["xianan"]).get("/")
+    names = [r["region"].name for r in resp.context["rows"]]
+    assert names == ["咸安区"]
+    assert resp.context["kpis"]["above"] == 2
+    assert _chart(resp)["output"][-1] == 3.0
+
+
+def test_dashboard_and_list_use_a_bounded_number_of_queries(client, users, data, login):
+    c = login(users["admin"])
+    for _ in range(30):
+        EnterpriseFactory(county=data["a"].county)
+    with CaptureQueriesContext(connection) as q:
+        assert c.get("/").status_code == 200
+    assert len(q) <= 30, [x["sql"] for x in q]
+    with CaptureQueriesContext(connection) as q:
+        assert c.get("/enterprises/").status_code == 200
+    assert len(q) <= 15, [x["sql"] for x in q]
+
+
+def test_enterprise_users_are_sent_to_their_own_page(client, users, two_counties, login):
+    r = login(users["qiye"]).get("/")
+    assert r.status_code == 302 and two_counties["xianan"].uscc in r["Location"]

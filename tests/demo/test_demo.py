@@ -1,0 +1,73 @@
+"""The demo dataset: deterministic, anchors in their clusters, a few hundred 规上, seasonal, users per role."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+import pytest
+from django.db.models import Sum
+
+from chanye.analytics.models import MonthSummary
+from chanye.demo import generator
+from chanye.demo.users import ensure_demo_users
+from chanye.enterprises.models import Enterprise, MonthlyFigure
+
+pytestmark = pytest.mark.django_db
+END = dt.date(2025, 12, 1)
+
+
+def _make(n=600, months=24, seed=1):
+    return generator.generate(seed=seed, enterprises=n, months=months, end_month=END)
+
+
+def test_generation_is_deterministic(mini_pack):
+    _make(seed=5)
+    first = sorted(Enterprise.objects.values_list("uscc", "name", "is_above_scale"))
+    total = MonthlyFigure.objects.aggregate(s=Sum("output"))["s"]
+    Enterprise.objects.all().delete()
+    _make(seed=5)
+    assert sorted(Enterprise.objects.values_list("uscc", "name", "is_above_scale")) == first
+    assert MonthlyFigure.objects.aggregate(s=Sum("output"))["s"] == total
+
+
+def test_anchors_are_in_their_clusters_and_above_scale(mini_pack):
+    stats = _make()
+    assert stats.anchors == 4  # 红牛, 奥瑞金, 正大集团, 维达力 in the mini pack
+    assert Enterprise.objects.filter(name="湖北红牛有限公司").exists()
+    e = Enterprise.objects.get(name="正大集团")  # a name already ending in 集团 is kept as written
+    assert set(e.clusters.values_list("code", flat=True)) == {"food-cold-chain", "food"}
+    assert e.is_above_scale
+
+
+def test_sizes_are_skewed_with_a_minority_above_scale(mini_pack):
+    stats = _make(n=1000)
+    share = stats.above_scale / stats.enterprises
+    assert 0.05 < share < 0.35
+    # stats figures only for 规上 firms, tax figures for all
+    assert MonthlyFigure.objects.filter(source="stats").values("enterprise").distinct().count() == stats.above_scale
+    assert MonthlyFigure.objects.filter(source="tax").values("enterprise").distinct().count() == stats.enterprises
+
+
+def test_february_dips_and_december_peaks(mini_pack):
+    _make(n=800, months=24)
+    by_month = defaultdict(float)
+    for m, s in MonthlyFigure.objects.filter(source="stats").values_list("month").annotate(s=Sum("output")):
+        by_month[m] = float(s)
+    assert by_month[dt.date(2025, 2, 1)] < by_month[dt.date(2025, 3, 1)] < by_month[dt.date(2025, 12, 1)]
+
+
+def test_some_firms_shrink_and_some_exited(mini_pack):
+    _make(n=800)
+    from chanye.enterprises.models import ScalePeriod
+
+    assert ScalePeriod.objects.filter(exited_on__isnull=False).exists()
+    assert MonthSummary.objects.filter(region__isnull=True, cluster__isnull=True).count() > 0
+
+
+def test_one_demo_user_per_role_including_xianan(mini_pack):
+    _make(n=100, months=3)
+    users = {u.username: u for u in ensure_demo_users()}
+    assert users["xianan"].role == "county_officer" and users["xianan"].region.name == "咸安区"
+    assert {u.role for u in users.values()} >= {"city_admin", "county_officer", "viewer", "auditor", "enterprise"}
+    assert users["qiye"].enterprise.is_above_scale

@@ -1,0 +1,100 @@
+"""Pack validation gives every error with its place, in Chinese; loading is idempotent."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from chanye.industry import schema
+from chanye.industry.models import Cluster, CountyLayout, Target, Threshold
+from chanye.industry.services import do_load_pack
+from chanye.regions.models import Region
+
+MINI = Path(__file__).parent.parent / "data" / "mini-pack.yaml"
+
+
+def mini() -> dict:
+    return yaml.safe_load(MINI.read_text(encoding="utf-8"))
+
+
+def problems(data: dict) -> list[str]:
+    with pytest.raises(schema.PackError) as e:
+        schema.parse(yaml.safe_dump(data, allow_unicode=True), "x.yaml")
+    return e.value.problems
+
+
+def test_mini_pack_is_valid():
+    spec = schema.read(MINI)
+    assert spec.industrial_system.label == "2+1" and len(list(schema.iter_clusters(spec.clusters))) == 4
+
+
+def test_missing_field_and_unknown_field_are_located():
+    d = mini()
+    del d["regions"][1]["name"]
+    d["clusters"][0]["colour"] = "red"
+    got = problems(d)
+    assert any(p.startswith("regions[1].name：缺少必填项") for p in got)
+    assert any(p.startswith("clusters[0].colour：不认识的字段") for p in got)
+
+
+def test_bad_rule_id_wrong_comparator_and_bad_region_code():
+    d = mini()
+    d["targets"][0]["rule"] = "XN_GS_2"
+    d["targets"][1]["comparator"] = "≥"
+    d["regions"][1]["code"] = "42120"
+    got = "\n".join(problems(d))
+    assert "XN-CL-1" in got and "targets[1].comparator" in got and "GB/T 2260" in got
+
+
+def test_dangling_references_are_all_listed():
+    d = mini()
+    d["clusters"][0]["industries"] = ["不存在的产业"]
+    d["county_layout"]["units"][0]["region"] = "火星区"
+    d["targets"][2]["scope"] = "cluster:nope"
+    got = "\n".join(problems(d))
+    assert "不存在的产业" in got and "火星区" in got and "nope" in got
+
+
+def test_yaml_syntax_error_reports_line():
+    with pytest.raises(schema.PackError, match="第2行第5列"):
+        schema.parse("schema: chanye-pack/1\nid: : x\n", "bad.yaml")
+
+
+def test_park_needs_a_local_code_not_a_gb2260_code():
+    d = mini()
+    d["regions"][3]["code"] = "421299"
+    assert any("本地代码" in p for p in problems(d))
+
+
+@pytest.mark.django_db
+def test_loading_twice_changes_nothing_and_stores_everything():
+    first = do_load_pack(actor=None, path=MINI)
+    assert first.changed
+    second = do_load_pack(actor=None, path=MINI)
+    assert not second.changed and second.summary() == "无变化"
+    park = Region.objects.get(code="421221-PW")
+    assert park.parent.code == "421221" and park.stats_code == "421221100000" and not park.is_county_level
+    assert Region.objects.get(code="421200-GXQ").is_county_level
+    sub = Cluster.objects.get(code="food-cold-chain")
+    assert sub.parent.code == "food" and sub.chains == [["肉制品", "冷链物流", "终端销售"]] and sub.family == "traditional"
+    assert Cluster.objects.get(code="county-xianan-jidian").recognition_labels == ["国家级中小企业特色产业集群"]
+    assert [lay.region.name for lay in CountyLayout.objects.all()] == ["咸安区", "嘉鱼县", "咸宁高新区"]
+    assert CountyLayout.objects.get(region__name="嘉鱼县").industry_notes == {"食品饮料": "绿色食品"}
+    t = Target.objects.get(code="t-new-xianan")
+    assert t.region.name == "咸安区" and t.per_year and t.rule == "XN-GS-3"
+    assert Target.objects.get(code="t-cold-chain").cluster.code == "food-cold-chain"
+    assert Threshold.objects.get(key="above_scale_revenue").value == 2000
+
+
+@pytest.mark.django_db
+def test_a_target_removed_from_the_pack_is_deactivated_not_deleted(tmp_path):
+    do_load_pack(actor=None, path=MINI)
+    d = mini()
+    d["targets"] = d["targets"][:1]
+    p = tmp_path / "p.yaml"
+    p.write_text(yaml.safe_dump(d, allow_unicode=True), encoding="utf-8")
+    result = do_load_pack(actor=None, path=p)
+    assert result.deactivated["目标"] == 3
+    assert Target.objects.filter(is_active=True).count() == 1 and Target.objects.count() == 4
