@@ -1,0 +1,154 @@
+"""chanye benchmarks: dataset generation, 100k-row monthly import, dashboard and list latency (p95, warm)."""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/chanye_bench"
+
+
+def ensure_database(url: str) -> None:
+    if not url.startswith("postgres"):
+        return
+    name = url.rsplit("/", 1)[1]
+    out = subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-tAc", f"SELECT 1 FROM pg_database WHERE datname='{name}'"],
+                         capture_output=True, text=True)
+    if out.stdout.strip() != "1":
+        subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-c", f"CREATE DATABASE {name}"], check=True)
+
+
+def setup(url: str) -> None:
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "chanye.config.settings.dev")
+    os.environ["CHANYE_JOBS_INLINE"] = "1"
+    import django
+
+    django.setup()
+
+
+def p95(samples: list[float]) -> float:
+    return statistics.quantiles(samples, n=20)[18] if len(samples) >= 20 else max(samples)
+
+
+def bench_dataset(n: int, months: int, pack: Path) -> None:
+    from django.core.management import call_command
+
+    from chanye.demo import generator
+    from chanye.enterprises.models import Enterprise
+    from chanye.industry.services import do_load_pack
+
+    call_command("migrate", interactive=False, verbosity=0)
+    do_load_pack(actor=None, path=pack)
+    have = Enterprise.objects.count()
+    if have == n:
+        print(f"dataset: {have} enterprises already present, reused")
+        return
+    if have:
+        Enterprise.objects.all().delete()
+    t = time.perf_counter()
+    stats = generator.generate(seed=7, enterprises=n, months=months)
+    print(f"dataset: {stats.enterprises} enterprises ({stats.above_scale} 规上), {stats.figures} monthly rows "
+          f"in {time.perf_counter() - t:.1f} s")
+    from django.db import connection
+
+    with connection.cursor() as c:
+        c.execute("ANALYZE")
+
+
+def bench_import(rows: int) -> None:
+    import datetime as dt
+    import random
+
+    from openpyxl import Workbook
+
+    from chanye.enterprises.importers import run_import
+    from chanye.enterprises.models import Enterprise
+
+    codes = list(Enterprise.objects.order_by("pk").values_list("uscc", flat=True)[:rows])
+    months_needed = -(-rows // len(codes))
+    rng = random.Random(1)
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("月报")
+    ws.append(["2026年月度数据（基准测试）"])
+    ws.append(["统一社会信用代码", "年月", "工业总产值(万元)", "营业收入(万元)", "用电量(千瓦时)", "从业人员(人)"])
+    n = 0
+    for k in range(months_needed):
+        month = dt.date(2020 + k // 12, k % 12 + 1, 1).strftime("%Y-%m")
+        for code in codes:
+            if n >= rows:
+                break
+            ws.append([code, month, round(rng.uniform(10, 5000), 2), round(rng.uniform(10, 5000), 2),
+                       rng.randint(1000, 900000), rng.randint(5, 900)])
+            n += 1
+    buf = io.BytesIO()
+    wb.save(buf)
+    data = buf.getvalue()
+    print(f"import: sheet of {n} rows, {len(data) / 2**20:.1f} MB")
+    for label in ("first import (all new)", "re-import (unchanged)"):
+        t = time.perf_counter()
+        out = run_import("monthly", data=data, filename="bench.xlsx", user=None)
+        dt_s = time.perf_counter() - t
+        b = out.batch
+        print(f"import: {label}: {dt_s:.1f} s — rows {b.rows}, created {b.created}, updated {b.updated}, "
+              f"unchanged {b.unchanged}, errors {len(out.errors)}")
+
+
+def bench_pages(requests: int) -> None:
+    from django.test import Client
+
+    from chanye.accounts.models import User
+    from chanye.demo.users import ensure_demo_users
+
+    ensure_demo_users()
+    results = {}
+    for username in ("admin", "xianan"):
+        c = Client()
+        c.force_login(User.objects.get(username=username))
+        for label, url in (("dashboard", "/"), ("list", "/enterprises/"), ("list filtered", "/enterprises/?above_scale=1&tier=high_tech"),
+                           ("list search", "/enterprises/?q=科技"), ("list page 50", "/enterprises/?page=50"),
+                           ("api list", "/api/v1/enterprises/?page_size=50")):
+            for _ in range(3):
+                assert c.get(url).status_code == 200, url
+            samples = []
+            for _ in range(requests):
+                t = time.perf_counter()
+                r = c.get(url)
+                samples.append((time.perf_counter() - t) * 1000)
+                assert r.status_code == 200
+            results[(username, label)] = samples
+            print(f"pages: {username:<7} {label:<14} p50 {statistics.median(samples):6.1f} ms   p95 {p95(samples):6.1f} ms")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--enterprises", type=int, default=100_000)
+    ap.add_argument("--months", type=int, default=36)
+    ap.add_argument("--import-rows", type=int, default=100_000)
+    ap.add_argument("--requests", type=int, default=30)
+    ap.add_argument("--pack", default=str(ROOT / "packs" / "xianning-2025.yaml"))
+    ap.add_argument("--only", choices=["dataset", "import", "pages"], action="append")
+    args = ap.parse_args()
+    url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
+    ensure_database(url)
+    setup(url)
+    only = set(args.only or ["dataset", "import", "pages"])
+    print(f"database: {url}")
+    if "dataset" in only:
+        bench_dataset(args.enterprises, args.months, Path(args.pack))
+    if "import" in only:
+        bench_import(args.import_rows)
+    if "pages" in only:
+        bench_pages(args.requests)
+
+
+if __name__ == "__main__":
+    main()
