@@ -16,7 +16,10 @@ from chanye.enterprises.models import MonthlyFigure
 def refresh_month_summaries(*, months: Iterable[dt.date] | None = None) -> int:
     """Recompute MonthSummary for the given months (all months when None). Idempotent."""
     base = MonthlyFigure.objects.filter(source=FigureSource.STATS)
-    month_list = sorted(set(months)) if months is not None else sorted(base.values_list("month", flat=True).distinct())
+    if months is not None:
+        month_list = sorted(set(months))
+    else:  # order_by() first: the model's default ordering would make DISTINCT return one month per row
+        month_list = sorted(set(base.order_by().values_list("month", flat=True).distinct()))
     rows: list[MonthSummary] = []
     aggs = {"n": Count("id"), "output": Sum("output"), "main_revenue": Sum("main_revenue"),
             "invoice_sales": Sum("invoice_sales")}

@@ -14,15 +14,24 @@ def _short(text: str, n: int = 40) -> str:
 
 
 def _text_change(label: str, a: str, b: str) -> list[str]:
+    """Say how much a text changed and show the changed passages with a little context."""
     if a == b:
         return []
     if not a:
         return [f"{label}：新增文字「{_short(b)}」"]
     if not b:
         return [f"{label}：删除文字「{_short(a)}」"]
-    ratio = difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
-    verb = "改写" if ratio < 0.6 else "修改"
-    return [f"{label}：文字{verb}（相似度 {ratio:.0%}）「{_short(a)}」→「{_short(b)}」"]
+    sm = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    ratio = sm.ratio()
+    verb = "改写" if ratio < 0.8 else "修改"
+    ops = [op for op in sm.get_opcodes() if op[0] != "equal"]
+    snippets = []
+    for tag, i1, i2, j1, j2 in ops[:3]:
+        ctx_a, ctx_b = a[max(0, i1 - 4) : i1], a[i2 : i2 + 4]
+        old, new = _short(a[i1:i2], 30) or "∅", _short(b[j1:j2], 30) or "∅"
+        snippets.append(f"「…{ctx_a}【{old}→{new}】{ctx_b}…」")
+    more = f" 等{len(ops)}处" if len(ops) > 3 else ""
+    return [f"{label}：文字{verb}（相似度 {ratio:.0%}）{'；'.join(snippets)}{more}"]
 
 
 def _list_change(label: str, a: list[Any], b: list[Any]) -> list[str]:

@@ -82,3 +82,20 @@ def test_dashboard_and_list_use_a_bounded_number_of_queries(client, users, data,
 def test_enterprise_users_are_sent_to_their_own_page(client, users, two_counties, login):
     r = login(users["qiye"]).get("/")
     assert r.status_code == 302 and two_counties["xianan"].uscc in r["Location"]
+
+
+def test_refreshing_all_months_writes_one_row_per_month_and_unit(data):
+    from django.db.models import Count
+
+    from chanye.analytics.models import MonthSummary
+
+    for _ in range(15):  # more firm-months than one refresh chunk of 12 months
+        e = EnterpriseFactory(county=data["c"].county, is_above_scale=True)
+        MonthlyFigure.objects.create(enterprise=e, month=dt.date(2025, 2, 1), source="stats", output=Decimal(1))
+    refresh_month_summaries()
+    refresh_month_summaries()
+    dupes = (MonthSummary.objects.values("month", "region", "cluster", "above_scale").annotate(n=Count("id"))
+             .filter(n__gt=1))
+    assert not dupes.exists()
+    city = MonthSummary.objects.get(month=dt.date(2025, 2, 1), region__isnull=True, cluster__isnull=True, above_scale=True)
+    assert city.output == 35015 and city.enterprises == 18
