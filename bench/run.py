@@ -20,8 +20,11 @@ def ensure_database(url: str) -> None:
     if not url.startswith("postgres"):
         return
     name = url.rsplit("/", 1)[1]
-    out = subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-tAc", f"SELECT 1 FROM pg_database WHERE datname='{name}'"],
-                         capture_output=True, text=True)
+    out = subprocess.run(
+        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-tAc", f"SELECT 1 FROM pg_database WHERE datname='{name}'"],
+        capture_output=True,
+        text=True,
+    )
     if out.stdout.strip() != "1":
         subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-c", f"CREATE DATABASE {name}"], check=True)
 
@@ -56,8 +59,10 @@ def bench_dataset(n: int, months: int, pack: Path) -> None:
         Enterprise.objects.all().delete()
     t = time.perf_counter()
     stats = generator.generate(seed=7, enterprises=n, months=months)
-    print(f"dataset: {stats.enterprises} enterprises ({stats.above_scale} 规上), {stats.figures} monthly rows "
-          f"in {time.perf_counter() - t:.1f} s")
+    print(
+        f"dataset: {stats.enterprises} enterprises ({stats.above_scale} 规上), {stats.figures} monthly rows "
+        f"in {time.perf_counter() - t:.1f} s"
+    )
     from django.db import connection
 
     with connection.cursor() as c:
@@ -86,8 +91,16 @@ def bench_import(rows: int) -> None:
         for code in codes:
             if n >= rows:
                 break
-            ws.append([code, month, round(rng.uniform(10, 5000), 2), round(rng.uniform(10, 5000), 2),
-                       rng.randint(1000, 900000), rng.randint(5, 900)])
+            ws.append(
+                [
+                    code,
+                    month,
+                    round(rng.uniform(10, 5000), 2),
+                    round(rng.uniform(10, 5000), 2),
+                    rng.randint(1000, 900000),
+                    rng.randint(5, 900),
+                ]
+            )
             n += 1
     buf = io.BytesIO()
     wb.save(buf)
@@ -98,8 +111,10 @@ def bench_import(rows: int) -> None:
         out = run_import("monthly", data=data, filename="bench.xlsx", user=None)
         dt_s = time.perf_counter() - t
         b = out.batch
-        print(f"import: {label}: {dt_s:.1f} s — rows {b.rows}, created {b.created}, updated {b.updated}, "
-              f"unchanged {b.unchanged}, errors {len(out.errors)}")
+        print(
+            f"import: {label}: {dt_s:.1f} s — rows {b.rows}, created {b.created}, updated {b.updated}, "
+            f"unchanged {b.unchanged}, errors {len(out.errors)}"
+        )
 
 
 def bench_pages(requests: int) -> None:
@@ -113,9 +128,14 @@ def bench_pages(requests: int) -> None:
     for username in ("admin", "xianan"):
         c = Client()
         c.force_login(User.objects.get(username=username))
-        for label, url in (("dashboard", "/"), ("list", "/enterprises/"), ("list filtered", "/enterprises/?above_scale=1&tier=high_tech"),
-                           ("list search", "/enterprises/?q=科技"), ("list page 50", "/enterprises/?page=50"),
-                           ("api list", "/api/v1/enterprises/?page_size=50")):
+        for label, url in (
+            ("dashboard", "/"),
+            ("list", "/enterprises/"),
+            ("list filtered", "/enterprises/?above_scale=1&tier=high_tech"),
+            ("list search", "/enterprises/?q=科技"),
+            ("list page 50", "/enterprises/?page=50"),
+            ("api list", "/api/v1/enterprises/?page_size=50"),
+        ):
             for _ in range(3):
                 assert c.get(url).status_code == 200, url
             samples = []
@@ -125,7 +145,10 @@ def bench_pages(requests: int) -> None:
                 samples.append((time.perf_counter() - t) * 1000)
                 assert r.status_code == 200
             results[(username, label)] = samples
-            print(f"pages: {username:<7} {label:<14} p50 {statistics.median(samples):6.1f} ms   p95 {p95(samples):6.1f} ms")
+            print(
+                f"pages: {username:<7} {label:<14} "
+                f"p50 {statistics.median(samples):6.1f} ms   p95 {p95(samples):6.1f} ms"
+            )
 
 
 def main() -> None:

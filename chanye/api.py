@@ -37,7 +37,8 @@ class SessionAuth(APIKeyCookie):
 api = NinjaAPI(
     title="产业平台 API",
     version="1",
-    description="chanye 产业集群政策运行平台接口。认证：`Authorization: Bearer <令牌>`（`chanye users token 用户名` 签发）。"
+    description="chanye 产业集群政策运行平台接口。"
+    "认证：`Authorization: Bearer <令牌>`（`chanye users token 用户名` 签发）。"
     "区县用户只能看到本单位的企业；范围外的对象返回 404。",
     auth=[BearerAuth(), SessionAuth()],
     urls_namespace="api",
@@ -48,7 +49,9 @@ api = NinjaAPI(
 
 @api.exception_handler(AuthenticationError)
 def _unauthorized(request: HttpRequest, exc: Exception):
-    return api.create_response(request, {"detail": "未认证：请提供有效的 API 令牌（Authorization: Bearer …）"}, status=401)
+    return api.create_response(
+        request, {"detail": "未认证：请提供有效的 API 令牌（Authorization: Bearer …）"}, status=401
+    )
 
 
 @api.exception_handler(HttpError)

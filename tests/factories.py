@@ -42,7 +42,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     password_changed_at = factory.LazyFunction(timezone.now)
 
     @factory.post_generation
-    def password(obj, create, extracted, **kwargs):  # noqa: N805
+    def password(obj, create, extracted, **kwargs):
         obj.set_password(extracted or PASSWORD)
         if create:
             obj.save()

@@ -31,9 +31,13 @@ def test_filters_match_the_list_page(client, users, two_counties):
 
 
 def test_monthly_endpoint_returns_figures_in_wanyuan(client, users, two_counties):
-    MonthlyFigure.objects.create(enterprise=two_counties["xianan"], month=dt.date(2025, 1, 1), source="stats", output=Decimal("12.5"))
+    MonthlyFigure.objects.create(
+        enterprise=two_counties["xianan"], month=dt.date(2025, 1, 1), source="stats", output=Decimal("12.5")
+    )
     token = do_issue_token(actor=None, user=users["xianan"])
-    r = client.get(f"/api/v1/enterprises/{two_counties['xianan'].uscc}/monthly", headers={"Authorization": f"Bearer {token}"})
+    r = client.get(
+        f"/api/v1/enterprises/{two_counties['xianan'].uscc}/monthly", headers={"Authorization": f"Bearer {token}"}
+    )
     assert r.status_code == 200
     (row,) = r.json()
     assert row["month"] == "2025-01-01" and Decimal(row["output"]) == Decimal("12.5") and row["tax"] is None

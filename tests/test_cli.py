@@ -10,7 +10,9 @@ ROOT = Path(__file__).parent.parent
 
 def run(*args, env=None):
     e = {**os.environ, **(env or {})}
-    return subprocess.run([sys.executable, "-m", "chanye", *args], capture_output=True, text=True, cwd=ROOT, env=e, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "chanye", *args], capture_output=True, text=True, cwd=ROOT, env=e, timeout=120
+    )
 
 
 def test_chanye_runs_django_commands():
@@ -19,13 +21,21 @@ def test_chanye_runs_django_commands():
 
 
 def test_check_deploy_is_clean_with_production_settings(tmp_path):
-    env = {"DJANGO_SETTINGS_MODULE": "chanye.config.settings.prod", "CHANYE_SECRET_KEY": "k" * 20 + "Zx9!" * 10,
-           "CHANYE_DATA_DIR": str(tmp_path), "DATABASE_URL": f"sqlite:///{tmp_path}/db.sqlite3"}
+    env = {
+        "DJANGO_SETTINGS_MODULE": "chanye.config.settings.prod",
+        "CHANYE_SECRET_KEY": "k" * 20 + "Zx9!" * 10,
+        "CHANYE_DATA_DIR": str(tmp_path),
+        "DATABASE_URL": f"sqlite:///{tmp_path}/db.sqlite3",
+    }
     r = run("check", "--deploy", "--fail-level", "WARNING", env=env)
     assert r.returncode == 0, r.stdout + r.stderr
 
 
 def test_production_settings_refuse_to_start_without_a_secret_key(tmp_path):
-    env = {"DJANGO_SETTINGS_MODULE": "chanye.config.settings.prod", "CHANYE_SECRET_KEY": "", "CHANYE_DATA_DIR": str(tmp_path)}
+    env = {
+        "DJANGO_SETTINGS_MODULE": "chanye.config.settings.prod",
+        "CHANYE_SECRET_KEY": "",
+        "CHANYE_DATA_DIR": str(tmp_path),
+    }
     r = run("check", env=env)
     assert r.returncode != 0 and "CHANYE_SECRET_KEY" in r.stderr

@@ -95,5 +95,7 @@ def test_enterprise_user_may_submit_own_monthly_figures_only(client, users, two_
 
 def test_viewer_cannot_submit_or_import(client, users, two_counties):
     c = _client(client, users, "viewer")
-    assert c.post(f"/enterprises/{two_counties['xianan'].uscc}/", {"month": "2025-01", "output": "1"}).status_code == 404
+    assert (
+        c.post(f"/enterprises/{two_counties['xianan'].uscc}/", {"month": "2025-01", "output": "1"}).status_code == 404
+    )
     assert c.get("/imports/").status_code == 404

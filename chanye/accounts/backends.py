@@ -47,7 +47,9 @@ class LockoutModelBackend(ModelBackend):
             return user
         User.objects.filter(pk=user.pk).update(failed_logins=F("failed_logins") + 1)
         user.refresh_from_db(fields=["failed_logins"])
-        audit.record(actor=user, action=AuditAction.LOGIN_FAILED, obj=user, message=f"密码错误（连续第{user.failed_logins}次）")
+        audit.record(
+            actor=user, action=AuditAction.LOGIN_FAILED, obj=user, message=f"密码错误（连续第{user.failed_logins}次）"
+        )
         if user.failed_logins >= settings.CHANYE_LOGIN_MAX_FAILURES:
             until = timezone.now() + timedelta(minutes=settings.CHANYE_LOCKOUT_MINUTES)
             User.objects.filter(pk=user.pk).update(locked_until=until)

@@ -24,7 +24,10 @@ def do_create_user(
     full_name: str = "",
     check_password: bool = True,
 ) -> User:
-    """Create a user with a validated, hashed password; a county officer needs a unit, an enterprise user an enterprise."""
+    """Create a user with a validated, hashed password.
+
+    A county officer needs a unit (region), an enterprise user an enterprise.
+    """
     if role not in Role.values:
         raise ValidationError(f"未知角色：{role}（可选：{', '.join(Role.values)}）")
     if role == Role.COUNTY_OFFICER and region is None:
@@ -65,8 +68,14 @@ def do_unlock(*, actor: Any, user: User) -> None:
         user.failed_logins = 0
         user.locked_until = None
         user.save(update_fields=["failed_logins", "locked_until"])
-        audit.record(actor=actor, action=AuditAction.UPDATE, obj=user, before=before,
-                     after=audit.snapshot(user, ["failed_logins", "locked_until"]), message="解除锁定")
+        audit.record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            obj=user,
+            before=before,
+            after=audit.snapshot(user, ["failed_logins", "locked_until"]),
+            message="解除锁定",
+        )
 
 
 def do_issue_token(*, actor: Any, user: User, name: str = "默认") -> str:

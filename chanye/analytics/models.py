@@ -23,3 +23,6 @@ class MonthSummary(models.Model):
         indexes = [models.Index(fields=["month", "above_scale"])]
         verbose_name = "月度汇总"
         verbose_name_plural = "月度汇总"
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.region_id or self.cluster_id or '全市'}"

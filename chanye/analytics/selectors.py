@@ -21,6 +21,16 @@ def latest_month() -> dt.date | None:
     return MonthSummary.objects.aggregate(m=Max("month"))["m"]
 
 
+def available_months(limit: int = 60) -> list[dt.date]:
+    """Months with summary data, newest first (for the month picker)."""
+    return list(
+        MonthSummary.objects.filter(region__isnull=True, cluster__isnull=True)
+        .order_by("-month")
+        .values_list("month", flat=True)
+        .distinct()[:limit]
+    )
+
+
 def _units_for(user: Any) -> list[Region]:
     units = list(Region.objects.county_level())
     if user.role == Role.COUNTY_OFFICER:
@@ -41,31 +51,60 @@ def dashboard(*, user: Any, month: dt.date | None = None) -> dict[str, Any]:
     year = month.year if month else dt.date.today().year
     ytd_start = dt.date(year, 1, 1)
 
-    counts = {r["county"]: r for r in ents.values("county").annotate(
-        total=Count("id"), above=Count("id", filter=Q(is_above_scale=True))).order_by()}
+    counts = {
+        r["county"]: r
+        for r in ents.values("county")
+        .annotate(total=Count("id"), above=Count("id", filter=Q(is_above_scale=True)))
+        .order_by()
+    }
     new_this_year = dict(
         ScalePeriod.objects.filter(enterprise__in=ents, entered_on__year=year)
-        .values_list("enterprise__county").annotate(n=Count("id")).order_by()
+        .values_list("enterprise__county")
+        .annotate(n=Count("id"))
+        .order_by()
     )
     summ = MonthSummary.objects.filter(region_id__in=unit_ids, above_scale=True, cluster__isnull=True)
     month_out = dict(summ.filter(month=month).values_list("region_id", "output")) if month else {}
-    ytd = dict(summ.filter(month__gte=ytd_start, month__lte=month).values("region_id").annotate(s=Sum("output"))
-               .values_list("region_id", "s").order_by()) if month else {}
-    last_year = dict(summ.filter(month__gte=ytd_start.replace(year=year - 1), month__lte=month.replace(year=year - 1))
-                     .values("region_id").annotate(s=Sum("output")).values_list("region_id", "s").order_by()) if month else {}
+    ytd = (
+        dict(
+            summ.filter(month__gte=ytd_start, month__lte=month)
+            .values("region_id")
+            .annotate(s=Sum("output"))
+            .values_list("region_id", "s")
+            .order_by()
+        )
+        if month
+        else {}
+    )
+    last_year = (
+        dict(
+            summ.filter(month__gte=ytd_start.replace(year=year - 1), month__lte=month.replace(year=year - 1))
+            .values("region_id")
+            .annotate(s=Sum("output"))
+            .values_list("region_id", "s")
+            .order_by()
+        )
+        if month
+        else {}
+    )
     rows = []
     for u in units:
         c = counts.get(u.pk, {"total": 0, "above": 0})
         t = _target("above_scale_new_count", region=u)
         prev = last_year.get(u.pk)
         cur = ytd.get(u.pk) or Decimal(0)
-        rows.append({
-            "region": u, "total": c["total"], "above": c["above"], "new": new_this_year.get(u.pk, 0),
-            "new_target": t.value if t else None,
-            "month_output": (month_out.get(u.pk) or Decimal(0)) / YI,
-            "ytd_output": cur / YI,
-            "yoy": ((cur - prev) / prev * 100) if prev else None,
-        })
+        rows.append(
+            {
+                "region": u,
+                "total": c["total"],
+                "above": c["above"],
+                "new": new_this_year.get(u.pk, 0),
+                "new_target": t.value if t else None,
+                "month_output": (month_out.get(u.pk) or Decimal(0)) / YI,
+                "ytd_output": cur / YI,
+                "yoy": ((cur - prev) / prev * 100) if prev else None,
+            }
+        )
 
     trend_qs = MonthSummary.objects.filter(above_scale=True, cluster__isnull=True)
     trend_qs = trend_qs.filter(region__isnull=True) if city_wide else trend_qs.filter(region_id__in=unit_ids)
@@ -74,26 +113,52 @@ def dashboard(*, user: Any, month: dt.date | None = None) -> dict[str, Any]:
 
     cluster_rows = []
     clusters = list(Cluster.objects.filter(is_active=True, parent__isnull=True).exclude(family="county"))
-    ccount = dict(ents.filter(is_above_scale=True, clusters__in=clusters).values("clusters")
-                  .annotate(n=Count("id")).values_list("clusters", "n").order_by())
+    ccount = dict(
+        ents.filter(is_above_scale=True, clusters__in=clusters)
+        .values("clusters")
+        .annotate(n=Count("id"))
+        .values_list("clusters", "n")
+        .order_by()
+    )
     if city_wide and month:
-        cytd = dict(MonthSummary.objects.filter(cluster__in=clusters, above_scale=True, month__gte=ytd_start, month__lte=month)
-                    .values("cluster_id").annotate(s=Sum("output")).values_list("cluster_id", "s").order_by())
+        cytd = dict(
+            MonthSummary.objects.filter(cluster__in=clusters, above_scale=True, month__gte=ytd_start, month__lte=month)
+            .values("cluster_id")
+            .annotate(s=Sum("output"))
+            .values_list("cluster_id", "s")
+            .order_by()
+        )
     else:
         cytd = {}
     for c in clusters:
-        cluster_rows.append({"cluster": c, "above": ccount.get(c.pk, 0),
-                             "ytd_output": (cytd.get(c.pk) or Decimal(0)) / YI if city_wide else None})
+        cluster_rows.append(
+            {
+                "cluster": c,
+                "above": ccount.get(c.pk, 0),
+                "ytd_output": (cytd.get(c.pk) or Decimal(0)) / YI if city_wide else None,
+            }
+        )
 
     total_above = sum(r["above"] for r in rows)
     kpis = {
         "above": total_above,
         "above_target": _target("above_scale_count", region__isnull=True, cluster__isnull=True),
         "new": sum(r["new"] for r in rows),
-        "new_target": _target("above_scale_new_count", region__isnull=True, cluster__isnull=True) if city_wide else _target("above_scale_new_count", region_id__in=unit_ids),
+        "new_target": _target("above_scale_new_count", region__isnull=True, cluster__isnull=True)
+        if city_wide
+        else _target("above_scale_new_count", region_id__in=unit_ids),
         "ytd_output": sum((r["ytd_output"] for r in rows), Decimal(0)),
-        "output_target": _target("cluster_above_scale_output", region__isnull=True) or _target("above_scale_output", region__isnull=True),
+        "output_target": _target("cluster_above_scale_output", region__isnull=True)
+        or _target("above_scale_output", region__isnull=True),
         "enterprises": sum(r["total"] for r in rows),
     }
-    return {"month": month, "year": year, "rows": rows, "trend": trend, "clusters": cluster_rows, "kpis": kpis,
-            "city_wide": city_wide}
+    return {
+        "month": month,
+        "year": year,
+        "months": available_months(),
+        "rows": rows,
+        "trend": trend,
+        "clusters": cluster_rows,
+        "kpis": kpis,
+        "city_wide": city_wide,
+    }

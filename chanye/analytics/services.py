@@ -21,8 +21,12 @@ def refresh_month_summaries(*, months: Iterable[dt.date] | None = None) -> int:
     else:  # order_by() first: the model's default ordering would make DISTINCT return one month per row
         month_list = sorted(set(base.order_by().values_list("month", flat=True).distinct()))
     rows: list[MonthSummary] = []
-    aggs = {"n": Count("id"), "output": Sum("output"), "main_revenue": Sum("main_revenue"),
-            "invoice_sales": Sum("invoice_sales")}
+    aggs = {
+        "n": Count("id"),
+        "output": Sum("output"),
+        "main_revenue": Sum("main_revenue"),
+        "invoice_sales": Sum("invoice_sales"),
+    }
     for i in range(0, len(month_list), 12):
         chunk = month_list[i : i + 12]
         qs = base.filter(month__in=chunk)
@@ -34,12 +38,18 @@ def refresh_month_summaries(*, months: Iterable[dt.date] | None = None) -> int:
             for r in qs.values(*group).annotate(**aggs).order_by():
                 if "cluster" in extra and r["enterprise__clusters"] is None:
                     continue
-                rows.append(MonthSummary(
-                    month=r["month"], above_scale=r["enterprise__is_above_scale"],
-                    region_id=r.get("enterprise__county"), cluster_id=r.get("enterprise__clusters"),
-                    enterprises=r["n"], output=r["output"] or 0, main_revenue=r["main_revenue"] or 0,
-                    invoice_sales=r["invoice_sales"] or 0,
-                ))
+                rows.append(
+                    MonthSummary(
+                        month=r["month"],
+                        above_scale=r["enterprise__is_above_scale"],
+                        region_id=r.get("enterprise__county"),
+                        cluster_id=r.get("enterprise__clusters"),
+                        enterprises=r["n"],
+                        output=r["output"] or 0,
+                        main_revenue=r["main_revenue"] or 0,
+                        invoice_sales=r["invoice_sales"] or 0,
+                    )
+                )
     with transaction.atomic():
         stale = MonthSummary.objects.all() if months is None else MonthSummary.objects.filter(month__in=month_list)
         stale.delete()

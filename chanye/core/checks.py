@@ -13,13 +13,16 @@ def no_superusers_in_production(app_configs, **kwargs) -> list[checks.CheckMessa
     from django.db import DatabaseError
 
     try:
-        names = list(get_user_model().objects.filter(is_superuser=True, is_active=True).values_list("username", flat=True)[:5])
+        names = list(
+            get_user_model().objects.filter(is_superuser=True, is_active=True).values_list("username", flat=True)[:5]
+        )
     except DatabaseError:
         return []
     if names:
         return [
             checks.Warning(
-                f"存在超级用户：{', '.join(names)}。生产环境请停用超级用户，改用系统管理员、安全管理员和审计管理员三员分立。",
+                f"存在超级用户：{', '.join(names)}。"
+                "生产环境请停用超级用户，改用系统管理员、安全管理员和审计管理员三员分立。",
                 id="chanye.W001",
             )
         ]

@@ -23,7 +23,9 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     if who:
         qs = qs.filter(username__icontains=who)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    return render(request, "core/audit.html", {"page": page, "actions": AuditAction.choices, "action": action, "who": who})
+    return render(
+        request, "core/audit.html", {"page": page, "actions": AuditAction.choices, "action": action, "who": who}
+    )
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
@@ -40,5 +42,3 @@ def server_error(request: HttpRequest) -> HttpResponse:
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     return render(request, "errors/csrf.html", status=403)
-
-

@@ -19,13 +19,20 @@ BOLD = Font(bold=True)
 TEXT_FORMAT = "@"
 
 
-def table(headers: Sequence[str], rows: Iterable[Sequence[Any]], *, title: str = "", text_columns: Sequence[int] = (),
-          widths: Sequence[int] | None = None, sheet_name: str = "Sheet1") -> bytes:
+def table(
+    headers: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    *,
+    title: str = "",
+    text_columns: Sequence[int] = (),
+    widths: Sequence[int] | None = None,
+    sheet_name: str = "Sheet1",
+) -> bytes:
     """A streamed single-sheet workbook (fast for large exports); identifiers stay text."""
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(sheet_name)
     for i, _ in enumerate(headers, start=1):
-        ws.column_dimensions[get_column_letter(i)].width = (widths[i - 1] if widths and i - 1 < len(widths) else 16)
+        ws.column_dimensions[get_column_letter(i)].width = widths[i - 1] if widths and i - 1 < len(widths) else 16
     if title:
         c = WriteOnlyCell(ws, value=title)
         c.font = Font(bold=True, size=13)
@@ -52,8 +59,14 @@ def table(headers: Sequence[str], rows: Iterable[Sequence[Any]], *, title: str =
     return buf.getvalue()
 
 
-def template(columns: Sequence[Column], *, title: str, notes: Sequence[str], text_keys: Sequence[str],
-             example_rows: Sequence[dict[str, Any]] = ()) -> bytes:
+def template(
+    columns: Sequence[Column],
+    *,
+    title: str,
+    notes: Sequence[str],
+    text_keys: Sequence[str],
+    example_rows: Sequence[dict[str, Any]] = (),
+) -> bytes:
     """An import template: header row (required columns highlighted), text-formatted id columns, an
     instructions sheet listing each column, its meaning and accepted values."""
     wb = Workbook()

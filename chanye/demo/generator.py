@@ -31,14 +31,41 @@ from chanye.regions.selectors import region_name_prefixes
 SEASON = [0.86, 0.70, 1.00, 1.00, 1.02, 1.06, 0.98, 0.97, 1.03, 1.04, 1.07, 1.27]  # Jan … Dec
 ABOVE_SCALE = 2000  # 万元 a year (XN-GS-1); the generator only uses it to size firms plausibly
 
-_WORDS = ("华 鑫 瑞 恒 宏 盛 泰 达 信 安 康 丰 源 润 祥 和 兴 隆 昌 顺 通 联 创 新 科 汇 嘉 佳 卓 越 博 远 凯 力 德 融 晟 "
-          "楚 香 城 桂 竹 温 泉 星 辰 宇 航 远 华 民 腾 龙 凤 金 银 铜 铁 山 川 江 湖 海 云 天 地 中 南 北 东 西 明 光 辉 "
-          "福 寿 永 长 万 百 千 一 正 方 圆 利 美 好 乐 佳 尚 品 优 精 特 强 鼎 立 同 合 聚 开").split()
+_WORDS = list(
+    "华鑫瑞恒宏盛泰达信安康丰源润祥和兴隆昌顺通联创新科汇嘉佳卓越博远凯力德融晟楚香城桂竹温泉星辰宇航远华"
+    "民腾龙凤金银铜铁山川江湖海云天地中南北东西明光辉福寿永长万百千一正方圆利美好乐佳尚品优精特强鼎立同合聚开"
+)
 _TRADES = {
-    "13": "农产品", "14": "食品", "15": "饮品", "17": "纺织", "18": "服饰", "22": "纸业", "26": "化工", "27": "药业",
-    "29": "塑胶", "30": "建材", "31": "钢铁", "32": "铝业", "33": "金属制品", "34": "机械", "35": "装备", "36": "汽车部件",
-    "38": "电机电气", "39": "电子", "40": "仪器", "28": "新材料", "19": "皮革", "20": "木业", "21": "家居", "23": "印务",
-    "24": "文体", "25": "能源", "37": "装备", "41": "制造", "42": "再生资源", "43": "维修",
+    "13": "农产品",
+    "14": "食品",
+    "15": "饮品",
+    "17": "纺织",
+    "18": "服饰",
+    "22": "纸业",
+    "26": "化工",
+    "27": "药业",
+    "29": "塑胶",
+    "30": "建材",
+    "31": "钢铁",
+    "32": "铝业",
+    "33": "金属制品",
+    "34": "机械",
+    "35": "装备",
+    "36": "汽车部件",
+    "38": "电机电气",
+    "39": "电子",
+    "40": "仪器",
+    "28": "新材料",
+    "19": "皮革",
+    "20": "木业",
+    "21": "家居",
+    "23": "印务",
+    "24": "文体",
+    "25": "能源",
+    "37": "装备",
+    "41": "制造",
+    "42": "再生资源",
+    "43": "维修",
 }
 _FORMS = ("有限公司", "有限公司", "有限公司", "有限责任公司", "股份有限公司", "科技有限公司")
 
@@ -68,8 +95,14 @@ def _stable(name: str) -> int:
     return int(hashlib.sha256(name.encode()).hexdigest()[:8], 16)
 
 
-def generate(*, seed: int = 2025, enterprises: int = 3000, months: int = 36, end_month: dt.date | None = None,
-             progress: Callable[[str, int], None] | None = None) -> DemoStats:
+def generate(
+    *,
+    seed: int = 2025,
+    enterprises: int = 3000,
+    months: int = 36,
+    end_month: dt.date | None = None,
+    progress: Callable[[str, int], None] | None = None,
+) -> DemoStats:
     """Create the dataset (the registry must hold a loaded pack and no enterprises)."""
     t0 = time.perf_counter()
     progress = progress or (lambda stage, pct: None)
@@ -115,8 +148,17 @@ def generate(*, seed: int = 2025, enterprises: int = 3000, months: int = 36, end
         used_uscc.add(code)
         used_names.add(name)
         park = rng.choice(parks[unit.pk]) if parks.get(unit.pk) and rng.random() < 0.35 else None
-        ents.append(Enterprise(uscc=code, name=name, name_key=normalize_company_name(name, prefixes), county=unit,
-                               park=park, industry_code_id=code_for(industry), is_above_scale=False))
+        ents.append(
+            Enterprise(
+                uscc=code,
+                name=name,
+                name_key=normalize_company_name(name, prefixes),
+                county=unit,
+                park=park,
+                industry_code_id=code_for(industry),
+                is_above_scale=False,
+            )
+        )
         meta.append({"industry": industry, "clusters": cl, "size": size, "anchor": anchor})
 
     # 1. Anchors named in the pack, in their clusters; county from the cluster, else a leading-industry county.
@@ -131,7 +173,9 @@ def generate(*, seed: int = 2025, enterprises: int = 3000, months: int = 36, end
         region = next((c.region for c in cls if c.region_id), None)
         ind = next((i for c in cls for i in c.industries.all()), None)
         if region is None:
-            candidates = [u for u in units if ind and layouts.get(u.pk) and ind in layouts[u.pk].industries.all()] or units
+            candidates = [
+                u for u in units if ind and layouts.get(u.pk) and ind in layouts[u.pk].industries.all()
+            ] or units
             region = candidates[_stable(a) % len(candidates)]
         with_parents = {c.pk: c for c in cls}
         for c in cls:
@@ -183,10 +227,22 @@ def generate(*, seed: int = 2025, enterprises: int = 3000, months: int = 36, end
             e.pk = saved[e.uscc]
         through_c = Enterprise.clusters.through
         through_i = Enterprise.industries.through
-        through_c.objects.bulk_create([through_c(enterprise_id=e.pk, cluster_id=c.pk) for e, m in zip(ents, meta, strict=True)
-                                       for c in {c.pk: c for c in m["clusters"]}.values()], batch_size=5000)
-        through_i.objects.bulk_create([through_i(enterprise_id=e.pk, industry_id=m["industry"].pk)
-                                       for e, m in zip(ents, meta, strict=True) if m["industry"]], batch_size=5000)
+        through_c.objects.bulk_create(
+            [
+                through_c(enterprise_id=e.pk, cluster_id=c.pk)
+                for e, m in zip(ents, meta, strict=True)
+                for c in {c.pk: c for c in m["clusters"]}.values()
+            ],
+            batch_size=5000,
+        )
+        through_i.objects.bulk_create(
+            [
+                through_i(enterprise_id=e.pk, industry_id=m["industry"].pk)
+                for e, m in zip(ents, meta, strict=True)
+                if m["industry"]
+            ],
+            batch_size=5000,
+        )
         progress("关系", 30)
 
         periods: list[ScalePeriod] = []
@@ -210,34 +266,69 @@ def generate(*, seed: int = 2025, enterprises: int = 3000, months: int = 36, end
                 periods.append(ScalePeriod(enterprise_id=e.pk, entered_on=entered))
             elif was_above:
                 entered = dt.date(rng.randint(2010, year_now - 4), 6, 1)
-                periods.append(ScalePeriod(enterprise_id=e.pk, entered_on=entered,
-                                           exited_on=dt.date(rng.choice([year_now - 1, year_now]), 1, 1)))
+                periods.append(
+                    ScalePeriod(
+                        enterprise_id=e.pk,
+                        entered_on=entered,
+                        exited_on=dt.date(rng.choice([year_now - 1, year_now]), 1, 1),
+                    )
+                )
             # honours and tiers (XN-RD-6 ladder: higher tiers are rarer and imply the lower ones)
             r = rng.random()
             big = annual > 5000 or m["anchor"]
             if r < (0.25 if big else 0.06):
-                honours.append(Honour(enterprise_id=e.pk, kind=HonourKind.INNOVATIVE_SME, year=rng.randint(2021, year_now)))
+                honours.append(
+                    Honour(enterprise_id=e.pk, kind=HonourKind.INNOVATIVE_SME, year=rng.randint(2021, year_now))
+                )
                 if r < (0.10 if big else 0.015):
-                    honours.append(Honour(enterprise_id=e.pk, kind=HonourKind.SPECIALIZED, level="provincial",
-                                          year=rng.randint(2020, year_now)))
+                    honours.append(
+                        Honour(
+                            enterprise_id=e.pk,
+                            kind=HonourKind.SPECIALIZED,
+                            level="provincial",
+                            year=rng.randint(2020, year_now),
+                        )
+                    )
                     if r < (0.03 if big else 0.002):
-                        honours.append(Honour(enterprise_id=e.pk, kind=HonourKind.LITTLE_GIANT, level="national",
-                                              year=rng.randint(2019, year_now)))
+                        honours.append(
+                            Honour(
+                                enterprise_id=e.pk,
+                                kind=HonourKind.LITTLE_GIANT,
+                                level="national",
+                                year=rng.randint(2019, year_now),
+                            )
+                        )
             if m["anchor"] and rng.random() < 0.12:
-                honours.append(Honour(enterprise_id=e.pk, kind=HonourKind.SINGLE_CHAMPION, level="national",
-                                      year=rng.randint(2018, year_now)))
+                honours.append(
+                    Honour(
+                        enterprise_id=e.pk,
+                        kind=HonourKind.SINGLE_CHAMPION,
+                        level="national",
+                        year=rng.randint(2018, year_now),
+                    )
+                )
             if rng.random() < (0.45 if big else 0.08):
                 honours.append(Honour(enterprise_id=e.pk, kind=HonourKind.HIGH_TECH, year=rng.randint(2019, year_now)))
             if above and rng.random() < 0.55:
-                honours.append(Honour(enterprise_id=e.pk, kind=HonourKind.RD_INSTITUTION,
-                                      level=rng.choice(["city", "city", "provincial"])))
+                honours.append(
+                    Honour(
+                        enterprise_id=e.pk,
+                        kind=HonourKind.RD_INSTITUTION,
+                        level=rng.choice(["city", "city", "provincial"]),
+                    )
+                )
             if above and rng.random() < 0.40:
                 honours.append(Honour(enterprise_id=e.pk, kind=HonourKind.DIGITAL, year=rng.randint(2022, year_now)))
             if above and rng.random() < 0.05:
-                honours.append(Honour(enterprise_id=e.pk, kind=HonourKind.GREEN_FACTORY, level=rng.choice(["provincial", "national"])))
+                honours.append(
+                    Honour(
+                        enterprise_id=e.pk, kind=HonourKind.GREEN_FACTORY, level=rng.choice(["provincial", "national"])
+                    )
+                )
             if above and rng.random() < 0.20:
-                grade = rng.choices([SmartFactoryGrade.BASIC, SmartFactoryGrade.ADVANCED, SmartFactoryGrade.EXCELLENT],
-                                    [70, 25, 5])[0]
+                grade = rng.choices(
+                    [SmartFactoryGrade.BASIC, SmartFactoryGrade.ADVANCED, SmartFactoryGrade.EXCELLENT], [70, 25, 5]
+                )[0]
                 e.smart_factory_grade = grade
                 honours.append(Honour(enterprise_id=e.pk, kind=HonourKind.SMART_FACTORY, grade=grade))
         Enterprise.objects.filter(pk__in=above_ids).update(is_above_scale=True)
@@ -257,17 +348,30 @@ def generate(*, seed: int = 2025, enterprises: int = 3000, months: int = 36, end
             g = (1 + m["growth"]) ** (1 / 12) if m["growth"] > -0.9 else 1
             in_stats = e.pk in above_set
             for i, month in enumerate(month_list):
-                v = base * (g ** i) * SEASON[month.month - 1] * (1 + rng.gauss(0, m["noise"]))
+                v = base * (g**i) * SEASON[month.month - 1] * (1 + rng.gauss(0, m["noise"]))
                 v = max(v, 0.0)
                 main = v * (0.93 + rng.random() * 0.1)
                 if in_stats:
-                    writer.add(e.pk, month, FigureSource.STATS, {
-                        "output": v, "revenue": main * 1.04, "main_revenue": main, "profit": main * rng.gauss(0.06, 0.04),
-                        "employees": max(5, round(m["size"] / 55)), "rd_expense": main * 0.018 if rng.random() < 0.6 else None,
-                        "electricity": v * (0.012 + 0.01 * rng.random()),
-                    })
-                writer.add(e.pk, month, FigureSource.TAX, {"invoice_sales": main * (0.95 + rng.random() * 0.1),
-                                                           "tax": main * (0.025 + rng.random() * 0.02)})
+                    writer.add(
+                        e.pk,
+                        month,
+                        FigureSource.STATS,
+                        {
+                            "output": v,
+                            "revenue": main * 1.04,
+                            "main_revenue": main,
+                            "profit": main * rng.gauss(0.06, 0.04),
+                            "employees": max(5, round(m["size"] / 55)),
+                            "rd_expense": main * 0.018 if rng.random() < 0.6 else None,
+                            "electricity": v * (0.012 + 0.01 * rng.random()),
+                        },
+                    )
+                writer.add(
+                    e.pk,
+                    month,
+                    FigureSource.TAX,
+                    {"invoice_sales": main * (0.95 + rng.random() * 0.1), "tax": main * (0.025 + rng.random() * 0.02)},
+                )
             if k % 500 == 0:
                 progress("月度数据", 40 + int(50 * k / max(1, len(ents))))
         stats.figures = writer.flush()
@@ -281,7 +385,17 @@ def generate(*, seed: int = 2025, enterprises: int = 3000, months: int = 36, end
     return stats
 
 
-_FIELDS = ["output", "revenue", "main_revenue", "profit", "tax", "employees", "rd_expense", "electricity", "invoice_sales"]
+_FIELDS = [
+    "output",
+    "revenue",
+    "main_revenue",
+    "profit",
+    "tax",
+    "employees",
+    "rd_expense",
+    "electricity",
+    "invoice_sales",
+]
 _Q = Decimal("0.0001")
 
 
@@ -310,7 +424,10 @@ class _FigureWriter:
         cols = ["enterprise_id", "month", "source", *_FIELDS, "updated_at"]
         if connection.vendor == "postgresql":
             connection.ensure_connection()
-            with connection.connection.cursor() as raw, raw.copy(f"COPY {self.table} ({', '.join(cols)}) FROM STDIN") as copy:
+            with (
+                connection.connection.cursor() as raw,
+                raw.copy(f"COPY {self.table} ({', '.join(cols)}) FROM STDIN") as copy,
+            ):
                 for r in self.rows:
                     copy.write_row(r)
         else:
@@ -318,8 +435,19 @@ class _FigureWriter:
             with connection.cursor() as cur:
                 ops = connection.ops
                 now = ops.adapt_datetimefield_value(self.now)
-                cur.executemany(sql, [(r[0], ops.adapt_datefield_value(r[1]), r[2],
-                                       *(None if v is None else str(v) for v in r[3:-1]), now) for r in self.rows])
+                cur.executemany(
+                    sql,
+                    [
+                        (
+                            r[0],
+                            ops.adapt_datefield_value(r[1]),
+                            r[2],
+                            *(None if v is None else str(v) for v in r[3:-1]),
+                            now,
+                        )
+                        for r in self.rows
+                    ],
+                )
         self.total += len(self.rows)
         self.rows = []
 

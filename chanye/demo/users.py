@@ -46,7 +46,12 @@ def ensure_demo_users() -> list[User]:
         user.locked_until = None
         created = user.pk is None
         user.save()
-        audit.record(actor=None, action=AuditAction.CREATE if created else AuditAction.UPDATE, obj=user,
-                     after=audit.snapshot(user), message="演示账号")
+        audit.record(
+            actor=None,
+            action=AuditAction.CREATE if created else AuditAction.UPDATE,
+            obj=user,
+            after=audit.snapshot(user),
+            message="演示账号",
+        )
         out.append(user)
     return out

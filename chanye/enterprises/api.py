@@ -80,8 +80,12 @@ def list_enterprises(request: HttpRequest, filters: Query[FilterIn]):
     qs = selectors.enterprise_list(user=request.user, filters=f)
     count = qs.count()
     start = (filters.page - 1) * filters.page_size
-    return {"count": count, "page": filters.page, "page_size": filters.page_size,
-            "results": [_out(e) for e in qs[start : start + filters.page_size]]}
+    return {
+        "count": count,
+        "page": filters.page,
+        "page_size": filters.page_size,
+        "results": [_out(e) for e in qs[start : start + filters.page_size]],
+    }
 
 
 @router.get("/{uscc}", response=EnterpriseDetail, summary="企业详情")
@@ -111,8 +115,9 @@ class MonthlyOut(Schema):
     invoice_sales: Decimal | None = None
 
 
-@router.get("/{uscc}/monthly", response=list[MonthlyOut],
-            summary="企业月度数据（金额单位万元，用电量万千瓦时，从业人员人）")
+@router.get(
+    "/{uscc}/monthly", response=list[MonthlyOut], summary="企业月度数据（金额单位万元，用电量万千瓦时，从业人员人）"
+)
 def enterprise_monthly(request: HttpRequest, uscc: str, source: str = ""):
     e = selectors.access_enterprise(user=request.user, uscc=uscc)
     rows = selectors.monthly_rows(enterprise=e)

@@ -59,8 +59,16 @@ class Metric:
 
 
 _MONEY = {"元": Decimal("0.0001"), "千元": Decimal("0.1"), "万元": Decimal(1), "亿元": Decimal(10000)}
-_POWER = {"千瓦时": Decimal("0.0001"), "度": Decimal("0.0001"), "kwh": Decimal("0.0001"), "kw·h": Decimal("0.0001"),
-          "万千瓦时": Decimal(1), "万度": Decimal(1), "万kwh": Decimal(1), "亿千瓦时": Decimal(10000)}
+_POWER = {
+    "千瓦时": Decimal("0.0001"),
+    "度": Decimal("0.0001"),
+    "kwh": Decimal("0.0001"),
+    "kw·h": Decimal("0.0001"),
+    "万千瓦时": Decimal(1),
+    "万度": Decimal(1),
+    "万kwh": Decimal(1),
+    "亿千瓦时": Decimal(10000),
+}
 _PEOPLE = {"人": Decimal(1), "万人": Decimal(10000)}
 
 METRICS: tuple[Metric, ...] = (

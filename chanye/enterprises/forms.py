@@ -8,8 +8,12 @@ from chanye.enterprises.choices import METRICS, FigureSource
 class ImportForm(forms.Form):
     kind = forms.ChoiceField(label="数据类型", choices=[("enterprises", "企业名录"), ("monthly", "月度数据")])
     file = forms.FileField(label="文件（.xlsx 或 .csv）")
-    source = forms.ChoiceField(label="数据来源（表中无“数据来源”列时）", choices=FigureSource.choices, initial=FigureSource.STATS,
-                               required=False)
+    source = forms.ChoiceField(
+        label="数据来源（表中无“数据来源”列时）",
+        choices=FigureSource.choices,
+        initial=FigureSource.STATS,
+        required=False,
+    )
     dry_run = forms.BooleanField(label="只校验，不写入", required=False)
 
     def clean_file(self):
@@ -26,8 +30,13 @@ class MonthlyForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for m in METRICS:
-            self.fields[m.field] = forms.DecimalField(label=f"{m.label}（{m.unit}）", required=False, max_digits=18,
-                                                      decimal_places=4, min_value=None if m.allow_negative else 0)
+            self.fields[m.field] = forms.DecimalField(
+                label=f"{m.label}（{m.unit}）",
+                required=False,
+                max_digits=18,
+                decimal_places=4,
+                min_value=None if m.allow_negative else 0,
+            )
 
     def clean_month(self):
         from chanye.core.imports.values import CellError, parse_month

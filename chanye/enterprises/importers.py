@@ -30,22 +30,48 @@ from chanye.enterprises.models import Enterprise, EnterpriseAlias, FigureRevisio
 from chanye.industry.models import Cluster, Industry, IndustryCode
 from chanye.regions.selectors import region_lookup
 
-USCC_COL = Column("uscc", "统一社会信用代码", ("社会信用代码", "信用代码", "统一代码", "USCC"), example="91421200MA4F000000",
-                  help="18位，文本格式")
-NAME_COL = Column("name", "企业名称", ("单位名称", "企业(单位)名称", "企业全称", "名称"), example="湖北示例科技有限公司")
+USCC_COL = Column(
+    "uscc",
+    "统一社会信用代码",
+    ("社会信用代码", "信用代码", "统一代码", "USCC"),
+    example="91421200MA4F000000",
+    help="18位，文本格式",
+)
+NAME_COL = Column(
+    "name", "企业名称", ("单位名称", "企业(单位)名称", "企业全称", "名称"), example="湖北示例科技有限公司"
+)
 
 HONOUR_COLUMNS = [
     (HonourKind.INNOVATIVE_SME, Column("h_innovative_sme", "创新型中小企业", help="是/否或级别")),
-    (HonourKind.SPECIALIZED, Column("h_specialized", "专精特新", ("专精特新中小企业", "专精特新企业"), help="国家级/省级/市级/是/否")),
-    (HonourKind.LITTLE_GIANT, Column("h_little_giant", "小巨人", ("专精特新小巨人", "专精特新“小巨人”", "国家级小巨人"), help="是/否")),
-    (HonourKind.SINGLE_CHAMPION, Column("h_single_champion", "单项冠军", ("制造业单项冠军",), help="国家级/省级/是/否")),
+    (
+        HonourKind.SPECIALIZED,
+        Column("h_specialized", "专精特新", ("专精特新中小企业", "专精特新企业"), help="国家级/省级/市级/是/否"),
+    ),
+    (
+        HonourKind.LITTLE_GIANT,
+        Column("h_little_giant", "小巨人", ("专精特新小巨人", "专精特新“小巨人”", "国家级小巨人"), help="是/否"),
+    ),
+    (
+        HonourKind.SINGLE_CHAMPION,
+        Column("h_single_champion", "单项冠军", ("制造业单项冠军",), help="国家级/省级/是/否"),
+    ),
     (HonourKind.HIGH_TECH, Column("h_high_tech", "高新技术企业", ("高企",), help="是/否")),
     (HonourKind.CHAIN_LEADER, Column("h_chain_leader", "链主企业", ("链主",), help="是/否")),
     (HonourKind.GREEN_FACTORY, Column("h_green_factory", "绿色工厂", help="国家级/省级/市级/是/否")),
-    (HonourKind.RD_INSTITUTION, Column("h_rd_institution", "研发机构", ("建有研发机构",), help="国家级/省级/市级/是/否")),
+    (
+        HonourKind.RD_INSTITUTION,
+        Column("h_rd_institution", "研发机构", ("建有研发机构",), help="国家级/省级/市级/是/否"),
+    ),
     (HonourKind.DIGITAL, Column("h_digital", "数字化转型", ("完成数字化转型",), help="是/否")),
 ]
-_LEVELS = {"国家级": "national", "国家": "national", "省级": "provincial", "省": "provincial", "市级": "city", "市": "city"}
+_LEVELS = {
+    "国家级": "national",
+    "国家": "national",
+    "省级": "provincial",
+    "省": "provincial",
+    "市级": "city",
+    "市": "city",
+}
 _GRADES = {label: value for value, label in SmartFactoryGrade.choices}
 _GRADES.update({label[:-1]: value for value, label in SmartFactoryGrade.choices})
 
@@ -59,7 +85,7 @@ def parse_honour(value: Any) -> dict[str, Any] | None:
     m = re.search(r"(20\d{2}|19\d{2})年?", s)
     if m:
         year = int(m.group(1))
-        s = (s[: m.start()] + s[m.end():]).strip("()（）")
+        s = (s[: m.start()] + s[m.end() :]).strip("()（）")
     if not s:
         return {"level": "", "year": year}
     for word, level in _LEVELS.items():
@@ -77,11 +103,22 @@ class EnterpriseImporter(Importer):
     columns = [
         Column("uscc", USCC_COL.label, USCC_COL.aliases, required=True, help=USCC_COL.help, example=USCC_COL.example),
         Column("name", NAME_COL.label, NAME_COL.aliases, required=True, example=NAME_COL.example),
-        Column("county", "所属区县", ("区县", "县市区", "所在区县", "所属县市区", "属地", "区县代码"), required=True,
-               help="名称或区划代码，如“咸安区”或 421202", example="咸安区"),
+        Column(
+            "county",
+            "所属区县",
+            ("区县", "县市区", "所在区县", "所属县市区", "属地", "区县代码"),
+            required=True,
+            help="名称或区划代码，如“咸安区”或 421202",
+            example="咸安区",
+        ),
         Column("park", "所属园区", ("园区",), help="园区名称或代码"),
-        Column("industry_code", "行业代码", ("国民经济行业代码", "国民经济行业分类代码", "国标行业代码"),
-               help="GB/T 4754-2017，如 3311 或 C3311", example="3311"),
+        Column(
+            "industry_code",
+            "行业代码",
+            ("国民经济行业代码", "国民经济行业分类代码", "国标行业代码"),
+            help="GB/T 4754-2017，如 3311 或 C3311",
+            example="3311",
+        ),
         Column("industries", "重点产业", ("所属产业", "产业"), help="多个用顿号分隔"),
         Column("clusters", "产业集群", ("所属集群", "集群"), help="多个用顿号分隔"),
         Column("is_above_scale", "是否规上", ("规上企业", "是否规上企业", "规上"), help="是/否", example="是"),
@@ -135,8 +172,13 @@ class EnterpriseImporter(Importer):
             if found:
                 pk = self.existing.get(code)
                 if pk is None or not Enterprise.objects.filter(pk=pk, uscc_override=True).exists():
-                    ctx.error("uscc", "统一社会信用代码无效：" + "；".join(p.message for p in found)
-                              + ("。早期合法代码请由市级管理员在企业页面登记豁免" if found[0].code == "check" else ""), code)
+                    ctx.error(
+                        "uscc",
+                        "统一社会信用代码无效："
+                        + "；".join(p.message for p in found)
+                        + ("。早期合法代码请由市级管理员在企业页面登记豁免" if found[0].code == "check" else ""),
+                        code,
+                    )
             out["uscc"] = code
             if code in self.seen:
                 ctx.error("uscc", f"与第{self.seen[code]}行重复（同一统一社会信用代码）", code)
@@ -156,7 +198,11 @@ class EnterpriseImporter(Importer):
         if county is None and ctx.raw("county") is None:
             ctx.error("county", "所属区县不能为空", "")
         if county is not None:
-            if self.user is not None and getattr(self.user, "role", None) == Role.COUNTY_OFFICER and county.pk != self.user.region_id:
+            if (
+                self.user is not None
+                and getattr(self.user, "role", None) == Role.COUNTY_OFFICER
+                and county.pk != self.user.region_id
+            ):
                 ctx.error("county", f"您只能导入{self.user.region.name}的企业")
             out["county"] = county
         park = self._region(ctx, "park", False)
@@ -199,7 +245,11 @@ class EnterpriseImporter(Importer):
                 if v > self.today:
                     ctx.error(key, "日期在未来")
                 out[key] = v
-        if out.get("scale_entered_on") and out.get("scale_exited_on") and out["scale_exited_on"] < out["scale_entered_on"]:
+        if (
+            out.get("scale_entered_on")
+            and out.get("scale_exited_on")
+            and out["scale_exited_on"] < out["scale_entered_on"]
+        ):
             ctx.error("scale_exited_on", "退规日期早于入规日期")
         if ctx.raw("aliases") is not None:
             out["aliases"] = split_list(ctx.raw("aliases"))
@@ -260,7 +310,9 @@ class ImportAbort(Exception):
 
 SOURCE_COL = Column("source", "数据来源", ("来源",), help="统计/税务/电力/企业自报；空则用导入时选择的来源")
 _SOURCES = {label: value for value, label in FigureSource.choices} | {v: v for v in FigureSource.values}
-_SOURCES.update({"统计局": "stats", "税务局": "tax", "供电公司": "power", "电力公司": "power", "自报": "self", "企业": "self"})
+_SOURCES.update(
+    {"统计局": "stats", "税务局": "tax", "供电公司": "power", "电力公司": "power", "自报": "self", "企业": "self"}
+)
 
 
 class MonthlyImporter(Importer):
@@ -271,11 +323,19 @@ class MonthlyImporter(Importer):
     columns = [
         USCC_COL,
         NAME_COL,
-        Column("month", "年月", ("月份", "统计年月", "时间", "日期", "所属期", "统计期"), required=True,
-               help="如 2025-03、2025年3月或 202503", example="2025-03"),
+        Column(
+            "month",
+            "年月",
+            ("月份", "统计年月", "时间", "日期", "所属期", "统计期"),
+            required=True,
+            help="如 2025-03、2025年3月或 202503",
+            example="2025-03",
+        ),
         SOURCE_COL,
-        *[Column(m.field, m.label, m.aliases, units=m.units, help=f"单位可用：{'、'.join(m.units)}",
-                 example="1234.5") for m in METRICS],
+        *[
+            Column(m.field, m.label, m.aliases, units=m.units, help=f"单位可用：{'、'.join(m.units)}", example="1234.5")
+            for m in METRICS
+        ],
     ]
 
     def identity_keys(self) -> tuple[str, ...]:
@@ -284,9 +344,13 @@ class MonthlyImporter(Importer):
     def map_columns(self, header: list[Any]) -> None:
         super().map_columns(header)
         if "uscc" not in self.mapped and "name" not in self.mapped:
-            self.errors.append(RowError(0, "统一社会信用代码/企业名称", "", "至少需要“统一社会信用代码”或“企业名称”其中一列"))
+            self.errors.append(
+                RowError(0, "统一社会信用代码/企业名称", "", "至少需要“统一社会信用代码”或“企业名称”其中一列")
+            )
         if not any(m.field in self.mapped for m in METRICS):
-            self.errors.append(RowError(0, "", "", "没有任何数据列；可用：" + "、".join(f"{m.label}({m.unit})" for m in METRICS)))
+            self.errors.append(
+                RowError(0, "", "", "没有任何数据列；可用：" + "、".join(f"{m.label}({m.unit})" for m in METRICS))
+            )
 
     def prepare(self) -> None:
         role = getattr(self.user, "role", None)
@@ -329,8 +393,14 @@ class MonthlyImporter(Importer):
                 eid = m.enterprise_id
                 if m.fuzzy:
                     c = m.candidates[0]
-                    self.warnings.append(RowError(ctx.row, ctx.headers.get("name", "企业名称"), str(name),
-                                                  f"按近似名称匹配到“{c.name}”（{c.uscc}，相似度{c.score:.0f}）"))
+                    self.warnings.append(
+                        RowError(
+                            ctx.row,
+                            ctx.headers.get("name", "企业名称"),
+                            str(name),
+                            f"按近似名称匹配到“{c.name}”（{c.uscc}，相似度{c.score:.0f}）",
+                        )
+                    )
             elif m.candidates:
                 listed = "；".join(f"{c.name}（{c.uscc}）" for c in m.candidates[:5])
                 what = "匹配到多家企业" if m.candidates[0].score >= 100 else "没有完全匹配的企业，可能是"
@@ -363,7 +433,9 @@ class MonthlyImporter(Importer):
         if eid is not None and month is not None:
             key = (eid, month, source)
             if key in self.seen:
-                ctx.error("month", f"与第{self.seen[key]}行重复（同一企业、同一月份、同一来源）", month.strftime("%Y-%m"))
+                ctx.error(
+                    "month", f"与第{self.seen[key]}行重复（同一企业、同一月份、同一来源）", month.strftime("%Y-%m")
+                )
             else:
                 self.seen[key] = ctx.row
         return {"enterprise_id": eid, "month": month, "source": source, "values": values}
@@ -382,9 +454,9 @@ class MonthlyImporter(Importer):
             existing: dict[tuple[int, Any], tuple] = {}
             for i in range(0, len(ids), 2000):
                 chunk = ids[i : i + 2000]
-                for row in MonthlyFigure.objects.filter(source=source, month__in=months, enterprise_id__in=chunk).values_list(
-                    "pk", "enterprise_id", "month", *fields
-                ):
+                for row in MonthlyFigure.objects.filter(
+                    source=source, month__in=months, enterprise_id__in=chunk
+                ).values_list("pk", "enterprise_id", "month", *fields):
                     existing[(row[1], row[2])] = row
             new_objs: list[MonthlyFigure] = []
             changed_objs: dict[frozenset, list[MonthlyFigure]] = defaultdict(list)
@@ -392,18 +464,25 @@ class MonthlyImporter(Importer):
             for r in items:
                 ex = existing.get((r["enterprise_id"], r["month"]))
                 if ex is None:
-                    new_objs.append(MonthlyFigure(enterprise_id=r["enterprise_id"], month=r["month"], source=source, **r["values"]))
+                    new_objs.append(
+                        MonthlyFigure(enterprise_id=r["enterprise_id"], month=r["month"], source=source, **r["values"])
+                    )
                     continue
                 current = dict(zip(fields, ex[3:], strict=True))
                 diff = {k: v for k, v in r["values"].items() if current[k] is None or current[k] != v}
                 if not diff:
                     unchanged += 1
                     continue
-                obj = MonthlyFigure(pk=ex[0], enterprise_id=r["enterprise_id"], month=r["month"], source=source, **current)
+                obj = MonthlyFigure(
+                    pk=ex[0], enterprise_id=r["enterprise_id"], month=r["month"], source=source, **current
+                )
                 for k, v in diff.items():
                     setattr(obj, k, v)
-                    revisions.append(FigureRevision(figure_id=ex[0], metric=k, old_value=current[k], new_value=v,
-                                                    changed_by=user, batch=batch))
+                    revisions.append(
+                        FigureRevision(
+                            figure_id=ex[0], metric=k, old_value=current[k], new_value=v, changed_by=user, batch=batch
+                        )
+                    )
                 changed_objs[frozenset(diff)].append(obj)
             MonthlyFigure.objects.bulk_create(new_objs, batch_size=2000)
             created += len(new_objs)
@@ -427,17 +506,30 @@ class MonthlyImporter(Importer):
 IMPORTERS: dict[str, type[Importer]] = {"enterprises": EnterpriseImporter, "monthly": MonthlyImporter}
 
 
-def run_import(kind: str, *, data: bytes, filename: str, user: Any, dry_run: bool = False,
-               options: dict[str, Any] | None = None, batch: ImportBatch | None = None,
-               progress: Any = None) -> Any:
+def run_import(
+    kind: str,
+    *,
+    data: bytes,
+    filename: str,
+    user: Any,
+    dry_run: bool = False,
+    options: dict[str, Any] | None = None,
+    batch: ImportBatch | None = None,
+    progress: Any = None,
+) -> Any:
     """Run an importer; an unexpected failure while writing leaves nothing written and a FAILED batch."""
     import hashlib
     import logging
 
     importer = IMPORTERS[kind](user=user, dry_run=dry_run, options=options, progress=progress)
     if batch is None:
-        batch = ImportBatch.objects.create(kind=kind, filename=filename[:255], sha256=hashlib.sha256(data).hexdigest(),
-                                           user=user if getattr(user, "pk", None) else None, dry_run=dry_run)
+        batch = ImportBatch.objects.create(
+            kind=kind,
+            filename=filename[:255],
+            sha256=hashlib.sha256(data).hexdigest(),
+            user=user if getattr(user, "pk", None) else None,
+            dry_run=dry_run,
+        )
     try:
         return importer.run(data, filename, batch=batch)
     except ImportAbort as e:
@@ -445,8 +537,14 @@ def run_import(kind: str, *, data: bytes, filename: str, user: Any, dry_run: boo
         return importer._finish(batch, ImportBatch.Status.INVALID)
     except Exception as e:  # an unexpected failure: the transaction rolled back; say so plainly
         logging.getLogger(__name__).exception("import %s failed", batch.pk)
-        importer.errors.append(RowError(0, "", "", f"导入过程中发生意外错误，已全部撤销，没有写入任何数据（{type(e).__name__}: {e}）。"
-                                                   "请联系系统管理员。"))
+        importer.errors.append(
+            RowError(
+                0,
+                "",
+                "",
+                f"导入过程中发生意外错误，已全部撤销，没有写入任何数据（{type(e).__name__}: {e}）。请联系系统管理员。",
+            )
+        )
         return importer._finish(batch, ImportBatch.Status.FAILED)
 
 

@@ -19,15 +19,26 @@ class Enterprise(TimeStampedModel):
     uscc = models.CharField("统一社会信用代码", max_length=18, unique=True)
     name = models.CharField("企业名称", max_length=200, db_index=True)
     name_key = models.CharField("名称匹配键", max_length=200, db_index=True, editable=False)
-    county = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="enterprises", verbose_name="所属区县")
+    county = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, related_name="enterprises", verbose_name="所属区县"
+    )
     park = models.ForeignKey(
-        "regions.Region", null=True, blank=True, on_delete=models.PROTECT, related_name="park_enterprises", verbose_name="所属园区"
+        "regions.Region",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="park_enterprises",
+        verbose_name="所属园区",
     )
     industry_code = models.ForeignKey(
         "industry.IndustryCode", null=True, blank=True, on_delete=models.PROTECT, verbose_name="国民经济行业"
     )
-    industries = models.ManyToManyField("industry.Industry", blank=True, related_name="enterprises", verbose_name="重点产业")
-    clusters = models.ManyToManyField("industry.Cluster", blank=True, related_name="enterprises", verbose_name="产业集群")
+    industries = models.ManyToManyField(
+        "industry.Industry", blank=True, related_name="enterprises", verbose_name="重点产业"
+    )
+    clusters = models.ManyToManyField(
+        "industry.Cluster", blank=True, related_name="enterprises", verbose_name="产业集群"
+    )
     is_above_scale = models.BooleanField("规上企业", default=False, db_index=True)
     smart_factory_grade = models.CharField("智能工厂等级", max_length=10, choices=SmartFactoryGrade.choices, blank=True)
     address = models.CharField("地址", max_length=200, blank=True)
@@ -78,6 +89,9 @@ class ScalePeriod(models.Model):
         verbose_name = "规上期间"
         verbose_name_plural = "规上期间"
 
+    def __str__(self) -> str:
+        return f"{self.entered_on:%Y-%m}—{self.exited_on or ''}"
+
 
 class Honour(models.Model):
     """An honour or tier (创新型中小企业 … 单项冠军, 高新技术企业, 链主, 智能工厂, 绿色工厂 …)."""
@@ -125,10 +139,15 @@ class MonthlyFigure(models.Model):
 
     class Meta:
         ordering = ["enterprise", "month", "source"]
-        constraints = [models.UniqueConstraint(fields=["enterprise", "month", "source"], name="uniq_figure_month_source")]
+        constraints = [
+            models.UniqueConstraint(fields=["enterprise", "month", "source"], name="uniq_figure_month_source")
+        ]
         indexes = [models.Index(fields=["month", "source"])]
         verbose_name = "月度数据"
         verbose_name_plural = "月度数据"
+
+    def __str__(self) -> str:
+        return f"{self.enterprise_id} {self.month:%Y-%m} {self.get_source_display()}"
 
 
 class FigureRevision(models.Model):
@@ -146,3 +165,6 @@ class FigureRevision(models.Model):
         ordering = ["-changed_at", "-id"]
         verbose_name = "数据修订"
         verbose_name_plural = "数据修订"
+
+    def __str__(self) -> str:
+        return f"{self.metric}: {self.old_value} → {self.new_value}"

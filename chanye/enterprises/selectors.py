@@ -14,9 +14,11 @@ from chanye.enterprises.models import Enterprise, Honour, MonthlyFigure
 
 def enterprise_list(*, user: Any, filters: EnterpriseFilter) -> QuerySet[Enterprise]:
     qs = filters.apply(Enterprise.objects.for_user(user))
-    return qs.select_related("county", "park", "industry_code").prefetch_related(
-        Prefetch("honours", queryset=Honour.objects.order_by("kind"))
-    ).order_by("-is_above_scale", "name", "pk")
+    return (
+        qs.select_related("county", "park", "industry_code")
+        .prefetch_related(Prefetch("honours", queryset=Honour.objects.order_by("kind")))
+        .order_by("-is_above_scale", "name", "pk")
+    )
 
 
 def access_enterprise(*, user: Any, uscc: str) -> Enterprise:
@@ -33,12 +35,18 @@ def access_enterprise(*, user: Any, uscc: str) -> Enterprise:
     return ent
 
 
-def monthly_series(*, enterprise: Enterprise, source: str = FigureSource.STATS, months: int = 36) -> list[dict[str, Any]]:
-    rows = list(
-        MonthlyFigure.objects.filter(enterprise=enterprise, source=source).order_by("-month")[:months]
-    )
+def monthly_series(
+    *, enterprise: Enterprise, source: str = FigureSource.STATS, months: int = 36
+) -> list[dict[str, Any]]:
+    rows = list(MonthlyFigure.objects.filter(enterprise=enterprise, source=source).order_by("-month")[:months])
     rows.reverse()
-    return [{"month": r.month.strftime("%Y-%m"), **{m.field: (float(getattr(r, m.field)) if getattr(r, m.field) is not None else None) for m in METRICS}} for r in rows]
+    return [
+        {
+            "month": r.month.strftime("%Y-%m"),
+            **{m.field: (float(getattr(r, m.field)) if getattr(r, m.field) is not None else None) for m in METRICS},
+        }
+        for r in rows
+    ]
 
 
 def monthly_rows(*, enterprise: Enterprise) -> QuerySet[MonthlyFigure]:

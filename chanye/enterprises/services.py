@@ -25,8 +25,19 @@ from chanye.enterprises.models import (
 )
 from chanye.regions.selectors import region_name_prefixes
 
-ENTERPRISE_FIELDS = ["uscc", "name", "county", "park", "industry_code", "is_above_scale", "smart_factory_grade",
-                     "address", "established_on", "uscc_override", "uscc_override_reason"]
+ENTERPRISE_FIELDS = [
+    "uscc",
+    "name",
+    "county",
+    "park",
+    "industry_code",
+    "is_above_scale",
+    "smart_factory_grade",
+    "address",
+    "established_on",
+    "uscc_override",
+    "uscc_override_reason",
+]
 
 
 def _check_uscc(code: str, *, override_reason: str, actor: Any) -> None:
@@ -36,8 +47,11 @@ def _check_uscc(code: str, *, override_reason: str, actor: Any) -> None:
     if any(p.code != "check" for p in found):
         raise ValidationError("统一社会信用代码无效：" + "；".join(p.message for p in found))
     if not override_reason:
-        raise ValidationError("统一社会信用代码校验位不符：" + found[0].message +
-                              "。如确认是早期合法代码，请由市级管理员填写核实理由后登记。")
+        raise ValidationError(
+            "统一社会信用代码校验位不符："
+            + found[0].message
+            + "。如确认是早期合法代码，请由市级管理员填写核实理由后登记。"
+        )
     if getattr(actor, "role", None) != Role.CITY_ADMIN:
         raise PermissionDenied("只有市级管理员可以登记校验位不符的早期代码。")
 
@@ -71,8 +85,11 @@ def _sync_relations(ent: Enterprise, data: dict[str, Any]) -> list[str]:
     if data.get("aliases"):
         existing = set(ent.aliases.values_list("name", flat=True))
         prefixes = region_name_prefixes()
-        new = [EnterpriseAlias(enterprise=ent, name=a, name_key=normalize_company_name(a, prefixes))
-               for a in data["aliases"] if a not in existing and a != ent.name]
+        new = [
+            EnterpriseAlias(enterprise=ent, name=a, name_key=normalize_company_name(a, prefixes))
+            for a in data["aliases"]
+            if a not in existing and a != ent.name
+        ]
         if new:
             EnterpriseAlias.objects.bulk_create(new)
             changed.append("aliases")
@@ -107,7 +124,9 @@ def _sync_relations(ent: Enterprise, data: dict[str, Any]) -> list[str]:
     return sorted(set(changed))
 
 
-def do_save_enterprise(*, actor: Any, data: dict[str, Any], existing: Enterprise | None = None) -> tuple[Enterprise, str]:
+def do_save_enterprise(
+    *, actor: Any, data: dict[str, Any], existing: Enterprise | None = None
+) -> tuple[Enterprise, str]:
     """Create or update an enterprise from clean data; returns (enterprise, 'created'|'updated'|'unchanged').
 
     `data` holds model fields plus optional industries, clusters, aliases, honours (with honour_kinds:
@@ -127,8 +146,14 @@ def do_save_enterprise(*, actor: Any, data: dict[str, Any], existing: Enterprise
             ent.name_key = normalize_company_name(ent.name, region_name_prefixes())
             ent.save()
             _sync_relations(ent, data)
-            audit.record(actor=actor, action=AuditAction.CREATE, obj=ent, after=audit.snapshot(ent),
-                         message="登记企业" + ("（信用代码校验豁免：" + ent.uscc_override_reason + "）" if ent.uscc_override else ""))
+            audit.record(
+                actor=actor,
+                action=AuditAction.CREATE,
+                obj=ent,
+                after=audit.snapshot(ent),
+                message="登记企业"
+                + ("（信用代码校验豁免：" + ent.uscc_override_reason + "）" if ent.uscc_override else ""),
+            )
             return ent, "created"
         if actor is not None and not can_edit(actor, ent):
             raise PermissionDenied("无权修改该企业。")
@@ -170,28 +195,49 @@ def do_submit_monthly(
         if v is not None and v < 0 and not m.allow_negative:
             raise ValidationError(f"{m.label}不能为负数。")
     with transaction.atomic():
-        fig = MonthlyFigure.objects.select_for_update().filter(enterprise=enterprise, month=month, source=source).first()
+        fig = (
+            MonthlyFigure.objects.select_for_update().filter(enterprise=enterprise, month=month, source=source).first()
+        )
         if fig is None:
-            fig = MonthlyFigure.objects.create(enterprise=enterprise, month=month, source=source,
-                                               **{k: v for k, v in values.items() if v is not None})
-            audit.record(actor=actor, action=AuditAction.CREATE, obj=fig, object_repr=f"{enterprise.name} {month:%Y-%m}",
-                         after={k: v for k, v in values.items() if v is not None})
+            fig = MonthlyFigure.objects.create(
+                enterprise=enterprise, month=month, source=source, **{k: v for k, v in values.items() if v is not None}
+            )
+            audit.record(
+                actor=actor,
+                action=AuditAction.CREATE,
+                obj=fig,
+                object_repr=f"{enterprise.name} {month:%Y-%m}",
+                after={k: v for k, v in values.items() if v is not None},
+            )
             status = "created"
         else:
             changed = {k: v for k, v in values.items() if v is not None and getattr(fig, k) != v}
             if not changed:
                 return fig, "unchanged"
-            FigureRevision.objects.bulk_create([
-                FigureRevision(figure=fig, metric=k, old_value=getattr(fig, k), new_value=v,
-                               changed_by=actor if getattr(actor, "pk", None) else None)
-                for k, v in changed.items()
-            ])
+            FigureRevision.objects.bulk_create(
+                [
+                    FigureRevision(
+                        figure=fig,
+                        metric=k,
+                        old_value=getattr(fig, k),
+                        new_value=v,
+                        changed_by=actor if getattr(actor, "pk", None) else None,
+                    )
+                    for k, v in changed.items()
+                ]
+            )
             before = {k: getattr(fig, k) for k in changed}
             for k, v in changed.items():
                 setattr(fig, k, v)
             fig.save(update_fields=[*changed, "updated_at"])
-            audit.record(actor=actor, action=AuditAction.UPDATE, obj=fig, object_repr=f"{enterprise.name} {month:%Y-%m}",
-                         before=before, after=changed)
+            audit.record(
+                actor=actor,
+                action=AuditAction.UPDATE,
+                obj=fig,
+                object_repr=f"{enterprise.name} {month:%Y-%m}",
+                before=before,
+                after=changed,
+            )
             status = "updated"
     from chanye.analytics.services import refresh_month_summaries
 

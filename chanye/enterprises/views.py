@@ -49,12 +49,19 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
     counties = Region.objects.county_level()
     if request.user.role == Role.COUNTY_OFFICER:
         counties = counties.filter(pk=request.user.region_id)
-    return render(request, "enterprises/list.html", {
-        "page": page, "filters": f, "counties": counties,
-        "industries": Industry.objects.filter(is_active=True),
-        "clusters": Cluster.objects.filter(is_active=True, parent__isnull=True),
-        "tiers": HonourKind.choices, "total": paginator.count,
-    })
+    return render(
+        request,
+        "enterprises/list.html",
+        {
+            "page": page,
+            "filters": f,
+            "counties": counties,
+            "industries": Industry.objects.filter(is_active=True),
+            "clusters": Cluster.objects.filter(is_active=True, parent__isnull=True),
+            "tiers": HonourKind.choices,
+            "total": paginator.count,
+        },
+    )
 
 
 @login_required
@@ -63,8 +70,18 @@ def enterprise_export(request: HttpRequest) -> HttpResponse:
     f = EnterpriseFilter.from_params(request.GET)
     qs = selectors.enterprise_list(user=request.user, filters=f)
     headers = ["统一社会信用代码", "企业名称", "所属区县", "所属园区", "行业代码", "是否规上", "荣誉与梯度"]
-    rows = ((e.uscc, e.name, e.county.name, e.park.name if e.park_id else "", e.industry_code_id or "",
-             "是" if e.is_above_scale else "否", "、".join(str(h) for h in e.honours.all())) for e in qs.iterator(chunk_size=2000))
+    rows = (
+        (
+            e.uscc,
+            e.name,
+            e.county.name,
+            e.park.name if e.park_id else "",
+            e.industry_code_id or "",
+            "是" if e.is_above_scale else "否",
+            "、".join(str(h) for h in e.honours.all()),
+        )
+        for e in qs.iterator(chunk_size=2000)
+    )
     data = xlsx.table(headers, rows, text_columns=[0, 4], widths=[22, 36, 12, 16, 10, 8, 40], sheet_name="企业名录")
     audit.record(actor=request.user, action=AuditAction.EXPORT, message=f"导出企业名录（{f.querystring() or '全部'}）")
     return _xlsx_response(data, f"企业名录_{timezone.localdate():%Y%m%d}.xlsx")
@@ -76,7 +93,8 @@ def enterprise_detail(request: HttpRequest, uscc: str) -> HttpResponse:
     _business_user(request)
     ent = selectors.access_enterprise(user=request.user, uscc=uscc)
     can_submit = request.user.role in (Role.CITY_ADMIN, Role.COUNTY_OFFICER) or (
-        request.user.role == Role.ENTERPRISE and request.user.enterprise_id == ent.pk)
+        request.user.role == Role.ENTERPRISE and request.user.enterprise_id == ent.pk
+    )
     form = MonthlyForm(request.POST or None)
     if request.method == "POST":
         if not can_submit:
@@ -87,21 +105,38 @@ def enterprise_detail(request: HttpRequest, uscc: str) -> HttpResponse:
                 form.add_error(None, "请至少填写一项数据。")
             else:
                 try:
-                    _, status = services.do_submit_monthly(actor=request.user, enterprise=ent, month=form.cleaned_data["month"],
-                                                           values=values)
+                    _, status = services.do_submit_monthly(
+                        actor=request.user, enterprise=ent, month=form.cleaned_data["month"], values=values
+                    )
                 except (ValidationError, PermissionDenied) as e:
                     form.add_error(None, "；".join(getattr(e, "messages", [str(e)])))
                 else:
-                    messages.success(request, {"created": "已保存。", "updated": "已更新，原值保留在修订记录中。",
-                                               "unchanged": "数据与已有记录相同，未修改。"}[status])
+                    messages.success(
+                        request,
+                        {
+                            "created": "已保存。",
+                            "updated": "已更新，原值保留在修订记录中。",
+                            "unchanged": "数据与已有记录相同，未修改。",
+                        }[status],
+                    )
                     return redirect("enterprises:detail", uscc=ent.uscc)
     source = request.GET.get("source") or FigureSource.STATS
     series = selectors.monthly_series(enterprise=ent, source=source)
     rows = list(selectors.monthly_rows(enterprise=ent).prefetch_related("revisions")[:120])
-    return render(request, "enterprises/detail.html", {
-        "e": ent, "series_json": json.dumps(series, ensure_ascii=False), "rows": rows, "metrics": METRICS,
-        "source": source, "sources": FigureSource.choices, "form": form, "can_submit": can_submit,
-    })
+    return render(
+        request,
+        "enterprises/detail.html",
+        {
+            "e": ent,
+            "series_json": json.dumps(series, ensure_ascii=False),
+            "rows": rows,
+            "metrics": METRICS,
+            "source": source,
+            "sources": FigureSource.choices,
+            "form": form,
+            "can_submit": can_submit,
+        },
+    )
 
 
 @login_required
@@ -120,10 +155,23 @@ def import_page(request: HttpRequest) -> HttpResponse:
             kind = form.cleaned_data["kind"]
             import hashlib
 
-            batch = ImportBatch.objects.create(kind=kind, filename=upload.name[:255], sha256=hashlib.sha256(data).hexdigest(),
-                                               user=request.user, dry_run=form.cleaned_data["dry_run"])
-            jobs.start(run_import, kind, data=data, filename=upload.name, user=request.user,
-                       dry_run=form.cleaned_data["dry_run"], options={"source": form.cleaned_data.get("source")}, batch=batch)
+            batch = ImportBatch.objects.create(
+                kind=kind,
+                filename=upload.name[:255],
+                sha256=hashlib.sha256(data).hexdigest(),
+                user=request.user,
+                dry_run=form.cleaned_data["dry_run"],
+            )
+            jobs.start(
+                run_import,
+                kind,
+                data=data,
+                filename=upload.name,
+                user=request.user,
+                dry_run=form.cleaned_data["dry_run"],
+                options={"source": form.cleaned_data.get("source")},
+                batch=batch,
+            )
             return redirect("enterprises:import_batch", pk=batch.pk)
     batches = ImportBatch.objects.filter(kind__in=IMPORTERS).order_by("-started_at")
     if request.user.role != Role.CITY_ADMIN:
@@ -155,8 +203,14 @@ def import_errors_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     batch = _batch_for(request, pk)
     rows = [(e["row"] or "文件", e["column"], e["value"], e["message"]) for e in batch.errors]
     rows += [(w["row"] or "文件", w["column"], w["value"], "提示：" + w["message"]) for w in batch.warnings]
-    data = xlsx.table(["行号", "列", "值", "原因"], rows, title=f"{batch.filename} 校验结果（{batch.get_status_display()}）",
-                      widths=[8, 22, 30, 80], text_columns=[2], sheet_name="错误清单")
+    data = xlsx.table(
+        ["行号", "列", "值", "原因"],
+        rows,
+        title=f"{batch.filename} 校验结果（{batch.get_status_display()}）",
+        widths=[8, 22, 30, 80],
+        text_columns=[2],
+        sheet_name="错误清单",
+    )
     return _xlsx_response(data, f"错误清单_{Path(batch.filename).stem}.xlsx")
 
 
@@ -187,12 +241,25 @@ def import_template(request: HttpRequest, kind: str) -> HttpResponse:
     importer = IMPORTERS[kind]
     examples = []
     if kind == "enterprises":
-        examples = [{"uscc": "91421200MA4F000000", "name": "湖北示例科技有限公司", "county": "咸安区", "industry_code": "3311",
-                     "is_above_scale": "是", "h_specialized": "省级(2023)"}]
+        examples = [
+            {
+                "uscc": "91421200MA4F000000",
+                "name": "湖北示例科技有限公司",
+                "county": "咸安区",
+                "industry_code": "3311",
+                "is_above_scale": "是",
+                "h_specialized": "省级(2023)",
+            }
+        ]
     else:
-        examples = [{"uscc": "91421200MA4F000000", "name": "湖北示例科技有限公司", "month": "2025-03", "output": 1234.5}]
-    data = xlsx.template(importer.columns, title=f"{importer.title}导入模板", notes=TEMPLATE_NOTES[kind],
-                         text_keys=["uscc", "industry_code"], example_rows=examples)
+        examples = [
+            {"uscc": "91421200MA4F000000", "name": "湖北示例科技有限公司", "month": "2025-03", "output": 1234.5}
+        ]
+    data = xlsx.template(
+        importer.columns,
+        title=f"{importer.title}导入模板",
+        notes=TEMPLATE_NOTES[kind],
+        text_keys=["uscc", "industry_code"],
+        example_rows=examples,
+    )
     return _xlsx_response(data, f"{importer.title}导入模板.xlsx")
-
-

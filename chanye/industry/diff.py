@@ -26,7 +26,7 @@ def _text_change(label: str, a: str, b: str) -> list[str]:
     verb = "改写" if ratio < 0.8 else "修改"
     ops = [op for op in sm.get_opcodes() if op[0] != "equal"]
     snippets = []
-    for tag, i1, i2, j1, j2 in ops[:3]:
+    for _tag, i1, i2, j1, j2 in ops[:3]:
         ctx_a, ctx_b = a[max(0, i1 - 4) : i1], a[i2 : i2 + 4]
         old, new = _short(a[i1:i2], 30) or "∅", _short(b[j1:j2], 30) or "∅"
         snippets.append(f"「…{ctx_a}【{old}→{new}】{ctx_b}…」")
@@ -67,7 +67,9 @@ def diff_packs(a: schema.PackSpec, b: schema.PackSpec) -> list[str]:
     if a.industrial_system.label != b.industrial_system.label:
         out.append(f"产业体系：“{a.industrial_system.label}”→“{b.industrial_system.label}”")
     out += _text_change("产业体系说明", a.industrial_system.description, b.industrial_system.description)
-    out += _list_change("产业类别", [f.name for f in a.industrial_system.families], [f.name for f in b.industrial_system.families])
+    out += _list_change(
+        "产业类别", [f.name for f in a.industrial_system.families], [f.name for f in b.industrial_system.families]
+    )
 
     ra, rb = _keyed(a.regions), _keyed(b.regions)
     for code in rb.keys() - ra.keys():
@@ -113,8 +115,11 @@ def diff_packs(a: schema.PackSpec, b: schema.PackSpec) -> list[str]:
         out += _list_change(f"{label} 骨干企业", x.anchors, y.anchors)
         out += _list_change(f"{label} 产业链", x.chains, y.chains)
         out += _list_change(f"{label} 产业", x.industries, y.industries)
-        out += _list_change(f"{label} 认定", [r.model_dump(exclude_defaults=True) for r in x.recognitions],
-                            [r.model_dump(exclude_defaults=True) for r in y.recognitions])
+        out += _list_change(
+            f"{label} 认定",
+            [r.model_dump(exclude_defaults=True) for r in x.recognitions],
+            [r.model_dump(exclude_defaults=True) for r in y.recognitions],
+        )
 
     la = a.county_layout.units if a.county_layout else []
     lb = b.county_layout.units if b.county_layout else []
@@ -157,8 +162,15 @@ def diff_packs(a: schema.PackSpec, b: schema.PackSpec) -> list[str]:
         out.append(f"目标：删除 {ga[k].label}（{ga[k].rule}）")
     for k in [t.code for t in b.targets if t.code in ga]:
         x, y = ga[k], gb[k]
-        for f, flabel in (("value", "目标值"), ("unit", "单位"), ("comparator", "比较"), ("year", "年份"),
-                          ("per_year", "每年"), ("scope", "范围"), ("indicator", "指标")):
+        for f, flabel in (
+            ("value", "目标值"),
+            ("unit", "单位"),
+            ("comparator", "比较"),
+            ("year", "年份"),
+            ("per_year", "每年"),
+            ("scope", "范围"),
+            ("indicator", "指标"),
+        ):
             if getattr(x, f) != getattr(y, f):
                 out.append(f"目标 {y.label}：{flabel} {getattr(x, f)} → {getattr(y, f)}")
     return out

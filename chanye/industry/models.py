@@ -80,7 +80,9 @@ class Cluster(models.Model):
     name = models.CharField("名称", max_length=100)
     family = models.CharField("类别", max_length=20, choices=ClusterFamily.choices, default=ClusterFamily.OTHER)
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children")
-    region = models.ForeignKey("regions.Region", null=True, blank=True, on_delete=models.SET_NULL, verbose_name="所在区县")
+    region = models.ForeignKey(
+        "regions.Region", null=True, blank=True, on_delete=models.SET_NULL, verbose_name="所在区县"
+    )
     column = models.CharField("专栏", max_length=20, blank=True)
     description = models.TextField("说明", blank=True)
     anchors = models.JSONField("龙头/骨干企业", default=list, blank=True)
@@ -121,6 +123,9 @@ class CountyLayout(models.Model):
         ordering = ["position"]
         verbose_name = "县域产业布局"
         verbose_name_plural = "县域产业布局"
+
+    def __str__(self) -> str:
+        return str(self.region)
 
 
 class Threshold(models.Model):

@@ -331,7 +331,14 @@ def parse(text: str, path: str = "<pack>") -> PackSpec:
             if err["type"] == "literal_error":
                 msg += f"（允许：{err.get('ctx', {}).get('expected', '')}）"
             loc = _loc(err["loc"])
-            problems.append(f"{loc}：{msg}" + (f"（实际值：{err['input']!r}）" if err["type"] not in ("missing", "value_error") and not isinstance(err.get("input"), dict | list) else ""))
+            problems.append(
+                f"{loc}：{msg}"
+                + (
+                    f"（实际值：{err['input']!r}）"
+                    if err["type"] not in ("missing", "value_error") and not isinstance(err.get("input"), dict | list)
+                    else ""
+                )
+            )
         raise PackError(path, problems) from e
 
 

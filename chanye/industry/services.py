@@ -84,7 +84,7 @@ def _upsert(model: type, lookup: dict[str, Any], values: dict[str, Any], result:
         obj = model.objects.create(**lookup, **values)
         result.created[label] = result.created.get(label, 0) + 1
         return obj
-    changed = [k for k, v in values.items() if getattr(obj, k if not hasattr(v, "pk") else k) != v]
+    changed = [k for k, v in values.items() if getattr(obj, k) != v]
     if changed:
         for k in changed:
             setattr(obj, k, values[k])
@@ -116,8 +116,13 @@ def do_load_spec(*, actor: Any, spec: schema.PackSpec, text: str) -> LoadResult:
     result = LoadResult(pack=None)  # type: ignore[arg-type]
 
     # Regions: the city first, then the rest in file order (parents before children).
-    city = _upsert(Region, {"code": spec.city.code}, {"name": spec.city.name, "level": "city", "parent": None,
-                                                      "sort_order": 0}, result, "区域")
+    city = _upsert(
+        Region,
+        {"code": spec.city.code},
+        {"name": spec.city.name, "level": "city", "parent": None, "sort_order": 0},
+        result,
+        "区域",
+    )
     by_key: dict[str, Region] = {spec.city.code: city, spec.city.name: city}
     for i, r in enumerate(spec.regions, start=1):
         if r.code == spec.city.code:
@@ -126,8 +131,15 @@ def do_load_spec(*, actor: Any, spec: schema.PackSpec, text: str) -> LoadResult:
         reg = _upsert(
             Region,
             {"code": r.code},
-            {"name": r.name, "short_name": r.short_name, "level": r.level, "parent": parent,
-             "is_county_level": r.county_level, "stats_code": r.stats_code, "sort_order": i},
+            {
+                "name": r.name,
+                "short_name": r.short_name,
+                "level": r.level,
+                "parent": parent,
+                "is_county_level": r.county_level,
+                "stats_code": r.stats_code,
+                "sort_order": i,
+            },
             result,
             "区域",
         )
@@ -137,8 +149,16 @@ def do_load_spec(*, actor: Any, spec: schema.PackSpec, text: str) -> LoadResult:
 
     pack = Pack.objects.filter(code=spec.id).first()
     content = spec.model_dump(mode="json", by_alias=True)
-    pack_values = {"name": spec.name, "city": city, "edition": spec.edition, "source": spec.source,
-                   "system_label": spec.industrial_system.label, "content": content, "sha256": sha, "is_active": True}
+    pack_values = {
+        "name": spec.name,
+        "city": city,
+        "edition": spec.edition,
+        "source": spec.source,
+        "system_label": spec.industrial_system.label,
+        "content": content,
+        "sha256": sha,
+        "is_active": True,
+    }
     if pack is None:
         pack = Pack.objects.create(code=spec.id, **pack_values)
         result.created["政策包"] = 1
@@ -152,34 +172,55 @@ def do_load_spec(*, actor: Any, spec: schema.PackSpec, text: str) -> LoadResult:
 
     industries: dict[str, Industry] = {}
     for i, ind in enumerate(spec.industries):
-        obj = _upsert(Industry, {"code": ind.code}, {"name": ind.name, "rule": ind.rule or "",
-                                                     "gbt_prefixes": ind.gbt4754, "sort_order": i,
-                                                     "is_active": True, "pack": pack}, result, "产业")
+        obj = _upsert(
+            Industry,
+            {"code": ind.code},
+            {
+                "name": ind.name,
+                "rule": ind.rule or "",
+                "gbt_prefixes": ind.gbt4754,
+                "sort_order": i,
+                "is_active": True,
+                "pack": pack,
+            },
+            result,
+            "产业",
+        )
         industries[ind.code] = industries[ind.name] = obj
     stale = Industry.objects.filter(is_active=True).exclude(code__in=[i.code for i in spec.industries])
     if n := stale.update(is_active=False):
         result.deactivated["产业"] = n
 
     clusters: dict[str, Cluster] = {}
-    order = 0
-    for c, parent in schema.iter_clusters(spec.clusters):
-        order += 1
+    for order, (c, parent) in enumerate(schema.iter_clusters(spec.clusters), start=1):
         family = c.family or (parent.family if parent else None) or "other"
         obj = _upsert(
             Cluster,
             {"code": c.code},
-            {"name": c.name, "family": family, "parent": clusters.get(parent.code) if parent else None,
-             "region": by_key.get(c.region) if c.region else None, "column": c.column,
-             "description": c.description, "anchors": c.anchors, "chains": c.chains,
-             "recognitions": [r.model_dump(exclude_defaults=True) for r in c.recognitions],
-             "rule": c.rule or "", "sort_order": order, "is_active": True, "pack": pack},
+            {
+                "name": c.name,
+                "family": family,
+                "parent": clusters.get(parent.code) if parent else None,
+                "region": by_key.get(c.region) if c.region else None,
+                "column": c.column,
+                "description": c.description,
+                "anchors": c.anchors,
+                "chains": c.chains,
+                "recognitions": [r.model_dump(exclude_defaults=True) for r in c.recognitions],
+                "rule": c.rule or "",
+                "sort_order": order,
+                "is_active": True,
+                "pack": pack,
+            },
             result,
             "集群",
         )
         if _set_m2m(obj.industries, [industries[k] for k in c.industries]):
             result.updated["集群"] = result.updated.get("集群", 0) + (0 if result.created.get("集群") else 1)
         clusters[c.code] = clusters[c.name] = obj
-    stale_c = Cluster.objects.filter(is_active=True).exclude(code__in=[c.code for c, _ in schema.iter_clusters(spec.clusters)])
+    stale_c = Cluster.objects.filter(is_active=True).exclude(
+        code__in=[c.code for c, _ in schema.iter_clusters(spec.clusters)]
+    )
     if n := stale_c.update(is_active=False):
         result.deactivated["集群"] = n
 
@@ -188,8 +229,13 @@ def do_load_spec(*, actor: Any, spec: schema.PackSpec, text: str) -> LoadResult:
         for pos, u in enumerate(spec.county_layout.units, start=1):
             region = by_key[u.region]
             seen.append(region.pk)
-            layout = _upsert(CountyLayout, {"region": region}, {"position": pos, "rule": spec.county_layout.rule or "",
-                                                                 "industry_notes": u.industry_notes}, result, "县域布局")
+            layout = _upsert(
+                CountyLayout,
+                {"region": region},
+                {"position": pos, "rule": spec.county_layout.rule or "", "industry_notes": u.industry_notes},
+                result,
+                "县域布局",
+            )
             changed = _set_m2m(layout.industries, [industries[k] for k in u.industries])
             changed |= _set_m2m(layout.clusters, [clusters[k] for k in u.clusters])
             if changed and not result.created.get("县域布局"):
@@ -197,19 +243,41 @@ def do_load_spec(*, actor: Any, spec: schema.PackSpec, text: str) -> LoadResult:
         CountyLayout.objects.exclude(region_id__in=seen).delete()
 
     for t in spec.thresholds:
-        _upsert(Threshold, {"key": t.key}, {"label": t.label, "value": t.value, "unit": t.unit,
-                                            "comparator": t.comparator, "rule": t.rule or "", "pack": pack},
-                result, "阈值")
+        _upsert(
+            Threshold,
+            {"key": t.key},
+            {
+                "label": t.label,
+                "value": t.value,
+                "unit": t.unit,
+                "comparator": t.comparator,
+                "rule": t.rule or "",
+                "pack": pack,
+            },
+            result,
+            "阈值",
+        )
     for t in spec.targets:
         kind, _, ref = t.scope.partition(":")
         _upsert(
             Target,
             {"code": t.code},
-            {"indicator": t.indicator, "label": t.label, "value": t.value, "unit": t.unit,
-             "comparator": t.comparator, "year": t.year, "per_year": t.per_year,
-             "region": by_key.get(ref) if kind == "region" else None,
-             "cluster": clusters.get(ref) if kind == "cluster" else None,
-             "params": t.params, "rule": t.rule, "source_text": t.source_text, "is_active": True, "pack": pack},
+            {
+                "indicator": t.indicator,
+                "label": t.label,
+                "value": t.value,
+                "unit": t.unit,
+                "comparator": t.comparator,
+                "year": t.year,
+                "per_year": t.per_year,
+                "region": by_key.get(ref) if kind == "region" else None,
+                "cluster": clusters.get(ref) if kind == "cluster" else None,
+                "params": t.params,
+                "rule": t.rule,
+                "source_text": t.source_text,
+                "is_active": True,
+                "pack": pack,
+            },
             result,
             "目标",
         )
@@ -218,6 +286,11 @@ def do_load_spec(*, actor: Any, spec: schema.PackSpec, text: str) -> LoadResult:
         result.deactivated["目标"] = n
 
     if result.changed:
-        audit.record(actor=actor, action=AuditAction.UPDATE if pack.pk and not result.created.get("政策包") else AuditAction.CREATE,
-                     obj=pack, after={"sha256": sha, "summary": result.summary()}, message=f"加载政策包 {spec.id}")
+        audit.record(
+            actor=actor,
+            action=AuditAction.UPDATE if pack.pk and not result.created.get("政策包") else AuditAction.CREATE,
+            obj=pack,
+            after={"sha256": sha, "summary": result.summary()},
+            message=f"加载政策包 {spec.id}",
+        )
     return result

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-
 from django.db.models import Q
 
 from chanye.core.text import squash
@@ -39,5 +38,3 @@ def region_name_prefixes() -> tuple[str, ...]:
                 names.add(r.name[: -len(suffix)])
     names.update({"湖北省", "湖北", "湖南省", "湖南"})
     return tuple(sorted(names, key=len, reverse=True))
-
-

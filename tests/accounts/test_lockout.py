@@ -20,7 +20,7 @@ def test_password_is_stored_hashed(users):
 
 
 def test_five_failures_lock_the_account_even_for_the_right_password(client, users):
-    for i in range(5):
+    for _ in range(5):
         r = post_login(client, "xianan", "wrong")
         assert r.status_code == 200
     u = User.objects.get(username="xianan")

@@ -94,8 +94,11 @@ def test_refreshing_all_months_writes_one_row_per_month_and_unit(data):
         MonthlyFigure.objects.create(enterprise=e, month=dt.date(2025, 2, 1), source="stats", output=Decimal(1))
     refresh_month_summaries()
     refresh_month_summaries()
-    dupes = (MonthSummary.objects.values("month", "region", "cluster", "above_scale").annotate(n=Count("id"))
-             .filter(n__gt=1))
+    dupes = (
+        MonthSummary.objects.values("month", "region", "cluster", "above_scale").annotate(n=Count("id")).filter(n__gt=1)
+    )
     assert not dupes.exists()
-    city = MonthSummary.objects.get(month=dt.date(2025, 2, 1), region__isnull=True, cluster__isnull=True, above_scale=True)
+    city = MonthSummary.objects.get(
+        month=dt.date(2025, 2, 1), region__isnull=True, cluster__isnull=True, above_scale=True
+    )
     assert city.output == 35015 and city.enterprises == 18

@@ -25,7 +25,9 @@ def _login(page, live_server, username):
 def test_login_dashboard_and_bad_sheet_error_list(page, live_server, users, regions, tmp_path):
     ent = EnterpriseFactory(county=regions["咸安区"], name="湖北咸安浏览器测试有限公司", is_above_scale=True)
     for m in (1, 2, 3):
-        MonthlyFigure.objects.create(enterprise=ent, month=dt.date(2025, m, 1), source="stats", output=Decimal(5000 * m))
+        MonthlyFigure.objects.create(
+            enterprise=ent, month=dt.date(2025, m, 1), source="stats", output=Decimal(5000 * m)
+        )
     refresh_month_summaries()
 
     _login(page, live_server, "admin")
@@ -35,11 +37,15 @@ def test_login_dashboard_and_bad_sheet_error_list(page, live_server, users, regi
     assert page.locator("#county-table").inner_text().count("咸安区") == 1
 
     bad = tmp_path / "坏表.xlsx"
-    bad.write_bytes(xlsx([
-        ["统一社会信用代码", "企业名称", "所属区县"],
-        ["91350100M000100Y44", "校验位错误有限公司", "咸安区"],
-        ["91350100M000100Y43", "未知区县有限公司", "火星区"],
-    ]))
+    bad.write_bytes(
+        xlsx(
+            [
+                ["统一社会信用代码", "企业名称", "所属区县"],
+                ["91350100M000100Y44", "校验位错误有限公司", "咸安区"],
+                ["91350100M000100Y43", "未知区县有限公司", "火星区"],
+            ]
+        )
+    )
     page.get_by_role("link", name="数据导入").click()
     page.get_by_label("数据类型").select_option("enterprises")
     page.get_by_label("文件（.xlsx 或 .csv）").set_input_files(str(bad))

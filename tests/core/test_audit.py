@@ -17,27 +17,43 @@ pytestmark = pytest.mark.django_db
 
 
 def test_enterprise_create_and_update_audit_once_each_with_before_and_after(users, regions):
-    from chanye.core.uscc_gen import make_uscc
     import random
+
+    from chanye.core.uscc_gen import make_uscc
 
     code = make_uscc(random.Random(3))
     n = AuditLog.objects.count()
-    ent, status = services.do_save_enterprise(actor=users["admin"], data={"uscc": code, "name": "甲有限公司", "county": regions["咸安区"]})
+    _, status = services.do_save_enterprise(
+        actor=users["admin"], data={"uscc": code, "name": "甲有限公司", "county": regions["咸安区"]}
+    )
     assert status == "created" and AuditLog.objects.count() == n + 1
     log = AuditLog.objects.latest("id")
-    assert (log.action, log.username, log.after["name"], log.request_id[:4]) == ("create", "admin", "甲有限公司", "cli-")
-    services.do_save_enterprise(actor=users["admin"], data={"uscc": code, "name": "甲科技有限公司", "county": regions["咸安区"]})
+    assert (log.action, log.username, log.after["name"], log.request_id[:4]) == (
+        "create",
+        "admin",
+        "甲有限公司",
+        "cli-",
+    )
+    services.do_save_enterprise(
+        actor=users["admin"], data={"uscc": code, "name": "甲科技有限公司", "county": regions["咸安区"]}
+    )
     log = AuditLog.objects.latest("id")
     assert log.action == "update" and log.before["name"] == "甲有限公司" and "county_id" not in log.before
     assert log.after["name"] == "甲科技有限公司"
-    _, status = services.do_save_enterprise(actor=users["admin"], data={"uscc": code, "name": "甲科技有限公司", "county": regions["咸安区"]})
+    _, status = services.do_save_enterprise(
+        actor=users["admin"], data={"uscc": code, "name": "甲科技有限公司", "county": regions["咸安区"]}
+    )
     assert status == "unchanged" and AuditLog.objects.count() == n + 2
 
 
 def test_monthly_submission_audits_and_keeps_revisions(users, two_counties):
     ent = two_counties["xianan"]
-    services.do_submit_monthly(actor=users["admin"], enterprise=ent, month=dt.date(2025, 1, 1), values={"output": Decimal(10)})
-    services.do_submit_monthly(actor=users["admin"], enterprise=ent, month=dt.date(2025, 1, 1), values={"output": Decimal(12)})
+    services.do_submit_monthly(
+        actor=users["admin"], enterprise=ent, month=dt.date(2025, 1, 1), values={"output": Decimal(10)}
+    )
+    services.do_submit_monthly(
+        actor=users["admin"], enterprise=ent, month=dt.date(2025, 1, 1), values={"output": Decimal(12)}
+    )
     logs = AuditLog.objects.filter(object_type="enterprises.monthlyfigure").order_by("id")
     assert [entry.action for entry in logs] == ["create", "update"]
     assert logs[1].before == {"output": "10"} and logs[1].after == {"output": "12"}

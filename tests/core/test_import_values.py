@@ -10,8 +10,23 @@ from chanye.core.imports.values import CellError, parse_bool, parse_decimal, par
 TODAY = dt.date(2026, 11, 23)
 
 
-@pytest.mark.parametrize("raw", ["2025-03", "2025/3", "2025.03", "2025年3月", "2025年03月份", "202503", 202503,
-                                 "2025-03-15", dt.date(2025, 3, 9), dt.datetime(2025, 3, 31, 12, 0), 45731, "45731"])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "2025-03",
+        "2025/3",
+        "2025.03",
+        "2025年3月",
+        "2025年03月份",
+        "202503",
+        202503,
+        "2025-03-15",
+        dt.date(2025, 3, 9),
+        dt.datetime(2025, 3, 31, 12, 0),
+        45731,
+        "45731",
+    ],
+)
 def test_months_in_every_usual_form(raw):
     assert parse_month(raw, today=TODAY) == dt.date(2025, 3, 1)
 
@@ -28,10 +43,18 @@ def test_unreadable_months_are_refused(raw):
         parse_month(raw, today=TODAY)
 
 
-@pytest.mark.parametrize(("raw", "value"), [
-    ("1,234.5", "1234.5"), ("１２３４", "1234"), (" 12 345 ", "12345"), (1234.56, "1234.56"), (7, "7"),
-    ("1，000", "1000"), ("(12.5)", "-12.5"),
-])
+@pytest.mark.parametrize(
+    ("raw", "value"),
+    [
+        ("1,234.5", "1234.5"),
+        ("１２３４", "1234"),
+        (" 12 345 ", "12345"),
+        (1234.56, "1234.56"),
+        (7, "7"),
+        ("1，000", "1000"),
+        ("(12.5)", "-12.5"),
+    ],
+)
 def test_numbers_as_text_with_separators_and_fullwidth_digits(raw, value):
     assert parse_decimal(raw, allow_negative=True) == Decimal(value)
 

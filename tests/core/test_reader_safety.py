@@ -19,14 +19,18 @@ def _zip(parts: dict[str, bytes]) -> bytes:
 
 
 def test_zip_bomb_is_refused():
-    data = _zip({"[Content_Types].xml": b"<Types/>", "xl/workbook.xml": b"<w/>", "xl/worksheets/sheet1.xml": b"0" * 50_000_000})
+    data = _zip(
+        {"[Content_Types].xml": b"<Types/>", "xl/workbook.xml": b"<w/>", "xl/worksheets/sheet1.xml": b"0" * 50_000_000}
+    )
     with pytest.raises(SheetError, match="压缩"):
         read_sheet(data, "bomb.xlsx")
 
 
 def test_billion_laughs_entity_declaration_is_refused():
-    evil = (b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;">]>'
-            b"<workbook>&lol2;</workbook>")
+    evil = (
+        b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;">]>'
+        b"<workbook>&lol2;</workbook>"
+    )
     base = zipfile.ZipFile(io.BytesIO(xlsx([["a"]])))
     parts = {n: base.read(n) for n in base.namelist()}
     parts["xl/workbook.xml"] = evil

@@ -50,8 +50,11 @@ def test_normalize_accepts_fullwidth_spaces_and_lower_case():
 _chars = st.sampled_from(uscc.ALPHABET)
 
 
-@given(st.text(alphabet=uscc.ALPHABET, min_size=2, max_size=2), st.text(alphabet="0123456789", min_size=6, max_size=6),
-       st.text(alphabet=uscc.ALPHABET, min_size=9, max_size=9))
+@given(
+    st.text(alphabet=uscc.ALPHABET, min_size=2, max_size=2),
+    st.text(alphabet="0123456789", min_size=6, max_size=6),
+    st.text(alphabet=uscc.ALPHABET, min_size=9, max_size=9),
+)
 def test_any_body_with_its_computed_check_character_is_valid(head, region, org):
     body = head + region + org
     assert uscc.problems(body + uscc.check_char(body)) == []

@@ -25,8 +25,13 @@ def codes(n):
 def _industry_codes(mini_pack):
     from chanye.industry.models import IndustryCode
 
-    for code, name, level in [("C", "制造业", 1), ("39", "计算机、通信和其他电子设备制造业", 2),
-                              ("397", "电子器件制造", 3), ("3971", "电子真空器件制造", 4), ("0111", "稻谷种植", 4)]:
+    for code, name, level in [
+        ("C", "制造业", 1),
+        ("39", "计算机、通信和其他电子设备制造业", 2),
+        ("397", "电子器件制造", 3),
+        ("3971", "电子真空器件制造", 4),
+        ("0111", "稻谷种植", 4),
+    ]:
         IndustryCode.objects.get_or_create(code=code, defaults={"name": name, "level": level, "section": "C"})
 
 
@@ -36,8 +41,16 @@ def run(data, name="企业.xlsx", user=None, dry_run=False):
 
 def test_valid_sheet_is_written_with_honours_and_clusters():
     a, b = codes(2)
-    out = run(xlsx([HEADER, [a, "湖北甲科技有限公司", "咸安区", "3971", "是", "省级(2023)", "冷链食品制造集群"],
-                    [b, "乙食品有限公司", "421221", "C3971", "否", "", ""]], text_cols=[0]))
+    out = run(
+        xlsx(
+            [
+                HEADER,
+                [a, "湖北甲科技有限公司", "咸安区", "3971", "是", "省级(2023)", "冷链食品制造集群"],
+                [b, "乙食品有限公司", "421221", "C3971", "否", "", ""],
+            ],
+            text_cols=[0],
+        )
+    )
     assert out.ok, out.errors
     assert out.batch.created == 2
     e = Enterprise.objects.get(uscc=a)
@@ -50,7 +63,9 @@ def test_valid_sheet_is_written_with_honours_and_clusters():
 
 def test_reimporting_the_same_file_changes_nothing():
     a, b = codes(2)
-    data = xlsx([HEADER, [a, "甲有限公司", "咸安区", "3971", "是", "国家级", ""], [b, "乙有限公司", "嘉鱼县", "", "否", "", ""]])
+    data = xlsx(
+        [HEADER, [a, "甲有限公司", "咸安区", "3971", "是", "国家级", ""], [b, "乙有限公司", "嘉鱼县", "", "否", "", ""]]
+    )
     assert run(data).batch.created == 2
     audits = AuditLog.objects.count()
     again = run(data)
@@ -109,8 +124,16 @@ def test_title_row_merged_title_empty_rows_subtotals_and_notes_are_handled():
 
 def test_merged_county_cells_apply_to_every_row_they_cover():
     a, b = codes(2)
-    out = run(xlsx([HEADER, [a, "甲有限公司", "嘉鱼县", None, None, None, None], [b, "乙有限公司", None, None, None, None, None]],
-                   merges=["C2:C3"]))
+    out = run(
+        xlsx(
+            [
+                HEADER,
+                [a, "甲有限公司", "嘉鱼县", None, None, None, None],
+                [b, "乙有限公司", None, None, None, None, None],
+            ],
+            merges=["C2:C3"],
+        )
+    )
     assert out.ok, out.errors
     assert Enterprise.objects.get(uscc=b).county.name == "嘉鱼县"
 
@@ -125,8 +148,10 @@ def test_fullwidth_characters_and_spaces_in_cells_and_headers():
 
 def test_csv_in_gb18030_is_read():
     (a,) = codes(1)
-    out = run(csv_bytes([["统一社会信用代码", "企业名称", "所属区县"], [a, "国标编码有限公司", "咸宁高新区"]], "gb18030"),
-              name="名录.csv")
+    out = run(
+        csv_bytes([["统一社会信用代码", "企业名称", "所属区县"], [a, "国标编码有限公司", "咸宁高新区"]], "gb18030"),
+        name="名录.csv",
+    )
     assert out.ok, out.errors
 
 

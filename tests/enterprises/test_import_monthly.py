@@ -30,8 +30,14 @@ def run(data, name="月报.xlsx", user=None, **kw):
 
 
 def test_yuan_header_is_converted_to_wanyuan_and_text_numbers_are_read(firms):
-    out = run(xlsx([["统一社会信用代码", "年月", "工业总产值(元)", "营业收入（万元）", "用电量(千瓦时)", "从业人员(人)"],
-                    [firms["a"].uscc, "2025年3月", "12,345,600", "１２３４.５", 50000, "120"]]))
+    out = run(
+        xlsx(
+            [
+                ["统一社会信用代码", "年月", "工业总产值(元)", "营业收入（万元）", "用电量(千瓦时)", "从业人员(人)"],
+                [firms["a"].uscc, "2025年3月", "12,345,600", "１２３４.５", 50000, "120"],
+            ]
+        )
+    )
     assert out.ok, out.errors
     f = MonthlyFigure.objects.get(enterprise=firms["a"])
     assert f.month == dt.date(2025, 3, 1) and f.source == "stats"
@@ -47,7 +53,15 @@ def test_header_without_unit_or_with_unknown_unit_is_refused(firms):
 
 
 def test_excel_date_serial_and_date_cells_are_months(firms):
-    out = run(xlsx([["统一社会信用代码", "年月", "工业总产值(万元)"], [firms["a"].uscc, 45717, 1], [firms["b"].uscc, dt.date(2025, 4, 30), 2]]))
+    out = run(
+        xlsx(
+            [
+                ["统一社会信用代码", "年月", "工业总产值(万元)"],
+                [firms["a"].uscc, 45717, 1],
+                [firms["b"].uscc, dt.date(2025, 4, 30), 2],
+            ]
+        )
+    )
     assert out.ok, out.errors
     assert set(MonthlyFigure.objects.values_list("month", flat=True)) == {dt.date(2025, 3, 1), dt.date(2025, 4, 1)}
 
@@ -78,7 +92,15 @@ def test_every_bad_cell_is_reported_and_nothing_is_written(firms):
 
 
 def test_names_match_after_normalising_legal_form_and_region_prefix(firms):
-    out = run(xlsx([["企业名称", "年月", "工业总产值(万元)"], ["华劲铝业有限公司", "2025-01", 1], ["奥瑞金制罐（嘉鱼）有限公司", "2025-01", 2]]))
+    out = run(
+        xlsx(
+            [
+                ["企业名称", "年月", "工业总产值(万元)"],
+                ["华劲铝业有限公司", "2025-01", 1],
+                ["奥瑞金制罐（嘉鱼）有限公司", "2025-01", 2],
+            ]
+        )
+    )
     assert out.ok, out.errors
     assert MonthlyFigure.objects.get(enterprise=firms["a"]).output == 1
     assert MonthlyFigure.objects.get(enterprise=firms["b"]).output == 2
@@ -92,7 +114,9 @@ def test_former_names_match(firms):
 
 def test_fuzzy_match_accepts_one_typo_in_a_long_name_with_a_warning(regions):
     e = EnterpriseFactory(county=regions["咸安区"], name="湖北香城智能机电产业技术研究院有限公司")
-    out = run(xlsx([["企业名称", "年月", "工业总产值(万元)"], ["湖北香城智能机电产业技术研究所有限公司", "2025-01", 3]]))
+    out = run(
+        xlsx([["企业名称", "年月", "工业总产值(万元)"], ["湖北香城智能机电产业技术研究所有限公司", "2025-01", 3]])
+    )
     assert out.ok, out.errors
     assert MonthlyFigure.objects.get().enterprise == e
     assert any("近似名称" in w.message for w in out.warnings)
@@ -110,7 +134,10 @@ def test_reimport_is_idempotent_and_a_revision_keeps_the_old_value(firms, users)
     assert run(first, user=users["admin"]).batch.created == 2
     again = run(first, user=users["admin"])
     assert (again.batch.created, again.batch.updated, again.batch.unchanged) == (0, 0, 2)
-    revised = run(xlsx([header, [firms["a"].uscc, "2025-01", 120, 90], [firms["b"].uscc, "2025-01", 50, None]]), user=users["admin"])
+    revised = run(
+        xlsx([header, [firms["a"].uscc, "2025-01", 120, 90], [firms["b"].uscc, "2025-01", 50, None]]),
+        user=users["admin"],
+    )
     assert (revised.batch.created, revised.batch.updated, revised.batch.unchanged) == (0, 1, 1)
     f = MonthlyFigure.objects.get(enterprise=firms["a"])
     assert f.output == 120
@@ -120,21 +147,32 @@ def test_reimport_is_idempotent_and_a_revision_keeps_the_old_value(firms, users)
 
 def test_empty_cell_does_not_erase_an_existing_figure(firms):
     run(xlsx([["统一社会信用代码", "年月", "工业总产值(万元)"], [firms["a"].uscc, "2025-01", 100]]))
-    out = run(xlsx([["统一社会信用代码", "年月", "工业总产值(万元)", "税收(万元)"], [firms["a"].uscc, "2025-01", "—", 5]]))
+    out = run(
+        xlsx([["统一社会信用代码", "年月", "工业总产值(万元)", "税收(万元)"], [firms["a"].uscc, "2025-01", "—", 5]])
+    )
     assert out.ok
     f = MonthlyFigure.objects.get()
     assert f.output == 100 and f.tax == 5
 
 
 def test_sources_are_kept_apart(firms):
-    out = run(xlsx([["统一社会信用代码", "年月", "数据来源", "开票销售额(万元)"],
-                    [firms["a"].uscc, "2025-01", "税务", 10], [firms["a"].uscc, "2025-01", "统计", 11]]))
+    out = run(
+        xlsx(
+            [
+                ["统一社会信用代码", "年月", "数据来源", "开票销售额(万元)"],
+                [firms["a"].uscc, "2025-01", "税务", 10],
+                [firms["a"].uscc, "2025-01", "统计", 11],
+            ]
+        )
+    )
     assert out.ok, out.errors
     assert dict(MonthlyFigure.objects.values_list("source", "invoice_sales")) == {"tax": 10, "stats": 11}
 
 
 def test_county_officer_sees_other_countys_firm_as_unknown(firms, users):
-    out = run(xlsx([["统一社会信用代码", "年月", "工业总产值(万元)"], [firms["b"].uscc, "2025-01", 1]]), user=users["xianan"])
+    out = run(
+        xlsx([["统一社会信用代码", "年月", "工业总产值(万元)"], [firms["b"].uscc, "2025-01", 1]]), user=users["xianan"]
+    )
     assert not out.ok and "权限范围内" in out.errors[0].message
 
 
@@ -142,10 +180,23 @@ def test_enterprise_user_imports_only_self_reported_figures_of_its_own_firm(firm
     from tests.factories import UserFactory
 
     u = UserFactory(username="qy", role="enterprise", enterprise=firms["a"])
-    out = run(csv_bytes([["统一社会信用代码", "年月", "工业总产值(万元)"], [firms["a"].uscc, "2025-01", 1], [firms["b"].uscc, "2025-01", 1]]),
-              name="自报.csv", user=u)
+    out = run(
+        csv_bytes(
+            [
+                ["统一社会信用代码", "年月", "工业总产值(万元)"],
+                [firms["a"].uscc, "2025-01", 1],
+                [firms["b"].uscc, "2025-01", 1],
+            ]
+        ),
+        name="自报.csv",
+        user=u,
+    )
     assert not out.ok and out.errors[0].row == 3
-    out = run(csv_bytes([["统一社会信用代码", "年月", "工业总产值(万元)"], [firms["a"].uscc, "2025-01", 1]]), name="自报.csv", user=u)
+    out = run(
+        csv_bytes([["统一社会信用代码", "年月", "工业总产值(万元)"], [firms["a"].uscc, "2025-01", 1]]),
+        name="自报.csv",
+        user=u,
+    )
     assert out.ok and MonthlyFigure.objects.get().source == "self"
 
 
@@ -158,6 +209,14 @@ def test_a_failure_while_writing_rolls_everything_back(firms, monkeypatch):
         raise RuntimeError("disk full")
 
     monkeypatch.setattr(importers.FigureRevision.objects, "bulk_create", boom)
-    out = run(xlsx([["统一社会信用代码", "年月", "工业总产值(万元)"], [firms["a"].uscc, "2025-01", 2], [firms["b"].uscc, "2025-01", 2]]))
+    out = run(
+        xlsx(
+            [
+                ["统一社会信用代码", "年月", "工业总产值(万元)"],
+                [firms["a"].uscc, "2025-01", 2],
+                [firms["b"].uscc, "2025-01", 2],
+            ]
+        )
+    )
     assert out.batch.status == "failed" and "撤销" in out.errors[0].message
     assert MonthlyFigure.objects.count() == 1 and MonthlyFigure.objects.get().output == 1

@@ -78,7 +78,9 @@ def test_loading_twice_changes_nothing_and_stores_everything():
     assert park.parent.code == "421221" and park.stats_code == "421221100000" and not park.is_county_level
     assert Region.objects.get(code="421200-GXQ").is_county_level
     sub = Cluster.objects.get(code="food-cold-chain")
-    assert sub.parent.code == "food" and sub.chains == [["肉制品", "冷链物流", "终端销售"]] and sub.family == "traditional"
+    assert (
+        sub.parent.code == "food" and sub.chains == [["肉制品", "冷链物流", "终端销售"]] and sub.family == "traditional"
+    )
     assert Cluster.objects.get(code="county-xianan-jidian").recognition_labels == ["国家级中小企业特色产业集群"]
     assert [lay.region.name for lay in CountyLayout.objects.all()] == ["咸安区", "嘉鱼县", "咸宁高新区"]
     assert CountyLayout.objects.get(region__name="嘉鱼县").industry_notes == {"食品饮料": "绿色食品"}

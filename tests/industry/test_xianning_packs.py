@@ -20,8 +20,17 @@ def test_pack_validates_and_cites_rule_ids(path):
     rules = {t.rule for t in spec.targets}
     assert {"XN-CL-1", "XN-CL-2", "XN-CL-3", "XN-CL-4", "XN-SYS-5", "XN-GS-2", "XN-GS-3"} <= rules
     assert spec.industrial_system.rule == "XN-SYS-1" and spec.county_layout.rule == "XN-SYS-3"
-    assert [i.name for i in spec.industries] == ["大健康", "装备制造", "食品饮料", "新型建材", "电子信息", "生物医药",
-                                                  "新材料", "绿色能源", "低空经济"]  # XN-SYS-1
+    assert [i.name for i in spec.industries] == [
+        "大健康",
+        "装备制造",
+        "食品饮料",
+        "新型建材",
+        "电子信息",
+        "生物医药",
+        "新材料",
+        "绿色能源",
+        "低空经济",
+    ]  # XN-SYS-1
     assert {f.name for f in spec.industrial_system.families} >= {"传统产业", "新兴产业", "未来产业"}  # XN-SYS-2
 
 

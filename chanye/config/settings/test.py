@@ -6,8 +6,8 @@ from pathlib import Path
 
 os.environ.setdefault("CHANYE_DATA_DIR", str(Path(tempfile.gettempdir()) / "chanye-test"))
 
-from .base import *  # noqa: E402, F403
-from .base import DATA_DIR, DATABASES  # noqa: E402
+from .base import *  # noqa: F403
+from .base import DATA_DIR, DATABASES
 
 SECRET_KEY = "test-only-not-secret-" + "y" * 40
 DATA_DIR.mkdir(parents=True, exist_ok=True)

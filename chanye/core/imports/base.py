@@ -118,8 +118,15 @@ class Importer:
     columns: list[Column] = []
     min_columns: tuple[str, ...] = ()  # at least one of these must be present (checked by subclasses)
 
-    def __init__(self, *, user: Any, dry_run: bool = False, options: dict[str, Any] | None = None,
-                 progress: Callable[[int], None] | None = None, today: dt.date | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        user: Any,
+        dry_run: bool = False,
+        options: dict[str, Any] | None = None,
+        progress: Callable[[int], None] | None = None,
+        today: dt.date | None = None,
+    ) -> None:
         self.user = user
         self.dry_run = dry_run
         self.options = options or {}
@@ -166,16 +173,27 @@ class Importer:
                 self.warnings.append(RowError(0, text, "", "无法识别的列，已忽略"))
                 continue
             if col.key in self.mapped:
-                self.errors.append(RowError(0, text, "", f"与第{self.mapped[col.key].index + 1}列“{self.mapped[col.key].header}”重复"))
+                self.errors.append(
+                    RowError(0, text, "", f"与第{self.mapped[col.key].index + 1}列“{self.mapped[col.key].header}”重复")
+                )
                 continue
             mc = MappedColumn(col, idx, text)
             if col.units is not None:
                 units = {k.lower(): v for k, v in col.units.items()}
                 if not unit:
-                    self.errors.append(RowError(0, text, "", f"表头须注明单位，例如“{col.label}({next(iter(col.units))})”；可用单位：{'、'.join(col.units)}"))
+                    self.errors.append(
+                        RowError(
+                            0,
+                            text,
+                            "",
+                            f"表头须注明单位，例如“{col.label}({next(iter(col.units))})”；可用单位：{'、'.join(col.units)}",
+                        )
+                    )
                     continue
                 if unit.lower() not in units:
-                    self.errors.append(RowError(0, text, unit, f"无法识别的单位“{unit}”；可用单位：{'、'.join(col.units)}"))
+                    self.errors.append(
+                        RowError(0, text, unit, f"无法识别的单位“{unit}”；可用单位：{'、'.join(col.units)}")
+                    )
                     continue
                 mc.factor, mc.unit = units[unit.lower()], unit
             self.mapped[col.key] = mc
@@ -242,9 +260,13 @@ class Importer:
     def run(self, data: bytes, filename: str, batch: ImportBatch | None = None) -> ImportOutcome:
         sha = hashlib.sha256(data).hexdigest()
         if batch is None:
-            batch = ImportBatch.objects.create(kind=self.kind, filename=filename[:255], sha256=sha,
-                                               user=self.user if getattr(self.user, "pk", None) else None,
-                                               dry_run=self.dry_run)
+            batch = ImportBatch.objects.create(
+                kind=self.kind,
+                filename=filename[:255],
+                sha256=sha,
+                user=self.user if getattr(self.user, "pk", None) else None,
+                dry_run=self.dry_run,
+            )
         clean: list[tuple[int, dict[str, Any]]] = []
         try:
             sheet = read_sheet(data, filename)
@@ -280,10 +302,20 @@ class Importer:
             created, updated, unchanged = self.write(clean, batch)
             batch.created, batch.updated, batch.unchanged = created, updated, unchanged
             if created or updated:
-                audit.record(actor=self.user, action=AuditAction.IMPORT, obj=batch,
-                             after={"kind": self.kind, "rows": batch.rows, "created": created,
-                                    "updated": updated, "unchanged": unchanged, "sha256": sha},
-                             message=f"导入{self.title}：新增{created}，更新{updated}，未变{unchanged}")
+                audit.record(
+                    actor=self.user,
+                    action=AuditAction.IMPORT,
+                    obj=batch,
+                    after={
+                        "kind": self.kind,
+                        "rows": batch.rows,
+                        "created": created,
+                        "updated": updated,
+                        "unchanged": unchanged,
+                        "sha256": sha,
+                    },
+                    message=f"导入{self.title}：新增{created}，更新{updated}，未变{unchanged}",
+                )
             outcome = self._finish(batch, ImportBatch.Status.DONE)
         self._progress(batch, 95)
         self.after_commit(clean)

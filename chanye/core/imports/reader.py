@@ -38,14 +38,18 @@ def _check_zip(data: bytes) -> None:
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile as e:
-        raise SheetError("文件不是有效的 .xlsx 文件（可能已损坏，或是改了扩展名的 .xls/.csv）。请在 Excel 中另存为 .xlsx 后重试。") from e
+        raise SheetError(
+            "文件不是有效的 .xlsx 文件（可能已损坏，或是改了扩展名的 .xls/.csv）。请在 Excel 中另存为 .xlsx 后重试。"
+        ) from e
     infos = zf.infolist()
     if len(infos) > MAX_ENTRIES:
         raise SheetError("文件结构异常（压缩包内文件过多），已拒绝。")
     total = sum(i.file_size for i in infos)
     packed = max(1, sum(i.compress_size for i in infos))
     if total > settings.CHANYE_IMPORT_MAX_UNCOMPRESSED:
-        raise SheetError(f"文件解压后超过 {settings.CHANYE_IMPORT_MAX_UNCOMPRESSED // 2**20} MB，已拒绝。请拆分后分批导入。")
+        raise SheetError(
+            f"文件解压后超过 {settings.CHANYE_IMPORT_MAX_UNCOMPRESSED // 2**20} MB，已拒绝。请拆分后分批导入。"
+        )
     if total / packed > MAX_RATIO:
         raise SheetError("文件压缩比异常（疑似“压缩炸弹”），已拒绝。")
     names = {i.filename for i in infos}
@@ -84,7 +88,7 @@ def _read_xlsx(data: bytes) -> Sheet:
         try:
             for (r0, c0), (r1, c1) in ws.merged_cell_ranges or []:
                 merged.append((r0, c0, r1, c1))
-        except Exception:  # noqa: BLE001 - merged ranges are a convenience, never a reason to fail
+        except Exception:
             merged = []
     except SheetError:
         raise

@@ -78,7 +78,9 @@ def parse_decimal(value: Any, *, allow_negative: bool = False) -> Decimal:
 
 
 _MONTH_PATTERNS = [
-    re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*(?:月份?)?(?:[-/.]\s*\d{1,2}\s*日?)?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$"),
+    re.compile(
+        r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*(?:月份?)?(?:[-/.]\s*\d{1,2}\s*日?)?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$"
+    ),
     re.compile(r"^(\d{4})(\d{2})$"),
 ]
 

@@ -39,7 +39,9 @@ class Command(BaseCommand):
             self.stdout.write(f"已解除 {opts['username']} 的锁定。")
         else:
             for u in User.objects.select_related("region", "enterprise").order_by("username"):
-                self.stdout.write(f"{u.username}\t{u.get_role_display()}\t{u.scope_label}\t{'锁定' if u.is_locked else ''}")
+                self.stdout.write(
+                    f"{u.username}\t{u.get_role_display()}\t{u.scope_label}\t{'锁定' if u.is_locked else ''}"
+                )
 
     def _user(self, username: str) -> User:
         user = User.objects.filter(username=username).first()
@@ -60,16 +62,18 @@ class Command(BaseCommand):
             enterprise = Enterprise.objects.filter(uscc=opts["enterprise"].strip().upper()).first()
             if enterprise is None:
                 raise CommandError(f"找不到统一社会信用代码为 {opts['enterprise']} 的企业。")
-        if sys.stdin.isatty():
-            password = getpass.getpass("密码：")
-        else:
-            password = sys.stdin.readline().rstrip("\n")
+        password = getpass.getpass("密码：") if sys.stdin.isatty() else sys.stdin.readline().rstrip("\n")
         if not password:
             raise CommandError("密码为空：请从标准输入提供密码，例如 echo '…' | chanye users add …")
         try:
             user = services.do_create_user(
-                actor=None, username=opts["username"], password=password, role=opts["role"],
-                region=region, enterprise=enterprise, full_name=opts.get("name") or "",
+                actor=None,
+                username=opts["username"],
+                password=password,
+                role=opts["role"],
+                region=region,
+                enterprise=enterprise,
+                full_name=opts.get("name") or "",
             )
         except ValidationError as e:
             raise CommandError("；".join(e.messages)) from e

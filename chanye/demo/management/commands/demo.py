@@ -54,17 +54,21 @@ class Command(BaseCommand):
         if Enterprise.objects.exists():
             self.stdout.write(f"已有 {Enterprise.objects.count()} 家企业，跳过数据生成（--reset 可重新生成）。")
         else:
+
             def progress(stage: str, pct: int) -> None:
                 if sys.stdout.isatty():
                     sys.stdout.write(f"\r生成演示数据：{stage} {pct:3d}%   ")
                     sys.stdout.flush()
 
-            stats = generator.generate(seed=opts["seed"], enterprises=opts["enterprises"], months=opts["months"],
-                                       progress=progress)
+            stats = generator.generate(
+                seed=opts["seed"], enterprises=opts["enterprises"], months=opts["months"], progress=progress
+            )
             if sys.stdout.isatty():
                 sys.stdout.write("\n")
-            self.stdout.write(f"已生成 {stats.enterprises} 家企业（规上 {stats.above_scale}，具名骨干企业 {stats.anchors}），"
-                              f"{stats.figures} 条月度数据，用时 {stats.seconds:.1f} 秒。")
+            self.stdout.write(
+                f"已生成 {stats.enterprises} 家企业（规上 {stats.above_scale}，具名骨干企业 {stats.anchors}），"
+                f"{stats.figures} 条月度数据，用时 {stats.seconds:.1f} 秒。"
+            )
         users = ensure_demo_users()
         self.stdout.write("\n演示账号（密码均为 " + DEMO_PASSWORD + "）：")
         for u in users:

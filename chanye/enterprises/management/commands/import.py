@@ -17,8 +17,12 @@ class Command(BaseCommand):
         parser.add_argument("kind", choices=sorted(IMPORTERS))
         parser.add_argument("file")
         parser.add_argument("--dry-run", action="store_true", help="只校验，不写入")
-        parser.add_argument("--source", choices=FigureSource.values, default=FigureSource.STATS,
-                            help="月度数据来源（表中无“数据来源”列时使用）：stats 统计、tax 税务、power 电力、self 企业自报")
+        parser.add_argument(
+            "--source",
+            choices=FigureSource.values,
+            default=FigureSource.STATS,
+            help="月度数据来源（表中无“数据来源”列时使用）：stats 统计、tax 税务、power 电力、self 企业自报",
+        )
         parser.add_argument("--user", help="以该用户身份导入（默认系统操作，不受区县范围限制）")
 
     def handle(self, *args, **opts) -> None:
@@ -39,8 +43,15 @@ class Command(BaseCommand):
                 sys.stderr.write(f"\r[{bar:<20}] {pct:3d}%")
                 sys.stderr.flush()
 
-        outcome = run_import(opts["kind"], data=path.read_bytes(), filename=path.name, user=user,
-                             dry_run=opts["dry_run"], options={"source": opts["source"]}, progress=progress)
+        outcome = run_import(
+            opts["kind"],
+            data=path.read_bytes(),
+            filename=path.name,
+            user=user,
+            dry_run=opts["dry_run"],
+            options={"source": opts["source"]},
+            progress=progress,
+        )
         if sys.stderr.isatty():
             sys.stderr.write("\n")
         b = outcome.batch
