@@ -9,7 +9,7 @@ ROOT = Path(__file__).parent.parent
 
 
 def run(*args, env=None):
-    e = {**os.environ, **(env or {})}
+    e = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"} | (env or {})
     return subprocess.run(
         [sys.executable, "-m", "chanye", *args], capture_output=True, text=True, cwd=ROOT, env=e, timeout=120
     )
