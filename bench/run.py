@@ -33,6 +33,7 @@ def setup(url: str) -> None:
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "chanye.config.settings.dev")
     os.environ["CHANYE_JOBS_INLINE"] = "1"
+    os.environ["CHANYE_ALLOWED_HOSTS"] = "testserver,127.0.0.1,localhost"
     import django
 
     django.setup()

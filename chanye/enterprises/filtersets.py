@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from chanye.core.text import squash
-from chanye.enterprises.models import Enterprise, Honour
+from chanye.enterprises.models import Enterprise, EnterpriseAlias, Honour
 
 
 @dataclass
@@ -27,8 +27,11 @@ class EnterpriseFilter:
     def apply(self, qs: QuerySet[Enterprise]) -> QuerySet[Enterprise]:
         if self.q:
             term = squash(self.q)
-            cond = Q(name__icontains=term) | Q(uscc__istartswith=term.upper()) | Q(aliases__name__icontains=term)
-            qs = qs.filter(pk__in=Enterprise.objects.filter(cond).values("pk"))
+            # Chinese has no case: plain `contains` avoids UPPER() on every row and can use the trigram index.
+            has_letters = any(c.isascii() and c.isalpha() for c in term)
+            name_lookup = "name__icontains" if has_letters else "name__contains"
+            aliases = EnterpriseAlias.objects.filter(**{name_lookup: term}).values("enterprise_id")
+            qs = qs.filter(Q(**{name_lookup: term}) | Q(uscc__startswith=term.upper()) | Q(pk__in=aliases))
         if self.county:
             qs = qs.filter(Q(county__code=self.county) | Q(park__code=self.county))
         if self.industry:
