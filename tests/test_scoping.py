@@ -99,3 +99,13 @@ def test_viewer_cannot_submit_or_import(client, users, two_counties):
         c.post(f"/enterprises/{two_counties['xianan'].uscc}/", {"month": "2025-01", "output": "1"}).status_code == 404
     )
     assert c.get("/imports/").status_code == 404
+
+
+def test_opening_another_countys_enterprise_is_audited_as_a_denial(client, users, two_counties):
+    c = _client(client, users, "xianan")
+    assert c.get(f"/enterprises/{two_counties['jiayu'].uscc}/").status_code == 404
+    assert c.get(f"/api/v1/enterprises/{two_counties['jiayu'].uscc}").status_code == 404
+    denials = AuditLog.objects.filter(action="denied", username="xianan", object_id=two_counties["jiayu"].uscc)
+    assert denials.count() == 2
+    assert c.get("/enterprises/91350100M000100Y43/").status_code == 404  # does not exist at all: nothing to report
+    assert denials.count() == 2

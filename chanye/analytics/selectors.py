@@ -139,6 +139,21 @@ def dashboard(*, user: Any, month: dt.date | None = None) -> dict[str, Any]:
             }
         )
 
+    cluster_targets = []
+    if city_wide and month:
+        last12 = dt.date(month.year - 1, month.month, 1)
+        for t in Target.objects.filter(is_active=True, cluster__isnull=False).select_related("cluster"):
+            if t.unit == "亿元":
+                s = MonthSummary.objects.filter(
+                    cluster=t.cluster, above_scale=True, month__gt=last12, month__lte=month
+                ).aggregate(s=Sum("output"))["s"]
+                current, basis = (s or Decimal(0)) / YI, "近12个月规上产值"
+            elif t.unit == "家":
+                current, basis = Decimal(ents.filter(clusters=t.cluster).count()), "在库企业数"
+            else:
+                continue
+            cluster_targets.append({"target": t, "current": current, "basis": basis})
+
     total_above = sum(r["above"] for r in rows)
     kpis = {
         "above": total_above,
@@ -156,6 +171,7 @@ def dashboard(*, user: Any, month: dt.date | None = None) -> dict[str, Any]:
         "month": month,
         "year": year,
         "months": available_months(),
+        "cluster_targets": cluster_targets,
         "rows": rows,
         "trend": trend,
         "clusters": cluster_rows,

@@ -31,6 +31,18 @@ def access_enterprise(*, user: Any, uscc: str) -> Enterprise:
         .first()
     )
     if ent is None:
+        if Enterprise.objects.filter(uscc=uscc.upper()).exists():
+            # A permission denial: recorded for the auditor, answered as "not found" (never 403).
+            from chanye.core import audit
+            from chanye.core.models import AuditAction
+
+            audit.record(
+                actor=user,
+                action=AuditAction.DENIED,
+                object_type="enterprises.enterprise",
+                object_id=uscc.upper(),
+                message="访问权限范围外的企业",
+            )
         raise Http404("企业不存在或不在您的权限范围内")
     return ent
 

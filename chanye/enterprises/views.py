@@ -19,7 +19,7 @@ from chanye.core.models import AuditAction, ImportBatch
 from chanye.enterprises import selectors, services
 from chanye.enterprises.choices import METRICS, FigureSource, HonourKind
 from chanye.enterprises.filtersets import EnterpriseFilter
-from chanye.enterprises.forms import ImportForm, MonthlyForm
+from chanye.enterprises.forms import EnterpriseForm, ImportForm, MonthlyForm
 from chanye.enterprises.importers import IMPORTERS, run_import
 from chanye.industry.models import Cluster, Industry
 from chanye.regions.models import Region
@@ -137,6 +137,42 @@ def enterprise_detail(request: HttpRequest, uscc: str) -> HttpResponse:
             "can_submit": can_submit,
         },
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def enterprise_edit(request: HttpRequest, uscc: str | None = None) -> HttpResponse:
+    """Register (uscc None) or edit an enterprise: city administrators anywhere, county officers in their unit."""
+    _business_user(request)
+    if request.user.role not in (Role.CITY_ADMIN, Role.COUNTY_OFFICER):
+        raise Http404
+    instance = selectors.access_enterprise(user=request.user, uscc=uscc) if uscc else None
+    initial = {}
+    if instance is not None:
+        initial = {
+            "uscc": instance.uscc,
+            "name": instance.name,
+            "county": instance.county,
+            "park": instance.park,
+            "industry_code": instance.industry_code_id or "",
+            "industries": list(instance.industries.all()),
+            "clusters": list(instance.clusters.all()),
+            "is_above_scale": instance.is_above_scale,
+            "aliases": "、".join(a.name for a in instance.aliases.all()),
+            "address": instance.address,
+        }
+    form = EnterpriseForm(request.POST or None, initial=initial, user=request.user, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        try:
+            ent, status = services.do_save_enterprise(actor=request.user, data=form.to_data(), existing=instance)
+        except (ValidationError, PermissionDenied) as e:
+            form.add_error(None, "；".join(getattr(e, "messages", [str(e)])))
+        else:
+            messages.success(
+                request, {"created": "企业已登记。", "updated": "已保存修改。", "unchanged": "没有修改。"}[status]
+            )
+            return redirect("enterprises:detail", uscc=ent.uscc)
+    return render(request, "enterprises/edit.html", {"form": form, "instance": instance})
 
 
 @login_required

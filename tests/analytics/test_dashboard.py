@@ -102,3 +102,15 @@ def test_refreshing_all_months_writes_one_row_per_month_and_unit(data):
         month=dt.date(2025, 2, 1), region__isnull=True, cluster__isnull=True, above_scale=True
     )
     assert city.output == 35015 and city.enterprises == 18
+
+
+def test_xn_sys_5_cluster_output_target_shows_last_12_months(client, users, data, login):
+    from chanye.industry.models import Cluster
+
+    cold = Cluster.objects.get(code="food-cold-chain")
+    data["b"].clusters.add(cold)
+    refresh_month_summaries()
+    resp = login(users["admin"]).get("/?month=2025-02")
+    (row,) = [c for c in resp.context["cluster_targets"] if c["target"].code == "t-cold-chain"]
+    assert row["current"] == Decimal(4)  # 20000 万元 × 2 months in the 12 months to 2025-02 = 4 亿元
+    assert "冷链食品年产值" in resp.content.decode()
