@@ -67,6 +67,19 @@ _TRADES = {
     "42": "再生资源",
     "43": "维修",
 }
+# Demo realism only (not policy): where some well-known anchors of the 咸宁 texts actually are.
+KNOWN_ANCHOR_COUNTIES = {
+    "金盛兰": "嘉鱼县",
+    "稳健医疗": "嘉鱼县",
+    "南玻": "咸宁高新区",
+    "红牛": "咸宁高新区",
+    "奥瑞金": "咸宁高新区",
+    "维达力": "咸宁高新区",
+    "三赢兴": "咸宁高新区",
+    "瀛通": "通城县",
+    "平安电工": "通城县",
+    "中天云母": "通城县",
+}
 _FORMS = ("有限公司", "有限公司", "有限公司", "有限责任公司", "股份有限公司", "科技有限公司")
 
 
@@ -163,14 +176,45 @@ def generate(
 
     # 1. Anchors named in the pack, in their clusters; county from the cluster, else a leading-industry county.
     anchor_clusters: dict[str, list[Cluster]] = {}
+    all_anchors = {a for c in clusters for a in c.anchors}
+    # "金盛兰" and "金盛兰冶金科技" are one firm: keep the longest name that starts with a shorter one.
+    canonical = {a: max((b for b in all_anchors if b.startswith(a)), key=len) for a in all_anchors}
     for c in clusters:
         for a in c.anchors:
-            anchor_clusters.setdefault(a, []).append(c)
+            anchor_clusters.setdefault(canonical[a], [])
+            if c not in anchor_clusters[canonical[a]]:
+                anchor_clusters[canonical[a]].append(c)
+    by_name = {u.name: u for u in units}
+    unit_names = sorted(
+        [(n, u) for u in units for n in {u.name, u.short_name, u.name[:-1] if len(u.name) > 2 else u.name} if n],
+        key=lambda p: -len(p[0]),
+    )
+    park_units = {p.name: u for u in units for p in parks.get(u.pk, [])}
+
+    def county_in_text(anchor: str, text: str) -> Region | None:
+        """The county or park named in the same sentence as the anchor, nearest before it."""
+        import re
+
+        for sentence in re.split(r"[。；;]", text):
+            pos = sentence.find(anchor)
+            if pos < 0:
+                continue
+            best = None
+            for n, u in [*unit_names, *park_units.items()]:
+                i = sentence.rfind(n, 0, pos)
+                if i >= 0 and (best is None or i > best[0]):
+                    best = (i, u)
+            if best:
+                return best[1]
+        return None
+
     for a, cls in anchor_clusters.items():
         name = a if a.endswith(("公司", "集团", "厂")) else f"湖北{a}有限公司"
         if name in used_names:
             continue
-        region = next((c.region for c in cls if c.region_id), None)
+        known = next((by_name.get(v) for k, v in KNOWN_ANCHOR_COUNTIES.items() if a.startswith(k)), None)
+        region = known or next((c.region for c in cls if c.region_id), None)
+        region = region or next((r for c in cls if (r := county_in_text(a, c.description))), None)
         ind = next((i for c in cls for i in c.industries.all()), None)
         if region is None:
             candidates = [
