@@ -109,3 +109,15 @@ def test_opening_another_countys_enterprise_is_audited_as_a_denial(client, users
     assert denials.count() == 2
     assert c.get("/enterprises/91350100M000100Y43/").status_code == 404  # does not exist at all: nothing to report
     assert denials.count() == 2
+
+
+def test_park_officer_sees_only_the_enterprises_of_their_park(client, regions, two_counties):
+    from tests.factories import EnterpriseFactory, UserFactory
+
+    park = regions["潘湾化工园区"]
+    inside = EnterpriseFactory(county=regions["嘉鱼县"], park=park, name="潘湾园区化工有限公司")
+    UserFactory(username="panwan", role="county_officer", region=park)
+    c = _client(client, None, "panwan")
+    api = c.get("/api/v1/enterprises/").json()
+    assert [r["uscc"] for r in api["results"]] == [inside.uscc]
+    assert c.get(f"/enterprises/{two_counties['jiayu'].uscc}/").status_code == 404

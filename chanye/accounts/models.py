@@ -61,6 +61,10 @@ class User(AbstractUser):
             return self.region.name
         if self.role == Role.ENTERPRISE and self.enterprise:
             return self.enterprise.name
+        if self.role == Role.AUDITOR:
+            return "审计日志"
+        if self.role in (Role.SYS_ADMIN, Role.SECURITY_ADMIN):
+            return "用户与安全"
         return "全市"
 
 

@@ -16,6 +16,12 @@ class ImportForm(forms.Form):
     )
     dry_run = forms.BooleanField(label="只校验，不写入", required=False)
 
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if getattr(user, "role", None) == "enterprise":
+            self.fields["kind"].choices = [("monthly", "月度数据（企业自报）")]
+            self.fields["source"].choices = [("self", "企业自报")]
+
     def clean_file(self):
         f = self.cleaned_data["file"]
         name = f.name.lower()

@@ -504,6 +504,11 @@ class MonthlyImporter(Importer):
 
 
 IMPORTERS: dict[str, type[Importer]] = {"enterprises": EnterpriseImporter, "monthly": MonthlyImporter}
+# Who may run each importer (None, the CLI's system user, may run all).
+IMPORT_ROLES: dict[str, set[str]] = {
+    "enterprises": {Role.CITY_ADMIN, Role.COUNTY_OFFICER},
+    "monthly": {Role.CITY_ADMIN, Role.COUNTY_OFFICER, Role.ENTERPRISE},
+}
 
 
 def run_import(
@@ -530,6 +535,10 @@ def run_import(
             user=user if getattr(user, "pk", None) else None,
             dry_run=dry_run,
         )
+    allowed = IMPORT_ROLES[kind]
+    if user is not None and getattr(user, "role", None) not in allowed:
+        importer.errors.append(RowError(0, "", "", f"您的角色不能导入{importer.title}。"))
+        return importer._finish(batch, ImportBatch.Status.INVALID)
     try:
         return importer.run(data, filename, batch=batch)
     except ImportAbort as e:

@@ -181,7 +181,7 @@ def import_page(request: HttpRequest) -> HttpResponse:
     _business_user(request)
     if not request.user.can_import:
         raise Http404
-    form = ImportForm(request.POST or None, request.FILES or None)
+    form = ImportForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         if upload.size > settings.CHANYE_IMPORT_MAX_BYTES:

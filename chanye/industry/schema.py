@@ -44,6 +44,12 @@ def _check_rule(v: str | None) -> str | None:
     return v
 
 
+def _check_code(v: str) -> str:
+    if not CODE.match(v):
+        raise ValueError("编号只能用小写字母、数字、- _ .")
+    return v
+
+
 class City(_Base):
     code: str
     name: str
@@ -98,12 +104,7 @@ class IndustrySpec(_Base):
 
     _rule = field_validator("rule")(_check_rule)
 
-    @field_validator("code")
-    @classmethod
-    def _code(cls, v: str) -> str:
-        if not CODE.match(v):
-            raise ValueError("编号只能用小写字母、数字、- _ .")
-        return v
+    _code = field_validator("code")(_check_code)
 
 
 class Recognition(_Base):
@@ -129,12 +130,7 @@ class ClusterSpec(_Base):
 
     _rule = field_validator("rule")(_check_rule)
 
-    @field_validator("code")
-    @classmethod
-    def _code(cls, v: str) -> str:
-        if not CODE.match(v):
-            raise ValueError("编号只能用小写字母、数字、- _ .")
-        return v
+    _code = field_validator("code")(_check_code)
 
     @field_validator("chains")
     @classmethod

@@ -180,3 +180,12 @@ def test_changed_row_updates_and_is_audited_with_before_and_after(users):
     assert log.before["name"] == "甲有限公司" and log.after["name"] == "甲科技有限公司"
     assert log.before["is_above_scale"] is False and log.after["is_above_scale"] is True
     assert log.username == "admin"
+
+
+def test_enterprise_users_and_viewers_cannot_import_the_enterprise_list(two_counties, users):
+    from tests.factories import UserFactory
+
+    for user in (users["qiye"], users["viewer"], UserFactory(username="v2", role="auditor")):
+        out = run(xlsx([HEADER, [codes(1)[0], "新企业有限公司", "咸安区", None, None, None, None]]), user=user)
+        assert not out.ok and "角色" in out.errors[0].message
+    assert Enterprise.objects.count() == 2
