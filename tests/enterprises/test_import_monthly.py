@@ -220,3 +220,18 @@ def test_a_failure_while_writing_rolls_everything_back(firms, monkeypatch):
     )
     assert out.batch.status == "failed" and "撤销" in out.errors[0].message
     assert MonthlyFigure.objects.count() == 1 and MonthlyFigure.objects.get().output == 1
+
+
+def test_subtotal_row_with_heji_in_the_name_column_is_skipped(firms):
+    out = run(
+        xlsx(
+            [
+                ["企业名称", "年月", "工业总产值(万元)"],
+                ["华劲铝业有限公司", "2025-01", 1],
+                ["合计", None, 1],
+                ["注：单位为万元", None, None],
+            ]
+        )
+    )
+    assert out.ok, out.errors
+    assert MonthlyFigure.objects.count() == 1 and len(out.warnings) == 2

@@ -224,13 +224,13 @@ class Importer:
             yield i + 1, values
 
     def is_subtotal_or_note(self, values: dict[str, Any], texts: list[str]) -> bool:
-        """Only rows recognisably such: the identifier is empty and a text cell says 合计/小计/注：…"""
-        if any(values.get(k) is not None for k in self.identity_keys()):
-            first = squash(texts[0])
-            return bool(_NOTE.match(first)) and len(texts) == 1
+        """Only rows recognisably such: a lone note (注：…), or no real identifier and a 合计/小计 label."""
         first = squash(texts[0])
         if _NOTE.match(first) and len(texts) <= 2:
             return True
+        ids = [squash(str(values[k])) for k in self.identity_keys() if values.get(k) is not None]
+        if any(not _SUBTOTAL.match(v) for v in ids):
+            return False  # a real identifier (USCC or enterprise name) is present: validate the row
         return any(_SUBTOTAL.match(squash(t)) for t in texts[:3])
 
     def identity_keys(self) -> tuple[str, ...]:
