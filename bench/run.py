@@ -79,8 +79,12 @@ def bench_import(rows: int) -> None:
     from chanye.enterprises.importers import run_import
     from chanye.enterprises.models import Enterprise
 
+    from chanye.enterprises.models import MonthlyFigure
+
     codes = list(Enterprise.objects.order_by("pk").values_list("uscc", flat=True)[:rows])
     months_needed = -(-rows // len(codes))
+    # Start from a clean slate for the bench months (2020-…), so the first import really creates rows.
+    MonthlyFigure.objects.filter(month__lt=dt.date(2021, 1, 1)).delete()
     rng = random.Random(1)
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("月报")

@@ -54,7 +54,11 @@ class Enterprise(TimeStampedModel):
         ordering = ["name"]
         verbose_name = "企业"
         verbose_name_plural = "企业"
-        indexes = [models.Index(fields=["county", "is_above_scale"])]
+        indexes = [
+            models.Index(fields=["county", "is_above_scale"]),
+            # the list page's order (规上 first, then by name): lets the first pages come from the index
+            models.Index(fields=["-is_above_scale", "name", "id"], name="enterprise_list_order"),
+        ]
 
     def __str__(self) -> str:
         return self.name
