@@ -77,9 +77,7 @@ def bench_import(rows: int) -> None:
     from openpyxl import Workbook
 
     from chanye.enterprises.importers import run_import
-    from chanye.enterprises.models import Enterprise
-
-    from chanye.enterprises.models import MonthlyFigure
+    from chanye.enterprises.models import Enterprise, MonthlyFigure
 
     codes = list(Enterprise.objects.order_by("pk").values_list("uscc", flat=True)[:rows])
     months_needed = -(-rows // len(codes))
