@@ -10,8 +10,6 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.security import APIKeyCookie, HttpBearer
 
 from chanye.accounts.services import user_for_token
-from chanye.core import audit
-from chanye.core.models import AuditAction
 
 
 class BearerAuth(HttpBearer):
@@ -59,10 +57,6 @@ def _http_error(request: HttpRequest, exc: HttpError):
     if exc.status_code == 404:
         return api.create_response(request, {"detail": str(exc) or "未找到"}, status=404)
     return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
-
-
-def deny(request: HttpRequest, what: str) -> None:
-    audit.record(actor=request.user, action=AuditAction.DENIED, message=f"API 越权：{what} {request.path}")
 
 
 from chanye.enterprises.api import router as enterprises_router  # noqa: E402
