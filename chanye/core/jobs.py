@@ -11,6 +11,8 @@ from typing import Any
 from django.conf import settings
 from django.db import close_old_connections, connection
 
+from chanye.core import context
+
 log = logging.getLogger(__name__)
 
 
@@ -19,8 +21,11 @@ def start(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
         fn(*args, **kwargs)
         return
 
+    ctx = context.current()  # the request's id and ip go with the job, so its audit rows point back to it
+
     def run() -> None:
         close_old_connections()
+        context.set_current(ctx)
         try:
             fn(*args, **kwargs)
         except Exception:  # the job records its own failure; this is the last resort

@@ -84,7 +84,10 @@ class EnterpriseForm(forms.Form):
         if getattr(user, "role", None) == "county_officer":
             counties = counties.filter(pk=user.region_id)
         self.fields["county"].queryset = counties
-        self.fields["park"].queryset = Region.objects.filter(level="park", is_county_level=False)
+        parks = Region.objects.filter(level="park", is_county_level=False)
+        if getattr(user, "role", None) == "county_officer":
+            parks = parks.filter(parent_id=user.region_id)
+        self.fields["park"].queryset = parks
         self.fields["industries"].queryset = Industry.objects.filter(is_active=True)
         self.fields["clusters"].queryset = Cluster.objects.filter(is_active=True)
         if getattr(user, "role", None) != "city_admin":

@@ -306,6 +306,7 @@ class Importer:
                     actor=self.user,
                     action=AuditAction.IMPORT,
                     obj=batch,
+                    object_repr=f"{self.title}：{batch.filename}",
                     after={
                         "kind": self.kind,
                         "rows": batch.rows,
