@@ -60,5 +60,8 @@ def _http_error(request: HttpRequest, exc: HttpError):
 
 
 from chanye.enterprises.api import router as enterprises_router  # noqa: E402
+from chanye.targets.api import indicators_router, targets_router  # noqa: E402
 
 api.add_router("/enterprises", enterprises_router)
+api.add_router("/indicators", indicators_router)
+api.add_router("/targets", targets_router)

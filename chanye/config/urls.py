@@ -7,6 +7,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("", include("chanye.enterprises.urls")),
     path("", include("chanye.analytics.urls")),
+    path("", include("chanye.targets.urls")),
     path("", include("chanye.core.urls")),
 ]
 

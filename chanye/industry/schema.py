@@ -198,6 +198,91 @@ class TargetSpec(_Base):
         return v
 
 
+class TierSpec(_Base):
+    """A size tier the policy names (黄冈 千亿/百亿/十亿 clusters, 益阳 千百十), optionally with a count target."""
+
+    code: str
+    name: str
+    applies_to: Literal["cluster", "industry", "enterprise", "project", "county", "park"]
+    value: Decimal
+    unit: str
+    comparator: Literal[">=", ">", "<=", "<", "="] = ">"
+    measure: str = "revenue"  # revenue | output | investment
+    rule: str | None = None
+
+    _rule = field_validator("rule")(_check_rule)
+    _code = field_validator("code")(_check_code)
+
+
+class RewardSpec(_Base):
+    """A reward or subsidy rule (HG-R-2…4, EZ-R-1, XN-LZ-6/8): condition, amount or rate, cap."""
+
+    code: str
+    label: str
+    condition: str
+    amount: Decimal | None = None
+    amount_unit: str = "万元"
+    rate: Decimal | None = None  # percent of a base (e.g. 8 % of equipment investment)
+    base: str = ""
+    cap: Decimal | None = None
+    cap_unit: str = "万元"
+    per: Literal["once", "per_year", "per_project", "per_enterprise_per_year", "per_industry_per_year", ""] = ""
+    rule: str
+    source_text: str = ""
+
+    _rule = field_validator("rule")(_check_rule)
+    _code = field_validator("code")(_check_code)
+
+    @model_validator(mode="after")
+    def _amount_or_rate(self) -> RewardSpec:
+        if self.amount is None and self.rate is None:
+            raise ValueError(f"奖补“{self.label}”须给出金额（amount）或比例（rate）")
+        return self
+
+
+class AssessmentIndicator(_Base):
+    indicator: str
+    label: str
+    weight: Decimal
+    scoring: Literal["share_capped", "rank"] = "share_capped"
+    cap: Decimal = Decimal("1.2")  # share of target counted at most (120 %)
+    higher_is_better: bool = True
+
+
+class AssessmentSpec(_Base):
+    """Yearly county assessment (HG-A-1, YY-P-3): indicators, weights, scoring."""
+
+    rule: str
+    name: str = "年度考核"
+    indicators: list[AssessmentIndicator]
+
+    _rule = field_validator("rule")(_check_rule)
+
+    @model_validator(mode="after")
+    def _weights(self) -> AssessmentSpec:
+        total = sum(i.weight for i in self.indicators)
+        if total != 100:
+            raise ValueError(f"考核指标权重合计应为100，实际为{total}")
+        return self
+
+
+class DepartmentSpec(_Base):
+    code: str
+    name: str
+
+
+class TaskSpec(_Base):
+    """A task with its responsible units; the first is the lead (EZ-ORG-1)."""
+
+    code: str
+    label: str
+    units: list[str]
+    rule: str | None = None
+    source_text: str = ""
+
+    _rule = field_validator("rule")(_check_rule)
+
+
 class PackSpec(_Base):
     schema_: Literal["chanye-pack/1"] = Field(alias="schema")
     id: str
@@ -213,6 +298,11 @@ class PackSpec(_Base):
     county_layout: CountyLayoutSpec | None = None
     thresholds: list[ThresholdSpec] = []
     targets: list[TargetSpec] = []
+    tiers: list[TierSpec] = []
+    rewards: list[RewardSpec] = []
+    assessment: AssessmentSpec | None = None
+    departments: list[DepartmentSpec] = []
+    tasks: list[TaskSpec] = []
 
     @model_validator(mode="after")
     def _references(self) -> PackSpec:
@@ -257,6 +347,14 @@ class PackSpec(_Base):
                         errors.append(f"县域布局“{u.region}”引用的集群“{cl}”未定义")
         dupes([t.code for t in self.targets], "目标编号")
         dupes([t.key for t in self.thresholds], "阈值键")
+        dupes([t.code for t in self.tiers], "层级编号")
+        dupes([r.code for r in self.rewards], "奖补编号")
+        dept_names = {d.name for d in self.departments} | {d.code for d in self.departments}
+        if self.departments:
+            for task in self.tasks:
+                for u in task.units:
+                    if u not in dept_names:
+                        errors.append(f"任务“{task.code}”的责任单位“{u}”未在 departments 中定义")
         for t in self.targets:
             kind, _, ref = t.scope.partition(":")
             if kind == "region" and ref not in region_keys:

@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "chanye.industry",
     "chanye.enterprises",
     "chanye.analytics",
+    "chanye.targets",
     "chanye.demo",
 ]
 

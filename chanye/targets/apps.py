@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class TargetsConfig(AppConfig):
+    name = "chanye.targets"
+    label = "targets"
+    verbose_name = "目标、指标与考核"

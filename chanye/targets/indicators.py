@@ -1,0 +1,325 @@
+"""Computing the catalogue's indicators for one month, for the city, every county-level unit and every cluster.
+
+One per-enterprise table of measures is built in DuckDB from the app database (enterprises, 规上 periods,
+honours, cluster links, monthly 统计 figures for the 24 months to the period), then each indicator is an Ibis
+aggregation over it. No Python loops over enterprises or months. Results go to `IndicatorValue`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+import ibis
+from django.db import transaction
+
+from chanye.analytics.engine import Engine, connect
+from chanye.targets.models import IndicatorValue
+
+SMART_GRADES = ["basic", "advanced", "excellent", "leading"]  # XN-RD-3, lowest first
+DEFAULT_ENTERPRISE_THRESHOLDS = [10, 30, 50, 100]  # 亿元 (XN-CL-3, EZ-T-1, YY-T-1)
+DEFAULT_CLUSTER_THRESHOLDS = [100, 500, 1000]  # 亿元 (XN-CL-1, HG-T-1)
+WAN_PER_YI = 10000
+
+
+def month_end(month: dt.date) -> dt.date:
+    nxt = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return nxt - dt.timedelta(days=1)
+
+
+def shift_year(d: dt.date, years: int) -> dt.date:
+    return d.replace(year=d.year + years)
+
+
+@dataclass
+class Row:
+    indicator: str
+    value: Decimal
+    region_id: int | None = None
+    cluster_id: int | None = None
+    params_key: str = ""
+
+
+def _thresholds(indicator: str, defaults: list[int]) -> list[Decimal]:
+    from chanye.industry.models import Target
+
+    found = {
+        Decimal(str(t.params["threshold"]))
+        for t in Target.objects.filter(is_active=True, indicator=indicator)
+        if isinstance(t.params, dict) and t.params.get("threshold") not in (None, "")
+    }
+    return sorted(found | {Decimal(d) for d in defaults})
+
+
+def _key(v: Decimal) -> str:
+    return format(v.normalize(), "f")
+
+
+def build_measures(engine: Engine, month: dt.date) -> Any:
+    """The per-enterprise measures table for the period ending with `month` (an Ibis table)."""
+    d = month_end(month)
+    y0 = dt.date(month.year, 1, 1)
+    prev_y0, prev_end = dt.date(month.year - 1, 1, 1), shift_year(month, -1)
+    last12 = dt.date(month.year - 1, month.month, 1)
+    window_start = min(prev_y0, last12)
+    e = engine.snapshot("ent", "SELECT id, county_id, park_id, smart_factory_grade FROM {t:enterprises_enterprise}")
+    sp = engine.snapshot(
+        "sp",
+        "SELECT enterprise_id, CAST(entered_on AS DATE) AS entered_on, CAST(exited_on AS DATE) AS exited_on "
+        "FROM {t:enterprises_scaleperiod}",
+    )
+    hon = engine.snapshot("hon", "SELECT enterprise_id, kind FROM {t:enterprises_honour}")
+    mf = engine.snapshot(
+        "mf",
+        "SELECT enterprise_id, CAST(month AS DATE) AS month, CAST(output AS DOUBLE) AS output, "
+        "CAST(revenue AS DOUBLE) AS revenue, CAST(main_revenue AS DOUBLE) AS main_revenue, "
+        "CAST(rd_expense AS DOUBLE) AS rd_expense FROM {t:enterprises_monthlyfigure} "
+        f"WHERE source = 'stats' AND CAST(month AS DATE) BETWEEN DATE '{window_start}' AND DATE '{month}'",
+    )
+
+    # 规上 status at the period end, entries and exits this year (XN-GS-2, re-entries count as entries).
+    above = (
+        sp.filter((sp.entered_on <= d) & (sp.exited_on.isnull() | (sp.exited_on > d)))
+        .select("enterprise_id")
+        .distinct()
+        .mutate(is_above=ibis.literal(True))
+    )
+    entered = (
+        sp.filter((sp.entered_on >= y0) & (sp.entered_on <= d))
+        .select("enterprise_id")
+        .distinct()
+        .mutate(entered=ibis.literal(True))
+    )
+    exited = (
+        sp.filter((sp.exited_on >= y0) & (sp.exited_on <= d))
+        .select("enterprise_id")
+        .distinct()
+        .mutate(exited=ibis.literal(True))
+    )
+
+    rev = mf.revenue.fill_null(mf.main_revenue)
+    in_ytd = (mf.month >= y0) & (mf.month <= month)
+    in_prev = (mf.month >= prev_y0) & (mf.month <= prev_end)
+    in_12 = (mf.month > last12) & (mf.month <= month)
+    figures = mf.group_by("enterprise_id").aggregate(
+        output_ytd=mf.output.sum(where=in_ytd),
+        output_prev=mf.output.sum(where=in_prev),
+        revenue_ytd=rev.sum(where=in_ytd),
+        revenue_12m=rev.sum(where=in_12),
+        output_12m=mf.output.sum(where=in_12),
+        rd_ytd=mf.rd_expense.sum(where=in_ytd),
+        rd_prev=mf.rd_expense.sum(where=in_prev),
+    )
+    kinds = [
+        "high_tech",
+        "rd_institution",
+        "digital",
+        "single_champion",
+        "specialized",
+        "little_giant",
+        "innovative_sme",
+        "green_factory",
+        "chain_leader",
+    ]
+    flags = hon.group_by("enterprise_id").aggregate(**{f"has_{k}": (hon.kind == k).any() for k in kinds})
+    grade = ibis.cases(*[(e.smart_factory_grade == g, i + 1) for i, g in enumerate(SMART_GRADES)], else_=0)
+
+    m = (
+        e.mutate(smart_rank=grade)
+        .left_join(above, e.id == above.enterprise_id)
+        .drop("enterprise_id")
+        .left_join(entered, e.id == entered.enterprise_id)
+        .drop("enterprise_id")
+        .left_join(exited, e.id == exited.enterprise_id)
+        .drop("enterprise_id")
+        .left_join(figures, e.id == figures.enterprise_id)
+        .drop("enterprise_id")
+        .left_join(flags, e.id == flags.enterprise_id)
+        .drop("enterprise_id")
+    )
+    fill = {c: False for c in ["is_above", "entered", "exited", *[f"has_{k}" for k in kinds]]}
+    fill |= {
+        c: 0.0 for c in ["output_ytd", "output_prev", "revenue_ytd", "revenue_12m", "output_12m", "rd_ytd", "rd_prev"]
+    }
+    m = m.mutate(**{c: m[c].fill_null(v) for c, v in fill.items()})
+    engine.con.execute("DROP TABLE IF EXISTS measures")
+    engine.backend.create_table("measures", m, temp=True)
+    return engine.table("measures")
+
+
+def _per_enterprise_aggregates(m: Any, ent_thresholds: list[Decimal]) -> dict[str, Any]:
+    """Named Ibis aggregations over (a group of) the measures table."""
+    a = m.is_above
+    aggs: dict[str, Any] = {
+        "above_scale_count": a.sum(),
+        "above_scale_new_count": m.entered.sum(),
+        "above_scale_exit_count": m.exited.sum(),
+        "above_scale_output": m.output_ytd.sum(where=a) / WAN_PER_YI,
+        "above_scale_output_prev": m.output_prev.sum(where=a) / WAN_PER_YI,
+        "single_champion_count": m.has_single_champion.sum(),
+        "specialized_count": m.has_specialized.sum(),
+        "little_giant_count": m.has_little_giant.sum(),
+        "innovative_sme_count": m.has_innovative_sme.sum(),
+        "high_tech_count": m.has_high_tech.sum(),
+        "green_factory_count": m.has_green_factory.sum(),
+        "chain_leader_count": m.has_chain_leader.sum(),
+        "chain_leader_output": m.output_ytd.sum(where=m.has_chain_leader) / WAN_PER_YI,
+        "high_tech_above": (a & m.has_high_tech).sum(),
+        "rd_above": (a & m.has_rd_institution).sum(),
+        "digital_above": (a & m.has_digital).sum(),
+        "rd_ytd": m.rd_ytd.sum(),
+        "rd_prev": m.rd_prev.sum(),
+    }
+    for i, g in enumerate(SMART_GRADES):
+        aggs[f"smart_factory_count|grade={g}"] = (m.smart_rank >= i + 1).sum()
+    for t in ent_thresholds:
+        over = m.revenue_12m > float(t) * WAN_PER_YI
+        aggs[f"enterprise_count_revenue_over|threshold={_key(t)}"] = over.sum()
+        aggs[f"chain_leader_count_revenue_over|threshold={_key(t)}"] = (over & m.has_chain_leader).sum()
+    return aggs
+
+
+def _derive(values: dict[str, float | None]) -> dict[str, float | None]:
+    """Shares and growth rates from the summed parts."""
+    out = dict(values)
+    above = values.get("above_scale_count") or 0
+
+    def share(part: str) -> float | None:
+        return None if not above else 100.0 * (values.get(part) or 0) / above
+
+    out["high_tech_share"] = share("high_tech_above")
+    out["rd_institution_coverage"] = share("rd_above")
+    out["digital_transformation_rate"] = share("digital_above")
+    prev, cur = values.get("above_scale_output_prev") or 0, values.get("above_scale_output") or 0
+    out["above_scale_output_growth"] = None if not prev else 100.0 * (cur - prev) / prev
+    rp, rc = values.get("rd_prev") or 0, values.get("rd_ytd") or 0
+    out["rd_expense_growth"] = None if not rp else 100.0 * (rc - rp) / rp
+    for k in ("high_tech_above", "rd_above", "digital_above", "above_scale_output_prev", "rd_ytd", "rd_prev"):
+        out.pop(k, None)
+    return out
+
+
+def compute(
+    month: dt.date, *, engine: Engine | None = None, progress: Callable[[str], None] | None = None
+) -> list[Row]:
+    """Every computed indicator for `month`, for the city, each county-level unit and each cluster."""
+    from chanye.industry.models import Cluster
+    from chanye.regions.models import Region
+
+    progress = progress or (lambda s: None)
+    own = engine is None
+    engine = engine or connect()
+    try:
+        progress("读取数据")
+        m = build_measures(engine, month)
+        ent_thresholds = sorted(
+            set(_thresholds("enterprise_count_revenue_over", DEFAULT_ENTERPRISE_THRESHOLDS))
+            | set(_thresholds("chain_leader_count_revenue_over", []))
+        )
+        rows: list[Row] = []
+
+        def emit(values: dict[str, Any], region_id: int | None = None, cluster_id: int | None = None) -> None:
+            # A sum over no rows comes back as NULL/NaN: it is zero. Shares of nothing stay undefined (None).
+            values = {k: (0.0 if v is None or (isinstance(v, float) and v != v) else v) for k, v in values.items()}
+            for name, v in _derive(values).items():
+                if v is None:
+                    continue
+                code, _, pk = name.partition("|")
+                rows.append(Row(code, Decimal(str(round(float(v), 4))), region_id, cluster_id, pk))
+
+        progress("全市与区县")
+        aggs = _per_enterprise_aggregates(m, ent_thresholds)
+        city = m.aggregate(**aggs).execute().to_dict("records")[0]
+        emit(city)
+        units = {r.pk for r in Region.objects.county_level()}
+        parks = dict(Region.objects.filter(level="park", is_county_level=False).values_list("pk", "parent_id"))
+        by_county = m.group_by("county_id").aggregate(**aggs).execute().to_dict("records")
+        for r in by_county:
+            if r["county_id"] in units:
+                emit({k: v for k, v in r.items() if k != "county_id"}, region_id=int(r["county_id"]))
+        if parks:
+            by_park = m.filter(m.park_id.notnull()).group_by("park_id").aggregate(**aggs).execute().to_dict("records")
+            for r in by_park:
+                emit({k: v for k, v in r.items() if k != "park_id"}, region_id=int(r["park_id"]))
+
+        progress("产业集群")
+        ec = engine.snapshot("ec", "SELECT enterprise_id, cluster_id FROM {t:enterprises_enterprise_clusters}")
+        mc = m.inner_join(ec, m.id == ec.enterprise_id)
+        cluster_aggs = {
+            "above_scale_count": mc.is_above.sum(),
+            "above_scale_output": mc.output_ytd.sum(where=mc.is_above) / WAN_PER_YI,
+            "cluster_output": mc.output_ytd.sum() / WAN_PER_YI,
+            "cluster_revenue": mc.revenue_ytd.sum() / WAN_PER_YI,
+            "cluster_revenue_12m": mc.revenue_12m.sum() / WAN_PER_YI,
+            "enterprise_count": mc.count(),
+        }
+        per_cluster = mc.group_by("cluster_id").aggregate(**cluster_aggs).execute().to_dict("records")
+        for r in per_cluster:
+            for code in ("above_scale_count", "above_scale_output", "cluster_output", "cluster_revenue"):
+                if r[code] is not None:
+                    rows.append(Row(code, Decimal(str(round(float(r[code]), 4))), cluster_id=int(r["cluster_id"])))
+
+        # XN-CL-1: clusters whose revenue over the last 12 months exceeds a threshold (top-level, not county ones).
+        top = set(
+            Cluster.objects.filter(is_active=True, parent__isnull=True)
+            .exclude(family="county")
+            .values_list("pk", flat=True)
+        )
+        for t in _thresholds("cluster_count_revenue_over", DEFAULT_CLUSTER_THRESHOLDS):
+            n = sum(1 for r in per_cluster if r["cluster_id"] in top and (r["cluster_revenue_12m"] or 0) > float(t))
+            rows.append(Row("cluster_count_revenue_over", Decimal(n), params_key=f"threshold={_key(t)}"))
+
+        # XN-CL-2: 规上 output of the enterprises in any (non-county) cluster, each counted once.
+        member = ec.filter(ec.cluster_id.isin(list(top))).select("enterprise_id").distinct() if top else None
+        if member is not None:
+            mm = m.inner_join(member, m.id == member.enterprise_id)
+            v = mm.aggregate(v=mm.output_ytd.sum(where=mm.is_above) / WAN_PER_YI).execute()["v"][0]
+            v = 0.0 if v is None or v != v else float(v)
+            rows.append(Row("cluster_above_scale_output", Decimal(str(round(v, 4)))))
+            total = float(city.get("above_scale_output") or 0)
+            if total and total == total:
+                rows.append(Row("cluster_share_of_above_scale_output", Decimal(str(round(100 * v / total, 4)))))
+
+        # Recognised clusters by level and kind (from the pack, not from enterprise data).
+        counts: dict[str, int] = {}
+        for c in Cluster.objects.filter(is_active=True):
+            for rec in c.recognitions:
+                key = f"level={rec.get('level')},kind={rec.get('kind')}"
+                counts[key] = counts.get(key, 0) + 1
+        for key, n in counts.items():
+            rows.append(Row("recognised_cluster_count", Decimal(n), params_key=key))
+        return rows
+    finally:
+        if own:
+            engine.close()
+
+
+@transaction.atomic
+def store(month: dt.date, rows: list[Row]) -> int:
+    """Replace the computed values of `month` (idempotent)."""
+    IndicatorValue.objects.filter(period=month, source=IndicatorValue.Source.COMPUTED).delete()
+    IndicatorValue.objects.bulk_create(
+        [
+            IndicatorValue(
+                indicator=r.indicator,
+                params_key=r.params_key,
+                period=month,
+                region_id=r.region_id,
+                cluster_id=r.cluster_id,
+                value=r.value,
+            )
+            for r in rows
+        ],
+        batch_size=2000,
+    )
+    return len(rows)
+
+
+def refresh(month: dt.date, *, progress: Callable[[str], None] | None = None) -> tuple[int, float]:
+    t = time.perf_counter()
+    n = store(month, compute(month, progress=progress))
+    return n, time.perf_counter() - t

@@ -1,0 +1,60 @@
+"""The target tree: city → county → cluster, each target with its progress."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Q
+
+from chanye.accounts.models import Role
+from chanye.industry.models import Target
+from chanye.regions.models import Region
+from chanye.targets.progress import Progress, all_progress
+
+
+@dataclass
+class Node:
+    title: str
+    kind: str  # city | county | cluster
+    items: list[Progress] = field(default_factory=list)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        out = {"met": 0, "on_track": 0, "behind": 0, "no_data": 0}
+        for p in self.items:
+            out[p.status] += 1
+        return out
+
+
+def visible_targets(user: Any) -> list[Target]:
+    qs = Target.objects.filter(is_active=True).select_related("region", "cluster").order_by("rule", "code")
+    if getattr(user, "role", None) == Role.COUNTY_OFFICER:
+        qs = qs.filter(Q(region__isnull=True) | Q(region_id=user.region_id))
+    return list(qs)
+
+
+def target_tree(*, user: Any, today: dt.date | None = None, status: str = "", rule_prefix: str = "") -> list[Node]:
+    targets = visible_targets(user)
+    if rule_prefix:
+        targets = [t for t in targets if t.rule.startswith(rule_prefix)]
+    progress = all_progress(today=today, targets=targets)
+    if status:
+        progress = [p for p in progress if p.status == status]
+    city = Node("全市", "city")
+    counties: dict[int, Node] = {}
+    clusters: dict[int, Node] = {}
+    order = {r.pk: i for i, r in enumerate(Region.objects.order_by("sort_order", "code"))}
+    for p in progress:
+        t = p.target
+        if t.cluster_id:
+            clusters.setdefault(t.cluster_id, Node(t.cluster.name, "cluster")).items.append(p)
+        elif t.region_id:
+            counties.setdefault(t.region_id, Node(t.region.name, "county")).items.append(p)
+        else:
+            city.items.append(p)
+    nodes = [city] if city.items else []
+    nodes += [counties[k] for k in sorted(counties, key=lambda k: order.get(k, 0))]
+    nodes += list(clusters.values())
+    return nodes

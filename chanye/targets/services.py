@@ -1,0 +1,60 @@
+"""Writes for targets: reported indicator values (for indicators the platform cannot compute)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+
+from chanye.accounts.models import Role
+from chanye.core import audit
+from chanye.core.models import AuditAction
+from chanye.industry.models import Target
+from chanye.targets.models import IndicatorValue
+from chanye.targets.progress import params_key
+
+
+def do_report_value(*, actor: Any, target: Target, period: dt.date, value: Decimal, note: str) -> IndicatorValue:
+    """Record a department's figure for a target's indicator and scope (e.g. 技改投资 from 统计局)."""
+    role = getattr(actor, "role", None)
+    if role == Role.COUNTY_OFFICER:
+        if target.region_id != actor.region_id:
+            raise PermissionDenied("只能报送本单位的目标数据。")
+    elif role != Role.CITY_ADMIN and actor is not None:
+        raise PermissionDenied("无权报送目标数据。")
+    key = params_key(target.indicator, target.params)
+    with transaction.atomic():
+        existing = IndicatorValue.objects.filter(
+            indicator=target.indicator,
+            params_key=key,
+            period=period,
+            region_id=target.region_id,
+            cluster_id=target.cluster_id,
+            source=IndicatorValue.Source.REPORTED,
+        ).first()
+        before = audit.snapshot(existing, ["value", "source_note"]) if existing else None
+        if existing is None:
+            existing = IndicatorValue(
+                indicator=target.indicator,
+                params_key=key,
+                period=period,
+                region_id=target.region_id,
+                cluster_id=target.cluster_id,
+                source=IndicatorValue.Source.REPORTED,
+            )
+        existing.value, existing.source_note = value, note
+        existing.reported_by = actor if getattr(actor, "pk", None) else None
+        existing.save()
+        audit.record(
+            actor=actor,
+            action=AuditAction.UPDATE if before else AuditAction.CREATE,
+            obj=existing,
+            object_repr=f"{target.label} {period:%Y-%m}",
+            before=before,
+            after=audit.snapshot(existing, ["value", "source_note"]),
+            message=f"报送目标数据（{target.rule}）",
+        )
+    return existing

@@ -1,0 +1,81 @@
+"""Target tree page, target detail with reporting, and the indicators/targets API."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from chanye.core.models import AuditLog
+from chanye.industry.models import Target
+from chanye.targets.models import IndicatorValue
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def values(regions):
+    IndicatorValue.objects.create(indicator="above_scale_count", period=dt.date(2025, 6, 1), value=Decimal(600))
+    IndicatorValue.objects.create(indicator="above_scale_new_count", period=dt.date(dt.date.today().year, 1, 1),
+                                  region=regions["咸安区"], value=Decimal(45))
+
+
+def test_tree_groups_city_county_cluster_with_traffic_lights(client, users, values, login):
+    r = login(users["admin"]).get("/targets/")
+    assert r.status_code == 200
+    kinds = [n.kind for n in r.context["nodes"]]
+    assert kinds[0] == "city" and "county" in kinds and kinds[-1] == "cluster"
+    page = r.content.decode()
+    assert "咸安区每年新增规上" in page and 'data-status="met"' in page  # 45 of 45 this year
+    assert "冷链食品年产值" in page and 'data-status="no_data"' in page
+
+
+def test_county_officer_sees_city_and_own_county_targets_only(client, users, values, login):
+    r = login(users["jiayu"]).get("/targets/")
+    titles = [n.title for n in r.context["nodes"]]
+    assert "咸安区" not in titles
+    assert login(users["jiayu"]).get("/targets/t-new-xianan/").status_code == 404
+
+
+def test_reporting_a_value_is_audited_and_shown(client, users, regions, login):
+    c = login(users["admin"])
+    r = c.post("/targets/t-cold-chain/", {"period": "2025-10", "value": "41.5", "note": "市统计局快报"})
+    assert r.status_code == 302
+    v = IndicatorValue.objects.get(indicator="cluster_output", source="reported")
+    assert v.value == Decimal("41.5") and v.cluster.code == "food-cold-chain"
+    assert AuditLog.objects.filter(object_type="targets.indicatorvalue", action="create").exists()
+    page = c.get("/targets/t-cold-chain/").content.decode()
+    assert "41.5" in page and "部门上报" in page
+
+
+def test_reporting_needs_a_source_and_a_number(client, users, login):
+    r = login(users["admin"]).post("/targets/t-cold-chain/", {"period": "2025-10", "value": "很多", "note": ""})
+    page = r.content.decode()
+    assert "不是数字" in page and "请注明来源" in page
+
+
+def test_county_officer_reports_only_for_own_unit(client, users, login):
+    c = login(users["xianan"])
+    assert c.post("/targets/t-new-xianan/", {"period": "2025-10", "value": "12", "note": "区经信局"}).status_code == 302
+    assert c.post("/targets/t-cold-chain/", {"period": "2025-10", "value": "1", "note": "x"}).status_code == 404
+
+
+def test_api_targets_and_indicators(client, users, values, login):
+    c = login(users["viewer"])
+    targets = {t["code"]: t for t in c.get("/api/v1/targets/").json()}
+    assert Decimal(targets["t-above-total"]["current"]) == 600 and targets["t-above-total"]["status"] == "behind"
+    assert targets["t-new-xianan"]["status"] == "met" and targets["t-cold-chain"]["status"] == "no_data"
+    inds = {i["code"]: i for i in c.get("/api/v1/indicators/").json()}
+    assert inds["above_scale_count"]["kind"] == "computed" and Decimal(inds["above_scale_count"]["latest_city_value"]) == 600
+    vals = c.get("/api/v1/indicators/above_scale_new_count/values?region=421202").json()
+    assert [Decimal(v["value"]) for v in vals] == [45]
+    assert c.get("/api/v1/indicators/nope/values").status_code == 404
+
+
+def test_target_tree_query_count_is_bounded(client, users, values, login, django_assert_max_num_queries):
+    c = login(users["admin"])
+    for i in range(40):
+        Target.objects.create(code=f"x{i}", indicator="above_scale_count", label=f"测试{i}", value=1, rule="XN-GS-2")
+    with django_assert_max_num_queries(15):
+        assert c.get("/targets/").status_code == 200
