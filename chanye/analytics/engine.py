@@ -1,12 +1,14 @@
 """Analytics over the app database with Ibis on DuckDB (DESIGN.md).
 
-DuckDB runs in process and ATTACHes the app's database read-only — the SQLite file or PostgreSQL — through the
-sqlite_scanner / postgres_scanner extensions. Those come from the PyPI packages duckdb-ext-sqlite and
-duckdb-ext-postgres (nothing is downloaded at run time: autoinstall is off and `extension_directory` points at
-the folder the packages install). Ibis wraps the connection; expressions compile to DuckDB SQL.
+DuckDB runs in process. PostgreSQL is ATTACHed read-only through the postgres_scanner extension, which comes
+from the PyPI package duckdb-ext-postgres (nothing is downloaded at run time: autoinstall is off and
+`extension_directory` points at the folder the package installs). SQLite is read through Django's own
+connection instead of sqlite_scanner: two SQLite libraries with the same file open in one process break SQLite's
+POSIX locks and can corrupt the database (docs/decisions/0004). Ibis wraps the connection; expressions compile to
+DuckDB SQL.
 
-Large inputs are copied once per analysis into DuckDB temp tables (`snapshot`), so every indicator then runs on
-DuckDB's columnar engine instead of going back to the app database.
+Inputs are copied once per analysis into DuckDB temp tables (`load`), so every indicator then runs on DuckDB's
+columnar engine instead of going back to the app database.
 """
 
 from __future__ import annotations
@@ -43,21 +45,38 @@ class Engine:
     backend: Any  # ibis DuckDB backend
     vendor: str
 
-    def source(self, table: str) -> str:
-        """The attached app table as a DuckDB name."""
-        return f"app.public.{table}" if self.vendor == "postgresql" else f"app.{table}"
+    def load(self, name: str, table: str, columns: dict[str, str], where: str = "") -> Any:
+        """Copy `columns` (name → DuckDB type) of an app table into a DuckDB temp table; return it as Ibis.
 
-    def snapshot(self, name: str, sql_from_app: str) -> Any:
-        """Copy a query over the app database into a DuckDB temp table and return it as an Ibis table.
-
-        `sql_from_app` may use {t:table_name} placeholders for app tables.
+        `where` must be plain SQL that both the app database and DuckDB understand (column = 'text', dates as
+        'YYYY-MM-DD' literals).
         """
-        sql = sql_from_app
-        while "{t:" in sql:
-            start = sql.index("{t:")
-            end = sql.index("}", start)
-            sql = sql[:start] + self.source(sql[start + 3 : end]) + sql[end + 1 :]
-        self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {sql}")
+        casts = ", ".join(f"CAST({c} AS {t}) AS {c}" for c, t in columns.items())
+        cond = f" WHERE {where}" if where else ""
+        if self.vendor == "postgresql":
+            self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT {casts} FROM app.public.{table}{cond}")
+        else:
+            import pyarrow as pa
+
+            cols = list(columns)
+            data: list[list[Any]] = [[] for _ in cols]
+            with connection.cursor() as cur:
+                cur.execute(f"SELECT {', '.join(cols)} FROM {table}{cond}")
+                while chunk := cur.fetchmany(50_000):
+                    for i, col in enumerate(zip(*chunk, strict=True)):
+                        data[i].extend(col)
+            arrays = []
+            for c, values in zip(cols, data, strict=True):
+                kind = columns[c].upper()
+                if kind in ("DOUBLE", "BIGINT", "INTEGER"):
+                    values = [None if v is None else float(v) for v in values]
+                    arrays.append(pa.array(values, type=pa.float64()))
+                else:
+                    arrays.append(pa.array([None if v is None else str(v) for v in values], type=pa.string()))
+            raw = pa.table(arrays, names=cols)
+            self.con.register(f"{name}__raw", raw)
+            self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT {casts} FROM {name}__raw")
+            self.con.unregister(f"{name}__raw")
         return self.backend.table(name)
 
     def table(self, name: str) -> Any:
@@ -81,10 +100,7 @@ def connect(*, database: dict[str, Any] | None = None) -> Engine:
         }
     )
     if engine.endswith("sqlite3"):
-        name = str(cfg["NAME"]).replace("'", "''")
-        con.execute("LOAD sqlite_scanner")
-        con.execute(f"ATTACH '{name}' AS app (TYPE sqlite, READ_ONLY)")
-        vendor = "sqlite"
+        vendor = "sqlite"  # read through Django's connection (see the module docstring)
     elif engine.endswith("postgresql"):
         con.execute("LOAD postgres_scanner")
         dsn = _pg_dsn(cfg).replace("'", "''")

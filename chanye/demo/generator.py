@@ -424,6 +424,11 @@ def generate(
     from chanye.analytics.services import refresh_month_summaries
 
     refresh_month_summaries()
+    progress("指标", 95)
+    from chanye.targets.indicators import history_months, refresh
+
+    for m in history_months(month_list):
+        refresh(m)
     progress("完成", 100)
     stats.seconds = time.perf_counter() - t0
     return stats

@@ -6,6 +6,7 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
@@ -500,7 +501,12 @@ class MonthlyImporter(Importer):
     def after_commit(self, rows: list[tuple[int, dict[str, Any]]]) -> None:
         from chanye.analytics.services import refresh_month_summaries
 
-        refresh_month_summaries(months=sorted({r["month"] for _, r in rows}))
+        months = sorted({r["month"] for _, r in rows})
+        refresh_month_summaries(months=months)
+        if self.options.get("refresh_indicators", settings.CHANYE_REFRESH_INDICATORS_ON_IMPORT) and months:
+            from chanye.targets.indicators import refresh_after_import
+
+            refresh_after_import(months)
 
 
 IMPORTERS: dict[str, type[Importer]] = {"enterprises": EnterpriseImporter, "monthly": MonthlyImporter}

@@ -66,19 +66,27 @@ def build_measures(engine: Engine, month: dt.date) -> Any:
     prev_y0, prev_end = dt.date(month.year - 1, 1, 1), shift_year(month, -1)
     last12 = dt.date(month.year - 1, month.month, 1)
     window_start = min(prev_y0, last12)
-    e = engine.snapshot("ent", "SELECT id, county_id, park_id, smart_factory_grade FROM {t:enterprises_enterprise}")
-    sp = engine.snapshot(
-        "sp",
-        "SELECT enterprise_id, CAST(entered_on AS DATE) AS entered_on, CAST(exited_on AS DATE) AS exited_on "
-        "FROM {t:enterprises_scaleperiod}",
+    e = engine.load(
+        "ent",
+        "enterprises_enterprise",
+        {"id": "BIGINT", "county_id": "BIGINT", "park_id": "BIGINT", "smart_factory_grade": "VARCHAR"},
     )
-    hon = engine.snapshot("hon", "SELECT enterprise_id, kind FROM {t:enterprises_honour}")
-    mf = engine.snapshot(
+    sp = engine.load(
+        "sp", "enterprises_scaleperiod", {"enterprise_id": "BIGINT", "entered_on": "DATE", "exited_on": "DATE"}
+    )
+    hon = engine.load("hon", "enterprises_honour", {"enterprise_id": "BIGINT", "kind": "VARCHAR"})
+    mf = engine.load(
         "mf",
-        "SELECT enterprise_id, CAST(month AS DATE) AS month, CAST(output AS DOUBLE) AS output, "
-        "CAST(revenue AS DOUBLE) AS revenue, CAST(main_revenue AS DOUBLE) AS main_revenue, "
-        "CAST(rd_expense AS DOUBLE) AS rd_expense FROM {t:enterprises_monthlyfigure} "
-        f"WHERE source = 'stats' AND CAST(month AS DATE) BETWEEN DATE '{window_start}' AND DATE '{month}'",
+        "enterprises_monthlyfigure",
+        {
+            "enterprise_id": "BIGINT",
+            "month": "DATE",
+            "output": "DOUBLE",
+            "revenue": "DOUBLE",
+            "main_revenue": "DOUBLE",
+            "rd_expense": "DOUBLE",
+        },
+        where=f"source = 'stats' AND month >= '{window_start.isoformat()}' AND month <= '{month.isoformat()}'",
     )
 
     # 规上 status at the period end, entries and exits this year (XN-GS-2, re-entries count as entries).
@@ -247,7 +255,7 @@ def compute(
                 emit({k: v for k, v in r.items() if k != "park_id"}, region_id=int(r["park_id"]))
 
         progress("产业集群")
-        ec = engine.snapshot("ec", "SELECT enterprise_id, cluster_id FROM {t:enterprises_enterprise_clusters}")
+        ec = engine.load("ec", "enterprises_enterprise_clusters", {"enterprise_id": "BIGINT", "cluster_id": "BIGINT"})
         mc = m.inner_join(ec, m.id == ec.enterprise_id)
         cluster_aggs = {
             "above_scale_count": mc.is_above.sum(),
@@ -317,6 +325,26 @@ def store(month: dt.date, rows: list[Row]) -> int:
         batch_size=2000,
     )
     return len(rows)
+
+
+def history_months(months: list[dt.date]) -> list[dt.date]:
+    """The months whose values the target pages need: each year's last month with data, and the latest."""
+    last_of_year: dict[int, dt.date] = {}
+    for m in months:
+        last_of_year[m.year] = max(m, last_of_year.get(m.year, m))
+    return sorted(set(last_of_year.values()))
+
+
+def refresh_after_import(months: list[dt.date]) -> None:
+    """After new figures arrive: recompute the affected year-end months and the latest month."""
+    from chanye.analytics.selectors import latest_month
+
+    latest = latest_month()
+    wanted = set(history_months(months))
+    if latest and latest in months:
+        wanted.add(latest)
+    for m in sorted(wanted):
+        refresh(m)
 
 
 def refresh(month: dt.date, *, progress: Callable[[str], None] | None = None) -> tuple[int, float]:

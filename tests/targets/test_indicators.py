@@ -121,3 +121,17 @@ def test_empty_registry_gives_zeros_not_errors(regions):
     city = values(indicators.compute(MONTH))
     assert city["above_scale_count", ""] == 0 and city["above_scale_output", ""] == 0
     assert ("high_tech_share", "") not in city  # a share of nothing is undefined, not 0
+
+
+def test_a_monthly_import_refreshes_the_indicators(regions, settings):
+    from chanye.enterprises.importers import run_import
+    from tests.helpers import xlsx
+
+    settings.CHANYE_REFRESH_INDICATORS_ON_IMPORT = True
+    e = EnterpriseFactory(county=regions["咸安区"], is_above_scale=True)
+    ScalePeriod.objects.create(enterprise=e, entered_on=dt.date(2020, 1, 1))
+    out = run_import("monthly", data=xlsx([["统一社会信用代码", "年月", "工业总产值(万元)"], [e.uscc, "2025-06", 20000]]),
+                     filename="m.xlsx", user=None)
+    assert out.ok
+    v = IndicatorValue.objects.get(indicator="above_scale_output", period=MONTH, region__isnull=True, cluster__isnull=True)
+    assert v.value == 2

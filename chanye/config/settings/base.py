@@ -151,3 +151,5 @@ LOGGING = {
 
 CHANYE_JOBS_INLINE = os.environ.get("CHANYE_JOBS_INLINE", "0") == "1"
 CSRF_FAILURE_VIEW = "chanye.core.views.csrf_failure"
+# Recompute indicators (Ibis/DuckDB) after each monthly import; tests switch it on where they need it.
+CHANYE_REFRESH_INDICATORS_ON_IMPORT = os.environ.get("CHANYE_REFRESH_INDICATORS_ON_IMPORT", "1") == "1"

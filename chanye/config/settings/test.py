@@ -22,3 +22,4 @@ STORAGES = {
 CHANYE_JOBS_INLINE = True
 CHANYE_PASSWORD_MAX_AGE_DAYS = 90
 (DATA_DIR / "static").mkdir(parents=True, exist_ok=True)
+CHANYE_REFRESH_INDICATORS_ON_IMPORT = False
