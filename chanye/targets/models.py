@@ -36,3 +36,41 @@ class IndicatorValue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator}[{self.params_key}] {self.period:%Y-%m} = {self.value}"
+
+
+class AssessmentRun(models.Model):
+    """One year's county assessment (HG-A-1, YY-P-3), computed from the pack's indicators and weights."""
+
+    year = models.PositiveIntegerField("年度", unique=True)
+    name = models.CharField("名称", max_length=100)
+    config = models.JSONField("考核方案")
+    computed_at = models.DateTimeField("计算时间", auto_now=True)
+
+    class Meta:
+        ordering = ["-year"]
+        verbose_name = "年度考核"
+        verbose_name_plural = "年度考核"
+
+    def __str__(self) -> str:
+        return f"{self.year}年{self.name}"
+
+
+class AssessmentScore(models.Model):
+    run = models.ForeignKey(AssessmentRun, on_delete=models.CASCADE, related_name="scores")
+    region = models.ForeignKey("regions.Region", on_delete=models.CASCADE, related_name="+")
+    total = models.DecimalField("总分", max_digits=8, decimal_places=2)
+    rank = models.PositiveIntegerField("名次")
+    previous_rank = models.PositiveIntegerField("上年名次", null=True, blank=True)
+    details = models.JSONField("分项", default=list)
+
+    class Meta:
+        ordering = ["run", "rank"]
+        verbose_name = "考核得分"
+        verbose_name_plural = "考核得分"
+
+    def __str__(self) -> str:
+        return f"{self.region} {self.total}"
+
+    @property
+    def rank_change(self) -> int | None:
+        return None if self.previous_rank is None else self.previous_rank - self.rank

@@ -5,5 +5,8 @@ from chanye.targets import views
 app_name = "targets"
 urlpatterns = [
     path("targets/", views.target_tree, name="tree"),
+    path("assessment/", views.assessment, name="assessment"),
+    path("assessment/<int:year>/<str:region>/", views.assessment_card, name="assessment_card"),
+    path("assessment/<int:year>/export.<str:fmt>", views.assessment_export, name="assessment_export"),
     path("targets/<str:code>/", views.target_detail, name="detail"),
 ]

@@ -108,3 +108,80 @@ def target_detail(request: HttpRequest, code: str) -> HttpResponse:
             "today": dt.date.today(),
         },
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def assessment(request: HttpRequest) -> HttpResponse:
+    _require(request)
+    from django.core.exceptions import ValidationError
+
+    from chanye.targets.assessment import default_year, do_compute_assessment
+    from chanye.targets.models import AssessmentRun
+
+    try:
+        year = int(request.GET.get("year") or request.POST.get("year") or default_year())
+    except ValueError:
+        year = default_year()
+    if request.method == "POST":
+        if request.user.role != Role.CITY_ADMIN:
+            raise Http404
+        try:
+            do_compute_assessment(actor=request.user, year=year)
+            messages.success(request, f"已计算{year}年考核。")
+        except ValidationError as e:
+            messages.error(request, "；".join(e.messages))
+        return redirect(f"{request.path}?year={year}")
+    run = AssessmentRun.objects.filter(year=year).first()
+    scores = list(run.scores.select_related("region")) if run else []
+    # The ranking is published to every unit (HG-A-1 "results published"); score cards are per county.
+    chart = {"regions": [s.region.label for s in scores], "totals": [float(s.total) for s in scores]}
+    return render(
+        request,
+        "targets/assessment.html",
+        {
+            "run": run,
+            "scores": scores,
+            "year": year,
+            "years": list(AssessmentRun.objects.values_list("year", flat=True)),
+            "chart_json": json.dumps(chart, ensure_ascii=False),
+        },
+    )
+
+
+@login_required
+def assessment_card(request: HttpRequest, year: int, region: str) -> HttpResponse:
+    _require(request)
+    from chanye.targets.models import AssessmentScore
+
+    score = AssessmentScore.objects.select_related("run", "region").filter(run__year=year, region__code=region).first()
+    if score is None:
+        raise Http404("没有该区县的考核结果")
+    if request.user.role == Role.COUNTY_OFFICER and score.region_id != request.user.region_id:
+        raise Http404
+    return render(request, "targets/assessment_card.html", {"s": score, "run": score.run})
+
+
+@login_required
+def assessment_export(request: HttpRequest, year: int, fmt: str) -> HttpResponse:
+    _require(request)
+    from urllib.parse import quote
+
+    from chanye.core import audit
+    from chanye.core.models import AuditAction
+    from chanye.targets.exports import assessment_docx, assessment_xlsx
+    from chanye.targets.models import AssessmentRun
+
+    run = AssessmentRun.objects.filter(year=year).first()
+    if run is None or fmt not in ("xlsx", "docx"):
+        raise Http404
+    data = assessment_xlsx(run) if fmt == "xlsx" else assessment_docx(run)
+    ctype = (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        if fmt == "xlsx"
+        else "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    )
+    audit.record(actor=request.user, action=AuditAction.EXPORT, obj=run, message=f"导出考核结果 .{fmt}")
+    resp = HttpResponse(data, content_type=ctype)
+    resp["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(f'{year}年{run.name}.{fmt}')}"
+    return resp

@@ -130,8 +130,14 @@ def test_a_monthly_import_refreshes_the_indicators(regions, settings):
     settings.CHANYE_REFRESH_INDICATORS_ON_IMPORT = True
     e = EnterpriseFactory(county=regions["咸安区"], is_above_scale=True)
     ScalePeriod.objects.create(enterprise=e, entered_on=dt.date(2020, 1, 1))
-    out = run_import("monthly", data=xlsx([["统一社会信用代码", "年月", "工业总产值(万元)"], [e.uscc, "2025-06", 20000]]),
-                     filename="m.xlsx", user=None)
+    out = run_import(
+        "monthly",
+        data=xlsx([["统一社会信用代码", "年月", "工业总产值(万元)"], [e.uscc, "2025-06", 20000]]),
+        filename="m.xlsx",
+        user=None,
+    )
     assert out.ok
-    v = IndicatorValue.objects.get(indicator="above_scale_output", period=MONTH, region__isnull=True, cluster__isnull=True)
+    v = IndicatorValue.objects.get(
+        indicator="above_scale_output", period=MONTH, region__isnull=True, cluster__isnull=True
+    )
     assert v.value == 2

@@ -17,8 +17,12 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def values(regions):
     IndicatorValue.objects.create(indicator="above_scale_count", period=dt.date(2025, 6, 1), value=Decimal(600))
-    IndicatorValue.objects.create(indicator="above_scale_new_count", period=dt.date(dt.date.today().year, 1, 1),
-                                  region=regions["咸安区"], value=Decimal(45))
+    IndicatorValue.objects.create(
+        indicator="above_scale_new_count",
+        period=dt.date(dt.date.today().year, 1, 1),
+        region=regions["咸安区"],
+        value=Decimal(45),
+    )
 
 
 def test_tree_groups_city_county_cluster_with_traffic_lights(client, users, values, login):
@@ -67,7 +71,10 @@ def test_api_targets_and_indicators(client, users, values, login):
     assert Decimal(targets["t-above-total"]["current"]) == 600 and targets["t-above-total"]["status"] == "behind"
     assert targets["t-new-xianan"]["status"] == "met" and targets["t-cold-chain"]["status"] == "no_data"
     inds = {i["code"]: i for i in c.get("/api/v1/indicators/").json()}
-    assert inds["above_scale_count"]["kind"] == "computed" and Decimal(inds["above_scale_count"]["latest_city_value"]) == 600
+    assert (
+        inds["above_scale_count"]["kind"] == "computed"
+        and Decimal(inds["above_scale_count"]["latest_city_value"]) == 600
+    )
     vals = c.get("/api/v1/indicators/above_scale_new_count/values?region=421202").json()
     assert [Decimal(v["value"]) for v in vals] == [45]
     assert c.get("/api/v1/indicators/nope/values").status_code == 404

@@ -1,0 +1,105 @@
+"""Assessment exports: .xlsx (ranking and detail sheets) and .docx (a document to circulate)."""
+
+from __future__ import annotations
+
+import io
+
+from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml.ns import qn
+from docx.shared import Pt
+from openpyxl import Workbook
+from openpyxl.styles import Font, PatternFill
+
+from chanye.targets.models import AssessmentRun
+
+HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+
+
+def _change(s) -> str:
+    c = s.rank_change
+    if c is None:
+        return "—"
+    return f"↑{c}" if c > 0 else (f"↓{-c}" if c < 0 else "持平")
+
+
+def assessment_xlsx(run: AssessmentRun) -> bytes:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "排名"
+    ws.append([f"{run.year}年{run.name}（{run.config.get('rule', '')}）"])
+    ws["A1"].font = Font(bold=True, size=13)
+    ws.append(["名次", "区县", "总分", "上年名次", "名次变化"])
+    for c in ws[2]:
+        c.font, c.fill = Font(bold=True), HEADER_FILL
+    scores = list(run.scores.select_related("region"))
+    for s in scores:
+        ws.append([s.rank, s.region.name, float(s.total), s.previous_rank, _change(s)])
+    d = wb.create_sheet("分项得分")
+    d.append(["区县", "指标", "权重", "计分方式", "实际值", "目标值", "完成比例", "排名", "得分", "说明"])
+    for c in d[1]:
+        c.font, c.fill = Font(bold=True), HEADER_FILL
+    for s in scores:
+        for x in s.details:
+            d.append(
+                [
+                    s.region.name,
+                    x["label"],
+                    float(x["weight"]),
+                    "完成比例（封顶）" if x["scoring"] == "share_capped" else "排名",
+                    x.get("actual"),
+                    x.get("target"),
+                    x.get("share"),
+                    x.get("rank"),
+                    float(x["score"]),
+                    x.get("note", ""),
+                ]
+            )
+    for sheet, widths in ((ws, [8, 14, 10, 10, 10]), (d, [12, 28, 8, 16, 14, 12, 10, 8, 10, 14])):
+        for i, w in enumerate(widths):
+            sheet.column_dimensions[chr(65 + i)].width = w
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def _font(doc: Document) -> None:
+    style = doc.styles["Normal"]
+    style.font.name = "宋体"
+    style.font.size = Pt(11)
+    style.element.rPr.rFonts.set(qn("w:eastAsia"), "宋体")
+
+
+def assessment_docx(run: AssessmentRun) -> bytes:
+    doc = Document()
+    _font(doc)
+    title = doc.add_heading(f"{run.year}年{run.name}结果", level=1)
+    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    doc.add_paragraph(
+        f"依据：{run.config.get('rule', '')}。计算时间：{run.computed_at:%Y年%m月%d日}。"
+        "各项指标按政策包配置的权重计分：完成比例类指标以区县目标为基准（封顶），排名类指标按区县间排名计分。"
+    )
+    doc.add_heading("一、总分排名", level=2)
+    scores = list(run.scores.select_related("region"))
+    t = doc.add_table(rows=1, cols=4)
+    t.style = "Table Grid"
+    for cell, text in zip(t.rows[0].cells, ["名次", "区县", "总分", "较上年"], strict=True):
+        cell.text = text
+    for s in scores:
+        row = t.add_row().cells
+        row[0].text, row[1].text, row[2].text, row[3].text = str(s.rank), s.region.name, f"{s.total}", _change(s)
+    doc.add_heading("二、分项得分", level=2)
+    for s in scores:
+        doc.add_paragraph(f"{s.region.name}：总分 {s.total}，第{s.rank}名", style="List Bullet")
+        dt_ = doc.add_table(rows=1, cols=6)
+        dt_.style = "Table Grid"
+        for cell, text in zip(dt_.rows[0].cells, ["指标", "权重", "实际值", "目标值", "得分", "说明"], strict=True):
+            cell.text = text
+        for x in s.details:
+            r = dt_.add_row().cells
+            r[0].text, r[1].text = x["label"], x["weight"]
+            r[2].text, r[3].text = x.get("actual") or "—", x.get("target") or "—"
+            r[4].text, r[5].text = x["score"], x.get("note", "")
+    buf = io.BytesIO()
+    doc.save(buf)
+    return buf.getvalue()
