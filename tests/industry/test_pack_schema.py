@@ -98,5 +98,5 @@ def test_a_target_removed_from_the_pack_is_deactivated_not_deleted(tmp_path):
     p = tmp_path / "p.yaml"
     p.write_text(yaml.safe_dump(d, allow_unicode=True), encoding="utf-8")
     result = do_load_pack(actor=None, path=p)
-    assert result.deactivated["目标"] == 3
-    assert Target.objects.filter(is_active=True).count() == 1 and Target.objects.count() == 4
+    assert result.deactivated["目标"] == 4
+    assert Target.objects.filter(is_active=True).count() == 1 and Target.objects.count() == 5
