@@ -52,14 +52,17 @@ def bench_dataset(n: int, months: int, pack: Path) -> None:
 
     call_command("migrate", interactive=False, verbosity=0)
     do_load_pack(actor=None, path=pack)
+    from chanye.enterprises.models import MonthlyFigure
+
     have = Enterprise.objects.count()
-    if have == n:
+    have_months = MonthlyFigure.objects.filter(source="tax").order_by().values("month").distinct().count()
+    if have == n and have_months >= months:
         print(f"dataset: {have} enterprises already present, reused")
         return
     if have:
-        Enterprise.objects.all().delete()
+        raise SystemExit("dataset: the bench database holds another dataset; run with --fresh to drop and rebuild it")
     t = time.perf_counter()
-    stats = generator.generate(seed=7, enterprises=n, months=months)
+    stats = generator.generate(seed=7, enterprises=n, months=months, compute_indicators=False)
     print(
         f"dataset: {stats.enterprises} enterprises ({stats.above_scale} 规上), {stats.figures} monthly rows "
         f"in {time.perf_counter() - t:.1f} s"
@@ -111,7 +114,7 @@ def bench_import(rows: int) -> None:
     print(f"import: sheet of {n} rows, {len(data) / 2**20:.1f} MB")
     for label in ("first import (all new)", "re-import (unchanged)"):
         t = time.perf_counter()
-        out = run_import("monthly", data=data, filename="bench.xlsx", user=None)
+        out = run_import("monthly", data=data, filename="bench.xlsx", user=None, options={"refresh_indicators": False})
         dt_s = time.perf_counter() - t
         b = out.batch
         print(
@@ -154,19 +157,50 @@ def bench_pages(requests: int) -> None:
             )
 
 
+def bench_indicators(requests: int) -> None:
+    from django.test import Client
+
+    from chanye.accounts.models import User
+    from chanye.analytics.selectors import latest_month
+    from chanye.targets import indicators
+
+    month = latest_month()
+    for label in ("cold", "again"):
+        n, seconds = indicators.refresh(month)
+        print(f"indicators: all indicators for {month:%Y-%m} ({label}): {seconds:.1f} s, {n} values")
+    c = Client()
+    c.force_login(User.objects.get(username="admin"))
+    for url in ("/targets/", "/api/v1/targets/"):
+        for _ in range(3):
+            assert c.get(url).status_code == 200
+        samples = []
+        for _ in range(requests):
+            t = time.perf_counter()
+            assert c.get(url).status_code == 200
+            samples.append((time.perf_counter() - t) * 1000)
+        print(f"pages: admin   {url:<16} p50 {statistics.median(samples):6.1f} ms   p95 {p95(samples):6.1f} ms")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--enterprises", type=int, default=100_000)
-    ap.add_argument("--months", type=int, default=36)
+    ap.add_argument("--months", type=int, default=60)
     ap.add_argument("--import-rows", type=int, default=100_000)
     ap.add_argument("--requests", type=int, default=30)
     ap.add_argument("--pack", default=str(ROOT / "packs" / "xianning-2025.yaml"))
-    ap.add_argument("--only", choices=["dataset", "import", "pages"], action="append")
+    ap.add_argument("--fresh", action="store_true", help="drop and rebuild the bench database first")
+    ap.add_argument("--only", choices=["dataset", "import", "pages", "indicators"], action="append")
     args = ap.parse_args()
     url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
+    if args.fresh and url.startswith("postgres"):
+        name = url.rsplit("/", 1)[1]
+        subprocess.run(
+            ["psql", "-h", "127.0.0.1", "-U", "postgres", "-c", f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"],
+            check=True,
+        )
     ensure_database(url)
     setup(url)
-    only = set(args.only or ["dataset", "import", "pages"])
+    only = set(args.only or ["dataset", "import", "pages", "indicators"])
     print(f"database: {url}")
     if "dataset" in only:
         bench_dataset(args.enterprises, args.months, Path(args.pack))
@@ -174,6 +208,8 @@ def main() -> None:
         bench_import(args.import_rows)
     if "pages" in only:
         bench_pages(args.requests)
+    if "indicators" in only:
+        bench_indicators(args.requests)
 
 
 if __name__ == "__main__":

@@ -115,6 +115,7 @@ def generate(
     months: int = 36,
     end_month: dt.date | None = None,
     progress: Callable[[str, int], None] | None = None,
+    compute_indicators: bool = True,
 ) -> DemoStats:
     """Create the dataset (the registry must hold a loaded pack and no enterprises)."""
     t0 = time.perf_counter()
@@ -424,11 +425,12 @@ def generate(
     from chanye.analytics.services import refresh_month_summaries
 
     refresh_month_summaries()
-    progress("指标", 95)
-    from chanye.targets.indicators import history_months, refresh
+    if compute_indicators:
+        progress("指标", 95)
+        from chanye.targets.indicators import history_months, refresh
 
-    for m in history_months(month_list):
-        refresh(m)
+        for m in history_months(month_list):
+            refresh(m)
     progress("完成", 100)
     stats.seconds = time.perf_counter() - t0
     return stats

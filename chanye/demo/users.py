@@ -26,16 +26,29 @@ DEMO_USERS = [
 
 def ensure_demo_users() -> list[User]:
     out = []
-    counties = {r.name: r for r in Region.objects.county_level()}
+    units = list(Region.objects.county_level())
+    counties = {r.name: r for r in units}
+    # 咸宁 has the officers named in the issue (xianan for 咸安区); other cities get county1, county2.
+    officer_units = {"xianan": counties.get("咸安区"), "jiayu": counties.get("嘉鱼县")}
+    renames = {}
+    if officer_units["xianan"] is None:
+        for i, (old, _) in enumerate(officer_units.items()):
+            renames[old] = f"county{i + 1}"
+            officer_units[old] = units[i] if i < len(units) else None
     for username, role, full_name in DEMO_USERS:
+        if role == Role.COUNTY_OFFICER:
+            unit = officer_units.get(username)
+            if unit is None:
+                continue
+            full_name = f"{unit.name}经信局"
+            username = renames.get(username, username)
         user = User.objects.filter(username=username).first() or User(username=username)
         user.role = role
         user.full_name = full_name
         user.region = None
         user.enterprise = None
         if role == Role.COUNTY_OFFICER:
-            name = "咸安区" if username == "xianan" else "嘉鱼县"
-            user.region = counties.get(name) or next(iter(counties.values()), None)
+            user.region = unit
         if role == Role.ENTERPRISE:
             user.enterprise = Enterprise.objects.filter(is_above_scale=True).order_by("pk").first()
             if user.enterprise is None:

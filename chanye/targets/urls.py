@@ -1,10 +1,11 @@
 from django.urls import path
 
-from chanye.targets import views
+from chanye.targets import policy_views, views
 
 app_name = "targets"
 urlpatterns = [
     path("targets/", views.target_tree, name="tree"),
+    path("targets/from-text/", policy_views.policy_extract, name="policy"),
     path("assessment/", views.assessment, name="assessment"),
     path("assessment/<int:year>/<str:region>/", views.assessment_card, name="assessment_card"),
     path("assessment/<int:year>/export.<str:fmt>", views.assessment_export, name="assessment_export"),

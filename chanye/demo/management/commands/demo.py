@@ -51,6 +51,14 @@ class Command(BaseCommand):
 
                 User.objects.filter(enterprise__isnull=False).update(enterprise=None)
                 Enterprise.objects.all().delete()
+        other_city = (
+            Enterprise.objects.exclude(county__parent=result.pack.city).exclude(county=result.pack.city).exists()
+        )
+        if other_city and not opts["reset"]:
+            raise CommandError(
+                f"数据库中已有其他城市的企业数据。要演示 {result.pack.city.name}，请加 --reset 清空，"
+                "或设置另一个数据目录，例如 CHANYE_DATA_DIR=var/demo-其他城市 chanye demo --pack …"
+            )
         if Enterprise.objects.exists():
             self.stdout.write(f"已有 {Enterprise.objects.count()} 家企业，跳过数据生成（--reset 可重新生成）。")
         else:
