@@ -127,6 +127,13 @@ def generate(
     stats = DemoStats()
 
     units = list(Region.objects.county_level().order_by("sort_order"))
+    from chanye.industry.selectors import active_pack
+
+    pack = active_pack()
+    city = pack.city if pack else Region(name="咸宁市")
+    city_short = city.name[:-1] if city.name.endswith("市") and len(city.name) > 2 else city.name
+    province = (pack.content.get("city", {}).get("province") if pack else "") or "湖北省"
+    province_short = province[:-1] if province.endswith("省") else province
     if not units:
         raise RuntimeError("没有区县单位：请先加载政策包（chanye pack load packs/xianning-2025.yaml）。")
     parks = {u.pk: list(Region.objects.filter(parent=u, level="park", is_county_level=False)) for u in units}
@@ -210,7 +217,7 @@ def generate(
         return None
 
     for a, cls in anchor_clusters.items():
-        name = a if a.endswith(("公司", "集团", "厂")) else f"湖北{a}有限公司"
+        name = a if a.endswith(("公司", "集团", "厂")) else f"{province_short}{a}有限公司"
         if name in used_names:
             continue
         known = next((by_name.get(v) for k, v in KNOWN_ANCHOR_COUNTIES.items() if a.startswith(k)), None)
@@ -247,12 +254,12 @@ def generate(
         trade = _TRADES.get((code_for(ind) or "41")[:2], "制造")
         for _ in range(20):
             w = "".join(rng.sample(_WORDS, 2))
-            prefix = rng.choice(["湖北", "咸宁", "咸宁市", unit.short_name or unit.name[:2], ""])
+            prefix = rng.choice([province_short, city_short, city.name, unit.short_name or unit.name[:2], ""])
             name = f"{prefix}{w}{trade}{rng.choice(_FORMS)}"
             if name not in used_names:
                 break
         else:
-            name = f"咸宁{w}{trade}{len(ents)}号有限公司"
+            name = f"{city_short}{w}{trade}{len(ents)}号有限公司"
         add(name, unit, ind, cl, rng.lognormvariate(math.log(480), 1.45), False)
     ents = ents[: max(enterprises, stats.anchors)]
     meta = meta[: len(ents)]

@@ -55,6 +55,11 @@ def _thresholds(indicator: str, defaults: list[int]) -> list[Decimal]:
     return sorted(found | {Decimal(d) for d in defaults})
 
 
+def _num(v: Any) -> float:
+    """A DuckDB aggregate as a float: NULL or NaN (a sum over no rows) is 0."""
+    return 0.0 if v is None or v != v else float(v)
+
+
 def _key(v: Decimal) -> str:
     return format(v.normalize(), "f")
 
@@ -268,17 +273,16 @@ def compute(
         per_cluster = mc.group_by("cluster_id").aggregate(**cluster_aggs).execute().to_dict("records")
         for r in per_cluster:
             for code in ("above_scale_count", "above_scale_output", "cluster_output", "cluster_revenue"):
-                if r[code] is not None:
-                    rows.append(Row(code, Decimal(str(round(float(r[code]), 4))), cluster_id=int(r["cluster_id"])))
+                v = r[code]
+                v = 0.0 if v is None or v != v else float(v)  # a sum over no matching rows is zero
+                rows.append(Row(code, Decimal(str(round(v, 4))), cluster_id=int(r["cluster_id"])))
 
-        # XN-CL-1: clusters whose revenue over the last 12 months exceeds a threshold (top-level, not county ones).
-        top = set(
-            Cluster.objects.filter(is_active=True, parent__isnull=True)
-            .exclude(family="county")
-            .values_list("pk", flat=True)
-        )
+        # XN-CL-1, HG-T-1: top-level clusters whose revenue over the last 12 months exceeds a threshold; county
+        # characteristic clusters count too (黄冈's 百亿特色集群 are county ones).
+        top_all = set(Cluster.objects.filter(is_active=True, parent__isnull=True).values_list("pk", flat=True))
+        top = set(Cluster.objects.filter(pk__in=top_all).exclude(family="county").values_list("pk", flat=True))
         for t in _thresholds("cluster_count_revenue_over", DEFAULT_CLUSTER_THRESHOLDS):
-            n = sum(1 for r in per_cluster if r["cluster_id"] in top and (r["cluster_revenue_12m"] or 0) > float(t))
+            n = sum(1 for r in per_cluster if r["cluster_id"] in top_all and _num(r["cluster_revenue_12m"]) > float(t))
             rows.append(Row("cluster_count_revenue_over", Decimal(n), params_key=f"threshold={_key(t)}"))
 
         # XN-CL-2: 规上 output of the enterprises in any (non-county) cluster, each counted once.
