@@ -71,3 +71,32 @@ def test_one_demo_user_per_role_including_xianan(mini_pack):
     assert users["xianan"].role == "county_officer" and users["xianan"].region.name == "咸安区"
     assert {u.role for u in users.values()} >= {"city_admin", "county_officer", "viewer", "auditor", "enterprise"}
     assert users["qiye"].enterprise.is_above_scale
+
+
+@pytest.mark.parametrize("pack", ["ezhou-2027", "huanggang-2025", "yiyang-2025"])
+def test_demo_runs_for_every_citys_pack(pack, transactional_db, tmp_path):
+    """`chanye demo --pack …` loads the city's pack, generates data in its counties and names officers county1/2."""
+    import io
+
+    from django.core.management import call_command
+
+    from chanye.accounts.models import User
+    from tests.conftest import ROOT
+
+    out = io.StringIO()
+    call_command(
+        "demo",
+        "--pack",
+        str(ROOT / "packs" / f"{pack}.yaml"),
+        "--enterprises",
+        "150",
+        "--months",
+        "14",
+        "--no-serve",
+        stdout=out,
+    )
+    text = out.getvalue()
+    assert "已生成 150 家企业" in text
+    officer = User.objects.get(username="county1")
+    assert Enterprise.objects.filter(county=officer.region).exists()
+    assert not Enterprise.objects.filter(name__startswith="咸宁").exists()

@@ -77,6 +77,16 @@ class Command(BaseCommand):
                 f"已生成 {stats.enterprises} 家企业（规上 {stats.above_scale}，具名骨干企业 {stats.anchors}），"
                 f"{stats.figures} 条月度数据，用时 {stats.seconds:.1f} 秒。"
             )
+        if result.pack.content.get("assessment"):
+            import datetime as dt
+
+            from chanye.targets.assessment import do_compute_assessment
+
+            year = dt.date.today().year
+            for y in (year - 2, year - 1):  # two years, so the ranking shows its change
+                do_compute_assessment(actor=None, year=y)
+            rule = result.pack.content["assessment"].get("rule")
+            self.stdout.write(f"已计算 {year - 2}、{year - 1} 年考核（{rule}）。")
         users = ensure_demo_users()
         self.stdout.write("\n演示账号（密码均为 " + DEMO_PASSWORD + "）：")
         for u in users:
