@@ -20,8 +20,8 @@ def num(value: object) -> str:
     if value is None:
         return "—"
     if isinstance(value, Decimal):
-        v = value.normalize()
-        return f"{v:f}"
+        v = value.quantize(Decimal("0.01")) if value.as_tuple().exponent < -2 else value
+        return f"{v.normalize():f}"
     return str(value)
 
 

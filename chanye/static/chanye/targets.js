@@ -21,7 +21,7 @@
     c.setOption({
       tooltip: { trigger: "axis" }, grid: { left: 50, right: 20, top: 30, bottom: 30 },
       xAxis: { type: "category", data: h.map(function (p) { return String(p[0]); }) },
-      yAxis: { type: "value", name: meta.unit },
+      yAxis: { type: "value", name: meta.unit, max: function (v) { return Math.max(v.max, meta.value) * 1.05; } },
       series: [{ name: "实际", type: "line", data: h.map(function (p) { return p[1]; }),
                  markLine: { data: [{ yAxis: meta.value, name: meta.label }], label: { formatter: "目标 {c}" } } }],
       graphic: h.length ? [] : [{ type: "text", left: "center", top: "middle", style: { text: "暂无数据", fill: "#999" } }]
