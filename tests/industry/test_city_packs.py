@@ -18,7 +18,7 @@ EZHOU = ROOT / "packs" / "ezhou-2027.yaml"
 HUANGGANG = ROOT / "packs" / "huanggang-2025.yaml"
 YIYANG = ROOT / "packs" / "yiyang-2025.yaml"
 PACKS = [EZHOU, HUANGGANG, YIYANG]
-SEEDS = Path("/work/shared/seeds")  # the policy texts; outside the repository, so the source check skips without them
+SEEDS = ROOT.parent / "shared" / "seeds"  # the policy texts sit beside the repository; the check skips without them
 
 TARGET_RULES = {
     EZHOU: {"EZ-T-1", "EZ-T-2", "EZ-T-3", "EZ-T-4", "EZ-T-5"},
