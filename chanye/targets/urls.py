@@ -6,6 +6,7 @@ app_name = "targets"
 urlpatterns = [
     path("targets/", views.target_tree, name="tree"),
     path("targets/from-text/", policy_views.policy_extract, name="policy"),
+    path("indicators/", views.indicator_catalogue, name="catalogue"),
     path("assessment/", views.assessment, name="assessment"),
     path("assessment/<int:year>/<str:region>/", views.assessment_card, name="assessment_card"),
     path("assessment/<int:year>/export.<str:fmt>", views.assessment_export, name="assessment_export"),

@@ -185,3 +185,22 @@ def assessment_export(request: HttpRequest, year: int, fmt: str) -> HttpResponse
     resp = HttpResponse(data, content_type=ctype)
     resp["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(f'{year}年{run.name}.{fmt}')}"
     return resp
+
+
+@login_required
+def indicator_catalogue(request: HttpRequest) -> HttpResponse:
+    """Every indicator with its definition and the latest city value."""
+    _require(request)
+    from chanye.targets.models import IndicatorValue
+
+    latest: dict[tuple[str, str], IndicatorValue] = {}
+    qs = IndicatorValue.objects.filter(region__isnull=True, cluster__isnull=True).order_by("period", "-source")
+    if request.user.role == Role.COUNTY_OFFICER:
+        qs = IndicatorValue.objects.filter(region_id=request.user.region_id, cluster__isnull=True).order_by("period")
+    for v in qs:
+        latest[(v.indicator, v.params_key)] = v
+    rows = []
+    for ind in CATALOGUE.values():
+        values = sorted(((k[1], v) for k, v in latest.items() if k[0] == ind.code), key=lambda kv: kv[0])
+        rows.append({"ind": ind, "values": values})
+    return render(request, "targets/catalogue.html", {"rows": rows})

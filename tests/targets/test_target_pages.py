@@ -86,3 +86,21 @@ def test_target_tree_query_count_is_bounded(client, users, values, login, django
         Target.objects.create(code=f"x{i}", indicator="above_scale_count", label=f"测试{i}", value=1, rule="XN-GS-2")
     with django_assert_max_num_queries(15):
         assert c.get("/targets/").status_code == 200
+
+
+def test_catalogue_page_lists_every_indicator_with_the_latest_value(client, users, values, login):
+    from chanye.targets.catalogue import CATALOGUE
+
+    page = login(users["admin"]).get("/indicators/").content.decode()
+    assert all(i.name in page for i in CATALOGUE.values())
+    assert "600家" in page and "系统计算" in page and "部门报送" in page
+
+
+def test_every_pack_target_names_a_catalogue_indicator():
+    from chanye.industry import schema
+    from chanye.targets.catalogue import CATALOGUE
+    from tests.conftest import ROOT
+
+    for path in sorted((ROOT / "packs").glob("*.yaml")):
+        unknown = {t.indicator for t in schema.read(path).targets} - set(CATALOGUE)
+        assert not unknown, f"{path.name}: {unknown}"
