@@ -104,3 +104,38 @@ def test_every_pack_target_names_a_catalogue_indicator():
     for path in sorted((ROOT / "packs").glob("*.yaml")):
         unknown = {t.indicator for t in schema.read(path).targets} - set(CATALOGUE)
         assert not unknown, f"{path.name}: {unknown}"
+
+
+def test_policy_text_page_proposes_targets_beside_the_text_and_downloads_yaml(client, users, login):
+    import yaml
+
+    c = login(users["admin"])
+    text = "到2030年，全市规上工业企业总数突破2000家。对首次入规企业给予一次性奖励8万元。"
+    page = c.post("/targets/from-text/", {"text": text}).content.decode()
+    assert '<mark id="s1"' in page and 'value="2000"' in page and "奖补条款" in page
+    form = {
+        "action": "yaml",
+        "count": "1",
+        "keep-0": "on",
+        "indicator-0": "above_scale_count",
+        "label-0": "规上工业企业总数",
+        "value-0": "2000",
+        "unit-0": "家",
+        "comparator-0": ">",
+        "year-0": "2030",
+        "scope-0": "city",
+        "rule-0": "",
+        "sentence-0": "全市规上工业企业总数突破2000家",
+    }
+    assert "请填写规则编号" in c.post("/targets/from-text/", form).content.decode()
+    r = c.post("/targets/from-text/", {**form, "rule-0": "XN-GS-2"})
+    assert r["Content-Type"].startswith("application/x-yaml")
+    (t,) = yaml.safe_load(r.content.decode())["targets"]
+    assert (t["value"], t["comparator"], t["year"], t["rule"]) == (2000, ">", 2030, "XN-GS-2")
+    from chanye.industry.schema import TargetSpec
+
+    TargetSpec.model_validate(t)  # the fragment is valid pack YAML
+
+
+def test_policy_page_is_not_for_enterprise_users(client, users, two_counties, login):
+    assert login(users["qiye"]).get("/targets/from-text/").status_code == 404

@@ -1,0 +1,417 @@
+"""Proposing structured targets (and reward rules) from the text of a Chinese policy document.
+
+Rule-based and explainable: sentences are split into clauses; in each clause a number with a unit is a target
+value when the clause carries a target cue (到2030年, 力争, 突破, 不少于, 每年, 增长 …) and the number is not a
+threshold inside a noun phrase ("营收超100亿元的企业" → params.threshold = 100), a year, a name or a reward amount.
+Comparators follow the legal reading (RULES.md): 以上/不少于/达到/达 → >=, 突破/超过/超/过 → >, 以内/不超过 → <=,
+不满/低于 → <, 增长/提高 N% → increase_by, 下降/降低 N% → decrease_by. Values stay as written (亿元 stays 亿元).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import asdict, dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from chanye.targets.catalogue import CATALOGUE
+
+NUM = r"(\d+(?:\.\d+)?)"
+CN_NUM = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+UNITS = [
+    "万亿元",
+    "亿元",
+    "万元",
+    "个百分点",
+    "%",
+    "家",
+    "个",
+    "项",
+    "人",
+    "名",
+    "场",
+    "座",
+    "户",
+    "台",
+    "条",
+    "所",
+    "批",
+    "亩",
+    "万吨",
+    "吨",
+    "款",
+    "件",
+    "次",
+    "万台",
+    "万人",
+    "个点",
+]
+UNIT_RE = "|".join(sorted((re.escape(u) for u in UNITS), key=len, reverse=True))
+VALUE_RE = re.compile(rf"{NUM}\s*({UNIT_RE})")
+RANGE_RE = re.compile(rf"{NUM}\s*[—\-~～至到]+\s*{NUM}\s*({UNIT_RE})")
+YEAR_RE = re.compile(r"(?:到|至|截至|截止|力争到|确保到|至)\s*(20\d{2})\s*年")
+ANY_RANGE_RE = re.compile(rf"{NUM}\s*[—\-~～至到]+\s*{NUM}\s*({UNIT_RE})")
+YEAR_RE = re.compile(r"(20\d{2})\s*年")
+CUES = re.compile(
+    r"力争|确保|达到|突破|超过|不少于|不低于|不超过|以上|以内|培育|建成|新增|实现|每年|年均|增长|提高|提升|"
+    r"下降|降低|覆盖|打造|引进|储备|谋划|实施|完成|认定|创建|入规|目标|形成|发展|建设|推动|扶持|选派|举办|组织"
+)
+REWARD = re.compile(r"奖励|补助|补贴|奖补|资助|贴息|一次性|给予|担保费|安排[^，。]{0,12}经费")
+GROWTH_UP = re.compile(
+    rf"(?:增长|提高|提升|增加|增速|上升|新增)(?:达到|达|超过|不低于|不少于)?\s*{NUM}\s*(%|个百分点)(以上)?"
+)
+GROWTH_DOWN = re.compile(rf"(?:下降|降低|减少)(?:达到|达)?\s*{NUM}\s*(%|个百分点)(以上)?")
+THRESHOLD = re.compile(
+    rf"(?:营收|营业收入|产值|主营业务收入|销售收入|年产值|总投资|投资|规模|投资额|税收)?"
+    rf"(?:超过|超|突破|过|达到|达|在)?\s*{NUM}\s*(万亿元|亿元|万元)(?:以上|以下|及以上)?"
+    rf"(?:的|级|(?=项目|企业|集群|工业企业))"
+)
+SCOPE = re.compile(r"^\s*(?:\d+[.、．]\s*)?([\u4e00-\u9fa5]{2,6}(?:区|县|市|高新区|开发区|新区))\s*[：:]")
+LEAD_TRIM = re.compile(
+    r"^(?:其中|力争|确保|全市|全县|全区|每年|年均|到20\d{2}年|20\d{2}年|建成|培育|打造|实现|完成|"
+    r"引进|储备|谋划|实施|组织|举办|选派|创建|认定|推动|累计|此外|同时|以及|和|及|并|、|，|,|\s)+"
+)
+
+
+@dataclass
+class Proposal:
+    indicator: str | None
+    label: str
+    value: str
+    unit: str
+    comparator: str
+    year: int | None
+    per_year: bool
+    scope: str | None
+    params: dict[str, Any] = field(default_factory=dict)
+    sentence: str = ""
+    start: int = 0
+    end: int = 0
+
+
+@dataclass
+class RewardProposal:
+    condition: str
+    amount: str | None
+    amount_unit: str
+    rate: str | None
+    base: str
+    cap: str | None
+    cap_unit: str
+    sentence: str
+    start: int = 0
+    end: int = 0
+
+
+def _sentences(text: str) -> list[tuple[int, int]]:
+    """Spans of sentences: ended by 。；;！？ or a line break."""
+    spans, start = [], 0
+    for m in re.finditer(r"[。；;！？!?\n]", text):
+        if m.start() > start:
+            spans.append((start, m.start()))
+        start = m.end()
+    if start < len(text):
+        spans.append((start, len(text)))
+    return [(s, e) for s, e in spans if text[s:e].strip()]
+
+
+def _clauses(sentence: str) -> list[tuple[int, int]]:
+    spans, start = [], 0
+    for m in re.finditer(r"[，,、]", sentence):
+        spans.append((start, m.start()))
+        start = m.end()
+    spans.append((start, len(sentence)))
+    return [(s, e) for s, e in spans if sentence[s:e].strip()]
+
+
+def _not_a_target(before: str, after: str, unit: str) -> bool:
+    """Numbers that qualify a noun, describe what exists, name things or set a procedure, not a target."""
+    if re.search(r"第$|号$|20\d\d$|“$|\+$", before) or re.match(
+        r"^(年|号|条|月|日|\+|”|星期|工作日|小时|周|天)", after
+    ):
+        return True
+    if re.match(r"^\s*(以上|以下|以内|及以上|左右)?的", after):  # "2000万元以上的企业": a qualifier
+        return True
+    if re.search(r"(等|现有|已有|依托|共有|目前|现)\s*$", before) or re.search(r"依托[^，]*$", before):
+        return True
+    investment = unit in ("亿元", "万元", "万亿元") and re.search(r"(总投资|计划投资|投资|总投|估值)\s*$", before)
+    return bool(investment and not re.search(r"不少于|达到|以上|突破|超", before[-6:] + after[:3]))
+
+
+def _comparator(before: str, after: str) -> str:
+    b = before[-6:]
+    a = after[:4]
+    if re.search(r"以上|不少于|不低于|至少|及以上", b + a):
+        return ">="
+    if re.search(r"不超过|控制在|以内|以下", b + a) and not re.search(r"以下简称", a):
+        return "<="
+    if re.search(r"不满|低于", b):
+        return "<"
+    if re.search(r"达到|达", b):
+        return ">="
+    if re.search(r"突破|超过|超|过|高于|多于", b):
+        return ">"
+    return ">="
+
+
+def _indicator(label: str, params: dict[str, Any]) -> str | None:
+    if "threshold" in params:
+        if "集群" in label or "产业" in label:
+            return "cluster_count_revenue_over"
+        if "项目" in label:
+            return "project_count_investment_over"
+        if "链主" in label:
+            return "chain_leader_count_revenue_over"
+        if "企业" in label:
+            return "enterprise_count_revenue_over"
+    best, best_len = None, 0
+    for ind in CATALOGUE.values():
+        for alias in (ind.name, *ind.aliases):
+            if alias and alias in label and len(alias) > best_len:
+                best, best_len = ind.code, len(alias)
+    return best
+
+
+def _label(clause: str, vstart: int, vend: int, after_unit: str) -> str:
+    """What is counted: the clause without the number, the comparator words and the leading verbs."""
+    before = clause[:vstart]
+    after = clause[vend:]
+    before = re.sub(r"(突破|超过|超|达到|达|不少于|不低于|不超过|控制在|至少|约)$", "", before.strip())
+    after = re.sub(r"^(以上|以内|以下|左右|及以上)", "", after.strip())
+    label = (before + after).strip()
+    label = LEAD_TRIM.sub("", label)
+    label = re.sub(r"(的|为|是|到|达)$", "", label)
+    return label[:60] or clause[:30]
+
+
+HEADING = re.compile(r"^\s*[一二三四五六七八九十]+、")
+
+
+def _year_context(text: str, spans: list[tuple[int, int]]) -> dict[int, int | None]:
+    """For each sentence, the deadline year in force: the last "到2030年" before it, until a new year or a
+    top-level heading (一、二、…) starts a new part of the document."""
+    out: dict[int, int | None] = {}
+    current: int | None = None
+    for s, e in spans:
+        sent = text[s:e]
+        if HEADING.match(sent):
+            current = None
+        m = YEAR_RE.search(sent)
+        if m:
+            current = int(m.group(1))
+        out[s] = current
+    return out
+
+
+def extract_targets(text: str) -> list[Proposal]:
+    out: list[Proposal] = []
+    spans = _sentences(text)
+    years = _year_context(text, spans)
+    # A plan "2023-2025年" ends in 2025: its targets without a year of their own run to then.
+    period = re.search(r"(20\d{2})\s*[-—–~至]\s*(20\d{2})\s*年", text[:400])
+    default_year = int(period.group(2)) if period else None
+    for s, e in spans:
+        sent = text[s:e]
+        year_here = YEAR_RE.search(sent)
+        year = years.get(s) or default_year
+        scope_m = SCOPE.match(sent)
+        scope = scope_m.group(1) if scope_m else None
+        if REWARD.search(sent) and not re.search(r"力争|到20\d{2}年", sent):
+            continue
+        sentence_per_year = bool(re.search(r"每年|年均|每年度|年度|全年", sent))
+        for cs, ce in _clauses(sent):
+            clause = sent[cs:ce]
+            # Inside a "到2030年…" passage a bare "专精特新企业180家" is a target; elsewhere a cue word is needed.
+            if not CUES.search(clause) and not CUES.search(sent[:cs]) and year is None:
+                continue
+            clause_year = year
+            ym = YEAR_RE.search(clause)
+            if ym:
+                clause_year = int(ym.group(1))
+            per_year = bool(re.search(r"每年|年均|每年度|全年", clause)) or (
+                sentence_per_year and not ym and not year_here and bool(re.search(r"每年|年均|每年度", sent[:cs]))
+            )
+            if per_year and not ym:
+                clause_year = None
+            # growth and decline targets first
+            taken: list[tuple[int, int]] = []
+            for rx, cmp in ((GROWTH_UP, "increase_by"), (GROWTH_DOWN, "decrease_by")):
+                for m in rx.finditer(clause):
+                    label = _label(clause, m.start(), m.end(), "")
+                    out.append(
+                        Proposal(
+                            _indicator(label, {}),
+                            label,
+                            m.group(1),
+                            m.group(2),
+                            cmp,
+                            clause_year,
+                            per_year or "年均" in clause,
+                            scope,
+                            {},
+                            sent,
+                            s,
+                            e,
+                        )
+                    )
+                    taken.append((m.start(), m.end()))
+            params: dict[str, Any] = {}
+            for m in THRESHOLD.finditer(clause):
+                params = {"threshold": m.group(1), "threshold_unit": m.group(2)}
+                taken.append((m.start(), m.end()))
+            if re.search(r"(?<![\d.])亿元(以上|级)", clause) and "threshold" not in params:
+                km = re.search(r"(?<![\d.])亿元(以上|级)(?:的)?", clause)
+                params = {"threshold": "1", "threshold_unit": "亿元"}
+                taken.append((km.start(), km.end()))
+            if "全覆盖" in clause and not VALUE_RE.search(clause):
+                label = _label(clause, clause.index("全覆盖"), clause.index("全覆盖") + 3, "")
+                out.append(
+                    Proposal(
+                        _indicator(label, {}), label, "100", "%", ">=", clause_year, per_year, scope, {}, sent, s, e
+                    )
+                )
+            for m in RANGE_RE.finditer(clause):
+                taken.append((m.start(), m.end()))
+                if _not_a_target(clause[: m.start()], clause[m.end() :], m.group(3)):
+                    continue
+                label = _label(clause, m.start(), m.end(), clause[m.end() :])
+                out.append(
+                    Proposal(
+                        _indicator(label, {}),
+                        label,
+                        m.group(1),
+                        m.group(3),
+                        ">=",
+                        clause_year,
+                        per_year,
+                        scope,
+                        {"upper": m.group(2)},
+                        sent,
+                        s,
+                        e,
+                    )
+                )
+            for m in VALUE_RE.finditer(clause):
+                if any(a <= m.start() < b for a, b in taken):
+                    continue
+                value, unit = m.group(1), m.group(2)
+                before, after = clause[: m.start()], clause[m.end() :]
+                if _not_a_target(before, after, unit):
+                    continue
+                cmp = _comparator(before, after)
+                label = _label(clause, m.start(), m.end(), after)
+                if not label or re.fullmatch(r"[\d.%\s]*", label):
+                    label = sent[:cs].strip("，, ")[-20:] or clause
+                prm = dict(params) if params and m.start() > min(a for a, _ in taken) else {}
+                out.append(
+                    Proposal(
+                        _indicator(label, prm), label, value, unit, cmp, clause_year, per_year, scope, prm, sent, s, e
+                    )
+                )
+    return _dedupe(out)
+
+
+def _dedupe(props: list[Proposal]) -> list[Proposal]:
+    seen, out = set(), []
+    for p in props:
+        key = (p.start, p.value, p.unit, p.comparator, p.label)
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(p)
+    return out
+
+
+AMOUNT = re.compile(rf"{NUM}\s*(万元|元|亿元)")
+CAP = re.compile(rf"(?:最高|最多|不超过|上限|封顶)[^，,。；\d]{{0,8}}{NUM}\s*(万元|元|亿元)")
+GRANT = re.compile(r"奖励|奖补|补助|补贴|资助|贴息|给予|安排|兑现|设立|预留")
+RATE = re.compile(rf"(?:按|给予|补助|补贴|奖励|预留|比例)[^，,。；]{{0,16}}?{NUM}\s*%|预留[^，,。；]{{0,12}}?{NUM}\s*%")
+
+
+def extract_rewards(text: str) -> list[RewardProposal]:
+    """Reward and subsidy rules: per clause, the amount granted (or the rate of a base) and a cap if stated."""
+    out = []
+    for s, e in _sentences(text):
+        sent = text[s:e]
+        if not (REWARD.search(sent) or re.search(r"安排|设立|预留", sent)):
+            continue
+        cap_m = CAP.search(sent)
+        cap = (cap_m.group(1), cap_m.group(2)) if cap_m else (None, "万元")
+        clauses = _clauses_all(sent)
+        found = False
+        for cs, ce in clauses:
+            clause = sent[cs:ce]
+            if not GRANT.search(clause) and not re.search(r"分别", clause):
+                continue
+            amounts = [
+                m
+                for m in AMOUNT.finditer(clause)
+                if not (cap_m and cap_m.start() <= cs + m.start() < cap_m.end())
+                and not re.match(r"^\s*(以上|以下|及以上)?的", clause[m.end() :])
+            ]
+            rate_m = RATE.search(clause)
+            rate = next((g for g in rate_m.groups() if g), None) if rate_m else None
+            if rate_m and re.match(r"^\s*(\(含\))?\s*以上增速|增长", clause[rate_m.end() :]):
+                rate = None
+            if not amounts and rate is None:
+                continue
+            cond = sent[:cs].strip("，, ")[-80:] or clause[:40]
+            for m in amounts or [None]:
+                out.append(
+                    RewardProposal(
+                        condition=cond,
+                        amount=m.group(1) if m else None,
+                        amount_unit=m.group(2) if m else "万元",
+                        rate=rate if not m else None,
+                        base="",
+                        cap=cap[0],
+                        cap_unit=cap[1],
+                        sentence=sent,
+                        start=s,
+                        end=e,
+                    )
+                )
+                found = True
+        if not found and cap_m:
+            out.append(
+                RewardProposal(
+                    condition=sent[:40],
+                    amount=None,
+                    amount_unit="万元",
+                    rate=None,
+                    base="",
+                    cap=cap[0],
+                    cap_unit=cap[1],
+                    sentence=sent,
+                    start=s,
+                    end=e,
+                )
+            )
+    return out
+
+
+def _clauses_all(sentence: str) -> list[tuple[int, int]]:
+    spans, start = [], 0
+    for m in re.finditer(r"[，,]", sentence):
+        spans.append((start, m.start()))
+        start = m.end()
+    spans.append((start, len(sentence)))
+    return [(a, b) for a, b in spans if sentence[a:b].strip()]
+
+
+def to_jsonl(props: list[Proposal] | list[RewardProposal]) -> str:
+    lines = []
+    for p in props:
+        d = asdict(p)
+        d.pop("start", None)
+        d.pop("end", None)
+        lines.append(json.dumps(d, ensure_ascii=False, default=str))
+    return "\n".join(lines)
+
+
+def as_decimal(v: str | None) -> Decimal | None:
+    return None if v in (None, "") else Decimal(v)
+
+
+__all__ = ["CN_NUM", "Proposal", "RewardProposal", "as_decimal", "extract_rewards", "extract_targets", "to_jsonl"]
