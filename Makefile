@@ -34,8 +34,8 @@ test-pg: install browser
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} $(BIN)/python -m pytest
 
 lint: install
-	$(BIN)/ruff check chanye tests bench
-	$(BIN)/ruff format --check chanye tests bench
+	$(BIN)/ruff check chanye tests bench scripts
+	$(BIN)/ruff format --check chanye tests bench scripts
 	$(BIN)/chanye makemigrations --check --dry-run
 
 bench: install
