@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "chanye.enterprises",
     "chanye.analytics",
     "chanye.targets",
+    "chanye.cultivation",
     "chanye.demo",
 ]
 

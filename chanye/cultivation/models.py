@@ -1,0 +1,100 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from chanye.core.scoping import ScopedManager
+
+
+class AlertKind(models.TextChoices):
+    APPROACH = "approach", "接近规上门槛"  # XN-GS-6
+    REACHED = "reached", "达到规上门槛"  # XN-GS-6
+    EXIT_RISK = "exit_risk", "退规风险预警"  # XN-GS-7
+
+
+class AlertStatus(models.TextChoices):
+    OPEN = "open", "待处理"
+    ACKNOWLEDGED = "acknowledged", "已签收"
+    SUPPORTING = "supporting", "帮扶中"
+    RESOLVED = "resolved", "已办结"
+    DISMISSED = "dismissed", "已排除"
+
+
+# The workflow: which status may follow which (anything else is refused).
+TRANSITIONS = {
+    AlertStatus.OPEN: {AlertStatus.ACKNOWLEDGED, AlertStatus.DISMISSED},
+    AlertStatus.ACKNOWLEDGED: {AlertStatus.SUPPORTING, AlertStatus.RESOLVED, AlertStatus.DISMISSED},
+    AlertStatus.SUPPORTING: {AlertStatus.RESOLVED},
+    AlertStatus.RESOLVED: set(),
+    AlertStatus.DISMISSED: set(),
+}
+
+
+class Alert(models.Model):
+    """A warning about one enterprise raised by the monthly analysis, tracked until it is closed."""
+
+    kind = models.CharField("类型", max_length=12, choices=AlertKind.choices, db_index=True)
+    enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.CASCADE, related_name="alerts")
+    month = models.DateField("月份", db_index=True)
+    status = models.CharField(
+        "状态", max_length=12, choices=AlertStatus.choices, default=AlertStatus.OPEN, db_index=True
+    )
+    measure = models.DecimalField("依据值(万元)", max_digits=18, decimal_places=4, null=True)
+    reference = models.DecimalField("对比值(万元)", max_digits=18, decimal_places=4, null=True, blank=True)
+    change_pct = models.DecimalField("变化(%)", max_digits=9, decimal_places=2, null=True, blank=True)
+    threshold = models.DecimalField("门槛", max_digits=18, decimal_places=4, null=True, blank=True)
+    detail = models.CharField("说明", max_length=300, blank=True)
+    reason = models.CharField("排除/办结说明", max_length=300, blank=True)
+    rule = models.CharField("规则编号", max_length=20, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ScopedManager()
+    scope_region_paths = ("enterprise__county", "enterprise__park")
+    scope_enterprise_path = "enterprise"
+
+    class Meta:
+        ordering = ["-month", "kind", "enterprise"]
+        constraints = [models.UniqueConstraint(fields=["kind", "enterprise", "month"], name="uniq_alert_kind_month")]
+        verbose_name = "预警"
+        verbose_name_plural = "预警"
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.enterprise} {self.month:%Y-%m}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (AlertStatus.OPEN, AlertStatus.ACKNOWLEDGED, AlertStatus.SUPPORTING)
+
+
+class SupportAction(models.Model):
+    """A support action (帮扶) recorded on an alert."""
+
+    alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="actions")
+    on = models.DateField("日期")
+    description = models.TextField("帮扶内容")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["on", "id"]
+        verbose_name = "帮扶记录"
+        verbose_name_plural = "帮扶记录"
+
+    def __str__(self) -> str:
+        return self.description[:30]
+
+
+class AnalysisRun(models.Model):
+    month = models.DateField("月份", unique=True)
+    counts = models.JSONField("结果", default=dict)
+    seconds = models.FloatField("用时(秒)", default=0)
+    finished_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-month"]
+        verbose_name = "月度分析"
+        verbose_name_plural = "月度分析"
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m}"
