@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("chanye.enterprises.urls")),
     path("", include("chanye.analytics.urls")),
     path("", include("chanye.targets.urls")),
+    path("", include("chanye.cultivation.urls")),
     path("", include("chanye.core.urls")),
 ]
 

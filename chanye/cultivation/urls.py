@@ -1,0 +1,9 @@
+from django.urls import path
+
+from chanye.cultivation import views
+
+app_name = "cultivation"
+urlpatterns = [
+    path("alerts/", views.alert_list, name="alerts"),
+    path("alerts/<int:pk>/action/", views.alert_action, name="alert_action"),
+]

@@ -1,0 +1,69 @@
+"""Alert workflow: steps in order, reasons required, support before closing an exit-risk warning, scope, audit."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from chanye.core.models import AuditLog
+from chanye.cultivation.models import Alert
+from chanye.cultivation.services import do_add_support, do_transition
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def alerts(two_counties):
+    m = dt.date(2025, 6, 1)
+    return {
+        "xa": Alert.objects.create(kind="exit_risk", enterprise=two_counties["xianan"], month=m, detail="下降25%"),
+        "jy": Alert.objects.create(kind="reached", enterprise=two_counties["jiayu"], month=m, detail="开票2100万元"),
+    }
+
+
+def test_workflow_in_order_with_support_before_resolving(users, alerts):
+    a = alerts["xa"]
+    with pytest.raises(ValidationError, match="不能直接改为“已办结”"):
+        do_transition(actor=users["xianan"], alert=a, to="resolved", reason="好了")
+    with pytest.raises(ValidationError, match="先签收"):
+        do_add_support(actor=users["xianan"], alert=a, description="走访")
+    a = do_transition(actor=users["xianan"], alert=a, to="acknowledged")
+    with pytest.raises(ValidationError, match="先记录帮扶"):
+        do_transition(actor=users["xianan"], alert=a, to="resolved", reason="恢复生产")
+    do_add_support(actor=users["xianan"], alert=a, description="协调订单与电力保障")
+    a.refresh_from_db()
+    assert a.status == "supporting"
+    with pytest.raises(ValidationError, match="须填写说明"):
+        do_transition(actor=users["xianan"], alert=a, to="resolved")
+    a = do_transition(actor=users["xianan"], alert=a, to="resolved", reason="7月产值回升")
+    with pytest.raises(ValidationError, match="已关闭"):
+        do_transition(actor=users["xianan"], alert=a, to="acknowledged")
+    assert AuditLog.objects.filter(object_type="cultivation.alert").count() == 3  # signed, supporting, resolved
+    assert AuditLog.objects.filter(object_type="cultivation.supportaction").count() == 1
+
+
+def test_dismissal_needs_a_reason(users, alerts):
+    with pytest.raises(ValidationError, match="须填写说明"):
+        do_transition(actor=users["jiayu"], alert=alerts["jy"], to="dismissed")
+    a = do_transition(actor=users["jiayu"], alert=alerts["jy"], to="dismissed", reason="企业已迁出")
+    assert a.status == "dismissed" and a.reason == "企业已迁出"
+
+
+def test_other_countys_officers_and_viewers_cannot_act(users, alerts):
+    with pytest.raises(PermissionDenied):
+        do_transition(actor=users["xianan"], alert=alerts["jy"], to="acknowledged")
+    with pytest.raises(PermissionDenied):
+        do_transition(actor=users["viewer"], alert=alerts["xa"], to="acknowledged")
+
+
+def test_to_do_page_shows_only_the_units_alerts(client, users, alerts, login):
+    page = login(users["xianan"]).get("/alerts/").content.decode()
+    assert alerts["xa"].enterprise.name in page and alerts["jy"].enterprise.name not in page
+    r = client.post(f"/alerts/{alerts['jy'].pk}/action/", {"action": "acknowledged"})
+    assert r.status_code == 404
+    r = client.post(f"/alerts/{alerts['xa'].pk}/action/", {"action": "acknowledged"})
+    assert r.status_code == 302
+    alerts["xa"].refresh_from_db()
+    assert alerts["xa"].status == "acknowledged"
