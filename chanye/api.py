@@ -65,3 +65,7 @@ from chanye.targets.api import indicators_router, targets_router  # noqa: E402
 api.add_router("/enterprises", enterprises_router)
 api.add_router("/indicators", indicators_router)
 api.add_router("/targets", targets_router)
+
+from chanye.cultivation.api import router as alerts_router  # noqa: E402
+
+api.add_router("/alerts", alerts_router)

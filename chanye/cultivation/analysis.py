@@ -60,6 +60,8 @@ def compute(month: dt.date, engine: Engine) -> dict[str, list[dict[str, Any]]]:
             "source": "VARCHAR",
             "output": "DOUBLE",
             "invoice_sales": "DOUBLE",
+            "revenue": "DOUBLE",
+            "main_revenue": "DOUBLE",
         },
         where=f"month >= '{start.isoformat()}' AND month <= '{month.isoformat()}'",
     )
@@ -70,6 +72,11 @@ def compute(month: dt.date, engine: Engine) -> dict[str, list[dict[str, Any]]]:
         .mutate(is_above=ibis.literal(True))
     )
     tax = mf.filter(mf.source == "tax")
+    in12 = (mf.month > last12) & (mf.month <= month)
+    rev = mf.revenue.fill_null(mf.main_revenue).fill_null(mf.invoice_sales)
+    # XN-GS-4: operating revenue over 12 months, from whichever source reports it (统计 revenue, else 开票销售额)
+    per_source = mf.group_by(["enterprise_id", "source"]).aggregate(r=rev.sum(where=in12))
+    revenue = per_source.group_by("enterprise_id").aggregate(revenue_12m=per_source.r.max())
     inv = tax.group_by("enterprise_id").aggregate(
         invoice_12m=tax.invoice_sales.sum(where=(tax.month > last12) & (tax.month <= month)),
         invoice_ytd=tax.invoice_sales.sum(where=tax.month >= y0),
@@ -87,6 +94,8 @@ def compute(month: dt.date, engine: Engine) -> dict[str, list[dict[str, Any]]]:
         .left_join(inv, e.id == inv.enterprise_id)
         .drop("enterprise_id")
         .left_join(out, e.id == out.enterprise_id)
+        .drop("enterprise_id")
+        .left_join(revenue, e.id == revenue.enterprise_id)
         .drop("enterprise_id")
     )
     m = m.mutate(is_above=m.is_above.fill_null(False))
@@ -116,9 +125,12 @@ def compute(month: dt.date, engine: Engine) -> dict[str, list[dict[str, Any]]]:
         .execute()
         .to_dict("records")
     )
+    pool_line = float(threshold("candidate_pool_revenue", 1000))
+    pool = m.filter(~m.is_above & (m.revenue_12m >= pool_line)).select("id", "revenue_12m").execute().to_dict("records")
     return {
         "threshold": thr,
         "exit_risk": risk,
+        "candidates": pool,
         "params": [
             {"above_line": above_line, "share": share, "exit_output": exit_output, "exit_decline": exit_decline}
         ],
@@ -181,6 +193,25 @@ def store(month: dt.date, found: dict[str, list[dict[str, Any]]]) -> dict[str, i
             defaults={"measure": best, "threshold": line, "detail": detail, "rule": "XN-GS-6"},
         )
         counts[kind] += int(created)
+    # XN-GS-4: the candidate pool — firms not 规上 with 12-month revenue at the line join it; entries to 规上 leave it.
+    from chanye.cultivation.models import Candidate, CandidateSource
+
+    in_pool = set(Candidate.objects.filter(left_on__isnull=True).values_list("enterprise_id", flat=True))
+    new = [
+        Candidate(
+            enterprise_id=int(r["id"]),
+            source=CandidateSource.REVENUE,
+            added_month=month,
+            revenue_12m=_dec(r["revenue_12m"]),
+        )
+        for r in found.get("candidates", [])
+        if int(r["id"]) not in in_pool
+    ]
+    Candidate.objects.bulk_create(new)
+    counts["candidates_added"] = len(new)
+    counts["candidates_left"] = Candidate.objects.filter(left_on__isnull=True, enterprise__is_above_scale=True).update(
+        left_on=month_end(month), left_reason="已入规"
+    )
     for r in found["exit_risk"]:
         detail = (
             f"本月产值 {_dec(r['this_month'])} 万元，上年同月 {_dec(r['same_month_last_year'])} 万元，"

@@ -98,3 +98,33 @@ class AnalysisRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m}"
+
+
+class CandidateSource(models.TextChoices):
+    REVENUE = "revenue", "营收达1000万元"
+    PROJECT = "project", "新投产项目"
+    MANUAL = "manual", "手工纳入"
+
+
+class Candidate(models.Model):
+    """A firm in the candidate pool (拟进规培育库, XN-GS-4): not yet 规上, cultivated towards entry."""
+
+    enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.CASCADE, related_name="candidacies")
+    source = models.CharField("入库依据", max_length=10, choices=CandidateSource.choices)
+    added_month = models.DateField("入库月份")
+    revenue_12m = models.DecimalField("近12个月营收(万元)", max_digits=18, decimal_places=4, null=True, blank=True)
+    planned_entry = models.DateField("计划入规时间", null=True, blank=True)
+    left_on = models.DateField("出库日期", null=True, blank=True)
+    left_reason = models.CharField("出库原因", max_length=100, blank=True)
+
+    objects = ScopedManager()
+    scope_region_paths = ("enterprise__county", "enterprise__park")
+    scope_enterprise_path = "enterprise"
+
+    class Meta:
+        ordering = ["-added_month", "enterprise"]
+        verbose_name = "培育库企业"
+        verbose_name_plural = "培育库企业"
+
+    def __str__(self) -> str:
+        return f"{self.enterprise} {self.get_source_display()}"

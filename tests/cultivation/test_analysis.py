@@ -128,3 +128,23 @@ def test_analysis_is_idempotent(regions):
     first, _ = analyze(MONTH)
     second, _ = analyze(MONTH)
     assert first["reached"] == 1 and second["reached"] == 0 and Alert.objects.count() == 1
+
+
+def test_xn_gs_4_revenue_of_exactly_1000_wan_joins_the_pool_and_entry_to_above_scale_leaves_it(regions):
+    from chanye.cultivation.models import Candidate
+
+    at = EnterpriseFactory(county=regions["咸安区"])
+    invoices(at, 125, months=8)  # exactly 1000 万元 in the last 12 months
+    under = EnterpriseFactory(county=regions["咸安区"])
+    invoices(under, 124.875, months=8)  # 999 万元
+    big = EnterpriseFactory(county=regions["咸安区"])
+    above(big)
+    invoices(big, 500)
+    counts, _ = analyze(MONTH)
+    assert set(Candidate.objects.values_list("enterprise_id", flat=True)) == {at.pk}
+    assert counts["candidates_added"] == 1
+    assert analyze(MONTH)[0]["candidates_added"] == 0  # idempotent
+    above(at, since=dt.date(2025, 6, 1))
+    analyze(MONTH)
+    c = Candidate.objects.get(enterprise=at)
+    assert c.left_on == dt.date(2025, 6, 30) and c.left_reason == "已入规"

@@ -67,3 +67,11 @@ def test_to_do_page_shows_only_the_units_alerts(client, users, alerts, login):
     assert r.status_code == 302
     alerts["xa"].refresh_from_db()
     assert alerts["xa"].status == "acknowledged"
+
+
+def test_alerts_api_is_scoped(client, users, alerts, login):
+    rows = login(users["jiayu"]).get("/api/v1/alerts/").json()
+    assert [r["enterprise"] for r in rows] == [alerts["jy"].enterprise.name]
+    assert rows[0]["kind_label"] == "达到规上门槛"
+    client.logout()
+    assert len(login(users["admin"]).get("/api/v1/alerts/?kind=exit_risk").json()) == 1

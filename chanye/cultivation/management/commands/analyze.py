@@ -38,5 +38,5 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{month:%Y-%m} 分析完成（{seconds:.1f} 秒）：新增“接近规上门槛”{counts['approach']} 家，"
             f"“达到规上门槛”{counts['reached']} 家，退规风险预警 {counts['exit_risk']} 家；"
-            f"已入规自动办结 {counts['auto_resolved']} 条。"
+            f"已入规自动办结 {counts['auto_resolved']} 条；培育库新增 {counts.get('candidates_added', 0)} 家。"
         )

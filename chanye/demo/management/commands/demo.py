@@ -77,6 +77,15 @@ class Command(BaseCommand):
                 f"已生成 {stats.enterprises} 家企业（规上 {stats.above_scale}，具名骨干企业 {stats.anchors}），"
                 f"{stats.figures} 条月度数据，用时 {stats.seconds:.1f} 秒。"
             )
+        from chanye.analytics.selectors import latest_month
+        from chanye.cultivation.analysis import analyze
+
+        if (last := latest_month()) is not None:
+            counts, _ = analyze(last)
+            self.stdout.write(
+                f"已完成 {last:%Y-%m} 月度分析：门槛提醒 {counts['approach'] + counts['reached']} 家，"
+                f"退规风险预警 {counts['exit_risk']} 家，培育库 {counts.get('candidates_added', 0)} 家。"
+            )
         if result.pack.content.get("assessment"):
             import datetime as dt
 

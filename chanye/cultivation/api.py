@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+from ninja.errors import HttpError
+
+from chanye.accounts.models import Role
+from chanye.cultivation.models import Alert
+
+router = Router(tags=["培育与预警"])
+
+
+class AlertOut(Schema):
+    id: int
+    kind: str
+    kind_label: str
+    rule: str
+    month: dt.date
+    status: str
+    status_label: str
+    uscc: str
+    enterprise: str
+    county: str
+    measure: Decimal | None
+    reference: Decimal | None
+    change_pct: Decimal | None
+    detail: str
+    reason: str
+
+
+@router.get("/", response=list[AlertOut], summary="预警（规上门槛 XN-GS-6、退规风险 XN-GS-7），按用户范围")
+def list_alerts(request: HttpRequest, kind: str = "", status: str = "", month: str = ""):
+    if request.user.role not in (Role.CITY_ADMIN, Role.COUNTY_OFFICER, Role.VIEWER):
+        raise HttpError(404, "未找到")
+    qs = Alert.objects.for_user(request.user).select_related("enterprise", "enterprise__county")
+    if kind:
+        qs = qs.filter(kind=kind)
+    if status:
+        qs = qs.filter(status=status)
+    if month:
+        qs = qs.filter(month=dt.date.fromisoformat(month + "-01" if len(month) == 7 else month))
+    return [
+        {
+            "id": a.pk,
+            "kind": a.kind,
+            "kind_label": a.get_kind_display(),
+            "rule": a.rule,
+            "month": a.month,
+            "status": a.status,
+            "status_label": a.get_status_display(),
+            "uscc": a.enterprise.uscc,
+            "enterprise": a.enterprise.name,
+            "county": a.enterprise.county.name,
+            "measure": a.measure,
+            "reference": a.reference,
+            "change_pct": a.change_pct,
+            "detail": a.detail,
+            "reason": a.reason,
+        }
+        for a in qs[:5000]
+    ]
