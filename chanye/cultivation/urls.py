@@ -5,5 +5,6 @@ from chanye.cultivation import views
 app_name = "cultivation"
 urlpatterns = [
     path("alerts/", views.alert_list, name="alerts"),
+    path("cultivation/", views.quota, name="quota"),
     path("alerts/<int:pk>/action/", views.alert_action, name="alert_action"),
 ]

@@ -64,3 +64,12 @@ def alert_action(request: HttpRequest, pk: int) -> HttpResponse:
     except (ValidationError, PermissionDenied, ValueError) as e:
         messages.error(request, "；".join(getattr(e, "messages", [str(e)])))
     return redirect(request.POST.get("next") or "cultivation:alerts")
+
+
+@login_required
+def quota(request: HttpRequest) -> HttpResponse:
+    """小升规 progress: new 规上 per county against the yearly quota, exits, the candidate pool."""
+    _require(request)
+    from chanye.cultivation.selectors import quota_progress
+
+    return render(request, "cultivation/quota.html", quota_progress(user=request.user))

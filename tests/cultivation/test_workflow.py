@@ -75,3 +75,24 @@ def test_alerts_api_is_scoped(client, users, alerts, login):
     assert rows[0]["kind_label"] == "达到规上门槛"
     client.logout()
     assert len(login(users["admin"]).get("/api/v1/alerts/?kind=exit_risk").json()) == 1
+
+
+def test_xn_gs_3_quota_page_counts_new_and_exits_per_county_against_the_yearly_target(client, users, regions, login):
+    import datetime as dt
+
+    from chanye.cultivation.selectors import quota_progress
+    from chanye.enterprises.models import ScalePeriod
+    from tests.factories import EnterpriseFactory
+
+    year = dt.date.today().year
+    for _ in range(3):
+        e = EnterpriseFactory(county=regions["咸安区"], is_above_scale=True)
+        ScalePeriod.objects.create(enterprise=e, entered_on=dt.date(year, 1, 10))
+    gone = EnterpriseFactory(county=regions["咸安区"])
+    ScalePeriod.objects.create(enterprise=gone, entered_on=dt.date(2010, 1, 1), exited_on=dt.date(year, 2, 1))
+    data = quota_progress(user=users["admin"], today=dt.date(year, 7, 2))
+    xa = next(r for r in data["rows"] if r["region"].name == "咸安区")
+    assert (xa["new"], xa["exits"], xa["quota"], xa["above"]) == (3, 1, 45, 3)
+    assert xa["projected"] == 6  # 3 by early July → about 6 in the year
+    page = login(users["xianan"]).get("/cultivation/").content.decode()
+    assert "咸安区" in page and "嘉鱼县" not in page
