@@ -29,6 +29,11 @@ from chanye.targets.indicators import month_end
 Q4 = Decimal("0.0001")
 
 
+def _wan(v: Any) -> str:
+    """A 万元 figure for a sentence: one decimal."""
+    return "—" if v is None or v != v else f"{float(v):,.1f}"
+
+
 def _dec(v: Any) -> Decimal | None:
     if v is None or v != v:
         return None
@@ -174,7 +179,7 @@ def store(month: dt.date, found: dict[str, list[dict[str, Any]]]) -> dict[str, i
         if (eid, kind) in dismissed:
             continue
         detail = (
-            f"近12个月开票销售额 {_dec(r['invoice_12m']) or 0} 万元，本年累计 {_dec(r['invoice_ytd']) or 0} 万元；"
+            f"近12个月开票销售额 {_wan(r['invoice_12m'])} 万元，本年累计 {_wan(r['invoice_ytd'])} 万元；"
             f"规上门槛 {line.normalize():f} 万元"
         )
         existing = open_thr.get((eid, kind))
@@ -214,8 +219,8 @@ def store(month: dt.date, found: dict[str, list[dict[str, Any]]]) -> dict[str, i
     )
     for r in found["exit_risk"]:
         detail = (
-            f"本月产值 {_dec(r['this_month'])} 万元，上年同月 {_dec(r['same_month_last_year'])} 万元，"
-            f"下降 {round(float(r['decline']), 1)}%；上年产值 {_dec(r['prev_year'])} 万元"
+            f"本月产值 {_wan(r['this_month'])} 万元，上年同月 {_wan(r['same_month_last_year'])} 万元，"
+            f"下降 {round(float(r['decline']), 1)}%；上年产值 {_wan(r['prev_year'])} 万元"
         )
         _, created = Alert.objects.get_or_create(
             kind=AlertKind.EXIT_RISK,

@@ -96,3 +96,9 @@ def test_xn_gs_3_quota_page_counts_new_and_exits_per_county_against_the_yearly_t
     assert xa["projected"] == 6  # 3 by early July → about 6 in the year
     page = login(users["xianan"]).get("/cultivation/").content.decode()
     assert "咸安区" in page and "嘉鱼县" not in page
+
+
+def test_to_do_page_counts_open_alerts_per_kind(client, users, alerts, login):
+    r = login(users["admin"]).get("/alerts/")
+    assert r.context["counts"] == {"approach": 0, "reached": 1, "exit_risk": 1}
+    assert '<span class="badge text-bg-light">1</span>' in r.content.decode()

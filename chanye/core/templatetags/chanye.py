@@ -36,6 +36,9 @@ def pct(value: object, target: object) -> float:
 
 @register.filter
 def get(mapping: object, key: str) -> object:
+    """An attribute, or a dict entry: {{ row|get:field }}."""
+    if isinstance(mapping, dict):
+        return mapping.get(key)
     try:
         return getattr(mapping, key)
     except AttributeError:
