@@ -181,6 +181,16 @@ def bench_indicators(requests: int) -> None:
         print(f"pages: admin   {url:<16} p50 {statistics.median(samples):6.1f} ms   p95 {p95(samples):6.1f} ms")
 
 
+def bench_analyze() -> None:
+    from chanye.analytics.selectors import latest_month
+    from chanye.cultivation.analysis import analyze
+
+    month = latest_month()
+    for label in ("first", "again"):
+        counts, seconds = analyze(month)
+        print(f"analyze: chanye analyze --month {month:%Y-%m} ({label}): {seconds:.1f} s — {counts}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--enterprises", type=int, default=100_000)
@@ -189,7 +199,7 @@ def main() -> None:
     ap.add_argument("--requests", type=int, default=30)
     ap.add_argument("--pack", default=str(ROOT / "packs" / "xianning-2025.yaml"))
     ap.add_argument("--fresh", action="store_true", help="drop and rebuild the bench database first")
-    ap.add_argument("--only", choices=["dataset", "import", "pages", "indicators"], action="append")
+    ap.add_argument("--only", choices=["dataset", "import", "pages", "indicators", "analyze"], action="append")
     args = ap.parse_args()
     url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
     if args.fresh and url.startswith("postgres"):
@@ -200,7 +210,7 @@ def main() -> None:
         )
     ensure_database(url)
     setup(url)
-    only = set(args.only or ["dataset", "import", "pages", "indicators"])
+    only = set(args.only or ["dataset", "import", "pages", "indicators", "analyze"])
     print(f"database: {url}")
     if "dataset" in only:
         bench_dataset(args.enterprises, args.months, Path(args.pack))
@@ -210,6 +220,8 @@ def main() -> None:
         bench_pages(args.requests)
     if "indicators" in only:
         bench_indicators(args.requests)
+    if "analyze" in only:
+        bench_analyze()
 
 
 if __name__ == "__main__":
