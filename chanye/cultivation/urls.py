@@ -6,5 +6,6 @@ app_name = "cultivation"
 urlpatterns = [
     path("alerts/", views.alert_list, name="alerts"),
     path("cultivation/", views.quota, name="quota"),
+    path("tiers/", views.tiers, name="tiers"),
     path("alerts/<int:pk>/action/", views.alert_action, name="alert_action"),
 ]

@@ -73,3 +73,12 @@ def quota(request: HttpRequest) -> HttpResponse:
     from chanye.cultivation.selectors import quota_progress
 
     return render(request, "cultivation/quota.html", quota_progress(user=request.user))
+
+
+@login_required
+def tiers(request: HttpRequest) -> HttpResponse:
+    """The tier ladder (XN-RD-6) per county and cluster, promotions per year, candidates for the next tier."""
+    _require(request)
+    from chanye.cultivation.tiers import ladder
+
+    return render(request, "cultivation/tiers.html", ladder(user=request.user))

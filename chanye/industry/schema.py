@@ -283,6 +283,19 @@ class TaskSpec(_Base):
     _rule = field_validator("rule")(_check_rule)
 
 
+class TierCriterion(_Base):
+    """Who may apply for the next tier of the ladder (XN-RD-6): the pack sets the bar, the platform lists firms."""
+
+    tier: Literal["specialized", "little_giant", "single_champion"]
+    label: str
+    requires: Literal["innovative_sme", "specialized", "little_giant"]
+    min_revenue: Decimal = Decimal(0)  # 万元, last 12 months
+    min_rd_intensity: Decimal = Decimal(0)  # R&D expense ÷ revenue, %
+    rule: str | None = None
+
+    _rule = field_validator("rule")(_check_rule)
+
+
 class PackSpec(_Base):
     schema_: Literal["chanye-pack/1"] = Field(alias="schema")
     id: str
@@ -303,6 +316,7 @@ class PackSpec(_Base):
     assessment: AssessmentSpec | None = None
     departments: list[DepartmentSpec] = []
     tasks: list[TaskSpec] = []
+    tier_criteria: list[TierCriterion] = []
 
     @model_validator(mode="after")
     def _references(self) -> PackSpec:
