@@ -82,3 +82,62 @@ def tiers(request: HttpRequest) -> HttpResponse:
     from chanye.cultivation.tiers import ladder
 
     return render(request, "cultivation/tiers.html", ladder(user=request.user))
+
+
+@login_required
+def export_xlsx(request: HttpRequest, what: str) -> HttpResponse:
+    """The to-do list (alerts) or the candidate pool as .xlsx, within the user's scope."""
+    _require(request)
+    from urllib.parse import quote
+
+    from chanye.core import audit, xlsx
+    from chanye.core.models import AuditAction
+    from chanye.cultivation.models import Candidate
+
+    if what == "alerts":
+        qs = Alert.objects.for_user(request.user).select_related("enterprise", "enterprise__county")
+        if request.GET.get("show", "open") == "open":
+            qs = qs.filter(status__in=OPEN)
+        headers = ["月份", "类型", "规则", "统一社会信用代码", "企业名称", "区县", "依据", "状态", "说明"]
+        rows = (
+            (
+                a.month.strftime("%Y-%m"),
+                a.get_kind_display(),
+                a.rule,
+                a.enterprise.uscc,
+                a.enterprise.name,
+                a.enterprise.county.name,
+                a.detail,
+                a.get_status_display(),
+                a.reason,
+            )
+            for a in qs.order_by("-month")
+        )
+        title, widths = "预警待办", [9, 14, 10, 22, 30, 10, 60, 8, 20]
+    elif what == "candidates":
+        qs = (
+            Candidate.objects.for_user(request.user)
+            .filter(left_on__isnull=True)
+            .select_related("enterprise", "enterprise__county")
+        )
+        headers = ["入库月份", "入库依据", "统一社会信用代码", "企业名称", "区县", "近12个月营收(万元)", "计划入规时间"]
+        rows = (
+            (
+                c.added_month.strftime("%Y-%m"),
+                c.get_source_display(),
+                c.enterprise.uscc,
+                c.enterprise.name,
+                c.enterprise.county.name,
+                float(c.revenue_12m) if c.revenue_12m is not None else None,
+                c.planned_entry.isoformat() if c.planned_entry else "",
+            )
+            for c in qs
+        )
+        title, widths = "拟进规培育库", [9, 14, 22, 30, 10, 16, 12]
+    else:
+        raise Http404
+    data = xlsx.table(headers, rows, text_columns=[2] if what == "candidates" else [3], widths=widths, sheet_name=title)
+    audit.record(actor=request.user, action=AuditAction.EXPORT, message=f"导出{title}")
+    resp = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    resp["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(title + '.xlsx')}"
+    return resp

@@ -102,3 +102,15 @@ def test_to_do_page_counts_open_alerts_per_kind(client, users, alerts, login):
     r = login(users["admin"]).get("/alerts/")
     assert r.context["counts"] == {"approach": 0, "reached": 1, "exit_risk": 1}
     assert '<span class="badge text-bg-light">1</span>' in r.content.decode()
+
+
+def test_exports_hold_only_the_scope(client, users, alerts, login):
+    import io
+
+    from openpyxl import load_workbook
+
+    wb = load_workbook(io.BytesIO(login(users["xianan"]).get("/cultivation/alerts.xlsx").content))
+    names = [row[4] for row in wb.active.iter_rows(min_row=2, values_only=True)]
+    assert names == [alerts["xa"].enterprise.name]
+    assert client.get("/cultivation/candidates.xlsx").status_code == 200
+    assert client.get("/cultivation/other.xlsx").status_code == 404
