@@ -128,3 +128,72 @@ class Candidate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enterprise} {self.get_source_display()}"
+
+
+class LeaderStatus(models.TextChoices):
+    APPLIED = "applied", "已申报"
+    REVIEWING = "reviewing", "评审中"
+    NOTICE = "notice", "公示中"
+    LISTED = "listed", "已入库（链主企业）"
+    REJECTED = "rejected", "未通过"
+    REVOKED = "revoked", "已撤销"
+
+
+class ChainLeader(models.Model):
+    """A chain-leader application and, once approved, the listing (XN-LZ-1, XN-LZ-9 链主企业库)."""
+
+    enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.CASCADE, related_name="leaderships")
+    industry = models.ForeignKey("industry.Industry", on_delete=models.PROTECT, related_name="leaders")
+    status = models.CharField("状态", max_length=10, choices=LeaderStatus.choices, default=LeaderStatus.APPLIED)
+    applied_on = models.DateField("申报日期")
+    score = models.DecimalField("评审得分", max_digits=6, decimal_places=2, null=True, blank=True)
+    notice_start = models.DateField("公示开始", null=True, blank=True)
+    notice_end = models.DateField("公示结束", null=True, blank=True)
+    approved_on = models.DateField("批准日期", null=True, blank=True)
+    revoked_on = models.DateField("撤销日期", null=True, blank=True)
+    reason = models.CharField("说明", max_length=300, blank=True)
+
+    objects = ScopedManager()
+    scope_region_paths = ("enterprise__county", "enterprise__park")
+    scope_enterprise_path = "enterprise"
+
+    class Meta:
+        ordering = ["industry", "-score"]
+        verbose_name = "链主企业"
+        verbose_name_plural = "链主企业"
+
+    def __str__(self) -> str:
+        return f"{self.industry} {self.enterprise}"
+
+
+class LeaderReview(models.Model):
+    """One reviewer's scores for one application (0–100 per criterion of the pack)."""
+
+    leader = models.ForeignKey(ChainLeader, on_delete=models.CASCADE, related_name="reviews")
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    scores = models.JSONField("分项得分")
+    total = models.DecimalField("加权得分", max_digits=6, decimal_places=2)
+    reviewed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["leader", "reviewer"], name="uniq_leader_reviewer")]
+        verbose_name = "链主评审"
+        verbose_name_plural = "链主评审"
+
+    def __str__(self) -> str:
+        return f"{self.leader} {self.total}"
+
+
+class LeaderObjection(models.Model):
+    leader = models.ForeignKey(ChainLeader, on_delete=models.CASCADE, related_name="objections")
+    received_on = models.DateField("收到日期")
+    content = models.TextField("异议内容")
+    upheld = models.BooleanField("异议成立", null=True)
+    resolution = models.CharField("处理结果", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = "公示异议"
+        verbose_name_plural = "公示异议"
+
+    def __str__(self) -> str:
+        return self.content[:30]

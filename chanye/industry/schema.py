@@ -296,6 +296,35 @@ class TierCriterion(_Base):
     _rule = field_validator("rule")(_check_rule)
 
 
+class LeaderCriterion(_Base):
+    code: str
+    label: str
+    weight: Decimal
+
+
+class ChainLeaderSpec(_Base):
+    """Chain-leader selection (XN-LZ-1, XN-LZ-9): how many per key industry, the review criteria, the notice."""
+
+    rule: str = "XN-LZ-9"
+    per_industry_min: int = 1
+    per_industry_max: int = 3
+    min_reviewers: int = 3
+    pass_score: Decimal = Decimal(60)
+    notice_days: int = 5
+    criteria: list[LeaderCriterion]
+
+    _rule = field_validator("rule")(_check_rule)
+
+    @model_validator(mode="after")
+    def _weights(self) -> ChainLeaderSpec:
+        total = sum(c.weight for c in self.criteria)
+        if total != 100:
+            raise ValueError(f"链主评审指标权重合计应为100，实际为{total}")
+        if not 1 <= self.per_industry_min <= self.per_industry_max:
+            raise ValueError("每个产业链主数量的下限和上限不合理")
+        return self
+
+
 class PackSpec(_Base):
     schema_: Literal["chanye-pack/1"] = Field(alias="schema")
     id: str
@@ -317,6 +346,7 @@ class PackSpec(_Base):
     departments: list[DepartmentSpec] = []
     tasks: list[TaskSpec] = []
     tier_criteria: list[TierCriterion] = []
+    chain_leaders: ChainLeaderSpec | None = None
 
     @model_validator(mode="after")
     def _references(self) -> PackSpec:

@@ -4,7 +4,8 @@ import os
 import tempfile
 from pathlib import Path
 
-os.environ.setdefault("CHANYE_DATA_DIR", str(Path(tempfile.gettempdir()) / "chanye-test"))
+# One data directory per test process, so two test runs on one machine never share an SQLite file.
+os.environ.setdefault("CHANYE_DATA_DIR", str(Path(tempfile.gettempdir()) / f"chanye-test-{os.getpid()}"))
 
 from .base import *  # noqa: F403
 from .base import DATA_DIR, DATABASES
