@@ -66,6 +66,8 @@ api.add_router("/enterprises", enterprises_router)
 api.add_router("/indicators", indicators_router)
 api.add_router("/targets", targets_router)
 
+from chanye.cultivation.api import leaders_router  # noqa: E402
 from chanye.cultivation.api import router as alerts_router  # noqa: E402
 
 api.add_router("/alerts", alerts_router)
+api.add_router("/chain-leaders", leaders_router)

@@ -62,3 +62,55 @@ def list_alerts(request: HttpRequest, kind: str = "", status: str = "", month: s
         }
         for a in qs[:5000]
     ]
+
+
+class LeaderOut(Schema):
+    id: int
+    industry: str
+    uscc: str
+    enterprise: str
+    county: str
+    status: str
+    status_label: str
+    score: Decimal | None
+    applied_on: dt.date
+    notice_start: dt.date | None
+    notice_end: dt.date | None
+    approved_on: dt.date | None
+    revoked_on: dt.date | None
+    reason: str
+
+
+leaders_router = Router(tags=["链主企业"])
+
+
+@leaders_router.get("/", response=list[LeaderOut], summary="链主企业库与申报（XN-LZ-1、XN-LZ-9），按用户范围")
+def list_leaders(request: HttpRequest, status: str = "", industry: str = ""):
+    if request.user.role not in (Role.CITY_ADMIN, Role.COUNTY_OFFICER, Role.VIEWER):
+        raise HttpError(404, "未找到")
+    from chanye.cultivation.models import ChainLeader
+
+    qs = ChainLeader.objects.for_user(request.user).select_related("industry", "enterprise", "enterprise__county")
+    if status:
+        qs = qs.filter(status=status)
+    if industry:
+        qs = qs.filter(industry__code=industry)
+    return [
+        {
+            "id": x.pk,
+            "industry": x.industry.name,
+            "uscc": x.enterprise.uscc,
+            "enterprise": x.enterprise.name,
+            "county": x.enterprise.county.name,
+            "status": x.status,
+            "status_label": x.get_status_display(),
+            "score": x.score,
+            "applied_on": x.applied_on,
+            "notice_start": x.notice_start,
+            "notice_end": x.notice_end,
+            "approved_on": x.approved_on,
+            "revoked_on": x.revoked_on,
+            "reason": x.reason,
+        }
+        for x in qs
+    ]

@@ -7,6 +7,7 @@ urlpatterns = [
     path("alerts/", views.alert_list, name="alerts"),
     path("cultivation/", views.quota, name="quota"),
     path("tiers/", views.tiers, name="tiers"),
+    path("chain-leaders/", views.chain_leaders, name="leaders"),
     path("cultivation/<str:what>.xlsx", views.export_xlsx, name="export"),
     path("alerts/<int:pk>/action/", views.alert_action, name="alert_action"),
 ]

@@ -141,3 +141,25 @@ def export_xlsx(request: HttpRequest, what: str) -> HttpResponse:
     resp = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     resp["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(title + '.xlsx')}"
     return resp
+
+
+@login_required
+def chain_leaders(request: HttpRequest) -> HttpResponse:
+    """链主企业库 by key industry, applications in progress, industries still below the minimum (XN-LZ-1)."""
+    _require(request)
+    from chanye.cultivation import leaders
+    from chanye.cultivation.models import ChainLeader, LeaderStatus
+
+    qs = ChainLeader.objects.for_user(request.user).select_related("industry", "enterprise", "enterprise__county")
+    listed = qs.filter(status=LeaderStatus.LISTED).order_by("industry__sort_order", "-score")
+    in_progress = qs.filter(status__in=[LeaderStatus.APPLIED, LeaderStatus.REVIEWING, LeaderStatus.NOTICE])
+    closed = qs.filter(status__in=[LeaderStatus.REJECTED, LeaderStatus.REVOKED])
+    try:
+        cfg, below = leaders.config(), leaders.below_minimum()
+    except ValidationError:
+        cfg, below = None, []
+    return render(
+        request,
+        "cultivation/leaders.html",
+        {"listed": listed, "in_progress": in_progress, "closed": closed, "cfg": cfg, "below": below},
+    )

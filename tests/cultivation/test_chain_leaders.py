@@ -121,3 +121,13 @@ def test_a_county_officer_applies_only_for_their_own_firms(setup, users, regions
     other = EnterpriseFactory(county=regions["嘉鱼县"])
     with pytest.raises(PermissionDenied):
         leaders.do_apply(actor=users["xianan"], enterprise=other, industry=setup["food"])
+
+
+def test_leader_page_and_api_are_scoped_and_show_the_list(client, setup, users, regions, login):
+    listed = leaders.do_approve(actor=users["admin"], leader=through_notice(setup, users), on=dt.date(2025, 4, 6))
+    page = login(users["admin"]).get("/chain-leaders/").content.decode()
+    assert listed.enterprise.name in page and "电子信息（0家）" in page
+    rows = client.get("/api/v1/chain-leaders/?status=listed").json()
+    assert [r["enterprise"] for r in rows] == [listed.enterprise.name] and rows[0]["industry"] == "食品饮料"
+    client.logout()
+    assert login(users["jiayu"]).get("/api/v1/chain-leaders/").json() == []
