@@ -12,13 +12,11 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import asdict, dataclass, field
-from decimal import Decimal
 from typing import Any
 
 from chanye.targets.catalogue import CATALOGUE
 
 NUM = r"(\d+(?:\.\d+)?)"
-CN_NUM = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 UNITS = [
     "万亿元",
     "亿元",
@@ -410,8 +408,4 @@ def to_jsonl(props: list[Proposal] | list[RewardProposal]) -> str:
     return "\n".join(lines)
 
 
-def as_decimal(v: str | None) -> Decimal | None:
-    return None if v in (None, "") else Decimal(v)
-
-
-__all__ = ["CN_NUM", "Proposal", "RewardProposal", "as_decimal", "extract_rewards", "extract_targets", "to_jsonl"]
+__all__ = ["Proposal", "RewardProposal", "extract_rewards", "extract_targets", "to_jsonl"]
