@@ -14,6 +14,7 @@ from chanye.core.text import normalize_company_name
 from chanye.core.uscc_gen import make_uscc
 from chanye.enterprises.choices import FigureSource
 from chanye.enterprises.models import Enterprise, MonthlyFigure
+from chanye.industry.models import Industry
 from chanye.regions.models import Region
 
 _rng = random.Random(42)
@@ -67,3 +68,17 @@ class MonthlyFigureFactory(factory.django.DjangoModelFactory):
     month = dt.date(2025, 1, 1)
     source = FigureSource.STATS
     output = Decimal("100")
+
+
+class ListedLeaderFactory(factory.django.DjangoModelFactory):
+    """A chain leader already through selection (XN-LZ-9) and on the official list since 2025-01-10."""
+
+    class Meta:
+        model = "cultivation.ChainLeader"
+
+    enterprise = factory.SubFactory(EnterpriseFactory)
+    industry = factory.LazyFunction(lambda: Industry.objects.order_by("sort_order", "pk").first())
+    status = "listed"
+    applied_on = dt.date(2024, 10, 1)
+    approved_on = dt.date(2025, 1, 10)
+    score = Decimal("80")

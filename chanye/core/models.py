@@ -22,6 +22,7 @@ class AuditAction(models.TextChoices):
     LOCKED = "locked", "账户锁定"
     LOGOUT = "logout", "退出"
     DENIED = "denied", "越权访问"
+    REFUSED = "refused", "不予受理"
     TOKEN = "token", "签发令牌"
     EXPORT = "export", "导出"
     PURGE = "purge", "清理审计"
