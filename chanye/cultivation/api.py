@@ -114,3 +114,105 @@ def list_leaders(request: HttpRequest, status: str = "", industry: str = ""):
         }
         for x in qs
     ]
+
+
+class DutyOut(Schema):
+    kind: str
+    label: str
+    rule: str
+    counted: int
+    recorded: int
+    target: Decimal | None
+    min_amount: Decimal | None
+    status: str
+
+
+class DemandOut(Schema):
+    id: int
+    raised_on: dt.date
+    content: str
+    department: str
+    due_on: dt.date | None
+    status: str
+    status_label: str
+    response: str
+    closed_on: dt.date | None
+
+
+class LeaderDetailOut(LeaderOut):
+    year: int
+    official: str | None
+    duties: list[DutyOut]
+    missed_visit_months: list[str]
+    demands: list[DemandOut]
+    local_supporting_rate: Decimal | None
+
+
+@leaders_router.get(
+    "/{int:leader_id}",
+    response=LeaderDetailOut,
+    summary="一家链主企业：年度履职（XN-LZ-3/4/5）、包保走访与诉求（XN-LZ-10）、本地化配套率（XN-LZ-2）",
+)
+def leader_detail(request: HttpRequest, leader_id: int, year: int | None = None):
+    if request.user.role not in (Role.CITY_ADMIN, Role.COUNTY_OFFICER, Role.VIEWER):
+        raise HttpError(404, "未找到")
+    from chanye.cultivation import duties
+    from chanye.cultivation.models import ChainLeader
+
+    x = (
+        ChainLeader.objects.for_user(request.user)
+        .select_related("industry", "enterprise", "enterprise__county")
+        .filter(pk=leader_id)
+        .first()
+    )
+    if x is None:
+        raise HttpError(404, "未找到")
+    year = year or dt.date.today().year
+    official = duties.current_official(x)
+    return {
+        "id": x.pk,
+        "industry": x.industry.name,
+        "uscc": x.enterprise.uscc,
+        "enterprise": x.enterprise.name,
+        "county": x.enterprise.county.name,
+        "status": x.status,
+        "status_label": x.get_status_display(),
+        "score": x.score,
+        "applied_on": x.applied_on,
+        "notice_start": x.notice_start,
+        "notice_end": x.notice_end,
+        "approved_on": x.approved_on,
+        "revoked_on": x.revoked_on,
+        "reason": x.reason,
+        "year": year,
+        "official": str(official) if official else None,
+        "duties": [
+            {
+                "kind": p.duty.kind,
+                "label": p.label,
+                "rule": p.duty.rule,
+                "counted": p.counted,
+                "recorded": p.recorded,
+                "target": p.target,
+                "min_amount": p.min_amount,
+                "status": p.status,
+            }
+            for p in duties.duty_progress(x, year)
+        ],
+        "missed_visit_months": [f"{m:%Y-%m}" for m in duties.missed_months(x) if m.year == year],
+        "demands": [
+            {
+                "id": d.pk,
+                "raised_on": d.raised_on,
+                "content": d.content,
+                "department": d.department,
+                "due_on": d.due_on,
+                "status": d.status,
+                "status_label": d.get_status_display(),
+                "response": d.response,
+                "closed_on": d.closed_on,
+            }
+            for d in x.demands.all()
+        ],
+        "local_supporting_rate": duties.local_rate(x.relations.filter(year=year)),
+    }

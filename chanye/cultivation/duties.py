@@ -555,7 +555,7 @@ def refresh_leader_indicators(year: int) -> None:
 # ---------------------------------------------------------------- subsidy checks (XN-LZ-6/7/8)
 
 
-def _limit(key: str, default: int) -> Decimal:
+def limit(key: str, default: int) -> Decimal:
     th = Threshold.objects.filter(key=key).first()
     return th.value if th is not None else Decimal(default)
 
@@ -590,7 +590,7 @@ def check_claim(
     """The reasons a claim breaks XN-LZ-6/7/8 (empty when it complies); earlier accepted claims count."""
     errors: list[str] = []
     if kind == SubsidyKind.MNA_COST:
-        share, cap = _limit("mna_cost_subsidy_share", 30), _limit("mna_cost_subsidy_cap", 20)
+        share, cap = limit("mna_cost_subsidy_share", 30), limit("mna_cost_subsidy_cap", 20)
         if cost is None or cost <= 0:
             return ["请填写资产评估、财务审计等费用总额。"]
         earlier = SubsidyClaim.objects.filter(kind=kind, leader=leader, project=project).aggregate(s=Sum("amount"))
@@ -603,7 +603,7 @@ def check_claim(
         if total > cap:
             errors.append(f"单个项目补助最高{_fmt(cap)}万元，本项目累计将达{_fmt(total)}万元（XN-LZ-6）。")
     elif kind == SubsidyKind.FUND_EQUITY:
-        cap = _limit("fund_equity_share_cap", 30)
+        cap = limit("fund_equity_share_cap", 30)
         if equity_pct is None or equity_pct <= 0 or equity_pct > 100:
             return ["请填写本次投资占企业总股本的比例（0—100%）。"]
         if largest_other_pct is None or not 0 <= largest_other_pct <= 100:
@@ -617,7 +617,7 @@ def check_claim(
                 f"政府投资基金累计持股{_fmt(held)}%，不低于其他最大股东的{_fmt(largest_other_pct)}%，将成为第一大股东（XN-LZ-7）。"
             )
     elif kind == SubsidyKind.EVENT:
-        cap = _limit("industry_event_subsidy_cap", 10)
+        cap = limit("industry_event_subsidy_cap", 10)
         earlier = SubsidyClaim.objects.filter(kind=kind, industry=industry, year=year).aggregate(s=Sum("amount"))
         total = (earlier["s"] or ZERO) + amount
         if total > cap:

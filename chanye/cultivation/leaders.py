@@ -145,7 +145,11 @@ def do_start_notice(*, actor: Any, leader: ChainLeader, start: dt.date, end: dt.
 
 @transaction.atomic
 def do_object(*, actor: Any, leader: ChainLeader, content: str, on: dt.date) -> LeaderObjection:
+    if getattr(actor, "role", None) not in (Role.CITY_ADMIN, Role.COUNTY_OFFICER):
+        raise PermissionDenied("无权登记公示异议。")
     _step(leader, LeaderStatus.NOTICE, "登记异议")
+    if not content.strip():
+        raise ValidationError("请填写异议内容。")
     if not (leader.notice_start <= on <= leader.notice_end):
         raise ValidationError("异议须在公示期内提出。")
     obj = LeaderObjection.objects.create(leader=leader, received_on=on, content=content)

@@ -90,8 +90,8 @@ def test_low_average_score_is_rejected_and_short_notice_refused(setup, users):
 def test_objections_during_notice_block_approval_until_settled(setup, users):
     leader = through_notice(setup, users)
     with pytest.raises(ValidationError, match="公示期内"):
-        leaders.do_object(actor=users["viewer"], leader=leader, content="数据不实", on=dt.date(2025, 4, 9))
-    obj = leaders.do_object(actor=users["viewer"], leader=leader, content="产值数据不实", on=dt.date(2025, 4, 3))
+        leaders.do_object(actor=users["xianan"], leader=leader, content="数据不实", on=dt.date(2025, 4, 9))
+    obj = leaders.do_object(actor=users["xianan"], leader=leader, content="产值数据不实", on=dt.date(2025, 4, 3))
     with pytest.raises(ValidationError, match="未处理"):
         leaders.do_approve(actor=users["admin"], leader=leader, on=dt.date(2025, 4, 10))
     leaders.do_settle_objection(actor=users["admin"], objection=obj, upheld=True, resolution="核实产值虚报")
