@@ -12,7 +12,7 @@ from urllib.parse import quote
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q, Sum
+from django.db.models import Case, Count, Q, Sum, Value, When
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -38,6 +38,10 @@ from chanye.enterprises.models import Enterprise
 from chanye.industry.models import Industry
 
 READERS = (Role.CITY_ADMIN, Role.COUNTY_OFFICER, Role.VIEWER)
+# open → handling → closed, the order people work through them
+DEMAND_ORDER = Case(
+    When(status=DemandStatus.OPEN, then=Value(0)), When(status=DemandStatus.HANDLING, then=Value(1)), default=Value(2)
+)
 IN_PROGRESS = [LeaderStatus.APPLIED, LeaderStatus.REVIEWING, LeaderStatus.NOTICE]
 
 
@@ -211,7 +215,7 @@ def leader_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "calendar": calendar,
             "missed": [v.month for v in calendar if v.missed],
             "visits": leader.visits.filter(on__year=year),
-            "demands": leader.demands.select_related("visit"),
+            "demands": leader.demands.alias(o=DEMAND_ORDER).order_by("o", "-raised_on"),
             "relations": relations,
             "directions": Direction.choices,
             "local_rate": duties.local_rate(leader.relations.filter(year=year)),
@@ -396,7 +400,11 @@ def demand_list(request: HttpRequest) -> HttpResponse:
     )
     if show == "open":
         qs = qs.exclude(status=DemandStatus.CLOSED)
-    return render(request, "cultivation/demands.html", {"demands": qs.order_by("status", "raised_on"), "show": show})
+    return render(
+        request,
+        "cultivation/demands.html",
+        {"demands": qs.alias(o=DEMAND_ORDER).order_by("o", "raised_on"), "show": show},
+    )
 
 
 @login_required
@@ -520,7 +528,7 @@ def export(request: HttpRequest, what: str) -> HttpResponse:
                 d.response,
                 d.closed_on.isoformat() if d.closed_on else "",
             )
-            for d in qs.order_by("status", "raised_on")
+            for d in qs.alias(o=DEMAND_ORDER).order_by("o", "raised_on")
         ]
         title, widths, text_columns = "链主企业诉求", [11, 30, 10, 12, 40, 16, 11, 8, 40, 11], []
     else:

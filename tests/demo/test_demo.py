@@ -6,7 +6,7 @@ import datetime as dt
 from collections import defaultdict
 
 import pytest
-from django.db.models import Sum
+from django.db.models import Count, Sum
 
 from chanye.analytics.models import MonthSummary
 from chanye.demo import generator
@@ -100,3 +100,24 @@ def test_demo_runs_for_every_citys_pack(pack, transactional_db, tmp_path):
     officer = User.objects.get(username="county1")
     assert Enterprise.objects.filter(county=officer.region).exists()
     assert not Enterprise.objects.filter(name__startswith="咸宁").exists()
+
+
+def test_demo_chain_leaders_fill_every_ledger_within_the_rules(mini_pack):
+    from chanye.cultivation import duties
+    from chanye.cultivation.models import ChainLeader, LeaderDemand
+    from chanye.demo.leaders import seed_chain_leaders
+
+    _make(n=300, months=24)
+    ensure_demo_users()
+    today = dt.date(2026, 11, 23)
+    n = seed_chain_leaders(seed=3, today=today)
+    listed = ChainLeader.objects.filter(status="listed")
+    assert n == listed.count() >= 1
+    per_industry = listed.values("industry").annotate(c=Count("id"))
+    assert all(1 <= row["c"] <= 3 for row in per_industry)  # XN-LZ-1
+    assert {d.status for d in LeaderDemand.objects.all()} >= {"closed", "handling"}
+    for leader in listed:
+        assert duties.current_official(leader).rank == "deputy_county"
+        assert not leader.activities.filter(on__gt=today).exists()
+        assert duties.local_rate(leader.relations.filter(year=2026)) is not None
+    assert seed_chain_leaders(seed=3, today=today) == 0  # not twice

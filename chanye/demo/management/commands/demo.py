@@ -97,6 +97,10 @@ class Command(BaseCommand):
             rule = result.pack.content["assessment"].get("rule")
             self.stdout.write(f"已计算 {year - 2}、{year - 1} 年考核（{rule}）。")
         users = ensure_demo_users()
+        from chanye.demo.leaders import seed_chain_leaders
+
+        if n := seed_chain_leaders(seed=opts["seed"]):
+            self.stdout.write(f"已生成 {n} 家演示链主企业（含包保走访、诉求、履职台账）和2个遴选中的申报。")
         self.stdout.write("\n演示账号（密码均为 " + DEMO_PASSWORD + "）：")
         for u in users:
             self.stdout.write(f"  {u.username:<10} {u.get_role_display():<12} {u.scope_label}")
