@@ -1,4 +1,5 @@
-"""小升规 progress per county (XN-GS-2/3/4): new 规上 this year against the quota, exits, the pool and its intake."""
+"""小升规 progress per county (XN-GS-2/3/4): new 规上 this year against the quota, exits, the pool and its intake;
+the candidate pool list (XN-GS-4/5) and the chart data of the cultivation pages."""
 
 from __future__ import annotations
 
@@ -6,11 +7,14 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count
+from django.core.exceptions import ValidationError
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, Max, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
+from django.http import Http404
 
 from chanye.accounts.models import Role
-from chanye.cultivation.models import Candidate
-from chanye.enterprises.models import Enterprise, ScalePeriod
+from chanye.cultivation.models import Alert, AlertKind, AlertStatus, Candidate
+from chanye.enterprises.models import Enterprise, MonthlyFigure, ScalePeriod
 from chanye.industry.models import Target
 from chanye.regions.models import Region
 
@@ -91,3 +95,127 @@ def quota_progress(*, user: Any, today: dt.date | None = None) -> dict[str, Any]
         "projection_total": projection_total,
         "projected_new": round(total_new / elapsed),
     }
+
+
+def quota_chart(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """Chart data for the 小升规 page: new 规上 this year, the yearly quota and the projected year end per county."""
+    return {
+        "counties": [r["region"].name for r in rows],
+        "new": [r["new"] for r in rows],
+        "quota": [float(r["quota"]) if r["quota"] is not None else None for r in rows],
+        "projected": [r["projected"] for r in rows],
+        "has_data": any(r["new"] or r["quota"] or r["projected"] for r in rows),
+    }
+
+
+# --- The candidate pool (拟进规培育库, XN-GS-4/5) -------------------------------------------------------------------
+
+
+def candidate_pool(*, user: Any, unit: Region | None = None, today: dt.date | None = None) -> QuerySet[Candidate]:
+    """Open candidacies within the user's scope (optionally one county-level unit), planned entries first.
+
+    `overdue` marks a planned entry whose month is past while the firm is still not 规上 (XN-GS-5 timetable)."""
+    this_month = (today or dt.date.today()).replace(day=1)
+    qs = Candidate.objects.for_user(user).filter(left_on__isnull=True)
+    if unit is not None:
+        qs = qs.filter(Q(enterprise__county=unit) | Q(enterprise__park=unit))
+    return (
+        qs.select_related("enterprise", "enterprise__county")
+        .annotate(
+            overdue=ExpressionWrapper(
+                Q(planned_entry__lt=this_month, enterprise__is_above_scale=False), output_field=BooleanField()
+            )
+        )
+        .order_by(F("planned_entry").asc(nulls_last=True), "enterprise__name", "pk")
+    )
+
+
+def access_pool_enterprise(*, user: Any, key: str) -> Enterprise:
+    """The enterprise named by its 统一社会信用代码 or exact name (or a former name) within the user's scope.
+
+    Raises Http404 if none is visible (an existing firm out of scope is audited as a denied access) and
+    ValidationError if the name is shared by several firms."""
+    key = key.strip()
+    if not key:
+        raise ValidationError("请输入统一社会信用代码或企业全称。")
+    match = Q(uscc=key.upper()) | Q(name=key) | Q(aliases__name=key)
+    found = list(Enterprise.objects.for_user(user).filter(match).distinct()[:2])
+    if len(found) > 1:
+        raise ValidationError(f"有多家企业名为“{key}”，请改用统一社会信用代码。")
+    if not found:
+        if Enterprise.objects.filter(match).exists():
+            from chanye.core import audit
+            from chanye.core.models import AuditAction
+
+            audit.record(
+                actor=user,
+                action=AuditAction.DENIED,
+                object_type="enterprises.enterprise",
+                object_id=key[:64],
+                message="纳入培育库：权限范围外的企业",
+            )
+        raise Http404(f"未找到“{key}”：请核对统一社会信用代码或企业全称（只能纳入本辖区企业）。")
+    return found[0]
+
+
+def revenue_12m(*, enterprise: Enterprise) -> Decimal | None:
+    """Operating revenue over the 12 months ending with the firm's latest reported month, as the monthly analysis
+    counts it (XN-GS-4): per source 营业收入, else 主营业务收入, else 开票销售额; the largest source total."""
+    last = MonthlyFigure.objects.filter(enterprise=enterprise).aggregate(m=Max("month"))["m"]
+    if last is None:
+        return None
+    since = dt.date(last.year - 1, last.month, 1)
+    totals = (
+        MonthlyFigure.objects.filter(enterprise=enterprise, month__gt=since, month__lte=last)
+        .values("source")
+        .annotate(r=Sum(Coalesce("revenue", "main_revenue", "invoice_sales")))
+        .order_by()
+    )
+    values = [t["r"] for t in totals if t["r"] is not None]
+    return max(values) if values else None
+
+
+# --- Open alerts per month and kind (预警待办 chart) ----------------------------------------------------------------
+
+OPEN_ALERT_STATUSES = (AlertStatus.OPEN, AlertStatus.ACKNOWLEDGED, AlertStatus.SUPPORTING)
+
+
+def open_alerts_by_month(*, user: Any, today: dt.date | None = None, months: int = 12) -> dict[str, Any]:
+    """Open alerts within the user's scope counted by the month they were raised and kind, over the last 12 months.
+
+    The window ends with the current month, or with the latest alert month if that is later (an analysis run
+    ahead of the calendar, as in the demo)."""
+    scoped = Alert.objects.for_user(user).filter(status__in=OPEN_ALERT_STATUSES)
+    end = (today or dt.date.today()).replace(day=1)
+    latest = scoped.aggregate(m=Max("month"))["m"]
+    if latest is not None and latest.replace(day=1) > end:
+        end = latest.replace(day=1)
+    axis = []
+    y, m = end.year, end.month
+    for _ in range(months):
+        axis.append(dt.date(y, m, 1))
+        y, m = (y, m - 1) if m > 1 else (y - 1, 12)
+    axis.reverse()
+    counts: dict[tuple[dt.date, str], int] = {}
+    for month, kind, n in (
+        scoped.filter(month__gte=axis[0], month__lt=_next_month(end))
+        .values_list("month", "kind")
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
+        key = (month.replace(day=1), kind)
+        counts[key] = counts.get(key, 0) + n
+    series = [
+        {"key": kind.value, "name": kind.label, "data": [counts.get((mo, kind.value), 0) for mo in axis]}
+        for kind in AlertKind
+    ]
+    return {
+        "months": [f"{mo:%Y-%m}" for mo in axis],
+        "series": series,
+        "total": sum(counts.values()),
+        "has_data": bool(counts),
+    }
+
+
+def _next_month(d: dt.date) -> dt.date:
+    return dt.date(d.year + 1, 1, 1) if d.month == 12 else dt.date(d.year, d.month + 1, 1)

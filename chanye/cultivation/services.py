@@ -1,4 +1,5 @@
-"""Alert workflow: acknowledge → support actions (帮扶) → resolve; or dismiss with a reason. Audited."""
+"""Alert workflow: acknowledge → support actions (帮扶) → resolve; or dismiss with a reason. Candidate pool entries
+(手工纳入, XN-GS-4/5) and removals. Audited."""
 
 from __future__ import annotations
 
@@ -11,7 +12,9 @@ from django.db import transaction
 from chanye.accounts.models import Role
 from chanye.core import audit
 from chanye.core.models import AuditAction
-from chanye.cultivation.models import TRANSITIONS, Alert, AlertStatus, SupportAction
+from chanye.cultivation.models import TRANSITIONS, Alert, AlertStatus, Candidate, CandidateSource, SupportAction
+from chanye.cultivation.selectors import revenue_12m
+from chanye.enterprises.models import Enterprise
 
 
 def _check(actor: Any, alert: Alert) -> None:
@@ -82,3 +85,97 @@ def do_add_support(*, actor: Any, alert: Alert, description: str, on: dt.date | 
             after={"on": action.on, "description": action.description},
         )
     return action
+
+
+# --- The candidate pool (拟进规培育库, XN-GS-4/5): manual entries and removals ---------------------------------
+
+
+def _check_pool_actor(actor: Any) -> None:
+    if getattr(actor, "role", None) not in (Role.CITY_ADMIN, Role.COUNTY_OFFICER):
+        raise PermissionDenied("无权维护培育库。")
+
+
+def _month_start(d: dt.date) -> dt.date:
+    return d.replace(day=1)
+
+
+def do_add_candidate(
+    *, actor: Any, enterprise: Enterprise, planned_entry: dt.date, today: dt.date | None = None
+) -> Candidate:
+    """Put a firm of the actor's unit into the candidate pool by hand (XN-GS-4/5, 手工纳入) with its planned month.
+
+    Refused for a 规上 firm, a firm already in the pool by hand, and a planned month already past. A firm already in
+    the pool from the monthly analysis (营收达1000万元, 新投产项目) keeps that candidacy; only its planned month is set.
+    """
+    _check_pool_actor(actor)
+    if not Enterprise.objects.for_user(actor).filter(pk=enterprise.pk).exists():
+        raise PermissionDenied("该企业不在您的权限范围内。")
+    this_month = _month_start(today or dt.date.today())
+    planned = _month_start(planned_entry)
+    if planned < this_month:
+        raise ValidationError(f"计划入规时间不能早于本月（{this_month.year}年{this_month.month}月）。")
+    with transaction.atomic():
+        enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+        if enterprise.is_above_scale:
+            raise ValidationError(f"“{enterprise.name}”已是规上企业，无需纳入培育库。")
+        current = Candidate.objects.filter(enterprise=enterprise, left_on__isnull=True).first()
+        if current is not None and current.source == CandidateSource.MANUAL:
+            raise ValidationError(
+                f"“{enterprise.name}”已在培育库中（{current.added_month.year}年{current.added_month.month}月手工纳入），不能重复纳入。"
+            )
+        if current is not None:
+            before = {"planned_entry": current.planned_entry}
+            current.planned_entry = planned
+            current.save(update_fields=["planned_entry"])
+            audit.record(
+                actor=actor,
+                action=AuditAction.UPDATE,
+                obj=current,
+                before=before,
+                after={"planned_entry": planned},
+                message="培育库企业设置计划入规时间",
+            )
+            return current
+        candidate = Candidate.objects.create(
+            enterprise=enterprise,
+            source=CandidateSource.MANUAL,
+            added_month=this_month,
+            revenue_12m=revenue_12m(enterprise=enterprise),
+            planned_entry=planned,
+        )
+        audit.record(
+            actor=actor,
+            action=AuditAction.CREATE,
+            obj=candidate,
+            after=audit.snapshot(candidate),
+            message="手工纳入培育库",
+        )
+    return candidate
+
+
+def do_remove_candidate(*, actor: Any, candidate: Candidate, reason: str, today: dt.date | None = None) -> Candidate:
+    """Take a firm out of the candidate pool (出库) with a reason; the candidacy is kept with its leaving date."""
+    _check_pool_actor(actor)
+    if not Candidate.objects.for_user(actor).filter(pk=candidate.pk).exists():
+        raise PermissionDenied("该企业不在您的权限范围内。")
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError("出库须填写原因。")
+    max_length = Candidate._meta.get_field("left_reason").max_length or 100
+    if len(reason) > max_length:
+        raise ValidationError(f"出库原因不能超过{max_length}个字。")
+    with transaction.atomic():
+        candidate = Candidate.objects.select_for_update().select_related("enterprise").get(pk=candidate.pk)
+        if candidate.left_on is not None:
+            raise ValidationError(f"“{candidate.enterprise.name}”已于{candidate.left_on:%Y-%m-%d}出库。")
+        candidate.left_on, candidate.left_reason = today or dt.date.today(), reason
+        candidate.save(update_fields=["left_on", "left_reason"])
+        audit.record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            obj=candidate,
+            before={"left_on": None, "left_reason": ""},
+            after={"left_on": candidate.left_on, "left_reason": reason},
+            message="移出培育库",
+        )
+    return candidate

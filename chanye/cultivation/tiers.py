@@ -49,6 +49,20 @@ def ladder(*, user: Any) -> dict[str, Any]:
     }
 
 
+def ladder_chart(data: dict[str, Any]) -> dict[str, Any]:
+    """Chart data for the tier page: one stacked series per tier, one bar per county (from `ladder`)."""
+    counties = data["counties"]
+    series = [
+        {"key": key, "name": label, "data": [counts.get(key, 0) for _, counts in counties]}
+        for key, label in data["tiers"]
+    ]
+    return {
+        "counties": [u.name for u, _ in counties],
+        "series": series,
+        "has_data": any(n for s in series for n in s["data"]),
+    }
+
+
 def candidates(*, user: Any, month: dt.date | None = None) -> list[dict[str, Any]]:
     """Firms holding the lower tier that meet the pack's bar for the next one (tier_criteria)."""
     pack = active_pack()
@@ -91,4 +105,4 @@ def candidates(*, user: Any, month: dt.date | None = None) -> list[dict[str, Any
     return out
 
 
-__all__ = ["candidates", "ladder"]
+__all__ = ["candidates", "ladder", "ladder_chart"]

@@ -1,13 +1,22 @@
 from django.urls import path
 
-from chanye.cultivation import views
+from chanye.cultivation import leader_views, views
 
 app_name = "cultivation"
 urlpatterns = [
     path("alerts/", views.alert_list, name="alerts"),
     path("cultivation/", views.quota, name="quota"),
     path("tiers/", views.tiers, name="tiers"),
-    path("chain-leaders/", views.chain_leaders, name="leaders"),
+    path("chain-leaders/", leader_views.leader_list, name="leaders"),
+    path("chain-leaders/apply/", leader_views.leader_apply, name="leader_apply"),
+    path("chain-leaders/<int:pk>/", leader_views.leader_detail, name="leader"),
+    path("chain-leaders/<int:pk>/action/", leader_views.leader_action, name="leader_action"),
+    path("chain-leaders/demands/", leader_views.demand_list, name="demands"),
+    path("chain-leaders/claims/", leader_views.claims, name="claims"),
+    path("chain-leaders/claims/event/", leader_views.claim_event, name="claim_event"),
+    path("chain-leaders/<str:what>.xlsx", leader_views.export, name="leader_export"),
     path("cultivation/<str:what>.xlsx", views.export_xlsx, name="export"),
+    path("cultivation/candidates/add/", views.candidate_add, name="candidate_add"),
+    path("cultivation/candidates/<int:pk>/remove/", views.candidate_remove, name="candidate_remove"),
     path("alerts/<int:pk>/action/", views.alert_action, name="alert_action"),
 ]

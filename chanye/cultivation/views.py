@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from chanye.accounts.models import Role
@@ -33,6 +36,8 @@ def alert_list(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(status__in=OPEN)
     counts = {k: Alert.objects.for_user(request.user).filter(kind=k, status__in=OPEN).count() for k in AlertKind.values}
     page = Paginator(qs.order_by("-month", "kind", "enterprise__name"), 50).get_page(request.GET.get("page"))
+    from chanye.cultivation.selectors import open_alerts_by_month
+
     return render(
         request,
         "cultivation/alerts.html",
@@ -43,6 +48,7 @@ def alert_list(request: HttpRequest) -> HttpResponse:
             "kinds": AlertKind.choices,
             "counts": counts,
             "can_act": request.user.role != Role.VIEWER,
+            "chart": open_alerts_by_month(user=request.user),
         },
     )
 
@@ -68,20 +74,106 @@ def alert_action(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def quota(request: HttpRequest) -> HttpResponse:
-    """小升规 progress: new 规上 per county against the yearly quota, exits, the candidate pool."""
+    """小升规 progress: new 规上 per county against the yearly quota, exits, the candidate pool (XN-GS-4/5)."""
     _require(request)
-    from chanye.cultivation.selectors import quota_progress
+    from chanye.cultivation.selectors import candidate_pool, quota_chart, quota_progress
 
-    return render(request, "cultivation/quota.html", quota_progress(user=request.user))
+    data = quota_progress(user=request.user)
+    units = [r["region"] for r in data["rows"]]
+    unit = None
+    if request.user.role != Role.COUNTY_OFFICER:
+        unit = next((u for u in units if u.code == request.GET.get("county", "")), None)
+    pool = candidate_pool(user=request.user, unit=unit)
+    page = Paginator(pool, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "cultivation/quota.html",
+        {
+            **data,
+            "chart": quota_chart(data["rows"]),
+            "pool_page": page,
+            "pool_overdue": pool.filter(overdue=True).count(),
+            "units": units,
+            "unit": unit,
+            "this_month": dt.date.today().replace(day=1),
+            "can_act": request.user.role in (Role.CITY_ADMIN, Role.COUNTY_OFFICER),
+        },
+    )
+
+
+def _back(request: HttpRequest) -> HttpResponse:
+    nxt = request.POST.get("next", "")
+    if nxt and url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}, require_https=False):
+        return redirect(nxt)
+    return redirect("cultivation:quota")
+
+
+def _require_pool_editor(request: HttpRequest) -> None:
+    _require(request)
+    if request.user.role not in (Role.CITY_ADMIN, Role.COUNTY_OFFICER):
+        raise PermissionDenied("查看人员只能查看培育库。")
+
+
+@login_required
+@require_POST
+def candidate_add(request: HttpRequest) -> HttpResponse:
+    """手工纳入培育库 (XN-GS-4/5): a firm of the unit by 统一社会信用代码 or exact name, and its planned month."""
+    _require_pool_editor(request)
+    from chanye.core.imports.values import CellError, parse_month
+    from chanye.cultivation.models import CandidateSource
+    from chanye.cultivation.selectors import access_pool_enterprise
+
+    try:
+        enterprise = access_pool_enterprise(user=request.user, key=request.POST.get("enterprise", ""))
+        raw = request.POST.get("planned_entry", "").strip()
+        if not raw:
+            raise ValidationError("请填写计划入规时间。")
+        try:
+            planned = parse_month(raw, allow_future=True)
+        except CellError as e:
+            raise ValidationError(f"计划入规时间“{raw}”无法识别：{e}") from e
+        c = services.do_add_candidate(actor=request.user, enterprise=enterprise, planned_entry=planned)
+        if c.source == CandidateSource.MANUAL:
+            messages.success(request, f"已将“{enterprise.name}”纳入培育库，计划{planned.year}年{planned.month}月入规。")
+        else:
+            messages.success(
+                request,
+                f"“{enterprise.name}”已在培育库（{c.get_source_display()}），已设置计划入规时间为"
+                f"{planned.year}年{planned.month}月。",
+            )
+    except Http404 as e:
+        messages.error(request, str(e))
+    except (ValidationError, PermissionDenied) as e:
+        messages.error(request, "；".join(getattr(e, "messages", [str(e)])))
+    return _back(request)
+
+
+@login_required
+@require_POST
+def candidate_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    """Take a firm out of the pool with a reason (出库)."""
+    _require_pool_editor(request)
+    from chanye.cultivation.models import Candidate
+
+    candidate = Candidate.objects.for_user(request.user).select_related("enterprise").filter(pk=pk).first()
+    if candidate is None:
+        raise Http404
+    try:
+        services.do_remove_candidate(actor=request.user, candidate=candidate, reason=request.POST.get("reason", ""))
+        messages.success(request, f"已将“{candidate.enterprise.name}”移出培育库。")
+    except (ValidationError, PermissionDenied) as e:
+        messages.error(request, "；".join(getattr(e, "messages", [str(e)])))
+    return _back(request)
 
 
 @login_required
 def tiers(request: HttpRequest) -> HttpResponse:
     """The tier ladder (XN-RD-6) per county and cluster, promotions per year, candidates for the next tier."""
     _require(request)
-    from chanye.cultivation.tiers import ladder
+    from chanye.cultivation.tiers import ladder, ladder_chart
 
-    return render(request, "cultivation/tiers.html", ladder(user=request.user))
+    data = ladder(user=request.user)
+    return render(request, "cultivation/tiers.html", {**data, "chart": ladder_chart(data)})
 
 
 @login_required
@@ -141,25 +233,3 @@ def export_xlsx(request: HttpRequest, what: str) -> HttpResponse:
     resp = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     resp["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(title + '.xlsx')}"
     return resp
-
-
-@login_required
-def chain_leaders(request: HttpRequest) -> HttpResponse:
-    """链主企业库 by key industry, applications in progress, industries still below the minimum (XN-LZ-1)."""
-    _require(request)
-    from chanye.cultivation import leaders
-    from chanye.cultivation.models import ChainLeader, LeaderStatus
-
-    qs = ChainLeader.objects.for_user(request.user).select_related("industry", "enterprise", "enterprise__county")
-    listed = qs.filter(status=LeaderStatus.LISTED).order_by("industry__sort_order", "-score")
-    in_progress = qs.filter(status__in=[LeaderStatus.APPLIED, LeaderStatus.REVIEWING, LeaderStatus.NOTICE])
-    closed = qs.filter(status__in=[LeaderStatus.REJECTED, LeaderStatus.REVOKED])
-    try:
-        cfg, below = leaders.config(), leaders.below_minimum()
-    except ValidationError:
-        cfg, below = None, []
-    return render(
-        request,
-        "cultivation/leaders.html",
-        {"listed": listed, "in_progress": in_progress, "closed": closed, "cfg": cfg, "below": below},
-    )
