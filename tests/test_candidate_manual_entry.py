@@ -207,3 +207,28 @@ def test_xn_gs_4_rerunning_the_monthly_analysis_keeps_manual_entries(users, firm
     c = Candidate.objects.get(enterprise=with_revenue)
     assert (c.source, c.left_on, c.left_reason) == (CandidateSource.MANUAL, dt.date(2025, 6, 30), "已入规")
     assert open_pool(quiet)
+
+
+def test_xn_gs_4_a_hand_removal_holds_for_the_year_and_intake_counts_a_firm_once(users, firms, regions):
+    from chanye.cultivation.selectors import quota_progress
+
+    e = EnterpriseFactory(county=regions["咸安区"], name="咸安出库测试有限公司")
+    for m in range(1, 7):
+        MonthlyFigure.objects.create(enterprise=e, month=dt.date(2025, m, 1), source="tax", invoice_sales=200)
+    call_command("analyze", month="2025-05", stdout=io.StringIO())
+    [c] = open_pool(e)
+    do_remove_candidate(actor=users["xianan"], candidate=c, reason="企业已迁出", today=dt.date(2025, 6, 10))
+    call_command("analyze", month="2025-06", stdout=io.StringIO())
+    assert open_pool(e) == []  # not put back by the next month's run
+    do_add_candidate(actor=users["xianan"], enterprise=e, planned_entry=NEXT_MONTH, source="project")
+    assert open_pool(e)[0].get_source_display() == "新投产项目"
+    with pytest.raises(ValidationError, match="新投产项目"):
+        do_add_candidate(actor=users["xianan"], enterprise=e, planned_entry=NEXT_MONTH)
+    with pytest.raises(ValidationError, match="入库依据"):
+        do_add_candidate(actor=users["xianan"], enterprise=firms["xa"], planned_entry=NEXT_MONTH, source="revenue")
+    # added again by hand in the same year: the year's intake still counts the firm once
+    Candidate.objects.create(
+        enterprise=e, source="manual", added_month=dt.date(2025, 6, 1), left_on=dt.date(2025, 6, 20)
+    )
+    rows = {r["region"].name: r for r in quota_progress(user=users["admin"], today=dt.date(2025, 7, 1))["rows"]}
+    assert rows["咸安区"]["intake"] == 1

@@ -202,6 +202,12 @@ def store(month: dt.date, found: dict[str, list[dict[str, Any]]]) -> dict[str, i
     from chanye.cultivation.models import Candidate, CandidateSource
 
     in_pool = set(Candidate.objects.filter(left_on__isnull=True).values_list("enterprise_id", flat=True))
+    # A firm an officer took out of the pool by hand (with a reason) stays out for the rest of that year.
+    in_pool |= set(
+        Candidate.objects.filter(left_on__year=month.year)
+        .exclude(left_reason="已入规")
+        .values_list("enterprise_id", flat=True)
+    )
     new = [
         Candidate(
             enterprise_id=int(r["id"]),

@@ -55,7 +55,7 @@ def quota_progress(*, user: Any, today: dt.date | None = None) -> dict[str, Any]
         Candidate.objects.for_user(user)
         .filter(added_month__year=year)
         .values_list("enterprise__county")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("enterprise", distinct=True))  # a firm removed and added again counts once
         .order_by()
     )
     quota, intake_target = _targets("above_scale_new_count"), _targets("candidate_pool_intake_count")

@@ -100,7 +100,12 @@ def _month_start(d: dt.date) -> dt.date:
 
 
 def do_add_candidate(
-    *, actor: Any, enterprise: Enterprise, planned_entry: dt.date, today: dt.date | None = None
+    *,
+    actor: Any,
+    enterprise: Enterprise,
+    planned_entry: dt.date,
+    today: dt.date | None = None,
+    source: str = CandidateSource.MANUAL,
 ) -> Candidate:
     """Put a firm of the actor's unit into the candidate pool by hand (XN-GS-4/5, 手工纳入) with its planned month.
 
@@ -108,6 +113,8 @@ def do_add_candidate(
     the pool from the monthly analysis (营收达1000万元, 新投产项目) keeps that candidacy; only its planned month is set.
     """
     _check_pool_actor(actor)
+    if source not in (CandidateSource.MANUAL, CandidateSource.PROJECT):
+        raise ValidationError("入库依据应为“手工纳入”或“新投产项目”。")
     if not Enterprise.objects.for_user(actor).filter(pk=enterprise.pk).exists():
         raise PermissionDenied("该企业不在您的权限范围内。")
     this_month = _month_start(today or dt.date.today())
@@ -119,9 +126,10 @@ def do_add_candidate(
         if enterprise.is_above_scale:
             raise ValidationError(f"“{enterprise.name}”已是规上企业，无需纳入培育库。")
         current = Candidate.objects.filter(enterprise=enterprise, left_on__isnull=True).first()
-        if current is not None and current.source == CandidateSource.MANUAL:
+        if current is not None and current.source != CandidateSource.REVENUE:
             raise ValidationError(
-                f"“{enterprise.name}”已在培育库中（{current.added_month.year}年{current.added_month.month}月手工纳入），不能重复纳入。"
+                f"“{enterprise.name}”已在培育库中（{current.added_month.year}年{current.added_month.month}月"
+                f"{current.get_source_display()}），不能重复纳入。"
             )
         if current is not None:
             before = {"planned_entry": current.planned_entry}
@@ -138,7 +146,7 @@ def do_add_candidate(
             return current
         candidate = Candidate.objects.create(
             enterprise=enterprise,
-            source=CandidateSource.MANUAL,
+            source=source,
             added_month=this_month,
             revenue_12m=revenue_12m(enterprise=enterprise),
             planned_entry=planned,
@@ -148,7 +156,7 @@ def do_add_candidate(
             action=AuditAction.CREATE,
             obj=candidate,
             after=audit.snapshot(candidate),
-            message="手工纳入培育库",
+            message=f"纳入培育库（{candidate.get_source_display()}）",
         )
     return candidate
 

@@ -132,7 +132,12 @@ def candidate_add(request: HttpRequest) -> HttpResponse:
             planned = parse_month(raw, allow_future=True)
         except CellError as e:
             raise ValidationError(f"计划入规时间“{raw}”无法识别：{e}") from e
-        c = services.do_add_candidate(actor=request.user, enterprise=enterprise, planned_entry=planned)
+        c = services.do_add_candidate(
+            actor=request.user,
+            enterprise=enterprise,
+            planned_entry=planned,
+            source=request.POST.get("source") or "manual",
+        )
         if c.source == CandidateSource.MANUAL:
             messages.success(request, f"已将“{enterprise.name}”纳入培育库，计划{planned.year}年{planned.month}月入规。")
         else:
