@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -231,9 +232,61 @@ def export_xlsx(request: HttpRequest, what: str) -> HttpResponse:
             for c in qs
         )
         title, widths = "拟进规培育库", [9, 14, 22, 30, 10, 16, 12]
+    elif what == "quota":
+        from chanye.cultivation.selectors import quota_progress
+
+        q = quota_progress(user=request.user)
+        headers = [
+            "区县/园区",
+            "规上企业数",
+            f"{q['year']}年新增规上",
+            "年度目标",
+            "全年预计",
+            "退规",
+            "培育库",
+            "今年入库",
+            "入库目标",
+        ]
+
+        def _n(v: Any) -> float | None:
+            return float(v) if v is not None else None
+
+        rows = [
+            (
+                r["region"].name,
+                r["above"],
+                r["new"],
+                _n(r["quota"]),
+                r["projected"],
+                r["exits"],
+                r["pool"],
+                r["intake"],
+                _n(r["intake_target"]),
+            )
+            for r in q["rows"]
+        ]
+        title, widths, text_cols = f"小升规进度{q['year']}", [14, 10, 12, 10, 10, 8, 10, 10, 10], []
+    elif what == "tiers":
+        from chanye.cultivation.tiers import ladder
+
+        data_ = ladder(user=request.user)
+        headers = ["区县/园区"] + [label for _, label in data_["tiers"]]
+        rows = [(u.name, *[counts.get(k, 0) for k, _ in data_["tiers"]]) for u, counts in data_["counties"]]
+        title, widths, text_cols = "梯度培育分区县", [14] + [14] * len(data_["tiers"]), []
+    elif what == "tier-candidates":
+        from chanye.cultivation.tiers import candidates as tier_candidates
+
+        headers = ["拟申报梯度", "企业名称", "区县", "近12个月营收(万元)", "研发投入强度(%)", "规则"]
+        rows = [
+            (c["tier"], c["name"], c["county"], float(c["revenue"]), float(c["rd_intensity"]), c["rule"])
+            for c in tier_candidates(user=request.user)
+        ]
+        title, widths, text_cols = "下一梯度候选企业", [16, 30, 10, 16, 14, 10], []
     else:
         raise Http404
-    data = xlsx.table(headers, rows, text_columns=[2] if what == "candidates" else [3], widths=widths, sheet_name=title)
+    if what in ("alerts", "candidates"):
+        text_cols = [2] if what == "candidates" else [3]
+    data = xlsx.table(headers, rows, text_columns=text_cols, widths=widths, sheet_name=title)
     audit.record(actor=request.user, action=AuditAction.EXPORT, message=f"导出{title}")
     resp = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     resp["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(title + '.xlsx')}"
