@@ -191,6 +191,46 @@ def bench_analyze() -> None:
         print(f"analyze: chanye analyze --month {month:%Y-%m} ({label}): {seconds:.1f} s — {counts}")
 
 
+def bench_cultivation(requests: int) -> None:
+    """The cultivation pages over the analysed month (run after `analyze`), with the demo chain leaders seeded."""
+    from django.test import Client
+
+    from chanye.accounts.models import User
+    from chanye.cultivation.models import ChainLeader
+    from chanye.demo.leaders import seed_chain_leaders
+    from chanye.demo.users import ensure_demo_users
+
+    ensure_demo_users()
+    t = time.perf_counter()
+    n = seed_chain_leaders(seed=1)
+    print(f"cultivation: seeded {n} chain leaders in {time.perf_counter() - t:.1f} s")
+    leader = ChainLeader.objects.filter(status="listed").order_by("pk").first()
+    for username in ("admin", "xianan"):
+        c = Client()
+        c.force_login(User.objects.get(username=username))
+        pages = [
+            ("alerts", "/alerts/"),
+            ("alerts export", "/cultivation/alerts.xlsx"),
+            ("quota+pool", "/cultivation/"),
+            ("tiers", "/tiers/"),
+            ("chain leaders", "/chain-leaders/"),
+            ("api alerts", "/api/v1/alerts/?kind=exit_risk"),
+        ]
+        if leader is not None and username == "admin":
+            pages.append(("leader page", f"/chain-leaders/{leader.pk}/"))
+        for label, url in pages:
+            assert c.get(url).status_code == 200, url
+            samples = []
+            for _ in range(max(5, requests // 3) if "export" in label else requests):
+                t = time.perf_counter()
+                assert c.get(url).status_code == 200
+                samples.append((time.perf_counter() - t) * 1000)
+            print(
+                f"pages: {username:<7} {label:<14} "
+                f"p50 {statistics.median(samples):6.1f} ms   p95 {p95(samples):6.1f} ms"
+            )
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--enterprises", type=int, default=100_000)
@@ -199,7 +239,9 @@ def main() -> None:
     ap.add_argument("--requests", type=int, default=30)
     ap.add_argument("--pack", default=str(ROOT / "packs" / "xianning-2025.yaml"))
     ap.add_argument("--fresh", action="store_true", help="drop and rebuild the bench database first")
-    ap.add_argument("--only", choices=["dataset", "import", "pages", "indicators", "analyze"], action="append")
+    ap.add_argument(
+        "--only", choices=["dataset", "import", "pages", "indicators", "analyze", "cultivation"], action="append"
+    )
     args = ap.parse_args()
     url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
     if args.fresh and url.startswith("postgres"):
@@ -210,7 +252,7 @@ def main() -> None:
         )
     ensure_database(url)
     setup(url)
-    only = set(args.only or ["dataset", "import", "pages", "indicators", "analyze"])
+    only = set(args.only or ["dataset", "import", "pages", "indicators", "analyze", "cultivation"])
     print(f"database: {url}")
     if "dataset" in only:
         bench_dataset(args.enterprises, args.months, Path(args.pack))
@@ -222,6 +264,8 @@ def main() -> None:
         bench_indicators(args.requests)
     if "analyze" in only:
         bench_analyze()
+    if "cultivation" in only:
+        bench_cultivation(args.requests)
 
 
 if __name__ == "__main__":
