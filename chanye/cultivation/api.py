@@ -146,12 +146,15 @@ class LeaderDetailOut(LeaderOut):
     missed_visit_months: list[str]
     demands: list[DemandOut]
     local_supporting_rate: Decimal | None
+    lead_bank: str
+    chain_members: int
+    chain_members_served: int
 
 
 @leaders_router.get(
     "/{int:leader_id}",
     response=LeaderDetailOut,
-    summary="一家链主企业：年度履职（XN-LZ-3/4/5）、包保走访与诉求（XN-LZ-10）、本地化配套率（XN-LZ-2）",
+    summary="一家链主企业：年度履职（XN-LZ-3/4/5）、包保走访与诉求（XN-LZ-10）、本地化配套率（XN-LZ-2）、主办银行（XN-LZ-11）",
 )
 def leader_detail(request: HttpRequest, leader_id: int, year: int | None = None):
     if request.user.role not in (Role.CITY_ADMIN, Role.COUNTY_OFFICER, Role.VIEWER):
@@ -215,4 +218,7 @@ def leader_detail(request: HttpRequest, leader_id: int, year: int | None = None)
             for d in x.demands.all()
         ],
         "local_supporting_rate": duties.local_rate(x.relations.filter(year=year)),
+        "lead_bank": x.lead_bank,
+        "chain_members": (fin := duties.finance_coverage(x, year)).members,
+        "chain_members_served": fin.covered,
     }

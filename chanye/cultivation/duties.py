@@ -5,6 +5,7 @@
 * its 包保 official (XN-LZ-10, deputy county level or above), the monthly visits (a month without one is flagged)
   and the demands (诉求) raised, each tracked open → handling → closed;
 * the local supporting rate (XN-LZ-2) from declared direct upstream/downstream relations;
+* chain finance (XN-LZ-11): one lead bank per chain, and which local chain members it serves;
 * subsidy claims checked against XN-LZ-6/7/8 — a claim that breaks a rule is refused with the rule and the figures,
   and never stored.
 
@@ -21,7 +22,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q, Sum
+from django.db.models import Count, Q, Sum
 
 from chanye.accounts.models import Role
 from chanye.core import audit
@@ -510,6 +511,77 @@ def local_rate(relations: Any) -> Decimal | None:
 
 def city_local_rate(year: int) -> Decimal | None:
     return local_rate(SupplierRelation.objects.filter(year=year, leader__status=LeaderStatus.LISTED))
+
+
+# ---------------------------------------------------------------- chain finance (XN-LZ-11)
+
+
+@transaction.atomic
+def do_set_lead_bank(*, actor: Any, leader: ChainLeader, bank: str, since: dt.date) -> ChainLeader:
+    """Name the chain's lead bank (主办银行): one bank serves one chain; naming another replaces it."""
+    _editor(actor, leader)
+    _listed(leader)
+    bank = bank.strip()
+    if not bank:
+        raise ValidationError("请填写主办银行名称。")
+    before = {"lead_bank": leader.lead_bank, "since": leader.lead_bank_since}
+    leader.lead_bank, leader.lead_bank_since = bank, since
+    leader.save(update_fields=["lead_bank", "lead_bank_since"])
+    audit.record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=leader,
+        before=before,
+        after={"lead_bank": bank, "since": since},
+        message="主办银行（XN-LZ-11）",
+    )
+    return leader
+
+
+@transaction.atomic
+def do_mark_financed(*, actor: Any, relation: SupplierRelation, covered: bool, credit: Any = None) -> SupplierRelation:
+    """Record whether the lead bank serves this chain member (链属企业), with its credit line."""
+    _editor(actor, relation.leader)
+    if covered and not relation.leader.lead_bank:
+        raise ValidationError("请先确定主办银行（XN-LZ-11）。")
+    value = _money(credit, "授信额度", required=False) if covered else None
+    before = {"bank_covered": relation.bank_covered, "credit": relation.credit}
+    relation.bank_covered, relation.credit = covered, value
+    relation.save(update_fields=["bank_covered", "credit"])
+    audit.record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=relation,
+        before=before,
+        after={"bank_covered": covered, "credit": value},
+        message="链属企业金融服务覆盖（XN-LZ-11）",
+    )
+    return relation
+
+
+@dataclass
+class FinanceCoverage:
+    bank: str
+    members: int  # local chain members (链属企业) declared for the year
+    covered: int
+    credit: Decimal
+
+    @property
+    def complete(self) -> bool:
+        """XN-LZ-11: the lead bank's business covers every enterprise on the chain."""
+        return bool(self.bank) and self.members > 0 and self.covered == self.members
+
+
+def finance_coverage(leader: ChainLeader, year: int) -> FinanceCoverage:
+    members = leader.relations.filter(year=year, is_local=True)
+    agg = members.aggregate(
+        n=Count("id"),
+        covered=Count("id", filter=Q(bank_covered=True)),
+        credit=Sum("credit", filter=Q(bank_covered=True)),
+    )
+    return FinanceCoverage(
+        bank=leader.lead_bank, members=agg["n"], covered=agg["covered"], credit=agg["credit"] or ZERO
+    )
 
 
 # ---------------------------------------------------------------- indicators for the target tree

@@ -219,6 +219,8 @@ def leader_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "relations": relations,
             "directions": Direction.choices,
             "local_rate": duties.local_rate(leader.relations.filter(year=year)),
+            "finance": duties.finance_coverage(leader, year),
+            "members": [r for r in relations if r.is_local],
             "claims": leader.claims.all(),
             "limits": {
                 "share": duties.limit("mna_cost_subsidy_share", 30),
@@ -367,6 +369,17 @@ def leader_action(request: HttpRequest, pk: int) -> HttpResponse:
             if rel is None:
                 raise Http404
             duties.do_delete_relation(actor=u, relation=rel)
+        elif action == "lead_bank":
+            anchor = "finance"
+            duties.do_set_lead_bank(
+                actor=u, leader=leader, bank=p.get("bank", ""), since=_date(p.get("since", ""), "对接日期")
+            )
+        elif action == "financed":
+            anchor = "finance"
+            rel = leader.relations.filter(pk=p.get("relation") or 0).first()
+            if rel is None:
+                raise Http404
+            duties.do_mark_financed(actor=u, relation=rel, covered=p.get("covered") == "1", credit=p.get("credit", ""))
         elif action == "claim":
             anchor = "claims"
             duties.do_claim(
@@ -477,7 +490,8 @@ def export(request: HttpRequest, what: str) -> HttpResponse:
         )
         headers = ["重点产业", "统一社会信用代码", "链主企业", "区县", "评审得分", "批准日期", "包保领导"]
         kinds = [ActivityKind(d.kind).label for d in duties.DUTIES]
-        headers += [f"{k}（{year}年，完成/目标）" for k in kinds] + ["未走访月份", "未办结诉求", "本地化配套率(%)"]
+        headers += [f"{k}（{year}年，完成/目标）" for k in kinds]
+        headers += ["未走访月份", "未办结诉求", "本地化配套率(%)", "主办银行", "链属企业覆盖"]
         rows = []
         for x in qs:
             prog = duties.duty_progress(x, year, today=today)
@@ -495,9 +509,11 @@ def export(request: HttpRequest, what: str) -> HttpResponse:
                     "、".join(f"{m:%Y-%m}" for m in duties.missed_months(x, today=today) if m.year == year),
                     x.demands.exclude(status=DemandStatus.CLOSED).count(),
                     float(r) if (r := duties.local_rate(x.relations.filter(year=year))) is not None else None,
+                    x.lead_bank,
+                    f"{(f := duties.finance_coverage(x, year)).covered}/{f.members}",
                 )
             )
-        title, widths = f"链主企业库{year}", [12, 22, 30, 10, 9, 11, 16, 16, 16, 16, 16, 20, 10, 12]
+        title, widths = f"链主企业库{year}", [12, 22, 30, 10, 9, 11, 16, 16, 16, 16, 16, 20, 10, 12, 20, 12]
         text_columns = [1]
     elif what == "demands":
         qs = LeaderDemand.objects.for_user(request.user).select_related(
