@@ -258,5 +258,8 @@ def analyze(month: dt.date, *, progress: Callable[[str], None] | None = None) ->
     progress("写入")
     counts = store(month, found)
     seconds = time.perf_counter() - t
-    AnalysisRun.objects.update_or_create(month=month, defaults={"counts": counts, "seconds": seconds})
+    AnalysisRun.objects.update_or_create(
+        month=month,
+        defaults={"counts": counts, "seconds": seconds, "status": AnalysisRun.Status.DONE, "stage": "", "error": ""},
+    )
     return counts, seconds

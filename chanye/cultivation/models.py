@@ -86,10 +86,20 @@ class SupportAction(models.Model):
 
 
 class AnalysisRun(models.Model):
+    """The last run of one month's analysis; a run started from the web shows its stage while it works."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", "分析中"
+        DONE = "done", "已完成"
+        FAILED = "failed", "失败"
+
     month = models.DateField("月份", unique=True)
     counts = models.JSONField("结果", default=dict)
     seconds = models.FloatField("用时(秒)", default=0)
     finished_at = models.DateTimeField(auto_now=True)
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.DONE)
+    stage = models.CharField("阶段", max_length=40, blank=True)
+    error = models.CharField("错误", max_length=300, blank=True)
 
     class Meta:
         ordering = ["-month"]

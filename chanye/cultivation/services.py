@@ -12,7 +12,15 @@ from django.db import transaction
 from chanye.accounts.models import Role
 from chanye.core import audit
 from chanye.core.models import AuditAction
-from chanye.cultivation.models import TRANSITIONS, Alert, AlertStatus, Candidate, CandidateSource, SupportAction
+from chanye.cultivation.models import (
+    TRANSITIONS,
+    Alert,
+    AlertStatus,
+    AnalysisRun,
+    Candidate,
+    CandidateSource,
+    SupportAction,
+)
 from chanye.cultivation.selectors import revenue_12m
 from chanye.enterprises.models import Enterprise
 
@@ -187,3 +195,50 @@ def do_remove_candidate(*, actor: Any, candidate: Candidate, reason: str, today:
             message="移出培育库",
         )
     return candidate
+
+
+def do_start_analysis(*, actor: Any, month: dt.date) -> AnalysisRun:
+    """Run a month's analysis from the web (city admins): a background job whose stage the page shows.
+
+    Refused while another run is working (runs rewrite the same alerts) and for a month without figures."""
+    from django.utils import timezone
+
+    from chanye.core import jobs
+    from chanye.enterprises.models import MonthlyFigure
+
+    if getattr(actor, "role", None) != Role.CITY_ADMIN:
+        raise PermissionDenied("只有市级管理员可以运行月度分析。")
+    month = _month_start(month)
+    if not MonthlyFigure.objects.filter(month=month).exists():
+        raise ValidationError(f"{month.year}年{month.month}月还没有月度数据，请先导入。")
+    stale = timezone.now() - dt.timedelta(hours=1)  # a run that died with its process does not block for ever
+    with transaction.atomic():
+        busy = AnalysisRun.objects.select_for_update().filter(status=AnalysisRun.Status.RUNNING, finished_at__gt=stale)
+        if busy.exists():
+            raise ValidationError(f"{busy.first().month:%Y-%m} 的月度分析正在进行，请稍后再试。")
+        run, _ = AnalysisRun.objects.update_or_create(
+            month=month, defaults={"status": AnalysisRun.Status.RUNNING, "stage": "排队", "error": ""}
+        )
+    audit.record(actor=actor, action=AuditAction.UPDATE, obj=run, message=f"运行 {month:%Y-%m} 月度分析")
+    jobs.start(_run_analysis, run.pk)
+    run.refresh_from_db()
+    return run
+
+
+def _run_analysis(run_pk: int) -> None:
+    from chanye.cultivation.analysis import analyze
+
+    run = AnalysisRun.objects.get(pk=run_pk)
+
+    def progress(stage: str) -> None:
+        AnalysisRun.objects.filter(pk=run_pk).update(stage=stage)
+
+    try:
+        analyze(run.month, progress=progress)
+    except Exception as e:  # shown on the page instead of a stack trace; the log keeps the details
+        import logging
+
+        logging.getLogger(__name__).exception("analysis failed")
+        AnalysisRun.objects.filter(pk=run_pk).update(
+            status=AnalysisRun.Status.FAILED, stage="", error=f"分析失败：{type(e).__name__}：{e}"[:300]
+        )

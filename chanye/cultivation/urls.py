@@ -19,4 +19,6 @@ urlpatterns = [
     path("cultivation/candidates/add/", views.candidate_add, name="candidate_add"),
     path("cultivation/candidates/<int:pk>/remove/", views.candidate_remove, name="candidate_remove"),
     path("alerts/<int:pk>/action/", views.alert_action, name="alert_action"),
+    path("alerts/analyze/", views.analysis_start, name="analysis_start"),
+    path("alerts/analyze/<str:month>/", views.analysis_status, name="analysis_status"),
 ]

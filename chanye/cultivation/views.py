@@ -9,12 +9,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from chanye.accounts.models import Role
 from chanye.cultivation import services
-from chanye.cultivation.models import Alert, AlertKind, AlertStatus
+from chanye.cultivation.models import Alert, AlertKind, AlertStatus, AnalysisRun
 
 OPEN = [AlertStatus.OPEN, AlertStatus.ACKNOWLEDGED, AlertStatus.SUPPORTING]
 
@@ -35,6 +36,15 @@ def alert_list(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(kind=kind)
     if show == "open":
         qs = qs.filter(status__in=OPEN)
+    runs = list(AnalysisRun.objects.order_by("-month")[:24])
+    month = None
+    if request.GET.get("month"):
+        try:
+            month = dt.date.fromisoformat(request.GET["month"][:7] + "-01")
+        except ValueError:
+            month = None
+    if month is not None:
+        qs = qs.filter(month=month)
     counts = {k: Alert.objects.for_user(request.user).filter(kind=k, status__in=OPEN).count() for k in AlertKind.values}
     page = Paginator(qs.order_by("-month", "kind", "enterprise__name"), 50).get_page(request.GET.get("page"))
     from chanye.cultivation.selectors import open_alerts_by_month
@@ -50,8 +60,52 @@ def alert_list(request: HttpRequest) -> HttpResponse:
             "counts": counts,
             "can_act": request.user.role != Role.VIEWER,
             "chart": open_alerts_by_month(user=request.user),
+            "runs": runs,
+            "month": month,
+            "run": next((r for r in runs if r.month == month), runs[0] if runs else None),
+            "data_months": _data_months() if request.user.role == Role.CITY_ADMIN else [],
         },
     )
+
+
+def _data_months() -> list[dt.date]:
+    """The last 12 months with figures, newest first (what an analysis can be run for)."""
+    from chanye.enterprises.models import MonthlyFigure
+
+    return list(MonthlyFigure.objects.order_by("-month").values_list("month", flat=True).distinct()[:12])
+
+
+@login_required
+@require_POST
+def analysis_start(request: HttpRequest) -> HttpResponse:
+    """A city admin runs a month's analysis from the to-do page; the page then shows its progress."""
+    _require(request)
+    month = None
+    try:
+        month = dt.date.fromisoformat((request.POST.get("month") or "")[:7] + "-01")
+        services.do_start_analysis(actor=request.user, month=month)
+    except ValueError:
+        messages.error(request, "请选择要分析的月份。")
+    except (ValidationError, PermissionDenied) as e:
+        messages.error(request, "；".join(getattr(e, "messages", [str(e)])))
+    url = reverse("cultivation:alerts")
+    return redirect(f"{url}?month={month:%Y-%m}" if month else url)
+
+
+@login_required
+def analysis_status(request: HttpRequest, month: str) -> HttpResponse:
+    """The HTMX fragment polled while a run works; when it ends, the page reloads to show the new alerts."""
+    _require(request)
+    try:
+        run = AnalysisRun.objects.filter(month=dt.date.fromisoformat(month + "-01")).first()
+    except ValueError:
+        run = None
+    if run is None:
+        raise Http404
+    resp = render(request, "cultivation/_analysis_run.html", {"run": run})
+    if run.status != AnalysisRun.Status.RUNNING and request.GET.get("polling"):
+        resp["HX-Refresh"] = "true"
+    return resp
 
 
 @login_required
