@@ -114,3 +114,16 @@ def test_exports_hold_only_the_scope(client, users, alerts, login):
     assert names == [alerts["xa"].enterprise.name]
     assert client.get("/cultivation/candidates.xlsx").status_code == 200
     assert client.get("/cultivation/other.xlsx").status_code == 404
+
+
+def test_the_to_do_list_pages_through_more_than_fifty_alerts(users, regions, login):
+    from tests.factories import EnterpriseFactory
+
+    for i in range(55):
+        e = EnterpriseFactory(county=regions["咸安区"], name=f"咸安分页测试{i:02d}有限公司")
+        Alert.objects.create(kind="approach", enterprise=e, month=dt.date(2025, 6, 1), detail="x")
+    c = login(users["xianan"])
+    first = c.get("/alerts/").content.decode()
+    assert "第 1 / 2 页，共 55 条" in first and "page=2" in first
+    second = c.get("/alerts/?kind=&show=open&month=&page=2").content.decode()
+    assert second.count("咸安分页测试") == 5

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from pathlib import Path
 
@@ -81,14 +82,22 @@ class Command(BaseCommand):
         from chanye.cultivation.analysis import analyze
 
         if (last := latest_month()) is not None:
+            # three months, oldest first, so the to-do chart has a history; officers have worked most older ones
+            from chanye.cultivation.models import Alert, AlertStatus
+
+            for back in (2, 1):
+                m = dt.date(last.year - (last.month <= back), (last.month - back - 1) % 12 + 1, 1)
+                analyze(m)
+                for i, a in enumerate(Alert.objects.filter(month=m, status=AlertStatus.OPEN).order_by("pk")):
+                    if i % 3:
+                        a.status, a.reason = AlertStatus.RESOLVED, "已走访，企业经营恢复正常（演示数据）"
+                        a.save(update_fields=["status", "reason"])
             counts, _ = analyze(last)
             self.stdout.write(
                 f"已完成 {last:%Y-%m} 月度分析：门槛提醒 {counts['approach'] + counts['reached']} 家，"
                 f"退规风险预警 {counts['exit_risk']} 家，培育库 {counts.get('candidates_added', 0)} 家。"
             )
         if result.pack.content.get("assessment"):
-            import datetime as dt
-
             from chanye.targets.assessment import do_compute_assessment
 
             year = dt.date.today().year
