@@ -193,8 +193,11 @@ def candidate_add(request: HttpRequest) -> HttpResponse:
             planned_entry=planned,
             source=request.POST.get("source") or "manual",
         )
-        if c.source == CandidateSource.MANUAL:
-            messages.success(request, f"已将“{enterprise.name}”纳入培育库，计划{planned.year}年{planned.month}月入规。")
+        if c.source != CandidateSource.REVENUE:
+            messages.success(
+                request,
+                f"已将“{enterprise.name}”纳入培育库（{c.get_source_display()}），计划{planned.year}年{planned.month}月入规。",
+            )
         else:
             messages.success(
                 request,
