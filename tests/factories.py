@@ -82,3 +82,36 @@ class ListedLeaderFactory(factory.django.DjangoModelFactory):
     applied_on = dt.date(2024, 10, 1)
     approved_on = dt.date(2025, 1, 10)
     score = Decimal("80")
+
+
+class ProjectFactory(factory.django.DjangoModelFactory):
+    """A signed project (status and colour derived); call `chanye.projects.services.replan` for its milestones."""
+
+    class Meta:
+        model = "projects.Project"
+        skip_postgeneration_save = True
+
+    code = factory.Sequence(lambda n: f"P{n:05d}")
+    name = factory.Sequence(lambda n: f"测试{n}号工业项目")
+    investor = "测试投资有限公司"
+    county = factory.SubFactory(RegionFactory)
+    investment = Decimal("3")
+    signed_on = dt.date(2025, 1, 10)
+    status = factory.LazyAttribute(
+        lambda o: (
+            "exited" if o.exited_on else "producing" if o.producing_on else "building" if o.started_on else "signed"
+        )
+    )
+    colour = factory.LazyAttribute(
+        lambda o: {"exited": "red", "producing": "green", "building": "blue"}.get(o.status, "yellow")
+    )
+    started_on = None
+    producing_on = None
+    exited_on = None
+
+    @factory.post_generation
+    def planned(obj, create, extracted, **kwargs):
+        if create and extracted is not False:
+            from chanye.projects.services import replan
+
+            replan(obj)

@@ -209,6 +209,7 @@ def test_xn_gs_4_rerunning_the_monthly_analysis_keeps_manual_entries(users, firm
     assert open_pool(quiet)
 
 
+@pytest.mark.django_db(transaction=True)  # the analysis reads PostgreSQL through its own connection
 def test_xn_gs_4_a_hand_removal_holds_for_the_year_and_intake_counts_a_firm_once(users, firms, regions):
     from chanye.cultivation.selectors import quota_progress
 

@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "chanye.analytics",
     "chanye.targets",
     "chanye.cultivation",
+    "chanye.projects",
     "chanye.demo",
 ]
 
@@ -133,6 +134,9 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+# Uploaded files (e.g. evidence for closing a project issue) stay under the data directory and are served only
+# through scoped views, never as public media.
+MEDIA_ROOT = DATA_DIR / "media"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = False

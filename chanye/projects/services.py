@@ -1,0 +1,504 @@
+"""Writes on projects — every one audited, every refusal a Chinese ValidationError:
+
+* `do_save_project` registers or edits a project and (re)plans its milestones from the pack (XN-XM-1/2/3);
+* `do_record_milestone` sets an actual date (施工队进场 starts the project, 验收投产 puts it into production) or
+  edits a planned date;
+* `do_exit` turns a project red only with a written explanation and the responsible unit (XN-XM-4);
+* `grade_month` grades every project for a month (XN-XM-5) and keeps the colour history; `do_set_rectification`
+  gives a project behind schedule a deadline instead of a downgrade;
+* issues (一单三制, YY-P-2): raise → 交办 (department, due date) → 提醒/督查 → 销号 (note and evidence).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Count, Q
+
+from chanye.accounts.models import Role
+from chanye.core import audit
+from chanye.core.models import AuditAction
+from chanye.projects import rules as project_rules
+from chanye.projects.models import (
+    COLOUR_OF_STATUS,
+    GradeChange,
+    IssueEvent,
+    IssueEventKind,
+    IssueStatus,
+    Milestone,
+    Project,
+    ProjectIssue,
+    ProjectMonth,
+    ProjectStatus,
+)
+
+EDITORS = (Role.CITY_ADMIN, Role.COUNTY_OFFICER)
+
+
+def can_edit(actor: Any, project: Project | None = None) -> bool:
+    if getattr(actor, "role", None) not in EDITORS:
+        return False
+    return project is None or project.pk is None or Project.objects.for_user(actor).filter(pk=project.pk).exists()
+
+
+def _editor(actor: Any, project: Project) -> None:
+    if not can_edit(actor, project):
+        raise PermissionDenied("无权修改该项目。")
+
+
+def derive_status(p: Project) -> str:
+    if p.exited_on:
+        return ProjectStatus.EXITED
+    if p.producing_on:
+        return ProjectStatus.PRODUCING
+    if p.started_on:
+        return ProjectStatus.BUILDING
+    if p.signed_on:
+        return ProjectStatus.SIGNED
+    return ProjectStatus.PLANNED
+
+
+def _apply_status(p: Project) -> None:
+    p.status = derive_status(p)
+    p.colour = COLOUR_OF_STATUS[ProjectStatus(p.status)]
+
+
+def validate(p: Project) -> None:
+    """The project's own consistency, all errors at once."""
+    errors = []
+    if not p.name.strip():
+        errors.append("请填写项目名称。")
+    if p.investment is None or p.investment <= 0:
+        errors.append("总投资应大于0（单位：亿元）。")
+    if not p.enterprise_id and not p.investor.strip():
+        errors.append("请选择投资企业或填写投资主体。")
+    if p.started_on and not p.signed_on:
+        errors.append("已开工的项目应有签约日期。")
+    if p.signed_on and p.started_on and p.started_on < p.signed_on:
+        errors.append("开工日期不能早于签约日期。")
+    if p.producing_on and not p.started_on:
+        errors.append("投产前应先开工（请填写开工日期）。")
+    if p.started_on and p.producing_on and p.producing_on < p.started_on:
+        errors.append("投产日期不能早于开工日期。")
+    if len(p.secretaries or []) > 3:
+        errors.append("项目秘书为1—3名（XN-XM-6）。")
+    if p.park_id and p.park_id != p.county_id and p.park.parent_id != p.county_id:
+        errors.append(f"园区“{p.park.name}”不属于“{p.county.name}”。")
+    if errors:
+        raise ValidationError(errors)
+
+
+def replan(p: Project, rules: project_rules.ProjectRules | None = None) -> None:
+    """(Re)plan the milestones from the pack; planned dates edited by hand are kept."""
+    rules = rules or project_rules.current()
+    existing = {m.code: m for m in p.milestones.all()}
+    planned = (
+        project_rules.plan(rules, signed_on=p.signed_on, investment=p.investment, started_on=p.started_on)
+        if p.signed_on
+        else {}
+    )
+    keep = set()
+    for seq, spec in enumerate(rules.milestones, start=1):
+        code = spec["code"]
+        keep.add(code)
+        m = existing.get(code) or Milestone(project=p, code=code)
+        m.seq, m.name = seq, spec["name"]
+        if not m.planned_edited:
+            m.planned_on = planned.get(code)
+        if code == project_rules.START_MILESTONE:
+            m.actual_on = p.started_on
+        if code == project_rules.PRODUCTION_MILESTONE:
+            m.actual_on = p.producing_on
+        m.save()
+    p.milestones.exclude(code__in=keep).delete()
+
+
+FIELDS = [
+    "code",
+    "name",
+    "enterprise_id",
+    "investor",
+    "county_id",
+    "park_id",
+    "industry_id",
+    "cluster_id",
+    "chain_node",
+    "kind",
+    "list_kind",
+    "project_type",
+    "investment",
+    "signed_on",
+    "started_on",
+    "producing_on",
+    "expected_output",
+    "leader",
+    "secretaries",
+    "steward",
+    "responsible_unit",
+    "note",
+]
+
+
+@transaction.atomic
+def do_save_project(*, actor: Any, project: Project, data: dict[str, Any]) -> Project:
+    """Create or update a project from cleaned values; milestones are planned from the pack."""
+    if getattr(actor, "role", None) not in EDITORS:
+        raise PermissionDenied("无权登记项目。")
+    if project.pk and not can_edit(actor, project):
+        raise PermissionDenied("无权修改该项目。")
+    before = audit.snapshot(project) if project.pk else None
+    for k, v in data.items():
+        if k in FIELDS:
+            setattr(project, k, v)
+    if actor.role == Role.COUNTY_OFFICER and actor.region_id not in (project.county_id, project.park_id):
+        raise PermissionDenied("只能登记本辖区的项目。")
+    validate(project)
+    created = project.pk is None
+    if created:
+        project.grade = project_rules.current().initial_grade
+    _apply_status(project)
+    project.save()
+    replan(project)
+    audit.record(
+        actor=actor,
+        action=AuditAction.CREATE if created else AuditAction.UPDATE,
+        obj=project,
+        before=before,
+        after=audit.snapshot(project),
+    )
+    return project
+
+
+@transaction.atomic
+def do_record_milestone(
+    *,
+    actor: Any,
+    milestone: Milestone,
+    actual_on: dt.date | None = None,
+    planned_on: dt.date | None = None,
+    note: str | None = None,
+) -> Milestone:
+    """Record a milestone's actual date (or clear it) and/or change its planned date.
+
+    The start milestone (施工队进场) sets the project's start, the production one (验收投产) its production — the
+    colour follows (XN-XM-4) and the later milestones are re-planned from the actual start (XN-XM-2)."""
+    p = milestone.project
+    _editor(actor, p)
+    if p.status == ProjectStatus.EXITED:
+        raise ValidationError("项目已退出，不能再更新节点。")
+    if actual_on and actual_on > dt.date.today():
+        raise ValidationError("实际完成日期不能晚于今天。")
+    if actual_on and p.signed_on and actual_on < p.signed_on and milestone.seq > 1:
+        raise ValidationError(f"实际完成日期不能早于签约日期{p.signed_on:%Y-%m-%d}。")
+    before = {"planned_on": milestone.planned_on, "actual_on": milestone.actual_on, "note": milestone.note}
+    if planned_on is not None and planned_on != milestone.planned_on:
+        milestone.planned_on, milestone.planned_edited = planned_on, True
+    milestone.actual_on = actual_on
+    if note is not None:
+        milestone.note = note
+    milestone.save()
+    if milestone.code == project_rules.START_MILESTONE:
+        p.started_on = actual_on
+    if milestone.code == project_rules.PRODUCTION_MILESTONE:
+        p.producing_on = actual_on
+    if milestone.code in (project_rules.START_MILESTONE, project_rules.PRODUCTION_MILESTONE):
+        validate(p)
+        _apply_status(p)
+        p.save(update_fields=["started_on", "producing_on", "status", "colour", "updated_at"])
+        replan(p)
+    audit.record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=milestone,
+        before=before,
+        after={"planned_on": milestone.planned_on, "actual_on": milestone.actual_on, "note": milestone.note},
+        message=f"{p.name}：{milestone.name}",
+    )
+    return milestone
+
+
+@transaction.atomic
+def do_exit(*, actor: Any, project: Project, reason: str, unit: str, on: dt.date | None = None) -> Project:
+    """XN-XM-4: red (退出/僵尸) only with the responsible unit's written explanation."""
+    _editor(actor, project)
+    errors = []
+    if len(reason.strip()) < 10:
+        errors.append("退出须由项目责任单位书面说明情况（不少于10个字）。")
+    if not unit.strip():
+        errors.append("请填写作出说明的责任单位。")
+    if errors:
+        raise ValidationError(errors)
+    before = {"status": project.status, "colour": project.colour}
+    project.exited_on, project.exit_reason, project.exit_unit = on or dt.date.today(), reason.strip(), unit.strip()
+    _apply_status(project)
+    project.save(update_fields=["exited_on", "exit_reason", "exit_unit", "status", "colour", "updated_at"])
+    audit.record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=project,
+        before=before,
+        after={"status": project.status, "colour": project.colour, "reason": project.exit_reason, "unit": unit},
+        message="项目退出（红色）",
+    )
+    return project
+
+
+@transaction.atomic
+def do_set_rectification(*, actor: Any, project: Project, deadline: dt.date | None = None, note: str = "") -> Project:
+    """XN-XM-5: a project behind schedule may be given a deadline to rectify instead of being graded down."""
+    _editor(actor, project)
+    if project.status in (ProjectStatus.EXITED, ProjectStatus.PRODUCING):
+        raise ValidationError("已投产或已退出的项目不需要限期整改。")
+    if not overdue_milestones(project, dt.date.today()):
+        raise ValidationError("该项目没有逾期节点，达到时序进度，无需限期整改。")
+    deadline = deadline or dt.date.today() + dt.timedelta(days=project_rules.current().rectify_days)
+    if deadline <= dt.date.today():
+        raise ValidationError("整改期限应晚于今天。")
+    before = {"rectify_by": project.rectify_by}
+    project.rectify_by, project.rectify_note = deadline, note.strip()
+    project.save(update_fields=["rectify_by", "rectify_note", "updated_at"])
+    audit.record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=project,
+        before=before,
+        after={"rectify_by": deadline, "note": project.rectify_note},
+        message="限期整改",
+    )
+    return project
+
+
+def overdue_milestones(project: Project, as_of: dt.date) -> list[Milestone]:
+    """Milestones past their planned date without an actual date as of `as_of` (or done only after it)."""
+    return list(
+        project.milestones.filter(planned_on__lt=as_of).filter(Q(actual_on__isnull=True) | Q(actual_on__gt=as_of))
+    )
+
+
+def grade_month(month: dt.date) -> dict[str, int]:
+    """Grade every project for `month` (XN-XM-5) and store its colour that month; idempotent for a month.
+
+    On schedule (no milestone overdue at month end) → one grade up; behind → one grade down, unless a rectification
+    deadline still runs (→ 限期整改, grade kept). The previous month's grade is the starting point."""
+    rules = project_rules.current()
+    month = month.replace(day=1)
+    end = project_rules.month_end(month)
+    prev_month = (month - dt.timedelta(days=1)).replace(day=1)
+    overdue = dict(
+        Milestone.objects.filter(planned_on__lt=end)
+        .filter(Q(actual_on__isnull=True) | Q(actual_on__gt=end))
+        .values_list("project")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    previous = dict(ProjectMonth.objects.filter(month=prev_month).values_list("project_id", "grade"))
+    rows: list[ProjectMonth] = []
+    counts = {c: 0 for c in GradeChange.values}
+    projects = Project.objects.filter(Q(signed_on__lte=end) | Q(signed_on__isnull=True, created_at__date__lte=end))
+    updates: list[Project] = []
+    for p in projects.only(
+        "pk", "signed_on", "started_on", "producing_on", "exited_on", "grade", "rectify_by", "status", "colour"
+    ).iterator(chunk_size=5000):
+        status = _status_at(p, end)
+        colour = COLOUR_OF_STATUS[ProjectStatus(status)]
+        grade = previous.get(p.pk, rules.initial_grade)
+        n = overdue.get(p.pk, 0)
+        on_schedule = n == 0
+        if status in (ProjectStatus.EXITED, ProjectStatus.PRODUCING, ProjectStatus.PLANNED):
+            change = GradeChange.NONE  # out of the schedule's reach: producing, exited, or not yet signed
+        elif on_schedule:
+            change = GradeChange.UP if grade < rules.max_grade else GradeChange.HOLD
+            grade = min(rules.max_grade, grade + 1)
+        elif p.rectify_by and p.rectify_by >= end:
+            change = GradeChange.RECTIFY
+        else:
+            change = GradeChange.DOWN if grade > 1 else GradeChange.HOLD
+            grade = max(1, grade - 1)
+        counts[change] += 1
+        rows.append(
+            ProjectMonth(
+                project_id=p.pk,
+                month=month,
+                status=status,
+                colour=colour,
+                grade=grade,
+                change=change,
+                on_schedule=on_schedule,
+                overdue=min(n, 32767),
+            )
+        )
+        if p.grade != grade:
+            p.grade = grade
+            updates.append(p)
+    with transaction.atomic():
+        ProjectMonth.objects.filter(month=month).delete()
+        ProjectMonth.objects.bulk_create(rows, batch_size=2000)
+        latest = ProjectMonth.objects.order_by("-month").values_list("month", flat=True).first()
+        if latest == month:  # the project's current grade is the latest month's
+            Project.objects.bulk_update(updates, ["grade"], batch_size=2000)
+    counts["projects"] = len(rows)
+    return counts
+
+
+def _status_at(p: Project, day: dt.date) -> str:
+    if p.exited_on and p.exited_on <= day:
+        return ProjectStatus.EXITED
+    if p.producing_on and p.producing_on <= day:
+        return ProjectStatus.PRODUCING
+    if p.started_on and p.started_on <= day:
+        return ProjectStatus.BUILDING
+    if p.signed_on and p.signed_on <= day:
+        return ProjectStatus.SIGNED
+    return ProjectStatus.PLANNED
+
+
+# ---------------------------------------------------------------- issues (一单三制, YY-P-2)
+
+
+def _event(issue: ProjectIssue, kind: str, actor: Any, note: str = "", on: dt.date | None = None) -> None:
+    IssueEvent.objects.create(issue=issue, kind=kind, on=on or dt.date.today(), note=note[:300], by=actor)
+
+
+@transaction.atomic
+def do_raise_issue(*, actor: Any, project: Project, content: str, on: dt.date | None = None) -> ProjectIssue:
+    _editor(actor, project)
+    if not content.strip():
+        raise ValidationError("请填写问题内容。")
+    issue = ProjectIssue.objects.create(
+        project=project, raised_on=on or dt.date.today(), content=content.strip(), created_by=actor
+    )
+    _event(issue, IssueEventKind.RAISE, actor, on=issue.raised_on)
+    audit.record(actor=actor, action=AuditAction.CREATE, obj=issue, after={"content": issue.content})
+    return issue
+
+
+@transaction.atomic
+def do_assign_issue(*, actor: Any, issue: ProjectIssue, department: str, due_on: dt.date | None) -> ProjectIssue:
+    """交办: a responsible department and a due date."""
+    _editor(actor, issue.project)
+    if issue.status == IssueStatus.CLOSED:
+        raise ValidationError("问题已销号，不能再交办。")
+    errors = []
+    if not department.strip():
+        errors.append("交办须填写责任单位。")
+    if due_on is None:
+        errors.append("交办须填写办结时限。")
+    elif due_on < issue.raised_on:
+        errors.append("办结时限不能早于问题提出日期。")
+    if errors:
+        raise ValidationError(errors)
+    before = {"status": issue.status, "department": issue.department, "due_on": issue.due_on}
+    issue.department, issue.due_on, issue.status = department.strip(), due_on, IssueStatus.ASSIGNED
+    issue.assigned_on = issue.assigned_on or dt.date.today()
+    issue.save()
+    _event(issue, IssueEventKind.ASSIGN, actor, f"{issue.department}，{due_on:%Y-%m-%d}前办结")
+    audit.record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=issue,
+        before=before,
+        after={"status": issue.status, "department": issue.department, "due_on": due_on},
+        message="问题交办",
+    )
+    return issue
+
+
+@transaction.atomic
+def do_follow_up(*, actor: Any, issue: ProjectIssue, kind: str, note: str = "") -> IssueEvent:
+    """提醒 or 督查 an assigned issue while it is open."""
+    _editor(actor, issue.project)
+    if kind not in (IssueEventKind.REMIND, IssueEventKind.SUPERVISE):
+        raise ValidationError("未知操作。")
+    if issue.status != IssueStatus.ASSIGNED:
+        raise ValidationError(
+            f"“{issue.get_status_display()}”的问题不能{IssueEventKind(kind).label}（应先交办，且未销号）。"
+        )
+    if kind == IssueEventKind.SUPERVISE and not note.strip():
+        raise ValidationError("督查须填写督查情况。")
+    _event(issue, kind, actor, note)
+    audit.record(actor=actor, action=AuditAction.UPDATE, obj=issue, after={"event": kind, "note": note})
+    return issue.events.order_by("-pk").first()
+
+
+@transaction.atomic
+def do_close_issue(
+    *,
+    actor: Any,
+    issue: ProjectIssue,
+    note: str,
+    evidence: Any = None,
+    evidence_text: str = "",
+    on: dt.date | None = None,
+) -> ProjectIssue:
+    """销号 only with the result and evidence (a file or a description of it)."""
+    _editor(actor, issue.project)
+    if issue.status != IssueStatus.ASSIGNED:
+        raise ValidationError(f"“{issue.get_status_display()}”的问题不能销号（应先交办）。")
+    errors = []
+    if not note.strip():
+        errors.append("销号须填写办理结果。")
+    if not evidence and not evidence_text.strip():
+        errors.append("销号须上传佐证材料或说明佐证情况。")
+    if errors:
+        raise ValidationError(errors)
+    issue.status, issue.closed_on, issue.closing_note = IssueStatus.CLOSED, on or dt.date.today(), note.strip()
+    if evidence:
+        issue.evidence = evidence
+    issue.evidence_text = evidence_text.strip()
+    issue.save()
+    _event(issue, IssueEventKind.CLOSE, actor, note, on=issue.closed_on)
+    audit.record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=issue,
+        before={"status": IssueStatus.ASSIGNED},
+        after={
+            "status": issue.status,
+            "note": issue.closing_note,
+            "evidence": issue.evidence.name or issue.evidence_text,
+        },
+        message="问题销号",
+    )
+    return issue
+
+
+def issue_stats(qs: Any, *, today: dt.date | None = None) -> list[dict[str, Any]]:
+    """Per department: issues, closed, closure rate, average days to close, open and overdue now."""
+    today = today or dt.date.today()
+    out: dict[str, dict[str, Any]] = {}
+    for i in qs.exclude(department="").only("department", "status", "assigned_on", "raised_on", "closed_on", "due_on"):
+        d = out.setdefault(
+            i.department, {"department": i.department, "total": 0, "closed": 0, "days": 0, "open": 0, "overdue": 0}
+        )
+        d["total"] += 1
+        if i.status == IssueStatus.CLOSED:
+            d["closed"] += 1
+            d["days"] += (i.closed_on - (i.assigned_on or i.raised_on)).days
+        else:
+            d["open"] += 1
+            if i.due_on and i.due_on < today:
+                d["overdue"] += 1
+    for d in out.values():
+        d["rate"] = round(d["closed"] * 100 / d["total"], 1) if d["total"] else None
+        d["avg_days"] = round(d["days"] / d["closed"], 1) if d["closed"] else None
+    return sorted(out.values(), key=lambda d: (-d["overdue"], -d["open"], d["department"]))
+
+
+__all__ = [
+    "can_edit",
+    "do_assign_issue",
+    "do_close_issue",
+    "do_exit",
+    "do_follow_up",
+    "do_raise_issue",
+    "do_record_milestone",
+    "do_save_project",
+    "do_set_rectification",
+    "grade_month",
+    "issue_stats",
+    "overdue_milestones",
+    "replan",
+]
