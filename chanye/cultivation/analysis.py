@@ -218,6 +218,25 @@ def store(month: dt.date, found: dict[str, list[dict[str, Any]]]) -> dict[str, i
         for r in found.get("candidates", [])
         if int(r["id"]) not in in_pool
     ]
+    # XN-GS-5: firms whose project went into production in the last 12 months (新投产工业项目) join the pool too.
+    from chanye.projects.models import Project
+
+    taken = in_pool | {c.enterprise_id for c in new}
+    since = dt.date(month.year - 1, month.month, 1)
+    for eid in (
+        Project.objects.filter(
+            producing_on__gte=since,
+            producing_on__lte=month_end(month),
+            enterprise__isnull=False,
+            enterprise__is_above_scale=False,
+            exited_on__isnull=True,
+        )
+        .values_list("enterprise_id", flat=True)
+        .distinct()
+    ):
+        if eid not in taken:
+            new.append(Candidate(enterprise_id=eid, source=CandidateSource.PROJECT, added_month=month))
+            taken.add(eid)
     Candidate.objects.bulk_create(new)
     counts["candidates_added"] = len(new)
     counts["candidates_left"] = Candidate.objects.filter(left_on__isnull=True, enterprise__is_above_scale=True).update(

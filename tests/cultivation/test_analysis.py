@@ -148,3 +148,22 @@ def test_xn_gs_4_revenue_of_exactly_1000_wan_joins_the_pool_and_entry_to_above_s
     analyze(MONTH)
     c = Candidate.objects.get(enterprise=at)
     assert c.left_on == dt.date(2025, 6, 30) and c.left_reason == "已入规"
+
+
+def test_xn_gs_5_a_firm_whose_project_went_into_production_joins_the_pool(regions):
+    from chanye.cultivation.models import Candidate
+    from tests.factories import ProjectFactory
+
+    firm = EnterpriseFactory(county=regions["咸安区"], name="咸安新投产项目公司")
+    old = EnterpriseFactory(county=regions["咸安区"], name="咸安早年投产公司")
+    ProjectFactory(
+        county=regions["咸安区"], enterprise=firm, started_on=dt.date(2024, 9, 1), producing_on=dt.date(2025, 5, 20)
+    )
+    ProjectFactory(
+        county=regions["咸安区"], enterprise=old, started_on=dt.date(2023, 1, 1), producing_on=dt.date(2024, 5, 31)
+    )
+    analyze(MONTH)
+    assert [c.source for c in Candidate.objects.filter(enterprise=firm)] == ["project"]
+    assert not Candidate.objects.filter(enterprise=old).exists()  # production more than 12 months ago
+    analyze(MONTH)
+    assert Candidate.objects.filter(enterprise=firm).count() == 1
