@@ -231,16 +231,203 @@ def bench_cultivation(requests: int) -> None:
             )
 
 
+def _generate_projects(n: int, last: object) -> None:
+    """`n` deterministic projects (bulk, with their 12 planned milestones) signed from 2023 to `last`, most of their
+    due milestones done, some issues; the portfolio a city of 7 counties might carry."""
+    import datetime as dt
+    import random
+    from decimal import Decimal
+
+    from django.db.models import F, Q
+
+    from chanye.projects import bulk
+    from chanye.projects import rules as project_rules
+    from chanye.projects.models import Milestone, Project, ProjectIssue
+    from chanye.regions.models import Region
+
+    rng = random.Random(5)
+    rules = project_rules.current()
+    end = project_rules.month_end(last)  # type: ignore[arg-type]
+    units = list(Region.objects.county_level())
+    first = dt.date(2023, 1, 1)
+    span = (end - first).days
+    projects = []
+    for i in range(n):
+        county = units[i % len(units)]
+        signed = None if rng.random() < 0.08 else first + dt.timedelta(days=rng.randrange(span))
+        investment = Decimal(str(round(min(60.0, rng.lognormvariate(0.3, 1.2)), 4))) + Decimal("0.03")
+        started = producing = exited = None
+        if signed and rng.random() < 0.8:
+            started = signed + dt.timedelta(days=rng.randint(15, 110))
+            if started > end:
+                started = None
+        if started and rng.random() < 0.6:
+            months = rules.production_months(investment)
+            producing = project_rules.add_months(started, months) + dt.timedelta(days=rng.randint(-60, 75))
+            if producing > end:
+                producing = None
+        if signed and rng.random() < 0.03:
+            exited = min(end, (started or signed) + dt.timedelta(days=rng.randint(30, 300)))
+            producing = None if producing and producing >= exited else producing
+        projects.append(
+            Project(
+                code=f"BENCH-{i:05d}",
+                name=f"基准测试{i:05d}号工业项目",
+                investor=f"基准测试投资{i % 997}有限公司",
+                county=county,
+                kind="upgrade" if rng.random() < 0.3 else "new",
+                investment=investment,
+                signed_on=signed,
+                started_on=started,
+                producing_on=producing,
+                exited_on=exited,
+                exit_reason="基准测试：投资方终止项目，责任单位书面说明。" if exited else "",
+                exit_unit="经信局" if exited else "",
+                expected_output=Decimal(rng.randint(300, 20000)) if rng.random() < 0.6 else None,
+            )
+        )
+    bulk.bulk_create_projects(projects, rules, batch_size=2000)
+    # Most milestones due by now were done on time; one project in ten lags behind.
+    ids = Project.objects.filter(code__startswith="BENCH-").annotate(m=F("pk") % 10).filter(m__gt=0)
+    Milestone.objects.filter(project__in=ids, planned_on__lt=end, actual_on__isnull=True).update(
+        actual_on=F("planned_on")
+    )
+    issues = []
+    pks = list(Project.objects.filter(code__startswith="BENCH-").exclude(signed_on=None).values_list("pk", "signed_on"))
+    for pk, signed in rng.sample(pks, 2000):
+        raised = signed + dt.timedelta(days=rng.randint(5, 90))
+        if raised > end:
+            continue
+        closed = raised + dt.timedelta(days=rng.randint(3, 60)) if rng.random() < 0.7 else None
+        closed = closed if closed and closed <= end else None
+        issues.append(
+            ProjectIssue(
+                project_id=pk,
+                raised_on=raised,
+                content="基准测试问题",
+                department=rng.choice(["自然资源局", "住建局", "供电公司", "生态环境局", "发改局"]),
+                status="closed" if closed else "assigned",
+                assigned_on=raised,
+                due_on=raised + dt.timedelta(days=30),
+                closed_on=closed,
+                closing_note="已办" if closed else "",
+            )
+        )
+    ProjectIssue.objects.bulk_create(issues, batch_size=2000)
+    assert not Project.objects.filter(Q(code__startswith="BENCH-") & Q(status="")).exists()
+
+
+def bench_projects(n: int, pack: Path) -> None:
+    """Issue 5: 20,000 projects — monthly grading (XN-XM-5), the bulletin's figures (YY-P-3), .docx and .xlsx.
+    Target: grading + bulletin under 10 s."""
+    import datetime as dt
+
+    from django.core.management import call_command
+
+    from chanye.industry.services import do_load_pack
+    from chanye.projects import reports, stats
+    from chanye.projects.models import Milestone, Project
+    from chanye.projects.services import grade_month
+
+    call_command("migrate", interactive=False, verbosity=0)
+    do_load_pack(actor=None, path=pack)
+    last = (dt.date.today().replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+    have = Project.objects.filter(code__startswith="BENCH-").count()
+    if have == n:
+        print(f"projects: {have} projects already present, reused")
+    else:
+        if have:
+            Project.objects.filter(code__startswith="BENCH-").delete()
+        t = time.perf_counter()
+        _generate_projects(n, last)
+        from django.db import connection
+
+        with connection.cursor() as c:
+            c.execute("ANALYZE")
+        print(
+            f"projects: generated {Project.objects.count()} projects, {Milestone.objects.count()} milestones "
+            f"in {time.perf_counter() - t:.1f} s"
+        )
+    prev = (last - dt.timedelta(days=1)).replace(day=1)
+    # Every run grades as a city would for the first time: no history, every project at the initial grade, so the
+    # grades really change (and are written back to the projects) each month.
+    from chanye.projects import rules as project_rules
+    from chanye.projects.models import ProjectMonth
+
+    ProjectMonth.objects.filter(project__code__startswith="BENCH-").delete()
+    Project.objects.filter(code__startswith="BENCH-").update(grade=project_rules.current().initial_grade)
+    t = time.perf_counter()
+    grade_month(prev)
+    print(f"projects: grade_month {prev:%Y-%m} (previous month): {time.perf_counter() - t:.2f} s")
+    t = time.perf_counter()
+    counts = grade_month(last)
+    grading = time.perf_counter() - t
+    print(f"projects: grade_month {last:%Y-%m}: {grading:.2f} s — {counts}")
+    t = time.perf_counter()
+    d = stats.bulletin(last)
+    figures = time.perf_counter() - t
+    print(
+        f"projects: bulletin figures {last:%Y-%m} (city): {figures:.2f} s — {d['board']['total']} projects, "
+        f"{d['overdue']['milestones']} overdue milestones, {d['changes']['changed']} colour changes"
+    )
+    t = time.perf_counter()
+    docx = reports.bulletin_docx(d)
+    t_docx = time.perf_counter() - t
+    t = time.perf_counter()
+    xlsx = reports.bulletin_xlsx(d)
+    t_xlsx = time.perf_counter() - t
+    print(
+        f"projects: bulletin .docx {t_docx:.2f} s ({len(docx) // 1024} KB), "
+        f".xlsx {t_xlsx:.2f} s ({len(xlsx) // 1024} KB)"
+    )
+    t = time.perf_counter()
+    docx = reports.bulletin_docx(d)
+    print(f"projects: bulletin .docx again (charts warm) {time.perf_counter() - t:.2f} s")
+    t = time.perf_counter()
+    rows = stats.refresh_project_indicators(last.year, month=last)
+    print(f"projects: project indicators {last.year} ({rows} values): {time.perf_counter() - t:.2f} s")
+    total = grading + figures + t_docx + t_xlsx
+    print(f"projects: grading + bulletin figures + .docx + .xlsx = {total:.2f} s (target < 10 s)")
+
+    from django.test import Client
+
+    from chanye.accounts.models import User
+    from chanye.demo.users import ensure_demo_users
+
+    ensure_demo_users()
+    for username in ("admin", "xianan"):
+        c = Client()
+        c.force_login(User.objects.get(username=username))
+        for label, url in (
+            ("bulletin page", f"/projects/bulletin/?month={last:%Y-%m}"),
+            ("growth points", "/projects/growth-points/"),
+            ("tech upgrade", "/projects/tech-upgrade/"),
+        ):
+            assert c.get(url).status_code == 200, url
+            samples = []
+            for _ in range(5):
+                t = time.perf_counter()
+                assert c.get(url).status_code == 200
+                samples.append((time.perf_counter() - t) * 1000)
+            print(
+                f"pages: {username:<7} {label:<14} "
+                f"p50 {statistics.median(samples):6.1f} ms   max {max(samples):6.1f} ms"
+            )
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--enterprises", type=int, default=100_000)
     ap.add_argument("--months", type=int, default=60)
     ap.add_argument("--import-rows", type=int, default=100_000)
     ap.add_argument("--requests", type=int, default=30)
+    ap.add_argument("--projects", type=int, default=20_000)
     ap.add_argument("--pack", default=str(ROOT / "packs" / "xianning-2025.yaml"))
     ap.add_argument("--fresh", action="store_true", help="drop and rebuild the bench database first")
     ap.add_argument(
-        "--only", choices=["dataset", "import", "pages", "indicators", "analyze", "cultivation"], action="append"
+        "--only",
+        choices=["dataset", "import", "pages", "indicators", "analyze", "cultivation", "projects"],
+        action="append",
     )
     args = ap.parse_args()
     url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
@@ -252,7 +439,7 @@ def main() -> None:
         )
     ensure_database(url)
     setup(url)
-    only = set(args.only or ["dataset", "import", "pages", "indicators", "analyze", "cultivation"])
+    only = set(args.only or ["dataset", "import", "pages", "indicators", "analyze", "cultivation", "projects"])
     print(f"database: {url}")
     if "dataset" in only:
         bench_dataset(args.enterprises, args.months, Path(args.pack))
@@ -266,6 +453,8 @@ def main() -> None:
         bench_analyze()
     if "cultivation" in only:
         bench_cultivation(args.requests)
+    if "projects" in only:
+        bench_projects(args.projects, Path(args.pack))
 
 
 if __name__ == "__main__":

@@ -71,3 +71,7 @@ from chanye.cultivation.api import router as alerts_router  # noqa: E402
 
 api.add_router("/alerts", alerts_router)
 api.add_router("/chain-leaders", leaders_router)
+
+from chanye.projects.api import router as projects_router  # noqa: E402
+
+api.add_router("/projects", projects_router)

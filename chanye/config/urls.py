@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("chanye.analytics.urls")),
     path("", include("chanye.targets.urls")),
     path("", include("chanye.cultivation.urls")),
+    path("", include("chanye.projects.urls")),
     path("", include("chanye.core.urls")),
 ]
 

@@ -6,7 +6,15 @@ from chanye.enterprises.choices import METRICS, FigureSource
 
 
 class ImportForm(forms.Form):
-    kind = forms.ChoiceField(label="数据类型", choices=[("enterprises", "企业名录"), ("monthly", "月度数据")])
+    kind = forms.ChoiceField(
+        label="数据类型",
+        choices=[
+            ("enterprises", "企业名录"),
+            ("monthly", "月度数据"),
+            ("projects", "项目库"),
+            ("milestones", "项目节点"),
+        ],
+    )
     file = forms.FileField(label="文件（.xlsx 或 .csv）")
     source = forms.ChoiceField(
         label="数据来源（表中无“数据来源”列时）",

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from chanye.accounts.models import Role
 from chanye.core import uscc
-from chanye.core.imports.base import Column, Importer, RowContext, RowError
+from chanye.core.imports.base import Column, ImportAbort, Importer, RowContext, RowError
 from chanye.core.imports.values import (
     CellError,
     parse_bool,
@@ -29,6 +29,7 @@ from chanye.enterprises.choices import METRICS, FigureSource, HonourKind, SmartF
 from chanye.enterprises.matching import NameMatcher
 from chanye.enterprises.models import Enterprise, EnterpriseAlias, FigureRevision, MonthlyFigure
 from chanye.industry.models import Cluster, Industry, IndustryCode
+from chanye.projects.importers import MilestoneImporter, ProjectImporter
 from chanye.regions.selectors import region_lookup
 
 USCC_COL = Column(
@@ -303,12 +304,6 @@ class EnterpriseImporter(Importer):
         return counts["created"], counts["updated"], counts["unchanged"]
 
 
-class ImportAbort(Exception):
-    def __init__(self, error: RowError) -> None:
-        self.error = error
-        super().__init__(str(error))
-
-
 SOURCE_COL = Column("source", "数据来源", ("来源",), help="统计/税务/电力/企业自报；空则用导入时选择的来源")
 _SOURCES = {label: value for value, label in FigureSource.choices} | {v: v for v in FigureSource.values}
 _SOURCES.update(
@@ -509,11 +504,18 @@ class MonthlyImporter(Importer):
             refresh_after_import(months)
 
 
-IMPORTERS: dict[str, type[Importer]] = {"enterprises": EnterpriseImporter, "monthly": MonthlyImporter}
+IMPORTERS: dict[str, type[Importer]] = {
+    "enterprises": EnterpriseImporter,
+    "monthly": MonthlyImporter,
+    "projects": ProjectImporter,
+    "milestones": MilestoneImporter,
+}
 # Who may run each importer (None, the CLI's system user, may run all).
 IMPORT_ROLES: dict[str, set[str]] = {
     "enterprises": {Role.CITY_ADMIN, Role.COUNTY_OFFICER},
     "monthly": {Role.CITY_ADMIN, Role.COUNTY_OFFICER, Role.ENTERPRISE},
+    "projects": {Role.CITY_ADMIN, Role.COUNTY_OFFICER},  # the project editors (chanye.projects.services.EDITORS)
+    "milestones": {Role.CITY_ADMIN, Role.COUNTY_OFFICER},
 }
 
 

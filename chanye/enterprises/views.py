@@ -22,6 +22,7 @@ from chanye.enterprises.filtersets import EnterpriseFilter
 from chanye.enterprises.forms import EnterpriseForm, ImportForm, MonthlyForm
 from chanye.enterprises.importers import IMPORTERS, run_import
 from chanye.industry.models import Cluster, Industry
+from chanye.projects import importers as project_importers
 from chanye.regions.models import Region
 
 
@@ -212,7 +213,12 @@ def import_page(request: HttpRequest) -> HttpResponse:
     batches = ImportBatch.objects.filter(kind__in=IMPORTERS).order_by("-started_at")
     if request.user.role != Role.CITY_ADMIN:
         batches = batches.filter(user=request.user)
-    return render(request, "enterprises/import.html", {"form": form, "batches": batches[:20]})
+    batches = list(batches[:20])
+    for b in batches:
+        b.kind_label = IMPORTERS[b.kind].title
+    kinds = [k for k, _ in form.fields["kind"].choices]
+    templates = [(k, IMPORTERS[k].title) for k in IMPORTERS if k in kinds]
+    return render(request, "enterprises/import.html", {"form": form, "batches": batches, "templates": templates})
 
 
 def _batch_for(request: HttpRequest, pk: int) -> ImportBatch:
@@ -275,7 +281,6 @@ def import_template(request: HttpRequest, kind: str) -> HttpResponse:
     if kind not in IMPORTERS:
         raise Http404
     importer = IMPORTERS[kind]
-    examples = []
     if kind == "enterprises":
         examples = [
             {
@@ -287,15 +292,17 @@ def import_template(request: HttpRequest, kind: str) -> HttpResponse:
                 "h_specialized": "省级(2023)",
             }
         ]
-    else:
+    elif kind == "monthly":
         examples = [
             {"uscc": "91421200MA4F000000", "name": "湖北示例科技有限公司", "month": "2025-03", "output": 1234.5}
         ]
+    else:
+        examples = project_importers.TEMPLATE_EXAMPLES[kind]
     data = xlsx.template(
         importer.columns,
         title=f"{importer.title}导入模板",
-        notes=TEMPLATE_NOTES[kind],
-        text_keys=["uscc", "industry_code"],
+        notes=TEMPLATE_NOTES.get(kind) or project_importers.TEMPLATE_NOTES[kind],
+        text_keys=["uscc", "industry_code", *project_importers.TEXT_KEYS],
         example_rows=examples,
     )
     return _xlsx_response(data, f"{importer.title}导入模板.xlsx")

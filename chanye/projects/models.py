@@ -84,6 +84,7 @@ class Project(models.Model):
     colour = models.CharField("四色", max_length=6, choices=Colour.choices, db_index=True)
     grade = models.PositiveSmallIntegerField("管理档次", default=3)  # XN-XM-5, 1 = lowest
     rectify_by = models.DateField("限期整改至", null=True, blank=True)
+    rectify_since = models.DateField("整改要求下达日期", null=True, blank=True)
     rectify_note = models.CharField("整改要求", max_length=300, blank=True)
     leader = models.CharField("包保领导", max_length=60, blank=True)  # XN-XM-6
     secretaries = models.JSONField("项目秘书", default=list, blank=True)  # 1–3 names, XN-XM-6

@@ -258,8 +258,8 @@ def do_set_rectification(*, actor: Any, project: Project, deadline: dt.date | No
     if deadline <= dt.date.today():
         raise ValidationError("整改期限应晚于今天。")
     before = {"rectify_by": project.rectify_by}
-    project.rectify_by, project.rectify_note = deadline, note.strip()
-    project.save(update_fields=["rectify_by", "rectify_note", "updated_at"])
+    project.rectify_by, project.rectify_note, project.rectify_since = deadline, note.strip(), dt.date.today()
+    project.save(update_fields=["rectify_by", "rectify_note", "rectify_since", "updated_at"])
     audit.record(
         actor=actor,
         action=AuditAction.UPDATE,
@@ -300,7 +300,16 @@ def grade_month(month: dt.date) -> dict[str, int]:
     projects = Project.objects.filter(Q(signed_on__lte=end) | Q(signed_on__isnull=True, created_at__date__lte=end))
     updates: list[Project] = []
     for p in projects.only(
-        "pk", "signed_on", "started_on", "producing_on", "exited_on", "grade", "rectify_by", "status", "colour"
+        "pk",
+        "signed_on",
+        "started_on",
+        "producing_on",
+        "exited_on",
+        "grade",
+        "rectify_by",
+        "rectify_since",
+        "status",
+        "colour",
     ).iterator(chunk_size=5000):
         status = _status_at(p, end)
         colour = COLOUR_OF_STATUS[ProjectStatus(status)]
@@ -312,7 +321,8 @@ def grade_month(month: dt.date) -> dict[str, int]:
         elif on_schedule:
             change = GradeChange.UP if grade < rules.max_grade else GradeChange.HOLD
             grade = min(rules.max_grade, grade + 1)
-        elif p.rectify_by and p.rectify_by >= end:
+        elif p.rectify_by and p.rectify_by >= end and (p.rectify_since is None or p.rectify_since <= end):
+            # a deadline runs only in the months after it was given, not when an earlier month is re-graded
             change = GradeChange.RECTIFY
         else:
             change = GradeChange.DOWN if grade > 1 else GradeChange.HOLD
@@ -337,9 +347,17 @@ def grade_month(month: dt.date) -> dict[str, int]:
         ProjectMonth.objects.filter(month=month).delete()
         ProjectMonth.objects.bulk_create(rows, batch_size=2000)
         latest = ProjectMonth.objects.order_by("-month").values_list("month", flat=True).first()
-        if latest == month:  # the project's current grade is the latest month's
-            Project.objects.bulk_update(updates, ["grade"], batch_size=2000)
+        if latest == month:  # the project's current grade is the latest month's; one UPDATE per grade value
+            by_grade: dict[int, list[int]] = {}
+            for p in updates:
+                by_grade.setdefault(p.grade, []).append(p.pk)
+            for g, ids in by_grade.items():
+                for i in range(0, len(ids), 5000):
+                    Project.objects.filter(pk__in=ids[i : i + 5000]).update(grade=g)
     counts["projects"] = len(rows)
+    from chanye.projects.stats import refresh_project_indicators
+
+    refresh_project_indicators(month.year, month=month)  # the target tree's project indicators (XN-GS-8/9 …)
     return counts
 
 

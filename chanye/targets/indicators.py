@@ -312,8 +312,12 @@ def compute(
 
 @transaction.atomic
 def store(month: dt.date, rows: list[Row]) -> int:
-    """Replace the computed values of `month` (idempotent)."""
-    IndicatorValue.objects.filter(period=month, source=IndicatorValue.Source.COMPUTED).delete()
+    """Replace the computed values of `month` (idempotent); the project indicators are `chanye.projects.stats`'s."""
+    from chanye.projects.stats import PROJECT_INDICATORS
+
+    IndicatorValue.objects.filter(period=month, source=IndicatorValue.Source.COMPUTED).exclude(
+        indicator__in=PROJECT_INDICATORS
+    ).delete()
     IndicatorValue.objects.bulk_create(
         [
             IndicatorValue(
@@ -352,6 +356,10 @@ def refresh_after_import(months: list[dt.date]) -> None:
 
 
 def refresh(month: dt.date, *, progress: Callable[[str], None] | None = None) -> tuple[int, float]:
+    """The enterprise indicators of `month` (Ibis/DuckDB) and the project indicators of its year to it."""
+    from chanye.projects.stats import refresh_project_indicators
+
     t = time.perf_counter()
     n = store(month, compute(month, progress=progress))
+    n += refresh_project_indicators(month.year, month=month)
     return n, time.perf_counter() - t

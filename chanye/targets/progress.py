@@ -27,7 +27,12 @@ PARAM_KEYS = {
     "cluster_count_revenue_over": ("threshold",),
     "smart_factory_count": ("grade",),
     "recognised_cluster_count": ("level", "kind"),
+    # Project indicators (chanye.projects.stats): 技改 by minimum investment (XN-JG-1/2), projects by investment
+    # band and type (YY-P-1).
+    "techrenovation_project_count": ("min_investment", "min_investment_unit"),
+    "project_count_investment_over": ("threshold", "below", "project_type"),
 }
+NUMERIC_PARAMS = {"threshold", "min_investment", "below"}
 
 
 def params_key(indicator: str, params: dict[str, Any] | None) -> str:
@@ -37,7 +42,7 @@ def params_key(indicator: str, params: dict[str, Any] | None) -> str:
         v = (params or {}).get(k)
         if v in (None, ""):
             continue
-        if k == "threshold":
+        if k in NUMERIC_PARAMS:
             v = format(Decimal(str(v)).normalize(), "f")
         parts.append(f"{k}={v}")
     return ",".join(parts)

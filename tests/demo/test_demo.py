@@ -100,6 +100,11 @@ def test_demo_runs_for_every_citys_pack(pack, transactional_db, tmp_path):
     officer = User.objects.get(username="county1")
     assert Enterprise.objects.filter(county=officer.region).exists()
     assert not Enterprise.objects.filter(name__startswith="咸宁").exists()
+    # the project library too, with generated names (the named projects are 咸宁's) and a graded history
+    from chanye.projects.models import Project, ProjectMonth
+
+    assert "个演示项目" in text and Project.objects.filter(county=officer.region).exists()
+    assert not Project.objects.filter(name__startswith="永森硅业").exists() and ProjectMonth.objects.exists()
 
 
 def test_demo_chain_leaders_fill_every_ledger_within_the_rules(mini_pack):

@@ -82,3 +82,11 @@ def test_producing_and_exited_projects_are_not_graded(regions):
     ProjectFactory(county=regions["咸安区"], started_on=dt.date(2025, 3, 1), producing_on=dt.date(2025, 9, 1))
     counts = grade_month(dt.date(2025, 10, 1))
     assert counts["none"] == 1 and counts["projects"] == 1
+
+
+def test_xn_xm_5_a_deadline_does_not_reach_back_to_months_before_it_was_given(regions, users):
+    p = ProjectFactory(county=regions["咸安区"], signed_on=dt.date.today() - dt.timedelta(days=100))
+    do_set_rectification(actor=users["xianan"], project=p, note="限期整改")
+    last_month = (dt.date.today().replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+    grade_month(last_month)  # re-graded after the deadline was given: that month was simply behind
+    assert history(p)[-1][3] == "down"

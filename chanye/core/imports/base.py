@@ -61,6 +61,15 @@ class RowError:
         return f"{where}{col}{val}：{self.message}"
 
 
+class ImportAbort(Exception):
+    """Raised from `write` when a row fails a service check that validation could not foresee: the transaction rolls
+    back and the row's error is reported like any other."""
+
+    def __init__(self, error: RowError) -> None:
+        self.error = error
+        super().__init__(str(error))
+
+
 @dataclass
 class ImportOutcome:
     batch: ImportBatch
@@ -164,6 +173,7 @@ class Importer:
         return best_row
 
     def map_columns(self, header: list[Any]) -> None:
+        refused: set[str] = set()  # present, but with a missing or unknown unit (already reported)
         for idx, cell in enumerate(header):
             if cell is None or not str(cell).strip():
                 continue
@@ -181,6 +191,7 @@ class Importer:
             if col.units is not None:
                 units = {k.lower(): v for k, v in col.units.items()}
                 if not unit:
+                    refused.add(col.key)
                     self.errors.append(
                         RowError(
                             0,
@@ -191,6 +202,7 @@ class Importer:
                     )
                     continue
                 if unit.lower() not in units:
+                    refused.add(col.key)
                     self.errors.append(
                         RowError(0, text, unit, f"无法识别的单位“{unit}”；可用单位：{'、'.join(col.units)}")
                     )
@@ -198,7 +210,7 @@ class Importer:
                 mc.factor, mc.unit = units[unit.lower()], unit
             self.mapped[col.key] = mc
         for col in self.columns:
-            if col.required and col.key not in self.mapped:
+            if col.required and col.key not in self.mapped and col.key not in refused:
                 self.errors.append(RowError(0, col.label, "", "缺少必填列"))
 
     # -- rows ----------------------------------------------------------------------------------

@@ -35,7 +35,7 @@ class Command(BaseCommand):
         parser.add_argument("--enterprises", type=int, default=3000)
         parser.add_argument("--months", type=int, default=36)
         parser.add_argument("--pack", default=DEFAULT_PACK, help="政策包文件（默认 packs/xianning-2025.yaml）")
-        parser.add_argument("--reset", action="store_true", help="先清空已有企业和月度数据")
+        parser.add_argument("--reset", action="store_true", help="先清空已有企业、月度数据和项目")
         parser.add_argument("--no-serve", action="store_true", help="只准备数据，不启动网站")
         parser.add_argument("--port", type=int, default=8000)
 
@@ -49,8 +49,10 @@ class Command(BaseCommand):
         if opts["reset"]:
             with transaction.atomic():
                 from chanye.accounts.models import User
+                from chanye.projects.models import Project
 
                 User.objects.filter(enterprise__isnull=False).update(enterprise=None)
+                Project.objects.all().delete()
                 Enterprise.objects.all().delete()
         other_city = (
             Enterprise.objects.exclude(county__parent=result.pack.city).exclude(county=result.pack.city).exists()
@@ -78,6 +80,14 @@ class Command(BaseCommand):
                 f"已生成 {stats.enterprises} 家企业（规上 {stats.above_scale}，具名骨干企业 {stats.anchors}），"
                 f"{stats.figures} 条月度数据，用时 {stats.seconds:.1f} 秒。"
             )
+        from chanye.demo.projects import seed_projects
+
+        if project_stats := seed_projects(seed=opts["seed"]):  # before the analysis: 新投产项目 join the pool (XN-GS-5)
+            from chanye.projects.stats import refresh_project_indicators
+
+            for year in sorted({project_stats.months[-1].year - 1, dt.date.today().year}):
+                refresh_project_indicators(year)  # the targets on projects (XN-GS-8/9, XN-JG-1/2) get their values
+            self.stdout.write(project_stats.summary())
         from chanye.analytics.selectors import latest_month
         from chanye.cultivation.analysis import analyze
 

@@ -11,7 +11,10 @@ from chanye.enterprises.importers import IMPORTERS, run_import
 
 
 class Command(BaseCommand):
-    help = "导入 Excel/CSV：enterprises 企业名录，monthly 月度数据。先校验整个文件，有任何错误则不写入。"
+    help = (
+        "导入 Excel/CSV：enterprises 企业名录，monthly 月度数据，projects 项目库，milestones 项目节点。"
+        "先校验整个文件，有任何错误则不写入。"
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("kind", choices=sorted(IMPORTERS))

@@ -1,0 +1,645 @@
+"""A demo project library (RULES.md §5): a few hundred industrial projects across the counties, industries and
+clusters — the projects the city's texts name among them — at every stage from 谋划 to 投产, so the four colours
+(XN-XM-4) all show; milestones planned from the pack (XN-XM-1/2/3) with realistic delays, six months of grading
+(XN-XM-5), 1–3 secretaries with a 包保 leader and a 项目管家 each (XN-XM-6), lists and types (HG-P-1, YY-P-1), growth
+points of 2000万元 and more (XN-GS-9), 技改 projects of 500万元 and more (XN-JG-1/2), and issues at every stage of
+一单三制 (YY-P-2). Deterministic for a seed and a date; skipped if the library holds projects."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import random
+import time
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+
+from chanye.core.text import normalize_company_name
+from chanye.demo.generator import _WORDS
+from chanye.enterprises.models import Enterprise
+from chanye.industry.models import Cluster, CountyLayout, Industry
+from chanye.industry.selectors import active_pack
+from chanye.projects import bulk, services
+from chanye.projects import rules as project_rules
+from chanye.projects.models import (
+    Colour,
+    IssueEvent,
+    IssueEventKind,
+    IssueStatus,
+    Milestone,
+    Project,
+    ProjectIssue,
+    ProjectKind,
+    ProjectList,
+    ProjectStatus,
+    ProjectType,
+)
+from chanye.regions.models import Region
+from chanye.regions.selectors import region_name_prefixes
+
+# The projects 咸宁's texts name, in the counties the texts give (seeds/000: 工业项目建设提速实施方案 — XN-GS-8's
+# county lines "加快……等重点工业项目建设"; 工业企业达产增效 专栏2 — the 技改 projects with their investment; 产业集群
+# 提升 — 杰睿美 in the 潘湾 chemical park, 咸安欧朗机械, 通城中聪). 华润电力's plant is in 赤壁 (demo realism only).
+# stage: building = 开工在建, producing = 建成投产 (专栏2 "加快达产增效").
+NAMED_PROJECTS: dict[str, list[dict[str, Any]]] = {
+    "咸宁市": [
+        {"county": "咸安区", "name": "永森硅业石英新材料项目", "investor": "永森硅业", "industry": "新材料"},
+        {"county": "咸安区", "name": "博盛汽车零配件组装生产项目", "investor": "博盛汽车零配件", "industry": "装备"},
+        {
+            "county": "嘉鱼县",
+            "name": "格霖威新材料10万吨生物降解材料生产线项目",
+            "investor": "格霖威新材料",
+            "industry": "新材料",
+        },
+        {"county": "嘉鱼县", "name": "嘉创半导体芯片生产项目", "investor": "嘉创半导体", "industry": "电子"},
+        {
+            "county": "赤壁市",
+            "name": "灏科炭材料科高导热泡漾石墨和高性能碳纤维材料生产项目",
+            "investor": "灏科炭材料科技",
+            "industry": "新材料",
+        },
+        {"county": "赤壁市", "name": "恒谷生物果蔬饮品加工项目", "investor": "恒谷生物", "industry": "食品"},
+        {
+            "county": "通城县",
+            "name": "宝通科技集成线路板产品生产线建设项目",
+            "investor": "宝通科技",
+            "industry": "电子",
+        },
+        {"county": "通城县", "name": "创芯电子智能穿戴产业生产项目", "investor": "创芯电子", "industry": "电子"},
+        {"county": "崇阳县", "name": "城发新材料新型建筑材料制造项目", "investor": "城发新材料", "industry": "建材"},
+        {
+            "county": "崇阳县",
+            "name": "优耐奇智能科技电子薄膜开关及印刷电路生产项目",
+            "investor": "优耐奇智能科技",
+            "industry": "电子",
+        },
+        {
+            "county": "通山县",
+            "name": "伦顶建筑科技新型建筑材料生产线项目",
+            "investor": "伦顶建筑科技",
+            "industry": "建材",
+        },
+        {"county": "通山县", "name": "通智智能电子类贴片项目", "investor": "通智智能电子", "industry": "电子"},
+        {"county": "咸宁高新区", "name": "天府烤卤卤味食品生产项目", "investor": "天府烤卤食品", "industry": "食品"},
+        {"county": "咸宁高新区", "name": "布莱德切割刀具项目", "investor": "布莱德切割刀具", "industry": "装备"},
+        {
+            "county": "嘉鱼县",
+            "name": "金盛兰冶金515吨精品钢转型升级项目",
+            "anchor": "金盛兰",
+            "investor": "金盛兰冶金科技",
+            "kind": ProjectKind.UPGRADE,
+            "investment": "332",
+            "industry": "建材",
+        },
+        {
+            "county": "咸宁高新区",
+            "name": "维达力科技改扩建消费电子玻璃PVD镀膜产线项目",
+            "anchor": "维达力",
+            "investor": "维达力科技",
+            "kind": ProjectKind.UPGRADE,
+            "investment": "30",
+            "stage": ProjectStatus.PRODUCING,
+            "industry": "电子",
+        },
+        {
+            "county": "赤壁市",
+            "name": "华润电力改扩建绿色低碳升级改造项目",
+            "investor": "华润电力湖北",
+            "kind": ProjectKind.UPGRADE,
+            "investment": "15",
+            "industry": "能源",
+        },
+        {
+            "county": "咸宁高新区",
+            "name": "南玻光电改扩建高端柔性折叠玻璃生产项目",
+            "anchor": "南玻",
+            "investor": "南玻光电玻璃",
+            "kind": ProjectKind.UPGRADE,
+            "investment": "8",
+            "stage": ProjectStatus.PRODUCING,
+            "industry": "新材料",
+        },
+        {
+            "county": "嘉鱼县",
+            "park": "潘湾化工园区",
+            "name": "杰睿美电子化学品项目",
+            "investor": "杰睿美电子化学品",
+            "industry": "新材料",
+        },
+        {"county": "咸安区", "name": "欧朗机械低轨卫星地面终端项目", "investor": "欧朗机械", "industry": "低空"},
+        {"county": "通城县", "name": "中聪走心机项目", "investor": "中聪精密机械", "industry": "装备"},
+    ],
+}
+
+# Product words by a keyword of the industry's name, for generated project names.
+PRODUCTS: list[tuple[str, list[str]]] = [
+    ("食品", ["休闲食品", "预制菜", "新式饮品", "冷链食品", "桂花食品", "粮油精深加工"]),
+    ("饮", ["茶饮料", "果蔬饮品", "植物蛋白饮料"]),
+    ("电子", ["电子元器件", "集成线路板", "智能终端", "芯片封装测试", "显示模组", "电子薄膜开关"]),
+    ("装备", ["智能装备", "汽车零部件", "高效节能电机", "起重运输机械", "精密数控机床", "工业机器人"]),
+    ("机", ["机电设备", "精密零部件", "智能电机"]),
+    ("新材料", ["电子化学品", "高性能复合材料", "生物降解材料", "石英新材料", "铝基新材料", "碳纤维材料"]),
+    ("建材", ["绿色建材", "装配式建筑构件", "精品钢材", "新型墙体材料", "先进陶瓷"]),
+    ("冶", ["精品钢材", "钢材精深加工", "有色金属压延"]),
+    ("医药", ["中药饮片", "医用敷料", "医疗器械", "药用辅料", "生物制剂"]),
+    ("健康", ["保健食品", "康复辅具", "智能护理床", "医用纺织品"]),
+    ("能源", ["光伏组件", "储能电池", "输配电设备", "风电装备"]),
+    ("低空", ["无人机整机", "无人机关键零部件", "卫星通信终端"]),
+    ("纺织", ["苎麻纺织", "产业用纺织品", "功能性面料"]),
+    ("化工", ["精细化工", "化工新材料"]),
+]
+GENERIC_PRODUCTS = ["新型材料", "智能制造", "精密零部件", "绿色食品", "电子元器件", "高端装备"]
+NEW_SUFFIXES = ["生产线项目", "生产基地项目", "产业园项目", "智能制造项目", "研发及产业化项目", "扩能项目"]
+UPGRADE_SUFFIXES = [
+    "智能化改造项目",
+    "技改扩能项目",
+    "数字化车间改造项目",
+    "绿色化改造项目",
+    "生产线升级改造项目",
+    "设备更新项目",
+]
+INFRA = ["标准化厂房建设项目", "园区道路及管网配套项目", "园区集中供热项目", "园区污水处理厂提标改造项目"]
+LIVELIHOOD = ["工业固废综合利用项目", "工业污水集中处理项目", "园区生态修复项目"]
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾萧田董潘袁蔡蒋余于杜叶程"
+GIVEN = [
+    "建国",
+    "志强",
+    "红梅",
+    "海涛",
+    "立新",
+    "晓东",
+    "卫东",
+    "文军",
+    "明",
+    "华",
+    "静",
+    "磊",
+    "洋",
+    "敏",
+    "涛",
+    "婷",
+    "勇",
+]
+DELAY_NOTES = ["受连续降雨影响延期", "用地报批手续滞后", "设计变更，重新审图", "施工单位调整", "设备到货延迟"]
+EDIT_NOTES = ["经项目调度会同意调整计划", "土地调规后重新排期", "分期建设，二期节点顺延"]
+ISSUES = [
+    ("项目用地报批进度慢，影响按期开工", "自然资源和规划局"),
+    ("施工临时用电尚未接入", "供电公司"),
+    ("环评批复待办理", "生态环境局"),
+    ("施工许可证办理材料不齐，需指导", "住建局"),
+    ("投产前用工缺口较大，需组织专场招聘", "人社局"),
+    ("项目贷款审批进度慢", "金融办"),
+    ("进场道路未硬化，大型设备无法进场", "交通运输局"),
+    ("天然气管道未接通", "住建局"),
+    ("能耗指标不足", "发改局"),
+    ("消防验收排期较晚", "住建局"),
+]
+CLOSINGS = [
+    "已协调办结，企业确认问题解决",
+    "相关部门现场办公，手续已办结",
+    "已纳入专项计划并完成施工",
+]
+EVIDENCE = ["办结通知书及现场照片", "批复文件扫描件", "企业签字确认的办结回执", "调度会会议纪要"]
+EXIT_REASONS = [
+    "投资方资金链断裂，经多次调度仍无法落实建设资金，经研究同意退出项目计划。",
+    "企业调整投资战略，项目终止实施，已与投资方解除投资协议并依法收回土地。",
+    "项目签约后超过一年未开工，投资方无明确续建计划，按四色图管理办法列为退出（僵尸）项目。",
+]
+GRADED_MONTHS = 6
+
+
+@dataclass
+class ProjectDemoStats:
+    projects: int = 0
+    named: int = 0
+    colours: dict[str, int] = field(default_factory=dict)
+    issues: int = 0
+    months: list[dt.date] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def summary(self) -> str:
+        c = self.colours
+        span = f"{self.months[0]:%Y-%m}—{self.months[-1]:%Y-%m}" if self.months else "无"
+        return (
+            f"已生成 {self.projects} 个演示项目（绿{c.get(Colour.GREEN, 0)}、蓝{c.get(Colour.BLUE, 0)}、"
+            f"黄{c.get(Colour.YELLOW, 0)}、红{c.get(Colour.RED, 0)}；政策文件具名项目 {self.named} 个），"
+            f"{self.issues} 条问题清单，已评定 {span} 共 {len(self.months)} 个月（{self.seconds:.1f} 秒）。"
+        )
+
+
+def _month_back(month: dt.date, n: int) -> dt.date:
+    return project_rules.add_months(month, -n)
+
+
+def _person(rng: random.Random) -> str:
+    return rng.choice(SURNAMES) + rng.choice(GIVEN)
+
+
+def _post(unit: Region) -> str:
+    if unit.level == "park":
+        return "管委会副主任"
+    return {"区": "副区长", "县": "副县长", "市": "副市长"}.get(unit.name[-1:], "副县长")
+
+
+def _between(rng: random.Random, lo: dt.date, hi: dt.date) -> dt.date:
+    return lo + dt.timedelta(days=rng.randint(0, max(0, (hi - lo).days)))
+
+
+def _q(x: float, places: str = "0.01") -> Decimal:
+    return Decimal(str(x)).quantize(Decimal(places))
+
+
+class _Library:
+    """Per-run lookups: counties with weights, industries, clusters, products, enterprises per county."""
+
+    def __init__(self, rng: random.Random) -> None:
+        self.rng = rng
+        self.units = list(Region.objects.county_level().order_by("sort_order", "code"))
+        self.parks = {
+            u.pk: list(Region.objects.filter(parent=u, level="park", is_county_level=False).order_by("code"))
+            for u in self.units
+        }
+        self.industries = list(Industry.objects.filter(is_active=True).order_by("sort_order", "code"))
+        self.clusters = list(
+            Cluster.objects.filter(is_active=True).select_related("parent").prefetch_related("industries")
+        )
+        self.layouts = {
+            lay.region_id: lay for lay in CountyLayout.objects.prefetch_related("industries", "clusters").all()
+        }
+        self.cluster_industry: dict[int, Industry | None] = {}
+        self.by_industry: dict[int, list[Cluster]] = {}
+        for c in self.clusters:
+            inds = list(c.industries.all()) or (list(c.parent.industries.all()) if c.parent_id else [])
+            self.cluster_industry[c.pk] = inds[0] if inds else None
+            for i in inds:
+                if c.family != "county":
+                    self.by_industry.setdefault(i.pk, []).append(c)
+        self.ents: dict[int, list[tuple[int, str, bool]]] = {u.pk: [] for u in self.units}
+        for pk, name, county_id, above in (
+            Enterprise.objects.filter(county__in=self.units)
+            .order_by("pk")
+            .values_list("pk", "name", "county_id", "is_above_scale")
+        ):
+            self.ents[county_id].append((pk, name, above))
+
+    def industry_like(self, word: str) -> Industry | None:
+        return next((i for i in self.industries if word in i.name), None)
+
+    def products(self, industry: Industry | None, cluster: Cluster | None) -> list[str]:
+        words: list[str] = []
+        if cluster is not None:
+            name = cluster.name
+            if cluster.region_id and cluster.region:
+                name = name.replace(cluster.region.name, "")
+            for suffix in ("产业集群", "集群", "产业"):
+                name = name.removesuffix(suffix)
+            if 2 <= len(name) <= 10:
+                words.append(name)
+            words += [n for chain in cluster.chains or [] for n in chain if isinstance(n, str) and len(n) <= 10][:4]
+        if industry is not None:
+            for key, items in PRODUCTS:
+                if key in industry.name:
+                    words += items
+                    break
+        return words or GENERIC_PRODUCTS
+
+    def pick_sector(self, unit: Region) -> tuple[Industry | None, Cluster | None]:
+        rng = self.rng
+        lay = self.layouts.get(unit.pk)
+        lead = list(lay.industries.all()) if lay else []
+        ind = (
+            rng.choice(lead)
+            if lead and rng.random() < 0.7
+            else (rng.choice(self.industries) if self.industries else None)
+        )
+        cluster = None
+        if lay and rng.random() < 0.25 and list(lay.clusters.all()):
+            cluster = rng.choice(list(lay.clusters.all()))
+            ind = self.cluster_industry.get(cluster.pk) or ind
+        elif ind is not None and self.by_industry.get(ind.pk) and rng.random() < 0.75:
+            cluster = rng.choice(self.by_industry[ind.pk])
+        return ind, cluster
+
+
+def _timeline(
+    rng: random.Random, rules: project_rules.ProjectRules, investment: Decimal, today: dt.date, stage: str | None
+) -> dict[str, Any]:
+    """Signing, start, production and exit dates: start 15–150 days after signing (a third later than the 60 days
+    of XN-XM-1), production after the band's months (XN-XM-2) ± a spread, some stuck, a few exited."""
+    band = rules.production_months(investment)
+    if stage in (ProjectStatus.BUILDING, ProjectStatus.PRODUCING):  # the named projects: as the texts describe them
+        if stage == ProjectStatus.PRODUCING:
+            producing = today - dt.timedelta(days=rng.randint(20, 150))
+            started = project_rules.add_months(producing, -round(band * rng.uniform(0.9, 1.15)))
+        else:
+            producing = None
+            started = today - dt.timedelta(days=rng.randint(60, min(420, band * 30 - 20)))
+        signed = started - dt.timedelta(days=rng.randint(25, 95))
+        return {"signed_on": signed, "started_on": started, "producing_on": producing}
+    if rng.random() < 0.07:  # 谋划: in the library, not signed yet
+        return {"signed_on": None, "started_on": None, "producing_on": None}
+    signed = today - dt.timedelta(days=int(rng.triangular(0, 900, 120)))
+    out: dict[str, Any] = {"signed_on": signed, "started_on": None, "producing_on": None}
+    if rng.random() < 0.06:  # stuck: never started
+        if (today - signed).days > 300 and rng.random() < 0.6:
+            out["exited_on"] = signed + dt.timedelta(days=rng.randint(240, min(600, (today - signed).days)))
+        return out
+    late = rng.random() < 0.33
+    delay = rng.randint(61, 150) if late else rng.randint(15, 60)
+    started = signed + dt.timedelta(days=delay)
+    if started > today:
+        return out
+    out["started_on"] = started
+    months = band * rng.uniform(0.75, 1.0) if rng.random() < 0.7 else band * rng.uniform(1.05, 1.5)
+    producing = started + dt.timedelta(days=int(months * 30.4))
+    if producing <= today:
+        out["producing_on"] = producing
+    elif rng.random() < 0.02 and (today - started).days > 200:
+        out["exited_on"] = started + dt.timedelta(days=rng.randint(150, (today - started).days))
+    return out
+
+
+def _investment(rng: random.Random, kind: str) -> Decimal:
+    if kind == ProjectKind.UPGRADE:  # 技改: nearly all 500万 and more (XN-JG-1), about a fifth 1亿 and more (XN-JG-2)
+        return _q(min(20.0, max(0.03, math.exp(rng.gauss(math.log(0.35), 1.0)))), "0.0001")
+    x = math.exp(rng.gauss(math.log(3.0), 1.0))
+    return _q(min(120.0, max(0.5, x)))
+
+
+def _list_kind(t: dict[str, Any], today: dt.date) -> str:
+    if t["signed_on"] is None:
+        return ProjectList.PLANNING
+    if t["started_on"] is None:
+        return ProjectList.PREPARATORY
+    return ProjectList.NEW_BUILD if t["started_on"].year == today.year else ProjectList.CONTINUING
+
+
+@transaction.atomic
+def seed_projects(*, seed: int = 2025, today: dt.date | None = None, count: int = 360) -> ProjectDemoStats | None:
+    """Create the demo library; None if the library already holds projects or there are no county units."""
+    if Project.objects.exists():
+        return None
+    t0 = time.perf_counter()
+    today = today or dt.date.today()
+    rng = random.Random(seed)
+    lib = _Library(rng)
+    if not lib.units:
+        return None
+    rules = project_rules.current()
+    pack = active_pack()
+    city = pack.city.name if pack else ""
+    province = ((pack.content or {}).get("city", {}).get("province") if pack else "") or "湖北省"
+    province_short = province.removesuffix("省")
+    by_name = {u.name: u for u in lib.units}
+    parks_by_name = {p.name: p for ps in lib.parks.values() for p in ps}
+    prefixes = region_name_prefixes()
+    used_names: set[str] = set()
+    seq: dict[int, int] = {}
+    projects: list[Project] = []
+
+    def new_code(unit: Region, signed: dt.date | None) -> str:
+        seq[unit.pk] = seq.get(unit.pk, 0) + 1
+        year = (signed or today).year
+        return f"{unit.code}-{year}-{seq[unit.pk]:03d}"
+
+    def staff(p: Project, unit: Region) -> None:
+        p.leader = f"{_person(rng)}（{_post(unit)}）"
+        p.secretaries = [_person(rng) for _ in range(rng.choice([1, 2, 2, 3]))]  # XN-XM-6
+        p.steward = _person(rng)
+        p.responsible_unit = f"{unit.short_name or unit.name}{rng.choice(['经信局', '招商服务中心', '发改局'])}"
+
+    def output(p: Project) -> None:
+        if p.project_type != ProjectType.INDUSTRY:
+            return
+        ratio = math.exp(rng.gauss(math.log(1.1 if p.kind == ProjectKind.NEW else 0.9), 0.5))
+        p.expected_output = _q(float(p.investment) * 10000 * ratio, "1")  # 万元; ≥ 2000 → growth point (XN-GS-9)
+
+    def apply_timeline(p: Project, t: dict[str, Any], unit: Region) -> None:
+        p.signed_on, p.started_on, p.producing_on = t["signed_on"], t["started_on"], t["producing_on"]
+        if t.get("exited_on"):
+            p.exited_on = min(t["exited_on"], today)
+            p.exit_reason = rng.choice(EXIT_REASONS)
+            p.exit_unit = p.responsible_unit or f"{unit.name}经信局"
+        p.list_kind = _list_kind(t, today)
+
+    # 1. The named projects of the city's texts, in their counties.
+    named = 0
+    for spec in NAMED_PROJECTS.get(city, []):
+        unit = by_name.get(spec["county"])
+        if unit is None:
+            continue
+        kind = spec.get("kind", ProjectKind.NEW)
+        investment = Decimal(spec["investment"]) if spec.get("investment") else _q(rng.uniform(2, 30))
+        ind = lib.industry_like(spec.get("industry", "")) if spec.get("industry") else None
+        cluster = next((c for c in lib.clusters if spec["name"][:3] in (c.description or "")), None)
+        if cluster is None and ind is not None and lib.by_industry.get(ind.pk):
+            cluster = lib.by_industry[ind.pk][0]
+        if cluster is not None and lib.cluster_industry.get(cluster.pk):
+            ind = lib.cluster_industry[cluster.pk]
+        ent = None
+        if spec.get("anchor"):
+            ent = next((pk for pk, name, _ in lib.ents[unit.pk] if spec["anchor"] in name), None)
+        park = next((p for n, p in parks_by_name.items() if spec.get("park") and spec["park"] in n), None)
+        p = Project(
+            name=spec["name"],
+            enterprise_id=ent,
+            investor=f"{province_short}{spec['investor']}有限公司",
+            county=unit,
+            park=park,
+            industry=ind,
+            cluster=cluster,
+            kind=kind,
+            project_type=ProjectType.INDUSTRY,
+            investment=investment,
+        )
+        staff(p, unit)
+        apply_timeline(p, _timeline(rng, rules, investment, today, spec.get("stage", ProjectStatus.BUILDING)), unit)
+        p.code = new_code(unit, p.signed_on)
+        p.note = "政策文件点名推进的重点项目"
+        output(p)
+        projects.append(p)
+        used_names.add(p.name)
+        named += 1
+
+    # 2. Generated projects: counties weighted, industries from the county layout, sizes log-normal.
+    weights = [1.0 + 0.2 * (i % 3) for i in range(len(lib.units))]
+    big = [Decimal(100), Decimal(120), Decimal(50), Decimal(50), Decimal(60)]  # a few 百亿级/五十亿级 (YY-P-1)
+    while len(projects) < max(count, named):
+        unit = rng.choices(lib.units, weights)[0]
+        r = rng.random()
+        ptype = ProjectType.INDUSTRY if r < 0.88 else ProjectType.INFRASTRUCTURE if r < 0.96 else ProjectType.LIVELIHOOD
+        kind = ProjectKind.UPGRADE if ptype == ProjectType.INDUSTRY and rng.random() < 0.32 else ProjectKind.NEW
+        ind, cluster = lib.pick_sector(unit) if ptype == ProjectType.INDUSTRY else (None, None)
+        investment = big.pop() if big and kind == ProjectKind.NEW and rng.random() < 0.05 else _investment(rng, kind)
+        ent_pk, investor = None, ""
+        ents = lib.ents.get(unit.pk) or []
+        if kind == ProjectKind.UPGRADE and ents:
+            above = [e for e in ents if e[2]] or ents
+            ent_pk, ent_name, _ = rng.choice(above)
+            stem = normalize_company_name(ent_name, prefixes)[:8]
+        elif ents and rng.random() < 0.25:  # an expansion by a registered (often small) firm: XN-GS-5 candidates
+            ent_pk, ent_name, _ = rng.choice(ents)
+            stem = normalize_company_name(ent_name, prefixes)[:8]
+        else:
+            stem = "".join(rng.sample(_WORDS, 2))
+            investor = f"{province_short}{stem}{rng.choice(['科技', '实业', '新材料', '智能制造', '产业发展'])}有限公司"
+        if ptype == ProjectType.INDUSTRY:
+            product = rng.choice(lib.products(ind, cluster))
+            if kind == ProjectKind.UPGRADE:
+                name = f"{stem}{product if rng.random() < 0.3 else ''}{rng.choice(UPGRADE_SUFFIXES)}"
+            else:
+                name = f"{stem}{product}{rng.choice(NEW_SUFFIXES)}"
+        else:
+            item = rng.choice(INFRA if ptype == ProjectType.INFRASTRUCTURE else LIVELIHOOD)
+            place = unit.short_name or unit.name
+            name = place + ("" if item.startswith("园区") else rng.choice(["", "经济开发区", "工业园区"])) + item
+            investor = investor or f"{unit.short_name or unit.name}城市发展投资集团有限公司"
+            ent_pk = None
+        if name in used_names:
+            name = name.removesuffix("项目") + f"（{rng.choice(['一', '二', '三'])}期）项目"
+            if name in used_names:
+                continue
+        used_names.add(name)
+        park = rng.choice(lib.parks[unit.pk]) if lib.parks.get(unit.pk) and rng.random() < 0.3 else None
+        p = Project(
+            name=name,
+            enterprise_id=ent_pk,
+            investor=investor,
+            county=unit,
+            park=park,
+            industry=ind,
+            cluster=cluster,
+            chain_node=rng.choice([n for ch in (cluster.chains or []) for n in ch])
+            if cluster and cluster.chains
+            else "",
+            kind=kind,
+            project_type=ptype,
+            investment=investment,
+        )
+        staff(p, unit)
+        apply_timeline(p, _timeline(rng, rules, investment, today, None), unit)
+        p.code = new_code(unit, p.signed_on)
+        output(p)
+        projects.append(p)
+
+    if not any(p.exited_on for p in projects):  # at least one red project (XN-XM-4), with its explanation
+        stuck = [p for p in projects if p.signed_on and not p.started_on and (today - p.signed_on).days > 90]
+        p = min(stuck or [p for p in projects if p.signed_on and not p.producing_on], key=lambda p: p.signed_on)
+        p.exited_on, p.exit_reason, p.exit_unit = today - dt.timedelta(days=15), EXIT_REASONS[2], p.responsible_unit
+    created = bulk.bulk_create_projects(projects, rules, adjust=_progress(rng, today))
+    issues = _issues(rng, created, today)
+
+    # 3. Six months of grading, oldest first (XN-XM-5); deadlines to rectify were given before the last one.
+    last = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+    months = [_month_back(last, n) for n in range(GRADED_MONTHS - 1, -1, -1)]
+    for m in months[:-1]:
+        services.grade_month(m)
+    late = set(
+        Milestone.objects.filter(project__in=created, planned_on__lt=today, actual_on__isnull=True).values_list(
+            "project_id", flat=True
+        )
+    )
+    behind = [p for p in created if p.status in (ProjectStatus.SIGNED, ProjectStatus.BUILDING) and p.pk in late]
+    for p in rng.sample(behind, min(len(behind), max(2, len(behind) // 8))):
+        p.rectify_by = today + dt.timedelta(days=rng.randint(10, 30))
+        p.rectify_note = "限期完成滞后节点，按月报送整改进展"
+        p.save(update_fields=["rectify_by", "rectify_note"])
+    services.grade_month(months[-1])
+
+    stats = ProjectDemoStats(projects=len(created), named=named, issues=issues, months=months)
+    for p in created:
+        stats.colours[p.colour] = stats.colours.get(p.colour, 0) + 1
+    stats.seconds = time.perf_counter() - t0
+    return stats
+
+
+def _progress(rng: random.Random, today: dt.date) -> Any:
+    """Actual dates of the other milestones: most on time, some late, some missing (overdue); a few planned dates
+    edited by hand. The start and production milestones already carry the project's dates."""
+    anchors = (project_rules.START_MILESTONE, project_rules.PRODUCTION_MILESTONE)
+
+    def adjust(p: Project, milestones: list[Milestone]) -> None:
+        diligence = 0.97 if rng.random() < 0.7 else rng.uniform(0.5, 0.85)
+        for m in milestones:
+            if m.code in anchors or m.planned_on is None:
+                continue
+            done_by_production = p.producing_on is not None and m.code != "statistics"
+            limit = min(today, p.exited_on or today, p.producing_on if done_by_production else today)
+            if m.planned_on > limit and not done_by_production:
+                continue
+            if not done_by_production and rng.random() > diligence:
+                continue  # missing → overdue
+            late = rng.random() < (0.12 if diligence > 0.9 else 0.4)
+            actual = m.planned_on + dt.timedelta(days=rng.randint(8, 60) if late else rng.randint(-6, 3))
+            m.actual_on = max(p.signed_on or actual, min(actual, limit))
+            if late and m.actual_on > m.planned_on:
+                m.note = rng.choice(DELAY_NOTES)
+            if rng.random() < 0.03:
+                m.planned_on, m.planned_edited = m.planned_on + dt.timedelta(days=30), True
+                m.note = rng.choice(EDIT_NOTES)
+
+    return adjust
+
+
+def _issues(rng: random.Random, projects: list[Project], today: dt.date) -> int:
+    """Issues in every state of 一单三制 (YY-P-2): open, 交办 (some past their due date, reminded or supervised),
+    销号 with the result and a description of the evidence."""
+    live = [
+        p
+        for p in projects
+        if p.status in (ProjectStatus.SIGNED, ProjectStatus.BUILDING) and (today - p.signed_on).days >= 30
+    ]
+    chosen = rng.sample(live, min(len(live), max(3, len(projects) // 5)))
+    issues: list[ProjectIssue] = []
+    plans: list[tuple[str, int]] = []
+    for i, p in enumerate(chosen):
+        content, dept = rng.choice(ISSUES)
+        raised = _between(rng, max(p.signed_on, today - dt.timedelta(days=240)), today)
+        state = [IssueStatus.OPEN, IssueStatus.ASSIGNED, IssueStatus.CLOSED][i % 3] if i < 3 else None
+        if state is None:
+            r = rng.random()
+            state = IssueStatus.OPEN if r < 0.2 else IssueStatus.ASSIGNED if r < 0.55 else IssueStatus.CLOSED
+        if state != IssueStatus.OPEN and raised >= today - dt.timedelta(days=3):
+            raised = today - dt.timedelta(days=rng.randint(20, 90))
+        issue = ProjectIssue(project=p, raised_on=raised, content=content, status=state)
+        if state != IssueStatus.OPEN:
+            issue.department = dept
+            issue.assigned_on = min(today, raised + dt.timedelta(days=rng.randint(1, 5)))
+            issue.due_on = issue.assigned_on + dt.timedelta(days=rng.choice([15, 30, 45]))
+        if state == IssueStatus.CLOSED:
+            issue.closed_on = min(today, issue.assigned_on + dt.timedelta(days=rng.randint(5, 40)))
+            issue.closing_note = rng.choice(CLOSINGS)
+            issue.evidence_text = rng.choice(EVIDENCE)
+        issues.append(issue)
+        plans.append((state, rng.randint(0, 2)))
+    ProjectIssue.objects.bulk_create(issues)
+    events: list[IssueEvent] = []
+    for issue, (state, follow_ups) in zip(issues, plans, strict=True):
+        events.append(IssueEvent(issue=issue, kind=IssueEventKind.RAISE, on=issue.raised_on))
+        if state == IssueStatus.OPEN:
+            continue
+        events.append(
+            IssueEvent(
+                issue=issue,
+                kind=IssueEventKind.ASSIGN,
+                on=issue.assigned_on,
+                note=f"{issue.department}，{issue.due_on:%Y-%m-%d}前办结",
+            )
+        )
+        end = issue.closed_on or today
+        for k in range(follow_ups):
+            kind = IssueEventKind.SUPERVISE if k else IssueEventKind.REMIND
+            note = "现场督查，要求加快办理" if kind == IssueEventKind.SUPERVISE else ""
+            events.append(IssueEvent(issue=issue, kind=kind, on=_between(rng, issue.assigned_on, end), note=note))
+        if state == IssueStatus.CLOSED:
+            events.append(
+                IssueEvent(issue=issue, kind=IssueEventKind.CLOSE, on=issue.closed_on, note=issue.closing_note)
+            )
+    IssueEvent.objects.bulk_create(events)
+    return len(issues)
+
+
+__all__ = ["NAMED_PROJECTS", "ProjectDemoStats", "seed_projects"]

@@ -1,0 +1,127 @@
+"""Many projects at once — the importer, the demo and `chanye projects replan` — with exactly the result of the
+one-at-a-time services: `services.validate` and `services._apply_status` decide, the milestones are those
+`services.replan` plans (XN-XM-1/2/3), only written with bulk queries."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from django.db.models import QuerySet
+
+from chanye.projects import rules as project_rules
+from chanye.projects import services
+from chanye.projects.models import Milestone, Project
+
+_MILESTONE_FIELDS = ["seq", "name", "planned_on", "actual_on"]
+
+
+def planned_milestones(
+    project: Project, rules: project_rules.ProjectRules, existing: dict[str, Milestone] | None = None
+) -> tuple[list[Milestone], list[Milestone], list[int]]:
+    """What `services.replan` would do to `project`: (milestones to create, milestones changed, pks to delete).
+
+    `existing` holds the project's current milestones by code (none for a new project); hand-edited planned dates
+    are kept, the start and production milestones carry the project's actual dates."""
+    existing = existing or {}
+    planned = (
+        project_rules.plan(
+            rules, signed_on=project.signed_on, investment=project.investment, started_on=project.started_on
+        )
+        if project.signed_on
+        else {}
+    )
+    new: list[Milestone] = []
+    changed: list[Milestone] = []
+    keep = set()
+    for seq, spec in enumerate(rules.milestones, start=1):
+        code = spec["code"]
+        keep.add(code)
+        m = existing.get(code)
+        before = None if m is None else tuple(getattr(m, f) for f in _MILESTONE_FIELDS)
+        if m is None:
+            m = Milestone(project=project, code=code)
+        m.seq, m.name = seq, spec["name"]
+        if not m.planned_edited:
+            m.planned_on = planned.get(code)
+        if code == project_rules.START_MILESTONE:
+            m.actual_on = project.started_on
+        if code == project_rules.PRODUCTION_MILESTONE:
+            m.actual_on = project.producing_on
+        if before is None:
+            new.append(m)
+        elif before != tuple(getattr(m, f) for f in _MILESTONE_FIELDS):
+            changed.append(m)
+    drop = [m.pk for code, m in existing.items() if code not in keep]
+    return new, changed, drop
+
+
+def prepare_new(project: Project, rules: project_rules.ProjectRules) -> None:
+    """The checks and derived fields of `services.do_save_project` for a project being created (raises the same
+    ValidationError)."""
+    services.validate(project)
+    project.grade = rules.initial_grade
+    services._apply_status(project)
+
+
+def bulk_create_projects(
+    projects: Sequence[Project],
+    rules: project_rules.ProjectRules | None = None,
+    *,
+    batch_size: int = 500,
+    adjust: Callable[[Project, list[Milestone]], None] | None = None,
+) -> list[Project]:
+    """Create projects and their planned milestones as `services.do_save_project` would (without its audit rows,
+    which the caller writes). Every project is validated first; a ValidationError means nothing was written.
+    `adjust` may change a project's milestones before they are written (the demo records progress that way)."""
+    rules = rules or project_rules.current()
+    for p in projects:
+        prepare_new(p, rules)
+    created = Project.objects.bulk_create(projects, batch_size=batch_size)
+    milestones: list[Milestone] = []
+    for p in created:
+        ms = planned_milestones(p, rules)[0]
+        if adjust is not None:
+            adjust(p, ms)
+        milestones += ms
+    Milestone.objects.bulk_create(milestones, batch_size=2000)
+    return list(created)
+
+
+def bulk_replan(
+    projects: QuerySet[Project] | Sequence[Project],
+    rules: project_rules.ProjectRules | None = None,
+    *,
+    chunk: int = 500,
+    progress: Callable[[int, int], None] | None = None,
+) -> dict[str, int]:
+    """`services.replan` for many projects (e.g. after the pack's durations changed): hand-edited planned dates are
+    kept. Returns counts of projects and of milestones created, changed and removed."""
+    rules = rules or project_rules.current()
+    items = list(projects)
+    counts = {"projects": len(items), "created": 0, "changed": 0, "removed": 0}
+    for start in range(0, len(items), chunk):
+        part = items[start : start + chunk]
+        by_project: dict[int, dict[str, Milestone]] = {p.pk: {} for p in part}
+        for m in Milestone.objects.filter(project_id__in=list(by_project)):
+            by_project[m.project_id][m.code] = m
+        new: list[Milestone] = []
+        changed: list[Milestone] = []
+        drop: list[int] = []
+        for p in part:
+            n, c, d = planned_milestones(p, rules, by_project[p.pk])
+            new += n
+            changed += c
+            drop += d
+        Milestone.objects.bulk_create(new, batch_size=2000)
+        Milestone.objects.bulk_update(changed, _MILESTONE_FIELDS, batch_size=1000)
+        if drop:
+            Milestone.objects.filter(pk__in=drop).delete()
+        counts["created"] += len(new)
+        counts["changed"] += len(changed)
+        counts["removed"] += len(drop)
+        if progress:
+            progress(min(start + chunk, len(items)), len(items))
+    return counts
+
+
+__all__ = ["bulk_create_projects", "bulk_replan", "planned_milestones", "prepare_new"]

@@ -1,0 +1,689 @@
+"""The project-library and milestone importers (templates in docs/import-templates.md), on the all-or-nothing import
+framework of `chanye.core.imports`: every row is checked and every error reported (row, column, value, reason)
+before anything is written, and one error anywhere means nothing is written.
+
+* 项目库 (`projects`): one row per project, upserted by 项目编号. A new project gets its status, colour (XN-XM-4),
+  initial grade and its 12 milestones planned from the pack (XN-XM-1/2/3) exactly as `services.do_save_project`
+  gives them; 项目清单 (HG-P-1), 项目类型 (YY-P-1), 1–3 项目秘书 with a 包保领导 and a 项目管家 (XN-XM-6).
+* 项目节点 (`milestones`): planned and actual dates of milestones; 施工队进场 and 验收投产 start the project and put it
+  into production, with its colour and re-planning, exactly as `services.do_record_milestone` does.
+
+Blank cells leave what is stored unchanged, so a partial sheet (or re-importing an older one) never erases dates.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import re
+from collections import defaultdict
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+
+from chanye.accounts.models import Role
+from chanye.core import audit, uscc
+from chanye.core.imports.base import Column, ImportAbort, Importer, RowContext, RowError
+from chanye.core.imports.values import CellError, display, parse_date, parse_decimal, parse_identifier, split_list
+from chanye.core.models import AuditAction, ImportBatch
+from chanye.core.text import squash, to_halfwidth
+from chanye.enterprises.models import Enterprise
+from chanye.industry.models import Cluster, Industry
+from chanye.projects import bulk, services
+from chanye.projects import rules as project_rules
+from chanye.projects.models import Milestone, Project, ProjectKind, ProjectList, ProjectStatus, ProjectType
+from chanye.regions.models import RegionLevel
+from chanye.regions.selectors import region_lookup
+
+MAX_SECRETARIES = 3  # XN-XM-6
+MAX_INVESTMENT = Decimal(10000)  # 亿元: a larger figure is almost surely a unit slip (万元 typed under 亿元)
+
+_BRACKETS = re.compile(r"[()（）\[\]【】]")
+_KINDS = {
+    "新招引": ProjectKind.NEW,
+    "增量": ProjectKind.NEW,
+    "新招引增量": ProjectKind.NEW,
+    "招引": ProjectKind.NEW,
+    "新引进": ProjectKind.NEW,
+    "招商引资": ProjectKind.NEW,
+    "技改": ProjectKind.UPGRADE,
+    "存量": ProjectKind.UPGRADE,
+    "技改存量": ProjectKind.UPGRADE,
+    "技术改造": ProjectKind.UPGRADE,
+    "技改升级": ProjectKind.UPGRADE,
+}
+_LISTS = {label: value for value, label in ProjectList.choices} | {
+    label[:-1]: value for value, label in ProjectList.choices
+}
+_TYPES = {label: value for value, label in ProjectType.choices} | {"产业": ProjectType.INDUSTRY}
+
+
+def _choice(value: Any, table: dict[str, str], codes: list[str]) -> str | None:
+    s = squash(str(value))
+    for key in (s, _BRACKETS.sub("", s), re.sub(r"[(（].*?[)）]", "", s)):
+        if key in table:
+            return table[key]
+    return s.lower() if s.lower() in codes else None
+
+
+def _code(value: Any) -> str:
+    """A project number: text, or a whole number Excel stored as a number."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, bool):
+        raise CellError("项目编号应为文本")
+    s = "".join(to_halfwidth(str(value)).split())
+    if len(s) > 40:
+        raise CellError("项目编号不能超过40个字符")
+    return s
+
+
+class ProjectImporter(Importer):
+    """项目库: upsert by 项目编号 (HG-P-1 lists, YY-P-1 types, XN-XM-6 staff; milestones planned per XN-XM-1/2/3)."""
+
+    kind = "projects"
+    title = "项目库"
+    columns = [
+        Column(
+            "code",
+            "项目编号",
+            ("项目代码", "项目编码", "编号"),
+            required=True,
+            help="全市唯一；重复导入时按编号更新",
+            example="XA-2025-001",
+        ),
+        Column("name", "项目名称", ("名称",), required=True, example="湖北示例新材料年产5万吨生产线项目"),
+        Column(
+            "uscc",
+            "投资企业统一社会信用代码",
+            ("统一社会信用代码", "信用代码", "投资企业信用代码", "企业信用代码"),
+            help="选填；须是企业库中（您管辖范围内）的企业，文本格式",
+            example="91421200MA4F000000",
+        ),
+        Column(
+            "investor",
+            "投资主体",
+            ("投资企业", "投资方", "项目单位", "建设单位", "投资主体名称"),
+            help="企业尚未入库时填写名称（与信用代码至少填一项）",
+            example="湖北示例新材料有限公司",
+        ),
+        Column(
+            "county",
+            "区县",
+            ("所属区县", "县市区", "所在区县", "项目所在地", "区县代码"),
+            required=True,
+            help="名称、简称或区划代码，如 咸安区 / 咸安 / 421202 / 咸宁高新区",
+            example="咸安区",
+        ),
+        Column("park", "园区", ("所属园区", "所在园区"), help="园区名称或代码，须在所填区县内"),
+        Column("industry", "重点产业", ("所属产业", "产业"), help="政策包中的名称或编号", example="电子信息"),
+        Column("cluster", "产业集群", ("所属集群", "集群"), help="政策包中的名称或编号"),
+        Column("chain_node", "产业链环节", ("产业链", "链条环节", "环节")),
+        Column(
+            "kind",
+            "项目性质",
+            ("增量/存量", "项目类别"),
+            help="新招引（增量）或 技改（存量）；不填为新招引",
+            example="新招引",
+        ),
+        Column(
+            "list_kind",
+            "项目清单",
+            ("清单类别", "清单"),
+            help="谋划类/前期类/新建类/续建类（HG-P-1）",
+            example="新建类",
+        ),
+        Column("project_type", "项目类型", (), help="产业发展/基础设施/民生环保（YY-P-1）", example="产业发展"),
+        Column(
+            "investment",
+            "总投资",
+            ("计划总投资", "项目总投资", "总投资额"),
+            required=True,
+            units={"亿元": Decimal(1), "万元": Decimal("0.0001"), "元": Decimal("0.00000001")},
+            help="表头须带单位：亿元或万元（万元自动换算为亿元）",
+            example="3.5",
+        ),
+        Column("signed_on", "签约日期", ("签约时间",), help="如 2025-03-18；不能是未来日期", example="2025-03-18"),
+        Column("started_on", "开工日期", ("开工时间", "实际开工日期"), help="不早于签约日期"),
+        Column("producing_on", "投产日期", ("投产时间", "实际投产日期", "建成投产日期"), help="不早于开工日期"),
+        Column(
+            "expected_output",
+            "预计新增产值",
+            ("达产后新增产值", "预计年新增产值", "新增产值"),
+            units={"万元": Decimal(1), "亿元": Decimal(10000), "千元": Decimal("0.1"), "元": Decimal("0.0001")},
+            help="达产后年新增产值；2000万元以上计入工业增长点（XN-GS-9）",
+            example="25000",
+        ),
+        Column("leader", "包保领导", ("包保县级领导", "包保责任领导"), example="王建国"),
+        Column(
+            "secretaries",
+            "项目秘书",
+            ("现场秘书", "项目现场秘书"),
+            help="1—3名，用顿号或逗号分隔（XN-XM-6）",
+            example="张明、李华",
+        ),
+        Column("steward", "项目管家", (), example="刘洋"),
+        Column("responsible_unit", "责任单位", ("牵头单位", "责任部门"), example="咸安区经信局"),
+        Column("note", "备注", ("说明",)),
+    ]
+    TEXT_LIMITS = {
+        "investor": 200,
+        "chain_node": 60,
+        "leader": 60,
+        "steward": 60,
+        "responsible_unit": 80,
+    }
+
+    def identity_keys(self) -> tuple[str, ...]:
+        return ("code", "name")
+
+    def prepare(self) -> None:
+        self.regions = region_lookup()
+        self.industries: dict[str, Industry] = {}
+        for i in Industry.objects.filter(is_active=True):
+            for key in (squash(i.name), i.code, squash(i.name).removesuffix("产业"), squash(i.name) + "产业"):
+                self.industries.setdefault(key, i)
+        self.clusters: dict[str, Cluster] = {}
+        for c in Cluster.objects.filter(is_active=True):
+            name = squash(c.name)
+            for key in (name, c.code, name.removesuffix("产业集群"), name.removesuffix("集群")):
+                if key:
+                    self.clusters.setdefault(key, c)
+        self.all_uscc = set(Enterprise.objects.values_list("uscc", flat=True))
+        ents = Enterprise.objects.for_user(self.user) if self.user is not None else Enterprise.objects.all()
+        self.ent_by_uscc = dict(ents.values_list("uscc", "pk"))
+        fields = ("pk", "code", "enterprise_id", "investor", "signed_on", "started_on", "producing_on")
+        self.existing = {r["code"]: r for r in Project.objects.values(*fields)}
+        visible = Project.objects.for_user(self.user) if self.user is not None else Project.objects.all()
+        self.visible = set(visible.values_list("pk", flat=True))
+        self.seen: dict[str, int] = {}
+        self.officer_region = self.user.region_id if getattr(self.user, "role", None) == Role.COUNTY_OFFICER else None
+
+    # -- cells ---------------------------------------------------------------------------------
+    def _region(self, ctx: RowContext, key: str, *, county: bool) -> Any:
+        raw = ctx.raw(key)
+        if raw is None:
+            return None
+        r = self.regions.get(squash(str(raw)))
+        if r is None:
+            units = "、".join(
+                sorted({x.name for x in self.regions.values() if (x.is_county_level if county else x.level == "park")})
+            )
+            ctx.error(key, f"找不到该{'区县' if county else '园区'}；可用：{units}")
+            return None
+        if county and not r.is_county_level:
+            ctx.error(key, "不是区县级单位（请填写项目所在区县；园区请填在“园区”列）")
+            return None
+        if not county and r.level != RegionLevel.PARK:
+            ctx.error(key, "不是园区（区县请填在“区县”列）")
+            return None
+        return r
+
+    def _date(self, ctx: RowContext, key: str) -> dt.date | None:
+        d = ctx.cell(key, parse_date)
+        if d is None:
+            return None
+        if d > self.today:
+            ctx.error(key, f"日期在未来（今天是{self.today:%Y-%m-%d}）")
+            return None
+        if d.year < 2000:
+            ctx.error(key, "年份早于2000年，请检查")
+            return None
+        return d
+
+    def _lookup(self, ctx: RowContext, key: str, table: dict[str, Any], what: str) -> Any:
+        raw = ctx.raw(key)
+        if raw is None:
+            return None
+        obj = table.get(squash(str(raw)))
+        if obj is None:
+            names = "、".join(sorted({o.name for o in table.values()})[:30])
+            ctx.error(key, f"找不到{what}“{raw}”（请使用政策包中的名称：{names}）")
+        return obj
+
+    # -- rows ----------------------------------------------------------------------------------
+    def validate_row(self, ctx: RowContext) -> dict[str, Any] | None:
+        out: dict[str, Any] = {}
+        code = ctx.cell("code", _code)
+        ex = None
+        if code:
+            out["code"] = code
+            if code in self.seen:
+                ctx.error("code", f"与第{self.seen[code]}行重复（同一项目编号）", code)
+            else:
+                self.seen[code] = ctx.row
+            ex = self.existing.get(code)
+            if ex is not None and ex["pk"] not in self.visible:
+                ctx.error("code", "该项目不在您的管辖范围内，不能修改", code)
+                ex = None
+        elif ctx.raw("code") is None:
+            ctx.error("code", "项目编号不能为空", "")
+
+        name = ctx.raw("name")
+        if name is None:
+            ctx.error("name", "项目名称不能为空", "")
+        elif len(" ".join(str(name).split())) > 200:
+            ctx.error("name", "项目名称不能超过200个字")
+        else:
+            out["name"] = " ".join(str(name).split())
+
+        county = self._region(ctx, "county", county=True)
+        park = self._region(ctx, "park", county=False)
+        if county is None and ctx.raw("county") is None:
+            if park is not None and park.parent_id and park.parent.is_county_level:
+                county = park.parent  # a park names its county
+            else:
+                ctx.error("county", "区县不能为空", "")
+        if county is not None:
+            out["county"] = county
+            if park is not None and park.pk != county.pk and park.parent_id != county.pk:
+                ctx.error("park", f"园区“{park.name}”不属于“{county.name}”")
+            if self.officer_region is not None and self.officer_region not in (county.pk, getattr(park, "pk", None)):
+                ctx.error("county", f"您只能导入{self.user.region.name}的项目")
+        if park is not None:
+            out["park"] = park
+
+        code_ent = ctx.cell("uscc", lambda v: parse_identifier(v, "统一社会信用代码"))
+        if code_ent:
+            pk = self.ent_by_uscc.get(code_ent)
+            if pk is not None:
+                out["enterprise_id"] = pk
+            elif code_ent in self.all_uscc:
+                ctx.error("uscc", "该企业不在您的管辖范围内", code_ent)
+            elif found := uscc.problems(code_ent):
+                ctx.error("uscc", "统一社会信用代码无效：" + "；".join(p.message for p in found), code_ent)
+            else:
+                ctx.error("uscc", "企业库中没有该统一社会信用代码：请先导入企业名录，或只填写“投资主体”", code_ent)
+        for key, limit in self.TEXT_LIMITS.items():
+            if ctx.raw(key) is None:
+                continue
+            text = " ".join(str(ctx.raw(key)).split())
+            if len(text) > limit:
+                ctx.error(key, f"不能超过{limit}个字")
+            else:
+                out[key] = text
+        if ctx.raw("note") is not None:
+            out["note"] = str(ctx.raw("note")).strip()
+        if (
+            ctx.raw("uscc") is None
+            and ctx.raw("investor") is None
+            and not (ex and (ex["enterprise_id"] or ex["investor"]))
+        ):
+            ctx.error("investor", "请填写投资企业统一社会信用代码或投资主体", "")
+
+        industry = self._lookup(ctx, "industry", self.industries, "重点产业")
+        if industry is not None:
+            out["industry"] = industry
+        cluster = self._lookup(ctx, "cluster", self.clusters, "产业集群")
+        if cluster is not None:
+            out["cluster"] = cluster
+        for key, table, codes, hint in (
+            ("kind", _KINDS, ProjectKind.values, "新招引（增量）或 技改（存量）"),
+            ("list_kind", _LISTS, ProjectList.values, "谋划类、前期类、新建类或续建类（HG-P-1）"),
+            ("project_type", _TYPES, ProjectType.values, "产业发展、基础设施或民生环保（YY-P-1）"),
+        ):
+            if ctx.raw(key) is None:
+                continue
+            v = _choice(ctx.raw(key), table, codes)
+            if v is None:
+                ctx.error(key, f"应为{hint}")
+            else:
+                out[key] = v
+
+        if ctx.raw("investment") is None:
+            ctx.error("investment", "总投资不能为空", "")
+        else:
+            mc = self.mapped["investment"]
+            d = ctx.cell("investment", parse_decimal)
+            if d is not None:
+                d = (d * mc.factor).quantize(Decimal("0.0001"))
+                if d <= 0:
+                    ctx.error("investment", "总投资应大于0")
+                elif d >= MAX_INVESTMENT:
+                    ctx.error("investment", f"总投资{d:,.0f}亿元过大，请检查表头单位（亿元/万元）")
+                else:
+                    out["investment"] = d
+        if "expected_output" in self.mapped:
+            d = ctx.cell("expected_output", parse_decimal)
+            if d is not None:
+                d = (d * self.mapped["expected_output"].factor).quantize(Decimal("0.01"))
+                if d >= Decimal("1e11"):
+                    ctx.error("expected_output", "预计新增产值过大，请检查表头单位（万元/亿元）")
+                else:
+                    out["expected_output"] = d
+
+        if ctx.raw("secretaries") is not None:
+            names = split_list(ctx.raw("secretaries"))
+            if len(names) > MAX_SECRETARIES:
+                ctx.error(
+                    "secretaries",
+                    f"项目秘书为1—{MAX_SECRETARIES}名（XN-XM-6），这里填了{len(names)}名：{'、'.join(names)}",
+                )
+            elif any(len(n) > 30 for n in names):
+                ctx.error("secretaries", "每位项目秘书的姓名不能超过30个字；多名秘书请用顿号分隔")
+            else:
+                out["secretaries"] = names
+
+        dates = {k: self._date(ctx, k) for k in ("signed_on", "started_on", "producing_on")}
+        for k, v in dates.items():
+            if v is not None:
+                out[k] = v
+
+        if all(ctx.raw(k) is None or dates[k] is not None for k in dates):  # unparsable dates were reported
+
+            def eff(k: str) -> dt.date | None:  # the value after this row: the cell, else what is stored
+                return dates[k] if ctx.raw(k) is not None else (ex[k] if ex else None)
+
+            signed, started, producing = eff("signed_on"), eff("started_on"), eff("producing_on")
+            value = {"signed_on": signed, "started_on": started, "producing_on": producing}
+            if started and not signed:
+                ctx.error("started_on", "已开工的项目应有签约日期（请填写签约日期）", started)
+            elif started and signed and started < signed:
+                key = "started_on" if ctx.raw("started_on") is not None else "signed_on"
+                ctx.error(key, f"开工日期{started:%Y-%m-%d}不能早于签约日期{signed:%Y-%m-%d}", value[key])
+            if producing and not started:
+                ctx.error("producing_on", "投产前应先开工（请填写开工日期）", producing)
+            elif producing and started and producing < started:
+                key = "producing_on" if ctx.raw("producing_on") is not None else "started_on"
+                ctx.error(key, f"投产日期{producing:%Y-%m-%d}不能早于开工日期{started:%Y-%m-%d}", value[key])
+        return out
+
+    # -- write ---------------------------------------------------------------------------------
+    def write(self, rows: list[tuple[int, dict[str, Any]]], batch: ImportBatch) -> tuple[int, int, int]:
+        rules = project_rules.current()
+        current = {
+            p.code: p
+            for p in Project.objects.filter(code__in=[d["code"] for _, d in rows]).select_related("county", "park")
+        }
+        message = f"导入{self.title}：{batch.filename}"
+        new: list[tuple[int, Project]] = []
+        updated = unchanged = 0
+        for n, (row_no, data) in enumerate(rows, start=1):
+            p = current.get(data["code"])
+            if p is None:
+                p = Project(code=data["code"])
+                _assign(p, data)
+                new.append((row_no, p))
+                continue
+            before = audit.snapshot(p)
+            if not _assign(p, data):
+                unchanged += 1
+                continue
+            try:
+                services.validate(p)
+            except ValidationError as e:
+                raise ImportAbort(RowError(row_no, "", data["code"], "；".join(e.messages))) from e
+            services._apply_status(p)
+            p.save()
+            services.replan(p, rules)
+            audit.record(
+                actor=self.user,
+                action=AuditAction.UPDATE,
+                obj=p,
+                before=before,
+                after=audit.snapshot(p),
+                message=message,
+            )
+            updated += 1
+            if n % 200 == 0:
+                self._progress(batch, 60 + int(30 * n / len(rows)))
+        for row_no, p in new:
+            try:
+                bulk.prepare_new(p, rules)
+            except ValidationError as e:
+                raise ImportAbort(RowError(row_no, "", p.code, "；".join(e.messages))) from e
+        created = bulk.bulk_create_projects([p for _, p in new], rules)
+        for p in created:
+            audit.record(actor=self.user, action=AuditAction.CREATE, obj=p, after=audit.snapshot(p), message=message)
+        return len(created), updated, unchanged
+
+
+_FK = {"county", "park", "industry", "cluster"}
+
+
+def _assign(p: Project, data: dict[str, Any]) -> bool:
+    """Set the row's values on the project; True if anything changed."""
+    changed = False
+    for key, value in data.items():
+        if key == "code":
+            continue
+        if key in _FK:
+            if getattr(p, f"{key}_id") != value.pk:
+                setattr(p, key, value)
+                changed = True
+        elif getattr(p, key) != value:
+            setattr(p, key, value)
+            changed = True
+    return changed
+
+
+class MilestoneImporter(Importer):
+    """项目节点: planned/actual dates of the 12 milestones (XN-XM-3); the start and production milestones move the
+    project on (XN-XM-4 colours) and re-plan it (XN-XM-2) as `services.do_record_milestone` does."""
+
+    kind = "milestones"
+    title = "项目节点"
+    columns = [
+        Column("code", "项目编号", ("项目代码", "项目编码", "编号"), required=True, example="XA-2025-001"),
+        Column(
+            "node",
+            "节点",
+            ("项目节点", "节点名称", "环节", "建设环节"),
+            required=True,
+            help="12个节点之一（名称或编号），如 施工队进场 / construction",
+            example="施工队进场",
+        ),
+        Column(
+            "planned_on",
+            "计划完成",
+            ("计划完成日期", "计划完成时间", "计划日期"),
+            help="改动的计划日期以后不再按政策包自动调整",
+        ),
+        Column(
+            "actual_on",
+            "实际完成",
+            ("实际完成日期", "实际完成时间", "完成日期"),
+            help="不能晚于今天，不能早于签约日期；施工队进场=开工，验收投产=投产",
+            example="2025-05-20",
+        ),
+        Column("note", "说明", ("备注", "情况说明"), help="300字以内", example="施工单位已进场，主体工程开工"),
+    ]
+
+    def identity_keys(self) -> tuple[str, ...]:
+        return ("code",)
+
+    def map_columns(self, header: list[Any]) -> None:
+        super().map_columns(header)
+        if not {"planned_on", "actual_on", "note"} & set(self.mapped):
+            self.errors.append(RowError(0, "", "", "没有任何数据列；至少需要“计划完成”“实际完成”“说明”其中一列"))
+
+    def prepare(self) -> None:
+        self.rules = project_rules.current()
+        self.nodes: dict[str, tuple[str, int, str]] = {}
+        for seq, spec in enumerate(self.rules.milestones, start=1):
+            for key in (squash(spec["name"]), spec["code"], spec["code"].lower()):
+                self.nodes.setdefault(key, (spec["code"], seq, spec["name"]))
+        qs = Project.objects.for_user(self.user) if self.user is not None else Project.objects.all()
+        self.projects = {p.code: p for p in qs.select_related("county", "park")}
+        self.all_codes = set(Project.objects.values_list("code", flat=True))
+        self.seen: dict[tuple[int, str], int] = {}
+
+    def validate_row(self, ctx: RowContext) -> dict[str, Any] | None:
+        out: dict[str, Any] = {"row": ctx.row}
+        code = ctx.cell("code", _code)
+        p = None
+        if code:
+            p = self.projects.get(code)
+            if p is None:
+                why = "该项目不在您的管辖范围内" if code in self.all_codes else "项目库中没有该项目编号，请先导入项目库"
+                ctx.error("code", why, code)
+            elif p.status == ProjectStatus.EXITED:
+                ctx.error("code", "项目已退出，不能再更新节点", code)
+                p = None
+        elif ctx.raw("code") is None:
+            ctx.error("code", "项目编号不能为空", "")
+        node = None
+        if ctx.raw("node") is not None:
+            raw = squash(str(ctx.raw("node")))
+            node = self.nodes.get(raw) or self.nodes.get(raw.lower())
+            if node is None:
+                names = "、".join(spec["name"] for spec in self.rules.milestones)
+                ctx.error("node", f"不是项目节点；应为：{names}")
+        else:
+            ctx.error("node", "节点不能为空", "")
+        planned = ctx.cell("planned_on", parse_date)
+        if planned is not None:
+            out["planned_on"] = planned
+        actual = ctx.cell("actual_on", parse_date)
+        if actual is not None:
+            if actual > self.today:
+                ctx.error("actual_on", f"实际完成日期不能晚于今天（{self.today:%Y-%m-%d}）")
+            elif p is not None and node is not None and p.signed_on and actual < p.signed_on and node[1] > 1:
+                ctx.error("actual_on", f"实际完成日期不能早于签约日期{p.signed_on:%Y-%m-%d}")
+            out["actual_on"] = actual
+        if ctx.raw("note") is not None:
+            note = str(ctx.raw("note")).strip()
+            if len(note) > 300:
+                ctx.error("note", "说明不能超过300个字")
+            out["note"] = note
+        if not {"planned_on", "actual_on", "note"} & set(out) and not ctx.errors:
+            self.warnings.append(RowError(ctx.row, "", "", "该行没有填写计划完成、实际完成或说明，已跳过"))
+            return None
+        if p is not None and node is not None:
+            key = (p.pk, node[0])
+            if key in self.seen:
+                ctx.error("node", f"与第{self.seen[key]}行重复（同一项目、同一节点）")
+            else:
+                self.seen[key] = ctx.row
+            out["project"], out["milestone"] = p, node[0]
+        return out
+
+    def validate_all(self, rows: list[tuple[int, dict[str, Any]]]) -> None:
+        """The milestones must exist, and the project's start and production after this file must be consistent
+        (signed before started before producing) — the checks `services.do_record_milestone` makes."""
+        pids = {d["project"].pk for _, d in rows}
+        self.milestones = {(m.project_id, m.code): m for m in Milestone.objects.filter(project_id__in=pids)}
+        by_project: dict[int, list[tuple[int, dict[str, Any]]]] = defaultdict(list)
+        header = self.headers()
+        for row_no, d in rows:
+            if (d["project"].pk, d["milestone"]) not in self.milestones:
+                self.errors.append(
+                    RowError(
+                        row_no, header["node"], d["milestone"], "该项目没有这个节点，请先执行 chanye projects replan"
+                    )
+                )
+            by_project[d["project"].pk].append((row_no, d))
+        anchors = {project_rules.START_MILESTONE: "started_on", project_rules.PRODUCTION_MILESTONE: "producing_on"}
+        for items in by_project.values():
+            p = items[0][1]["project"]
+            moved = [(row_no, d) for row_no, d in items if d["milestone"] in anchors and "actual_on" in d]
+            if not moved:
+                continue
+            q = copy.copy(p)
+            for _, d in moved:
+                setattr(q, anchors[d["milestone"]], d["actual_on"])
+            try:
+                services.validate(q)
+            except ValidationError as e:
+                for row_no, d in moved:
+                    self.errors.append(
+                        RowError(
+                            row_no, header.get("actual_on", "实际完成"), display(d["actual_on"]), "；".join(e.messages)
+                        )
+                    )
+
+    def write(self, rows: list[tuple[int, dict[str, Any]]], batch: ImportBatch) -> tuple[int, int, int]:
+        updated = unchanged = 0
+        moved: dict[int, Project] = {}
+        for n, (_row, d) in enumerate(rows, start=1):
+            m = self.milestones[(d["project"].pk, d["milestone"])]
+            p = d["project"]  # one instance per project (loaded in `prepare`)
+            before = {"planned_on": m.planned_on, "actual_on": m.actual_on, "note": m.note}
+            if "planned_on" in d and d["planned_on"] != m.planned_on:
+                m.planned_on, m.planned_edited = d["planned_on"], True
+            if "actual_on" in d:
+                m.actual_on = d["actual_on"]
+            if "note" in d:
+                m.note = d["note"]
+            after = {"planned_on": m.planned_on, "actual_on": m.actual_on, "note": m.note}
+            if after == before:
+                unchanged += 1
+                continue
+            m.save()
+            if m.code == project_rules.START_MILESTONE:
+                p.started_on = m.actual_on
+                moved[p.pk] = p
+            if m.code == project_rules.PRODUCTION_MILESTONE:
+                p.producing_on = m.actual_on
+                moved[p.pk] = p
+            audit.record(
+                actor=self.user,
+                action=AuditAction.UPDATE,
+                obj=m,
+                before=before,
+                after=after,
+                message=f"{p.name}：{m.name}（导入{batch.filename}）",
+            )
+            updated += 1
+            if n % 200 == 0:
+                self._progress(batch, 60 + int(30 * n / len(rows)))
+        rules = project_rules.current()
+        for p in moved.values():
+            try:
+                services.validate(p)
+            except ValidationError as e:
+                raise ImportAbort(RowError(0, "", p.code, "；".join(e.messages))) from e
+            services._apply_status(p)
+            p.save(update_fields=["started_on", "producing_on", "status", "colour", "updated_at"])
+            services.replan(p, rules)
+        return 0, updated, unchanged
+
+
+TEMPLATE_NOTES = {
+    "projects": [
+        "1. 第一行为表头，请勿修改列名；标橙色的列必填。可以删除不需要的选填列。",
+        "2. 项目编号全市唯一。重复导入同一文件不会产生变化；按项目编号更新已有项目，空白单元格不会清空已有内容。",
+        "3. 区县填写名称（如 咸安区、咸宁高新区）、简称或区划代码；园区须在所填区县内。",
+        "4. 总投资的表头须带单位：总投资(亿元) 或 总投资(万元)，万元自动换算为亿元。",
+        "5. 项目性质：新招引（增量）/技改（存量）；项目清单：谋划类/前期类/新建类/续建类；",
+        "   项目类型：产业发展/基础设施/民生环保。",
+        "6. 项目秘书1—3名，用顿号分隔（XN-XM-6）。日期不能是未来日期；开工不早于签约，投产不早于开工。",
+        "7. 新项目按政策包自动计划12个节点（签约到开工60天、开工到投产按投资额9/12/18个月），并确定四色状态。",
+        "8. 系统先校验整个文件：只要有一处错误，就不会写入任何数据，并列出每处错误的行、列、值和原因。",
+    ],
+    "milestones": [
+        "1. 每行是一个项目的一个节点：项目编号 + 节点（12个节点的名称，如 施工队进场、验收投产）。",
+        "2. 实际完成日期不能晚于今天，也不能早于签约日期。填写“施工队进场”即为开工，“验收投产”即为投产，",
+        "   项目的四色状态随之变化，后续节点按实际开工日期重新计划。",
+        "3. 填写计划完成日期即为手工调整，以后不再按政策包自动调整。空白单元格不会清空已有内容。",
+        "4. 系统先校验整个文件：只要有一处错误，就不会写入任何数据。",
+    ],
+}
+TEMPLATE_EXAMPLES: dict[str, list[dict[str, Any]]] = {
+    "projects": [
+        {
+            "code": "XA-2025-001",
+            "name": "湖北示例新材料年产5万吨生产线项目",
+            "investor": "湖北示例新材料有限公司",
+            "county": "咸安区",
+            "kind": "新招引",
+            "list_kind": "新建类",
+            "project_type": "产业发展",
+            "investment": 3.5,
+            "signed_on": "2025-03-18",
+            "expected_output": 25000,
+            "leader": "王建国",
+            "secretaries": "张明、李华",
+            "steward": "刘洋",
+            "responsible_unit": "咸安区经信局",
+        }
+    ],
+    "milestones": [
+        {"code": "XA-2025-001", "node": "施工队进场", "actual_on": "2025-05-20", "note": "施工单位已进场"},
+        {"code": "XA-2025-001", "node": "土地供应", "planned_on": "2025-04-30"},
+    ],
+}
+TEXT_KEYS = ["code", "uscc"]
+
+__all__ = ["MilestoneImporter", "ProjectImporter"]
