@@ -402,6 +402,10 @@ def bench_projects(n: int, pack: Path) -> None:
             ("bulletin page", f"/projects/bulletin/?month={last:%Y-%m}"),
             ("growth points", "/projects/growth-points/"),
             ("tech upgrade", "/projects/tech-upgrade/"),
+            ("board", "/projects/"),
+            ("board overdue", "/projects/?overdue=1"),
+            ("portfolio gantt", "/projects/gantt/"),
+            ("api projects", "/api/v1/projects/"),
         ):
             assert c.get(url).status_code == 200, url
             samples = []
