@@ -178,3 +178,40 @@ def dashboard(*, user: Any, month: dt.date | None = None) -> dict[str, Any]:
         "kpis": kpis,
         "city_wide": city_wide,
     }
+
+
+def county_industry_matrix(*, until: dt.date | None = None) -> tuple[list[Any], list[tuple[str, str]], Any]:
+    """The counties × manufacturing divisions (GB/T 4754 大类 13–43) output matrix over the 12 months to `until`
+    (统计 source, 万元) — the input of the relatedness analysis (issue 6 §6). Whole city: relatedness compares the
+    counties with one another, so it is not narrowed to a user's scope (the figures are totals, not firms)."""
+    import numpy as np
+
+    from chanye.enterprises.models import MonthlyFigure
+    from chanye.industry.models import IndustryCode
+
+    until = until or MonthlyFigure.objects.filter(source="stats").aggregate(m=Max("month"))["m"]
+    counties = list(Region.objects.county_level())
+    if until is None or not counties:
+        return counties, [], np.zeros((len(counties), 0))
+    since = dt.date(until.year - 1, until.month, 1) + dt.timedelta(days=32)
+    since = since.replace(day=1)
+    rows = (
+        MonthlyFigure.objects.filter(source="stats", month__gte=since, month__lte=until, output__gt=0)
+        .exclude(enterprise__industry_code__isnull=True)
+        .values_list("enterprise__county_id", "enterprise__industry_code_id")
+        .annotate(s=Sum("output"))
+        .order_by()
+    )
+    sums: dict[tuple[int, str], float] = {}
+    for county_id, code, s in rows:
+        div = code[:2]
+        if div.isdigit() and 13 <= int(div) <= 43:
+            sums[(county_id, div)] = sums.get((county_id, div), 0.0) + float(s)
+    divisions = sorted({d for _, d in sums})
+    names = dict(IndustryCode.objects.filter(code__in=divisions).values_list("code", "name"))
+    index = {c.pk: i for i, c in enumerate(counties)}
+    x = np.zeros((len(counties), len(divisions)))
+    for (county_id, div), s in sums.items():
+        if county_id in index:
+            x[index[county_id], divisions.index(div)] = s
+    return counties, [(d, names.get(d, d)) for d in divisions], x

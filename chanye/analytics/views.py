@@ -40,3 +40,46 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "cluster_ytd": [round(float(c["ytd_output"] or 0), 2) for c in data["clusters"]],
     }
     return render(request, "analytics/dashboard.html", {**data, "chart_json": json.dumps(chart, ensure_ascii=False)})
+
+
+@login_required
+def relatedness(request: HttpRequest) -> HttpResponse:
+    """Where each county could diversify (issue 6 §6): its advantages (RCA ≥ 1) and the manufacturing divisions it is
+    closest to hosting, ranked by relatedness density, each explained in words; counties ranked by complexity."""
+    from django.http import Http404
+
+    from chanye.analytics.relatedness import compute, opportunities
+
+    if request.user.role not in (Role.CITY_ADMIN, Role.COUNTY_OFFICER, Role.VIEWER):
+        raise Http404
+    counties, divisions, x = selectors.county_industry_matrix()
+    ctx: dict = {"counties": counties, "ready": len(counties) >= 2 and len(divisions) >= 2 and x.sum() > 0}
+    if ctx["ready"]:
+        labels = [f"{code} {name}" for code, name in divisions]
+        c = compute([u.name for u in counties], labels, x)
+        if request.user.role == Role.COUNTY_OFFICER:
+            unit = next((u for u in counties if u.pk == request.user.region_id), None)
+        else:
+            unit = next((u for u in counties if u.code == request.GET.get("county")), counties[0])
+        if unit is None:
+            raise Http404
+        r = counties.index(unit)
+        ctx.update(
+            {
+                "unit": unit,
+                "advantages": sorted(
+                    ((labels[j], float(c.rca[r, j])) for j in range(len(labels)) if c.mcp[r, j]),
+                    key=lambda t: -t[1],
+                ),
+                "opportunities": [
+                    {"o": o, "text": o.explain(unit.name)} for o in opportunities(c, unit.name, k=5, top=10)
+                ],
+                "eci": sorted(
+                    ((u.name, float(c.eci[i]), int(c.diversity[i])) for i, u in enumerate(counties)),
+                    key=lambda t: -(t[1] if t[1] == t[1] else -1e9),
+                ),
+                "divisions": len(divisions),
+                "can_pick": request.user.role != Role.COUNTY_OFFICER,
+            }
+        )
+    return render(request, "analytics/relatedness.html", ctx)
