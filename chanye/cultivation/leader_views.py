@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal, InvalidOperation
 from typing import Any
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -20,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from chanye.accounts.models import Role
 from chanye.core import audit, xlsx
+from chanye.core.downloads import attachment
 from chanye.core.models import AuditAction
 from chanye.cultivation import duties, leaders
 from chanye.cultivation.models import (
@@ -551,6 +551,4 @@ def export(request: HttpRequest, what: str) -> HttpResponse:
         raise Http404
     data = xlsx.table(headers, rows, text_columns=text_columns, widths=widths, sheet_name=title)
     audit.record(actor=request.user, action=AuditAction.EXPORT, message=f"导出{title}")
-    resp = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    resp["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(title + '.xlsx')}"
-    return resp
+    return attachment(data, title + ".xlsx")

@@ -14,6 +14,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from chanye.accounts.models import Role
+from chanye.core.downloads import attachment
 from chanye.cultivation import services
 from chanye.cultivation.models import Alert, AlertKind, AlertStatus, AnalysisRun
 
@@ -243,7 +244,6 @@ def tiers(request: HttpRequest) -> HttpResponse:
 def export_xlsx(request: HttpRequest, what: str) -> HttpResponse:
     """The to-do list (alerts) or the candidate pool as .xlsx, within the user's scope."""
     _require(request)
-    from urllib.parse import quote
 
     from chanye.core import audit, xlsx
     from chanye.core.models import AuditAction
@@ -345,6 +345,4 @@ def export_xlsx(request: HttpRequest, what: str) -> HttpResponse:
         text_cols = [2] if what == "candidates" else [3]
     data = xlsx.table(headers, rows, text_columns=text_cols, widths=widths, sheet_name=title)
     audit.record(actor=request.user, action=AuditAction.EXPORT, message=f"导出{title}")
-    resp = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    resp["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(title + '.xlsx')}"
-    return resp
+    return attachment(data, title + ".xlsx")

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 
 from chanye.accounts.models import Role
 from chanye.core import audit, jobs, xlsx
+from chanye.core.downloads import attachment
 from chanye.core.models import AuditAction, ImportBatch
 from chanye.enterprises import selectors, services
 from chanye.enterprises.choices import METRICS, FigureSource, HonourKind
@@ -30,14 +31,6 @@ def _business_user(request: HttpRequest) -> None:
     if not request.user.sees_business_data:
         audit.record(actor=request.user, action=AuditAction.DENIED, message=f"访问 {request.path}")
         raise Http404("页面不存在")
-
-
-def _xlsx_response(data: bytes, filename: str) -> HttpResponse:
-    from urllib.parse import quote
-
-    resp = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    resp["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return resp
 
 
 @login_required
@@ -85,7 +78,7 @@ def enterprise_export(request: HttpRequest) -> HttpResponse:
     )
     data = xlsx.table(headers, rows, text_columns=[0, 4], widths=[22, 36, 12, 16, 10, 8, 40], sheet_name="企业名录")
     audit.record(actor=request.user, action=AuditAction.EXPORT, message=f"导出企业名录（{f.querystring() or '全部'}）")
-    return _xlsx_response(data, f"企业名录_{timezone.localdate():%Y%m%d}.xlsx")
+    return attachment(data, f"企业名录_{timezone.localdate():%Y%m%d}.xlsx")
 
 
 @login_required
@@ -253,7 +246,7 @@ def import_errors_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
         text_columns=[2],
         sheet_name="错误清单",
     )
-    return _xlsx_response(data, f"错误清单_{Path(batch.filename).stem}.xlsx")
+    return attachment(data, f"错误清单_{Path(batch.filename).stem}.xlsx")
 
 
 TEMPLATE_NOTES = {
@@ -305,4 +298,4 @@ def import_template(request: HttpRequest, kind: str) -> HttpResponse:
         text_keys=["uscc", "industry_code", *project_importers.TEXT_KEYS],
         example_rows=examples,
     )
-    return _xlsx_response(data, f"{importer.title}导入模板.xlsx")
+    return attachment(data, f"{importer.title}导入模板.xlsx")

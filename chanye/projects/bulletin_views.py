@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,13 +17,12 @@ from django.views.decorators.http import require_GET
 
 from chanye.accounts.models import Role
 from chanye.core import audit
+from chanye.core.downloads import DOCX, XLSX, attachment
 from chanye.core.models import AuditAction
 from chanye.projects import reports, stats
 from chanye.projects.selectors import require_reader
 from chanye.regions.models import Region
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 PER_PAGE = 50
 
 
@@ -35,12 +34,6 @@ def _month(request: HttpRequest) -> dt.date:
         except ValueError as e:
             messages.error(request, str(e))
     return stats.default_month()
-
-
-def _download(data: bytes, filename: str, content_type: str) -> HttpResponse:
-    resp = HttpResponse(data, content_type=content_type)
-    resp["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return resp
 
 
 @login_required
@@ -79,7 +72,7 @@ def bulletin_export(request: HttpRequest, fmt: str) -> HttpResponse:
     else:
         data, ctype = reports.bulletin_xlsx(d), XLSX
     audit.record(actor=request.user, action=AuditAction.EXPORT, message=f"导出{name}（.{fmt}）")
-    return _download(data, f"{name}.{fmt}", ctype)
+    return attachment(data, f"{name}.{fmt}", ctype)
 
 
 # ---------------------------------------------------------------- growth points and 技改
@@ -187,7 +180,7 @@ def growth_points_export(request: HttpRequest) -> HttpResponse:
         ),
     )
     audit.record(actor=request.user, action=AuditAction.EXPORT, message=f"导出{title}")
-    return _download(data, f"{year}年工业增长点.xlsx", XLSX)
+    return attachment(data, f"{year}年工业增长点.xlsx", XLSX)
 
 
 def _tech(request: HttpRequest) -> tuple[stats.Scope, dict[str, Any], Any, int]:
@@ -280,4 +273,4 @@ def tech_upgrade_export(request: HttpRequest) -> HttpResponse:
         ),
     )
     audit.record(actor=request.user, action=AuditAction.EXPORT, message=f"导出{title}")
-    return _download(data, f"{year}年技改项目.xlsx", XLSX)
+    return attachment(data, f"{year}年技改项目.xlsx", XLSX)

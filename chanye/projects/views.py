@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -20,6 +19,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from chanye.core import audit, xlsx
+from chanye.core.downloads import attachment
 from chanye.core.models import AuditAction
 from chanye.industry.models import Cluster, Industry
 from chanye.projects import selectors, services
@@ -51,12 +51,6 @@ EXPORT_WIDTHS = [14, 36, 30, 22, 10, 16, 12, 18, 12, 8, 10, 12, 10, 12, 12, 12, 
 EXPORT_WIDTHS += [18, 14, 12, 10, 20, 10, 16, 30]
 ISSUE_WIDTHS = [14, 30, 10, 12, 40, 16, 12, 12, 8, 6, 12, 30, 24]
 GANTT_PER_PAGE = 200
-
-
-def _xlsx_response(data: bytes, filename: str) -> HttpResponse:
-    resp = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    resp["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return resp
 
 
 def _filter_options(request: HttpRequest) -> dict[str, Any]:
@@ -121,7 +115,7 @@ def export(request: HttpRequest) -> HttpResponse:
         sheet_name="项目库",
     )
     audit.record(actor=request.user, action=AuditAction.EXPORT, message=f"导出项目库（{f.querystring() or '全部'}）")
-    return _xlsx_response(data, f"项目库_{timezone.localdate():%Y%m%d}.xlsx")
+    return attachment(data, f"项目库_{timezone.localdate():%Y%m%d}.xlsx")
 
 
 @login_required
@@ -463,4 +457,4 @@ def issues_export(request: HttpRequest) -> HttpResponse:
     sheet = xlsx.table(headers, rows(), text_columns=[0], widths=ISSUE_WIDTHS, sheet_name="问题清单")
     scope = f.querystring() or "全部"
     audit.record(actor=request.user, action=AuditAction.EXPORT, message=f"导出项目问题清单（{scope}）")
-    return _xlsx_response(sheet, f"项目问题清单_{timezone.localdate():%Y%m%d}.xlsx")
+    return attachment(sheet, f"项目问题清单_{timezone.localdate():%Y%m%d}.xlsx")

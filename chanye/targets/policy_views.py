@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
-from urllib.parse import quote
 
 import yaml
 from django.contrib.auth.decorators import login_required
@@ -16,6 +15,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods
 
 from chanye.accounts.models import Role
+from chanye.core.downloads import attachment
 from chanye.targets.catalogue import CATALOGUE
 
 COMPARATORS = [
@@ -113,8 +113,7 @@ def policy_extract(request: HttpRequest) -> HttpResponse:
         if errors:
             ctx["errors"] = errors
         else:
-            resp = HttpResponse(text, content_type="application/x-yaml; charset=utf-8")
-            resp["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote('政策目标.yaml')}"
+            resp = attachment(text, "政策目标.yaml", "application/x-yaml; charset=utf-8")
             return resp
     text = ""
     if request.method == "POST":

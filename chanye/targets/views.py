@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from chanye.accounts.models import Role
+from chanye.core.downloads import DOCX, XLSX, attachment
 from chanye.core.imports.values import CellError, parse_month
 from chanye.targets import selectors, services
 from chanye.targets.catalogue import CATALOGUE
@@ -165,7 +166,6 @@ def assessment_card(request: HttpRequest, year: int, region: str) -> HttpRespons
 @login_required
 def assessment_export(request: HttpRequest, year: int, fmt: str) -> HttpResponse:
     _require(request)
-    from urllib.parse import quote
 
     from chanye.core import audit
     from chanye.core.models import AuditAction
@@ -176,15 +176,9 @@ def assessment_export(request: HttpRequest, year: int, fmt: str) -> HttpResponse
     if run is None or fmt not in ("xlsx", "docx"):
         raise Http404
     data = assessment_xlsx(run) if fmt == "xlsx" else assessment_docx(run)
-    ctype = (
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        if fmt == "xlsx"
-        else "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-    )
+    ctype = XLSX if fmt == "xlsx" else DOCX
     audit.record(actor=request.user, action=AuditAction.EXPORT, obj=run, message=f"导出考核结果 .{fmt}")
-    resp = HttpResponse(data, content_type=ctype)
-    resp["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(f'{year}年{run.name}.{fmt}')}"
-    return resp
+    return attachment(data, f"{year}年{run.name}.{fmt}", ctype)
 
 
 @login_required
