@@ -1,17 +1,8 @@
 // Charts of the monthly bulletin (月通报), the growth-point and the 技改 pages. Data come from json_script blocks; a
 // chart whose element the server did not render (no data) is skipped.
 (function () {
-  function data(id) {
-    var el = document.getElementById(id);
-    return el ? JSON.parse(el.textContent) : null;
-  }
-  function chart(id, option) {
-    var el = document.getElementById(id);
-    if (!el || !window.echarts) return;
-    var c = echarts.init(el);
-    c.setOption(option);
-    window.addEventListener("resize", function () { c.resize(); });
-  }
+  var data = chanyeCharts.data;
+  var chart = chanyeCharts.chart;
   var grid = { left: 40, right: 10, top: 30, bottom: 40 };
 
   var b = data("bulletin-chart-data");

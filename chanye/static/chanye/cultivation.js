@@ -1,17 +1,8 @@
 // Charts of the cultivation pages (小升规, 梯度, 预警待办). Data come from json_script blocks; a page with no data
 // renders "暂无数据" on the server and has no chart element, so nothing is drawn here.
 (function () {
-  function data(id) {
-    var el = document.getElementById(id);
-    return el ? JSON.parse(el.textContent) : null;
-  }
-  function chart(id, option) {
-    var el = document.getElementById(id);
-    if (!el || !window.echarts) return;
-    var c = echarts.init(el);
-    c.setOption(option);
-    window.addEventListener("resize", function () { c.resize(); });
-  }
+  var data = chanyeCharts.data;
+  var chart = chanyeCharts.chart;
   function bars(d, stack, colors) {
     return d.series.map(function (s) {
       var o = { name: s.name, type: "bar", data: s.data };

@@ -1,12 +1,6 @@
 (function () {
   var d = JSON.parse(document.getElementById("chart-data").textContent);
-  function chart(id, option) {
-    var el = document.getElementById(id);
-    if (!el || !window.echarts) return;
-    var c = echarts.init(el);
-    c.setOption(option);
-    window.addEventListener("resize", function () { c.resize(); });
-  }
+  var chart = chanyeCharts.chart;
   chart("chart-trend", {
     tooltip: { trigger: "axis" }, grid: { left: 50, right: 20, top: 20, bottom: 40 },
     xAxis: { type: "category", data: d.months }, yAxis: { type: "value", name: "亿元" },

@@ -1,16 +1,7 @@
 // Charts of the chain-leader pages: leaders per key industry against the 1–3 band (XN-LZ-1), and a leader's duties.
 (function () {
-  function data(id) {
-    var el = document.getElementById(id);
-    return el ? JSON.parse(el.textContent) : null;
-  }
-  function chart(id, option) {
-    var el = document.getElementById(id);
-    if (!el || !window.echarts) return;
-    var c = echarts.init(el);
-    c.setOption(option);
-    window.addEventListener("resize", function () { c.resize(); });
-  }
+  var data = chanyeCharts.data;
+  var chart = chanyeCharts.chart;
   var d = data("leaders-chart-data");
   if (d && d.industries.length) {
     var lines = [];

@@ -1,17 +1,8 @@
 // Charts of the project pages: the 四色图 (colour × county), the portfolio 横道图 and a project's milestone 横道图.
 // Data come from json_script blocks; a page without data renders "暂无数据" on the server and has no chart element.
 (function () {
-  function data(id) {
-    var el = document.getElementById(id);
-    return el ? JSON.parse(el.textContent) : null;
-  }
-  function init(id) {
-    var el = document.getElementById(id);
-    if (!el || !window.echarts) return null;
-    var c = echarts.init(el);
-    window.addEventListener("resize", function () { c.resize(); });
-    return c;
-  }
+  var data = chanyeCharts.data;
+  var init = chanyeCharts.init;
   function ts(iso) { // "2025-03-01" → local midnight (the time axis works in local time)
     if (!iso) return null;
     var p = iso.split("-");
