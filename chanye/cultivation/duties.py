@@ -45,6 +45,7 @@ from chanye.cultivation.models import (
 )
 from chanye.enterprises.models import Enterprise
 from chanye.industry.models import Industry, Target, Threshold
+from chanye.industry.selectors import threshold
 from chanye.targets.progress import satisfies
 
 ZERO = Decimal(0)
@@ -141,18 +142,30 @@ class DutyProgress:
         return f"金额{word}{self.min_amount.normalize():f}万元才计入"
 
 
-def _duty_rules(duty: Duty) -> tuple[Target | None, Decimal | None, str]:
-    t = Target.objects.filter(is_active=True, indicator=duty.indicator).order_by("code").first()
-    params = t.params if t is not None and isinstance(t.params, dict) else {}
-    if duty.amount_param and params.get(duty.amount_param) not in (None, ""):
-        amount = Decimal(str(params[duty.amount_param]))
-        comp = str(params.get(f"{duty.amount_param}_comparator") or ">=")
-        return t, amount, comp
-    if duty.threshold_key:
-        th = Threshold.objects.filter(key=duty.threshold_key).first()
-        if th is not None:
-            return t, th.value, th.comparator or ">="
-    return t, None, ""
+Rule = tuple[Target | None, Decimal | None, str]  # the per-leader target, the amount bound (万元), its comparator
+
+
+def duty_rules() -> dict[str, Rule]:
+    """Each duty's target and amount bound from the pack: the target's params, else the pack threshold."""
+    targets: dict[str, Target] = {}
+    for t in Target.objects.filter(is_active=True, indicator__in=[d.indicator for d in DUTIES]).order_by("-code"):
+        targets[t.indicator] = t  # the first code wins
+    thresholds = {
+        th.key: th for th in Threshold.objects.filter(key__in=[d.threshold_key for d in DUTIES if d.threshold_key])
+    }
+    out: dict[str, Rule] = {}
+    for duty in DUTIES:
+        t = targets.get(duty.indicator)
+        params = t.params if t is not None and isinstance(t.params, dict) else {}
+        th = thresholds.get(duty.threshold_key)
+        if duty.amount_param and params.get(duty.amount_param) not in (None, ""):
+            amount = Decimal(str(params[duty.amount_param]))
+            out[duty.kind] = (t, amount, str(params.get(f"{duty.amount_param}_comparator") or ">="))
+        elif th is not None:
+            out[duty.kind] = (t, th.value, th.comparator or ">=")
+        else:
+            out[duty.kind] = (t, None, "")
+    return out
 
 
 def counts_activity(amount: Decimal | None, min_amount: Decimal | None, comparator: str) -> bool:
@@ -164,13 +177,17 @@ def counts_activity(amount: Decimal | None, min_amount: Decimal | None, comparat
     return satisfies(amount, comparator, min_amount)
 
 
-def duty_progress(leader: ChainLeader, year: int, *, today: dt.date | None = None) -> list[DutyProgress]:
+def duty_progress(
+    leader: ChainLeader, year: int, *, today: dt.date | None = None, rules: dict[str, Rule] | None = None
+) -> list[DutyProgress]:
+    """A leader's progress on each duty; pages listing many leaders pass `rules` (from `duty_rules`) once."""
     today = today or dt.date.today()
     elapsed = 1.0 if year < today.year else (0.0 if year > today.year else today.timetuple().tm_yday / 365)
-    acts = list(leader.activities.filter(on__year=year))
+    rules = rules or duty_rules()
+    acts = [a for a in leader.activities.all() if a.on.year == year]  # uses a prefetch when the caller made one
     out = []
     for duty in DUTIES:
-        t, min_amount, comp = _duty_rules(duty)
+        t, min_amount, comp = rules[duty.kind]
         mine = [a for a in acts if a.kind == duty.kind]
         counted = sum(1 for a in mine if counts_activity(a.amount, min_amount, comp))
         target = t.value if t is not None else None
@@ -593,16 +610,18 @@ def refresh_leader_indicators(year: int) -> None:
 
     today = dt.date.today()
     period = dt.date(year, 12, 1) if year < today.year else dt.date(year, today.month, 1)
-    listed = list(ChainLeader.objects.filter(status=LeaderStatus.LISTED))
+    listed = set(ChainLeader.objects.filter(status=LeaderStatus.LISTED).values_list("pk", flat=True))
     values: dict[str, Decimal | None] = {}
     if listed:
+        rules = duty_rules()
+        counts = {(pk, d.kind): 0 for pk in listed for d in DUTIES}
+        for pk, kind, amount in LeaderActivity.objects.filter(leader_id__in=listed, on__year=year).values_list(
+            "leader_id", "kind", "amount"
+        ):
+            _t, min_amount, comp = rules[kind]
+            counts[(pk, kind)] += counts_activity(amount, min_amount, comp)
         for duty in DUTIES:
-            _t, min_amount, comp = _duty_rules(duty)
-            per_leader = []
-            for leader in listed:
-                acts = leader.activities.filter(kind=duty.kind, on__year=year).values_list("amount", flat=True)
-                per_leader.append(sum(1 for a in acts if counts_activity(a, min_amount, comp)))
-            values[duty.indicator] = Decimal(min(per_leader))
+            values[duty.indicator] = Decimal(min(counts[(pk, duty.kind)] for pk in listed))
     values["local_supporting_rate"] = city_local_rate(year)
     note = "链主企业履职台账与配套关系申报（每家指标取各链主企业最低值）"
     for indicator, value in values.items():
@@ -627,9 +646,18 @@ def refresh_leader_indicators(year: int) -> None:
 # ---------------------------------------------------------------- subsidy checks (XN-LZ-6/7/8)
 
 
-def limit(key: str, default: int) -> Decimal:
-    th = Threshold.objects.filter(key=key).first()
-    return th.value if th is not None else Decimal(default)
+# The texts' caps, used when a pack does not set them (XN-LZ-6/7/8).
+DEFAULT_CAPS = {
+    "mna_cost_subsidy_share": 30,
+    "mna_cost_subsidy_cap": 20,
+    "fund_equity_share_cap": 30,
+    "industry_event_subsidy_cap": 10,
+}
+
+
+def limit(key: str) -> Decimal:
+    """A subsidy cap from the pack's thresholds, else the text's value."""
+    return threshold(key, DEFAULT_CAPS[key])
 
 
 def _fmt(d: Decimal) -> str:
@@ -662,7 +690,7 @@ def check_claim(
     """The reasons a claim breaks XN-LZ-6/7/8 (empty when it complies); earlier accepted claims count."""
     errors: list[str] = []
     if kind == SubsidyKind.MNA_COST:
-        share, cap = limit("mna_cost_subsidy_share", 30), limit("mna_cost_subsidy_cap", 20)
+        share, cap = limit("mna_cost_subsidy_share"), limit("mna_cost_subsidy_cap")
         if cost is None or cost <= 0:
             return ["请填写资产评估、财务审计等费用总额。"]
         earlier = SubsidyClaim.objects.filter(kind=kind, leader=leader, project=project).aggregate(s=Sum("amount"))
@@ -675,7 +703,7 @@ def check_claim(
         if total > cap:
             errors.append(f"单个项目补助最高{_fmt(cap)}万元，本项目累计将达{_fmt(total)}万元（XN-LZ-6）。")
     elif kind == SubsidyKind.FUND_EQUITY:
-        cap = limit("fund_equity_share_cap", 30)
+        cap = limit("fund_equity_share_cap")
         if equity_pct is None or equity_pct <= 0 or equity_pct > 100:
             return ["请填写本次投资占企业总股本的比例（0—100%）。"]
         if largest_other_pct is None or not 0 <= largest_other_pct <= 100:
@@ -689,7 +717,7 @@ def check_claim(
                 f"政府投资基金累计持股{_fmt(held)}%，不低于其他最大股东的{_fmt(largest_other_pct)}%，将成为第一大股东（XN-LZ-7）。"
             )
     elif kind == SubsidyKind.EVENT:
-        cap = limit("industry_event_subsidy_cap", 10)
+        cap = limit("industry_event_subsidy_cap")
         earlier = SubsidyClaim.objects.filter(kind=kind, industry=industry, year=year).aggregate(s=Sum("amount"))
         total = (earlier["s"] or ZERO) + amount
         if total > cap:

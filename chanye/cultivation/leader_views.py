@@ -90,7 +90,10 @@ def leader_list(request: HttpRequest) -> HttpResponse:
     year = _year(request)
     today = dt.date.today()
     qs = ChainLeader.objects.for_user(request.user).select_related("industry", "enterprise", "enterprise__county")
-    listed = list(qs.filter(status=LeaderStatus.LISTED).order_by("industry__sort_order", "-score"))
+    listed = list(
+        qs.filter(status=LeaderStatus.LISTED).prefetch_related("activities").order_by("industry__sort_order", "-score")
+    )
+    rules = duties.duty_rules()
     open_demands = dict(
         LeaderDemand.objects.filter(leader__in=listed)
         .exclude(status=DemandStatus.CLOSED)
@@ -100,7 +103,7 @@ def leader_list(request: HttpRequest) -> HttpResponse:
     )
     rows = []
     for x in listed:
-        prog = duties.duty_progress(x, year, today=today)
+        prog = duties.duty_progress(x, year, today=today, rules=rules)
         rows.append(
             {
                 "leader": x,
@@ -223,9 +226,9 @@ def leader_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "members": [r for r in relations if r.is_local],
             "claims": leader.claims.all(),
             "limits": {
-                "share": duties.limit("mna_cost_subsidy_share", 30),
-                "cap": duties.limit("mna_cost_subsidy_cap", 20),
-                "equity": duties.limit("fund_equity_share_cap", 30),
+                "share": duties.limit("mna_cost_subsidy_share"),
+                "cap": duties.limit("mna_cost_subsidy_cap"),
+                "equity": duties.limit("fund_equity_share_cap"),
             },
             "subsidy_kinds": [(k, v) for k, v in SubsidyKind.choices if k != SubsidyKind.EVENT],
         },
@@ -434,7 +437,7 @@ def claims(request: HttpRequest) -> HttpResponse:
         .annotate(s=Sum("amount"))
         .order_by()
     )
-    cap = duties.limit("industry_event_subsidy_cap", 10)
+    cap = duties.limit("industry_event_subsidy_cap")
     today = dt.date.today()
     return render(
         request,
@@ -486,15 +489,17 @@ def export(request: HttpRequest, what: str) -> HttpResponse:
             ChainLeader.objects.for_user(request.user)
             .filter(status=LeaderStatus.LISTED)
             .select_related("industry", "enterprise", "enterprise__county")
+            .prefetch_related("activities")
             .order_by("industry__sort_order", "-score")
         )
+        rules = duties.duty_rules()
         headers = ["重点产业", "统一社会信用代码", "链主企业", "区县", "评审得分", "批准日期", "包保领导"]
         kinds = [ActivityKind(d.kind).label for d in duties.DUTIES]
         headers += [f"{k}（{year}年，完成/目标）" for k in kinds]
         headers += ["未走访月份", "未办结诉求", "本地化配套率(%)", "主办银行", "链属企业覆盖"]
         rows = []
         for x in qs:
-            prog = duties.duty_progress(x, year, today=today)
+            prog = duties.duty_progress(x, year, today=today, rules=rules)
             official = duties.current_official(x)
             rows.append(
                 (

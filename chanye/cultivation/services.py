@@ -240,5 +240,7 @@ def _run_analysis(run_pk: int) -> None:
 
         logging.getLogger(__name__).exception("analysis failed")
         AnalysisRun.objects.filter(pk=run_pk).update(
-            status=AnalysisRun.Status.FAILED, stage="", error=f"分析失败：{type(e).__name__}：{e}"[:300]
+            status=AnalysisRun.Status.FAILED,
+            stage="",
+            error=f"分析失败（{e}），详细原因已写入系统日志，请联系系统管理员"[:300],
         )
