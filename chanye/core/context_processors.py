@@ -2,6 +2,8 @@ from django.http import HttpRequest
 
 
 def site(request: HttpRequest) -> dict:
-    from chanye.industry.selectors import active_pack
+    """Every page shows the city and the pack's name; the pack's content (100+ KB of JSON) is not loaded for that."""
+    from chanye.industry.models import Pack
 
-    return {"site_name": "产业集群政策运行平台", "active_pack": active_pack()}
+    pack = Pack.objects.filter(is_active=True).select_related("city").defer("content").order_by("-loaded_at").first()
+    return {"site_name": "产业集群政策运行平台", "active_pack": pack}

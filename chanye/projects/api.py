@@ -183,7 +183,7 @@ def list_projects(request: HttpRequest, filters: Query[FilterIn]):
     f = ProjectFilter(**filters.dict(exclude={"page", "page_size"}))
     qs = selectors.project_list(user=request.user, filters=f, today=today)
     page, rows = selectors.page_of_projects(qs, number=filters.page, per_page=filters.page_size, today=today)
-    rules = selectors.current_rules()
+    rules = project_rules.current()
     in_range = page.number == filters.page  # past the last page: an empty list, not the last page again
     return {
         "count": page.paginator.count,
@@ -205,7 +205,7 @@ def get_project(request: HttpRequest, project_id: int):
         p = selectors.access_project(user=request.user, pk=project_id)
     except Http404 as e:
         raise HttpError(404, "未找到") from e
-    rules = selectors.current_rules()
+    rules = project_rules.current()
     rows = selectors.milestone_rows(p, today=today)
     overdue = sum(1 for r in rows if r.overdue)
     upcoming = next((r.m for r in rows if r.m.actual_on is None), None)

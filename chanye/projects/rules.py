@@ -71,8 +71,24 @@ class ProjectRules:
         return max(reached) if reached else None
 
 
+_CACHE: dict[Any, ProjectRules] = {}
+
+
 def current() -> ProjectRules:
-    pack = active_pack()
+    """The active pack's project rules, parsed once per pack version (saving a pack moves its `loaded_at`), so pages
+    and services can ask for them freely without decoding the whole pack each time."""
+    from chanye.industry.models import Pack
+
+    key = Pack.objects.filter(is_active=True).order_by("-loaded_at").values_list("pk", "loaded_at").first()
+    cached = _CACHE.get(key)
+    if cached is None:
+        cached = _parse(active_pack())
+        _CACHE.clear()
+        _CACHE[key] = cached
+    return cached
+
+
+def _parse(pack: Any) -> ProjectRules:
     cfg = ((pack.content or {}).get("projects") if pack else None) or {}
     bands = cfg.get("production_bands") or DEFAULT_BANDS
     return ProjectRules(

@@ -44,23 +44,6 @@ COLOUR_MEANING = {
 }
 
 
-_RULES: dict[Any, project_rules.ProjectRules] = {}
-
-
-def current_rules() -> project_rules.ProjectRules:
-    """`rules.current()` without decoding the whole pack (its JSON runs to 100+ KB) on every call: parsed once per
-    loaded pack version (any save of a pack moves its `loaded_at`)."""
-    from chanye.industry.models import Pack
-
-    key = Pack.objects.filter(is_active=True).order_by("-loaded_at").values_list("pk", "loaded_at").first()
-    rules = _RULES.get(key)
-    if rules is None:
-        rules = project_rules.current()
-        _RULES.clear()
-        _RULES[key] = rules
-    return rules
-
-
 def is_reader(user: Any) -> bool:
     return getattr(user, "is_authenticated", False) and getattr(user, "role", None) in READERS
 
@@ -84,7 +67,7 @@ def issues_for(user: Any) -> QuerySet[ProjectIssue]:
 
 def project_list(*, user: Any, filters: ProjectFilter, today: dt.date | None = None) -> QuerySet[Project]:
     """The filtered projects in the user's scope, largest first within each county (no annotations: cheap to page)."""
-    rules = current_rules()
+    rules = project_rules.current()
     qs = filters.apply(projects_for(user), tiers=rules.investment_tiers, today=today or dt.date.today())
     return qs.order_by("county_id", "-investment", "pk")
 
@@ -135,7 +118,7 @@ def page_of_projects(
             today=today,
         )
     }
-    rules = current_rules()
+    rules = project_rules.current()
     out = [rows[i] for i in ids if i in rows]
     for p in out:
         decorate(p, rules)
@@ -213,7 +196,7 @@ def board(*, user: Any, filters: ProjectFilter, today: dt.date | None = None) ->
 
 def export_rows(qs: QuerySet[Project], *, today: dt.date) -> Any:
     """Rows of the .xlsx export, streamed (values, not objects; the subqueries run in the database)."""
-    rules = current_rules()
+    rules = project_rules.current()
     kinds = dict(Project._meta.get_field("kind").choices)
     lists = dict(Project._meta.get_field("list_kind").choices)
     types = dict(Project._meta.get_field("project_type").choices)
@@ -380,7 +363,7 @@ def access_project(*, user: Any, pk: int) -> Project:
         if Project.objects.filter(pk=pk).exists():
             _deny(user, "projects.project", pk, "访问权限范围外的项目")
         raise Http404("项目不存在或不在您的权限范围内")
-    return decorate(p, current_rules())
+    return decorate(p, project_rules.current())
 
 
 def access_milestone(*, project: Project, pk: int) -> Milestone:
@@ -455,7 +438,7 @@ def project_gantt(project: Project, rows: list[MilestoneRow], *, today: dt.date)
 
 
 def colour_history(project: Project, *, months: int = 24) -> list[dict[str, Any]]:
-    rules = current_rules()
+    rules = project_rules.current()
     rows = list(ProjectMonth.objects.filter(project=project).order_by("-month")[:months])
     rows.reverse()
     return [

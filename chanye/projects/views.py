@@ -22,6 +22,7 @@ from chanye.core import audit, xlsx
 from chanye.core.downloads import attachment
 from chanye.core.models import AuditAction
 from chanye.industry.models import Cluster, Industry
+from chanye.projects import rules as project_rules
 from chanye.projects import selectors, services
 from chanye.projects.filtersets import IssueFilter, ProjectFilter, tier_label
 from chanye.projects.forms import (
@@ -54,7 +55,7 @@ GANTT_PER_PAGE = 200
 
 
 def _filter_options(request: HttpRequest) -> dict[str, Any]:
-    rules = selectors.current_rules()
+    rules = project_rules.current()
     this_year = dt.date.today().year
     return {
         "units": selectors.unit_choices(request.user),
@@ -164,7 +165,7 @@ def _detail_context(request: HttpRequest, p: Project, **extra: Any) -> dict[str,
         "can_edit": can_edit,
         "enterprise_visible": selectors.can_see_enterprise(request.user, p.enterprise_id),
         "can_rectify": can_edit and bool(overdue) and p.status not in (ProjectStatus.EXITED, ProjectStatus.PRODUCING),
-        "rectify_days": selectors.current_rules().rectify_days,
+        "rectify_days": project_rules.current().rectify_days,
         "exited": p.status == ProjectStatus.EXITED,
         "raise_form": extra.pop("raise_form", None) or IssueRaiseForm(),
         "exit_form": extra.pop("exit_form", None) or ExitForm(),
