@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from django.http import HttpRequest
 from ninja import Router, Schema
@@ -81,6 +82,25 @@ class LeaderOut(Schema):
     reason: str
 
 
+def _leader_row(x: Any) -> dict[str, Any]:
+    return {
+        "id": x.pk,
+        "industry": x.industry.name,
+        "uscc": x.enterprise.uscc,
+        "enterprise": x.enterprise.name,
+        "county": x.enterprise.county.name,
+        "status": x.status,
+        "status_label": x.get_status_display(),
+        "score": x.score,
+        "applied_on": x.applied_on,
+        "notice_start": x.notice_start,
+        "notice_end": x.notice_end,
+        "approved_on": x.approved_on,
+        "revoked_on": x.revoked_on,
+        "reason": x.reason,
+    }
+
+
 leaders_router = Router(tags=["链主企业"])
 
 
@@ -95,25 +115,7 @@ def list_leaders(request: HttpRequest, status: str = "", industry: str = ""):
         qs = qs.filter(status=status)
     if industry:
         qs = qs.filter(industry__code=industry)
-    return [
-        {
-            "id": x.pk,
-            "industry": x.industry.name,
-            "uscc": x.enterprise.uscc,
-            "enterprise": x.enterprise.name,
-            "county": x.enterprise.county.name,
-            "status": x.status,
-            "status_label": x.get_status_display(),
-            "score": x.score,
-            "applied_on": x.applied_on,
-            "notice_start": x.notice_start,
-            "notice_end": x.notice_end,
-            "approved_on": x.approved_on,
-            "revoked_on": x.revoked_on,
-            "reason": x.reason,
-        }
-        for x in qs
-    ]
+    return [_leader_row(x) for x in qs]
 
 
 class DutyOut(Schema):
@@ -173,20 +175,7 @@ def leader_detail(request: HttpRequest, leader_id: int, year: int | None = None)
     year = year or dt.date.today().year
     official = duties.current_official(x)
     return {
-        "id": x.pk,
-        "industry": x.industry.name,
-        "uscc": x.enterprise.uscc,
-        "enterprise": x.enterprise.name,
-        "county": x.enterprise.county.name,
-        "status": x.status,
-        "status_label": x.get_status_display(),
-        "score": x.score,
-        "applied_on": x.applied_on,
-        "notice_start": x.notice_start,
-        "notice_end": x.notice_end,
-        "approved_on": x.approved_on,
-        "revoked_on": x.revoked_on,
-        "reason": x.reason,
+        **_leader_row(x),
         "year": year,
         "official": str(official) if official else None,
         "duties": [
