@@ -279,7 +279,7 @@ RANK_ORDER = [OfficialRank.SECTION, OfficialRank.DEPUTY_COUNTY, OfficialRank.COU
 
 
 def current_official(leader: ChainLeader) -> LeaderOfficial | None:
-    return leader.officials.filter(until__isnull=True).first()
+    return next((o for o in leader.officials.all() if o.until is None), None)  # uses a prefetch when there is one
 
 
 @transaction.atomic
@@ -345,7 +345,7 @@ def visit_calendar(leader: ChainLeader, year: int, *, today: dt.date | None = No
     current month is not flagged until it is over."""
     today = today or dt.date.today()
     counts: dict[dt.date, int] = {}
-    for on in leader.visits.filter(on__year=year).values_list("on", flat=True):
+    for on in (v.on for v in leader.visits.all() if v.on.year == year):  # uses a prefetch when there is one
         counts[_month(on)] = counts.get(_month(on), 0) + 1
     periods = [(o.since, o.until or dt.date.max) for o in leader.officials.all()]
     listed_from = leader.approved_on or dt.date.max

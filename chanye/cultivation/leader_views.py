@@ -91,7 +91,9 @@ def leader_list(request: HttpRequest) -> HttpResponse:
     today = dt.date.today()
     qs = ChainLeader.objects.for_user(request.user).select_related("industry", "enterprise", "enterprise__county")
     listed = list(
-        qs.filter(status=LeaderStatus.LISTED).prefetch_related("activities").order_by("industry__sort_order", "-score")
+        qs.filter(status=LeaderStatus.LISTED)
+        .prefetch_related("activities", "officials", "visits")
+        .order_by("industry__sort_order", "-score")
     )
     rules = duties.duty_rules()
     open_demands = dict(
@@ -489,7 +491,7 @@ def export(request: HttpRequest, what: str) -> HttpResponse:
             ChainLeader.objects.for_user(request.user)
             .filter(status=LeaderStatus.LISTED)
             .select_related("industry", "enterprise", "enterprise__county")
-            .prefetch_related("activities")
+            .prefetch_related("activities", "officials", "visits")
             .order_by("industry__sort_order", "-score")
         )
         rules = duties.duty_rules()
