@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("chanye.targets.urls")),
     path("", include("chanye.cultivation.urls")),
     path("", include("chanye.projects.urls")),
+    path("", include("chanye.chains.urls")),
     path("", include("chanye.core.urls")),
 ]
 

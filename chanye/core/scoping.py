@@ -2,7 +2,7 @@
 
 Each scoped model declares `scope_region_paths`: the lookups from the model to the region(s) that own a
 row (e.g. ("county", "park") for an enterprise) and `scope_enterprise_path` (e.g. "pk" or
-"enterprise"). Roles decide which rows a user may see:
+"enterprise"; None when enterprises see none of the model). Roles decide which rows a user may see:
 
 - city_admin, viewer: the whole city;
 - county_officer: rows whose county or park is the officer's unit;
@@ -35,7 +35,7 @@ class ScopedQuerySet(models.QuerySet):
             for path in model.scope_region_paths:
                 q |= Q(**{path: user.region_id})
             return self.filter(q)
-        if role == "enterprise" and user.enterprise_id:
+        if role == "enterprise" and user.enterprise_id and model.scope_enterprise_path:
             return self.filter(**{model.scope_enterprise_path: user.enterprise_id})
         return self.none()
 

@@ -113,7 +113,7 @@ def diff_packs(a: schema.PackSpec, b: schema.PackSpec) -> list[str]:
                 out.append(f"{label}：{flabel} {getattr(x, f) or '无'} → {getattr(y, f) or '无'}")
         out += _text_change(f"{label} 说明", x.description, y.description)
         out += _list_change(f"{label} 骨干企业", x.anchors, y.anchors)
-        out += _list_change(f"{label} 产业链", x.chains, y.chains)
+        out += _list_change(f"{label} 产业链", [ch.names() for ch in x.chains], [ch.names() for ch in y.chains])
         out += _list_change(f"{label} 产业", x.industries, y.industries)
         out += _list_change(
             f"{label} 认定",

@@ -205,7 +205,7 @@ def do_load_spec(*, actor: Any, spec: schema.PackSpec, text: str) -> LoadResult:
                 "column": c.column,
                 "description": c.description,
                 "anchors": c.anchors,
-                "chains": c.chains,
+                "chains": [ch.names() for ch in c.chains],
                 "recognitions": [r.model_dump(exclude_defaults=True) for r in c.recognitions],
                 "rule": c.rule or "",
                 "sort_order": order,
@@ -223,6 +223,10 @@ def do_load_spec(*, actor: Any, spec: schema.PackSpec, text: str) -> LoadResult:
     )
     if n := stale_c.update(is_active=False):
         result.deactivated["集群"] = n
+
+    from chanye.chains.services import sync_from_pack  # chains build on clusters; imported here to keep apps layered
+
+    sync_from_pack(spec=spec, pack=pack, clusters=clusters, result=result)
 
     if spec.county_layout:
         seen = []

@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "chanye.targets",
     "chanye.cultivation",
     "chanye.projects",
+    "chanye.chains",
     "chanye.demo",
 ]
 

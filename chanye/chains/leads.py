@@ -1,0 +1,281 @@
+"""The attraction pipeline (招商线索, XN-CL-5 按图索骥, XN-LZ-11): 线索 → 接洽 → 考察 → 签约 → 落地, or 终止.
+
+Rules a lead obeys, whoever moves it:
+
+* it moves forward only (a stage may be passed over: a lead may be signed straight from 接洽), never back;
+* each stage reached has its date, and the dates do not go backwards or into the future;
+* 签约 needs the signing date and the planned investment (亿元); signing registers the project on the four-colour
+  board as a yellow (signed, not started) project through `projects.services.do_save_project`, so XN-XM-1/2/3
+  plan its milestones from the signing date;
+* 落地 needs a signing date — a lead cannot jump from 线索 to 落地 without one — and a landing date on or after it;
+* 终止 needs a reason, and a landed lead cannot be dropped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from chanye.accounts.models import Role
+from chanye.core import audit
+from chanye.core.models import AuditAction
+from chanye.enterprises.models import Enterprise
+from chanye.projects import services as project_services
+from chanye.projects.models import Project, ProjectKind
+
+from .models import PIPELINE, STAGE_DATE, Lead, LeadEvent, LeadStage
+
+EDITORS = (Role.CITY_ADMIN, Role.COUNTY_OFFICER)
+LEAD_FIELDS = [
+    "company",
+    "uscc",
+    "target_id",
+    "link_id",
+    "cluster_id",
+    "county_id",
+    "owner_id",
+    "owner_name",
+    "project_name",
+    "investment",
+    "found_on",
+    "notes",
+]
+
+
+def can_edit(actor: Any, lead: Lead | None = None) -> bool:
+    if getattr(actor, "role", None) not in EDITORS:
+        return False
+    return lead is None or lead.pk is None or Lead.objects.for_user(actor).filter(pk=lead.pk).exists()
+
+
+def _rank(stage: str) -> int:
+    return PIPELINE.index(LeadStage(stage)) if stage in PIPELINE else -1
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+def next_code(year: int | None = None) -> str:
+    year = year or _today().year
+    prefix = f"ZS-{year}-"
+    last = Lead.objects.filter(code__startswith=prefix).aggregate(m=Max("code"))["m"]
+    n = int(last.rsplit("-", 1)[1]) + 1 if last else 1
+    return f"{prefix}{n:04d}"
+
+
+@transaction.atomic
+def do_save_lead(*, actor: Any, lead: Lead, data: dict[str, Any]) -> Lead:
+    """Register or edit a lead's particulars (not its stage: see `do_move_lead`)."""
+    if not can_edit(actor, lead):
+        raise PermissionDenied("无权登记或修改该招商线索。")
+    before = audit.snapshot(lead) if lead.pk else None
+    for k, v in data.items():
+        if k in LEAD_FIELDS:
+            setattr(lead, k, v)
+    if lead.target_id and not lead.link_id:
+        lead.link_id = lead.target.link_id
+    if lead.link_id and not lead.cluster_id:
+        lead.cluster_id = lead.link.chain.cluster_id
+    if lead.target_id and not lead.company:
+        lead.company = lead.target.name
+    if not lead.found_on:
+        lead.found_on = _today()
+    errors = []
+    if not lead.company.strip():
+        errors.append("请填写企业名称。")
+    if not lead.county_id:
+        errors.append("请选择落户区县。")
+    elif actor.role == Role.COUNTY_OFFICER and lead.county_id != actor.region_id:
+        errors.append("只能登记本辖区的招商线索。")
+    if lead.investment is not None and lead.investment <= 0:
+        errors.append("拟投资额应大于0（单位：亿元）。")
+    if lead.found_on > _today():
+        errors.append("发现日期不能晚于今天。")
+    errors += _date_order(lead)
+    if errors:
+        raise ValidationError(errors)
+    created = lead.pk is None
+    if created:
+        lead.code = lead.code or next_code(lead.found_on.year)
+    lead.save()
+    if created:
+        LeadEvent.objects.create(lead=lead, to_stage=lead.stage, on=lead.found_on, note="登记线索", user=_user(actor))
+    audit.record(
+        actor=actor,
+        action=AuditAction.CREATE if created else AuditAction.UPDATE,
+        obj=lead,
+        before=before,
+        after=audit.snapshot(lead),
+    )
+    return lead
+
+
+def _user(actor: Any) -> Any:
+    return actor if getattr(actor, "pk", None) else None
+
+
+def _date_order(lead: Lead) -> list[str]:
+    errors = []
+    previous: tuple[str, dt.date] | None = None
+    for stage in PIPELINE:
+        on = getattr(lead, STAGE_DATE[stage])
+        if on is None:
+            continue
+        if previous and on < previous[1]:
+            errors.append(f"{stage.label}日期（{on}）早于{previous[0]}日期（{previous[1]}）。")
+        previous = (stage.label, on)
+    return errors
+
+
+@transaction.atomic
+def do_move_lead(
+    *,
+    actor: Any,
+    lead: Lead,
+    to: str,
+    on: dt.date | None = None,
+    note: str = "",
+    signed_on: dt.date | None = None,
+    investment: Decimal | None = None,
+) -> Lead:
+    """Move a lead to stage `to` on date `on`. Moving to 签约 (or to 落地 from before 签约) needs `signed_on` (or `on`
+    for 签约) and an investment; it registers the yellow project. All errors are given at once."""
+    if not can_edit(actor, lead):
+        raise PermissionDenied("无权推进该招商线索。")
+    lead = Lead.objects.select_for_update().get(pk=lead.pk)
+    try:
+        target = LeadStage(to)
+    except ValueError:
+        raise ValidationError(f"阶段“{to}”不存在。") from None
+    on = on or _today()
+    before = audit.snapshot(lead)
+    errors: list[str] = []
+    current = LeadStage(lead.stage)
+    if current in (LeadStage.LANDED, LeadStage.DROPPED):
+        raise ValidationError(f"线索已{current.label}，不能再变更阶段。")
+    if on > _today():
+        errors.append("日期不能晚于今天。")
+    if target == LeadStage.DROPPED:
+        if not note.strip():
+            errors.append("终止线索须写明原因。")
+    elif _rank(target) <= _rank(current):
+        errors.append(f"线索只能向前推进：当前为“{current.label}”，不能改为“{target.label}”。")
+    if investment is not None:
+        lead.investment = investment
+    needs_signing = target in (LeadStage.SIGNED, LeadStage.LANDED) and not lead.signed_on
+    if needs_signing:
+        sign_date = on if target == LeadStage.SIGNED else signed_on
+        if sign_date is None:
+            errors.append("落地前须先签约：请填写签约日期（不能从“线索”直接跳到“落地”而没有签约日期）。")
+        else:
+            lead.signed_on = sign_date
+        if lead.investment is None or lead.investment <= 0:
+            errors.append("签约须填写拟投资额（亿元）。")
+    if target == LeadStage.DROPPED:
+        lead.dropped_on = on
+        lead.drop_reason = note.strip()
+    else:
+        setattr(lead, STAGE_DATE[target], on)
+    if target != LeadStage.DROPPED:
+        errors += _date_order(lead)
+    if errors:
+        raise ValidationError(errors)
+    lead.stage = target
+    lead.save()
+    if lead.signed_on and lead.project_id is None and target != LeadStage.DROPPED:
+        lead.project = _register_project(actor, lead)
+        lead.save(update_fields=["project", "updated_at"])
+    LeadEvent.objects.create(lead=lead, from_stage=current, to_stage=target, on=on, note=note, user=_user(actor))
+    audit.record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=lead,
+        before=before,
+        after=audit.snapshot(lead),
+        message=f"{current.label} → {target.label}" + (f"：{note}" if note else ""),
+    )
+    return lead
+
+
+def _register_project(actor: Any, lead: Lead) -> Project:
+    """The signed lead as a yellow project on the four-colour board (signed, not started)."""
+    county = lead.county
+    park = None
+    if county.level == "park" and county.parent_id:
+        county, park = county.parent, county
+    enterprise = Enterprise.objects.filter(uscc=lead.uscc).first() if lead.uscc else None
+    industry = lead.cluster.industries.first() if lead.cluster_id else None
+    code = lead.code if not Project.objects.filter(code=lead.code).exists() else f"{lead.code}-{lead.pk}"
+    data = {
+        "code": code,
+        "name": lead.project_name or f"{lead.company}项目",
+        "enterprise_id": enterprise.pk if enterprise else None,
+        "investor": "" if enterprise else lead.company,
+        "county_id": county.pk,
+        "park_id": park.pk if park else None,
+        "industry_id": industry.pk if industry else None,
+        "cluster_id": lead.cluster_id,
+        "chain_node": lead.link.name if lead.link_id else "",
+        "kind": ProjectKind.NEW,
+        "investment": lead.investment,
+        "signed_on": lead.signed_on,
+        "note": f"由招商线索 {lead.code} 签约转入",
+    }
+    try:
+        return project_services.do_save_project(actor=actor, project=Project(), data=data)
+    except ValidationError as e:
+        raise ValidationError(["签约后登记项目失败：", *e.messages]) from e
+
+
+def conversion(leads: Any, by: str) -> list[dict[str, Any]]:
+    """Conversion figures per cluster, link or owner: how many leads reached each stage, signed and landed rates,
+    signed investment (亿元)."""
+    keys = {
+        "cluster": ("cluster_id", "cluster__name"),
+        "link": ("link_id", "link__name"),
+        "owner": ("owner_id", "owner_name"),
+        "county": ("county_id", "county__name"),
+    }
+    if by not in keys:
+        raise ValueError(by)
+    key, label = keys[by]
+    extra = ["owner__username", "owner__first_name", "owner__last_name"] if by == "owner" else []
+    extra += ["link__chain__name"] if by == "link" else []
+    groups: dict[Any, dict[str, Any]] = defaultdict(lambda: {"label": "", "total": 0, "investment": Decimal(0)})
+    for row in leads.values(key, label, "stage", "investment", *STAGE_DATE.values(), *extra):
+        g = groups[row[key] if by != "owner" else (row[key], row[label])]
+        name = row[label] or ""
+        if by == "owner" and row[key]:
+            name = (row["owner__last_name"] + row["owner__first_name"]) or row["owner__username"]
+        if by == "link" and row[key]:
+            name = f"{row['link__chain__name']}·{name}"
+        g["label"] = name or "（未指定）"
+        g["total"] += 1
+        # the furthest stage reached, from the dates (a dropped lead keeps the stages it had reached)
+        rank = max([i for i, stage in enumerate(PIPELINE) if row[STAGE_DATE[stage]]] + [0])
+        if row["stage"] == LeadStage.DROPPED:
+            g["dropped"] = g.get("dropped", 0) + 1
+        for stage in PIPELINE:
+            if rank >= _rank(stage):
+                g[stage.value] = g.get(stage.value, 0) + 1
+        if row["signed_on"] and row["investment"]:
+            g["investment"] += row["investment"]
+    out = []
+    for g in groups.values():
+        total = g["total"]
+        row = {"label": g["label"], "total": total, "dropped": g.get("dropped", 0), "investment": g["investment"]}
+        for stage in PIPELINE:
+            row[stage.value] = g.get(stage.value, 0)
+        row["signed_rate"] = Decimal(row["signed"] * 100) / total if total else Decimal(0)
+        row["landed_rate"] = Decimal(row["landed"] * 100) / total if total else Decimal(0)
+        out.append(row)
+    out.sort(key=lambda r: (-r["signed"], -r["total"], r["label"]))
+    return out

@@ -1,0 +1,209 @@
+"""Reads on chain maps: per-link figures, gap classification (XN-CL-5 缺失/薄弱环节) and the graph the map draws.
+
+A link's figures count the local enterprises placed on it that the user may see (optionally one county): how
+many, how many 规上, their industrial output over the 12 months to the latest month with data, and that output's
+share of the chain's (each enterprise counted once in the chain total). `classify` turns figures into a status:
+
+* missing (缺失) — no local enterprise;
+* weak (薄弱) — fewer enterprises than the pack's `chain_link_min_enterprises` (or the link's own minimum), or an
+  output share below `chain_link_min_output_share` % when the chain has output at all;
+* single (单一支撑) — a key link (关键环节) held by one enterprise only;
+* strong (较强) — none of these.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Max, Q, Sum
+
+from chanye.enterprises.models import MonthlyFigure
+from chanye.industry.selectors import threshold
+from chanye.regions.models import Region
+
+from .models import AttractionTarget, Chain, ChainEdge, ChainLink, LinkEnterprise, LinkRole, Stage
+
+DEFAULT_MIN_ENTERPRISES = 3  # platform default when the pack sets none
+DEFAULT_MIN_SHARE = Decimal(5)  # %, platform default when the pack sets none
+
+STATUS_LABELS = {"missing": "缺失", "weak": "薄弱", "single": "单一支撑", "strong": "较强"}
+STATUS_COLOURS = {"missing": "#dc3545", "weak": "#fd7e14", "single": "#ffc107", "strong": "#198754"}
+
+
+@dataclass
+class Thresholds:
+    min_enterprises: int = DEFAULT_MIN_ENTERPRISES
+    min_share: Decimal = DEFAULT_MIN_SHARE  # percent
+
+    @classmethod
+    def from_pack(cls) -> Thresholds:
+        n = threshold("chain_link_min_enterprises", DEFAULT_MIN_ENTERPRISES)
+        share = threshold("chain_link_min_output_share", DEFAULT_MIN_SHARE)
+        return cls(min_enterprises=int(n or 0), min_share=Decimal(share or 0))
+
+
+@dataclass
+class LinkFigures:
+    link: ChainLink
+    enterprises: int = 0
+    above_scale: int = 0
+    leaders: int = 0
+    output: Decimal = Decimal(0)  # 万元, 12 months
+    share: Decimal | None = None  # percent of the chain's output; None when the chain has no output
+    targets: int = 0
+    status: str = "missing"
+    reasons: list[str] = field(default_factory=list)
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+
+def classify(
+    *,
+    enterprises: int,
+    share: Decimal | None,
+    is_key: bool,
+    thresholds: Thresholds,
+    min_enterprises: int | None = None,
+) -> tuple[str, list[str]]:
+    """The gap status of one link and the reasons, in Chinese."""
+    if enterprises == 0:
+        return "missing", ["本地无企业"]
+    reasons: list[str] = []
+    need = min_enterprises if min_enterprises is not None else thresholds.min_enterprises
+    if enterprises < need:
+        reasons.append(f"企业{enterprises}家，少于{need}家")
+    if share is not None and share < thresholds.min_share:
+        reasons.append(f"产值占全链{share:.1f}%，低于{thresholds.min_share:g}%")
+    if reasons:
+        if is_key and enterprises == 1:
+            reasons.append("关键环节仅一家企业支撑")
+        return "weak", reasons
+    if is_key and enterprises == 1:
+        return "single", ["关键环节仅一家企业支撑"]
+    return "strong", []
+
+
+def figures_window(until: dt.date | None = None) -> tuple[dt.date, dt.date] | None:
+    """The 12 months to `until` (default: the latest month with figures)."""
+    if until is None:
+        until = MonthlyFigure.objects.aggregate(m=Max("month"))["m"]
+        if until is None:
+            return None
+    y, m = until.year, until.month - 11
+    while m <= 0:
+        y, m = y - 1, m + 12
+    return dt.date(y, m, 1), until
+
+
+def members_for(user: Any, chain: Chain, county: Region | None = None) -> Any:
+    qs = LinkEnterprise.objects.for_user(user).filter(link__chain=chain)
+    if county is not None:
+        qs = qs.filter(Q(enterprise__county=county) | Q(enterprise__park=county))
+    return qs
+
+
+def link_figures(
+    chain: Chain,
+    *,
+    user: Any,
+    county: Region | None = None,
+    until: dt.date | None = None,
+    thresholds: Thresholds | None = None,
+) -> list[LinkFigures]:
+    """Figures and status of every link of `chain`, in chain order; three queries whatever the chain's size."""
+    thresholds = thresholds or Thresholds.from_pack()
+    links = list(chain.links.order_by("position"))
+    rows = list(
+        members_for(user, chain, county).values_list("link_id", "enterprise_id", "enterprise__is_above_scale", "role")
+    )
+    output: dict[int, Decimal] = {}
+    window = figures_window(until)
+    ids = {r[1] for r in rows}
+    if window and ids:
+        for eid, total in (
+            MonthlyFigure.objects.filter(enterprise_id__in=ids, month__range=window)
+            .values("enterprise_id")
+            .annotate(t=Sum("output"))
+            .values_list("enterprise_id", "t")
+        ):
+            output[eid] = Decimal(total or 0)
+    chain_output = sum((output.get(e, Decimal(0)) for e in ids), Decimal(0))
+    targets = dict(
+        AttractionTarget.objects.filter(link__chain=chain)
+        .values("link_id")
+        .annotate(n=Count("id"))
+        .values_list("link_id", "n")
+    )
+    figs = {x.pk: LinkFigures(link=x, targets=targets.get(x.pk, 0)) for x in links}
+    for link_id, eid, above, role in rows:
+        f = figs[link_id]
+        f.enterprises += 1
+        f.above_scale += 1 if above else 0
+        f.leaders += 1 if role == LinkRole.LEADER else 0
+        f.output += output.get(eid, Decimal(0))
+    for f in figs.values():
+        f.share = (f.output * 100 / chain_output).quantize(Decimal("0.1")) if chain_output else None
+        f.status, f.reasons = classify(
+            enterprises=f.enterprises,
+            share=f.share,
+            is_key=f.link.is_key,
+            thresholds=thresholds,
+            min_enterprises=f.link.min_enterprises,
+        )
+    return [figs[x.pk] for x in links]
+
+
+def gaps(figures: list[LinkFigures]) -> list[LinkFigures]:
+    """The links that need attention, missing first."""
+    order = {"missing": 0, "single": 1, "weak": 2}
+    return sorted((f for f in figures if f.status != "strong"), key=lambda f: (order[f.status], f.link.position))
+
+
+def chains_for(*, cluster: Any = None, active: bool = True) -> Any:
+    qs = Chain.objects.select_related("cluster").filter(is_active=active)
+    if cluster is not None:
+        qs = qs.filter(Q(cluster=cluster) | Q(cluster__parent=cluster))
+    return qs
+
+
+def graph(chain: Chain, figures: list[LinkFigures]) -> dict[str, Any]:
+    """ECharts graph data: links placed in stage columns (上游 → 下游), coloured by status, edges as arrows."""
+    columns: dict[str, list[LinkFigures]] = {s: [] for s in Stage.values}
+    for f in figures:
+        columns[f.link.stage].append(f)
+    nodes = []
+    for col, stage in enumerate(Stage.values):
+        items = columns[stage]
+        for row, f in enumerate(items):
+            nodes.append(
+                {
+                    "id": str(f.link.pk),
+                    "name": f.link.name,
+                    "x": col * 300 + (row % 2) * 40,
+                    "y": (row - (len(items) - 1) / 2) * 110,
+                    "stage": Stage(stage).label,
+                    "status": f.status,
+                    "statusLabel": f.status_label,
+                    "reasons": f.reasons,
+                    "enterprises": f.enterprises,
+                    "aboveScale": f.above_scale,
+                    "leaders": f.leaders,
+                    "output": float(f.output),
+                    "share": float(f.share) if f.share is not None else None,
+                    "targets": f.targets,
+                    "key": f.link.is_key,
+                    "chokepoint": f.link.is_chokepoint,
+                    "products": f.link.products,
+                    "itemStyle": {"color": STATUS_COLOURS[f.status]},
+                }
+            )
+    edges = [
+        {"source": str(a), "target": str(b)}
+        for a, b in ChainEdge.objects.filter(source__chain=chain).values_list("source_id", "target_id")
+    ]
+    return {"nodes": nodes, "edges": edges, "stages": [s.label for s in Stage]}

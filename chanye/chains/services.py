@@ -1,0 +1,315 @@
+"""Writes on chain maps — every one audited, every refusal a Chinese ValidationError or PermissionDenied:
+
+* `apply_spec` writes a chain template (links, edges) from a `ChainSpec`, keeping the enterprises and targets of
+  links that stay (matched by code) and refusing to drop a link that still holds any;
+* `sync_from_pack` loads the chains a pack writes (XN-SYS-4), leaving chains edited on the platform as they are;
+* `do_save_chain` / `do_deactivate_chain`: editing in the web UI or by import (city administrators);
+* `do_place_enterprise` / `do_remove_enterprise`: an enterprise on a link with its role (链主 / 核心配套 / 一般);
+* `do_save_target`: a candidate company for a link (招商目标库).
+Leads (线索 → 落地) live in `chanye.chains.leads`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Count
+
+from chanye.accounts.models import Role
+from chanye.core import audit
+from chanye.core.models import AuditAction
+from chanye.enterprises.models import Enterprise
+from chanye.industry import schema
+from chanye.industry.models import Cluster, Pack
+
+from .models import AttractionTarget, Chain, ChainEdge, ChainLink, LinkEnterprise, LinkRole
+
+CHAIN_EDITORS = (Role.CITY_ADMIN,)
+PLACERS = (Role.CITY_ADMIN, Role.COUNTY_OFFICER)
+
+
+def can_edit_chains(actor: Any) -> bool:
+    return getattr(actor, "role", None) in CHAIN_EDITORS
+
+
+def chain_snapshot(chain: Chain) -> dict[str, Any]:
+    """The chain as its spec (for audit before/after and for export)."""
+    return chain_to_spec(chain).model_dump(mode="json", exclude_defaults=True)
+
+
+def chain_to_spec(chain: Chain) -> schema.ChainSpec:
+    links = list(chain.links.order_by("position"))
+    succ: dict[int, list[str]] = {}
+    for e in ChainEdge.objects.filter(source__chain=chain).select_related("target").order_by("target__position"):
+        succ.setdefault(e.source_id, []).append(e.target.code)
+    specs = []
+    for i, link in enumerate(links):
+        default_next = [links[i + 1].code] if i + 1 < len(links) else []
+        nxt = succ.get(link.pk, [])
+        specs.append(
+            schema.LinkSpec(
+                name=link.name,
+                code=link.code,
+                stage=link.stage,  # type: ignore[arg-type]
+                description=link.description,
+                gbt4754=link.gbt4754,
+                products=link.products,
+                key=link.is_key,
+                chokepoint=link.is_chokepoint,
+                next=None if nxt == default_next else nxt,
+                min_enterprises=link.min_enterprises,
+            )
+        )
+    return schema.ChainSpec(
+        code=chain.code,
+        name=chain.name,
+        description=chain.description,
+        rule=chain.rule or None,
+        source_text=chain.source_text,
+        links=specs,
+    )
+
+
+def apply_spec(chain: Chain, spec: schema.ChainSpec) -> list[str]:
+    """Write `spec` onto a saved chain; returns what changed (Chinese, for messages). Links are matched by code."""
+    existing = {x.code: x for x in chain.links.all()}
+    wanted = {x.code for x in spec.links}
+    dropped = [x for code, x in existing.items() if code not in wanted]
+    if dropped:
+        held = ChainLink.objects.filter(pk__in=[x.pk for x in dropped]).annotate(
+            n_members=Count("members", distinct=True), n_targets=Count("targets", distinct=True)
+        )
+        problems = [
+            f"环节“{x.name}”已有{x.n_members}家链上企业、{x.n_targets}家招商目标，不能删除；请先把它们移到其他环节"
+            for x in held
+            if x.n_members or x.n_targets
+        ]
+        if problems:
+            raise ValidationError(problems)
+    changes: list[str] = []
+    if dropped:
+        changes.append("删除环节 " + "、".join(x.name for x in dropped))
+        ChainLink.objects.filter(pk__in=[x.pk for x in dropped]).delete()
+    links: dict[str, ChainLink] = {}
+    for pos, s in enumerate(spec.links):
+        values = {
+            "name": s.name,
+            "stage": s.stage,
+            "position": pos,
+            "description": s.description,
+            "gbt4754": s.gbt4754,
+            "products": s.products,
+            "is_key": s.key,
+            "is_chokepoint": s.chokepoint,
+            "min_enterprises": s.min_enterprises,
+        }
+        link = existing.get(s.code)
+        if link is None:
+            link = ChainLink.objects.create(chain=chain, code=s.code, **values)
+            changes.append(f"新增环节 {s.name}")
+        else:
+            diff = [k for k, v in values.items() if getattr(link, k) != v]
+            if diff:
+                for k in diff:
+                    setattr(link, k, values[k])
+                link.save(update_fields=diff)
+                if diff != ["position"]:
+                    changes.append(f"修改环节 {s.name}")
+        links[s.code] = link
+    want_edges = {(links[a].pk, links[b].pk) for a, b in spec.edges()}
+    have_edges = set(ChainEdge.objects.filter(source__chain=chain).values_list("source_id", "target_id"))
+    if want_edges != have_edges:
+        ChainEdge.objects.filter(source__chain=chain).delete()
+        ChainEdge.objects.bulk_create([ChainEdge(source_id=a, target_id=b) for a, b in sorted(want_edges)])
+        changes.append("调整环节连接")
+    return changes
+
+
+def sync_from_pack(*, spec: schema.PackSpec, pack: Pack, clusters: dict[str, Cluster], result: Any) -> None:
+    """Load the pack's chains (XN-SYS-4). A chain edited on the platform keeps its edits; a link that would be
+    dropped while it holds enterprises or targets keeps the chain as it is (reported, nothing lost)."""
+    seen: list[str] = []
+    order = 0
+    for c, _parent in schema.iter_clusters(spec.clusters):
+        for ch in c.chains:
+            order += 1
+            seen.append(ch.code)
+            chain = Chain.objects.filter(code=ch.code).first()
+            if chain is not None and chain.edited:
+                result.updated["产业链（保留平台修改）"] = result.updated.get("产业链（保留平台修改）", 0) + 1
+                continue
+            values = {
+                "name": ch.name,
+                "cluster": clusters.get(c.code),
+                "description": ch.description,
+                "rule": ch.rule or c.rule or "",
+                "source_text": ch.source_text,
+                "pack": pack,
+                "is_active": True,
+                "sort_order": order,
+            }
+            created = chain is None
+            if created:
+                chain = Chain.objects.create(code=ch.code, **values)
+            else:
+                changed = [k for k, v in values.items() if getattr(chain, k) != v]
+                for k in changed:
+                    setattr(chain, k, values[k])
+                if changed:
+                    chain.save(update_fields=changed)
+            try:
+                with transaction.atomic():
+                    link_changes = apply_spec(chain, ch)
+            except ValidationError:
+                kept = "产业链（有企业的环节未删除）"
+                result.updated[kept] = result.updated.get(kept, 0) + 1
+                continue
+            if created:
+                result.created["产业链"] = result.created.get("产业链", 0) + 1
+            elif link_changes:
+                result.updated["产业链"] = result.updated.get("产业链", 0) + 1
+    stale = Chain.objects.filter(is_active=True, edited=False, pack__isnull=False).exclude(code__in=seen)
+    if n := stale.update(is_active=False):
+        result.deactivated["产业链"] = n
+
+
+def _require_editor(actor: Any) -> None:
+    if not can_edit_chains(actor):
+        raise PermissionDenied("只有市级管理员可以修改产业链图谱。")
+
+
+@transaction.atomic
+def do_save_chain(
+    *, actor: Any, spec: schema.ChainSpec, cluster: Cluster | None, chain: Chain | None = None
+) -> tuple[Chain, list[str]]:
+    """Create or replace a chain template from a validated spec (web editor, YAML or .xlsx import)."""
+    _require_editor(actor)
+    if chain is None:
+        chain = Chain.objects.filter(code=spec.code).first() if spec.code else None
+    before = chain_snapshot(chain) if chain else None
+    if chain is None:
+        code = spec.code or _new_code(cluster)
+        if Chain.objects.filter(code=code).exists():
+            raise ValidationError(f"产业链编号“{code}”已被使用")
+        chain = Chain.objects.create(code=code, name=spec.name or "—".join(spec.names()), cluster=cluster)
+        changes = ["新建产业链"]
+    else:
+        changes = []
+    chain.name = spec.name or chain.name
+    chain.cluster = cluster
+    chain.description = spec.description
+    chain.rule = spec.rule or chain.rule
+    chain.source_text = spec.source_text or chain.source_text
+    chain.edited = True
+    chain.is_active = True
+    chain.save()
+    changes += apply_spec(chain, spec)
+    audit.record(
+        actor=actor,
+        action=AuditAction.UPDATE if before else AuditAction.CREATE,
+        obj=chain,
+        before=before,
+        after=chain_snapshot(chain),
+        message="；".join(changes)[:500],
+    )
+    return chain, changes
+
+
+def _new_code(cluster: Cluster | None) -> str:
+    base = cluster.code if cluster else "chain"
+    code, n = base, 1
+    while Chain.objects.filter(code=code).exists():
+        n += 1
+        code = f"{base}-{n}"
+    return code
+
+
+@transaction.atomic
+def do_deactivate_chain(*, actor: Any, chain: Chain) -> Chain:
+    _require_editor(actor)
+    chain.is_active = False
+    chain.edited = True
+    chain.save(update_fields=["is_active", "edited", "updated_at"])
+    audit.record(actor=actor, action=AuditAction.UPDATE, obj=chain, after={"is_active": False}, message="停用产业链")
+    return chain
+
+
+def _require_placer(actor: Any, enterprise: Enterprise) -> None:
+    if getattr(actor, "role", None) not in PLACERS:
+        raise PermissionDenied("无权调整链上企业。")
+    if not Enterprise.objects.for_user(actor).filter(pk=enterprise.pk).exists():
+        raise PermissionDenied("只能调整本辖区的企业。")
+
+
+@transaction.atomic
+def do_place_enterprise(
+    *, actor: Any, link: ChainLink, enterprise: Enterprise, role: str = LinkRole.ORDINARY, note: str = ""
+) -> LinkEnterprise:
+    """Put an enterprise on a link (or change its role there)."""
+    _require_placer(actor, enterprise)
+    if role not in LinkRole.values:
+        raise ValidationError(f"角色“{role}”不在 链主/核心配套/一般企业 之中")
+    member = LinkEnterprise.objects.filter(link=link, enterprise=enterprise).first()
+    before = audit.snapshot(member, ["role", "note"]) if member else None
+    if member is None:
+        member = LinkEnterprise.objects.create(link=link, enterprise=enterprise, role=role, note=note)
+    else:
+        member.role, member.note = role, note
+        member.save(update_fields=["role", "note"])
+    audit.record(
+        actor=actor,
+        action=AuditAction.UPDATE if before else AuditAction.CREATE,
+        obj=member,
+        before=before,
+        after=audit.snapshot(member, ["role", "note"]),
+        message=f"{enterprise.name} → {link.chain.name}·{link.name}（{member.get_role_display()}）",
+    )
+    return member
+
+
+@transaction.atomic
+def do_remove_enterprise(*, actor: Any, member: LinkEnterprise) -> None:
+    _require_placer(actor, member.enterprise)
+    audit.record(
+        actor=actor,
+        action=AuditAction.DELETE,
+        obj=member,
+        before=audit.snapshot(member, ["role", "note"]),
+        message=f"{member.enterprise.name} 移出 {member.link.name}",
+    )
+    member.delete()
+
+
+TARGET_FIELDS = ["name", "uscc", "location", "products", "size", "revenue", "source", "note"]
+
+
+@transaction.atomic
+def do_save_target(*, actor: Any, target: AttractionTarget, data: dict[str, Any]) -> AttractionTarget:
+    """Create or edit a candidate company for a link (招商目标库)."""
+    if getattr(actor, "role", None) not in PLACERS:
+        raise PermissionDenied("无权修改招商目标库。")
+    before = audit.snapshot(target, TARGET_FIELDS) if target.pk else None
+    for k, v in data.items():
+        if k in TARGET_FIELDS or k == "link":
+            setattr(target, k, v)
+    errors = []
+    if not (target.name or "").strip():
+        errors.append("请填写企业名称。")
+    if target.revenue is not None and target.revenue < 0:
+        errors.append("营业收入不能为负数。")
+    if target.uscc and Enterprise.objects.filter(uscc=target.uscc).exists():
+        errors.append(f"统一社会信用代码 {target.uscc} 属于本地已登记企业，应把它放到链上而不是列为招商目标。")
+    if errors:
+        raise ValidationError(errors)
+    created = target.pk is None
+    target.save()
+    audit.record(
+        actor=actor,
+        action=AuditAction.CREATE if created else AuditAction.UPDATE,
+        obj=target,
+        before=before,
+        after=audit.snapshot(target, TARGET_FIELDS),
+    )
+    return target
