@@ -115,3 +115,57 @@ class ProjectFactory(factory.django.DjangoModelFactory):
             from chanye.projects.services import replan
 
             replan(obj)
+
+
+class ChainFactory(factory.django.DjangoModelFactory):
+    """A chain template; add links with ChainLinkFactory (or `chanye.chains.services.apply_spec`)."""
+
+    class Meta:
+        model = "chains.Chain"
+
+    code = factory.Sequence(lambda n: f"chain-{n}")
+    name = factory.Sequence(lambda n: f"测试产业链{n}")
+
+
+class ChainLinkFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "chains.ChainLink"
+
+    chain = factory.SubFactory(ChainFactory)
+    code = factory.Sequence(lambda n: f"link-{n}")
+    name = factory.Sequence(lambda n: f"环节{n}")
+    stage = "midstream"
+    position = factory.Sequence(lambda n: n)
+
+
+class LinkEnterpriseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "chains.LinkEnterprise"
+
+    link = factory.SubFactory(ChainLinkFactory)
+    enterprise = factory.SubFactory(EnterpriseFactory)
+    role = "ordinary"
+
+
+class AttractionTargetFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "chains.AttractionTarget"
+
+    link = factory.SubFactory(ChainLinkFactory)
+    name = factory.Sequence(lambda n: f"外地目标{n}号科技股份有限公司")
+    location = "江苏省苏州市"
+    products = "测试产品"
+    revenue = Decimal("12.5")
+
+
+class LeadFactory(factory.django.DjangoModelFactory):
+    """A lead at 线索 (move it with `chanye.chains.leads.do_move_lead`)."""
+
+    class Meta:
+        model = "chains.Lead"
+
+    code = factory.Sequence(lambda n: f"ZS-2026-{n + 1:04d}")
+    company = factory.Sequence(lambda n: f"外地客商{n}号实业有限公司")
+    county = factory.SubFactory(RegionFactory)
+    found_on = dt.date(2026, 1, 5)
+    owner_name = "张三"
