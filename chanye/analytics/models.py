@@ -26,3 +26,26 @@ class MonthSummary(models.Model):
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m} {self.region_id or self.cluster_id or '全市'}"
+
+
+class BenchmarkFigure(models.Model):
+    """Output of a benchmark region outside the city in one GB/T 4754 manufacturing division (大类), as a
+    statistical yearbook gives it; joined to the counties' matrix for relatedness (issue 6)."""
+
+    region = models.CharField("对标地区", max_length=60, db_index=True)
+    year = models.PositiveIntegerField("年份")
+    industry_code = models.CharField("行业大类代码", max_length=2)
+    output = models.DecimalField("工业总产值(万元)", max_digits=20, decimal_places=4)
+    source = models.CharField("来源", max_length=120, blank=True)
+    batch = models.ForeignKey("core.ImportBatch", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["region", "year", "industry_code"], name="benchmark_figure_unique")
+        ]
+        ordering = ["region", "year", "industry_code"]
+        verbose_name = "对标地区产值"
+        verbose_name_plural = "对标地区产值"
+
+    def __str__(self) -> str:
+        return f"{self.region} {self.year} {self.industry_code}"
