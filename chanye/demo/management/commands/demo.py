@@ -35,7 +35,7 @@ class Command(BaseCommand):
         parser.add_argument("--enterprises", type=int, default=3000)
         parser.add_argument("--months", type=int, default=36)
         parser.add_argument("--pack", default=DEFAULT_PACK, help="政策包文件（默认 packs/xianning-2025.yaml）")
-        parser.add_argument("--reset", action="store_true", help="先清空已有企业、月度数据和项目")
+        parser.add_argument("--reset", action="store_true", help="先清空已有企业、月度数据、项目和招商线索")
         parser.add_argument("--no-serve", action="store_true", help="只准备数据，不启动网站")
         parser.add_argument("--port", type=int, default=8000)
 
@@ -51,7 +51,11 @@ class Command(BaseCommand):
                 from chanye.accounts.models import User
                 from chanye.projects.models import Project
 
+                from chanye.chains.models import AttractionTarget, Lead
+
                 User.objects.filter(enterprise__isnull=False).update(enterprise=None)
+                Lead.objects.all().delete()
+                AttractionTarget.objects.all().delete()
                 Project.objects.all().delete()
                 Enterprise.objects.all().delete()
         other_city = (
@@ -120,6 +124,10 @@ class Command(BaseCommand):
 
         if n := seed_chain_leaders(seed=opts["seed"]):
             self.stdout.write(f"已生成 {n} 家演示链主企业（含包保走访、诉求、履职台账）和2个遴选中的申报。")
+        from chanye.demo.chains import seed_chains
+
+        if chain_stats := seed_chains(seed=opts["seed"]):
+            self.stdout.write(chain_stats.summary())
         self.stdout.write("\n演示账号（密码均为 " + DEMO_PASSWORD + "）：")
         for u in users:
             self.stdout.write(f"  {u.username:<10} {u.get_role_display():<12} {u.scope_label}")

@@ -1,0 +1,180 @@
+"""Demo chain maps: the pack's chains with local enterprises on their links, attraction targets for the gaps and a
+lead pipeline at every stage (signed leads become yellow projects through the real services).
+
+Enterprises of a chain's cluster are placed on links whose GB/T 4754 classes match their own industry code when the
+link names classes, otherwise spread over the links; about a fifth of the links stay empty and some get one or two
+firms, so the map shows missing, weak and single-firm links as a real city's would.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Q, Sum
+
+from chanye.accounts.models import Role, User
+from chanye.chains import leads as lead_services
+from chanye.chains.models import AttractionTarget, Chain, Lead, LeadStage, LinkEnterprise, LinkRole
+from chanye.enterprises.models import Enterprise
+from chanye.regions.models import Region
+
+PLACES = [
+    "江苏省苏州市",
+    "浙江省宁波市",
+    "广东省东莞市",
+    "上海市嘉定区",
+    "安徽省合肥市",
+    "江西省九江市",
+    "湖南省长沙市",
+    "河南省郑州市",
+    "山东省潍坊市",
+    "福建省泉州市",
+    "四川省成都市",
+    "湖北省武汉市",
+]
+WORDS = ["恒", "瑞", "鼎", "华", "博", "盛", "科", "晟", "远", "宏", "泰", "诚", "迅", "汇", "铭", "润"]
+SUFFIXES = ["科技股份有限公司", "新材料有限公司", "实业有限公司", "集团有限公司", "制造有限公司"]
+SIZES = ["上市公司", "营收约{r}亿元", "国家级专精特新“小巨人”", "行业前十", "营收约{r}亿元，拟布局华中基地"]
+STEP_NOTES = {
+    "contact": "电话对接，企业有意向",
+    "visit": "赴企业总部考察",
+    "signed": "签订投资协议",
+    "landed": "项目公司注册落户",
+}
+OWNERS = ["刘晓峰", "陈静", "王志刚", "周敏", "黄磊", "吴婷"]
+
+
+@dataclass
+class ChainDemoStats:
+    chains: int
+    placed: int
+    targets: int
+    leads: int
+    signed: int
+
+    def summary(self) -> str:
+        return (
+            f"已在 {self.chains} 条产业链上标注 {self.placed} 家企业，生成 {self.targets} 家招商目标、"
+            f"{self.leads} 条招商线索（其中 {self.signed} 条已签约并转入项目库）。"
+        )
+
+
+def _company(rng: random.Random, used: set[str]) -> str:
+    while True:
+        name = "".join(rng.sample(WORDS, 2)) + rng.choice(SUFFIXES)
+        if name not in used:
+            used.add(name)
+            return name
+
+
+def seed_chains(*, seed: int = 2025, today: dt.date | None = None) -> ChainDemoStats | None:
+    """Place enterprises, create targets and leads; None when there are no chains or placements exist already."""
+    chains = list(Chain.objects.filter(is_active=True).select_related("cluster").order_by("sort_order", "pk"))
+    if not chains or LinkEnterprise.objects.exists():
+        return None
+    today = today or dt.date.today()
+    rng = random.Random(seed)
+    placed = 0
+    used: set[str] = set()
+    targets: list[AttractionTarget] = []
+    members: list[LinkEnterprise] = []
+    for chain in chains:
+        links = list(chain.links.order_by("position"))
+        cluster = chain.cluster
+        if cluster is None:
+            continue
+        pool = list(
+            Enterprise.objects.filter(Q(clusters=cluster) | Q(clusters__parent=cluster))
+            .distinct()
+            .annotate(out=Sum("monthly__output"))
+            .order_by("-out", "pk")
+            .values_list("pk", "industry_code_id")[:400]
+        )
+        if not pool:
+            continue
+        # empty links: about a fifth, never the first (the raw material is usually what a city lacks: keep it real)
+        empty = {x.pk for x in links if rng.random() < 0.2}
+        if len(empty) == len(links):
+            empty.discard(links[-1].pk)
+        thin = {x.pk for x in links if x.pk not in empty and rng.random() < 0.25}
+        open_links = [x for x in links if x.pk not in empty]
+        counts = {x.pk: 0 for x in links}
+        for rank, (eid, code) in enumerate(pool):
+            matching = [x for x in open_links if code and any(code.startswith(c) for c in x.gbt4754)]
+            choices = matching or open_links
+            choices = [x for x in choices if not (x.pk in thin and counts[x.pk] >= rng.choice([1, 2]))] or choices
+            link = rng.choice(choices)
+            role = LinkRole.CORE if rank < 3 else LinkRole.ORDINARY
+            if rank == 0:
+                role = LinkRole.LEADER
+            members.append(LinkEnterprise(link=link, enterprise_id=eid, role=role))
+            counts[link.pk] += 1
+            placed += 1
+        for link in links:
+            if link.pk in empty or link.pk in thin or rng.random() < 0.3:
+                for _ in range(rng.randint(2, 4)):
+                    r = Decimal(rng.randint(5, 300))
+                    targets.append(
+                        AttractionTarget(
+                            link=link,
+                            name=_company(rng, used),
+                            location=rng.choice(PLACES),
+                            products="、".join(link.products[:2]) or link.name,
+                            size=rng.choice(SIZES).format(r=r),
+                            revenue=r,
+                            source="演示：行业协会百强名单",
+                        )
+                    )
+    LinkEnterprise.objects.bulk_create(members, ignore_conflicts=True)
+    AttractionTarget.objects.bulk_create(targets)
+    n_leads, signed = _seed_leads(rng, today)
+    return ChainDemoStats(chains=len(chains), placed=placed, targets=len(targets), leads=n_leads, signed=signed)
+
+
+def _seed_leads(rng: random.Random, today: dt.date) -> tuple[int, int]:
+    admin = User.objects.filter(role=Role.CITY_ADMIN, is_active=True).order_by("pk").first()
+    units = list(Region.objects.county_level().order_by("pk"))
+    officers = {u.region_id: u for u in User.objects.filter(role=Role.COUNTY_OFFICER, region__isnull=False)}
+    targets = list(AttractionTarget.objects.select_related("link__chain").order_by("pk"))
+    if admin is None or not units or not targets:
+        return 0, 0
+    plan = [LeadStage.CLUE] * 8 + [LeadStage.CONTACT] * 7 + [LeadStage.VISIT] * 5 + [LeadStage.SIGNED] * 4
+    plan += [LeadStage.LANDED] * 3 + [LeadStage.DROPPED] * 3
+    signed = 0
+    for i, stage in enumerate(plan):
+        t = targets[(i * 7) % len(targets)]
+        unit = units[i % len(units)]
+        owner = officers.get(unit.pk)
+        found = today - dt.timedelta(days=rng.randint(120, 300))
+        lead = lead_services.do_save_lead(
+            actor=admin,
+            lead=Lead(),
+            data={
+                "company": t.name,
+                "target_id": t.pk,
+                "county_id": unit.pk,
+                "owner_id": owner.pk if owner else None,
+                "owner_name": "" if owner else rng.choice(OWNERS),
+                "project_name": f"{t.name.removesuffix('有限公司').removesuffix('股份')}{t.link.name}项目",
+                "investment": Decimal(rng.choice([2, 3, 5, 8, 12, 20, 35])),
+                "found_on": found,
+                "notes": f"来源：{t.source}",
+            },
+        )
+        day = found
+        for step in (LeadStage.CONTACT, LeadStage.VISIT, LeadStage.SIGNED, LeadStage.LANDED):
+            if stage == LeadStage.DROPPED and step == LeadStage.VISIT:
+                reason = "企业投资计划调整，暂缓布局"
+                lead_services.do_move_lead(actor=admin, lead=lead, to=LeadStage.DROPPED, on=day, note=reason)
+                break
+            if stage != LeadStage.DROPPED and lead_services._rank(step) > lead_services._rank(stage):
+                break
+            day = min(today, day + dt.timedelta(days=rng.randint(10, 40)))
+            note = STEP_NOTES.get(step, "")
+            lead = lead_services.do_move_lead(actor=admin, lead=lead, to=step, on=day, note=note)
+        if lead.signed_on:
+            signed += 1
+    return len(plan), signed
