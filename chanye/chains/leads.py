@@ -93,7 +93,7 @@ def do_save_lead(*, actor: Any, lead: Lead, data: dict[str, Any]) -> Lead:
         errors.append("请填写企业名称。")
     if not lead.county_id:
         errors.append("请选择落户区县。")
-    elif actor.role == Role.COUNTY_OFFICER and lead.county_id != actor.region_id:
+    elif actor.role == Role.COUNTY_OFFICER and actor.region_id not in (lead.county_id, lead.county.parent_id):
         errors.append("只能登记本辖区的招商线索。")
     if lead.investment is not None and lead.investment <= 0:
         errors.append("拟投资额应大于0（单位：亿元）。")
@@ -166,9 +166,14 @@ def do_move_lead(
     if target == LeadStage.DROPPED:
         if not note.strip():
             errors.append("终止线索须写明原因。")
+        reached = [d for d in (getattr(lead, STAGE_DATE[s]) for s in PIPELINE) if d]
+        if reached and on < max(reached):
+            errors.append(f"终止日期（{on}）早于线索最近一次推进的日期（{max(reached)}）。")
     elif _rank(target) <= _rank(current):
         errors.append(f"线索只能向前推进：当前为“{current.label}”，不能改为“{target.label}”。")
     if investment is not None:
+        if investment <= 0:
+            errors.append("拟投资额应大于0（单位：亿元）。")
         lead.investment = investment
     needs_signing = target in (LeadStage.SIGNED, LeadStage.LANDED) and not lead.signed_on
     if needs_signing:
@@ -177,7 +182,7 @@ def do_move_lead(
             errors.append("落地前须先签约：请填写签约日期（不能从“线索”直接跳到“落地”而没有签约日期）。")
         else:
             lead.signed_on = sign_date
-        if lead.investment is None or lead.investment <= 0:
+        if lead.investment is None:
             errors.append("签约须填写拟投资额（亿元）。")
     if target == LeadStage.DROPPED:
         lead.dropped_on = on
@@ -209,7 +214,7 @@ def _register_project(actor: Any, lead: Lead) -> Project:
     """The signed lead as a yellow project on the four-colour board (signed, not started)."""
     county = lead.county
     park = None
-    if county.level == "park" and county.parent_id:
+    if county.level == "park" and county.parent_id and not county.is_county_level:  # 咸宁高新区 is its own unit
         county, park = county.parent, county
     enterprise = Enterprise.objects.filter(uscc=lead.uscc).first() if lead.uscc else None
     industry = lead.cluster.industries.first() if lead.cluster_id else None
@@ -247,14 +252,16 @@ def conversion(leads: Any, by: str) -> list[dict[str, Any]]:
     if by not in keys:
         raise ValueError(by)
     key, label = keys[by]
-    extra = ["owner__username", "owner__first_name", "owner__last_name"] if by == "owner" else []
+    extra = ["owner__username", "owner__full_name", "owner__first_name", "owner__last_name"] if by == "owner" else []
     extra += ["link__chain__name"] if by == "link" else []
     groups: dict[Any, dict[str, Any]] = defaultdict(lambda: {"label": "", "total": 0, "investment": Decimal(0)})
     for row in leads.values(key, label, "stage", "investment", *STAGE_DATE.values(), *extra):
-        g = groups[row[key] if by != "owner" else (row[key], row[label])]
+        # by owner: a user is one owner whatever name was typed beside it; without a user, the typed name
+        g = groups[row[key] if by != "owner" else (row[key], "" if row[key] else row[label].strip())]
         name = row[label] or ""
         if by == "owner" and row[key]:
-            name = (row["owner__last_name"] + row["owner__first_name"]) or row["owner__username"]
+            full = row["owner__full_name"] or (row["owner__last_name"] + row["owner__first_name"])
+            name = full or row["owner__username"]
         if by == "link" and row[key]:
             name = f"{row['link__chain__name']}·{name}"
         g["label"] = name or "（未指定）"

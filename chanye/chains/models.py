@@ -190,7 +190,7 @@ class Lead(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ScopedManager()
-    scope_region_paths = ("county",)
+    scope_region_paths = ("county", "county__parent")  # a park's leads belong to its county too
     scope_enterprise_path = None  # enterprises see no leads
 
     class Meta:
@@ -204,7 +204,7 @@ class Lead(models.Model):
     @property
     def owner_label(self) -> str:
         if self.owner_id:
-            return self.owner.get_full_name() or self.owner.username  # type: ignore[union-attr]
+            return self.owner.full_name or self.owner.username  # type: ignore[union-attr]
         return self.owner_name
 
 

@@ -1,0 +1,659 @@
+"""招商 pages (XN-CL-5 按图索骥, XN-LZ-11): the attraction-target library (招商目标库) with its import and export,
+and the lead pipeline 线索 → 接洽 → 考察 → 签约 → 落地 with its list, pipeline board, lead page (推进 / 终止),
+conversion figures and exports.
+
+Readers are the city, county/park officers and department viewers; others find nothing here (404). Leads are reached
+only through `Lead.objects.for_user` (another county's lead is 404). Viewers read; writes (403 for them) go through
+`chanye.chains.services.do_save_target` and `chanye.chains.leads`, which audit them and refuse in Chinese."""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, QuerySet, Sum
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from chanye.accounts.models import Role, User
+from chanye.core import audit, xlsx
+from chanye.core.downloads import attachment
+from chanye.core.models import AuditAction
+from chanye.enterprises.importers import run_import
+from chanye.industry.models import Cluster
+from chanye.projects import rules as project_rules
+from chanye.projects.models import Project
+
+from . import leads, services
+from . import target_import as ti
+from .forms_leads import (
+    DropForm,
+    LeadFilter,
+    LeadForm,
+    MoveForm,
+    TargetFilter,
+    TargetForm,
+    TargetImportForm,
+    county_choices,
+    link_choices,
+    messages_of,
+    option_groups,
+)
+from .models import PIPELINE, STAGE_DATE, AttractionTarget, Chain, ChainLink, Lead, LeadStage
+
+READERS = (Role.CITY_ADMIN, Role.COUNTY_OFFICER, Role.VIEWER)
+PER_PAGE = 50
+CARDS_PER_COLUMN = 30
+CONVERSION_BY = [("cluster", "按产业集群"), ("link", "按产业链环节"), ("owner", "按负责人"), ("county", "按落户区县")]
+CLOSED = (LeadStage.LANDED, LeadStage.DROPPED)
+
+
+def _require_reader(request: HttpRequest) -> None:
+    if getattr(request.user, "role", None) not in READERS:
+        audit.record(actor=request.user, action=AuditAction.DENIED, message=f"访问 {request.path}")
+        raise Http404("页面不存在")
+
+
+def _can_write(user: Any) -> bool:
+    return getattr(user, "role", None) in services.PLACERS
+
+
+def _require_writer(request: HttpRequest) -> None:
+    _require_reader(request)
+    if not _can_write(request.user):
+        raise PermissionDenied("只读用户不能修改招商目标库和招商线索。")
+
+
+def _audit_export(request: HttpRequest, message: str) -> None:
+    audit.record(actor=request.user, action=AuditAction.EXPORT, message=message)
+
+
+def _today_name() -> str:
+    return f"{timezone.localdate():%Y%m%d}"
+
+
+# ---------------------------------------------------------------- target library
+
+
+def _target_counts(f: TargetFilter) -> list[dict[str, Any]]:
+    """Targets per link of the active chains (the filter's chain, location and text, not its link), by chain."""
+    base = TargetFilter(location=f.location, q=f.q).apply(AttractionTarget.objects.all())
+    n = dict(base.order_by().values_list("link_id").annotate(n=Count("pk")))
+    chains = Chain.objects.filter(is_active=True)
+    if f.chain:
+        chains = chains.filter(code=f.chain)
+    links = ChainLink.objects.filter(chain__in=chains).select_related("chain").order_by("chain__sort_order", "position")
+    out: list[dict[str, Any]] = []
+    for link in links:
+        if not out or out[-1]["chain"].pk != link.chain_id:
+            out.append({"chain": link.chain, "links": [], "total": 0})
+        out[-1]["links"].append({"link": link, "n": n.get(link.pk, 0)})
+        out[-1]["total"] += n.get(link.pk, 0)
+    return out
+
+
+@login_required
+@require_GET
+def targets(request: HttpRequest) -> HttpResponse:
+    """招商目标库: the candidate companies per link, filterable by chain, link, location and text."""
+    _require_reader(request)
+    f = TargetFilter.from_params(request.GET)
+    qs = f.apply(AttractionTarget.objects.select_related("link__chain")).order_by(
+        "link__chain__sort_order", "link__position", "-revenue", "name"
+    )
+    paginator = Paginator(qs, PER_PAGE)
+    page = paginator.get_page(request.GET.get("page"))
+    ids = [t.pk for t in page]
+    visible = Lead.objects.for_user(request.user).filter(target_id__in=ids)
+    lead_counts = dict(visible.order_by().values_list("target_id").annotate(n=Count("pk")))
+    for t in page:
+        t.n_leads = lead_counts.get(t.pk, 0)
+    chain_links = link_choices(empty="全部环节")
+    if f.chain:  # only the chosen chain's links in the link filter
+        chain = Chain.objects.filter(code=f.chain).first()
+        chain_links = [c for c in chain_links if not isinstance(c[1], list) or (chain and c[0] == chain.name)]
+    return render(
+        request,
+        "chains/targets_list.html",
+        {
+            "filters": f,
+            "page": page,
+            "total": paginator.count,
+            "counts": _target_counts(f),
+            "chains": Chain.objects.filter(is_active=True),
+            "link_options": option_groups(chain_links),
+            "can_edit": _can_write(request.user),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def target_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    """Add or edit a target (→ `services.do_save_target`); the link is chosen among the active chains' links."""
+    _require_writer(request)
+    instance = None
+    if pk is not None:
+        instance = AttractionTarget.objects.select_related("link__chain").filter(pk=pk).first()
+        if instance is None:
+            raise Http404("招商目标不存在")
+    initial = None
+    if instance is None and request.GET.get("link", "").isdigit():
+        initial = {"link": request.GET["link"]}
+    kwargs = {"initial": initial} if initial else {}
+    form = TargetForm(request.POST or None, instance=instance, **kwargs)
+    if request.method == "POST" and form.is_valid():
+        try:
+            t = services.do_save_target(actor=request.user, target=instance or AttractionTarget(), data=form.to_data())
+        except (ValidationError, PermissionDenied) as e:
+            for msg in messages_of(e):
+                form.add_error("uscc" if "统一社会信用代码" in msg else None, msg)
+            if instance is not None:  # the service set the typed values on it before refusing
+                instance = AttractionTarget.objects.select_related("link__chain").get(pk=instance.pk)
+        else:
+            messages.success(request, "招商目标已保存。" if instance else f"已添加招商目标“{t.name}”。")
+            return redirect(reverse("chains:targets") + f"?link={t.link_id}")
+    return render(request, "chains/targets_edit.html", {"form": form, "instance": instance})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def targets_import(request: HttpRequest) -> HttpResponse:
+    """Import the bureau's lists: the whole file is checked first, all or nothing (`target_import.TargetImporter`)."""
+    _require_writer(request)
+    form = TargetImportForm(request.POST or None, request.FILES or None)
+    outcome = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        if upload.size > settings.CHANYE_IMPORT_MAX_BYTES:
+            form.add_error("file", f"文件超过 {settings.CHANYE_IMPORT_MAX_BYTES // 2**20} MB，请拆分后分批导入。")
+        else:
+            dry_run = form.cleaned_data["dry_run"]
+            outcome = run_import(
+                ti.TargetImporter.kind, data=upload.read(), filename=upload.name, user=request.user, dry_run=dry_run
+            )
+            b = outcome.batch
+            if outcome.ok and not dry_run:
+                messages.success(
+                    request, f"已导入“{b.filename}”：新增{b.created}家，更新{b.updated}家，未变{b.unchanged}家。"
+                )
+                return redirect("chains:targets")
+    return render(
+        request,
+        "chains/targets_import.html",
+        {
+            "form": form,
+            "outcome": outcome,
+            "errors": outcome.errors[:500] if outcome else [],
+            "warnings": outcome.warnings[:200] if outcome else [],
+            "columns": [
+                {
+                    "header": c.label + (f"({next(iter(c.units))})" if c.units else ""),
+                    "required": c.required,
+                    "help": c.help,
+                    "aliases": "、".join(c.aliases),
+                }
+                for c in ti.TargetImporter.columns
+            ],
+        },
+    )
+
+
+@login_required
+@require_GET
+def targets_template(request: HttpRequest) -> HttpResponse:
+    _require_reader(request)
+    data = xlsx.template(
+        ti.TargetImporter.columns,
+        title="招商目标库导入模板",
+        notes=ti.TEMPLATE_NOTES,
+        text_keys=ti.TEXT_KEYS,
+        example_rows=ti.TEMPLATE_EXAMPLES,
+    )
+    return attachment(data, "招商目标库导入模板.xlsx")
+
+
+TARGET_HEADERS = [
+    "产业链编号",
+    "产业链名称",
+    "环节名称",
+    "环节位置",
+    "企业名称",
+    "统一社会信用代码",
+    "所在地",
+    "主要产品",
+    "规模",
+    "营业收入(亿元)",
+    "来源",
+    "备注",
+]
+
+
+@login_required
+@require_GET
+def targets_export(request: HttpRequest) -> HttpResponse:
+    """The (filtered) library as .xlsx, in the import's columns so an edited copy can be imported back."""
+    _require_reader(request)
+    f = TargetFilter.from_params(request.GET)
+    qs = f.apply(AttractionTarget.objects.select_related("link__chain")).order_by(
+        "link__chain__sort_order", "link__position", "-revenue", "name"
+    )
+    rows = (
+        [
+            t.link.chain.code,
+            t.link.chain.name,
+            t.link.name,
+            t.link.get_stage_display(),
+            t.name,
+            t.uscc,
+            t.location,
+            t.products,
+            t.size,
+            t.revenue,
+            t.source,
+            t.note,
+        ]
+        for t in qs.iterator(chunk_size=2000)
+    )
+    data = xlsx.table(
+        TARGET_HEADERS,
+        rows,
+        text_columns=[0, 5],
+        widths=[16, 20, 14, 8, 34, 22, 16, 30, 16, 14, 20, 30],
+        sheet_name="招商目标库",
+    )
+    _audit_export(request, f"导出招商目标库（{f.querystring() or '全部'}）")
+    return attachment(data, f"招商目标库_{_today_name()}.xlsx")
+
+
+# ---------------------------------------------------------------- leads: list, pipeline, exports
+
+
+def _leads_for(user: Any) -> QuerySet[Lead]:
+    return Lead.objects.for_user(user)
+
+
+def _access_lead(request: HttpRequest, pk: int) -> Lead:
+    """A lead the user may see, else 404 (never 403: other counties' leads are not revealed)."""
+    _require_reader(request)
+    lead = (
+        _leads_for(request.user)
+        .select_related("county", "cluster", "link__chain", "owner", "target", "project")
+        .filter(pk=pk)
+        .first()
+    )
+    if lead is None:
+        raise Http404("招商线索不存在")
+    return lead
+
+
+def _editable_lead(request: HttpRequest, pk: int) -> Lead:
+    lead = _access_lead(request, pk)
+    if not leads.can_edit(request.user, lead):
+        raise PermissionDenied("无权修改该招商线索。")
+    return lead
+
+
+def _owner_label(lead: Lead) -> str:
+    return str(lead.owner) if lead.owner_id else lead.owner_name
+
+
+def _owner_options(qs: QuerySet[Lead]) -> list[tuple[str, str]]:
+    ids = {i for i in qs.order_by().values_list("owner_id", flat=True).distinct() if i}
+    out = [(f"u{u.pk}", str(u)) for u in User.objects.filter(pk__in=ids).order_by("username")]
+    names = qs.filter(owner__isnull=True).exclude(owner_name="").order_by().values_list("owner_name", flat=True)
+    out += [(f"n:{n}", n) for n in sorted(set(names))]
+    return out
+
+
+def _filter_options(request: HttpRequest, base: QuerySet[Lead]) -> dict[str, Any]:
+    return {
+        "stages": LeadStage.choices,
+        "clusters": Cluster.objects.filter(is_active=True),
+        "link_options": option_groups(link_choices(empty="全部环节")),
+        "counties": county_choices(request.user),
+        "owners": _owner_options(base),
+        "years": sorted({d.year for d in base.order_by().dates("found_on", "year")}, reverse=True),
+        "is_officer": request.user.role == Role.COUNTY_OFFICER,
+        "can_edit": leads.can_edit(request.user),
+    }
+
+
+def pipeline(qs: QuerySet[Lead]) -> dict[str, Any]:
+    """The five columns 线索 接洽 考察 签约 落地 with count, investment (亿元) and the newest cards; 终止 counted."""
+    grouped = {r["stage"]: r for r in qs.order_by().values("stage").annotate(n=Count("pk"), inv=Sum("investment"))}
+    columns = []
+    for stage in PIPELINE:
+        g = grouped.get(stage.value, {})
+        cards = list(
+            qs.filter(stage=stage)
+            .select_related("county", "owner", "link")
+            .order_by("-updated_at", "-pk")[:CARDS_PER_COLUMN]
+        )
+        for c in cards:
+            c.owner_text = _owner_label(c)
+        n = g.get("n", 0)
+        columns.append(
+            {
+                "stage": stage.value,
+                "label": stage.label,
+                "n": n,
+                "investment": g.get("inv") or Decimal(0),
+                "cards": cards,
+                "more": max(0, n - len(cards)),
+            }
+        )
+    dropped = grouped.get(LeadStage.DROPPED.value, {})
+    return {"columns": columns, "dropped": dropped.get("n", 0), "dropped_investment": dropped.get("inv") or 0}
+
+
+@login_required
+@require_GET
+def lead_list(request: HttpRequest) -> HttpResponse:
+    """Leads: a filtered list, or (view=pipeline) the five-column pipeline board."""
+    _require_reader(request)
+    f = LeadFilter.from_params(request.GET)
+    base = _leads_for(request.user)
+    as_pipeline = request.GET.get("view") == "pipeline"
+    ctx: dict[str, Any] = {"filters": f, "as_pipeline": as_pipeline, **_filter_options(request, base)}
+    if as_pipeline:
+        ctx["pipeline"] = pipeline(f.apply(base, stage=False))
+    else:
+        qs = f.apply(base).select_related("county", "cluster", "link__chain", "owner", "project")
+        paginator = Paginator(qs.order_by("-updated_at", "-pk"), PER_PAGE)
+        page = paginator.get_page(request.GET.get("page"))
+        for lead in page:
+            lead.owner_text = _owner_label(lead)
+        ctx.update(page=page, total=paginator.count)
+    return render(request, "chains/leads_list.html", ctx)
+
+
+LEAD_HEADERS = [
+    "线索编号",
+    "企业名称",
+    "统一社会信用代码",
+    "阶段",
+    "落户区县",
+    "产业集群",
+    "产业链",
+    "环节",
+    "负责人",
+    "拟建项目",
+    "拟投资额(亿元)",
+    "发现日期",
+    "接洽日期",
+    "考察日期",
+    "签约日期",
+    "落地日期",
+    "终止日期",
+    "终止原因",
+    "项目编号",
+    "备注",
+]
+
+
+@login_required
+@require_GET
+def leads_export(request: HttpRequest) -> HttpResponse:
+    _require_reader(request)
+    f = LeadFilter.from_params(request.GET)
+    qs = f.apply(_leads_for(request.user)).select_related("county", "cluster", "link__chain", "owner", "project")
+    rows = (
+        [
+            x.code,
+            x.company,
+            x.uscc,
+            x.get_stage_display(),
+            x.county.name,
+            x.cluster.name if x.cluster_id else "",
+            x.link.chain.name if x.link_id else "",
+            x.link.name if x.link_id else "",
+            _owner_label(x),
+            x.project_name,
+            x.investment,
+            x.found_on,
+            x.contacted_on,
+            x.visited_on,
+            x.signed_on,
+            x.landed_on,
+            x.dropped_on,
+            x.drop_reason,
+            x.project.code if x.project_id else "",
+            x.notes,
+        ]
+        for x in qs.order_by("code").iterator(chunk_size=2000)
+    )
+    data = xlsx.table(
+        LEAD_HEADERS,
+        rows,
+        text_columns=[0, 2, 18],
+        widths=[14, 32, 22, 8, 12, 18, 18, 14, 10, 30, 12, 12, 12, 12, 12, 12, 12, 24, 14, 30],
+        sheet_name="招商线索",
+    )
+    _audit_export(request, f"导出招商线索（{f.querystring() or '全部'}）")
+    return attachment(data, f"招商线索_{_today_name()}.xlsx")
+
+
+# ---------------------------------------------------------------- a lead: register, edit, page, 推进, 终止
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def lead_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    """Register (from scratch or from a target: ?target=<pk>, 转为线索) or edit a lead (→ `leads.do_save_lead`)."""
+    _require_writer(request)
+    instance = _editable_lead(request, pk) if pk is not None else None
+    kwargs: dict[str, Any] = {}
+    target = None
+    if instance is None and request.method == "GET" and request.GET.get("target", "").isdigit():
+        target = AttractionTarget.objects.select_related("link__chain").filter(pk=int(request.GET["target"])).first()
+        if target is None:
+            raise Http404("招商目标不存在")
+        kwargs["initial"] = LeadForm.initial_from_target(target, request.user)
+    form = LeadForm(request.POST or None, user=request.user, instance=instance, **kwargs)
+    if request.method == "POST" and form.is_valid():
+        try:
+            lead = leads.do_save_lead(actor=request.user, lead=instance or Lead(), data=form.to_data())
+        except (ValidationError, PermissionDenied) as e:
+            for msg in messages_of(e):
+                form.add_error("county" if "辖区" in msg else None, msg)
+            if instance is not None:
+                instance = _editable_lead(request, instance.pk)
+        else:
+            messages.success(request, f"已登记招商线索 {lead.code}。" if instance is None else "已保存修改。")
+            return redirect("chains:lead", pk=lead.pk)
+    if target is None and form.is_bound and form.data.get("target", "").isdigit():
+        target = AttractionTarget.objects.filter(pk=int(form.data["target"])).first()
+    elif target is None and instance is not None:
+        target = instance.target
+    return render(request, "chains/leads_edit.html", {"form": form, "instance": instance, "target": target})
+
+
+def _show(
+    request: HttpRequest,
+    lead: Lead,
+    *,
+    move_form: MoveForm | None = None,
+    drop_form: DropForm | None = None,
+    move_errors: list[str] | None = None,
+    drop_errors: list[str] | None = None,
+) -> HttpResponse:
+    user = request.user
+    can_edit = leads.can_edit(user, lead)
+    closed = lead.stage in CLOSED
+    project = Project.objects.for_user(user).filter(pk=lead.project_id).first() if lead.project_id else None
+    events = list(lead.events.select_related("user").order_by("on", "created_at", "pk"))
+    today = timezone.localdate()
+    reached = []
+    for stage in PIPELINE:
+        on = getattr(lead, STAGE_DATE[stage])
+        reached.append({"stage": stage.value, "label": stage.label, "on": on, "current": lead.stage == stage})
+    return render(
+        request,
+        "chains/leads_detail.html",
+        {
+            "lead": lead,
+            "owner_text": _owner_label(lead),
+            "events": events,
+            "reached": reached,
+            "project": project,
+            "project_hidden": bool(lead.project_id and project is None),
+            "can_edit": can_edit,
+            "closed": closed,
+            "move_form": move_form or (MoveForm(lead=lead, initial={"on": today}) if not closed else None),
+            "drop_form": drop_form or (DropForm(initial={"on": today}) if not closed else None),
+            "move_errors": move_errors or [],
+            "drop_errors": drop_errors or [],
+            "today": today,
+            "start_days": project_rules.current().start_within_days,
+        },
+    )
+
+
+@login_required
+@require_GET
+def lead_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _show(request, _access_lead(request, pk))
+
+
+@login_required
+@require_POST
+def lead_move(request: HttpRequest, pk: int) -> HttpResponse:
+    """推进: `leads.do_move_lead`; its Chinese refusals are shown above the form."""
+    lead = _editable_lead(request, pk)
+    form = MoveForm(request.POST, lead=lead)
+    if lead.stage in CLOSED:
+        return _show(request, lead, move_errors=[f"线索已{lead.get_stage_display()}，不能再变更阶段。"])
+    if not form.is_valid():
+        labels = {k: f"{f.label}：" for k, f in form.fields.items()}
+        errors = [labels.get(k, "") + m for k, es in form.errors.items() for m in es]
+        return _show(request, lead, move_form=form, move_errors=errors)
+    had_project = lead.project_id
+    try:
+        moved = leads.do_move_lead(actor=request.user, lead=lead, **form.move_kwargs())
+    except (ValidationError, PermissionDenied) as e:
+        return _show(request, lead, move_form=form, move_errors=messages_of(e))
+    msg = f"线索已推进到“{moved.get_stage_display()}”。"
+    if moved.project_id and not had_project:
+        msg += f"已在项目四色图登记黄色项目“{moved.project.name}”（{moved.project.code}），并按签约日期生成节点计划。"
+    messages.success(request, msg)
+    return redirect("chains:lead", pk=lead.pk)
+
+
+@login_required
+@require_POST
+def lead_drop(request: HttpRequest, pk: int) -> HttpResponse:
+    """终止 with a reason (`leads.do_move_lead(to="dropped")`); a landed lead cannot be dropped."""
+    lead = _editable_lead(request, pk)
+    form = DropForm(request.POST)
+    if not form.is_valid():
+        errors = [m for ms in form.errors.values() for m in ms]
+        return _show(request, lead, drop_form=form, drop_errors=errors)
+    c = form.cleaned_data
+    try:
+        leads.do_move_lead(actor=request.user, lead=lead, to=LeadStage.DROPPED, on=c.get("on"), note=c["reason"])
+    except (ValidationError, PermissionDenied) as e:
+        return _show(request, lead, drop_form=form, drop_errors=messages_of(e))
+    messages.success(request, "线索已终止。")
+    return redirect("chains:lead", pk=lead.pk)
+
+
+# ---------------------------------------------------------------- conversion figures
+
+
+def _totals(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    keys = ["total", "dropped", "investment", *(s.value for s in PIPELINE)]
+    out: dict[str, Any] = {k: sum((r[k] for r in rows), Decimal(0) if k == "investment" else 0) for k in keys}
+    total = out["total"]
+    out["signed_rate"] = Decimal(out["signed"] * 100) / total if total else Decimal(0)
+    out["landed_rate"] = Decimal(out["landed"] * 100) / total if total else Decimal(0)
+    out["label"] = "合计"
+    return out
+
+
+def conversion_tables(qs: QuerySet[Lead]) -> dict[str, Any]:
+    tables = [{"by": by, "title": title, "rows": leads.conversion(qs, by)} for by, title in CONVERSION_BY]
+    totals = _totals(tables[-1]["rows"])  # every lead is in exactly one county
+    funnel = [{"name": s.label, "value": totals[s.value]} for s in PIPELINE]
+    return {"tables": tables, "totals": totals, "funnel": {"has_data": totals["total"] > 0, "data": funnel}}
+
+
+@login_required
+@require_GET
+def conversion(request: HttpRequest) -> HttpResponse:
+    """转化情况: leads reaching each stage, signed and landed rates and signed investment by cluster, link, owner and
+    county, with the funnel 线索 → 落地."""
+    _require_reader(request)
+    f = LeadFilter.from_params(request.GET)
+    base = _leads_for(request.user)
+    ctx = conversion_tables(f.apply(base, stage=False))
+    return render(request, "chains/leads_conversion.html", {"filters": f, **ctx, **_filter_options(request, base)})
+
+
+CONVERSION_HEADERS = [
+    "分组",
+    "线索数",
+    "达到接洽",
+    "达到考察",
+    "签约",
+    "落地",
+    "终止",
+    "签约率(%)",
+    "落地率(%)",
+    "签约投资额(亿元)",
+]
+
+
+def _conversion_row(r: dict[str, Any]) -> list[Any]:
+    q = Decimal("0.1")
+    return [
+        r["label"],
+        r["total"],
+        r["contact"],
+        r["visit"],
+        r["signed"],
+        r["landed"],
+        r["dropped"],
+        float(r["signed_rate"].quantize(q)),
+        float(r["landed_rate"].quantize(q)),
+        r["investment"],
+    ]
+
+
+@login_required
+@require_GET
+def conversion_export(request: HttpRequest) -> HttpResponse:
+    """The four conversion tables, one sheet each."""
+    _require_reader(request)
+    f = LeadFilter.from_params(request.GET)
+    ctx = conversion_tables(f.apply(_leads_for(request.user), stage=False))
+    wb = Workbook()
+    wb.remove(wb.active)
+    for table in ctx["tables"]:
+        ws = wb.create_sheet(table["title"])
+        ws.append(CONVERSION_HEADERS)
+        for c in ws[1]:
+            c.font, c.fill = Font(bold=True), xlsx.HEADER_FILL
+        for r in table["rows"]:
+            ws.append(_conversion_row(r))
+        total = _conversion_row(ctx["totals"])
+        ws.append(total)
+        for c in ws[ws.max_row]:
+            c.font = Font(bold=True)
+        ws.column_dimensions["A"].width = 30
+        ws.freeze_panes = "B2"
+    buf = io.BytesIO()
+    wb.save(buf)
+    _audit_export(request, f"导出招商转化情况（{f.querystring() or '全部'}）")
+    return attachment(buf.getvalue(), f"招商转化情况_{_today_name()}.xlsx")
