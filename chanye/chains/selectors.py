@@ -1,8 +1,9 @@
 """Reads on chain maps: per-link figures, gap classification (XN-CL-5 缺失/薄弱环节) and the graph the map draws.
 
 A link's figures count the local enterprises placed on it that the user may see (optionally one county): how
-many, how many 规上, their industrial output over the 12 months to the latest month with data, and that output's
-share of the chain's (each enterprise counted once in the chain total). `classify` turns figures into a status:
+many, how many 规上, their industrial output (统计 figures) over the 12 months to the latest month with statistics,
+and that output's share of the chain's (each enterprise counted once in the chain total). `classify` turns figures
+into a status:
 
 * missing (缺失) — no local enterprise;
 * weak (薄弱) — fewer enterprises than the pack's `chain_link_min_enterprises` (or the link's own minimum), or an
@@ -14,12 +15,14 @@ share of the chain's (each enterprise counted once in the chain total). `classif
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Max, Q, Sum
 
+from chanye.enterprises.choices import FigureSource
 from chanye.enterprises.models import MonthlyFigure
 from chanye.industry.selectors import threshold
 from chanye.regions.models import Region
@@ -78,7 +81,7 @@ def classify(
     if enterprises < need:
         reasons.append(f"企业{enterprises}家，少于{need}家")
     if share is not None and share < thresholds.min_share:
-        reasons.append(f"产值占全链{share:.1f}%，低于{thresholds.min_share:g}%")
+        reasons.append(f"产值占全链{share:.1f}%，低于{thresholds.min_share.normalize():f}%")
     if reasons:
         if is_key and enterprises == 1:
             reasons.append("关键环节仅一家企业支撑")
@@ -89,9 +92,9 @@ def classify(
 
 
 def figures_window(until: dt.date | None = None) -> tuple[dt.date, dt.date] | None:
-    """The 12 months to `until` (default: the latest month with figures)."""
+    """The 12 months to `until` (default: the latest month with statistics figures)."""
     if until is None:
-        until = MonthlyFigure.objects.aggregate(m=Max("month"))["m"]
+        until = MonthlyFigure.objects.filter(source=FigureSource.STATS).aggregate(m=Max("month"))["m"]
         if until is None:
             return None
     y, m = until.year, until.month - 11
@@ -115,47 +118,74 @@ def link_figures(
     until: dt.date | None = None,
     thresholds: Thresholds | None = None,
 ) -> list[LinkFigures]:
-    """Figures and status of every link of `chain`, in chain order; three queries whatever the chain's size."""
+    """Figures and status of every link of `chain`, in chain order; a handful of queries whatever the chain's size."""
+    return link_figures_many([chain], user=user, county=county, until=until, thresholds=thresholds)[chain.pk]
+
+
+def link_figures_many(
+    chains: Iterable[Chain],
+    *,
+    user: Any,
+    county: Region | None = None,
+    until: dt.date | None = None,
+    thresholds: Thresholds | None = None,
+) -> dict[int, list[LinkFigures]]:
+    """`link_figures` of several chains at once (chain pk → figures in chain order), in the same few queries
+    whatever the number of chains, links and enterprises; each chain's output total counts an enterprise once."""
     thresholds = thresholds or Thresholds.from_pack()
-    links = list(chain.links.order_by("position"))
-    rows = list(
-        members_for(user, chain, county).values_list("link_id", "enterprise_id", "enterprise__is_above_scale", "role")
-    )
+    by_pk = {c.pk: c for c in chains}
+    chain_ids = list(by_pk)
+    links: dict[int, list[ChainLink]] = {pk: [] for pk in chain_ids}
+    for x in ChainLink.objects.filter(chain_id__in=chain_ids).order_by("chain_id", "position", "pk"):
+        x.chain = by_pk[x.chain_id]
+        links[x.chain_id].append(x)
+    members = LinkEnterprise.objects.for_user(user).filter(link__chain_id__in=chain_ids)
+    if county is not None:
+        members = members.filter(Q(enterprise__county=county) | Q(enterprise__park=county))
+    rows = list(members.values_list("link_id", "enterprise_id", "enterprise__is_above_scale", "role"))
     output: dict[int, Decimal] = {}
     window = figures_window(until)
-    ids = {r[1] for r in rows}
-    if window and ids:
+    if window and rows:
         for eid, total in (
-            MonthlyFigure.objects.filter(enterprise_id__in=ids, month__range=window)
+            MonthlyFigure.objects.filter(
+                enterprise_id__in=members.values("enterprise_id"), month__range=window, source=FigureSource.STATS
+            )
+            .order_by()  # no join to enterprises for the default ordering
             .values("enterprise_id")
             .annotate(t=Sum("output"))
             .values_list("enterprise_id", "t")
         ):
             output[eid] = Decimal(total or 0)
-    chain_output = sum((output.get(e, Decimal(0)) for e in ids), Decimal(0))
     targets = dict(
-        AttractionTarget.objects.filter(link__chain=chain)
+        AttractionTarget.objects.filter(link__chain_id__in=chain_ids)
         .values("link_id")
         .annotate(n=Count("id"))
         .values_list("link_id", "n")
     )
-    figs = {x.pk: LinkFigures(link=x, targets=targets.get(x.pk, 0)) for x in links}
+    figs = {x.pk: LinkFigures(link=x, targets=targets.get(x.pk, 0)) for ls in links.values() for x in ls}
+    ids: dict[int, set[int]] = {pk: set() for pk in chain_ids}  # enterprises per chain, each counted once
     for link_id, eid, above, role in rows:
         f = figs[link_id]
         f.enterprises += 1
         f.above_scale += 1 if above else 0
         f.leaders += 1 if role == LinkRole.LEADER else 0
         f.output += output.get(eid, Decimal(0))
-    for f in figs.values():
-        f.share = (f.output * 100 / chain_output).quantize(Decimal("0.1")) if chain_output else None
-        f.status, f.reasons = classify(
-            enterprises=f.enterprises,
-            share=f.share,
-            is_key=f.link.is_key,
-            thresholds=thresholds,
-            min_enterprises=f.link.min_enterprises,
-        )
-    return [figs[x.pk] for x in links]
+        ids[f.link.chain_id].add(eid)
+    out: dict[int, list[LinkFigures]] = {}
+    for pk in chain_ids:
+        chain_output = sum((output.get(e, Decimal(0)) for e in ids[pk]), Decimal(0))
+        for x in links[pk]:
+            f = figs[x.pk]
+            f.share = (f.output * 100 / chain_output).quantize(Decimal("0.1")) if chain_output else None
+            f.status, f.reasons = classify(
+                enterprises=f.enterprises,
+                share=f.share,
+                is_key=x.is_key,
+                thresholds=thresholds,
+                min_enterprises=x.min_enterprises,
+            )
+        out[pk] = [figs[x.pk] for x in links[pk]]
+    return out
 
 
 def gaps(figures: list[LinkFigures]) -> list[LinkFigures]:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 from django.conf import settings
@@ -129,6 +130,7 @@ def enterprise_detail(request: HttpRequest, uscc: str) -> HttpResponse:
             "sources": FigureSource.choices,
             "form": form,
             "can_submit": can_submit,
+            "chain_links": ent.chain_links.select_related("link__chain").filter(link__chain__is_active=True),
         },
     )
 
@@ -289,13 +291,19 @@ def import_template(request: HttpRequest, kind: str) -> HttpResponse:
         examples = [
             {"uscc": "91421200MA4F000000", "name": "湖北示例科技有限公司", "month": "2025-03", "output": 1234.5}
         ]
-    else:
+    elif kind in project_importers.TEMPLATE_EXAMPLES:
         examples = project_importers.TEMPLATE_EXAMPLES[kind]
+    else:  # importers of other apps carry their own template (chains, benchmarks)
+        module = sys.modules[importer.__module__]
+        if hasattr(module, "template_xlsx"):
+            return attachment(module.template_xlsx(), f"{importer.title}导入模板.xlsx")
+        examples = module.TEMPLATE_EXAMPLES
+    module = sys.modules[importer.__module__]
     data = xlsx.template(
         importer.columns,
         title=f"{importer.title}导入模板",
-        notes=TEMPLATE_NOTES.get(kind) or project_importers.TEMPLATE_NOTES[kind],
-        text_keys=["uscc", "industry_code", *project_importers.TEXT_KEYS],
+        notes=TEMPLATE_NOTES.get(kind) or project_importers.TEMPLATE_NOTES.get(kind) or module.TEMPLATE_NOTES,
+        text_keys=["uscc", "industry_code", *project_importers.TEXT_KEYS, *getattr(module, "TEXT_KEYS", [])],
         example_rows=examples,
     )
     return attachment(data, f"{importer.title}导入模板.xlsx")

@@ -1,0 +1,455 @@
+"""产业链图谱 pages (XN-CL-5, XN-SYS-4): the chain list by cluster, one chain's interactive map with its data
+(`data.json`) and the link panel a click on a node loads, and the gap list (缺失/薄弱环节) with its .xlsx export.
+
+Chain templates are city-wide; the figures on them (enterprises, 规上, output, share, status) count only the
+enterprises the user may see (`LinkEnterprise.objects.for_user`), optionally one county for city-wide users.
+Reads go through `chanye.chains.selectors`; the only write here is the audit row of an export.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Sum
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from chanye.accounts.models import Role
+from chanye.core import audit, xlsx
+from chanye.core.downloads import attachment
+from chanye.core.models import AuditAction
+from chanye.enterprises.choices import FigureSource
+from chanye.enterprises.models import MonthlyFigure
+from chanye.industry.models import Cluster
+from chanye.regions.models import Region
+
+from . import selectors
+from .models import Chain, ChainLink, LinkRole, Stage
+from .services import PLACERS, can_edit_chains
+
+READERS = (Role.CITY_ADMIN, Role.COUNTY_OFFICER, Role.VIEWER)
+STATUS_ORDER = ("strong", "weak", "single", "missing")  # legend order: 较强, 薄弱, 单一支撑, 缺失
+ROLE_ORDER = {LinkRole.LEADER: 0, LinkRole.CORE: 1, LinkRole.ORDINARY: 2}
+GAP_HEADERS = ["集群", "产业链", "环节", "位置", "状态", "原因", "企业数", "规上", "产值占比(%)", "招商目标数"]
+GAP_WIDTHS = [22, 24, 18, 8, 10, 48, 8, 8, 12, 10]
+
+
+# ---------------------------------------------------------------- shared
+
+
+def _require(request: HttpRequest) -> None:
+    """Chain pages are for the city, county/park officers and viewers; others find nothing here (404, recorded for
+    the auditor)."""
+    if getattr(request.user, "role", None) not in READERS:
+        audit.record(actor=request.user, action=AuditAction.DENIED, message=f"访问 {request.path}")
+        raise Http404("页面不存在")
+
+
+def _url(name: str, *args: Any) -> str | None:
+    """A URL of a page another part of the app may not provide yet (editing, targets, leads)."""
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return None
+
+
+def _county(request: HttpRequest) -> Region | None:
+    """The county filter: a county officer is fixed to their own unit (their scope already is), a city-wide user
+    may pick one county-level unit with ?county=<region code>."""
+    if request.user.role == Role.COUNTY_OFFICER:
+        return None
+    code = (request.GET.get("county") or "").strip()
+    if not code:
+        return None
+    return Region.objects.county_level().filter(code=code).first()
+
+
+def _county_context(request: HttpRequest, county: Region | None) -> dict[str, Any]:
+    fixed = request.user.region if request.user.role == Role.COUNTY_OFFICER else None
+    return {
+        "county": county,
+        "fixed_county": fixed,
+        "counties": [] if fixed else list(Region.objects.county_level().only("code", "name")),
+        "county_query": f"county={county.code}" if county else "",
+    }
+
+
+def _chain(request: HttpRequest, pk: int) -> Chain:
+    """A chain by pk; an inactive chain is visible to city administrators only (they may edit it)."""
+    qs = Chain.objects.select_related("cluster")
+    if not can_edit_chains(request.user):
+        qs = qs.filter(is_active=True)
+    chain = qs.filter(pk=pk).first()
+    if chain is None:
+        raise Http404("产业链不存在")
+    return chain
+
+
+def _window() -> tuple[dt.date, dt.date] | None:
+    return selectors.figures_window()
+
+
+def _window_label(window: tuple[dt.date, dt.date] | None) -> str:
+    if window is None:
+        return "暂无产值数据"
+    return f"{window[0]:%Y年%m月}—{window[1]:%Y年%m月}"
+
+
+def _top(cluster: Cluster | None, clusters: dict[int, Cluster]) -> Cluster | None:
+    seen: set[int] = set()
+    while cluster is not None and cluster.parent_id and cluster.parent_id in clusters and cluster.pk not in seen:
+        seen.add(cluster.pk)
+        cluster = clusters[cluster.parent_id]
+    return cluster
+
+
+def _strip(figures: list[selectors.LinkFigures]) -> list[dict[str, Any]]:
+    """The links of a chain in stage columns (上游 | 中游 | 下游) for the mini strip on the list."""
+    out = []
+    for stage in Stage:
+        items = [{"f": f, "colour": selectors.STATUS_COLOURS[f.status]} for f in figures if f.link.stage == stage.value]
+        if items:
+            out.append({"label": stage.label, "links": items})
+    return out
+
+
+def _status_counts(figures: list[selectors.LinkFigures]) -> list[dict[str, Any]]:
+    return [
+        {
+            "key": k,
+            "label": selectors.STATUS_LABELS[k],
+            "colour": selectors.STATUS_COLOURS[k],
+            "n": sum(1 for f in figures if f.status == k),
+        }
+        for k in STATUS_ORDER
+    ]
+
+
+def _legend() -> list[dict[str, str]]:
+    return [
+        {"key": k, "label": selectors.STATUS_LABELS[k], "colour": selectors.STATUS_COLOURS[k]} for k in STATUS_ORDER
+    ]
+
+
+# ---------------------------------------------------------------- list
+
+
+@login_required
+@require_GET
+def chain_list(request: HttpRequest) -> HttpResponse:
+    """Active chains grouped by top-level cluster, each with its link count and strong/weak/missing/single counts."""
+    _require(request)
+    county = _county(request)
+    window = _window()
+    chains = list(selectors.chains_for())
+    figures = selectors.link_figures_many(chains, user=request.user, county=county, until=window[1] if window else None)
+    clusters = {c.pk: c for c in Cluster.objects.only("pk", "code", "name", "parent_id", "sort_order")}
+    groups: dict[int | None, dict[str, Any]] = {}
+    for chain in chains:
+        top = _top(clusters.get(chain.cluster_id) if chain.cluster_id else None, clusters)
+        group = groups.setdefault(top.pk if top else None, {"cluster": top, "rows": []})
+        figs = figures[chain.pk]
+        group["rows"].append(
+            {
+                "chain": chain,
+                "sub_cluster": chain.cluster if chain.cluster and top and chain.cluster.pk != top.pk else None,
+                "links": len(figs),
+                "counts": _status_counts(figs),
+                "strip": _strip(figs),
+                "edit_url": _url("chains:edit", chain.pk) if can_edit_chains(request.user) else None,
+            }
+        )
+    ordered = sorted(
+        groups.values(),
+        key=lambda g: (g["cluster"] is None, g["cluster"].sort_order if g["cluster"] else 0, str(g["cluster"] or "")),
+    )
+    can_edit = can_edit_chains(request.user)
+    return render(
+        request,
+        "chains/list.html",
+        {
+            "groups": ordered,
+            "total": len(chains),
+            "legend": _legend(),
+            "window_label": _window_label(window),
+            "can_edit": can_edit,
+            "new_url": _url("chains:new") if can_edit else None,
+            "import_url": _url("chains:import") if can_edit else None,
+            "gaps_url": reverse("chains:gaps"),
+            **_county_context(request, county),
+        },
+    )
+
+
+# ---------------------------------------------------------------- one chain: map, data, link panel
+
+
+def _map_height(figures: list[selectors.LinkFigures]) -> int:
+    rows = max((sum(1 for f in figures if f.link.stage == s) for s in Stage.values), default=1)
+    return max(460, min(1400, 180 + 90 * rows))
+
+
+@login_required
+@require_GET
+def chain_map(request: HttpRequest, pk: int) -> HttpResponse:
+    """The interactive map (drawn from `data.json`) and the table of all links."""
+    _require(request)
+    chain = _chain(request, pk)
+    county = _county(request)
+    window = _window()
+    thresholds = selectors.Thresholds.from_pack()
+    figures = selectors.link_figures(
+        chain, user=request.user, county=county, until=window[1] if window else None, thresholds=thresholds
+    )
+    return render(
+        request,
+        "chains/map.html",
+        {
+            "chain": chain,
+            "figures": figures,
+            "rows": [{"f": f, "colour": selectors.STATUS_COLOURS[f.status]} for f in figures],
+            "counts": _status_counts(figures),
+            "legend": _legend(),
+            "thresholds": thresholds,
+            "window_label": _window_label(window),
+            "height": _map_height(figures),
+            "can_edit": can_edit_chains(request.user),
+            "edit_url": _url("chains:edit", chain.pk) if can_edit_chains(request.user) else None,
+            **_county_context(request, county),
+        },
+    )
+
+
+def map_payload(chain: Chain, *, user: Any, county: Region | None) -> dict[str, Any]:
+    """The map's server data: the ECharts graph (nodes in stage columns, edges) and every link's figures."""
+    window = _window()
+    thresholds = selectors.Thresholds.from_pack()
+    figures = selectors.link_figures(
+        chain, user=user, county=county, until=window[1] if window else None, thresholds=thresholds
+    )
+    g = selectors.graph(chain, figures)
+    return {
+        "chain": {
+            "id": chain.pk,
+            "code": chain.code,
+            "name": chain.name,
+            "cluster": chain.cluster.name if chain.cluster else None,
+        },
+        "county": {"code": county.code, "name": county.name} if county else None,
+        "window": {"from": f"{window[0]:%Y-%m}", "to": f"{window[1]:%Y-%m}"} if window else None,
+        "thresholds": {"minEnterprises": thresholds.min_enterprises, "minShare": float(thresholds.min_share)},
+        "statuses": _legend(),
+        "stages": g["stages"],
+        "nodes": g["nodes"],
+        "edges": g["edges"],
+        "links": [
+            {
+                "id": f.link.pk,
+                "code": f.link.code,
+                "name": f.link.name,
+                "stage": f.link.stage,
+                "stageLabel": Stage(f.link.stage).label,
+                "enterprises": f.enterprises,
+                "aboveScale": f.above_scale,
+                "leaders": f.leaders,
+                "output": float(f.output),
+                "share": float(f.share) if f.share is not None else None,
+                "targets": f.targets,
+                "status": f.status,
+                "statusLabel": f.status_label,
+                "reasons": f.reasons,
+                "key": f.link.is_key,
+                "chokepoint": f.link.is_chokepoint,
+            }
+            for f in figures
+        ],
+    }
+
+
+@login_required
+@require_GET
+def map_data(request: HttpRequest, pk: int) -> JsonResponse:
+    _require(request)
+    chain = _chain(request, pk)
+    payload = map_payload(chain, user=request.user, county=_county(request))
+    return JsonResponse(payload, json_dumps_params={"ensure_ascii": False})
+
+
+@login_required
+@require_GET
+def link_panel(request: HttpRequest, pk: int, link_pk: int) -> HttpResponse:
+    """The HTML fragment for one link: its local enterprises (in scope) and its attraction targets."""
+    _require(request)
+    chain = _chain(request, pk)
+    link = ChainLink.objects.filter(chain=chain, pk=link_pk).first()
+    if link is None:
+        raise Http404("环节不存在")
+    county = _county(request)
+    window = _window()
+    members = list(
+        selectors.members_for(request.user, chain, county)
+        .filter(link=link)
+        .select_related("enterprise", "enterprise__county", "enterprise__park")
+    )
+    output: dict[int, Decimal] = {}
+    if window and members:
+        output = {
+            eid: Decimal(t or 0)
+            for eid, t in MonthlyFigure.objects.filter(
+                enterprise_id__in=[m.enterprise_id for m in members], month__range=window, source=FigureSource.STATS
+            )
+            .order_by()
+            .values("enterprise_id")
+            .annotate(t=Sum("output"))
+            .values_list("enterprise_id", "t")
+        }
+    rows = sorted(
+        ({"m": m, "e": m.enterprise, "output": output.get(m.enterprise_id)} for m in members),
+        key=lambda r: (ROLE_ORDER.get(r["m"].role, 9), -(r["output"] or 0), r["e"].name),
+    )
+    figures = next(
+        f
+        for f in selectors.link_figures(chain, user=request.user, county=county, until=window[1] if window else None)
+        if f.link.pk == link.pk
+    )
+    targets = list(link.targets.all())
+    can_add = request.user.role in PLACERS
+    targets_url, leads_url = _url("chains:targets"), _url("chains:leads")
+    new_target_url, new_lead_url = _url("chains:target_new"), _url("chains:lead_new")
+    return render(
+        request,
+        "chains/_link_panel.html",
+        {
+            "chain": chain,
+            "link": link,
+            "f": figures,
+            "colour": selectors.STATUS_COLOURS[figures.status],
+            "stage_label": Stage(link.stage).label,
+            "rows": rows,
+            "targets": targets,
+            "window_label": _window_label(window),
+            "county": county,
+            "targets_url": f"{targets_url}?link={link.pk}" if targets_url else None,
+            "leads_url": f"{leads_url}?link={link.pk}" if leads_url else None,
+            "new_target_url": f"{new_target_url}?link={link.pk}" if can_add and new_target_url else None,
+            "new_lead_url": new_lead_url if can_add else None,  # + ?target=<pk>: 转为线索
+        },
+    )
+
+
+# ---------------------------------------------------------------- gap list and export
+
+
+def _cluster(request: HttpRequest) -> Cluster | None:
+    code = (request.GET.get("cluster") or "").strip()
+    return Cluster.objects.filter(code=code).first() if code else None
+
+
+def gap_rows(*, user: Any, cluster: Cluster | None, county: Region | None) -> list[dict[str, Any]]:
+    """Every missing, single-supported and weak link of the active chains (of one cluster and its sub-clusters),
+    chain by chain, missing first within a chain; figures for the user's scope and the county."""
+    chains = list(selectors.chains_for(cluster=cluster))
+    window = _window()
+    figures = selectors.link_figures_many(chains, user=user, county=county, until=window[1] if window else None)
+    rows = []
+    for chain in chains:
+        for f in selectors.gaps(figures[chain.pk]):
+            rows.append(
+                {
+                    "cluster": chain.cluster.name if chain.cluster else "",
+                    "chain": chain,
+                    "f": f,
+                    "link": f.link,
+                    "stage": Stage(f.link.stage).label,
+                    "status": f.status,
+                    "status_label": f.status_label,
+                    "colour": selectors.STATUS_COLOURS[f.status],
+                    "reasons": "；".join(f.reasons),
+                }
+            )
+    return rows
+
+
+def _gap_filters(request: HttpRequest) -> tuple[Cluster | None, Region | None, str]:
+    cluster, county = _cluster(request), _county(request)
+    parts = []
+    if cluster:
+        parts.append(f"cluster={cluster.code}")
+    if county:
+        parts.append(f"county={county.code}")
+    return cluster, county, "&".join(parts)
+
+
+def _cluster_options() -> list[Cluster]:
+    """Clusters that carry an active chain, with their parents, in the pack's order."""
+    clusters = {c.pk: c for c in Cluster.objects.only("pk", "code", "name", "parent_id", "sort_order")}
+    wanted: set[int] = set()
+    for cid in Chain.objects.filter(is_active=True, cluster__isnull=False).values_list("cluster_id", flat=True):
+        while cid and cid not in wanted and cid in clusters:
+            wanted.add(cid)
+            cid = clusters[cid].parent_id
+    return sorted((clusters[c] for c in wanted), key=lambda c: (c.sort_order, c.code))
+
+
+@login_required
+@require_GET
+def gap_list(request: HttpRequest) -> HttpResponse:
+    _require(request)
+    cluster, county, query = _gap_filters(request)
+    rows = gap_rows(user=request.user, cluster=cluster, county=county)
+    counts = [
+        {"key": k, "label": selectors.STATUS_LABELS[k], "colour": selectors.STATUS_COLOURS[k]}
+        | {"n": sum(1 for r in rows if r["status"] == k)}
+        for k in ("missing", "single", "weak")
+    ]
+    return render(
+        request,
+        "chains/gaps.html",
+        {
+            "rows": rows,
+            "counts": counts,
+            "cluster": cluster,
+            "clusters": _cluster_options(),
+            "query": query,
+            "thresholds": selectors.Thresholds.from_pack(),
+            "window_label": _window_label(_window()),
+            **_county_context(request, county),
+        },
+    )
+
+
+@login_required
+@require_GET
+def gap_export(request: HttpRequest) -> HttpResponse:
+    _require(request)
+    cluster, county, _ = _gap_filters(request)
+    rows = gap_rows(user=request.user, cluster=cluster, county=county)
+    data = xlsx.table(
+        GAP_HEADERS,
+        (
+            [
+                r["cluster"],
+                r["chain"].name,
+                r["link"].name,
+                r["stage"],
+                r["status_label"],
+                r["reasons"],
+                r["f"].enterprises,
+                r["f"].above_scale,
+                float(r["f"].share) if r["f"].share is not None else None,
+                r["f"].targets,
+            ]
+            for r in rows
+        ),
+        widths=GAP_WIDTHS,
+        sheet_name="缺失薄弱环节",
+    )
+    scope = "、".join(x for x in (cluster.name if cluster else "", county.name if county else "") if x) or "全部"
+    audit.record(actor=request.user, action=AuditAction.EXPORT, message=f"导出产业链缺失/薄弱环节清单（{scope}）")
+    return attachment(data, f"缺失薄弱环节_{timezone.localdate():%Y%m%d}.xlsx")
