@@ -75,3 +75,9 @@ api.add_router("/chain-leaders", leaders_router)
 from chanye.projects.api import router as projects_router  # noqa: E402
 
 api.add_router("/projects", projects_router)
+
+from chanye.chains.api import leads_router  # noqa: E402
+from chanye.chains.api import router as chains_router  # noqa: E402
+
+api.add_router("/chains", chains_router)
+api.add_router("/leads", leads_router)

@@ -44,19 +44,29 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def relatedness(request: HttpRequest) -> HttpResponse:
-    """Where each county could diversify (issue 6 §6): its advantages (RCA ≥ 1) and the manufacturing divisions it is
-    closest to hosting, ranked by relatedness density, each explained in words; counties ranked by complexity."""
+    """Where each county could diversify (issue 6 §6): its advantages (RCA ≥ 1), the manufacturing divisions and the
+    chain links (产业链环节) it is closest to hosting, ranked by relatedness density, each explained in words; counties
+    ranked by complexity. Imported benchmark regions (对标地区) join the matrix, so that advantages are measured against
+    a wider economy than the city's counties alone."""
     from django.http import Http404
 
+    from chanye.analytics.benchmarks import relatedness_matrix
     from chanye.analytics.relatedness import compute, opportunities
+    from chanye.chains.selectors_relatedness import county_link_opportunities
 
     if request.user.role not in (Role.CITY_ADMIN, Role.COUNTY_OFFICER, Role.VIEWER):
         raise Http404
-    counties, divisions, x = selectors.county_industry_matrix()
-    ctx: dict = {"counties": counties, "ready": len(counties) >= 2 and len(divisions) >= 2 and x.sum() > 0}
+    m = relatedness_matrix()
+    counties, divisions, x = m.counties, m.divisions, m.x
+    ctx: dict = {
+        "counties": counties,
+        "ready": len(m.regions) >= 2 and len(divisions) >= 2 and m.county_output > 0,
+        "benchmarks": m.benchmarks,
+        "benchmark_year": m.benchmark_year,
+    }
     if ctx["ready"]:
         labels = [f"{code} {name}" for code, name in divisions]
-        c = compute([u.name for u in counties], labels, x)
+        c = compute(m.regions, labels, x)
         if request.user.role == Role.COUNTY_OFFICER:
             unit = next((u for u in counties if u.pk == request.user.region_id), None)
         else:
@@ -73,6 +83,12 @@ def relatedness(request: HttpRequest) -> HttpResponse:
                 ),
                 "opportunities": [
                     {"o": o, "text": o.explain(unit.name)} for o in opportunities(c, unit.name, k=5, top=10)
+                ],
+                "link_opportunities": [
+                    {"o": o, "text": o.explain(unit.name)}
+                    for o in county_link_opportunities(
+                        c, county=unit, divisions=[d for d, _ in divisions], user=request.user, k=5, top=15
+                    )
                 ],
                 "eci": sorted(
                     ((u.name, float(c.eci[i]), int(c.diversity[i])) for i, u in enumerate(counties)),

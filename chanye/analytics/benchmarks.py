@@ -1,0 +1,496 @@
+"""Benchmark regions (对标地区) for the relatedness analysis (issue 6 §6): output by GB/T 4754 manufacturing division
+(大类) of regions outside the city, as statistical yearbooks print it, imported into `BenchmarkFigure` and stacked
+under the counties' own matrix so that revealed comparative advantage is measured against a wider economy than the
+city alone.
+
+The yearbook table is a matrix: one row per region, one column per division. What is accepted:
+
+* the header row is the row (within the first 15) with the most division columns; a division column is headed by its
+  2-digit code with or without its name (``13``, ``C13``, ``13 农副食品加工业``) or by the name alone
+  (``农副食品加工业``); 合计/总计 columns and unknown columns are left out with a note;
+* the region names are in the first non-division column left of the divisions (``地区``, or a blank corner cell);
+* the unit (亿元 or 万元) must be written in the title, in a header cell or in a ``单位：亿元`` line; figures are
+  stored in 万元 like the counties' monthly figures;
+* the year is the ``2023年`` of the title unless given as an option;
+* ``—``/``-``/blank cells (not produced, or not published) count as 0; 合计/小计 rows and ``注：`` lines are skipped.
+
+Every problem is reported with its row, column, value and reason, in Chinese, and nothing is written unless the whole
+file is clean.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import re
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+import numpy as np
+from django.db import transaction
+from django.db.models import Max
+
+from chanye.analytics.models import BenchmarkFigure
+from chanye.core import audit
+from chanye.core.imports.base import HEADER_SCAN_ROWS, Importer, ImportOutcome, RowError
+from chanye.core.imports.reader import SheetError, read_sheet
+from chanye.core.imports.values import CellError, display, parse_decimal
+from chanye.core.models import AuditAction, ImportBatch
+from chanye.core.text import clean_cell, squash, to_halfwidth
+
+UNITS = {"亿元": Decimal(10000), "万元": Decimal(1)}  # → 万元
+MANUFACTURING = (13, 43)  # the divisions the relatedness matrix holds (GB/T 4754 门类 C)
+REGION_HEADERS = {"地区", "地区名称", "区域", "省份", "省(区、市)", "省区市", "城市", "市州", "县市区", "地市"}
+_CODE = re.compile(r"^[A-Za-z]?(\d{2,4})(?!\d|\s*年)[.、．:：\s]*(.*)$")
+_UNIT_IN = re.compile(r"(亿元|万元)")
+_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+_TOTAL = re.compile(r"^(合计|总计|小计|总值|工业总产值|全部工业|规模以上工业|规上工业|制造业|工业|总产值)$")
+_NOTE = re.compile(r"^(注|说明|备注|资料来源|数据来源)\s*[:：]")
+_STRIP_UNIT = re.compile(r"[(（\[【][^()（）\[\]【】]*[)）\]】]$")
+
+
+class BenchmarkError(ValueError):
+    """The table cannot be used; `errors` says where and why, in Chinese."""
+
+    def __init__(self, errors: list[RowError], warnings: list[RowError] | None = None) -> None:
+        self.errors = errors
+        self.warnings = warnings or []
+        super().__init__("；".join(str(e) for e in errors[:5]))
+
+
+@dataclasses.dataclass
+class BenchmarkTable:
+    regions: list[str]
+    industries: list[str]  # 2-digit GB/T 4754 大类 codes, in column order
+    values: list[list[Decimal]]  # regions × industries, 万元
+    year: int | None
+    unit: str
+    rows: list[int]  # the Excel row of each region
+    warnings: list[RowError]
+
+    def matrix(self) -> np.ndarray:
+        return np.array([[float(v) for v in row] for row in self.values], dtype=float).reshape(
+            len(self.regions), len(self.industries)
+        )
+
+
+def _division_names() -> dict[str, str]:
+    """Division name → code, for headers that give the name only (GB/T 4754-2017 大类 from the database)."""
+    from chanye.industry.models import IndustryCode
+
+    return {squash(name): code for code, name in IndustryCode.objects.filter(level=2).values_list("code", "name")}
+
+
+def _column_division(text: str, names: Mapping[str, str]) -> tuple[str | None, str]:
+    """(division code, problem) for a header cell; (None, "") when the column is not a division at all."""
+    h = squash(text)
+    h = _STRIP_UNIT.sub("", h) or h
+    if not h:
+        return None, ""
+    m = _CODE.match(h)
+    if m:
+        code = m.group(1)
+        if len(code) != 2:
+            return None, f"“{code}”不是两位的国民经济行业大类代码（年鉴表应按大类汇总，如 13、39）"
+        if not 1 <= int(code) <= 97:
+            return None, f"“{code}”不是有效的国民经济行业大类代码（01—97）"
+        return code, ""
+    code = names.get(h)
+    return (code, "") if code else (None, "")
+
+
+def parse_benchmark_table(
+    data: bytes,
+    *,
+    filename: str = "benchmarks.xlsx",
+    names: Mapping[str, str] | None = None,
+    year: int | None = None,
+    need_year: bool = True,
+) -> BenchmarkTable:
+    """Read a yearbook table (regions × divisions); raises `BenchmarkError` with every problem found. The year is
+    `year`, else the one in the title (an error when `need_year` and there is none)."""
+    names = _division_names() if names is None else {squash(k): v for k, v in names.items()}
+    errors: list[RowError] = []
+    warnings: list[RowError] = []
+    try:
+        sheet = read_sheet(data, filename)
+    except SheetError as e:
+        raise BenchmarkError([RowError(0, "", "", str(e))]) from e
+    rows = sheet.rows
+
+    # header: the row with the most division columns
+    best, best_n = -1, 0
+    for i, row in enumerate(rows[:HEADER_SCAN_ROWS]):
+        n = sum(1 for c in row if c is not None and _column_division(display(c), names)[0])
+        if n > best_n:
+            best, best_n = i, n
+    if best < 0 or best_n < 2:
+        raise BenchmarkError(
+            [
+                RowError(
+                    0,
+                    "",
+                    "",
+                    f"在前{HEADER_SCAN_ROWS}行中找不到行业表头：表头应是至少两个国民经济行业大类，"
+                    "写代码（如 13、39）或名称（如 农副食品加工业），第一列为地区。",
+                )
+            ]
+        )
+    header = rows[best]
+    columns: list[tuple[int, str]] = []  # (index, code)
+    seen: dict[str, int] = {}
+    for j, cell in enumerate(header):
+        text = clean_cell(cell)
+        if text is None:
+            continue
+        text = display(text)
+        code, problem = _column_division(text, names)
+        label = squash(_STRIP_UNIT.sub("", squash(text)) or text)
+        if problem:
+            errors.append(RowError(best + 1, text, text, problem))
+        elif code is None:
+            if not columns:
+                continue  # left of the divisions: the region column or a label
+            why = "合计列，已忽略（关联分析按各行业分别计算）" if _TOTAL.match(label) else "无法识别的列，已忽略"
+            warnings.append(RowError(best + 1, text, "", why))
+        elif code in seen:
+            errors.append(RowError(best + 1, text, text, f"行业大类{code}与第{seen[code] + 1}列重复"))
+        else:
+            seen[code] = j
+            columns.append((j, code))
+    first = columns[0][0] if columns else 0
+    region_col = next(
+        (j for j in range(first) if clean_cell(header[j]) is not None and squash(str(header[j])) in REGION_HEADERS),
+        0 if first > 0 else -1,
+    )
+    if region_col < 0:
+        errors.append(RowError(best + 1, "地区", "", "第一列应为地区名称，行业列放在其后"))
+
+    # unit and year from the title rows and the header
+    head_text = " ".join(
+        to_halfwidth(str(c)) for row in rows[: best + 1] for c in row if c is not None and str(c).strip()
+    )
+    units = set(_UNIT_IN.findall(head_text))
+    unit = ""
+    if len(units) > 1:
+        errors.append(RowError(0, "单位", "、".join(sorted(units)), "标题和表头中的单位不一致，请统一为亿元或万元"))
+    elif not units:
+        errors.append(RowError(0, "单位", "", "请在标题或表头中注明产值单位，例如“单位：亿元”或“工业总产值(万元)”"))
+    else:
+        unit = units.pop()
+    if year is None and need_year:
+        years = sorted(set(_YEAR.findall(head_text + " " + (sheet.name or ""))))
+        if len(years) == 1:
+            year = int(years[0])
+        elif len(years) > 1:
+            errors.append(RowError(0, "年份", "、".join(years), "标题中有多个年份：请只保留数据所属年份，或导入时指定"))
+        else:
+            errors.append(RowError(0, "年份", "", "请在标题中注明数据年份（如“2023年”），或在导入时指定年份"))
+    if year is not None and not 1990 <= year <= dt.date.today().year:
+        errors.append(RowError(0, "年份", str(year), f"年份应在1990—{dt.date.today().year}之间"))
+    if errors:
+        raise BenchmarkError(errors, warnings)
+
+    factor = UNITS[unit]
+    regions: list[str] = []
+    where: list[int] = []
+    values: list[list[Decimal]] = []
+    first_row: dict[str, int] = {}
+    header_label = str(clean_cell(header[region_col]) or "地区")
+    for i in range(best + 1, len(rows)):
+        raw = rows[i]
+        texts = [str(c) for c in (clean_cell(x) for x in raw) if c is not None]
+        if not texts:
+            continue
+        name_cell = clean_cell(raw[region_col]) if region_col < len(raw) else None
+        name = squash(display(name_cell)) if name_cell is not None else ""
+        if _NOTE.match(squash(texts[0])):
+            warnings.append(RowError(i + 1, "", texts[0][:30], "识别为注释行，已跳过"))
+            continue
+        if _TOTAL.match(name) or re.match(r"^(合\s*计|总\s*计)", name):
+            warnings.append(RowError(i + 1, header_label, name, "识别为合计行，已跳过"))
+            continue
+        if not name:
+            errors.append(RowError(i + 1, header_label, "", "缺少地区名称"))
+            continue
+        if len(name) > 60:
+            errors.append(RowError(i + 1, header_label, name[:30], "地区名称过长（最多60个字）"))
+            continue
+        if name in first_row:
+            errors.append(RowError(i + 1, header_label, name, f"与第{first_row[name]}行的地区重复"))
+            continue
+        first_row[name] = i + 1
+        row_values: list[Decimal] = []
+        blanks = 0
+        for j, _code in columns:
+            cell = clean_cell(raw[j]) if j < len(raw) else None
+            if cell is None or (isinstance(cell, str) and cell in {"…", "...", "x", "X", "×"}):
+                row_values.append(Decimal(0))
+                blanks += 1
+                continue
+            try:
+                v = parse_decimal(cell)
+            except CellError as e:
+                errors.append(RowError(i + 1, display(header[j]), display(cell), str(e)))
+                continue
+            row_values.append(v * factor)
+        if blanks:
+            warnings.append(RowError(i + 1, header_label, name, f"{blanks}个行业为空或“—”，按0计（未生产或未公布）"))
+        regions.append(name)
+        where.append(i + 1)
+        values.append(row_values)
+    if not regions and not errors:
+        errors.append(RowError(0, "", "", "表头下面没有地区数据行"))
+    if errors:
+        raise BenchmarkError(sorted(errors, key=lambda e: (e.row, e.column)), warnings)
+    return BenchmarkTable(regions, [c for _, c in columns], values, year, unit, where, warnings)
+
+
+def parse_benchmark_xlsx(
+    data: bytes, *, filename: str = "benchmarks.xlsx", names: Mapping[str, str] | None = None
+) -> tuple[list[str], list[str], np.ndarray]:
+    """(region names, 2-digit division codes, regions × divisions output in 万元) of a yearbook table; raises
+    `BenchmarkError` (row/column/value/reason in Chinese) when anything in it cannot be used. `names` maps division
+    names to codes for headers without a code (default: the GB/T 4754 大类 names in the database)."""
+    t = parse_benchmark_table(data, filename=filename, names=names, need_year=False)
+    return t.regions, t.industries, t.matrix()
+
+
+class BenchmarkImporter(Importer):
+    """对标地区产值（统计年鉴）: one yearbook table → `BenchmarkFigure` rows (region, year, division), created or
+    updated, all or nothing, audited once. Options: ``year`` (when the title has none), ``yearbook`` (the source
+    recorded on each figure, e.g. 湖北统计年鉴2024; default the file name). Not ``source``: the generic upload page
+    passes the monthly figures' 数据来源 (stats/tax/self) under that name."""
+
+    kind = "benchmarks"
+    title = "对标地区产值（统计年鉴）"
+    columns = []
+
+    def run(self, data: bytes, filename: str, batch: ImportBatch | None = None) -> ImportOutcome:
+        sha = hashlib.sha256(data).hexdigest()
+        if batch is None:
+            batch = ImportBatch.objects.create(
+                kind=self.kind,
+                filename=filename[:255],
+                sha256=sha,
+                user=self.user if getattr(self.user, "pk", None) else None,
+                dry_run=self.dry_run,
+            )
+        if self.user is not None and getattr(self.user, "role", None) != "city_admin":
+            self.errors.append(RowError(0, "", "", "只有市级管理员可以导入对标地区数据。"))
+            return self._finish(batch, ImportBatch.Status.INVALID)
+        year = self.options.get("year")
+        try:
+            table = parse_benchmark_table(data, filename=filename, year=int(year) if year else None)
+        except BenchmarkError as e:
+            self.errors, self.warnings = e.errors, e.warnings
+            return self._finish(batch, ImportBatch.Status.INVALID)
+        except ValueError:
+            self.errors.append(RowError(0, "年份", str(year), "年份应为四位数字，如 2023"))
+            return self._finish(batch, ImportBatch.Status.INVALID)
+        self.warnings = table.warnings
+        self._check_names(table)
+        batch.rows = len(table.regions)
+        if self.errors:
+            return self._finish(batch, ImportBatch.Status.INVALID)
+        if self.dry_run:
+            return self._finish(batch, ImportBatch.Status.VALID)
+        source = str(self.options.get("yearbook") or "").strip()[:120] or filename.rsplit(".", 1)[0][:120]
+        with transaction.atomic():
+            created, updated, unchanged = self._write(table, source, batch)
+            batch.created, batch.updated, batch.unchanged = created, updated, unchanged
+            audit.record(
+                actor=self.user,
+                action=AuditAction.IMPORT,
+                obj=batch,
+                object_repr=f"{self.title}：{batch.filename}",
+                after={
+                    "kind": self.kind,
+                    "year": table.year,
+                    "unit": table.unit,
+                    "regions": len(table.regions),
+                    "industries": len(table.industries),
+                    "created": created,
+                    "updated": updated,
+                    "unchanged": unchanged,
+                    "sha256": sha,
+                },
+                message=f"导入{self.title}（{table.year}年，{len(table.regions)}个地区）："
+                f"新增{created}，更新{updated}，未变{unchanged}",
+            )
+            return self._finish(batch, ImportBatch.Status.DONE)
+
+    def _check_names(self, table: BenchmarkTable) -> None:
+        from chanye.regions.models import Region
+
+        own: dict[str, str] = {}
+        for name, short in Region.objects.county_level().values_list("name", "short_name"):
+            own[squash(name)] = name
+            if short:
+                own[squash(short)] = name
+        for row, name in zip(table.rows, table.regions, strict=True):
+            if name in own:
+                why = f"与本市的“{own[name]}”同名：对标地区应为市外地区（本市区县的数据来自月度统计）"
+                self.errors.append(RowError(row, "地区", name, why))
+
+    def _write(self, table: BenchmarkTable, source: str, batch: ImportBatch) -> tuple[int, int, int]:
+        assert table.year is not None
+        existing = {
+            (f.region, f.industry_code): f
+            for f in BenchmarkFigure.objects.filter(year=table.year, region__in=table.regions)
+        }
+        new: list[BenchmarkFigure] = []
+        changed: list[BenchmarkFigure] = []
+        unchanged = 0
+        for region, row in zip(table.regions, table.values, strict=True):
+            for code, value in zip(table.industries, row, strict=True):
+                f = existing.get((region, code))
+                if f is None:
+                    new.append(
+                        BenchmarkFigure(
+                            region=region, year=table.year, industry_code=code, output=value, source=source, batch=batch
+                        )
+                    )
+                elif f.output != value or f.source != source:
+                    f.output, f.source, f.batch = value, source, batch
+                    changed.append(f)
+                else:
+                    unchanged += 1
+        BenchmarkFigure.objects.bulk_create(new, batch_size=2000)
+        BenchmarkFigure.objects.bulk_update(changed, ["output", "source", "batch"], batch_size=2000)
+        return len(new), len(changed), unchanged
+
+
+TEMPLATE_NOTES = [
+    "1. 第一行写标题并注明年份，如“2023年各地区规模以上工业分行业总产值”；第二行注明单位（亿元或万元）。",
+    "2. 表头第一列为“地区”，其后每列一个国民经济行业大类：写两位代码（如 13），或代码加名称，或名称。",
+    "3. 每行一个市外地区（省、市或县），名称不能与本市区县相同；同一地区不能重复。",
+    "4. 空格或“—”按0计（未生产或未公布）；合计行、合计列和“注：”说明行会自动跳过。",
+    "5. 同一地区同一年份再次导入时按新数据更新。",
+]
+
+
+def template_xlsx(year: int | None = None) -> bytes:
+    """A blank yearbook table (manufacturing divisions 13–43 with their names) with two example rows and notes."""
+    import io
+
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    from chanye.industry.models import IndustryCode
+
+    year = year or dt.date.today().year - 1
+    lo, hi = MANUFACTURING
+    codes = [f"{c:02d}" for c in range(lo, hi + 1)]
+    names = dict(IndustryCode.objects.filter(code__in=codes).values_list("code", "name"))
+    codes = [c for c in codes if c in names] or codes
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "数据"
+    ws.append([f"{year}年各地区规模以上工业分行业总产值"])
+    ws.append(["单位：亿元"])
+    ws.append(["地区", *(f"{c} {names.get(c, '')}".strip() for c in codes)])
+    ws.append(["武汉市", *([None] * len(codes))])
+    ws.append(["岳阳市", *([None] * len(codes))])
+    ws["A1"].font = Font(bold=True, size=13)
+    for cell in ws[3]:
+        cell.font = Font(bold=True)
+    help_ws = wb.create_sheet("填写说明")
+    for n in TEMPLATE_NOTES:
+        help_ws.append([n])
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+# ---------------------------------------------------------------- reads
+
+
+def benchmark_years() -> list[int]:
+    return list(BenchmarkFigure.objects.order_by("-year").values_list("year", flat=True).distinct())
+
+
+def benchmark_matrix(*, year: int | None = None) -> tuple[int | None, list[str], list[str], np.ndarray]:
+    """(year, regions, divisions, regions × divisions 万元) of the imported benchmarks for `year` (default: the
+    latest), manufacturing divisions (13–43) only, as the counties' matrix."""
+    year = year or BenchmarkFigure.objects.aggregate(y=Max("year"))["y"]
+    if year is None:
+        return None, [], [], np.zeros((0, 0))
+    lo, hi = MANUFACTURING
+    rows = [
+        (region, code, float(output))
+        for region, code, output in BenchmarkFigure.objects.filter(year=year).values_list(
+            "region", "industry_code", "output"
+        )
+        if code.isdigit() and lo <= int(code) <= hi
+    ]
+    regions = sorted({r for r, _, _ in rows})
+    codes = sorted({c for _, c, _ in rows})
+    ri = {r: i for i, r in enumerate(regions)}
+    ci = {c: j for j, c in enumerate(codes)}
+    x = np.zeros((len(regions), len(codes)))
+    for region, code, output in rows:
+        x[ri[region], ci[code]] = output
+    return year, regions, codes, x
+
+
+def merge_benchmarks(
+    county_names: list[str],
+    divisions: list[str],
+    x: np.ndarray,
+    bench_regions: list[str],
+    bench_divisions: list[str],
+    bench_x: np.ndarray,
+) -> tuple[list[str], list[str], np.ndarray]:
+    """The counties' rows followed by the benchmark regions' rows, over the union of the divisions (sorted); a
+    division one side lacks is 0 there. A benchmark region named like a county is left out (the county's own
+    figures come from the monthly statistics)."""
+    own = set(county_names)
+    keep = [i for i, r in enumerate(bench_regions) if r not in own]
+    cols = sorted(set(divisions) | set(bench_divisions))
+    ci = {c: j for j, c in enumerate(cols)}
+    out = np.zeros((len(county_names) + len(keep), len(cols)))
+    if len(divisions):
+        out[: len(county_names), [ci[d] for d in divisions]] = x
+    if keep and len(bench_divisions):
+        out[len(county_names) :, [ci[d] for d in bench_divisions]] = np.asarray(bench_x)[keep]
+    return [*county_names, *(bench_regions[i] for i in keep)], cols, out
+
+
+@dataclasses.dataclass
+class RelatednessMatrix:
+    counties: list[Any]  # Region, the first len(counties) rows
+    regions: list[str]  # counties' names, then the benchmark regions
+    divisions: list[tuple[str, str]]  # (code, name)
+    x: np.ndarray
+    benchmark_year: int | None
+    benchmarks: list[str]
+
+    @property
+    def county_output(self) -> float:
+        return float(self.x[: len(self.counties)].sum())
+
+
+def relatedness_matrix(
+    *, until: dt.date | None = None, year: int | None = None, benchmarks: bool = True
+) -> RelatednessMatrix:
+    """The counties' 12-month matrix (`county_industry_matrix`) with the imported benchmark regions of `year` (default
+    the latest) stacked under it — the input of the relatedness page."""
+    from chanye.analytics.selectors import county_industry_matrix
+    from chanye.industry.models import IndustryCode
+
+    counties, divisions, x = county_industry_matrix(until=until)
+    names = [u.name for u in counties]
+    codes = [d for d, _ in divisions]
+    b_year, b_regions, b_codes, b_x = benchmark_matrix(year=year) if benchmarks else (None, [], [], np.zeros((0, 0)))
+    if not b_regions:
+        return RelatednessMatrix(counties, names, list(divisions), x, None, [])
+    regions, cols, merged = merge_benchmarks(names, codes, x, b_regions, b_codes, b_x)
+    labels = dict(divisions) | dict(
+        IndustryCode.objects.filter(code__in=[c for c in cols if c not in dict(divisions)]).values_list("code", "name")
+    )
+    return RelatednessMatrix(
+        counties, regions, [(c, labels.get(c, c)) for c in cols], merged, b_year, regions[len(counties) :]
+    )
