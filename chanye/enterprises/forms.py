@@ -13,6 +13,9 @@ class ImportForm(forms.Form):
             ("monthly", "月度数据"),
             ("projects", "项目库"),
             ("milestones", "项目节点"),
+            ("chain_members", "链上企业（产业链环节）"),
+            ("attraction_targets", "招商目标企业"),
+            ("benchmarks", "对标地区产值（统计年鉴）"),
         ],
     )
     file = forms.FileField(label="文件（.xlsx 或 .csv）")

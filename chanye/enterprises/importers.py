@@ -11,6 +11,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from chanye.accounts.models import Role
+from chanye.analytics.benchmarks import BenchmarkImporter
+from chanye.chains.importers import LinkMemberImporter
+from chanye.chains.target_import import TargetImporter
 from chanye.core import uscc
 from chanye.core.imports.base import Column, ImportAbort, Importer, RowContext, RowError
 from chanye.core.imports.values import (
@@ -509,6 +512,9 @@ IMPORTERS: dict[str, type[Importer]] = {
     "monthly": MonthlyImporter,
     "projects": ProjectImporter,
     "milestones": MilestoneImporter,
+    "attraction_targets": TargetImporter,
+    "chain_members": LinkMemberImporter,
+    "benchmarks": BenchmarkImporter,
 }
 # Who may run each importer (None, the CLI's system user, may run all).
 IMPORT_ROLES: dict[str, set[str]] = {
@@ -516,6 +522,9 @@ IMPORT_ROLES: dict[str, set[str]] = {
     "monthly": {Role.CITY_ADMIN, Role.COUNTY_OFFICER, Role.ENTERPRISE},
     "projects": {Role.CITY_ADMIN, Role.COUNTY_OFFICER},  # the project editors (chanye.projects.services.EDITORS)
     "milestones": {Role.CITY_ADMIN, Role.COUNTY_OFFICER},
+    "attraction_targets": {Role.CITY_ADMIN, Role.COUNTY_OFFICER},  # chanye.chains.services.PLACERS
+    "chain_members": {Role.CITY_ADMIN, Role.COUNTY_OFFICER},  # chanye.chains.services.PLACERS
+    "benchmarks": {Role.CITY_ADMIN},  # benchmark regions for relatedness (city-wide)
 }
 
 

@@ -49,9 +49,8 @@ class Command(BaseCommand):
         if opts["reset"]:
             with transaction.atomic():
                 from chanye.accounts.models import User
-                from chanye.projects.models import Project
-
                 from chanye.chains.models import AttractionTarget, Lead
+                from chanye.projects.models import Project
 
                 User.objects.filter(enterprise__isnull=False).update(enterprise=None)
                 Lead.objects.all().delete()
