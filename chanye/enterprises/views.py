@@ -177,7 +177,12 @@ def import_page(request: HttpRequest) -> HttpResponse:
     _business_user(request)
     if not request.user.can_import:
         raise Http404
-    form = ImportForm(request.POST or None, request.FILES or None, user=request.user)
+    form = ImportForm(
+        request.POST or None,
+        request.FILES or None,
+        user=request.user,
+        initial={"kind": request.GET.get("kind")} if request.GET.get("kind") in IMPORTERS else None,
+    )
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         if upload.size > settings.CHANYE_IMPORT_MAX_BYTES:
