@@ -16,7 +16,6 @@ Other roles: department viewers are refused (403, shown as not found like elsewh
 
 from __future__ import annotations
 
-import hashlib
 import re
 from typing import Any
 
@@ -33,9 +32,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from chanye.accounts.models import Role
-from chanye.core import audit, jobs, xlsx
+from chanye.core import audit, xlsx
 from chanye.core.downloads import attachment
-from chanye.core.models import AuditAction, ImportBatch
+from chanye.core.models import AuditAction
 from chanye.enterprises.models import Enterprise
 from chanye.industry.models import Cluster
 
@@ -456,7 +455,7 @@ def members_search(request: HttpRequest, pk: int) -> HttpResponse:
 def members_import(request: HttpRequest) -> HttpResponse:
     """Upload a placement sheet (`chain_members`); it runs as an import job and its page shows every error."""
     require_placer(request)
-    from chanye.enterprises.importers import run_import
+    from chanye.enterprises.importers import start_import
 
     form = PlacementImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -464,23 +463,12 @@ def members_import(request: HttpRequest) -> HttpResponse:
         if upload.size > settings.CHANYE_IMPORT_MAX_BYTES:
             form.add_error("file", f"文件超过 {settings.CHANYE_IMPORT_MAX_BYTES // 2**20} MB，请拆分后分批导入。")
         else:
-            data = upload.read()
-            kind = chain_importers.LinkMemberImporter.kind
-            batch = ImportBatch.objects.create(
-                kind=kind,
-                filename=upload.name[:255],
-                sha256=hashlib.sha256(data).hexdigest(),
-                user=request.user,
-                dry_run=form.cleaned_data["dry_run"],
-            )
-            jobs.start(
-                run_import,
-                kind,
-                data=data,
+            batch = start_import(
+                chain_importers.LinkMemberImporter.kind,
+                data=upload.read(),
                 filename=upload.name,
                 user=request.user,
                 dry_run=form.cleaned_data["dry_run"],
-                batch=batch,
             )
             return redirect("enterprises:import_batch", pk=batch.pk)
     return render(request, "chains/edit_members_import.html", {"form": form, "list_url": _url("chains:list")})

@@ -574,4 +574,23 @@ def run_import(
         return importer._finish(batch, ImportBatch.Status.FAILED)
 
 
-__all__ = ["IMPORTERS", "EnterpriseImporter", "MonthlyImporter", "run_import"]
+def start_import(
+    kind: str, *, data: bytes, filename: str, user: Any, dry_run: bool = False, options: dict[str, Any] | None = None
+) -> ImportBatch:
+    """Record an uploaded file's batch and run its import as a background job (progress on the batch page)."""
+    import hashlib
+
+    from chanye.core import jobs
+
+    batch = ImportBatch.objects.create(
+        kind=kind,
+        filename=filename[:255],
+        sha256=hashlib.sha256(data).hexdigest(),
+        user=user if getattr(user, "pk", None) else None,
+        dry_run=dry_run,
+    )
+    jobs.start(run_import, kind, data=data, filename=filename, user=user, dry_run=dry_run, options=options, batch=batch)
+    return batch
+
+
+__all__ = ["IMPORTERS", "EnterpriseImporter", "MonthlyImporter", "run_import", "start_import"]

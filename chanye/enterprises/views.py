@@ -15,14 +15,14 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from chanye.accounts.models import Role
-from chanye.core import audit, jobs, xlsx
+from chanye.core import audit, xlsx
 from chanye.core.downloads import attachment
 from chanye.core.models import AuditAction, ImportBatch
 from chanye.enterprises import selectors, services
 from chanye.enterprises.choices import METRICS, FigureSource, HonourKind
 from chanye.enterprises.filtersets import EnterpriseFilter
 from chanye.enterprises.forms import EnterpriseForm, ImportForm, MonthlyForm
-from chanye.enterprises.importers import IMPORTERS, run_import
+from chanye.enterprises.importers import IMPORTERS, start_import
 from chanye.industry.models import Cluster, Industry
 from chanye.projects import importers as project_importers
 from chanye.regions.models import Region
@@ -188,26 +188,13 @@ def import_page(request: HttpRequest) -> HttpResponse:
         if upload.size > settings.CHANYE_IMPORT_MAX_BYTES:
             form.add_error("file", f"文件超过 {settings.CHANYE_IMPORT_MAX_BYTES // 2**20} MB，请拆分后分批导入。")
         else:
-            data = upload.read()
-            kind = form.cleaned_data["kind"]
-            import hashlib
-
-            batch = ImportBatch.objects.create(
-                kind=kind,
-                filename=upload.name[:255],
-                sha256=hashlib.sha256(data).hexdigest(),
-                user=request.user,
-                dry_run=form.cleaned_data["dry_run"],
-            )
-            jobs.start(
-                run_import,
-                kind,
-                data=data,
+            batch = start_import(
+                form.cleaned_data["kind"],
+                data=upload.read(),
                 filename=upload.name,
                 user=request.user,
                 dry_run=form.cleaned_data["dry_run"],
                 options={"source": form.cleaned_data.get("source")},
-                batch=batch,
             )
             return redirect("enterprises:import_batch", pk=batch.pk)
     batches = ImportBatch.objects.filter(kind__in=IMPORTERS).order_by("-started_at")

@@ -70,6 +70,7 @@ def node_position(page, name: str) -> dict[str, float]:
 
 def test_officer_opens_a_chain_map_clicks_a_link_and_sees_its_enterprises_and_targets(page, live_server, users, chain):
     errors = sign_in(page, live_server, "xianan")
+    page.get_by_role("button", name="产业链招商").click()  # the nav menu
     page.get_by_role("link", name="产业链图谱", exact=True).click()
     page.get_by_role("link", name="浏览器测试产业链").click()
     page.locator("#chain-map[data-ready='1'] canvas").first.wait_for()
