@@ -17,6 +17,7 @@ from chanye.core.text import squash
 from chanye.industry.models import Cluster
 from chanye.regions.models import Region
 
+from . import leads
 from .models import PIPELINE, AttractionTarget, Chain, ChainLink, Lead, LeadStage
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -361,6 +362,7 @@ class LeadFilter:
     county: str = ""  # region code
     owner: str = ""  # "u<pk>" a user, "n:<name>" a typed name
     year: str = ""  # year found
+    stale: str = ""  # "1": open leads without progress for longer than leads.stale_days()
 
     @classmethod
     def from_params(cls, params: Any) -> LeadFilter:
@@ -388,6 +390,8 @@ class LeadFilter:
             qs = qs.filter(owner__isnull=True, owner_name=self.owner[2:])
         if self.year.isdigit():
             qs = qs.filter(found_on__year=int(self.year))
+        if self.stale == "1":
+            qs = leads.stale(qs)
         return qs
 
     def querystring(self, **override: str) -> str:

@@ -49,6 +49,38 @@ LEAD_FIELDS = [
 ]
 
 
+OPEN_STAGES = (LeadStage.CLUE, LeadStage.CONTACT, LeadStage.VISIT, LeadStage.SIGNED)
+DEFAULT_STALE_DAYS = 60  # platform default when the pack sets no `lead_stale_days` (the documents give none)
+
+
+def stale_days() -> int:
+    """Days without progress after which an open lead (线索 … 签约, not yet 落地) is flagged 停滞."""
+    from chanye.industry.selectors import threshold
+
+    return int(threshold("lead_stale_days", DEFAULT_STALE_DAYS) or DEFAULT_STALE_DAYS)
+
+
+def last_progress(lead: Lead) -> dt.date:
+    """The date of the furthest stage the lead has reached (its last recorded progress)."""
+    return max(d for d in (getattr(lead, STAGE_DATE[s]) for s in PIPELINE) if d)
+
+
+def idle_days(lead: Lead, today: dt.date | None = None) -> int | None:
+    """Days since the last progress of an open lead; None for a landed or dropped one."""
+    if lead.stage not in OPEN_STAGES:
+        return None
+    return ((today or _today()) - last_progress(lead)).days
+
+
+def stale(qs: Any, *, days: int | None = None, today: dt.date | None = None) -> Any:
+    """The open leads of `qs` with no progress for more than `days` (default `stale_days()`)."""
+    from django.db.models.functions import Coalesce, Greatest
+
+    limit = (today or _today()) - dt.timedelta(days=days if days is not None else stale_days())
+    dates = [Coalesce(STAGE_DATE[s], "found_on") for s in PIPELINE[1:]]
+    return qs.filter(stage__in=OPEN_STAGES).annotate(_last=Greatest("found_on", *dates)).filter(_last__lt=limit)
+
+
 def can_edit(actor: Any, lead: Lead | None = None) -> bool:
     if getattr(actor, "role", None) not in EDITORS:
         return False

@@ -373,9 +373,15 @@ def lead_list(request: HttpRequest) -> HttpResponse:
         qs = f.apply(base).select_related("county", "cluster", "link__chain", "owner", "project")
         paginator = Paginator(qs.order_by("-updated_at", "-pk"), PER_PAGE)
         page = paginator.get_page(request.GET.get("page"))
+        today = timezone.localdate()
         for lead in page:
             lead.owner_text = _owner_label(lead)
+            lead.last_on = leads.last_progress(lead)
+            lead.idle = leads.idle_days(lead, today)
         ctx.update(page=page, total=paginator.count)
+    ctx["stale_days"] = leads.stale_days()
+    ctx["stale_count"] = leads.stale(base).count()
+    ctx["querystring_all"] = f.querystring(stale="")
     return render(request, "chains/leads_list.html", ctx)
 
 
