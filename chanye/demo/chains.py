@@ -47,6 +47,9 @@ STEP_NOTES = {
 OWNERS = ["刘晓峰", "陈静", "王志刚", "周敏", "黄磊", "吴婷"]
 
 
+PIPELINE_RANK = {"clue": 0, "contact": 1, "visit": 2, "signed": 3, "landed": 4}
+
+
 @dataclass
 class ChainDemoStats:
     chains: int
@@ -148,7 +151,7 @@ def _seed_leads(rng: random.Random, today: dt.date) -> tuple[int, int]:
         t = targets[(i * 7) % len(targets)]
         unit = units[i % len(units)]
         owner = officers.get(unit.pk)
-        found = today - dt.timedelta(days=rng.randint(120, 300))
+        found = today - dt.timedelta(days=rng.randint(25, 90) + 25 * PIPELINE_RANK.get(stage, 2))
         lead = lead_services.do_save_lead(
             actor=admin,
             lead=Lead(),
