@@ -197,6 +197,7 @@ def do_save_chain(
         changes = ["新建产业链"]
     else:
         changes = []
+    previous_cluster = chain.cluster
     chain.name = spec.name or chain.name
     chain.cluster = cluster
     chain.description = spec.description
@@ -206,6 +207,7 @@ def do_save_chain(
     chain.is_active = True
     chain.save()
     changes += apply_spec(chain, spec)
+    refresh_cluster_summary(previous_cluster, cluster)
     audit.record(
         actor=actor,
         action=AuditAction.UPDATE if before else AuditAction.CREATE,
@@ -215,6 +217,19 @@ def do_save_chain(
         message="；".join(changes)[:500],
     )
     return chain, changes
+
+
+def refresh_cluster_summary(*clusters: Cluster | None) -> None:
+    """Keep each cluster's list of link names (`Cluster.chains`, what project forms offer as 产业链环节) in step with
+    its active chain templates after an edit on the platform."""
+    for cluster in {c for c in clusters if c is not None}:
+        names = [
+            list(ch.links.order_by("position").values_list("name", flat=True))
+            for ch in Chain.objects.filter(cluster=cluster, is_active=True).order_by("sort_order", "code")
+        ]
+        if cluster.chains != names:
+            cluster.chains = names
+            cluster.save(update_fields=["chains"])
 
 
 def _new_code(cluster: Cluster | None) -> str:
@@ -232,6 +247,7 @@ def do_deactivate_chain(*, actor: Any, chain: Chain) -> Chain:
     chain.is_active = False
     chain.edited = True
     chain.save(update_fields=["is_active", "edited", "updated_at"])
+    refresh_cluster_summary(chain.cluster)
     audit.record(actor=actor, action=AuditAction.UPDATE, obj=chain, after={"is_active": False}, message="停用产业链")
     return chain
 

@@ -67,7 +67,13 @@ class ProjectForm(forms.Form):
     park = forms.ModelChoiceField(label="园区", queryset=None, required=False, empty_label="无")
     industry = forms.ModelChoiceField(label="重点产业", queryset=None, required=False, empty_label="—")
     cluster = forms.ModelChoiceField(label="产业集群", queryset=None, required=False, empty_label="—")
-    chain_node = forms.CharField(label="产业链环节", max_length=60, required=False)
+    chain_node = forms.CharField(
+        label="产业链环节",
+        max_length=60,
+        required=False,
+        widget=forms.TextInput(attrs={"list": "chain-nodes", "autocomplete": "off"}),
+        help_text="可从产业链图谱的环节中选择，也可直接填写。",
+    )
     kind = forms.ChoiceField(label="项目性质", choices=ProjectKind.choices, initial=ProjectKind.NEW)
     list_kind = forms.ChoiceField(label="项目清单", choices=ProjectList.choices, initial=ProjectList.NEW_BUILD)
     project_type = forms.ChoiceField(label="项目类型", choices=ProjectType.choices, initial=ProjectType.INDUSTRY)

@@ -19,6 +19,7 @@ from chanye.accounts.models import Role
 from chanye.core import audit
 from chanye.core.models import AuditAction
 from chanye.enterprises.models import Enterprise
+from chanye.industry.models import Cluster
 from chanye.projects import rules as project_rules
 from chanye.projects.filtersets import IssueFilter, ProjectFilter, overdue_q, tier_label
 from chanye.projects.models import (
@@ -530,3 +531,14 @@ def find_enterprise(*, user: Any, text: str) -> Enterprise | None:
 
 def can_see_enterprise(user: Any, enterprise_id: int | None) -> bool:
     return bool(enterprise_id) and Enterprise.objects.for_user(user).filter(pk=enterprise_id).exists()
+
+
+def chain_nodes() -> list[str]:
+    """The link names of the active clusters' chains (offered, not imposed, as a project's 产业链环节)."""
+    names: dict[str, None] = {}
+    for chains in Cluster.objects.filter(is_active=True).exclude(chains=[]).values_list("chains", flat=True):
+        for chain in chains or []:
+            for name in chain:
+                if isinstance(name, str):
+                    names[name] = None
+    return list(names)

@@ -221,7 +221,9 @@ def edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         else:
             messages.success(request, "项目已登记，节点计划已按政策包生成。" if instance is None else "已保存修改。")
             return redirect("projects:detail", pk=p.pk)
-    return render(request, "projects/edit.html", {"form": form, "instance": instance})
+    return render(
+        request, "projects/edit.html", {"form": form, "instance": instance, "chain_nodes": selectors.chain_nodes()}
+    )
 
 
 @login_required
