@@ -7,7 +7,9 @@ into a status:
 
 * missing (缺失) — no local enterprise;
 * weak (薄弱) — fewer enterprises than the pack's `chain_link_min_enterprises` (or the link's own minimum), or an
-  output share below `chain_link_min_output_share` % when the chain has output at all;
+  output share below `chain_link_min_output_share` % when the chain has output at all — capped at half of an even
+  split (50 % ÷ number of links), so that in a long chain a link is not weak merely for its even share (40 links:
+  2.5 % each, weak below 1.25 % rather than 5 %; the seed chains of 2–7 links keep the pack's 5 %);
 * single (单一支撑) — a key link (关键环节) held by one enterprise only;
 * strong (较强) — none of these.
 """
@@ -72,16 +74,22 @@ def classify(
     is_key: bool,
     thresholds: Thresholds,
     min_enterprises: int | None = None,
+    links: int | None = None,
 ) -> tuple[str, list[str]]:
-    """The gap status of one link and the reasons, in Chinese."""
+    """The gap status of one link and the reasons, in Chinese; `links` is the chain's number of links (for the cap
+    of the share threshold at half an even split)."""
     if enterprises == 0:
         return "missing", ["本地无企业"]
     reasons: list[str] = []
     need = min_enterprises if min_enterprises is not None else thresholds.min_enterprises
     if enterprises < need:
         reasons.append(f"企业{enterprises}家，少于{need}家")
-    if share is not None and share < thresholds.min_share:
-        reasons.append(f"产值占全链{share:.1f}%，低于{thresholds.min_share.normalize():f}%")
+    min_share, capped = thresholds.min_share, False
+    if links and Decimal(50) / links < min_share:
+        min_share, capped = (Decimal(50) / links).quantize(Decimal("0.01")), True
+    if share is not None and share < min_share:
+        note = f"（{links}个环节平均占比的一半）" if capped else ""
+        reasons.append(f"产值占全链{share:.1f}%，低于{min_share.normalize():f}%{note}")
     if reasons:
         if is_key and enterprises == 1:
             reasons.append("关键环节仅一家企业支撑")
@@ -183,6 +191,7 @@ def link_figures_many(
                 is_key=x.is_key,
                 thresholds=thresholds,
                 min_enterprises=x.min_enterprises,
+                links=len(links[pk]),
             )
         out[pk] = [figs[x.pk] for x in links[pk]]
     return out

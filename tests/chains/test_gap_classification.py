@@ -175,3 +175,32 @@ def test_gaps_lists_missing_then_single_then_weak_and_leaves_strong_links_out(no
     place(strong, regions["咸安区"], 1000, 1000, 1000)
     figures = selectors.link_figures(chain, user=users["admin"])
     assert [f.link.name for f in selectors.gaps(figures)] == ["缺失", "单一", "薄弱"]
+
+
+def test_in_a_long_chain_the_share_threshold_is_capped_at_half_an_even_split():
+    t = selectors.Thresholds(min_enterprises=1, min_share=Decimal(5))
+    # 40 links: an even split gives 2.5 % each, so the bar is 1.25 %, not the pack's 5 %
+    assert selectors.classify(enterprises=3, share=Decimal("2.0"), is_key=False, thresholds=t, links=40)[0] == "strong"
+    assert selectors.classify(enterprises=3, share=Decimal("1.3"), is_key=False, thresholds=t, links=40)[0] == "strong"
+    weak, reasons = selectors.classify(enterprises=3, share=Decimal("1.2"), is_key=False, thresholds=t, links=40)
+    assert weak == "weak" and reasons == ["产值占全链1.2%，低于1.25%（40个环节平均占比的一半）"]
+    # 10 links: half an even split is exactly the pack's 5 %, which applies unchanged; 5 links too
+    assert selectors.classify(enterprises=3, share=Decimal("4.9"), is_key=False, thresholds=t, links=10)[0] == "weak"
+    assert selectors.classify(enterprises=3, share=Decimal("4.9"), is_key=False, thresholds=t, links=5) == (
+        "weak",
+        ["产值占全链4.9%，低于5%"],
+    )
+
+
+def test_link_figures_apply_the_cap_with_the_chains_number_of_links(no_pack_thresholds, users, regions):
+    chain = ChainFactory()
+    links = [ChainLinkFactory(chain=chain, name=f"环节{i:02d}") for i in range(20)]  # even split 5 %, bar 2.5 %
+    county = regions["咸安区"]
+    place(links[0], county, 30, 30, 30)  # 90 of 994 → 9.1 %
+    place(links[1], county, 10, 10, 10)  # 30 of 994 → 3.0 %: weak under the pack's 5 %, not under the 2.5 % bar
+    place(links[2], county, 8, 8, 8)  # 24 of 994 → 2.4 %: weak
+    for link in links[3:]:
+        place(link, county, 16, 16, 18)  # 17 links × 50 = 850
+    got = status(users["admin"], chain)
+    assert got["环节01"][0] == "strong"
+    assert got["环节02"][0] == "weak" and "（20个环节平均占比的一半）" in got["环节02"][1][0]
