@@ -197,6 +197,35 @@ def link_figures_many(
     return out
 
 
+def county_distribution(chain: Chain, *, user: Any) -> dict[str, Any]:
+    """Where each link's enterprises are: counties (county-level units with any) × links, enterprise counts, for the
+    map page's distribution table (which counties hold a link, which hold none). One query."""
+    counts: dict[tuple[int, int], int] = {}
+    for link_id, county_id, n in (
+        LinkEnterprise.objects.for_user(user)
+        .filter(link__chain=chain)
+        .values("link_id", "enterprise__county_id")
+        .annotate(n=Count("id"))
+        .values_list("link_id", "enterprise__county_id", "n")
+        .order_by()
+    ):
+        counts[(link_id, county_id)] = n
+    used = {c for _, c in counts}
+    counties = [r for r in Region.objects.county_level().order_by("code") if r.pk in used]
+    top = max(counts.values(), default=0)
+    rows = []
+    for link in chain.links.order_by("position"):
+        cells = [counts.get((link.pk, c.pk), 0) for c in counties]
+        rows.append(
+            {
+                "link": link,
+                "cells": [{"n": n, "alpha": round(0.15 + 0.85 * n / top, 2) if n and top else 0} for n in cells],
+                "counties": sum(1 for n in cells if n),
+            }
+        )
+    return {"counties": counties, "rows": rows}
+
+
 def gaps(figures: list[LinkFigures]) -> list[LinkFigures]:
     """The links that need attention, missing first."""
     order = {"missing": 0, "single": 1, "weak": 2}

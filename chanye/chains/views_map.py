@@ -221,6 +221,11 @@ def chain_map(request: HttpRequest, pk: int) -> HttpResponse:
             "height": _map_height(figures),
             "can_edit": can_edit_chains(request.user),
             "edit_url": _url("chains:edit", chain.pk) if can_edit_chains(request.user) else None,
+            "distribution": (
+                selectors.county_distribution(chain, user=request.user)
+                if county is None and request.user.role != Role.COUNTY_OFFICER
+                else None
+            ),
             **_county_context(request, county),
         },
     )
