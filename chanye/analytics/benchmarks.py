@@ -13,6 +13,9 @@ The yearbook table is a matrix: one row per region, one column per division. Wha
   stored in 万元 like the counties' monthly figures;
 * the year is the ``2023年`` of the title unless given as an option;
 * ``—``/``-``/blank cells (not produced, or not published) count as 0; 合计/小计 rows and ``注：`` lines are skipped.
+* a table printed the other way round (divisions down the first column, regions across) is read transposed, and
+  its problems are reported at the cells as printed (row of the division, column letter of the region);
+* headings are recognised from text first, so a row of two-digit figures is never taken for division codes.
 
 Every problem is reported with its row, column, value and reason, in Chinese, and nothing is written unless the whole
 file is clean.
@@ -112,8 +115,6 @@ def parse_benchmark_table(
     """Read a yearbook table (regions × divisions); raises `BenchmarkError` with every problem found. The year is
     `year`, else the one in the title (an error when `need_year` and there is none)."""
     names = _division_names() if names is None else {squash(k): v for k, v in names.items()}
-    errors: list[RowError] = []
-    warnings: list[RowError] = []
     try:
         sheet = read_sheet(data, filename)
     except SheetError as e:
@@ -121,11 +122,76 @@ def parse_benchmark_table(
     rows = sheet.rows
 
     # header: the row with the most division columns
+    # (text headings first, so that a row of two-digit figures is not taken for codes; then codes typed as numbers)
     best, best_n = -1, 0
-    for i, row in enumerate(rows[:HEADER_SCAN_ROWS]):
-        n = sum(1 for c in row if c is not None and _column_division(display(c), names)[0])
-        if n > best_n:
-            best, best_n = i, n
+    for labels_only in (True, False):
+        for i, row in enumerate(rows[:HEADER_SCAN_ROWS]):
+            n = sum(
+                1
+                for c in row
+                if c is not None and (_is_label(c) or not labels_only) and _column_division(display(c), names)[0]
+            )
+            if n > best_n:
+                best, best_n = i, n
+        if best_n >= 2:
+            break
+    # a table printed the other way round (divisions down a column, regions across) is read transposed; problems are
+    # then reported at the cell of the file as printed (see `_as_printed`)
+    transposed = False
+    width = max((len(r) for r in rows), default=0)
+    for j in range(min(width, HEADER_SCAN_ROWS)):
+        n = sum(1 for r in rows if j < len(r) and _is_label(r[j]) and _column_division(display(r[j]), names)[0])
+        if n > best_n and n >= 2:
+            transposed, best, best_n = True, j, n
+    if transposed:
+        rows = [[r[j] if j < len(r) else None for r in rows] for j in range(width)]
+        try:
+            return _parse_rows(rows, names=names, year=year, need_year=need_year, sheet_name=sheet.name, best=best)
+        except BenchmarkError as e:
+            raise BenchmarkError(_as_printed(e.errors, rows, best), _as_printed(e.warnings, rows, best)) from None
+    return _parse_rows(
+        rows, names=names, year=year, need_year=need_year, sheet_name=sheet.name, best=best, best_n=best_n
+    )
+
+
+def _is_label(cell: Any) -> bool:
+    """A text cell that is not just a number (figures such as 12 or "35" must not pass for division codes)."""
+    return isinstance(cell, str) and not re.fullmatch(r"[\d.,\s]+", cell.strip())
+
+
+def _as_printed(problems: list[RowError], rows: list[list[Any]], header: int) -> list[RowError]:
+    """Problems found in a transposed table, moved back to the cells of the file as printed: the table's row i is
+    the file's column i, and a division column is the file's row of that division."""
+    from openpyxl.utils import get_column_letter
+
+    row_of = {display(c): j + 1 for j, c in enumerate(rows[header]) if c is not None} if header < len(rows) else {}
+    out = []
+    for e in problems:
+        if not e.row:
+            out.append(e)
+            continue
+        column = f"{get_column_letter(e.row)}列"
+        if e.column in row_of and e.row != header + 1:
+            out.append(RowError(row_of[e.column], f"{column}·{e.column}", e.value, e.message))
+        elif e.row == header + 1:  # a problem of the divisions' own column: the file's row of that division
+            out.append(RowError(row_of.get(e.value, 0), column, e.value, e.message))
+        else:  # a problem of a region as a whole (its name): the region's cell heads the file's column
+            out.append(RowError(e.row, column, e.value, e.message.replace("行", "列")))
+    return sorted(out, key=lambda e: (e.row, e.column))
+
+
+def _parse_rows(
+    rows: list[list[Any]],
+    *,
+    names: Mapping[str, str],
+    year: int | None,
+    need_year: bool,
+    sheet_name: str | None,
+    best: int,
+    best_n: int = 2,
+) -> BenchmarkTable:
+    errors: list[RowError] = []
+    warnings: list[RowError] = []
     if best < 0 or best_n < 2:
         raise BenchmarkError(
             [
@@ -163,8 +229,16 @@ def parse_benchmark_table(
     first = columns[0][0] if columns else 0
     region_col = next(
         (j for j in range(first) if clean_cell(header[j]) is not None and squash(str(header[j])) in REGION_HEADERS),
-        0 if first > 0 else -1,
+        None,
     )
+    if region_col is None:  # no 地区 heading: the column nearest the divisions that names most rows below
+        body = [r for r in rows[best + 1 :] if any(clean_cell(c) is not None for c in r)]
+        filled = [
+            j
+            for j in range(first)
+            if sum(1 for r in body if j < len(r) and clean_cell(r[j]) is not None) * 2 >= len(body)
+        ]
+        region_col = filled[-1] if filled else (0 if first > 0 else -1)
     if region_col < 0:
         errors.append(RowError(best + 1, "地区", "", "第一列应为地区名称，行业列放在其后"))
 
@@ -181,7 +255,7 @@ def parse_benchmark_table(
     else:
         unit = units.pop()
     if year is None and need_year:
-        years = sorted(set(_YEAR.findall(head_text + " " + (sheet.name or ""))))
+        years = sorted(set(_YEAR.findall(head_text + " " + (sheet_name or ""))))
         if len(years) == 1:
             year = int(years[0])
         elif len(years) > 1:

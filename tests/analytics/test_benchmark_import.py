@@ -49,6 +49,49 @@ def test_a_yearbook_table_is_read_with_codes_or_names_and_converted_to_wanyuan(d
     np.testing.assert_allclose(x, [[12_005_000, 8_000_000, 30_000_000], [0, 4_000_000, 15_000_000]])
 
 
+def test_a_table_printed_the_other_way_round_divisions_down_regions_across_reads_the_same(db):
+    data = xlsx(
+        [
+            TITLE,
+            UNIT,
+            ["行业", "武汉市", "长沙市"],
+            ["13 农副食品加工业", 1200.5, "—"],
+            ["化学原料和化学制品制造业", "800", 400],
+            ["C39", 3000, 1500],
+            ["合计", 5000.5, 1900],
+        ]
+    )
+    regions, industries, x = parse_benchmark_xlsx(data)
+    assert regions == ["武汉市", "长沙市"]
+    assert industries == ["13", "26", "39"]
+    np.testing.assert_allclose(x, [[12_005_000, 8_000_000, 30_000_000], [0, 4_000_000, 15_000_000]])
+
+
+def test_a_table_of_small_whole_figures_is_not_mistaken_for_one_printed_the_other_way_round(db):
+    rows = [[f"地区{i}", 10 + i, 20 + i, 30 + i, 60 + 3 * i] for i in range(12)]  # figures look like division codes
+    regions, industries, x = parse_benchmark_xlsx(book(*rows))
+    assert regions[:2] == ["地区0", "地区1"] and industries == ["13", "26", "39"]
+    assert x[1, 0] == 110_000  # 11 亿元
+
+
+def test_problems_of_a_table_printed_the_other_way_round_are_reported_at_the_cells_as_printed(db):
+    data = xlsx(
+        [
+            TITLE,
+            UNIT,
+            ["行业", "武汉市", "长沙市"],
+            ["13 农副食品加工业", "一千", 1],
+            ["化学原料和化学制品制造业", 800, 2],
+            ["C39", 3000, -3],
+        ]
+    )
+    with pytest.raises(BenchmarkError) as e:
+        parse_benchmark_xlsx(data)
+    got = {(x.row, x.column, x.value, x.message) for x in e.value.errors}
+    assert (4, "B列·13 农副食品加工业", "一千", "不是数字") in got  # the cell B4 of the file
+    assert (6, "C列·C39", "-3", "不能为负数") in got  # the cell C6
+
+
 def test_every_problem_is_reported_with_row_column_value_and_reason(db):
     data = book(
         ["武汉市", "一千", 800, -3, 1],
