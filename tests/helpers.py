@@ -9,10 +9,15 @@ from typing import Any
 from openpyxl import Workbook
 
 
-def xlsx(rows: Sequence[Sequence[Any]], *, merges: Sequence[str] = (), text_cols: Sequence[int] = ()) -> bytes:
-    """A workbook whose first sheet holds `rows` from A1; `merges` like "A1:D1"; text_cols get the @ format."""
+def xlsx(
+    rows: Sequence[Sequence[Any]], *, merges: Sequence[str] = (), text_cols: Sequence[int] = (), sheet: str = ""
+) -> bytes:
+    """A workbook whose first sheet (named `sheet` if given) holds `rows` from A1; `merges` like "A1:D1"; text_cols
+    get the @ format."""
     wb = Workbook()
     ws = wb.active
+    if sheet:
+        ws.title = sheet
     for r in rows:
         ws.append(list(r))
     for rng in merges:

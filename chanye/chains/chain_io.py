@@ -67,6 +67,7 @@ class Col:
     width: int = 14
     text: bool = False
     help: str = ""
+    aliases: tuple[str, ...] = ()  # other headings people write for the column
 
     @property
     def name(self) -> str:
@@ -94,13 +95,28 @@ LINK_COLUMNS = [
     Col(
         "code", "环节编号", False, 16, True, "本链内唯一；不填时与环节名称相同。已有环节按编号匹配，改名不影响链上企业"
     ),
-    Col("name", "环节名称", True, 16, help="如 屠宰加工"),
-    Col("stage", "环节位置(上游/中游/下游)", False, 12, help="上游/中游/下游，须按此顺序书写；不填时按行序推断"),
-    Col("description", "说明", False, 36),
-    Col("gbt4754", "行业代码(用、分隔)", False, 18, True, "GB/T 4754-2017 行业代码，2—4位，如 1351、13"),
-    Col("products", "主要产品(用、分隔)", False, 24),
-    Col("key", "关键环节(是/否)", False, 10, help="是/否，不填为否"),
-    Col("chokepoint", "卡脖子(是/否)", False, 10, help="是/否，不填为否"),
+    Col("name", "环节名称", True, 16, help="如 屠宰加工", aliases=("环节", "环节名", "产业链环节")),
+    Col(
+        "stage",
+        "环节位置(上游/中游/下游)",
+        False,
+        12,
+        help="上游/中游/下游，须按此顺序书写；不填时按行序推断",
+        aliases=("位置", "上中下游", "上下游", "所处位置"),
+    ),
+    Col("description", "说明", False, 36, aliases=("环节说明", "备注")),
+    Col(
+        "gbt4754",
+        "行业代码(用、分隔)",
+        False,
+        18,
+        True,
+        "GB/T 4754-2017 行业代码，2—4位，如 1351、13",
+        aliases=("国民经济行业代码", "行业分类代码", "国民经济行业分类代码"),
+    ),
+    Col("products", "主要产品(用、分隔)", False, 24, aliases=("产品", "代表产品", "重点产品")),
+    Col("key", "关键环节(是/否)", False, 10, help="是/否，不填为否", aliases=("是否关键环节",)),
+    Col("chokepoint", "卡脖子(是/否)", False, 10, help="是/否，不填为否", aliases=("卡脖子环节", "是否卡脖子")),
     Col("next", "下游环节(用、分隔)", False, 20, True, "填环节编号或名称；不填为下一行的环节，填“无”表示没有下游"),
     Col("min_enterprises", "最少企业数", False, 10, help="该环节少于此数即为薄弱环节（覆盖政策包的统一标准）"),
 ]
@@ -510,7 +526,7 @@ def _rows(
     if not rows:
         errors.append(ChainFileError("工作表是空的", sheet=sheet))
         return []
-    by_name = {c.name: c for c in columns}
+    by_name = {_header_key(a): c for c in columns for a in c.aliases} | {c.name: c for c in columns}
     index: dict[str, int] = {}
     headers: dict[str, str] = {}
     for i, cell in enumerate(rows[0]):
@@ -541,12 +557,10 @@ def _rows(
 
 
 def _link_from_row(
-    n: int, values: dict[str, Any], headers: dict[str, str], errors: list[ChainFileError]
+    n: int, values: dict[str, Any], headers: dict[str, str], errors: list[ChainFileError], sheet: str = LINK_SHEET
 ) -> dict[str, Any]:
     def err(key: str, message: str) -> None:
-        errors.append(
-            ChainFileError(message, sheet=LINK_SHEET, row=n, column=headers[key], value=display(values.get(key)))
-        )
+        errors.append(ChainFileError(message, sheet=sheet, row=n, column=headers[key], value=display(values.get(key))))
 
     link: dict[str, Any] = {"name": _text(values.get("name")) or ""}
     if values.get("code") is not None:
@@ -583,6 +597,9 @@ def _link_from_row(
 def parse_xlsx(data: bytes, filename: str = "产业链.xlsx") -> list[ParsedChain]:
     sheets = _read_sheets(data, filename)
     errors: list[ChainFileError] = []
+    if CHAIN_SHEET not in sheets and sheets:
+        name = LINK_SHEET if LINK_SHEET in sheets else next(iter(sheets))
+        return _parse_single_sheet(sheets[name], name)
     for name in (CHAIN_SHEET, LINK_SHEET):
         if name not in sheets:
             have = "、".join(sheets) or "无"
@@ -666,6 +683,71 @@ def parse_xlsx(data: bytes, filename: str = "产业链.xlsx") -> list[ParsedChai
     return out
 
 
+SINGLE_COLUMNS = [
+    Col("chain", "产业链", True, aliases=("产业链编号", "产业链名称", "链条", "产业链条", "所属产业链")),
+    Col("cluster", "产业集群", False, aliases=("产业集群编号", "产业集群名称", "所属集群", "集群", "所属产业集群")),
+    *LINK_COLUMNS[1:],
+]
+
+
+def _parse_single_sheet(rows: list[list[Any]], sheet: str) -> list[ParsedChain]:
+    """One sheet of links as people keep them (产业链 | 环节 | 位置 | 产品 …), a chain's links in order, chains told
+    apart by the 产业链 column (an existing chain's code or name, or the name of a new one, coded on import)."""
+    errors: list[ChainFileError] = []
+    link_rows = _rows(rows, sheet, SINGLE_COLUMNS, errors)
+    if errors:
+        errors.append(
+            ChainFileError(
+                f"工作表“{sheet}”应有“产业链”和“环节名称”两列（每行一个环节）；或使用导出的文件"
+                f"（“{CHAIN_SHEET}”“{LINK_SHEET}”两个工作表）作为模板。"
+            )
+        )
+        raise ChainImportError(errors)
+    groups: dict[str, list[tuple[int, dict[str, Any], dict[str, str]]]] = {}
+    for n, values, headers in link_rows:
+        key = _text(values.get("chain"))
+        if key is None:
+            errors.append(ChainFileError("产业链不能为空", sheet=sheet, row=n, column=headers["chain"]))
+            continue
+        groups.setdefault(key, []).append((n, values, headers))
+    by_code = {c.code: c for c in Chain.objects.filter(code__in=list(groups))}
+    by_name: dict[str, Chain] = {}
+    for c in Chain.objects.filter(name__in=list(groups)).order_by("-is_active", "pk"):
+        by_name.setdefault(c.name, c)
+    clusters = {c.code for c in Cluster.objects.all()}
+    out: list[ParsedChain] = []
+    for key, group in groups.items():
+        first_row, _, headers = group[0]
+        existing = by_code.get(key) or by_name.get(key)
+        code = existing.code if existing else (key if schema.CODE.match(key) else "")
+        name = existing.name if existing is not None and existing.code == key else key
+        cluster = next((_text(v.get("cluster")) for _, v, _ in group if _text(v.get("cluster"))), None)
+        place = {"sheet": sheet, "row": first_row}
+
+        def link_place(j: int, group: Any = group) -> dict[str, Any]:
+            return {"sheet": sheet, "row": group[j][0]}
+
+        data_ = {"code": code, "name": name, "links": [_link_from_row(n, v, h, errors, sheet) for n, v, h in group]}
+        try:
+            spec = schema.ChainSpec.model_validate(data_)
+        except pydantic.ValidationError as e:
+            errors += spec_errors(e, chain_place=place, link_place=link_place, link_labels=headers)
+            continue
+        errors += _check_links(spec, link_place)
+        out.append(
+            ParsedChain(
+                spec=spec,
+                cluster_code=cluster if cluster in clusters else None,
+                cluster_name=cluster if cluster is not None and cluster not in clusters else None,
+                place=place,
+                cluster_place={**place, "column": headers.get("cluster", "产业集群")},
+            )
+        )
+    if errors:
+        raise ChainImportError(errors)
+    return out
+
+
 def parse_file(data: bytes, filename: str) -> list[ParsedChain]:
     name = filename.lower()
     if name.endswith((".yaml", ".yml")):
@@ -703,7 +785,14 @@ def check(parsed: list[ParsedChain]) -> list[ChainFileError]:
         by_name.setdefault(squash(c.name), []).append(c)
     existing = {c.code: c for c in Chain.objects.filter(code__in=[p.spec.code for p in parsed])}
     seen: dict[str, ParsedChain] = {}
+    taken = {p.spec.code for p in parsed if p.spec.code}
     for p in parsed:
+        if not p.spec.code:  # a new chain named only by its name (single-sheet files): coded after its cluster
+            cluster = by_code.get(p.cluster_code or "") or next(
+                iter(by_name.get(squash(p.cluster_name or ""), [])), None
+            )
+            p.spec.code = services.new_code(cluster, taken=taken)
+            taken.add(p.spec.code)
         code = p.spec.code
         if code in seen:
             errors.append(ChainFileError(f"产业链编号“{code}”在文件中出现了两次", **p.place))

@@ -190,7 +190,7 @@ def do_save_chain(
         chain = Chain.objects.filter(code=spec.code).first() if spec.code else None
     before = chain_snapshot(chain) if chain else None
     if chain is None:
-        code = spec.code or _new_code(cluster)
+        code = spec.code or new_code(cluster)
         if Chain.objects.filter(code=code).exists():
             raise ValidationError(f"产业链编号“{code}”已被使用")
         chain = Chain.objects.create(code=code, name=spec.name or "—".join(spec.names()), cluster=cluster)
@@ -232,10 +232,11 @@ def refresh_cluster_summary(*clusters: Cluster | None) -> None:
             cluster.save(update_fields=["chains"])
 
 
-def _new_code(cluster: Cluster | None) -> str:
+def new_code(cluster: Cluster | None, *, taken: set[str] | frozenset[str] = frozenset()) -> str:
+    """A free chain code: the cluster's code, else `<cluster>-2`, `-3` … (`chain…` without a cluster)."""
     base = cluster.code if cluster else "chain"
     code, n = base, 1
-    while Chain.objects.filter(code=code).exists():
+    while code in taken or Chain.objects.filter(code=code).exists():
         n += 1
         code = f"{base}-{n}"
     return code

@@ -268,14 +268,25 @@ def test_xlsx_unknown_cluster_and_bad_new_code_are_reported_at_their_cells(users
     assert not Chain.objects.filter(code__in=["bad-chain", "OK Chain", "fine-chain"]).exists()
 
 
-def test_xlsx_without_the_links_sheet_is_refused_in_chinese(users):
+def test_an_xlsx_that_is_neither_the_template_nor_a_sheet_of_links_is_refused_in_chinese(users):
     wb = Workbook()
     wb.active.title = "Sheet1"
     buf = io.BytesIO()
     wb.save(buf)
     with pytest.raises(chain_io.ChainImportError) as exc:
         chain_io.do_import_chains(actor=users["admin"], data=buf.getvalue(), filename="x.xlsx")
-    assert "缺少工作表“产业链”" in str(exc.value)
+    assert "应有“产业链”和“环节名称”两列" in str(exc.value) and "作为模板" in str(exc.value)
+
+
+def test_the_template_without_its_links_sheet_is_refused_in_chinese(users):
+    wb = Workbook()
+    wb.active.title = "产业链"
+    wb.active.append(["产业链编号", "产业链名称"])
+    buf = io.BytesIO()
+    wb.save(buf)
+    with pytest.raises(chain_io.ChainImportError) as exc:
+        chain_io.do_import_chains(actor=users["admin"], data=buf.getvalue(), filename="x.xlsx")
+    assert "缺少工作表“环节”" in str(exc.value)
 
 
 def test_yaml_errors_name_the_chain_and_link_and_nothing_is_written(users):
