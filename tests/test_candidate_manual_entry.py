@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
+from django.utils import timezone
 
 from chanye.core.models import AuditLog
 from chanye.cultivation.models import Candidate, CandidateSource
@@ -18,7 +19,7 @@ from tests.factories import EnterpriseFactory
 
 pytestmark = pytest.mark.django_db
 
-TODAY = dt.date.today()
+TODAY = timezone.localdate()
 THIS_MONTH = TODAY.replace(day=1)
 NEXT_MONTH = (THIS_MONTH + dt.timedelta(days=32)).replace(day=1)
 LAST_MONTH = (THIS_MONTH - dt.timedelta(days=1)).replace(day=1)

@@ -7,6 +7,7 @@ import json
 import re
 
 import pytest
+from django.utils import timezone
 
 from chanye.cultivation.models import Alert, AlertStatus
 from chanye.enterprises.models import Honour, ScalePeriod
@@ -14,7 +15,7 @@ from tests.factories import EnterpriseFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
-TODAY = dt.date.today()
+TODAY = timezone.localdate()
 
 
 def months_back(n: int) -> dt.date:

@@ -34,6 +34,7 @@ from typing import Any
 import numpy as np
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
 
 from chanye.analytics.models import BenchmarkFigure
 from chanye.core import audit
@@ -262,8 +263,8 @@ def _parse_rows(
             errors.append(RowError(0, "年份", "、".join(years), "标题中有多个年份：请只保留数据所属年份，或导入时指定"))
         else:
             errors.append(RowError(0, "年份", "", "请在标题中注明数据年份（如“2023年”），或在导入时指定年份"))
-    if year is not None and not 1990 <= year <= dt.date.today().year:
-        errors.append(RowError(0, "年份", str(year), f"年份应在1990—{dt.date.today().year}之间"))
+    if year is not None and not 1990 <= year <= timezone.localdate().year:
+        errors.append(RowError(0, "年份", str(year), f"年份应在1990—{timezone.localdate().year}之间"))
     if errors:
         raise BenchmarkError(errors, warnings)
 
@@ -455,7 +456,7 @@ def template_xlsx(year: int | None = None) -> bytes:
 
     from chanye.industry.models import IndustryCode
 
-    year = year or dt.date.today().year - 1
+    year = year or timezone.localdate().year - 1
     lo, hi = MANUFACTURING
     codes = [f"{c:02d}" for c in range(lo, hi + 1)]
     names = dict(IndustryCode.objects.filter(code__in=codes).values_list("code", "name"))

@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Max, Q, Sum
+from django.utils import timezone
 
 from chanye.accounts.models import Role
 from chanye.analytics.models import MonthSummary
@@ -48,7 +49,7 @@ def dashboard(*, user: Any, month: dt.date | None = None) -> dict[str, Any]:
     unit_ids = [u.pk for u in units]
     city_wide = user.role != Role.COUNTY_OFFICER
     ents = Enterprise.objects.for_user(user)
-    year = month.year if month else dt.date.today().year
+    year = month.year if month else timezone.localdate().year
     ytd_start = dt.date(year, 1, 1)
 
     counts = {

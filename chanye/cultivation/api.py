@@ -5,6 +5,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils import timezone
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
@@ -172,7 +173,7 @@ def leader_detail(request: HttpRequest, leader_id: int, year: int | None = None)
     )
     if x is None:
         raise HttpError(404, "未找到")
-    year = year or dt.date.today().year
+    year = year or timezone.localdate().year
     official = duties.current_official(x)
     return {
         **_leader_row(x),

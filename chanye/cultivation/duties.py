@@ -23,6 +23,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Q, Sum
+from django.utils import timezone
 
 from chanye.accounts.models import Role
 from chanye.core import audit
@@ -181,7 +182,7 @@ def duty_progress(
     leader: ChainLeader, year: int, *, today: dt.date | None = None, rules: dict[str, Rule] | None = None
 ) -> list[DutyProgress]:
     """A leader's progress on each duty; pages listing many leaders pass `rules` (from `duty_rules`) once."""
-    today = today or dt.date.today()
+    today = today or timezone.localdate()
     elapsed = 1.0 if year < today.year else (0.0 if year > today.year else today.timetuple().tm_yday / 365)
     rules = rules or duty_rules()
     acts = [a for a in leader.activities.all() if a.on.year == year]  # uses a prefetch when the caller made one
@@ -234,7 +235,7 @@ def do_add_activity(
         raise ValidationError(f"未知事项类型：{kind}")
     if not name.strip():
         raise ValidationError("请填写名称。")
-    if on > dt.date.today():
+    if on > timezone.localdate():
         raise ValidationError("日期不能晚于今天。")
     duty = next(d for d in DUTIES if d.kind == kind)
     value = _money(amount, "金额", required=bool(duty.amount_param))
@@ -343,7 +344,7 @@ def visit_calendar(leader: ChainLeader, year: int, *, today: dt.date | None = No
 
     A month is owed once it has ended, the leader was listed and an official was assigned during it; the
     current month is not flagged until it is over."""
-    today = today or dt.date.today()
+    today = today or timezone.localdate()
     counts: dict[dt.date, int] = {}
     for on in (v.on for v in leader.visits.all() if v.on.year == year):  # uses a prefetch when there is one
         counts[_month(on)] = counts.get(_month(on), 0) + 1
@@ -362,7 +363,7 @@ def visit_calendar(leader: ChainLeader, year: int, *, today: dt.date | None = No
 
 def missed_months(leader: ChainLeader, *, today: dt.date | None = None) -> list[dt.date]:
     """Every month since the leader was listed in which the 包保 official did not visit."""
-    today = today or dt.date.today()
+    today = today or timezone.localdate()
     if leader.approved_on is None:
         return []
     out = []
@@ -378,7 +379,7 @@ def do_record_visit(
     """Record a visit, with the demands raised in it (each becomes a tracked 诉求)."""
     _editor(actor, leader)
     _listed(leader)
-    if on > dt.date.today():
+    if on > timezone.localdate():
         raise ValidationError("走访日期不能晚于今天。")
     official = leader.officials.filter(since__lte=on).filter(Q(until__isnull=True) | Q(until__gte=on)).first()
     if official is None:
@@ -442,7 +443,7 @@ def do_demand_step(
     else:
         if not response.strip():
             raise ValidationError("办结须填写办理结果。")
-        demand.response, demand.closed_on = response.strip(), on or dt.date.today()
+        demand.response, demand.closed_on = response.strip(), on or timezone.localdate()
     demand.status = to
     demand.save()
     audit.record(
@@ -608,7 +609,7 @@ def refresh_leader_indicators(year: int) -> None:
     """Write the year's per-leader duty counts (the lowest leader's) and the city local supporting rate."""
     from chanye.targets.models import IndicatorValue
 
-    today = dt.date.today()
+    today = timezone.localdate()
     period = dt.date(year, 12, 1) if year < today.year else dt.date(year, today.month, 1)
     listed = set(ChainLeader.objects.filter(status=LeaderStatus.LISTED).values_list("pk", flat=True))
     values: dict[str, Decimal | None] = {}
@@ -778,7 +779,7 @@ def do_claim(
         Industry.objects.select_for_update().filter(pk=industry.pk).first()
         errors = check_claim(**args)
         if not errors:
-            claim = SubsidyClaim.objects.create(**args, on=on or dt.date.today(), created_by=actor)
+            claim = SubsidyClaim.objects.create(**args, on=on or timezone.localdate(), created_by=actor)
             audit.record(
                 actor=actor,
                 action=AuditAction.CREATE,

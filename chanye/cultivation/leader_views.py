@@ -15,6 +15,7 @@ from django.db.models import Case, Count, Q, Sum, Value, When
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from chanye.accounts.models import Role
@@ -54,8 +55,8 @@ def _year(request: HttpRequest) -> int:
     try:
         y = int(request.GET.get("year", ""))
     except ValueError:
-        return dt.date.today().year
-    return y if 2000 <= y <= 2100 else dt.date.today().year
+        return timezone.localdate().year
+    return y if 2000 <= y <= 2100 else timezone.localdate().year
 
 
 def _date(value: str, label: str) -> dt.date:
@@ -88,7 +89,7 @@ def leader_list(request: HttpRequest) -> HttpResponse:
     """链主企业库 by key industry with this year's duties, visits, demands and local rate; applications; apply."""
     _require(request)
     year = _year(request)
-    today = dt.date.today()
+    today = timezone.localdate()
     qs = ChainLeader.objects.for_user(request.user).select_related("industry", "enterprise", "enterprise__county")
     listed = list(
         qs.filter(status=LeaderStatus.LISTED)
@@ -181,7 +182,7 @@ def leader_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _require(request)
     leader = _get_leader(request, pk)
     year = _year(request)
-    today = dt.date.today()
+    today = timezone.localdate()
     cfg = _config()
     reviews = list(leader.reviews.select_related("reviewer"))
     criteria = (cfg or {}).get("criteria", [])
@@ -362,7 +363,7 @@ def leader_action(request: HttpRequest, pk: int) -> HttpResponse:
             duties.do_declare_relation(
                 actor=u,
                 leader=leader,
-                year=int(p.get("year") or dt.date.today().year),
+                year=int(p.get("year") or timezone.localdate().year),
                 direction=p.get("direction", ""),
                 partner_name=p.get("partner_name", ""),
                 amount=p.get("amount", ""),
@@ -391,7 +392,7 @@ def leader_action(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=u,
                 kind=p.get("kind", ""),
                 leader=leader,
-                year=int(p.get("year") or dt.date.today().year),
+                year=int(p.get("year") or timezone.localdate().year),
                 project=p.get("project", ""),
                 amount=p.get("amount", ""),
                 cost=p.get("cost", ""),
@@ -440,7 +441,7 @@ def claims(request: HttpRequest) -> HttpResponse:
         .order_by()
     )
     cap = duties.limit("industry_event_subsidy_cap")
-    today = dt.date.today()
+    today = timezone.localdate()
     return render(
         request,
         "cultivation/claims.html",
@@ -470,7 +471,7 @@ def claim_event(request: HttpRequest) -> HttpResponse:
             actor=request.user,
             kind=SubsidyKind.EVENT,
             industry=ind,
-            year=int(p.get("year") or dt.date.today().year),
+            year=int(p.get("year") or timezone.localdate().year),
             project=p.get("project", ""),
             amount=p.get("amount", ""),
         )
@@ -485,7 +486,7 @@ def export(request: HttpRequest, what: str) -> HttpResponse:
     """链主企业库 (with the year's duties, visits, demands, local rate) or the demands, as .xlsx within scope."""
     _require(request)
     year = _year(request)
-    today = dt.date.today()
+    today = timezone.localdate()
     if what == "leaders":
         qs = (
             ChainLeader.objects.for_user(request.user)

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from chanye.accounts.models import Role
 from chanye.core import audit
@@ -62,7 +63,7 @@ def do_apply(*, actor: Any, enterprise: Enterprise, industry: Industry, on: dt.d
     active = [LeaderStatus.APPLIED, LeaderStatus.REVIEWING, LeaderStatus.NOTICE, LeaderStatus.LISTED]
     if ChainLeader.objects.filter(enterprise=enterprise, industry=industry, status__in=active).exists():
         raise ValidationError("该企业在该产业已有申报或已是链主企业。")
-    leader = ChainLeader.objects.create(enterprise=enterprise, industry=industry, applied_on=on or dt.date.today())
+    leader = ChainLeader.objects.create(enterprise=enterprise, industry=industry, applied_on=on or timezone.localdate())
     audit.record(
         actor=actor,
         action=AuditAction.CREATE,

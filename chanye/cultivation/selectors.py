@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import BooleanField, Count, ExpressionWrapper, F, Max, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.utils import timezone
 
 from chanye.accounts.models import Role
 from chanye.cultivation.models import Alert, AlertKind, AlertStatus, Candidate
@@ -24,7 +25,7 @@ def _targets(indicator: str) -> dict[int | None, Decimal]:
 
 
 def quota_progress(*, user: Any, today: dt.date | None = None) -> dict[str, Any]:
-    today = today or dt.date.today()
+    today = today or timezone.localdate()
     year = today.year
     elapsed = max(1, (today - dt.date(year, 1, 1)).days) / (366 if year % 4 == 0 else 365)
     units = list(Region.objects.county_level())
@@ -115,7 +116,7 @@ def candidate_pool(*, user: Any, unit: Region | None = None, today: dt.date | No
     """Open candidacies within the user's scope (optionally one county-level unit), planned entries first.
 
     `overdue` marks a planned entry whose month is past while the firm is still not 规上 (XN-GS-5 timetable)."""
-    this_month = (today or dt.date.today()).replace(day=1)
+    this_month = (today or timezone.localdate()).replace(day=1)
     qs = Candidate.objects.for_user(user).filter(left_on__isnull=True)
     if unit is not None:
         qs = qs.filter(Q(enterprise__county=unit) | Q(enterprise__park=unit))
@@ -186,7 +187,7 @@ def open_alerts_by_month(*, user: Any, today: dt.date | None = None, months: int
     The window ends with the current month, or with the latest alert month if that is later (an analysis run
     ahead of the calendar, as in the demo)."""
     scoped = Alert.objects.for_user(user).filter(status__in=OPEN_ALERT_STATUSES)
-    end = (today or dt.date.today()).replace(day=1)
+    end = (today or timezone.localdate()).replace(day=1)
     latest = scoped.aggregate(m=Max("month"))["m"]
     if latest is not None and latest.replace(day=1) > end:
         end = latest.replace(day=1)

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from chanye.accounts.models import Role
 from chanye.core import audit
@@ -70,7 +71,7 @@ def do_add_support(*, actor: Any, alert: Alert, description: str, on: dt.date | 
     with transaction.atomic():
         action = SupportAction.objects.create(
             alert=alert,
-            on=on or dt.date.today(),
+            on=on or timezone.localdate(),
             description=description.strip(),
             by=actor if getattr(actor, "pk", None) else None,
         )
@@ -125,7 +126,7 @@ def do_add_candidate(
         raise ValidationError("入库依据应为“手工纳入”或“新投产项目”。")
     if not Enterprise.objects.for_user(actor).filter(pk=enterprise.pk).exists():
         raise PermissionDenied("该企业不在您的权限范围内。")
-    this_month = _month_start(today or dt.date.today())
+    this_month = _month_start(today or timezone.localdate())
     planned = _month_start(planned_entry)
     if planned < this_month:
         raise ValidationError(f"计划入规时间不能早于本月（{this_month.year}年{this_month.month}月）。")
@@ -184,7 +185,7 @@ def do_remove_candidate(*, actor: Any, candidate: Candidate, reason: str, today:
         candidate = Candidate.objects.select_for_update().select_related("enterprise").get(pk=candidate.pk)
         if candidate.left_on is not None:
             raise ValidationError(f"“{candidate.enterprise.name}”已于{candidate.left_on:%Y-%m-%d}出库。")
-        candidate.left_on, candidate.left_reason = today or dt.date.today(), reason
+        candidate.left_on, candidate.left_reason = today or timezone.localdate(), reason
         candidate.save(update_fields=["left_on", "left_reason"])
         audit.record(
             actor=actor,

@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
@@ -151,7 +152,7 @@ def quota(request: HttpRequest) -> HttpResponse:
             "pool_overdue": pool.filter(overdue=True).count(),
             "units": units,
             "unit": unit,
-            "this_month": dt.date.today().replace(day=1),
+            "this_month": timezone.localdate().replace(day=1),
             "can_act": request.user.role in (Role.CITY_ADMIN, Role.COUNTY_OFFICER),
         },
     )

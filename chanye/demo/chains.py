@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Q, Sum
+from django.utils import timezone
 
 from chanye.accounts.models import Role, User
 from chanye.chains import leads as lead_services
@@ -78,7 +79,7 @@ def seed_chains(*, seed: int = 2025, today: dt.date | None = None) -> ChainDemoS
     chains = list(Chain.objects.filter(is_active=True).select_related("cluster").order_by("sort_order", "pk"))
     if not chains or LinkEnterprise.objects.exists():
         return None
-    today = today or dt.date.today()
+    today = today or timezone.localdate()
     rng = random.Random(seed)
     placed = 0
     used: set[str] = set()

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import connection, transaction
+from django.utils import timezone
 
 from chanye.core.text import normalize_company_name
 from chanye.core.uscc_gen import make_uscc
@@ -121,7 +122,7 @@ def generate(
     t0 = time.perf_counter()
     progress = progress or (lambda stage, pct: None)
     rng = random.Random(seed)
-    today = dt.date.today()
+    today = timezone.localdate()
     end = end_month or (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
     month_list = _month_list(end, months)
     stats = DemoStats()

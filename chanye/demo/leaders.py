@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Sum
+from django.utils import timezone
 
 from chanye.accounts.models import Role, User
 from chanye.cultivation.duties import refresh_leader_indicators
@@ -64,7 +65,7 @@ def seed_chain_leaders(*, seed: int = 2025, today: dt.date | None = None) -> int
     cfg = (pack.content or {}).get("chain_leaders") if pack else None
     if not cfg or ChainLeader.objects.exists():
         return 0
-    today = today or dt.date.today()
+    today = today or timezone.localdate()
     rng = random.Random(seed)
     approved = dt.date(today.year - 1, 3, 18)
     reviewers = list(User.objects.filter(role__in=[Role.CITY_ADMIN, Role.VIEWER]).order_by("pk")[:3])

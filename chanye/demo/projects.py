@@ -16,6 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from chanye.core.text import normalize_company_name
 from chanye.demo.generator import _WORDS
@@ -383,7 +384,7 @@ def seed_projects(*, seed: int = 2025, today: dt.date | None = None, count: int 
     if Project.objects.exists():
         return None
     t0 = time.perf_counter()
-    today = today or dt.date.today()
+    today = today or timezone.localdate()
     rng = random.Random(seed)
     lib = _Library(rng)
     if not lib.units:

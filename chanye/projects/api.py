@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.http import Http404, HttpRequest
 from django.urls import reverse
+from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
@@ -179,7 +180,7 @@ def _out(p, rules: project_rules.ProjectRules) -> dict:
 @router.get("/", response=Page, summary="项目库（筛选条件同四色图），按用户范围")
 def list_projects(request: HttpRequest, filters: Query[FilterIn]):
     _require(request)
-    today = dt.date.today()
+    today = timezone.localdate()
     f = ProjectFilter(**filters.dict(exclude={"page", "page_size"}))
     qs = selectors.project_list(user=request.user, filters=f, today=today)
     page, rows = selectors.page_of_projects(qs, number=filters.page, per_page=filters.page_size, today=today)
@@ -200,7 +201,7 @@ def list_projects(request: HttpRequest, filters: Query[FilterIn]):
 )
 def get_project(request: HttpRequest, project_id: int):
     _require(request)
-    today = dt.date.today()
+    today = timezone.localdate()
     try:
         p = selectors.access_project(user=request.user, pk=project_id)
     except Http404 as e:

@@ -13,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from chanye.accounts.models import Role
@@ -80,7 +81,7 @@ def bulletin_export(request: HttpRequest, fmt: str) -> HttpResponse:
 
 def _year(request: HttpRequest) -> tuple[int, dt.date]:
     """`?year=2025` (default this year) → the year and the month its figures are as of."""
-    today = dt.date.today()
+    today = timezone.localdate()
     try:
         year = int(request.GET.get("year") or today.year)
     except ValueError:
@@ -106,7 +107,7 @@ def _list_context(request: HttpRequest, qs: Any, unit: Region | None, year: int)
 
 
 def _years() -> list[int]:
-    y = dt.date.today().year
+    y = timezone.localdate().year
     return [y, y - 1, y - 2]
 
 

@@ -10,6 +10,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 
 from chanye.core.text import squash
 from chanye.projects.models import (
@@ -102,7 +103,7 @@ class ProjectFilter:
             if higher:
                 qs = qs.filter(investment__lt=higher[0])
         if self.overdue == "1":
-            today = today or dt.date.today()
+            today = today or timezone.localdate()
             late = Milestone.objects.filter(overdue_q(today), project=OuterRef("pk"))
             qs = qs.exclude(status=ProjectStatus.EXITED).filter(Exists(late))
         if self.signed_year:
@@ -136,7 +137,7 @@ class IssueFilter:
         return cls(**{f.name: (params.get(f.name) or "").strip() for f in fields(cls)})
 
     def apply(self, qs: QuerySet[ProjectIssue], *, today: dt.date | None = None) -> QuerySet[ProjectIssue]:
-        today = today or dt.date.today()
+        today = today or timezone.localdate()
         if self.q:
             term = squash(self.q)
             qs = qs.filter(Q(content__contains=term) | Q(project__name__contains=term))

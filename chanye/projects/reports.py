@@ -10,6 +10,7 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
+from django.utils import timezone
 from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -448,7 +449,7 @@ def bulletin_docx(d: dict[str, Any], *, cjk: bool | None = None) -> bytes:
         _para(doc, f"（{d['subtitle']}）", font="楷体", size=14, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
     _para(
         doc,
-        f"数据截至{d['end']:%Y年%m月%d日}　　生成于{dt.date.today():%Y年%m月%d日}",
+        f"数据截至{d['end']:%Y年%m月%d日}　　生成于{timezone.localdate():%Y年%m月%d日}",
         font="楷体",
         size=11,
         align=WD_ALIGN_PARAGRAPH.CENTER,

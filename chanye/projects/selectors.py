@@ -14,6 +14,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Case, Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.utils import timezone
 
 from chanye.accounts.models import Role
 from chanye.core import audit
@@ -69,7 +70,7 @@ def issues_for(user: Any) -> QuerySet[ProjectIssue]:
 def project_list(*, user: Any, filters: ProjectFilter, today: dt.date | None = None) -> QuerySet[Project]:
     """The filtered projects in the user's scope, largest first within each county (no annotations: cheap to page)."""
     rules = project_rules.current()
-    qs = filters.apply(projects_for(user), tiers=rules.investment_tiers, today=today or dt.date.today())
+    qs = filters.apply(projects_for(user), tiers=rules.investment_tiers, today=today or timezone.localdate())
     return qs.order_by("county_id", "-investment", "pk")
 
 
@@ -337,7 +338,7 @@ def portfolio_gantt(*, qs: QuerySet[Project], number: Any, per_page: int = 200) 
                 "exited": _iso(r["exited_on"]),
             }
         )
-    return page, {"has_data": bool(bars), "today": dt.date.today().isoformat(), "bars": bars}
+    return page, {"has_data": bool(bars), "today": timezone.localdate().isoformat(), "bars": bars}
 
 
 def _iso(d: dt.date | None) -> str | None:
@@ -486,7 +487,7 @@ def is_overdue(issue: ProjectIssue, today: dt.date) -> bool:
 
 
 def issue_list(*, user: Any, filters: IssueFilter, today: dt.date | None = None) -> QuerySet[ProjectIssue]:
-    today = today or dt.date.today()
+    today = today or timezone.localdate()
     late = Q(due_on__lt=today) & ~Q(status=IssueStatus.CLOSED)
     return (
         filters.apply(issues_for(user), today=today)

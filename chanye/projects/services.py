@@ -17,6 +17,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
+from django.utils import timezone
 
 from chanye.accounts.models import Role
 from chanye.core import audit
@@ -189,7 +190,7 @@ def do_record_milestone(
     _editor(actor, p)
     if p.status == ProjectStatus.EXITED:
         raise ValidationError("项目已退出，不能再更新节点。")
-    if actual_on and actual_on > dt.date.today():
+    if actual_on and actual_on > timezone.localdate():
         raise ValidationError("实际完成日期不能晚于今天。")
     if actual_on and p.signed_on and actual_on < p.signed_on and milestone.seq > 1:
         raise ValidationError(f"实际完成日期不能早于签约日期{p.signed_on:%Y-%m-%d}。")
@@ -232,7 +233,7 @@ def do_exit(*, actor: Any, project: Project, reason: str, unit: str, on: dt.date
     if errors:
         raise ValidationError(errors)
     before = {"status": project.status, "colour": project.colour}
-    project.exited_on, project.exit_reason, project.exit_unit = on or dt.date.today(), reason.strip(), unit.strip()
+    project.exited_on, project.exit_reason, project.exit_unit = on or timezone.localdate(), reason.strip(), unit.strip()
     _apply_status(project)
     project.save(update_fields=["exited_on", "exit_reason", "exit_unit", "status", "colour", "updated_at"])
     audit.record(
@@ -252,13 +253,13 @@ def do_set_rectification(*, actor: Any, project: Project, deadline: dt.date | No
     _editor(actor, project)
     if project.status in (ProjectStatus.EXITED, ProjectStatus.PRODUCING):
         raise ValidationError("已投产或已退出的项目不需要限期整改。")
-    if not overdue_milestones(project, dt.date.today()):
+    if not overdue_milestones(project, timezone.localdate()):
         raise ValidationError("该项目没有逾期节点，达到时序进度，无需限期整改。")
-    deadline = deadline or dt.date.today() + dt.timedelta(days=project_rules.current().rectify_days)
-    if deadline <= dt.date.today():
+    deadline = deadline or timezone.localdate() + dt.timedelta(days=project_rules.current().rectify_days)
+    if deadline <= timezone.localdate():
         raise ValidationError("整改期限应晚于今天。")
     before = {"rectify_by": project.rectify_by}
-    project.rectify_by, project.rectify_note, project.rectify_since = deadline, note.strip(), dt.date.today()
+    project.rectify_by, project.rectify_note, project.rectify_since = deadline, note.strip(), timezone.localdate()
     project.save(update_fields=["rectify_by", "rectify_note", "rectify_since", "updated_at"])
     audit.record(
         actor=actor,
@@ -377,7 +378,7 @@ def _status_at(p: Project, day: dt.date) -> str:
 
 
 def _event(issue: ProjectIssue, kind: str, actor: Any, note: str = "", on: dt.date | None = None) -> None:
-    IssueEvent.objects.create(issue=issue, kind=kind, on=on or dt.date.today(), note=note[:300], by=actor)
+    IssueEvent.objects.create(issue=issue, kind=kind, on=on or timezone.localdate(), note=note[:300], by=actor)
 
 
 @transaction.atomic
@@ -386,7 +387,7 @@ def do_raise_issue(*, actor: Any, project: Project, content: str, on: dt.date | 
     if not content.strip():
         raise ValidationError("请填写问题内容。")
     issue = ProjectIssue.objects.create(
-        project=project, raised_on=on or dt.date.today(), content=content.strip(), created_by=actor
+        project=project, raised_on=on or timezone.localdate(), content=content.strip(), created_by=actor
     )
     _event(issue, IssueEventKind.RAISE, actor, on=issue.raised_on)
     audit.record(actor=actor, action=AuditAction.CREATE, obj=issue, after={"content": issue.content})
@@ -410,7 +411,7 @@ def do_assign_issue(*, actor: Any, issue: ProjectIssue, department: str, due_on:
         raise ValidationError(errors)
     before = {"status": issue.status, "department": issue.department, "due_on": issue.due_on}
     issue.department, issue.due_on, issue.status = department.strip(), due_on, IssueStatus.ASSIGNED
-    issue.assigned_on = issue.assigned_on or dt.date.today()
+    issue.assigned_on = issue.assigned_on or timezone.localdate()
     issue.save()
     _event(issue, IssueEventKind.ASSIGN, actor, f"{issue.department}，{due_on:%Y-%m-%d}前办结")
     audit.record(
@@ -462,7 +463,7 @@ def do_close_issue(
         errors.append("销号须上传佐证材料或说明佐证情况。")
     if errors:
         raise ValidationError(errors)
-    issue.status, issue.closed_on, issue.closing_note = IssueStatus.CLOSED, on or dt.date.today(), note.strip()
+    issue.status, issue.closed_on, issue.closing_note = IssueStatus.CLOSED, on or timezone.localdate(), note.strip()
     if evidence:
         issue.evidence = evidence
     issue.evidence_text = evidence_text.strip()
@@ -485,7 +486,7 @@ def do_close_issue(
 
 def issue_stats(qs: Any, *, today: dt.date | None = None) -> list[dict[str, Any]]:
     """Per department: issues, closed, closure rate, average days to close, open and overdue now."""
-    today = today or dt.date.today()
+    today = today or timezone.localdate()
     out: dict[str, dict[str, Any]] = {}
     for i in qs.exclude(department="").only("department", "status", "assigned_on", "raised_on", "closed_on", "due_on"):
         d = out.setdefault(

@@ -52,6 +52,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce, ExtractDay, ExtractMonth, ExtractYear
+from django.utils import timezone
 
 from chanye.accounts.models import Role
 from chanye.projects import rules as project_rules
@@ -363,7 +364,7 @@ def indicator_values(
 
 def period_for(year: int, today: dt.date | None = None) -> dt.date:
     """The period a year's values are stored under: December for a past year, this month for the current one."""
-    today = today or dt.date.today()
+    today = today or timezone.localdate()
     return dt.date(year, 12, 1) if year < today.year else today.replace(day=1)
 
 
@@ -946,7 +947,7 @@ def parse_bulletin_month(raw: str, *, today: dt.date | None = None) -> dt.date:
 
 def available_months(today: dt.date | None = None, n: int = 24) -> list[dt.date]:
     """Months a bulletin can be asked for, newest first: this month back `n` months."""
-    today = today or dt.date.today()
+    today = today or timezone.localdate()
     m, out = today.replace(day=1), []
     for _ in range(n):
         out.append(m)
@@ -957,7 +958,7 @@ def available_months(today: dt.date | None = None, n: int = 24) -> list[dt.date]
 def default_month(today: dt.date | None = None) -> dt.date:
     """The latest graded month, else this month."""
     latest = ProjectMonth.objects.order_by("-month").values_list("month", flat=True).first()
-    return latest or (today or dt.date.today()).replace(day=1)
+    return latest or (today or timezone.localdate()).replace(day=1)
 
 
 def chart_data(d: dict[str, Any]) -> dict[str, Any]:

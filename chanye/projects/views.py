@@ -4,7 +4,6 @@ the create/edit form and the issue list. Reads go through `selectors`, every wri
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -56,7 +55,7 @@ GANTT_PER_PAGE = 200
 
 def _filter_options(request: HttpRequest) -> dict[str, Any]:
     rules = project_rules.current()
-    this_year = dt.date.today().year
+    this_year = timezone.localdate().year
     return {
         "units": selectors.unit_choices(request.user),
         "colours": [(c.value, c.label, selectors.COLOUR_MEANING[c]) for c in Colour],
@@ -79,7 +78,7 @@ def _filter_options(request: HttpRequest) -> dict[str, Any]:
 def board(request: HttpRequest) -> HttpResponse:
     """四色图: counts per county × colour with click-through, the chart, and the filtered list."""
     selectors.require_reader(request.user)
-    today = dt.date.today()
+    today = timezone.localdate()
     f = ProjectFilter.from_params(request.GET)
     qs = selectors.project_list(user=request.user, filters=f, today=today)
     counts = selectors.board(user=request.user, filters=f, today=today)
@@ -105,7 +104,7 @@ def board(request: HttpRequest) -> HttpResponse:
 @require_GET
 def export(request: HttpRequest) -> HttpResponse:
     selectors.require_reader(request.user)
-    today = dt.date.today()
+    today = timezone.localdate()
     f = ProjectFilter.from_params(request.GET)
     qs = selectors.project_list(user=request.user, filters=f, today=today)
     data = xlsx.table(
@@ -124,7 +123,7 @@ def export(request: HttpRequest) -> HttpResponse:
 def gantt(request: HttpRequest) -> HttpResponse:
     """横道图 of the filtered projects, 200 a page."""
     selectors.require_reader(request.user)
-    today = dt.date.today()
+    today = timezone.localdate()
     f = ProjectFilter.from_params(request.GET)
     qs = selectors.project_list(user=request.user, filters=f, today=today)
     page, chart = selectors.portfolio_gantt(qs=qs, number=request.GET.get("page"), per_page=GANTT_PER_PAGE)
@@ -147,7 +146,7 @@ def gantt(request: HttpRequest) -> HttpResponse:
 
 
 def _detail_context(request: HttpRequest, p: Project, **extra: Any) -> dict[str, Any]:
-    today = dt.date.today()
+    today = timezone.localdate()
     rows = selectors.milestone_rows(p, today=today)
     issues = selectors.project_issues(p, today=today)
     can_edit = services.can_edit(request.user, p)
@@ -401,7 +400,7 @@ def rectify(request: HttpRequest, pk: int) -> HttpResponse:
 def issues(request: HttpRequest) -> HttpResponse:
     """All issues in scope: filters, overdue first, and per department the closure rate, days, open and overdue."""
     selectors.require_reader(request.user)
-    today = dt.date.today()
+    today = timezone.localdate()
     f = IssueFilter.from_params(request.GET)
     qs = selectors.issue_list(user=request.user, filters=f, today=today)
     page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
@@ -430,7 +429,7 @@ def issues(request: HttpRequest) -> HttpResponse:
 @require_GET
 def issues_export(request: HttpRequest) -> HttpResponse:
     selectors.require_reader(request.user)
-    today = dt.date.today()
+    today = timezone.localdate()
     f = IssueFilter.from_params(request.GET)
     qs = selectors.issue_list(user=request.user, filters=f, today=today)
     statuses = dict(IssueStatus.choices)

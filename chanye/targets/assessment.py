@@ -16,6 +16,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from chanye.core import audit
 from chanye.core.models import AuditAction
@@ -140,5 +141,5 @@ def do_compute_assessment(*, actor: Any, year: int) -> AssessmentRun:
 
 
 def default_year(today: dt.date | None = None) -> int:
-    today = today or dt.date.today()
+    today = today or timezone.localdate()
     return today.year - 1 if today.month < 3 else today.year

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.utils import timezone
+
 from chanye.industry.models import Target
 from chanye.targets.catalogue import get as catalogue_get
 from chanye.targets.models import IndicatorValue
@@ -144,7 +146,7 @@ def progress_for(
     period_start: int | None = None,
     values: list[IndicatorValue] | None = None,
 ) -> Progress:
-    today = today or dt.date.today()
+    today = today or timezone.localdate()
     p = Progress(target=t)
     vals = values if values is not None else _values(t)
     # Reported figures win over computed ones for the same period (a department's official number).

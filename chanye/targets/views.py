@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import datetime as dt
 import json
 from decimal import Decimal, InvalidOperation
 
@@ -9,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from chanye.accounts.models import Role
@@ -106,7 +106,7 @@ def target_detail(request: HttpRequest, code: str) -> HttpResponse:
             "can_report": can_report,
             "errors": errors,
             "history_json": json.dumps(p.history),
-            "today": dt.date.today(),
+            "today": timezone.localdate(),
         },
     )
 

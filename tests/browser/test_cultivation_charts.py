@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from chanye.cultivation.models import Alert, Candidate
 from chanye.enterprises.models import Honour, ScalePeriod
@@ -35,9 +36,9 @@ def test_charts_draw_with_data_and_say_no_data_without(page, live_server, users,
         page.goto(f"{live_server.url}{url}")
         assert page.locator(f"#{chart}").count() == 0 and "暂无数据" in page.inner_text("main")
     e = EnterpriseFactory(county=regions["咸安区"], is_above_scale=True)
-    ScalePeriod.objects.create(enterprise=e, entered_on=dt.date(dt.date.today().year, 1, 10))
+    ScalePeriod.objects.create(enterprise=e, entered_on=dt.date(timezone.localdate().year, 1, 10))
     Honour.objects.create(enterprise=e, kind="innovative_sme", year=2025)
-    Alert.objects.create(kind="exit_risk", enterprise=e, month=dt.date.today().replace(day=1))
+    Alert.objects.create(kind="exit_risk", enterprise=e, month=timezone.localdate().replace(day=1))
     for url, chart in PAGES:
         page.goto(f"{live_server.url}{url}")
         page.locator(f"#{chart} canvas").first.wait_for()

@@ -3,9 +3,8 @@ demand to a department and close it (XN-LZ-10)."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
+from django.utils import timezone
 
 from chanye.cultivation.models import LeaderDemand
 from tests.factories import PASSWORD, ListedLeaderFactory
@@ -14,7 +13,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_officer_records_a_visit_and_closes_the_demand(page, live_server, users, regions):
-    today = dt.date.today()
+    today = timezone.localdate()
     leader = ListedLeaderFactory(
         enterprise__county=regions["咸安区"], enterprise__name="咸安链主浏览器测试有限公司", approved_on=today
     )

@@ -8,6 +8,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from chanye.accounts.services import do_issue_token
 from chanye.chains.leads import do_move_lead, do_save_lead
@@ -142,7 +143,7 @@ def test_inactive_chain_is_404_to_readers_who_cannot_edit_it(client, users, meat
 def leads(regions, users, meat):
     xa, jy = regions["咸安区"], regions["嘉鱼县"]
     link = meat.links.get(name="冷链物流")
-    today = dt.date.today()
+    today = timezone.localdate()
     a = do_save_lead(
         actor=users["xianan"],
         lead=Lead(),

@@ -10,6 +10,7 @@ import pytest
 from django.contrib.messages import get_messages
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from chanye.cultivation.models import ChainLeader, LeaderDemand, SubsidyClaim
@@ -17,7 +18,7 @@ from chanye.industry.models import Industry
 from tests.factories import PASSWORD, EnterpriseFactory, ListedLeaderFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
-TODAY = dt.date.today()
+TODAY = timezone.localdate()
 
 
 def post(client, leader, **data):

@@ -6,6 +6,7 @@ import datetime as dt
 import io
 
 import pytest
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from chanye.enterprises.models import Honour, ScalePeriod
@@ -22,7 +23,7 @@ def _rows(client, what):
 
 def test_quota_export_has_each_county_against_its_quota(users, regions, login):
     e = EnterpriseFactory(county=regions["咸安区"], is_above_scale=True)
-    ScalePeriod.objects.create(enterprise=e, entered_on=dt.date(dt.date.today().year, 2, 1))
+    ScalePeriod.objects.create(enterprise=e, entered_on=dt.date(timezone.localdate().year, 2, 1))
     rows = _rows(login(users["admin"]), "quota")
     by = {r[0]: r for r in rows[1:]}
     assert rows[0][2].endswith("年新增规上") and by["咸安区"][2] == 1 and by["咸安区"][3] == 45  # XN-GS-3 quota

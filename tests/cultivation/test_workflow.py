@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
 from chanye.core.models import AuditLog
 from chanye.cultivation.models import Alert
@@ -84,7 +85,7 @@ def test_xn_gs_3_quota_page_counts_new_and_exits_per_county_against_the_yearly_t
     from chanye.enterprises.models import ScalePeriod
     from tests.factories import EnterpriseFactory
 
-    year = dt.date.today().year
+    year = timezone.localdate().year
     for _ in range(3):
         e = EnterpriseFactory(county=regions["咸安区"], is_above_scale=True)
         ScalePeriod.objects.create(enterprise=e, entered_on=dt.date(year, 1, 10))

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
 from chanye.cultivation import duties
 from chanye.industry.models import Threshold
@@ -79,7 +80,7 @@ def test_amount_bound_duties_need_an_amount_and_a_listed_leader(users, leader, r
     with pytest.raises(ValidationError, match="不是数字"):
         _add(users, leader, "mna", "三千万")
     with pytest.raises(ValidationError, match="晚于今天"):
-        _add(users, leader, "supplier", on=dt.date.today() + dt.timedelta(days=1))
+        _add(users, leader, "supplier", on=timezone.localdate() + dt.timedelta(days=1))
     applied = ListedLeaderFactory(enterprise__county=regions["咸安区"], status="notice")
     with pytest.raises(ValidationError, match="不在链主企业库"):
         _add(users, applied, "supplier")

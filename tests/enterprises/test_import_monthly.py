@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from chanye.enterprises.importers import run_import
 from chanye.enterprises.models import EnterpriseAlias, FigureRevision, MonthlyFigure
@@ -67,7 +68,7 @@ def test_excel_date_serial_and_date_cells_are_months(firms):
 
 
 def test_every_bad_cell_is_reported_and_nothing_is_written(firms):
-    future = (dt.date.today().replace(day=1) + dt.timedelta(days=40)).strftime("%Y-%m")
+    future = (timezone.localdate().replace(day=1) + dt.timedelta(days=40)).strftime("%Y-%m")
     rows = [
         ["统一社会信用代码", "企业名称", "年月", "工业总产值(万元)", "利润总额(万元)"],
         [firms["a"].uscc, None, "2025-01", 100, -5],  # negative profit is allowed

@@ -12,6 +12,7 @@ import pytest
 from django.db import connection
 from django.db.models import F
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from chanye.core.models import AuditLog
@@ -21,7 +22,7 @@ from chanye.projects.services import do_assign_issue, do_close_issue, do_raise_i
 from tests.factories import ProjectFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
-TODAY = dt.date.today()
+TODAY = timezone.localdate()
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from chanye.core.models import AuditLog
 from chanye.industry.models import Pack
@@ -47,9 +48,9 @@ def test_xn_xm_5_grade_a_month_prints_the_chinese_summary(regions, users):
 
 
 def test_grade_defaults_to_the_last_complete_month(regions):
-    ProjectFactory(county=regions["咸安区"], signed_on=dt.date.today() - dt.timedelta(days=90))
+    ProjectFactory(county=regions["咸安区"], signed_on=timezone.localdate() - dt.timedelta(days=90))
     text = cli("grade")
-    last = (dt.date.today().replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+    last = (timezone.localdate().replace(day=1) - dt.timedelta(days=1)).replace(day=1)
     assert text.startswith(f"{last:%Y-%m} 月度评定完成")
     assert list(ProjectMonth.objects.values_list("month", flat=True)) == [last]
 
@@ -69,7 +70,7 @@ def test_grade_refuses_bad_months_and_an_empty_library(regions):
     ProjectFactory(county=regions["咸安区"])
     with pytest.raises(CommandError, match="无法识别"):
         cli("grade", "--month", "2025-13")
-    future = dt.date.today() + dt.timedelta(days=40)
+    future = timezone.localdate() + dt.timedelta(days=40)
     with pytest.raises(CommandError, match="未来"):
         cli("grade", "--month", f"{future:%Y-%m}")
     with pytest.raises(CommandError, match="晚于"):

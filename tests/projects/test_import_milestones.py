@@ -8,6 +8,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from chanye.core.models import AuditLog
 from chanye.enterprises.importers import run_import
@@ -102,7 +103,7 @@ def test_bad_dates_and_rows_are_refused_with_row_column_value_and_nothing_is_wri
     )
     gone = ProjectFactory(code="GONE", county=regions["咸安区"], signed_on=SIGNED)
     do_exit(actor=users["admin"], project=gone, reason="投资方资金链断裂，经研究同意退出。", unit="咸安区经信局")
-    future = (dt.date.today() + dt.timedelta(days=5)).isoformat()
+    future = (timezone.localdate() + dt.timedelta(days=5)).isoformat()
     rows = [
         ["XA-1", "土地供应", None, future, None],  # 2
         ["XA-1", "资金到位", None, "2024-12-31", None],  # 3: before signing

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from chanye.core.imports.reader import read_sheet
 from chanye.core.models import AuditLog, ImportBatch
@@ -228,7 +229,7 @@ def test_hand_edited_milestones_survive_a_reimport_that_replans(regions, users):
 
 
 def test_every_error_has_row_column_value_and_reason_and_nothing_is_written(regions):
-    future = (dt.date.today() + dt.timedelta(days=10)).isoformat()
+    future = (timezone.localdate() + dt.timedelta(days=10)).isoformat()
     rows = [
         row(),
         row(**{"区县": "火星区"}),  # 3: also a duplicate code

@@ -8,13 +8,14 @@ from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from chanye.accounts.services import do_issue_token
 from chanye.projects.services import do_assign_issue, do_close_issue, do_raise_issue, grade_month
 from tests.factories import ProjectFactory
 
 pytestmark = pytest.mark.django_db
-TODAY = dt.date.today()
+TODAY = timezone.localdate()
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from chanye.industry.models import Threshold
@@ -17,8 +18,8 @@ from chanye.targets.models import IndicatorValue
 from tests.factories import ProjectFactory
 
 pytestmark = pytest.mark.django_db
-YEAR = dt.date.today().year
-THIS_MONTH = dt.date.today().replace(day=1)
+YEAR = timezone.localdate().year
+THIS_MONTH = timezone.localdate().replace(day=1)
 JAN = dt.date(YEAR, 1, 2)
 
 

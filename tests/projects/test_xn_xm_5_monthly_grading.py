@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from chanye.projects.models import ProjectMonth
 from chanye.projects.services import do_record_milestone, do_set_rectification, grade_month
@@ -50,19 +51,19 @@ def test_the_lowest_and_highest_grades_hold(regions):
 
 
 def test_xn_xm_5_a_rectification_deadline_holds_the_grade_until_it_passes(regions, users):
-    p = ProjectFactory(county=regions["咸安区"], signed_on=dt.date.today() - dt.timedelta(days=40))
-    this_month = dt.date.today().replace(day=1)
+    p = ProjectFactory(county=regions["咸安区"], signed_on=timezone.localdate() - dt.timedelta(days=40))
+    this_month = timezone.localdate().replace(day=1)
     with pytest.raises(ValidationError, match="整改期限应晚于今天"):
-        do_set_rectification(actor=users["xianan"], project=p, deadline=dt.date.today())
+        do_set_rectification(actor=users["xianan"], project=p, deadline=timezone.localdate())
     do_set_rectification(actor=users["xianan"], project=p, note="限期完成土地供应")
     p.refresh_from_db()
-    assert p.rectify_by == dt.date.today() + dt.timedelta(days=30)
+    assert p.rectify_by == timezone.localdate() + dt.timedelta(days=30)
     grade_month(this_month)
     assert history(p)[-1][2:] == (3, "rectify")
 
 
 def test_xn_xm_5_a_project_on_schedule_cannot_be_given_a_rectification_deadline(regions, users):
-    p = ProjectFactory(county=regions["咸安区"], signed_on=dt.date.today())
+    p = ProjectFactory(county=regions["咸安区"], signed_on=timezone.localdate())
     with pytest.raises(ValidationError, match="无需限期整改"):
         do_set_rectification(actor=users["xianan"], project=p)
 
@@ -85,8 +86,8 @@ def test_producing_and_exited_projects_are_not_graded(regions):
 
 
 def test_xn_xm_5_a_deadline_does_not_reach_back_to_months_before_it_was_given(regions, users):
-    p = ProjectFactory(county=regions["咸安区"], signed_on=dt.date.today() - dt.timedelta(days=100))
+    p = ProjectFactory(county=regions["咸安区"], signed_on=timezone.localdate() - dt.timedelta(days=100))
     do_set_rectification(actor=users["xianan"], project=p, note="限期整改")
-    last_month = (dt.date.today().replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+    last_month = (timezone.localdate().replace(day=1) - dt.timedelta(days=1)).replace(day=1)
     grade_month(last_month)  # re-graded after the deadline was given: that month was simply behind
     assert history(p)[-1][3] == "down"

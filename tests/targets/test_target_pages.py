@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from chanye.core.models import AuditLog
 from chanye.industry.models import Target
@@ -19,7 +20,7 @@ def values(regions):
     IndicatorValue.objects.create(indicator="above_scale_count", period=dt.date(2025, 6, 1), value=Decimal(600))
     IndicatorValue.objects.create(
         indicator="above_scale_new_count",
-        period=dt.date(dt.date.today().year, 1, 1),
+        period=dt.date(timezone.localdate().year, 1, 1),
         region=regions["咸安区"],
         value=Decimal(45),
     )

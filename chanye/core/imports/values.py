@@ -7,6 +7,8 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.utils import timezone
+
 from chanye.core.text import to_halfwidth
 
 
@@ -87,7 +89,7 @@ _MONTH_PATTERNS = [
 
 def parse_month(value: Any, *, today: dt.date | None = None, allow_future: bool = False) -> dt.date:
     """A month as a date cell, an Excel date serial, 202503, 2025-03, 2025/3, 2025年3月 …; first day returned."""
-    today = today or dt.date.today()
+    today = today or timezone.localdate()
     if isinstance(value, dt.datetime):
         d = value.date().replace(day=1)
     elif isinstance(value, dt.date):

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
+from django.utils import timezone
 
 from chanye.demo import generator
 from chanye.demo.users import DEMO_PASSWORD, ensure_demo_users
@@ -88,7 +89,7 @@ class Command(BaseCommand):
         if project_stats := seed_projects(seed=opts["seed"]):  # before the analysis: 新投产项目 join the pool (XN-GS-5)
             from chanye.projects.stats import refresh_project_indicators
 
-            for year in sorted({project_stats.months[-1].year - 1, dt.date.today().year}):
+            for year in sorted({project_stats.months[-1].year - 1, timezone.localdate().year}):
                 refresh_project_indicators(year)  # the targets on projects (XN-GS-8/9, XN-JG-1/2) get their values
             self.stdout.write(project_stats.summary())
         from chanye.analytics.selectors import latest_month
@@ -113,7 +114,7 @@ class Command(BaseCommand):
         if result.pack.content.get("assessment"):
             from chanye.targets.assessment import do_compute_assessment
 
-            year = dt.date.today().year
+            year = timezone.localdate().year
             for y in (year - 2, year - 1):  # two years, so the ranking shows its change
                 do_compute_assessment(actor=None, year=y)
             rule = result.pack.content["assessment"].get("rule")
