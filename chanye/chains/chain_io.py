@@ -17,7 +17,7 @@ from __future__ import annotations
 import functools
 import io
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,12 +25,13 @@ import pydantic
 import yaml
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from chanye.core import xlsx
 from chanye.core.imports.reader import SheetError, read_sheet
 from chanye.core.imports.values import CellError, display, parse_bool
 from chanye.core.text import squash, to_halfwidth
@@ -198,7 +199,8 @@ def _pydantic_message(err: Any) -> str:
         return "格式不对（应为“名称: 值”的映射）"
     if kind == "extra_forbidden":
         return f"无法识别的字段“{field_name}”"
-    return msg.removeprefix("Value error, ")
+    msg = msg.removeprefix("Value error, ")
+    return msg if not msg.isascii() else "格式不对"  # our validators speak Chinese; pydantic's own words do not
 
 
 def spec_errors(
@@ -279,17 +281,13 @@ def export_yaml(chains: Iterable[Chain]) -> str:
     return head + body
 
 
-HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
-REQUIRED_FILL = PatternFill("solid", fgColor="FCE4D6")
-
-
 def _sheet(wb: Workbook, title: str, columns: Sequence[Col], rows: Iterable[Sequence[Any]], first: bool) -> None:
     ws = wb.active if first else wb.create_sheet(title)
     ws.title = title
     for i, col in enumerate(columns, start=1):
         cell = ws.cell(row=1, column=i, value=col.label)
-        cell.font = Font(bold=True)
-        cell.fill = REQUIRED_FILL if col.required else HEADER_FILL
+        cell.font = xlsx.BOLD
+        cell.fill = xlsx.REQUIRED_FILL if col.required else xlsx.HEADER_FILL
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         ws.column_dimensions[get_column_letter(i)].width = col.width
     n = 1
@@ -297,11 +295,11 @@ def _sheet(wb: Workbook, title: str, columns: Sequence[Col], rows: Iterable[Sequ
         for i, (col, value) in enumerate(zip(columns, row, strict=True), start=1):
             cell = ws.cell(row=n, column=i, value=value)
             if col.text:
-                cell.number_format = "@"
+                cell.number_format = xlsx.TEXT_FORMAT
     for i, col in enumerate(columns, start=1):  # room for rows people add, identifiers kept as text
         if col.text:
             for r in range(n + 1, n + 200):
-                ws.cell(row=r, column=i).number_format = "@"
+                ws.cell(row=r, column=i).number_format = xlsx.TEXT_FORMAT
     ws.freeze_panes = "A2"
 
 
@@ -352,7 +350,7 @@ def export_xlsx(chains: Iterable[Chain]) -> bytes:
     help_ws.append([])
     help_ws.append(["工作表", "列名", "是否必填", "说明"])
     for c in help_ws[help_ws.max_row]:
-        c.font, c.fill = Font(bold=True), HEADER_FILL
+        c.font, c.fill = xlsx.BOLD, xlsx.HEADER_FILL
     for sheet, cols in ((CHAIN_SHEET, CHAIN_COLUMNS), (LINK_SHEET, LINK_COLUMNS)):
         for col in cols:
             help_ws.append([sheet, col.label, "必填" if col.required else "选填", col.help])
@@ -412,15 +410,49 @@ def _normalise_link(raw: Any) -> Any:
     return link
 
 
-def _check_links(spec: schema.ChainSpec, link_place: Any) -> list[ChainFileError]:
-    """What ChainSpec lets through but a stored link cannot be: a blank name, a negative minimum."""
-    out = []
+def _validate(
+    data: dict[str, Any],
+    *,
+    place: dict[str, Any],
+    link_place: Callable[[int], dict[str, Any]],
+    errors: list[ChainFileError],
+    link_labels: dict[str, str] | None = None,
+) -> schema.ChainSpec | None:
+    """`data` as a ChainSpec, or None with every problem added to `errors`, placed at the chain (`place`) or at its
+    link (`link_place(index)`), including what ChainSpec lets through but a stored link cannot be: a blank name, a
+    negative minimum. The one check of a chain for the YAML, two-sheet and single-sheet files."""
+    try:
+        spec = schema.ChainSpec.model_validate(data)
+    except pydantic.ValidationError as e:
+        errors += spec_errors(e, chain_place=place, link_place=link_place, link_labels=link_labels)
+        return None
     for i, x in enumerate(spec.links):
         if not x.name:
-            out.append(ChainFileError("环节名称不能为空", column="环节名称", **link_place(i)))
+            errors.append(ChainFileError("环节名称不能为空", column="环节名称", **link_place(i)))
         if x.min_enterprises is not None and x.min_enterprises < 0:
-            out.append(ChainFileError("不能为负数", column="最少企业数", value=str(x.min_enterprises), **link_place(i)))
-    return out
+            errors.append(
+                ChainFileError("不能为负数", column="最少企业数", value=str(x.min_enterprises), **link_place(i))
+            )
+    return spec
+
+
+def _sheet_chain(
+    fields: dict[str, Any],
+    rows: list[tuple[int, dict[str, Any], dict[str, str]]],
+    *,
+    sheet: str,
+    place: dict[str, Any],
+    errors: list[ChainFileError],
+) -> schema.ChainSpec | None:
+    """A chain (`fields`: code, name …) whose links are the sheet's `rows` (Excel row, cells, headers), in order."""
+    links = [_link_from_row(n, v, h, errors, sheet) for n, v, h in rows]
+    return _validate(
+        {**fields, "links": links},
+        place=place,
+        link_place=lambda j: {"sheet": sheet, "row": rows[j][0]},
+        errors=errors,
+        link_labels=rows[0][2],
+    )
 
 
 def _yaml_link_place(where: str, links: Any, j: int) -> dict[str, Any]:
@@ -438,8 +470,9 @@ def parse_yaml(data: bytes) -> list[ParsedChain]:
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         where = f"第{mark.line + 1}行第{mark.column + 1}列" if mark is not None else ""
-        problem = getattr(e, "problem", None) or str(e)
-        raise ChainImportError([ChainFileError(f"YAML 格式错误：{problem}", where=where)]) from e
+        raise ChainImportError(
+            [ChainFileError("YAML 格式错误：请检查这里的缩进、冒号和成对的括号、引号", where=where)]
+        ) from e
     if isinstance(doc, dict) and "chains" in doc:
         items = doc["chains"]
     elif isinstance(doc, dict) and "links" in doc:
@@ -468,15 +501,12 @@ def parse_yaml(data: bytes) -> list[ParsedChain]:
         if isinstance(raw.get("code"), int):
             raw["code"] = str(raw["code"])
 
-        link_place = functools.partial(_yaml_link_place, where, raw.get("links"))
         if not raw.get("code"):
             errors.append(ChainFileError("缺少产业链编号（code）", column="产业链编号", **chain_place))
-        try:
-            spec = schema.ChainSpec.model_validate(raw)
-        except pydantic.ValidationError as e:
-            errors += spec_errors(e, chain_place=chain_place, link_place=link_place)
+        link_place = functools.partial(_yaml_link_place, where, raw.get("links"))
+        spec = _validate(raw, place=chain_place, link_place=link_place, errors=errors)
+        if spec is None:
             continue
-        errors += _check_links(spec, link_place)
         out.append(
             ParsedChain(
                 spec=spec,
@@ -504,7 +534,9 @@ def _read_sheets(data: bytes, filename: str) -> dict[str, list[list[Any]]]:
     except SheetError as e:
         raise ChainImportError([ChainFileError(str(e))]) from e
     except Exception as e:  # calamine's own error types
-        raise ChainImportError([ChainFileError(f"无法读取该 Excel 文件：{e}")]) from e
+        raise ChainImportError(
+            [ChainFileError("无法读取该 Excel 文件；请在 Excel 中打开后“另存为” .xlsx 再上传")]
+        ) from e
 
 
 def _text(value: Any) -> str | None:
@@ -628,44 +660,35 @@ def parse_xlsx(data: bytes, filename: str = "产业链.xlsx") -> list[ParsedChai
             )
             continue
         chains[code] = (n, values, headers)
-    links: dict[str, list[tuple[int, dict[str, Any]]]] = {code: [] for code in chains}
-    link_labels = link_rows[0][2] if link_rows else {}
+    links: dict[str, list[tuple[int, dict[str, Any], dict[str, str]]]] = {code: [] for code in chains}
     for n, values, headers in link_rows:
         code = _text(values.get("chain"))
         if code is None or code not in chains:
             msg = "产业链编号不能为空" if code is None else "该产业链编号不在“产业链”工作表中"
             errors.append(ChainFileError(msg, sheet=LINK_SHEET, row=n, column=headers["chain"], value=code or ""))
             continue
-        links[code].append((n, _link_from_row(n, values, headers, errors)))
+        links[code].append((n, values, headers))
     out: list[ParsedChain] = []
     for code, (n, values, headers) in chains.items():
         chain_place = {"sheet": CHAIN_SHEET, "row": n}
-        rows = links[code]
-        data_ = {
-            "code": code,
-            "name": _text(values.get("name")) or "",
-            "description": _text(values.get("description")) or "",
-            "rule": _text(values.get("rule")),
-            "source_text": _text(values.get("source_text")) or "",
-            "links": [x for _, x in rows],
-        }
-        if not data_["name"]:
+        name = _text(values.get("name"))
+        if name is None:
             errors.append(ChainFileError("产业链名称不能为空", column=headers["name"], **chain_place))
-        if not rows:
+        if not links[code]:
             errors.append(
                 ChainFileError("该产业链在“环节”工作表中没有环节", column=headers["code"], value=code, **chain_place)
             )
             continue
-
-        def link_place(j: int, rows: Any = rows) -> dict[str, Any]:
-            return {"sheet": LINK_SHEET, "row": rows[j][0]}
-
-        try:
-            spec = schema.ChainSpec.model_validate(data_)
-        except pydantic.ValidationError as e:
-            errors += spec_errors(e, chain_place=chain_place, link_place=link_place, link_labels=link_labels)
+        fields = {
+            "code": code,
+            "name": name or "",
+            "description": _text(values.get("description")) or "",
+            "rule": _text(values.get("rule")),
+            "source_text": _text(values.get("source_text")) or "",
+        }
+        spec = _sheet_chain(fields, links[code], sheet=LINK_SHEET, place=chain_place, errors=errors)
+        if spec is None:
             continue
-        errors += _check_links(spec, link_place)
         out.append(
             ParsedChain(
                 spec=spec,
@@ -723,17 +746,9 @@ def _parse_single_sheet(rows: list[list[Any]], sheet: str) -> list[ParsedChain]:
         name = existing.name if existing is not None and existing.code == key else key
         cluster = next((_text(v.get("cluster")) for _, v, _ in group if _text(v.get("cluster"))), None)
         place = {"sheet": sheet, "row": first_row}
-
-        def link_place(j: int, group: Any = group) -> dict[str, Any]:
-            return {"sheet": sheet, "row": group[j][0]}
-
-        data_ = {"code": code, "name": name, "links": [_link_from_row(n, v, h, errors, sheet) for n, v, h in group]}
-        try:
-            spec = schema.ChainSpec.model_validate(data_)
-        except pydantic.ValidationError as e:
-            errors += spec_errors(e, chain_place=place, link_place=link_place, link_labels=headers)
+        spec = _sheet_chain({"code": code, "name": name}, group, sheet=sheet, place=place, errors=errors)
+        if spec is None:
             continue
-        errors += _check_links(spec, link_place)
         out.append(
             ParsedChain(
                 spec=spec,
@@ -760,19 +775,6 @@ def parse_file(data: bytes, filename: str) -> list[ParsedChain]:
 
 
 # ---------------------------------------------------------------- import: checking and writing
-
-
-def _held_links(chain: Chain, keep: set[str]) -> list[str]:
-    held = (
-        ChainLink.objects.filter(chain=chain)
-        .exclude(code__in=keep)
-        .annotate(n_members=Count("members", distinct=True), n_targets=Count("targets", distinct=True))
-    )
-    return [
-        f"环节“{x.name}”已有{x.n_members}家链上企业、{x.n_targets}家招商目标，不能删除；请先把它们移到其他环节"
-        for x in held
-        if x.n_members or x.n_targets
-    ]
 
 
 def check(parsed: list[ParsedChain]) -> list[ChainFileError]:
@@ -831,10 +833,13 @@ def check(parsed: list[ParsedChain]) -> list[ChainFileError]:
                 )
         elif code in existing:
             p.cluster = existing[code].cluster
-        chain = existing.get(code)
-        if chain is not None:
-            for message in _held_links(chain, {x.code for x in p.spec.links}):
-                errors.append(ChainFileError(message, **p.place))
+    dropped = Q()  # the stored links each chain of the file leaves out: refused while they hold firms or targets
+    for code, p in seen.items():
+        if code in existing:
+            dropped |= Q(chain=existing[code]) & ~Q(code__in=[x.code for x in p.spec.links])
+    if dropped:
+        for link in services.links_in_use(ChainLink.objects.filter(dropped).select_related("chain")):
+            errors.append(ChainFileError(services.cannot_drop(link), **seen[link.chain.code].place))
     return errors
 
 

@@ -13,7 +13,7 @@ from django import forms
 from chanye.industry import schema
 from chanye.industry.models import Cluster
 
-from . import chain_io
+from . import chain_io, services
 from .models import Chain, LinkRole, Stage
 
 _SPLIT = re.compile(r"[、,，;；\s]+")
@@ -117,9 +117,7 @@ LinkFormSet = forms.formset_factory(
 
 def link_initial(chain: Chain) -> list[dict[str, Any]]:
     """The formset's rows for a saved chain; 下游环节 written with names."""
-    from .services import chain_to_spec
-
-    spec = chain_to_spec(chain)
+    spec = services.chain_to_spec(chain)
     names = {x.code: x.name for x in spec.links}
     rows = []
     for x in spec.links:
@@ -147,9 +145,7 @@ def build_spec(
 ) -> tuple[schema.ChainSpec | None, list[str]]:
     """The ChainSpec the (valid) forms describe, in the order of their 顺序 column; errors of the spec are put on
     the row and field they concern, the rest returned as messages for the top of the page."""
-    rows = list(formset.ordered_forms)
-    rows = [f for f in rows if not (formset.can_delete and formset._should_delete_form(f))]
-    rows = [f for f in rows if f.has_changed() or f.cleaned_data.get("code")]
+    rows = [f for f in formset.ordered_forms if f.has_changed() or f.cleaned_data.get("code")]  # deleted left out
     renamed = {}  # old name → code, so 下游环节 still written with a link's old name follows it
     for f in rows:
         c = f.cleaned_data

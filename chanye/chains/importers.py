@@ -5,8 +5,8 @@ checked and every error reported (row, column, value, reason) before anything is
 An enterprise is found by its 统一社会信用代码 or its exact name among the enterprises the user may see (a county
 officer only their own county's or park's: any other row is an error); the chain by its 产业链编号 (or name), the
 link by its 环节名称 or 环节编号. Rows are written through `services.do_place_enterprise`, which checks the
-placer's scope again inside the import transaction and audits each placement; re-importing the same file changes
-nothing. Removing enterprises from links is done on the page, not by import.
+placer's scope again inside the import transaction and audits each placement (naming the file); re-importing the
+same file changes nothing. Removing enterprises from links is done on the page, not by import.
 """
 
 from __future__ import annotations
@@ -15,10 +15,10 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from chanye.core import audit, uscc
+from chanye.core import uscc
 from chanye.core.imports.base import Column, ImportAbort, Importer, RowContext, RowError
 from chanye.core.imports.values import CellError, parse_identifier
-from chanye.core.models import AuditAction, ImportBatch
+from chanye.core.models import ImportBatch
 from chanye.core.text import squash
 from chanye.enterprises.matching import NameMatcher
 from chanye.enterprises.models import Enterprise, EnterpriseAlias
@@ -114,7 +114,8 @@ class LinkMemberImporter(Importer):
             self.chains.setdefault(c.code, c)
             self.chains.setdefault(squash(c.name), c)
         self.links: dict[int, dict[str, ChainLink]] = {}
-        for x in ChainLink.objects.filter(chain__is_active=True).order_by("chain_id", "position"):
+        links = ChainLink.objects.filter(chain__is_active=True).select_related("chain").order_by("chain_id", "position")
+        for x in links:
             by_key = self.links.setdefault(x.chain_id, {})
             by_key.setdefault(x.code, x)
             by_key.setdefault(squash(x.name), x)
@@ -223,16 +224,13 @@ class LinkMemberImporter(Importer):
                 unchanged += 1
                 continue
             link, ent = self.link_by_pk[d["link_id"]], enterprises[d["enterprise_id"]]
-            if self.user is None:  # the CLI's system user: no placer to check
-                _place_as_system(link=link, enterprise=ent, role=d["role"], note=d["note"], filename=batch.filename)
-            else:
-                try:
-                    services.do_place_enterprise(
-                        actor=self.user, link=link, enterprise=ent, role=d["role"], note=d["note"]
-                    )
-                except (ValidationError, PermissionDenied) as e:
-                    messages = getattr(e, "messages", None) or [str(e)]
-                    raise ImportAbort(RowError(row_no, "", ent.name, "；".join(messages))) from e
+            try:
+                services.do_place_enterprise(
+                    actor=self.user, link=link, enterprise=ent, role=d["role"], note=d["note"], filename=batch.filename
+                )
+            except (ValidationError, PermissionDenied) as e:
+                messages = getattr(e, "messages", None) or [str(e)]
+                raise ImportAbort(RowError(row_no, "", ent.name, "；".join(messages))) from e
             if before is None:
                 created += 1
             else:
@@ -240,24 +238,6 @@ class LinkMemberImporter(Importer):
             if n % 200 == 0:
                 self._progress(batch, 60 + int(30 * n / len(rows)))
         return created, updated, unchanged
-
-
-def _place_as_system(*, link: ChainLink, enterprise: Enterprise, role: str, note: str, filename: str) -> None:
-    member, created = LinkEnterprise.objects.get_or_create(
-        link=link, enterprise=enterprise, defaults={"role": role, "note": note}
-    )
-    before = None if created else audit.snapshot(member, ["role", "note"])
-    if not created:
-        member.role, member.note = role, note
-        member.save(update_fields=["role", "note"])
-    audit.record(
-        actor=None,
-        action=AuditAction.CREATE if created else AuditAction.UPDATE,
-        obj=member,
-        before=before,
-        after=audit.snapshot(member, ["role", "note"]),
-        message=f"{enterprise.name} → {link.chain.name}·{link.name}（{member.get_role_display()}）；导入 {filename}",
-    )
 
 
 TEMPLATE_NOTES = [

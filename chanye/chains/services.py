@@ -15,7 +15,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Q, QuerySet
 
 from chanye.accounts.models import Role
 from chanye.core import audit
@@ -72,22 +72,31 @@ def chain_to_spec(chain: Chain) -> schema.ChainSpec:
     )
 
 
+def links_in_use(links: QuerySet[ChainLink]) -> list[ChainLink]:
+    """Those of `links` that hold enterprises or attraction targets (annotated `n_members`, `n_targets`): such a
+    link cannot be dropped from its chain."""
+    return list(
+        links.annotate(n_members=Count("members", distinct=True), n_targets=Count("targets", distinct=True)).filter(
+            Q(n_members__gt=0) | Q(n_targets__gt=0)
+        )
+    )
+
+
+def cannot_drop(link: ChainLink) -> str:
+    """Why a link of `links_in_use` may not be dropped (Chinese, for the page and import errors)."""
+    return (
+        f"环节“{link.name}”已有{link.n_members}家链上企业、{link.n_targets}家招商目标，不能删除；"  # type: ignore[attr-defined]
+        "请先把它们移到其他环节"
+    )
+
+
 def apply_spec(chain: Chain, spec: schema.ChainSpec) -> list[str]:
     """Write `spec` onto a saved chain; returns what changed (Chinese, for messages). Links are matched by code."""
     existing = {x.code: x for x in chain.links.all()}
     wanted = {x.code for x in spec.links}
     dropped = [x for code, x in existing.items() if code not in wanted]
-    if dropped:
-        held = ChainLink.objects.filter(pk__in=[x.pk for x in dropped]).annotate(
-            n_members=Count("members", distinct=True), n_targets=Count("targets", distinct=True)
-        )
-        problems = [
-            f"环节“{x.name}”已有{x.n_members}家链上企业、{x.n_targets}家招商目标，不能删除；请先把它们移到其他环节"
-            for x in held
-            if x.n_members or x.n_targets
-        ]
-        if problems:
-            raise ValidationError(problems)
+    if dropped and (held := links_in_use(chain.links.exclude(code__in=wanted))):
+        raise ValidationError([cannot_drop(x) for x in held])
     changes: list[str] = []
     if dropped:
         changes.append("删除环节 " + "、".join(x.name for x in dropped))
@@ -130,49 +139,59 @@ def apply_spec(chain: Chain, spec: schema.ChainSpec) -> list[str]:
 def sync_from_pack(*, spec: schema.PackSpec, pack: Pack, clusters: dict[str, Cluster], result: Any) -> None:
     """Load the pack's chains (XN-SYS-4). A chain edited on the platform keeps its edits; a link that would be
     dropped while it holds enterprises or targets keeps the chain as it is (reported, nothing lost)."""
-    seen: list[str] = []
-    order = 0
-    for c, _parent in schema.iter_clusters(spec.clusters):
-        for ch in c.chains:
-            order += 1
-            seen.append(ch.code)
-            chain = Chain.objects.filter(code=ch.code).first()
-            if chain is not None and chain.edited:
-                result.updated["产业链（保留平台修改）"] = result.updated.get("产业链（保留平台修改）", 0) + 1
-                continue
-            values = {
-                "name": ch.name,
-                "cluster": clusters.get(c.code),
-                "description": ch.description,
-                "rule": ch.rule or c.rule or "",
-                "source_text": ch.source_text,
-                "pack": pack,
-                "is_active": True,
-                "sort_order": order,
-            }
-            created = chain is None
-            if created:
-                chain = Chain.objects.create(code=ch.code, **values)
-            else:
-                changed = [k for k, v in values.items() if getattr(chain, k) != v]
-                for k in changed:
-                    setattr(chain, k, values[k])
-                if changed:
-                    chain.save(update_fields=changed)
-            try:
-                with transaction.atomic():
-                    link_changes = apply_spec(chain, ch)
-            except ValidationError:
-                kept = "产业链（有企业的环节未删除）"
-                result.updated[kept] = result.updated.get(kept, 0) + 1
-                continue
-            if created:
-                result.created["产业链"] = result.created.get("产业链", 0) + 1
-            elif link_changes:
-                result.updated["产业链"] = result.updated.get("产业链", 0) + 1
-    stale = Chain.objects.filter(is_active=True, edited=False, pack__isnull=False).exclude(code__in=seen)
+
+    def count(tally: dict[str, int], label: str) -> None:
+        tally[label] = tally.get(label, 0) + 1
+
+    written = [(c, ch) for c, _parent in schema.iter_clusters(spec.clusters) for ch in c.chains]
+    stored = {x.code: x for x in Chain.objects.filter(code__in=[ch.code for _, ch in written])}
+    for order, (c, ch) in enumerate(written, start=1):
+        chain = stored.get(ch.code)
+        if chain is not None and chain.edited:
+            count(result.updated, "产业链（保留平台修改）")
+            continue
+        try:
+            with transaction.atomic():
+                chain, changed = _upsert_from_pack(
+                    chain, ch, cluster=clusters.get(c.code), rule=ch.rule or c.rule or "", pack=pack, order=order
+                )
+                changed |= bool(apply_spec(chain, ch))
+        except ValidationError:
+            count(result.updated, "产业链（有企业的环节未删除）")
+            continue
+        if ch.code not in stored:
+            count(result.created, "产业链")
+        elif changed:
+            count(result.updated, "产业链")
+    stale = Chain.objects.filter(is_active=True, edited=False, pack__isnull=False).exclude(
+        code__in=[ch.code for _, ch in written]
+    )
     if n := stale.update(is_active=False):
         result.deactivated["产业链"] = n
+
+
+def _upsert_from_pack(
+    chain: Chain | None, ch: schema.ChainSpec, *, cluster: Cluster | None, rule: str, pack: Pack, order: int
+) -> tuple[Chain, bool]:
+    """The chain's own fields as the pack writes them; whether an existing chain changed."""
+    values = {
+        "name": ch.name,
+        "cluster": cluster,
+        "description": ch.description,
+        "rule": rule,
+        "source_text": ch.source_text,
+        "pack": pack,
+        "is_active": True,
+        "sort_order": order,
+    }
+    if chain is None:
+        return Chain.objects.create(code=ch.code, **values), True
+    changed = [k for k, v in values.items() if getattr(chain, k) != v]
+    for k in changed:
+        setattr(chain, k, values[k])
+    if changed:
+        chain.save(update_fields=changed)
+    return chain, bool(changed)
 
 
 def _require_editor(actor: Any) -> None:
@@ -254,6 +273,10 @@ def do_deactivate_chain(*, actor: Any, chain: Chain) -> Chain:
 
 
 def _require_placer(actor: Any, enterprise: Enterprise) -> None:
+    """A city administrator, or a county/park officer for an enterprise in their scope; `None` is the system (the
+    command-line import), which may place any."""
+    if actor is None:
+        return
     if getattr(actor, "role", None) not in PLACERS:
         raise PermissionDenied("无权调整链上企业。")
     if not Enterprise.objects.for_user(actor).filter(pk=enterprise.pk).exists():
@@ -262,9 +285,15 @@ def _require_placer(actor: Any, enterprise: Enterprise) -> None:
 
 @transaction.atomic
 def do_place_enterprise(
-    *, actor: Any, link: ChainLink, enterprise: Enterprise, role: str = LinkRole.ORDINARY, note: str = ""
+    *,
+    actor: Any,
+    link: ChainLink,
+    enterprise: Enterprise,
+    role: str = LinkRole.ORDINARY,
+    note: str = "",
+    filename: str = "",
 ) -> LinkEnterprise:
-    """Put an enterprise on a link (or change its role there)."""
+    """Put an enterprise on a link (or change its role there); `filename`: the import file it came from."""
     _require_placer(actor, enterprise)
     if role not in LinkRole.values:
         raise ValidationError(f"角色“{role}”不在 链主/核心配套/一般企业 之中")
@@ -275,13 +304,14 @@ def do_place_enterprise(
     else:
         member.role, member.note = role, note
         member.save(update_fields=["role", "note"])
+    message = f"{enterprise.name} → {link.chain.name}·{link.name}（{member.get_role_display()}）"
     audit.record(
         actor=actor,
         action=AuditAction.UPDATE if before else AuditAction.CREATE,
         obj=member,
         before=before,
         after=audit.snapshot(member, ["role", "note"]),
-        message=f"{enterprise.name} → {link.chain.name}·{link.name}（{member.get_role_display()}）",
+        message=f"{message}；导入 {filename}" if filename else message,
     )
     return member
 

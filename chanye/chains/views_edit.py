@@ -24,18 +24,20 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from chanye.accounts.models import Role
-from chanye.core import audit, xlsx
+from chanye.core import audit
 from chanye.core.downloads import attachment
 from chanye.core.models import AuditAction
+from chanye.enterprises.importers import start_import
 from chanye.enterprises.models import Enterprise
+from chanye.enterprises.views import import_template
 from chanye.industry.models import Cluster
 
 from . import chain_io, services
@@ -86,16 +88,8 @@ def require_placer(request: HttpRequest) -> None:
         raise PermissionDenied("无权调整链上企业。")
 
 
-def _url(name: str, *args: Any) -> str | None:
-    """A page another part of the app provides (the chain list and map) — it may not exist yet."""
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return None
-
-
 def _after_save(chain: Chain) -> HttpResponse:
-    return redirect(_url("chains:map", chain.pk) or reverse("chains:edit", args=[chain.pk]))
+    return redirect("chains:map", chain.pk)
 
 
 def _messages_of(e: Exception) -> list[str]:
@@ -141,31 +135,22 @@ def chain_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
                 return _after_save(chain)
     elif request.method == "POST":
         errors = [str(e) for e in formset.non_form_errors()] or ["请修改标红的内容。"]
-    held: dict[str, int] = {}
+    held: dict[str, int] = {}  # links with enterprises or targets: marked, as they cannot be removed
     if instance is not None:
-        links_held = instance.links.annotate(n_m=Count("members", distinct=True), n_t=Count("targets", distinct=True))
-        held = {x.code: x.n_m + x.n_t for x in links_held}
+        held = {x.code: x.n_members + x.n_targets for x in services.links_in_use(instance.links.all())}
     rows = [(f, held.get(str(f["code"].value() or ""), 0)) for f in formset.forms]
     if formset.is_bound:  # shown again after an error: in the order the user gave them
         rows.sort(key=lambda r: _order_of(r[0]))
     return render(
         request,
         "chains/edit_chain.html",
-        {
-            "form": form,
-            "formset": formset,
-            "instance": instance,
-            "errors": errors,
-            "rows": rows,
-            "list_url": _url("chains:list"),
-            "map_url": _url("chains:map", instance.pk) if instance else None,
-        },
+        {"form": form, "formset": formset, "instance": instance, "errors": errors, "rows": rows},
     )
 
 
-def _order_of(form: Any) -> tuple[int, int]:
+def _order_of(form: Any) -> int:
     raw = str(form["ORDER"].value() or "")
-    return (int(raw), 0) if raw.isdigit() else (10**9, 0)
+    return int(raw) if raw.isdigit() else 10**9
 
 
 @login_required
@@ -175,7 +160,7 @@ def chain_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
     chain = get_object_or_404(Chain, pk=pk)
     services.do_deactivate_chain(actor=request.user, chain=chain)
     messages.success(request, f"已停用“{chain.name}”。它不再出现在图谱和缺口清单中；编辑并保存即可重新启用。")
-    return redirect(_url("chains:list") or reverse("chains:edit", args=[chain.pk]))
+    return redirect("chains:list")
 
 
 # ---------------------------------------------------------------- import and export of chain templates
@@ -208,7 +193,6 @@ def chain_import(request: HttpRequest) -> HttpResponse:
             "errors": errors,
             "result": result,
             "chains": Chain.objects.filter(is_active=True).select_related("cluster"),
-            "list_url": _url("chains:list"),
         },
     )
 
@@ -333,11 +317,8 @@ def _members_page(request: HttpRequest, chain: Chain, place_form: PlaceForm | No
             "rows": rows,
             "place_form": place_form or PlaceForm(chain=chain),
             "roles": LinkRole.choices,
-            "import_form": PlacementImportForm(),
             "is_county": request.user.role == Role.COUNTY_OFFICER,
             "can_edit_chain": services.can_edit_chains(request.user),
-            "map_url": _url("chains:map", chain.pk),
-            "list_url": _url("chains:list"),
         },
     )
 
@@ -455,8 +436,6 @@ def members_search(request: HttpRequest, pk: int) -> HttpResponse:
 def members_import(request: HttpRequest) -> HttpResponse:
     """Upload a placement sheet (`chain_members`); it runs as an import job and its page shows every error."""
     require_placer(request)
-    from chanye.enterprises.importers import start_import
-
     form = PlacementImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -471,19 +450,13 @@ def members_import(request: HttpRequest) -> HttpResponse:
                 dry_run=form.cleaned_data["dry_run"],
             )
             return redirect("enterprises:import_batch", pk=batch.pk)
-    return render(request, "chains/edit_members_import.html", {"form": form, "list_url": _url("chains:list")})
+    return render(request, "chains/edit_members_import.html", {"form": form})
 
 
 @login_required
 @require_GET
 def members_template(request: HttpRequest) -> HttpResponse:
+    """The placement template for placers only: the generic import template of `chain_members` (built from the
+    importer's columns and notes)."""
     require_placer(request)
-    importer = chain_importers.LinkMemberImporter
-    data = xlsx.template(
-        importer.columns,
-        title=f"{importer.title}导入模板",
-        notes=chain_importers.TEMPLATE_NOTES,
-        text_keys=chain_importers.TEXT_KEYS,
-        example_rows=chain_importers.TEMPLATE_EXAMPLES,
-    )
-    return attachment(data, f"{importer.title}导入模板.xlsx")
+    return import_template(request, chain_importers.LinkMemberImporter.kind)

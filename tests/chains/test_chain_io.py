@@ -366,3 +366,19 @@ def test_only_city_administrators_may_import_chains(users):
     for who in ("xianan", "viewer"):
         with pytest.raises(PermissionDenied):
             chain_io.do_import_chains(actor=users[who], data=data, filename="x.yaml")
+
+
+def test_checking_a_file_of_many_stored_chains_asks_the_database_a_fixed_number_of_times(
+    users, django_assert_max_num_queries
+):
+    food = Cluster.objects.get(code="food")
+    for i in range(6):
+        spec = schema.ChainSpec.model_validate(
+            {"code": f"extra-{i}", "name": f"链{i}", "links": [{"name": n} for n in "甲乙丙"]}
+        )
+        services.do_save_chain(actor=users["admin"], spec=spec, cluster=food)
+    parsed = chain_io.parse_file(chain_io.export_xlsx(chain_io.chains_for_export()), "x.xlsx")
+    assert len(parsed) >= 8
+
+    with django_assert_max_num_queries(3):  # clusters, stored chains, links still holding firms or targets
+        assert chain_io.check(parsed) == []
