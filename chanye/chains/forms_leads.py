@@ -5,10 +5,11 @@ the page."""
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
-from typing import Any
+from typing import Any, Self
 from urllib.parse import urlencode
 
 from django import forms
+from django.conf import settings
 from django.db.models import Prefetch, Q, QuerySet
 
 from chanye.accounts.models import Role, User
@@ -41,11 +42,19 @@ def messages_of(e: Exception) -> list[str]:
     return list(getattr(e, "messages", None) or [str(e)])
 
 
-def link_choices(current: ChainLink | None = None, empty: str = "请选择") -> list[Any]:
-    """Links of the active chains, grouped by chain (plus the current link when its chain was deactivated)."""
-    chains = Chain.objects.filter(is_active=True).prefetch_related(
-        Prefetch("links", queryset=ChainLink.objects.order_by("position"))
-    )
+def active_chains() -> list[Chain]:
+    """The active chains, each with its links in order."""
+    links = Prefetch("links", queryset=ChainLink.objects.order_by("position"))
+    return list(Chain.objects.filter(is_active=True).prefetch_related(links))
+
+
+def link_choices(
+    current: ChainLink | None = None, empty: str = "请选择", chains: list[Chain] | None = None
+) -> list[Any]:
+    """Links of the active chains (or of `chains`), grouped by chain (plus the current link when its chain was
+    deactivated)."""
+    if chains is None:
+        chains = active_chains()
     out: list[Any] = [("", empty)]
     seen: set[int] = set()
     for chain in chains:
@@ -134,19 +143,33 @@ class TargetImportForm(forms.Form):
         f = self.cleaned_data["file"]
         if not f.name.lower().endswith(IMPORT_SUFFIXES):
             raise forms.ValidationError("请上传 .xlsx 或 .csv 文件。")
+        if f.size > settings.CHANYE_IMPORT_MAX_BYTES:
+            raise forms.ValidationError(f"文件超过 {settings.CHANYE_IMPORT_MAX_BYTES // 2**20} MB，请拆分后分批导入。")
         return f
 
 
+class _ParamFilter:
+    """A list page's filter as a dataclass of text fields, read from and written back to the query string."""
+
+    @classmethod
+    def from_params(cls, params: Any) -> Self:
+        return cls(**{f.name: (params.get(f.name) or "").strip() for f in fields(cls)})
+
+    def querystring(self, **override: str) -> str:
+        values = {f.name: getattr(self, f.name) for f in fields(self)} | override
+        return urlencode({k: v for k, v in values.items() if v})
+
+    @property
+    def active(self) -> bool:
+        return any(getattr(self, f.name) for f in fields(self))
+
+
 @dataclass
-class TargetFilter:
+class TargetFilter(_ParamFilter):
     chain: str = ""  # chain code
     link: str = ""  # link pk
     location: str = ""  # text in 所在地
     q: str = ""  # name, USCC or products
-
-    @classmethod
-    def from_params(cls, params: Any) -> TargetFilter:
-        return cls(**{f.name: (params.get(f.name) or "").strip() for f in fields(cls)})
 
     def apply(self, qs: QuerySet[AttractionTarget]) -> QuerySet[AttractionTarget]:
         if self.chain:
@@ -159,14 +182,6 @@ class TargetFilter:
             term = squash(self.q)
             qs = qs.filter(Q(name__icontains=term) | Q(uscc=term.upper()) | Q(products__icontains=term))
         return qs
-
-    def querystring(self, **override: str) -> str:
-        values = {f.name: getattr(self, f.name) for f in fields(self)} | override
-        return urlencode({k: v for k, v in values.items() if v})
-
-    @property
-    def active(self) -> bool:
-        return any(getattr(self, f.name) for f in fields(self))
 
 
 # ---------------------------------------------------------------- leads
@@ -353,7 +368,7 @@ class DropForm(forms.Form):
 
 
 @dataclass
-class LeadFilter:
+class LeadFilter(_ParamFilter):
     q: str = ""  # company, code or planned project
     stage: str = ""
     cluster: str = ""  # cluster code (sub-clusters included)
@@ -363,10 +378,6 @@ class LeadFilter:
     owner: str = ""  # "u<pk>" a user, "n:<name>" a typed name
     year: str = ""  # year found
     stale: str = ""  # "1": open leads without progress for longer than leads.stale_days()
-
-    @classmethod
-    def from_params(cls, params: Any) -> LeadFilter:
-        return cls(**{f.name: (params.get(f.name) or "").strip() for f in fields(cls)})
 
     def apply(self, qs: QuerySet[Lead], *, stage: bool = True) -> QuerySet[Lead]:
         if self.q:
@@ -393,11 +404,3 @@ class LeadFilter:
         if self.stale == "1":
             qs = leads.stale(qs)
         return qs
-
-    def querystring(self, **override: str) -> str:
-        values = {f.name: getattr(self, f.name) for f in fields(self)} | override
-        return urlencode({k: v for k, v in values.items() if v})
-
-    @property
-    def active(self) -> bool:
-        return any(getattr(self, f.name) for f in fields(self))

@@ -14,19 +14,20 @@ Rules a lead obeys, whoever moves it:
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Case, Count, DecimalField, Max, Q, QuerySet, Sum, Value, When
+from django.db.models.functions import Coalesce, Greatest, Trim
 from django.utils import timezone
 
-from chanye.accounts.models import Role
+from chanye.accounts.models import Role, User
 from chanye.core import audit
 from chanye.core.models import AuditAction
 from chanye.enterprises.models import Enterprise
+from chanye.industry.selectors import threshold
 from chanye.projects import services as project_services
 from chanye.projects.models import Project, ProjectKind
 
@@ -55,8 +56,6 @@ DEFAULT_STALE_DAYS = 60  # platform default when the pack sets no `lead_stale_da
 
 def stale_days() -> int:
     """Days without progress after which an open lead (线索 … 签约, not yet 落地) is flagged 停滞."""
-    from chanye.industry.selectors import threshold
-
     return int(threshold("lead_stale_days", DEFAULT_STALE_DAYS) or DEFAULT_STALE_DAYS)
 
 
@@ -74,10 +73,8 @@ def idle_days(lead: Lead, today: dt.date | None = None) -> int | None:
 
 def stale(qs: Any, *, days: int | None = None, today: dt.date | None = None) -> Any:
     """The open leads of `qs` with no progress for more than `days` (default `stale_days()`)."""
-    from django.db.models.functions import Coalesce, Greatest
-
     limit = (today or _today()) - dt.timedelta(days=days if days is not None else stale_days())
-    dates = [Coalesce(STAGE_DATE[s], "found_on") for s in PIPELINE[1:]]
+    dates = [Coalesce(STAGE_DATE[s], "found_on") for s in PIPELINE[1:]]  # on SQLite one NULL makes Greatest NULL
     return qs.filter(stage__in=OPEN_STAGES).annotate(_last=Greatest("found_on", *dates)).filter(_last__lt=limit)
 
 
@@ -198,9 +195,8 @@ def do_move_lead(
     if target == LeadStage.DROPPED:
         if not note.strip():
             errors.append("终止线索须写明原因。")
-        reached = [d for d in (getattr(lead, STAGE_DATE[s]) for s in PIPELINE) if d]
-        if reached and on < max(reached):
-            errors.append(f"终止日期（{on}）早于线索最近一次推进的日期（{max(reached)}）。")
+        if on < (last := last_progress(lead)):
+            errors.append(f"终止日期（{on}）早于线索最近一次推进的日期（{last}）。")
     elif _rank(target) <= _rank(current):
         errors.append(f"线索只能向前推进：当前为“{current.label}”，不能改为“{target.label}”。")
     if investment is not None:
@@ -221,7 +217,6 @@ def do_move_lead(
         lead.drop_reason = note.strip()
     else:
         setattr(lead, STAGE_DATE[target], on)
-    if target != LeadStage.DROPPED:
         errors += _date_order(lead)
     if errors:
         raise ValidationError(errors)
@@ -272,49 +267,70 @@ def _register_project(actor: Any, lead: Lead) -> Project:
         raise ValidationError(["签约后登记项目失败：", *e.messages]) from e
 
 
-def conversion(leads: Any, by: str) -> list[dict[str, Any]]:
-    """Conversion figures per cluster, link or owner: how many leads reached each stage, signed and landed rates,
-    signed investment (亿元)."""
-    keys = {
-        "cluster": ("cluster_id", "cluster__name"),
-        "link": ("link_id", "link__name"),
-        "owner": ("owner_id", "owner_name"),
-        "county": ("county_id", "county__name"),
+def _reached(stage: LeadStage) -> Q:
+    """Leads that reached `stage`: those with its date or a later stage's (a stage may be passed over, and a dropped
+    lead keeps the stages it had reached)."""
+    q = Q()
+    for later in PIPELINE[PIPELINE.index(stage) :]:
+        q |= Q(**{f"{STAGE_DATE[later]}__isnull": False})
+    return q
+
+
+def _figures() -> dict[str, Any]:
+    """The figures of a conversion row, as aggregates over its leads."""
+    return {
+        "total": Count("pk"),
+        **{stage.value: Count("pk", filter=_reached(stage)) for stage in PIPELINE},
+        "dropped": Count("pk", filter=Q(stage=LeadStage.DROPPED)),
+        "signed_investment": Coalesce(
+            Sum("investment", filter=Q(signed_on__isnull=False)), Value(Decimal(0)), output_field=DecimalField()
+        ),
     }
-    if by not in keys:
+
+
+GROUPS = {  # how a conversion table groups the leads: the columns a group is known by
+    "cluster": ("cluster_id", "cluster__name"),
+    "link": ("link_id", "link__chain__name", "link__name"),
+    "owner": ("owner_id", "typed_owner"),
+    "county": ("county_id", "county__name"),
+}
+
+
+def conversion(leads: QuerySet[Lead], by: str) -> list[dict[str, Any]]:
+    """Conversion figures per cluster, link, owner or county, most signed first: how many leads, how many reached each
+    stage, how many were dropped, the signed and landed rates (%) and the signed investment (亿元)."""
+    if by not in GROUPS:
         raise ValueError(by)
-    key, label = keys[by]
-    extra = ["owner__username", "owner__full_name", "owner__first_name", "owner__last_name"] if by == "owner" else []
-    extra += ["link__chain__name"] if by == "link" else []
-    groups: dict[Any, dict[str, Any]] = defaultdict(lambda: {"label": "", "total": 0, "investment": Decimal(0)})
-    for row in leads.values(key, label, "stage", "investment", *STAGE_DATE.values(), *extra):
-        # by owner: a user is one owner whatever name was typed beside it; without a user, the typed name
-        g = groups[row[key] if by != "owner" else (row[key], "" if row[key] else row[label].strip())]
-        name = row[label] or ""
-        if by == "owner" and row[key]:
-            full = row["owner__full_name"] or (row["owner__last_name"] + row["owner__first_name"])
-            name = full or row["owner__username"]
-        if by == "link" and row[key]:
-            name = f"{row['link__chain__name']}·{name}"
-        g["label"] = name or "（未指定）"
-        g["total"] += 1
-        # the furthest stage reached, from the dates (a dropped lead keeps the stages it had reached)
-        rank = max([i for i, stage in enumerate(PIPELINE) if row[STAGE_DATE[stage]]] + [0])
-        if row["stage"] == LeadStage.DROPPED:
-            g["dropped"] = g.get("dropped", 0) + 1
-        for stage in PIPELINE:
-            if rank >= _rank(stage):
-                g[stage.value] = g.get(stage.value, 0) + 1
-        if row["signed_on"] and row["investment"]:
-            g["investment"] += row["investment"]
-    out = []
-    for g in groups.values():
-        total = g["total"]
-        row = {"label": g["label"], "total": total, "dropped": g.get("dropped", 0), "investment": g["investment"]}
-        for stage in PIPELINE:
-            row[stage.value] = g.get(stage.value, 0)
-        row["signed_rate"] = Decimal(row["signed"] * 100) / total if total else Decimal(0)
-        row["landed_rate"] = Decimal(row["landed"] * 100) / total if total else Decimal(0)
-        out.append(row)
-    out.sort(key=lambda r: (-r["signed"], -r["total"], r["label"]))
-    return out
+    qs = leads.order_by()
+    if by == "owner":  # a user is one owner whatever name was typed beside it; without a user, the typed name
+        qs = qs.annotate(typed_owner=Case(When(owner__isnull=True, then=Trim("owner_name")), default=Value("")))
+    groups = list(qs.values(*GROUPS[by]).annotate(**_figures()))
+    users = User.objects.in_bulk([g["owner_id"] for g in groups if g["owner_id"]]) if by == "owner" else {}
+    rows = []
+    for g in groups:
+        if by == "owner":
+            label = str(users[g["owner_id"]]) if g["owner_id"] else g["typed_owner"]
+        elif by == "link":
+            label = f"{g['link__chain__name']}·{g['link__name']}" if g["link_id"] else ""
+        else:
+            label = g[GROUPS[by][1]]
+        rows.append(_with_rates(g, label or "（未指定）"))
+    rows.sort(key=lambda r: (-r["signed"], -r["total"], r["label"]))
+    return rows
+
+
+def conversion_totals(leads: QuerySet[Lead]) -> dict[str, Any]:
+    """The same figures for all of `leads` (the 合计 row)."""
+    return _with_rates(leads.order_by().aggregate(**_figures()), "合计")
+
+
+def _with_rates(figures: dict[str, Any], label: str) -> dict[str, Any]:
+    total = figures["total"]
+    counts = {k: figures[k] for k in ("total", *(s.value for s in PIPELINE), "dropped")}
+    return {
+        "label": label,
+        **counts,
+        "investment": figures["signed_investment"],  # `investment` is the Lead field, not an aggregate name
+        "signed_rate": Decimal(counts["signed"] * 100) / total if total else Decimal(0),
+        "landed_rate": Decimal(counts["landed"] * 100) / total if total else Decimal(0),
+    }

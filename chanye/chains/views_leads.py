@@ -12,7 +12,6 @@ import io
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -30,7 +29,7 @@ from chanye.accounts.models import Role, User
 from chanye.core import audit, xlsx
 from chanye.core.downloads import attachment
 from chanye.core.models import AuditAction
-from chanye.enterprises.importers import run_import
+from chanye.enterprises.importers import start_import
 from chanye.industry.models import Cluster
 from chanye.projects import rules as project_rules
 from chanye.projects.models import Project
@@ -45,12 +44,13 @@ from .forms_leads import (
     TargetFilter,
     TargetForm,
     TargetImportForm,
+    active_chains,
     county_choices,
     link_choices,
     messages_of,
     option_groups,
 )
-from .models import PIPELINE, STAGE_DATE, AttractionTarget, Chain, ChainLink, Lead, LeadStage
+from .models import PIPELINE, STAGE_DATE, AttractionTarget, Chain, Lead, LeadStage
 
 READERS = (Role.CITY_ADMIN, Role.COUNTY_OFFICER, Role.VIEWER)
 PER_PAGE = 50
@@ -86,20 +86,14 @@ def _today_name() -> str:
 # ---------------------------------------------------------------- target library
 
 
-def _target_counts(f: TargetFilter) -> list[dict[str, Any]]:
-    """Targets per link of the active chains (the filter's chain, location and text, not its link), by chain."""
+def _target_counts(f: TargetFilter, chains: list[Chain]) -> list[dict[str, Any]]:
+    """Targets per link of `chains` (prefetched with their links) matching the filter's location and text."""
     base = TargetFilter(location=f.location, q=f.q).apply(AttractionTarget.objects.all())
     n = dict(base.order_by().values_list("link_id").annotate(n=Count("pk")))
-    chains = Chain.objects.filter(is_active=True)
-    if f.chain:
-        chains = chains.filter(code=f.chain)
-    links = ChainLink.objects.filter(chain__in=chains).select_related("chain").order_by("chain__sort_order", "position")
-    out: list[dict[str, Any]] = []
-    for link in links:
-        if not out or out[-1]["chain"].pk != link.chain_id:
-            out.append({"chain": link.chain, "links": [], "total": 0})
-        out[-1]["links"].append({"link": link, "n": n.get(link.pk, 0)})
-        out[-1]["total"] += n.get(link.pk, 0)
+    out = []
+    for chain in chains:
+        links = [{"link": link, "n": n.get(link.pk, 0)} for link in chain.links.all()]
+        out.append({"chain": chain, "links": links, "total": sum(x["n"] for x in links)})
     return out
 
 
@@ -114,15 +108,12 @@ def targets(request: HttpRequest) -> HttpResponse:
     )
     paginator = Paginator(qs, PER_PAGE)
     page = paginator.get_page(request.GET.get("page"))
-    ids = [t.pk for t in page]
-    visible = Lead.objects.for_user(request.user).filter(target_id__in=ids)
+    visible = Lead.objects.for_user(request.user).filter(target_id__in=[t.pk for t in page])
     lead_counts = dict(visible.order_by().values_list("target_id").annotate(n=Count("pk")))
     for t in page:
         t.n_leads = lead_counts.get(t.pk, 0)
-    chain_links = link_choices(empty="全部环节")
-    if f.chain:  # only the chosen chain's links in the link filter
-        chain = Chain.objects.filter(code=f.chain).first()
-        chain_links = [c for c in chain_links if not isinstance(c[1], list) or (chain and c[0] == chain.name)]
+    chains = active_chains()
+    shown = [c for c in chains if c.code == f.chain] if f.chain else chains  # the link filter and counts follow it
     return render(
         request,
         "chains/targets_list.html",
@@ -130,9 +121,9 @@ def targets(request: HttpRequest) -> HttpResponse:
             "filters": f,
             "page": page,
             "total": paginator.count,
-            "counts": _target_counts(f),
-            "chains": Chain.objects.filter(is_active=True),
-            "link_options": option_groups(chain_links),
+            "counts": _target_counts(f, shown),
+            "chains": chains,
+            "link_options": option_groups(link_choices(empty="全部环节", chains=shown)),
             "can_edit": _can_write(request.user),
         },
     )
@@ -170,44 +161,30 @@ def target_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def targets_import(request: HttpRequest) -> HttpResponse:
-    """Import the bureau's lists: the whole file is checked first, all or nothing (`target_import.TargetImporter`)."""
+    """Upload the bureau's lists (`target_import.TargetImporter`): like every import, it runs as a job whose page shows
+    its progress and every error; the whole file is checked first, all or nothing."""
     _require_writer(request)
     form = TargetImportForm(request.POST or None, request.FILES or None)
-    outcome = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        if upload.size > settings.CHANYE_IMPORT_MAX_BYTES:
-            form.add_error("file", f"文件超过 {settings.CHANYE_IMPORT_MAX_BYTES // 2**20} MB，请拆分后分批导入。")
-        else:
-            dry_run = form.cleaned_data["dry_run"]
-            outcome = run_import(
-                ti.TargetImporter.kind, data=upload.read(), filename=upload.name, user=request.user, dry_run=dry_run
-            )
-            b = outcome.batch
-            if outcome.ok and not dry_run:
-                messages.success(
-                    request, f"已导入“{b.filename}”：新增{b.created}家，更新{b.updated}家，未变{b.unchanged}家。"
-                )
-                return redirect("chains:targets")
-    return render(
-        request,
-        "chains/targets_import.html",
+        batch = start_import(
+            ti.TargetImporter.kind,
+            data=upload.read(),
+            filename=upload.name,
+            user=request.user,
+            dry_run=form.cleaned_data["dry_run"],
+        )
+        return redirect("enterprises:import_batch", pk=batch.pk)
+    columns = [
         {
-            "form": form,
-            "outcome": outcome,
-            "errors": outcome.errors[:500] if outcome else [],
-            "warnings": outcome.warnings[:200] if outcome else [],
-            "columns": [
-                {
-                    "header": c.label + (f"({next(iter(c.units))})" if c.units else ""),
-                    "required": c.required,
-                    "help": c.help,
-                    "aliases": "、".join(c.aliases),
-                }
-                for c in ti.TargetImporter.columns
-            ],
-        },
-    )
+            "header": c.label + (f"({next(iter(c.units))})" if c.units else ""),
+            "required": c.required,
+            "help": c.help,
+            "aliases": "、".join(c.aliases),
+        }
+        for c in ti.TargetImporter.columns
+    ]
+    return render(request, "chains/targets_import.html", {"form": form, "columns": columns})
 
 
 @login_required
@@ -280,15 +257,11 @@ def targets_export(request: HttpRequest) -> HttpResponse:
 # ---------------------------------------------------------------- leads: list, pipeline, exports
 
 
-def _leads_for(user: Any) -> QuerySet[Lead]:
-    return Lead.objects.for_user(user)
-
-
 def _access_lead(request: HttpRequest, pk: int) -> Lead:
     """A lead the user may see, else 404 (never 403: other counties' leads are not revealed)."""
     _require_reader(request)
     lead = (
-        _leads_for(request.user)
+        Lead.objects.for_user(request.user)
         .select_related("county", "cluster", "link__chain", "owner", "target", "project")
         .filter(pk=pk)
         .first()
@@ -305,13 +278,10 @@ def _editable_lead(request: HttpRequest, pk: int) -> Lead:
     return lead
 
 
-def _owner_label(lead: Lead) -> str:
-    return str(lead.owner) if lead.owner_id else lead.owner_name
-
-
 def _owner_options(qs: QuerySet[Lead]) -> list[tuple[str, str]]:
-    ids = {i for i in qs.order_by().values_list("owner_id", flat=True).distinct() if i}
-    out = [(f"u{u.pk}", str(u)) for u in User.objects.filter(pk__in=ids).order_by("username")]
+    """The owner filter's choices: the users owning leads of `qs` (u<pk>), then the names typed without a user."""
+    users = User.objects.filter(pk__in=qs.order_by().values("owner_id")).order_by("username")
+    out = [(f"u{u.pk}", str(u)) for u in users]
     names = qs.filter(owner__isnull=True).exclude(owner_name="").order_by().values_list("owner_name", flat=True)
     out += [(f"n:{n}", n) for n in sorted(set(names))]
     return out
@@ -341,8 +311,6 @@ def pipeline(qs: QuerySet[Lead]) -> dict[str, Any]:
             .select_related("county", "owner", "link")
             .order_by("-updated_at", "-pk")[:CARDS_PER_COLUMN]
         )
-        for c in cards:
-            c.owner_text = _owner_label(c)
         n = g.get("n", 0)
         columns.append(
             {
@@ -354,8 +322,7 @@ def pipeline(qs: QuerySet[Lead]) -> dict[str, Any]:
                 "more": max(0, n - len(cards)),
             }
         )
-    dropped = grouped.get(LeadStage.DROPPED.value, {})
-    return {"columns": columns, "dropped": dropped.get("n", 0), "dropped_investment": dropped.get("inv") or 0}
+    return {"columns": columns, "dropped": grouped.get(LeadStage.DROPPED.value, {}).get("n", 0)}
 
 
 @login_required
@@ -364,9 +331,10 @@ def lead_list(request: HttpRequest) -> HttpResponse:
     """Leads: a filtered list, or (view=pipeline) the five-column pipeline board."""
     _require_reader(request)
     f = LeadFilter.from_params(request.GET)
-    base = _leads_for(request.user)
+    base = Lead.objects.for_user(request.user)
     as_pipeline = request.GET.get("view") == "pipeline"
     ctx: dict[str, Any] = {"filters": f, "as_pipeline": as_pipeline, **_filter_options(request, base)}
+    ctx["stale_days"] = leads.stale_days()
     if as_pipeline:
         ctx["pipeline"] = pipeline(f.apply(base, stage=False))
     else:
@@ -375,12 +343,10 @@ def lead_list(request: HttpRequest) -> HttpResponse:
         page = paginator.get_page(request.GET.get("page"))
         today = timezone.localdate()
         for lead in page:
-            lead.owner_text = _owner_label(lead)
             lead.last_on = leads.last_progress(lead)
             lead.idle = leads.idle_days(lead, today)
         ctx.update(page=page, total=paginator.count)
-    ctx["stale_days"] = leads.stale_days()
-    ctx["stale_count"] = leads.stale(base).count()
+    ctx["stale_count"] = leads.stale(base, days=ctx["stale_days"]).count()
     ctx["querystring_all"] = f.querystring(stale="")
     return render(request, "chains/leads_list.html", ctx)
 
@@ -414,7 +380,8 @@ LEAD_HEADERS = [
 def leads_export(request: HttpRequest) -> HttpResponse:
     _require_reader(request)
     f = LeadFilter.from_params(request.GET)
-    qs = f.apply(_leads_for(request.user)).select_related("county", "cluster", "link__chain", "owner", "project")
+    qs = f.apply(Lead.objects.for_user(request.user))
+    qs = qs.select_related("county", "cluster", "link__chain", "owner", "project")
     rows = (
         [
             x.code,
@@ -425,7 +392,7 @@ def leads_export(request: HttpRequest) -> HttpResponse:
             x.cluster.name if x.cluster_id else "",
             x.link.chain.name if x.link_id else "",
             x.link.name if x.link_id else "",
-            _owner_label(x),
+            x.owner_label,
             x.project_name,
             x.investment,
             x.found_on,
@@ -510,7 +477,6 @@ def _show(
         "chains/leads_detail.html",
         {
             "lead": lead,
-            "owner_text": _owner_label(lead),
             "events": events,
             "reached": reached,
             "project": project,
@@ -578,19 +544,9 @@ def lead_drop(request: HttpRequest, pk: int) -> HttpResponse:
 # ---------------------------------------------------------------- conversion figures
 
 
-def _totals(rows: list[dict[str, Any]]) -> dict[str, Any]:
-    keys = ["total", "dropped", "investment", *(s.value for s in PIPELINE)]
-    out: dict[str, Any] = {k: sum((r[k] for r in rows), Decimal(0) if k == "investment" else 0) for k in keys}
-    total = out["total"]
-    out["signed_rate"] = Decimal(out["signed"] * 100) / total if total else Decimal(0)
-    out["landed_rate"] = Decimal(out["landed"] * 100) / total if total else Decimal(0)
-    out["label"] = "合计"
-    return out
-
-
 def conversion_tables(qs: QuerySet[Lead]) -> dict[str, Any]:
     tables = [{"by": by, "title": title, "rows": leads.conversion(qs, by)} for by, title in CONVERSION_BY]
-    totals = _totals(tables[-1]["rows"])  # every lead is in exactly one county
+    totals = leads.conversion_totals(qs)
     funnel = [{"name": s.label, "value": totals[s.value]} for s in PIPELINE]
     return {"tables": tables, "totals": totals, "funnel": {"has_data": totals["total"] > 0, "data": funnel}}
 
@@ -602,7 +558,7 @@ def conversion(request: HttpRequest) -> HttpResponse:
     county, with the funnel 线索 → 落地."""
     _require_reader(request)
     f = LeadFilter.from_params(request.GET)
-    base = _leads_for(request.user)
+    base = Lead.objects.for_user(request.user)
     ctx = conversion_tables(f.apply(base, stage=False))
     return render(request, "chains/leads_conversion.html", {"filters": f, **ctx, **_filter_options(request, base)})
 
@@ -643,7 +599,7 @@ def conversion_export(request: HttpRequest) -> HttpResponse:
     """The four conversion tables, one sheet each."""
     _require_reader(request)
     f = LeadFilter.from_params(request.GET)
-    ctx = conversion_tables(f.apply(_leads_for(request.user), stage=False))
+    ctx = conversion_tables(f.apply(Lead.objects.for_user(request.user), stage=False))
     wb = Workbook()
     wb.remove(wb.active)
     for table in ctx["tables"]:

@@ -10,10 +10,11 @@ from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 from openpyxl import load_workbook
 
 from chanye.chains.models import AttractionTarget, Chain, ChainLink, Lead
-from chanye.core.models import AuditLog
+from chanye.core.models import AuditLog, ImportBatch
 from chanye.core.uscc_gen import make_uscc
 from tests.factories import AttractionTargetFactory, EnterpriseFactory, LeadFactory
 from tests.helpers import xlsx
@@ -119,13 +120,24 @@ def test_edit_form_changes_a_target(login, users, library):
     assert (t.location, t.source) == ("浙江省宁波市", "物流百强")
 
 
-def test_import_page_imports_a_good_file(login, users, mini_pack):
+def test_import_page_imports_a_good_file_as_an_import_job(login, users, mini_pack):
     data = xlsx(
         [["企业名称", "环节名称", "产业链名称", "所在地"], ["江苏戊食品有限公司", "屠宰加工", "肉制品产业链", "江苏"]]
     )
-    r = login(users["xianan"]).post(URL + "import/", {"file": SimpleUploadedFile("名单.xlsx", data)})
-    assert r.status_code == 302 and r["Location"] == URL
+    c = login(users["xianan"])
+    r = c.post(URL + "import/", {"file": SimpleUploadedFile("名单.xlsx", data)})
+    batch = ImportBatch.objects.get(kind="attraction_targets")
+    assert r.status_code == 302 and r["Location"] == reverse("enterprises:import_batch", args=[batch.pk])
     assert AttractionTarget.objects.get().name == "江苏戊食品有限公司"
+    assert "导入完成：1 行，新增 1" in c.get(r["Location"]).content.decode()
+
+
+def test_import_page_refuses_a_file_over_the_size_limit(login, users, mini_pack, settings):
+    settings.CHANYE_IMPORT_MAX_BYTES = 2**20
+    big = SimpleUploadedFile("名单.xlsx", b"0" * (2**20 + 1))
+    r = login(users["xianan"]).post(URL + "import/", {"file": big})
+    assert r.status_code == 200 and "文件超过 1 MB，请拆分后分批导入。" in r.content.decode()
+    assert not ImportBatch.objects.exists()
 
 
 def test_import_page_lists_the_chinese_errors_and_writes_nothing(login, users, regions, mini_pack):
@@ -139,10 +151,11 @@ def test_import_page_lists_the_chinese_errors_and_writes_nothing(login, users, r
         ],
         text_cols=[1],
     )
-    r = login(users["admin"]).post(URL + "import/", {"file": SimpleUploadedFile("名单.xlsx", data)})
+    c = login(users["admin"])
+    r = c.get(c.post(URL + "import/", {"file": SimpleUploadedFile("名单.xlsx", data)})["Location"])
     assert r.status_code == 200
     page = r.content.decode()
-    assert "有 2 处错误，没有写入任何数据" in page
+    assert "发现 <strong>2</strong> 处错误，<strong>没有写入任何数据</strong>" in page
     assert "第3行" in page and "本地已登记企业" in page and "第4行" in page and "中没有该环节" in page
     assert not AttractionTarget.objects.exists()
 
