@@ -15,8 +15,8 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q
-from django.http import HttpRequest
+from django.db.models import Q
+from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
@@ -24,13 +24,12 @@ from chanye.accounts.models import Role
 from chanye.core import audit
 from chanye.core.models import AuditAction
 from chanye.industry.models import Cluster
+from chanye.projects.selectors import is_reader
 from chanye.regions.models import Region
 
 from . import selectors
-from .models import Chain, ChainEdge, Lead, LeadStage, LinkEnterprise, Stage
-from .services import can_edit_chains
+from .models import Chain, ChainEdge, Lead, LeadStage, Stage
 
-READERS = (Role.CITY_ADMIN, Role.COUNTY_OFFICER, Role.VIEWER)
 STATUSES = ("missing", "weak", "single", "strong")
 
 router = Router(tags=["产业链图谱"])
@@ -38,7 +37,7 @@ leads_router = Router(tags=["招商线索"])
 
 
 def _require(request: HttpRequest) -> None:
-    if getattr(request.user, "role", None) not in READERS:
+    if not is_reader(request.user):
         raise HttpError(404, "未找到")
 
 
@@ -54,19 +53,24 @@ def _county(request: HttpRequest, code: str) -> Region | None:
     return county
 
 
-def _chain(request: HttpRequest, chain_id: int) -> Chain:
-    qs = Chain.objects.select_related("cluster")
-    if not can_edit_chains(request.user):
-        qs = qs.filter(is_active=True)  # an inactive chain is visible to those who may edit it
-    chain = qs.filter(pk=chain_id).first()
-    if chain is None:
-        raise HttpError(404, "未找到")
-    return chain
-
-
-def _until() -> dt.date | None:
+def _chain_figures(
+    request: HttpRequest, chain_id: int, county: str
+) -> tuple[Chain, Region | None, tuple[dt.date, dt.date] | None, selectors.Thresholds, list[selectors.LinkFigures]]:
+    """One chain (an inactive one only for those who may edit it) and its links' figures for the user and `?county=`:
+    (chain, the county-level unit the figures are limited to, the output window, the thresholds, the figures)."""
+    _require(request)
+    try:
+        chain = selectors.access_chain(user=request.user, pk=chain_id)
+    except Http404 as e:
+        raise HttpError(404, "未找到") from e
+    unit = _county(request, county)
     window = selectors.figures_window()
-    return window[1] if window else None
+    thresholds = selectors.Thresholds.from_pack()
+    figures = selectors.link_figures(
+        chain, user=request.user, county=unit, until=window[1] if window else None, thresholds=thresholds
+    )
+    shown = request.user.region if request.user.role == Role.COUNTY_OFFICER else unit
+    return chain, shown, window, thresholds, figures
 
 
 # ---------------------------------------------------------------- chains
@@ -153,7 +157,7 @@ def _counts(figures: list[selectors.LinkFigures]) -> dict[str, int]:
     return {k: sum(1 for f in figures if f.status == k) for k in STATUSES}
 
 
-def _chain_out(chain: Chain, figures: list[selectors.LinkFigures], enterprises: int) -> dict[str, Any]:
+def _chain_out(chain: Chain, figures: list[selectors.LinkFigures]) -> dict[str, Any]:
     return {
         "id": chain.pk,
         "code": chain.code,
@@ -163,7 +167,7 @@ def _chain_out(chain: Chain, figures: list[selectors.LinkFigures], enterprises: 
         "rule": chain.rule,
         "description": chain.description,
         "links": len(figures),
-        "enterprises": enterprises,
+        "enterprises": selectors.chain_enterprises(figures),
         "status_counts": _counts(figures),
     }
 
@@ -182,15 +186,6 @@ def _figures_out(f: selectors.LinkFigures) -> dict[str, Any]:
     }
 
 
-def _enterprises(request: HttpRequest, chain_ids: list[int], county: Region | None) -> dict[int, int]:
-    qs = LinkEnterprise.objects.for_user(request.user).filter(link__chain_id__in=chain_ids)
-    if county is not None:
-        qs = qs.filter(Q(enterprise__county=county) | Q(enterprise__park=county))
-    return dict(
-        qs.values("link__chain_id").annotate(n=Count("enterprise_id", distinct=True)).values_list("link__chain_id", "n")
-    )
-
-
 @router.get("/", response=list[ChainOut], summary="产业链列表：环节数与缺失/薄弱/单一支撑/较强环节数（按用户范围）")
 def list_chains(
     request: HttpRequest,
@@ -199,16 +194,13 @@ def list_chains(
 ):
     _require(request)
     unit = _county(request, county)
-    if cluster:
-        c = Cluster.objects.filter(code=cluster.strip()).first()
-        if c is None:
-            return []
-        chains = list(selectors.chains_for(cluster=c))
-    else:
-        chains = list(selectors.chains_for())
-    figures = selectors.link_figures_many(chains, user=request.user, county=unit, until=_until())
-    counts = _enterprises(request, [c.pk for c in chains], unit)
-    return [_chain_out(c, figures[c.pk], counts.get(c.pk, 0)) for c in chains]
+    picked = Cluster.objects.filter(code=cluster.strip()).first() if cluster else None
+    if cluster and picked is None:
+        return []
+    chains = list(selectors.chains_for(cluster=picked))
+    window = selectors.figures_window()
+    figures = selectors.link_figures_many(chains, user=request.user, county=unit, until=window[1] if window else None)
+    return [_chain_out(c, figures[c.pk]) for c in chains]
 
 
 @router.get(
@@ -221,14 +213,7 @@ def get_chain(
     chain_id: int,
     county: str = Query("", description="区县/园区代码（市级用户；区县用户固定为本单位）"),
 ):
-    _require(request)
-    chain = _chain(request, chain_id)
-    unit = _county(request, county)
-    window = selectors.figures_window()
-    thresholds = selectors.Thresholds.from_pack()
-    figures = selectors.link_figures(
-        chain, user=request.user, county=unit, until=window[1] if window else None, thresholds=thresholds
-    )
+    chain, shown, window, thresholds, figures = _chain_figures(request, chain_id, county)
     codes = {f.link.pk: f.link.code for f in figures}
     nxt: dict[int, list[str]] = {}
     for a, b in (
@@ -236,8 +221,8 @@ def get_chain(
     ):
         nxt.setdefault(a, []).append(codes[b])
     return {
-        **_chain_out(chain, figures, _enterprises(request, [chain.pk], unit).get(chain.pk, 0)),
-        "county_code": unit.code if unit else None,
+        **_chain_out(chain, figures),
+        "county_code": shown.code if shown else None,
         "window_from": window[0] if window else None,
         "window_to": window[1] if window else None,
         "min_enterprises": thresholds.min_enterprises,
@@ -273,11 +258,7 @@ def chain_gaps(
     chain_id: int,
     county: str = Query("", description="区县/园区代码（市级用户；区县用户固定为本单位）"),
 ):
-    _require(request)
-    chain = _chain(request, chain_id)
-    unit = _county(request, county)
-    shown = request.user.region if request.user.role == Role.COUNTY_OFFICER else unit
-    figures = selectors.link_figures(chain, user=request.user, county=unit, until=_until())
+    chain, shown, _, _, figures = _chain_figures(request, chain_id, county)
     return {
         "chain_id": chain.pk,
         "chain_code": chain.code,

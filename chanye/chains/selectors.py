@@ -23,6 +23,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Max, Q, Sum
+from django.http import Http404
 
 from chanye.enterprises.choices import FigureSource
 from chanye.enterprises.models import MonthlyFigure
@@ -30,6 +31,7 @@ from chanye.industry.selectors import threshold
 from chanye.regions.models import Region
 
 from .models import AttractionTarget, Chain, ChainEdge, ChainLink, LinkEnterprise, LinkRole, Stage
+from .services import can_edit_chains
 
 DEFAULT_MIN_ENTERPRISES = 3  # platform default when the pack sets none
 DEFAULT_MIN_SHARE = Decimal(5)  # %, platform default when the pack sets none
@@ -61,10 +63,34 @@ class LinkFigures:
     targets: int = 0
     status: str = "missing"
     reasons: list[str] = field(default_factory=list)
+    # the enterprises counted → their 12-month output (None: no statistics in the window)
+    enterprise_output: dict[int, Decimal | None] = field(default_factory=dict)
 
     @property
     def status_label(self) -> str:
         return STATUS_LABELS[self.status]
+
+
+def chain_enterprises(figures: list[LinkFigures]) -> int:
+    """How many enterprises the figures of one chain count, an enterprise on several links once."""
+    return len(set().union(*(f.enterprise_output for f in figures)))
+
+
+def figures_json(f: LinkFigures) -> dict[str, Any]:
+    """One link's figures for the map's JavaScript (graph nodes and the `links` of data.json)."""
+    return {
+        "enterprises": f.enterprises,
+        "aboveScale": f.above_scale,
+        "leaders": f.leaders,
+        "output": float(f.output),
+        "share": float(f.share) if f.share is not None else None,
+        "targets": f.targets,
+        "status": f.status,
+        "statusLabel": f.status_label,
+        "reasons": f.reasons,
+        "key": f.link.is_key,
+        "chokepoint": f.link.is_chokepoint,
+    }
 
 
 def classify(
@@ -111,8 +137,21 @@ def figures_window(until: dt.date | None = None) -> tuple[dt.date, dt.date] | No
     return dt.date(y, m, 1), until
 
 
-def members_for(user: Any, chain: Chain, county: Region | None = None) -> Any:
-    qs = LinkEnterprise.objects.for_user(user).filter(link__chain=chain)
+def access_chain(*, user: Any, pk: int) -> Chain:
+    """A chain by pk; an inactive chain only for those who may edit it (city administrators); otherwise 404."""
+    qs = Chain.objects.select_related("cluster")
+    if not can_edit_chains(user):
+        qs = qs.filter(is_active=True)
+    chain = qs.filter(pk=pk).first()
+    if chain is None:
+        raise Http404("产业链不存在")
+    return chain
+
+
+def members_for(user: Any, county: Region | None = None) -> Any:
+    """The placements on chain links the user may see (`LinkEnterprise.objects.for_user`), optionally of the
+    enterprises of one county or park."""
+    qs = LinkEnterprise.objects.for_user(user)
     if county is not None:
         qs = qs.filter(Q(enterprise__county=county) | Q(enterprise__park=county))
     return qs
@@ -147,9 +186,7 @@ def link_figures_many(
     for x in ChainLink.objects.filter(chain_id__in=chain_ids).order_by("chain_id", "position", "pk"):
         x.chain = by_pk[x.chain_id]
         links[x.chain_id].append(x)
-    members = LinkEnterprise.objects.for_user(user).filter(link__chain_id__in=chain_ids)
-    if county is not None:
-        members = members.filter(Q(enterprise__county=county) | Q(enterprise__park=county))
+    members = members_for(user, county).filter(link__chain_id__in=chain_ids)
     rows = list(members.values_list("link_id", "enterprise_id", "enterprise__is_above_scale", "role"))
     output: dict[int, Decimal] = {}
     window = figures_window(until)
@@ -171,17 +208,17 @@ def link_figures_many(
         .values_list("link_id", "n")
     )
     figs = {x.pk: LinkFigures(link=x, targets=targets.get(x.pk, 0)) for ls in links.values() for x in ls}
-    ids: dict[int, set[int]] = {pk: set() for pk in chain_ids}  # enterprises per chain, each counted once
     for link_id, eid, above, role in rows:
         f = figs[link_id]
         f.enterprises += 1
         f.above_scale += 1 if above else 0
         f.leaders += 1 if role == LinkRole.LEADER else 0
         f.output += output.get(eid, Decimal(0))
-        ids[f.link.chain_id].add(eid)
+        f.enterprise_output[eid] = output.get(eid)
     out: dict[int, list[LinkFigures]] = {}
     for pk in chain_ids:
-        chain_output = sum((output.get(e, Decimal(0)) for e in ids[pk]), Decimal(0))
+        in_chain = set().union(*(figs[x.pk].enterprise_output for x in links[pk]))  # each enterprise once
+        chain_output = sum((output.get(e, Decimal(0)) for e in in_chain), Decimal(0))
         for x in links[pk]:
             f = figs[x.pk]
             f.share = (f.output * 100 / chain_output).quantize(Decimal("0.1")) if chain_output else None
@@ -197,9 +234,10 @@ def link_figures_many(
     return out
 
 
-def county_distribution(chain: Chain, *, user: Any) -> dict[str, Any]:
+def county_distribution(chain: Chain, *, user: Any, links: list[ChainLink] | None = None) -> dict[str, Any]:
     """Where each link's enterprises are: counties (county-level units with any) × links, enterprise counts, for the
-    map page's distribution table (which counties hold a link, which hold none). One query."""
+    map page's distribution table (which counties hold a link, which hold none). `links`: the chain's links in order
+    when the caller has them already."""
     counts: dict[tuple[int, int], int] = {}
     for link_id, county_id, n in (
         LinkEnterprise.objects.for_user(user)
@@ -214,7 +252,7 @@ def county_distribution(chain: Chain, *, user: Any) -> dict[str, Any]:
     counties = [r for r in Region.objects.county_level().order_by("code") if r.pk in used]
     top = max(counts.values(), default=0)
     rows = []
-    for link in chain.links.order_by("position"):
+    for link in links if links is not None else chain.links.order_by("position"):
         cells = [counts.get((link.pk, c.pk), 0) for c in counties]
         rows.append(
             {
@@ -255,17 +293,7 @@ def graph(chain: Chain, figures: list[LinkFigures]) -> dict[str, Any]:
                     "x": col * 300 + (row % 2) * 40,
                     "y": (row - (len(items) - 1) / 2) * 110,
                     "stage": Stage(stage).label,
-                    "status": f.status,
-                    "statusLabel": f.status_label,
-                    "reasons": f.reasons,
-                    "enterprises": f.enterprises,
-                    "aboveScale": f.above_scale,
-                    "leaders": f.leaders,
-                    "output": float(f.output),
-                    "share": float(f.share) if f.share is not None else None,
-                    "targets": f.targets,
-                    "key": f.link.is_key,
-                    "chokepoint": f.link.is_chokepoint,
+                    **figures_json(f),
                     "products": f.link.products,
                     "itemStyle": {"color": STATUS_COLOURS[f.status]},
                 }

@@ -12,11 +12,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from django.db.models import Q
-
 from chanye.analytics.relatedness import Complexity, LinkCandidate, LinkOpportunity, link_opportunities
 
-from .models import ChainLink, LinkEnterprise
+from .models import ChainLink
+from .selectors import members_for
 
 
 def link_candidates() -> list[LinkCandidate]:
@@ -42,12 +41,7 @@ def link_candidates() -> list[LinkCandidate]:
 
 def hosted_links(*, user: Any, county: Any) -> set[int]:
     """The links on which `county` (a county or park) has at least one enterprise the user may see."""
-    return set(
-        LinkEnterprise.objects.for_user(user)
-        .filter(Q(enterprise__county=county) | Q(enterprise__park=county))
-        .values_list("link_id", flat=True)
-        .distinct()
-    )
+    return set(members_for(user, county).values_list("link_id", flat=True).distinct())
 
 
 def county_link_opportunities(

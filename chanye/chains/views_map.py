@@ -9,14 +9,11 @@ Reads go through `chanye.chains.selectors`; the only write here is the audit row
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Sum
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
@@ -24,16 +21,14 @@ from chanye.accounts.models import Role
 from chanye.core import audit, xlsx
 from chanye.core.downloads import attachment
 from chanye.core.models import AuditAction
-from chanye.enterprises.choices import FigureSource
-from chanye.enterprises.models import MonthlyFigure
 from chanye.industry.models import Cluster
+from chanye.projects.selectors import is_reader
 from chanye.regions.models import Region
 
 from . import selectors
-from .models import Chain, ChainLink, LinkRole, Stage
+from .models import Chain, LinkRole, Stage
 from .services import PLACERS, can_edit_chains
 
-READERS = (Role.CITY_ADMIN, Role.COUNTY_OFFICER, Role.VIEWER)
 STATUS_ORDER = ("strong", "weak", "single", "missing")  # legend order: 较强, 薄弱, 单一支撑, 缺失
 ROLE_ORDER = {LinkRole.LEADER: 0, LinkRole.CORE: 1, LinkRole.ORDINARY: 2}
 GAP_HEADERS = ["集群", "产业链", "环节", "位置", "状态", "原因", "企业数", "规上", "产值占比(%)", "招商目标数"]
@@ -46,17 +41,9 @@ GAP_WIDTHS = [22, 24, 18, 8, 10, 48, 8, 8, 12, 10]
 def _require(request: HttpRequest) -> None:
     """Chain pages are for the city, county/park officers and viewers; others find nothing here (404, recorded for
     the auditor)."""
-    if getattr(request.user, "role", None) not in READERS:
+    if not is_reader(request.user):
         audit.record(actor=request.user, action=AuditAction.DENIED, message=f"访问 {request.path}")
         raise Http404("页面不存在")
-
-
-def _url(name: str, *args: Any) -> str | None:
-    """A URL of a page another part of the app may not provide yet (editing, targets, leads)."""
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return None
 
 
 def _county(request: HttpRequest) -> Region | None:
@@ -80,19 +67,8 @@ def _county_context(request: HttpRequest, county: Region | None) -> dict[str, An
     }
 
 
-def _chain(request: HttpRequest, pk: int) -> Chain:
-    """A chain by pk; an inactive chain is visible to city administrators only (they may edit it)."""
-    qs = Chain.objects.select_related("cluster")
-    if not can_edit_chains(request.user):
-        qs = qs.filter(is_active=True)
-    chain = qs.filter(pk=pk).first()
-    if chain is None:
-        raise Http404("产业链不存在")
-    return chain
-
-
-def _window() -> tuple[dt.date, dt.date] | None:
-    return selectors.figures_window()
+def _until(window: tuple[dt.date, dt.date] | None) -> dt.date | None:
+    return window[1] if window else None
 
 
 def _window_label(window: tuple[dt.date, dt.date] | None) -> str:
@@ -146,9 +122,9 @@ def chain_list(request: HttpRequest) -> HttpResponse:
     """Active chains grouped by top-level cluster, each with its link count and strong/weak/missing/single counts."""
     _require(request)
     county = _county(request)
-    window = _window()
+    window = selectors.figures_window()
     chains = list(selectors.chains_for())
-    figures = selectors.link_figures_many(chains, user=request.user, county=county, until=window[1] if window else None)
+    figures = selectors.link_figures_many(chains, user=request.user, county=county, until=_until(window))
     clusters = {c.pk: c for c in Cluster.objects.only("pk", "code", "name", "parent_id", "sort_order")}
     groups: dict[int | None, dict[str, Any]] = {}
     for chain in chains:
@@ -162,14 +138,12 @@ def chain_list(request: HttpRequest) -> HttpResponse:
                 "links": len(figs),
                 "counts": _status_counts(figs),
                 "strip": _strip(figs),
-                "edit_url": _url("chains:edit", chain.pk) if can_edit_chains(request.user) else None,
             }
         )
     ordered = sorted(
         groups.values(),
         key=lambda g: (g["cluster"] is None, g["cluster"].sort_order if g["cluster"] else 0, str(g["cluster"] or "")),
     )
-    can_edit = can_edit_chains(request.user)
     return render(
         request,
         "chains/list.html",
@@ -178,10 +152,7 @@ def chain_list(request: HttpRequest) -> HttpResponse:
             "total": len(chains),
             "legend": _legend(),
             "window_label": _window_label(window),
-            "can_edit": can_edit,
-            "new_url": _url("chains:new") if can_edit else None,
-            "import_url": _url("chains:import") if can_edit else None,
-            "gaps_url": reverse("chains:gaps"),
+            "can_edit": can_edit_chains(request.user),
             **_county_context(request, county),
         },
     )
@@ -200,12 +171,12 @@ def _map_height(figures: list[selectors.LinkFigures]) -> int:
 def chain_map(request: HttpRequest, pk: int) -> HttpResponse:
     """The interactive map (drawn from `data.json`) and the table of all links."""
     _require(request)
-    chain = _chain(request, pk)
+    chain = selectors.access_chain(user=request.user, pk=pk)
     county = _county(request)
-    window = _window()
+    window = selectors.figures_window()
     thresholds = selectors.Thresholds.from_pack()
     figures = selectors.link_figures(
-        chain, user=request.user, county=county, until=window[1] if window else None, thresholds=thresholds
+        chain, user=request.user, county=county, until=_until(window), thresholds=thresholds
     )
     return render(
         request,
@@ -220,9 +191,8 @@ def chain_map(request: HttpRequest, pk: int) -> HttpResponse:
             "window_label": _window_label(window),
             "height": _map_height(figures),
             "can_edit": can_edit_chains(request.user),
-            "edit_url": _url("chains:edit", chain.pk) if can_edit_chains(request.user) else None,
             "distribution": (
-                selectors.county_distribution(chain, user=request.user)
+                selectors.county_distribution(chain, user=request.user, links=[f.link for f in figures])
                 if county is None and request.user.role != Role.COUNTY_OFFICER
                 else None
             ),
@@ -233,11 +203,9 @@ def chain_map(request: HttpRequest, pk: int) -> HttpResponse:
 
 def map_payload(chain: Chain, *, user: Any, county: Region | None) -> dict[str, Any]:
     """The map's server data: the ECharts graph (nodes in stage columns, edges) and every link's figures."""
-    window = _window()
+    window = selectors.figures_window()
     thresholds = selectors.Thresholds.from_pack()
-    figures = selectors.link_figures(
-        chain, user=user, county=county, until=window[1] if window else None, thresholds=thresholds
-    )
+    figures = selectors.link_figures(chain, user=user, county=county, until=_until(window), thresholds=thresholds)
     g = selectors.graph(chain, figures)
     return {
         "chain": {
@@ -260,17 +228,7 @@ def map_payload(chain: Chain, *, user: Any, county: Region | None) -> dict[str, 
                 "name": f.link.name,
                 "stage": f.link.stage,
                 "stageLabel": Stage(f.link.stage).label,
-                "enterprises": f.enterprises,
-                "aboveScale": f.above_scale,
-                "leaders": f.leaders,
-                "output": float(f.output),
-                "share": float(f.share) if f.share is not None else None,
-                "targets": f.targets,
-                "status": f.status,
-                "statusLabel": f.status_label,
-                "reasons": f.reasons,
-                "key": f.link.is_key,
-                "chokepoint": f.link.is_chokepoint,
+                **selectors.figures_json(f),
             }
             for f in figures
         ],
@@ -281,7 +239,7 @@ def map_payload(chain: Chain, *, user: Any, county: Region | None) -> dict[str, 
 @require_GET
 def map_data(request: HttpRequest, pk: int) -> JsonResponse:
     _require(request)
-    chain = _chain(request, pk)
+    chain = selectors.access_chain(user=request.user, pk=pk)
     payload = map_payload(chain, user=request.user, county=_county(request))
     return JsonResponse(payload, json_dumps_params={"ensure_ascii": False})
 
@@ -291,59 +249,37 @@ def map_data(request: HttpRequest, pk: int) -> JsonResponse:
 def link_panel(request: HttpRequest, pk: int, link_pk: int) -> HttpResponse:
     """The HTML fragment for one link: its local enterprises (in scope) and its attraction targets."""
     _require(request)
-    chain = _chain(request, pk)
-    link = ChainLink.objects.filter(chain=chain, pk=link_pk).first()
-    if link is None:
-        raise Http404("环节不存在")
+    chain = selectors.access_chain(user=request.user, pk=pk)
     county = _county(request)
-    window = _window()
-    members = list(
-        selectors.members_for(request.user, chain, county)
-        .filter(link=link)
-        .select_related("enterprise", "enterprise__county", "enterprise__park")
-    )
-    output: dict[int, Decimal] = {}
-    if window and members:
-        output = {
-            eid: Decimal(t or 0)
-            for eid, t in MonthlyFigure.objects.filter(
-                enterprise_id__in=[m.enterprise_id for m in members], month__range=window, source=FigureSource.STATS
-            )
-            .order_by()
-            .values("enterprise_id")
-            .annotate(t=Sum("output"))
-            .values_list("enterprise_id", "t")
-        }
+    window = selectors.figures_window()
+    # the whole chain's figures: the link's share and status depend on the other links
+    figures = selectors.link_figures(chain, user=request.user, county=county, until=_until(window))
+    f = next((f for f in figures if f.link.pk == link_pk), None)
+    if f is None:
+        raise Http404("环节不存在")
+    link = f.link
+    members = selectors.members_for(request.user, county).filter(link=link)
     rows = sorted(
-        ({"m": m, "e": m.enterprise, "output": output.get(m.enterprise_id)} for m in members),
+        (
+            {"m": m, "e": m.enterprise, "output": f.enterprise_output.get(m.enterprise_id)}
+            for m in members.select_related("enterprise", "enterprise__county", "enterprise__park")
+        ),
         key=lambda r: (ROLE_ORDER.get(r["m"].role, 9), -(r["output"] or 0), r["e"].name),
     )
-    figures = next(
-        f
-        for f in selectors.link_figures(chain, user=request.user, county=county, until=window[1] if window else None)
-        if f.link.pk == link.pk
-    )
-    targets = list(link.targets.all())
-    can_add = request.user.role in PLACERS
-    targets_url, leads_url = _url("chains:targets"), _url("chains:leads")
-    new_target_url, new_lead_url = _url("chains:target_new"), _url("chains:lead_new")
     return render(
         request,
         "chains/_link_panel.html",
         {
             "chain": chain,
             "link": link,
-            "f": figures,
-            "colour": selectors.STATUS_COLOURS[figures.status],
+            "f": f,
+            "colour": selectors.STATUS_COLOURS[f.status],
             "stage_label": Stage(link.stage).label,
             "rows": rows,
-            "targets": targets,
+            "targets": list(link.targets.all()),
             "window_label": _window_label(window),
             "county": county,
-            "targets_url": f"{targets_url}?link={link.pk}" if targets_url else None,
-            "leads_url": f"{leads_url}?link={link.pk}" if leads_url else None,
-            "new_target_url": f"{new_target_url}?link={link.pk}" if can_add and new_target_url else None,
-            "new_lead_url": new_lead_url if can_add else None,  # + ?target=<pk>: 转为线索
+            "can_add": request.user.role in PLACERS,
         },
     )
 
@@ -356,12 +292,18 @@ def _cluster(request: HttpRequest) -> Cluster | None:
     return Cluster.objects.filter(code=code).first() if code else None
 
 
-def gap_rows(*, user: Any, cluster: Cluster | None, county: Region | None) -> list[dict[str, Any]]:
+def gap_rows(
+    *,
+    user: Any,
+    cluster: Cluster | None,
+    county: Region | None,
+    window: tuple[dt.date, dt.date] | None,
+    thresholds: selectors.Thresholds,
+) -> list[dict[str, Any]]:
     """Every missing, single-supported and weak link of the active chains (of one cluster and its sub-clusters),
     chain by chain, missing first within a chain; figures for the user's scope and the county."""
     chains = list(selectors.chains_for(cluster=cluster))
-    window = _window()
-    figures = selectors.link_figures_many(chains, user=user, county=county, until=window[1] if window else None)
+    figures = selectors.link_figures_many(chains, user=user, county=county, until=_until(window), thresholds=thresholds)
     rows = []
     for chain in chains:
         for f in selectors.gaps(figures[chain.pk]):
@@ -407,7 +349,8 @@ def _cluster_options() -> list[Cluster]:
 def gap_list(request: HttpRequest) -> HttpResponse:
     _require(request)
     cluster, county, query = _gap_filters(request)
-    rows = gap_rows(user=request.user, cluster=cluster, county=county)
+    window, thresholds = selectors.figures_window(), selectors.Thresholds.from_pack()
+    rows = gap_rows(user=request.user, cluster=cluster, county=county, window=window, thresholds=thresholds)
     counts = [
         {"key": k, "label": selectors.STATUS_LABELS[k], "colour": selectors.STATUS_COLOURS[k]}
         | {"n": sum(1 for r in rows if r["status"] == k)}
@@ -422,8 +365,8 @@ def gap_list(request: HttpRequest) -> HttpResponse:
             "cluster": cluster,
             "clusters": _cluster_options(),
             "query": query,
-            "thresholds": selectors.Thresholds.from_pack(),
-            "window_label": _window_label(_window()),
+            "thresholds": thresholds,
+            "window_label": _window_label(window),
             **_county_context(request, county),
         },
     )
@@ -434,7 +377,13 @@ def gap_list(request: HttpRequest) -> HttpResponse:
 def gap_export(request: HttpRequest) -> HttpResponse:
     _require(request)
     cluster, county, _ = _gap_filters(request)
-    rows = gap_rows(user=request.user, cluster=cluster, county=county)
+    rows = gap_rows(
+        user=request.user,
+        cluster=cluster,
+        county=county,
+        window=selectors.figures_window(),
+        thresholds=selectors.Thresholds.from_pack(),
+    )
     data = xlsx.table(
         GAP_HEADERS,
         (

@@ -250,7 +250,7 @@ def test_link_panel_for_an_officer_shows_own_county_only_and_for_a_viewer_no_add
 
 
 def test_data_json_takes_the_same_few_queries_whatever_the_number_of_enterprises(
-    login, users, regions, chain, django_assert_max_num_queries
+    login, users, regions, chain, place, django_assert_max_num_queries
 ):
     client = login(users["xianan"])
     url = f"/chains/{chain['chain'].pk}/data.json"
@@ -258,9 +258,7 @@ def test_data_json_takes_the_same_few_queries_whatever_the_number_of_enterprises
     with CaptureQueriesContext(connection) as small:
         assert client.get(url).status_code == 200
     for k in range(60):
-        e = EnterpriseFactory(county=regions["咸安区"], is_above_scale=k % 2 == 0)
-        LinkEnterpriseFactory(link=[chain["spin"], chain["weave"], chain["finish"]][k % 3], enterprise=e)
-        MonthlyFigureFactory(enterprise=e, month=MONTH, output=Decimal(k))
+        place([chain["spin"], chain["weave"], chain["finish"]][k % 3], regions["咸安区"], k, above=k % 2 == 0)
         AttractionTargetFactory(link=chain["finish"])
     with django_assert_max_num_queries(14), CaptureQueriesContext(connection) as large:
         r = client.get(url)
@@ -268,7 +266,30 @@ def test_data_json_takes_the_same_few_queries_whatever_the_number_of_enterprises
     assert len(large) == len(small), [q["sql"][:80] for q in large.captured_queries]
 
 
-def test_chain_list_and_gap_list_take_the_same_queries_whatever_the_number_of_chains(login, users, regions, chain):
+def test_link_panel_takes_the_same_few_queries_whatever_the_number_of_enterprises(
+    login, users, regions, chain, place, django_assert_max_num_queries
+):
+    client = login(users["admin"])
+    url = f"/chains/{chain['chain'].pk}/links/{chain['spin'].pk}/"
+    client.get(url)
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(url).status_code == 200
+    place(chain["spin"], regions["咸安区"], *range(1, 41))
+    no_figures = EnterpriseFactory(county=regions["咸安区"], name="无统计数据公司")
+    LinkEnterpriseFactory(link=chain["spin"], enterprise=no_figures)
+    with django_assert_max_num_queries(16), CaptureQueriesContext(connection) as large:
+        r = client.get(url)
+    html = r.content.decode()
+    assert "43 家" in html and "无统计数据公司" in html
+    assert len(large) == len(small), [q["sql"][:80] for q in large.captured_queries]
+    # an enterprise without statistics in the window shows no output rather than 0
+    row = html.split("无统计数据公司")[1].split("</tr>")[0]
+    assert row.rstrip().endswith('<td class="text-end">—</td>')
+
+
+def test_chain_list_and_gap_list_take_the_same_queries_whatever_the_number_of_chains(
+    login, users, regions, chain, place
+):
     client = login(users["viewer"])
     client.get("/chains/")
     before = {}
@@ -276,13 +297,11 @@ def test_chain_list_and_gap_list_take_the_same_queries_whatever_the_number_of_ch
         with CaptureQueriesContext(connection) as q:
             assert client.get(url).status_code == 200
         before[url] = len(q)
+    assert before["/chains/gaps/"] <= 17  # the output window and the pack's thresholds are read once per page
     for k in range(5):
         c = ChainFactory(cluster=chain["sub"])
         for pos in range(4):
-            link = ChainLinkFactory(chain=c, position=pos, is_key=pos == 0)
-            e = EnterpriseFactory(county=regions["咸安区"])
-            LinkEnterpriseFactory(link=link, enterprise=e)
-            MonthlyFigureFactory(enterprise=e, month=MONTH, output=Decimal(k + pos))
+            place(ChainLinkFactory(chain=c, position=pos, is_key=pos == 0), regions["咸安区"], k + pos)
     for url in ("/chains/", "/chains/gaps/"):
         with CaptureQueriesContext(connection) as q:
             r = client.get(url)

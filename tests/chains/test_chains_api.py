@@ -95,7 +95,7 @@ def test_county_officer_gets_their_own_countys_figures_whatever_the_query_says(c
         assert (f["enterprises"], Decimal(f["output"]), Decimal(f["share"])) == (1, 600, 100)
         assert f["status"] == "weak" and "关键环节仅一家企业支撑" in f["reasons"]
         assert _link(body, "肉制品")["figures"]["status"] == "missing"
-        assert body["enterprises"] == 1
+        assert body["enterprises"] == 1 and body["county_code"] == "421221"  # the officer's own unit
     gaps = client.get(f"/api/v1/chains/{meat.pk}/gaps?county=421202", headers=h).json()
     assert gaps["county"] == "嘉鱼县" and "肉制品" in [g["name"] for g in gaps["gaps"]]
 

@@ -5,23 +5,15 @@ replaces the pack's, exactly at a threshold is not weak, and the county filter c
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 
 import pytest
 
 from chanye.chains import selectors
 from chanye.industry.models import Threshold
-from tests.factories import (
-    ChainFactory,
-    ChainLinkFactory,
-    EnterpriseFactory,
-    LinkEnterpriseFactory,
-    MonthlyFigureFactory,
-)
+from tests.factories import ChainFactory, ChainLinkFactory
 
 pytestmark = pytest.mark.django_db
-MONTH = dt.date(2025, 6, 1)
 
 
 @pytest.fixture
@@ -34,17 +26,6 @@ def set_threshold(key: str, value: str) -> None:
     Threshold.objects.update_or_create(key=key, defaults={"label": key, "value": Decimal(value)})
 
 
-def place(link, county, *outputs: int) -> list:
-    """One enterprise of `county` on `link` per output (万元, one month of statistics each)."""
-    out = []
-    for amount in outputs:
-        e = EnterpriseFactory(county=county)
-        LinkEnterpriseFactory(link=link, enterprise=e)
-        MonthlyFigureFactory(enterprise=e, month=MONTH, output=Decimal(amount))
-        out.append(e)
-    return out
-
-
 def status(user, chain, county=None) -> dict[str, tuple[str, list[str]]]:
     return {f.link.name: (f.status, f.reasons) for f in selectors.link_figures(chain, user=user, county=county)}
 
@@ -54,7 +35,7 @@ def test_platform_defaults_are_3_enterprises_and_5_percent_when_the_pack_sets_no
     assert (t.min_enterprises, t.min_share) == (3, Decimal(5))
 
 
-def test_xn_cl_5_link_without_local_enterprise_is_missing(no_pack_thresholds, users, regions):
+def test_xn_cl_5_link_without_local_enterprise_is_missing(no_pack_thresholds, users, regions, place):
     chain = ChainFactory()
     held = ChainLinkFactory(chain=chain, name="纺纱")
     ChainLinkFactory(chain=chain, name="印染")
@@ -64,7 +45,9 @@ def test_xn_cl_5_link_without_local_enterprise_is_missing(no_pack_thresholds, us
     assert result["纺纱"] == ("strong", [])
 
 
-def test_xn_cl_5_fewer_enterprises_than_the_default_3_is_weak_and_exactly_3_is_not(no_pack_thresholds, users, regions):
+def test_xn_cl_5_fewer_enterprises_than_the_default_3_is_weak_and_exactly_3_is_not(
+    no_pack_thresholds, users, regions, place
+):
     chain = ChainFactory()
     two = ChainLinkFactory(chain=chain, name="两家")
     three = ChainLinkFactory(chain=chain, name="三家")
@@ -76,7 +59,7 @@ def test_xn_cl_5_fewer_enterprises_than_the_default_3_is_weak_and_exactly_3_is_n
 
 
 def test_xn_cl_5_output_share_below_the_default_5_percent_is_weak_and_exactly_5_is_not(
-    no_pack_thresholds, users, regions
+    no_pack_thresholds, users, regions, place
 ):
     chain = ChainFactory()
     big = ChainLinkFactory(chain=chain, name="大环节")
@@ -92,7 +75,7 @@ def test_xn_cl_5_output_share_below_the_default_5_percent_is_weak_and_exactly_5_
     assert result["大环节"] == ("strong", [])
 
 
-def test_pack_thresholds_replace_the_platform_defaults(no_pack_thresholds, users, regions):
+def test_pack_thresholds_replace_the_platform_defaults(no_pack_thresholds, users, regions, place):
     chain = ChainFactory()
     two = ChainLinkFactory(chain=chain, name="两家")
     small = ChainLinkFactory(chain=chain, name="占8%")
@@ -110,7 +93,7 @@ def test_pack_thresholds_replace_the_platform_defaults(no_pack_thresholds, users
     assert result["大环节"] == ("strong", [])
 
 
-def test_xn_cl_5_key_link_held_by_one_enterprise_is_single(no_pack_thresholds, users, regions):
+def test_xn_cl_5_key_link_held_by_one_enterprise_is_single(no_pack_thresholds, users, regions, place):
     chain = ChainFactory()
     key = ChainLinkFactory(chain=chain, name="关键一家", is_key=True, min_enterprises=1)
     plain = ChainLinkFactory(chain=chain, name="普通一家", min_enterprises=1)
@@ -125,7 +108,7 @@ def test_xn_cl_5_key_link_held_by_one_enterprise_is_single(no_pack_thresholds, u
 
 
 def test_key_link_with_one_enterprise_below_the_minimum_is_weak_and_says_it_is_single(
-    no_pack_thresholds, users, regions
+    no_pack_thresholds, users, regions, place
 ):
     chain = ChainFactory()
     key = ChainLinkFactory(chain=chain, name="关键", is_key=True)
@@ -133,7 +116,7 @@ def test_key_link_with_one_enterprise_below_the_minimum_is_weak_and_says_it_is_s
     assert status(users["admin"], chain)["关键"] == ("weak", ["企业1家，少于3家", "关键环节仅一家企业支撑"])
 
 
-def test_a_links_own_minimum_overrides_the_packs(no_pack_thresholds, users, regions):
+def test_a_links_own_minimum_overrides_the_packs(no_pack_thresholds, users, regions, place):
     set_threshold("chain_link_min_enterprises", "3")
     chain = ChainFactory()
     lenient = ChainLinkFactory(chain=chain, name="至少1家", min_enterprises=1)
@@ -145,7 +128,7 @@ def test_a_links_own_minimum_overrides_the_packs(no_pack_thresholds, users, regi
     assert result["至少5家"] == ("weak", ["企业4家，少于5家"])
 
 
-def test_the_county_filter_changes_the_classification(no_pack_thresholds, users, regions):
+def test_the_county_filter_changes_the_classification(no_pack_thresholds, users, regions, place):
     xa, jy = regions["咸安区"], regions["嘉鱼县"]
     chain = ChainFactory()
     mixed = ChainLinkFactory(chain=chain, name="两县")
@@ -164,7 +147,9 @@ def test_the_county_filter_changes_the_classification(no_pack_thresholds, users,
     assert status(users["xianan"], chain) == xianan
 
 
-def test_gaps_lists_missing_then_single_then_weak_and_leaves_strong_links_out(no_pack_thresholds, users, regions):
+def test_gaps_lists_missing_then_single_then_weak_and_leaves_strong_links_out(
+    no_pack_thresholds, users, regions, place
+):
     chain = ChainFactory()
     weak = ChainLinkFactory(chain=chain, name="薄弱", position=1)
     ChainLinkFactory(chain=chain, name="缺失", position=2)
@@ -192,7 +177,7 @@ def test_in_a_long_chain_the_share_threshold_is_capped_at_half_an_even_split():
     )
 
 
-def test_link_figures_apply_the_cap_with_the_chains_number_of_links(no_pack_thresholds, users, regions):
+def test_link_figures_apply_the_cap_with_the_chains_number_of_links(no_pack_thresholds, users, regions, place):
     chain = ChainFactory()
     links = [ChainLinkFactory(chain=chain, name=f"环节{i:02d}") for i in range(20)]  # even split 5 %, bar 2.5 %
     county = regions["咸安区"]

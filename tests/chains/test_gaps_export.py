@@ -4,7 +4,6 @@ only their county."""
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 from decimal import Decimal
 
@@ -13,21 +12,14 @@ from openpyxl import load_workbook
 
 from chanye.core.models import AuditLog
 from chanye.industry.models import Cluster
-from tests.factories import (
-    AttractionTargetFactory,
-    ChainFactory,
-    ChainLinkFactory,
-    EnterpriseFactory,
-    LinkEnterpriseFactory,
-    MonthlyFigureFactory,
-)
+from tests.factories import AttractionTargetFactory, ChainFactory, ChainLinkFactory
 
 pytestmark = pytest.mark.django_db
 HEADERS = ["集群", "产业链", "环节", "位置", "状态", "原因", "企业数", "规上", "产值占比(%)", "招商目标数"]
 
 
 @pytest.fixture
-def library(mini_pack, regions):
+def library(mini_pack, regions, place):
     """Two clusters (纺织 with a sub-cluster, 电子) with one chain each; the mini pack's own chains deactivated.
 
     纺织链 (on the sub-cluster): 纺纱 strong (3 in 咸安), 织造 weak (2: 咸安 + 嘉鱼, 2 targets), 印染 missing.
@@ -40,18 +32,11 @@ def library(mini_pack, regions):
     sub = Cluster.objects.create(code="t-textile-sub", name="测试纺纱子集群", parent=textile, sort_order=901)
     electronics = Cluster.objects.create(code="t-elec", name="测试电子集群", sort_order=902)
     xa, jy = regions["咸安区"], regions["嘉鱼县"]
-
-    def place(link, county, output, above=False):
-        e = EnterpriseFactory(county=county, is_above_scale=above)
-        LinkEnterpriseFactory(link=link, enterprise=e)
-        MonthlyFigureFactory(enterprise=e, month=dt.date(2025, 6, 1), output=Decimal(output))
-
     tc = ChainFactory(name="测试纺织链", cluster=sub, sort_order=1)
     spin = ChainLinkFactory(chain=tc, name="纺纱", stage="upstream", position=1)
     weave = ChainLinkFactory(chain=tc, name="织造", stage="midstream", position=2)
     ChainLinkFactory(chain=tc, name="印染", stage="downstream", position=3)
-    for _ in range(3):
-        place(spin, xa, 1000, above=True)
+    place(spin, xa, 1000, 1000, 1000, above=True)
     place(weave, xa, 300, above=True)
     place(weave, jy, 200)
     AttractionTargetFactory(link=weave)

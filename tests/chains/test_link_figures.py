@@ -119,16 +119,17 @@ def test_a_county_officer_counts_only_enterprises_of_their_own_county(users, reg
     assert {f.status for f in selectors.link_figures(chain, user=users["auditor"])} == {"missing"}
 
 
-def test_several_chains_at_once_give_the_same_figures_in_the_same_queries(users, regions, django_assert_num_queries):
+def test_several_chains_at_once_give_the_same_figures_in_the_same_queries(
+    users, regions, place, django_assert_num_queries
+):
     chains = []
     for k in range(3):
         chain = ChainFactory()
         for pos in range(4):
-            link = ChainLinkFactory(chain=chain, position=pos)
-            for _ in range(k + pos):
-                e = EnterpriseFactory(county=regions["咸安区" if pos % 2 else "嘉鱼县"], is_above_scale=bool(pos % 2))
-                LinkEnterpriseFactory(link=link, enterprise=e)
-                MonthlyFigureFactory(enterprise=e, month=dt.date(2025, 6, 1), output=Decimal(10 * (pos + 1)))
+            county = regions["咸安区" if pos % 2 else "嘉鱼县"]
+            place(
+                ChainLinkFactory(chain=chain, position=pos), county, *[10 * (pos + 1)] * (k + pos), above=bool(pos % 2)
+            )
         chains.append(chain)
     thresholds = selectors.Thresholds.from_pack()
     until = dt.date(2025, 6, 1)

@@ -145,12 +145,14 @@
     mark(id);
     return fetch(url, { headers: { "X-Requested-With": "XMLHttpRequest" }, credentials: "same-origin" })
       .then(function (r) {
-        if (!r.ok) throw new Error(r.status);
+        // a redirect here is the sign-in page (the session has expired): not a fragment to show in the panel
+        if (!r.ok || r.redirected) throw new Error(r.redirected ? "redirected" : r.status);
         return r.text();
       })
       .then(function (html) { panel.innerHTML = html; })
-      .catch(function () {
-        panel.innerHTML = '<div class="alert alert-warning small mb-0">环节信息加载失败，请刷新页面后重试。</div>';
+      .catch(function (e) {
+        panel.innerHTML = '<div class="alert alert-warning small mb-0">' +
+          (e.message === "redirected" ? "登录已超时，请刷新页面重新登录。" : "环节信息加载失败，请刷新页面后重试。") + "</div>";
       })
       .then(function () { panel.removeAttribute("aria-busy"); });
   }
@@ -186,12 +188,13 @@
 
   fetch(el.dataset.url, { credentials: "same-origin" })
     .then(function (r) {
-      if (!r.ok) throw new Error(r.status);
+      if (!r.ok || r.redirected) throw new Error(r.redirected ? "redirected" : r.status);
       return r.json();
     })
     .then(draw)
     .catch(function (e) {
       if (window.console) console.error(e);
-      el.innerHTML = '<div class="alert alert-warning small">图谱数据加载失败，请刷新页面后重试。</div>';
+      el.innerHTML = '<div class="alert alert-warning small">' +
+        (e.message === "redirected" ? "登录已超时，请刷新页面重新登录。" : "图谱数据加载失败，请刷新页面后重试。") + "</div>";
     });
 })();
