@@ -21,7 +21,6 @@ import argparse
 import contextlib
 import os
 import statistics
-import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -31,25 +30,14 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.run import ensure_database, p95  # noqa: E402  (after the path is set)
+
 CHAIN = "bench-chain-40"
 LINKS = 40
 ENTERPRISES = 2000
 MONTHS = 13
 TARGET_MAP_MS = 200.0
 TARGET_RELATEDNESS_S = 5.0
-
-
-def ensure_database(url: str) -> None:
-    if not url.startswith("postgres"):
-        return
-    name = url.rsplit("/", 1)[1]
-    out = subprocess.run(
-        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-tAc", f"SELECT 1 FROM pg_database WHERE datname='{name}'"],
-        capture_output=True,
-        text=True,
-    )
-    if out.stdout.strip() != "1":
-        subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-c", f"CREATE DATABASE {name}"], check=True)
 
 
 def setup() -> str:
@@ -65,10 +53,6 @@ def setup() -> str:
     from django.db import connection
 
     return f"{connection.vendor} ({url or connection.settings_dict['NAME']})"
-
-
-def p95(samples: list[float]) -> float:
-    return statistics.quantiles(samples, n=20)[18] if len(samples) >= 20 else max(samples)
 
 
 def timed(fn: Callable[[], object], runs: int, warm: int = 3) -> list[float]:

@@ -1,9 +1,12 @@
-"""Building real .xlsx/.csv files for import tests."""
+"""Test helpers: real .xlsx/.csv files for import tests, the test pack, statistics for the relatedness matrix."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from collections.abc import Sequence
+from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
@@ -39,3 +42,55 @@ def csv_bytes(rows: Sequence[Sequence[Any]], encoding: str = "utf-8-sig") -> byt
     for r in rows:
         w.writerow(["" if v is None else v for v in r])
     return buf.getvalue().encode(encoding)
+
+
+# ---------------------------------------------------------------- packs
+
+MINI_PACK = Path(__file__).parent / "data" / "mini-pack.yaml"
+
+
+def mini_pack_data() -> dict[str, Any]:
+    """The test pack (tests/data/mini-pack.yaml) as a dict, to be spoiled by a test."""
+    import yaml
+
+    return yaml.safe_load(MINI_PACK.read_text(encoding="utf-8"))
+
+
+def pack_problems(data: dict[str, Any]) -> list[str]:
+    """The problems the pack validator reports for `data` (the test fails when it finds none)."""
+    import pytest
+    import yaml
+
+    from chanye.industry import schema
+
+    with pytest.raises(schema.PackError) as e:
+        schema.parse(yaml.safe_dump(data, allow_unicode=True), "x.yaml")
+    return e.value.problems
+
+
+# ---------------------------------------------------------------- statistics for the relatedness matrix
+
+
+def stats_firm(region: Any, code: str, output: float | int, month: dt.date) -> Any:
+    """An enterprise of `region` in GB/T 4754 class `code` with a 统计 output (万元) for `month`."""
+    from chanye.enterprises.models import MonthlyFigure
+    from chanye.industry.models import IndustryCode
+    from tests.factories import EnterpriseFactory
+
+    e = EnterpriseFactory(county=region, industry_code=IndustryCode.objects.get(code=code))
+    MonthlyFigure.objects.create(enterprise=e, month=month, source="stats", output=Decimal(output))
+    return e
+
+
+def three_county_firms(regions: dict[str, Any], month: dt.date) -> list[Any]:
+    """Six firms over divisions 13 (农副食品), 26 (化工) and 39 (电子): 咸安区 13 900 + 39 100, 嘉鱼县 13 200 + 26 800,
+    咸宁高新区 39 700 + 26 300 (the last one is returned last)."""
+    xa, jy, gx = regions["咸安区"], regions["嘉鱼县"], regions["咸宁高新区"]
+    return [
+        stats_firm(xa, "1311", 900, month),
+        stats_firm(xa, "3911", 100, month),
+        stats_firm(jy, "1311", 200, month),
+        stats_firm(jy, "2611", 800, month),
+        stats_firm(gx, "3911", 700, month),
+        stats_firm(gx, "2611", 300, month),
+    ]

@@ -71,8 +71,14 @@ class BenchmarkTable:
     values: list[list[Decimal]]  # regions × industries, 万元
     year: int | None
     unit: str
-    rows: list[int]  # the Excel row of each region
+    rows: list[int]  # the table row of each region (the file's row, or its column for a table printed across)
     warnings: list[RowError]
+    region_label: str = "地区"  # the heading of the region names
+    transposed_from: tuple[list[list[Any]], int] | None = None  # (table, header) of a table printed the other way
+
+    def as_printed(self, problems: list[RowError]) -> list[RowError]:
+        """Problems found in the table (e.g. by the importer's own checks) at the cells of the file as printed."""
+        return _as_printed(problems, *self.transposed_from) if self.transposed_from else problems
 
     def matrix(self) -> np.ndarray:
         return np.array([[float(v) for v in row] for row in self.values], dtype=float).reshape(
@@ -147,9 +153,12 @@ def parse_benchmark_table(
     if transposed:
         rows = [[r[j] if j < len(r) else None for r in rows] for j in range(width)]
         try:
-            return _parse_rows(rows, names=names, year=year, need_year=need_year, sheet_name=sheet.name, best=best)
+            t = _parse_rows(rows, names=names, year=year, need_year=need_year, sheet_name=sheet.name, best=best)
         except BenchmarkError as e:
             raise BenchmarkError(_as_printed(e.errors, rows, best), _as_printed(e.warnings, rows, best)) from None
+        t.transposed_from = (rows, best)
+        t.warnings = t.as_printed(t.warnings)
+        return t
     return _parse_rows(
         rows, names=names, year=year, need_year=need_year, sheet_name=sheet.name, best=best, best_n=best_n
     )
@@ -160,24 +169,40 @@ def _is_label(cell: Any) -> bool:
     return isinstance(cell, str) and not re.fullmatch(r"[\d.,\s]+", cell.strip())
 
 
+_ACROSS = {"注释行": "注释列", "合计行": "合计列", "合计列": "合计行", "无法识别的列": "无法识别的行"}
+_ACROSS_WORDS = re.compile("|".join(_ACROSS))
+
+
 def _as_printed(problems: list[RowError], rows: list[list[Any]], header: int) -> list[RowError]:
     """Problems found in a transposed table, moved back to the cells of the file as printed: the table's row i is
     the file's column i, and a division column is the file's row of that division."""
     from openpyxl.utils import get_column_letter
 
-    row_of = {display(c): j + 1 for j, c in enumerate(rows[header]) if c is not None} if header < len(rows) else {}
+    cells = rows[header] if header < len(rows) else []
+    row_of = {
+        display(clean_cell(c)): j + 1 for j, c in enumerate(cells) if clean_cell(c) is not None
+    }  # as `_parse_rows`
+
+    def across(message: str) -> str:  # the table's rows are the file's columns, and the other way round
+        message = re.sub(r"第(\d+)行", lambda m: f"{get_column_letter(int(m.group(1)))}列", message)
+        return _ACROSS_WORDS.sub(lambda m: _ACROSS[m.group(0)], message)
+
     out = []
     for e in problems:
         if not e.row:
             out.append(e)
             continue
         column = f"{get_column_letter(e.row)}列"
-        if e.column in row_of and e.row != header + 1:
-            out.append(RowError(row_of[e.column], f"{column}·{e.column}", e.value, e.message))
-        elif e.row == header + 1:  # a problem of the divisions' own column: the file's row of that division
-            out.append(RowError(row_of.get(e.value, 0), column, e.value, e.message))
-        else:  # a problem of a region as a whole (its name): the region's cell heads the file's column
-            out.append(RowError(e.row, column, e.value, e.message.replace("行", "列")))
+        if e.column in row_of and e.row != header + 1:  # a cell: the division's row, the region's column
+            out.append(RowError(row_of[e.column], f"{column}·{e.column}", e.value, across(e.message)))
+        elif e.row == header + 1:  # a heading of a division: the file's row of that division, in the first column
+            out.append(RowError(row_of.get(e.column, 0), column, e.value or e.column, across(e.message)))
+        else:  # a region as a whole (its name): the cell that names it, in the region's column
+            cells = rows[e.row - 1] if e.row <= len(rows) else []
+            at = next(
+                (k + 1 for k, c in enumerate(cells) if e.value and c is not None and squash(display(c)) == e.value), 0
+            )
+            out.append(RowError(at, column, e.value, across(e.message)))
     return sorted(out, key=lambda e: (e.row, e.column))
 
 
@@ -320,7 +345,7 @@ def _parse_rows(
         errors.append(RowError(0, "", "", "表头下面没有地区数据行"))
     if errors:
         raise BenchmarkError(sorted(errors, key=lambda e: (e.row, e.column)), warnings)
-    return BenchmarkTable(regions, [c for _, c in columns], values, year, unit, where, warnings)
+    return BenchmarkTable(regions, [c for _, c in columns], values, year, unit, where, warnings, header_label)
 
 
 def parse_benchmark_xlsx(
@@ -342,6 +367,11 @@ class BenchmarkImporter(Importer):
     kind = "benchmarks"
     title = "对标地区产值（统计年鉴）"
     columns = []
+
+    @classmethod
+    def template(cls) -> bytes:
+        """The upload page's template: a blank yearbook table (its columns are the divisions, not `columns`)."""
+        return template_xlsx()
 
     def run(self, data: bytes, filename: str, batch: ImportBatch | None = None) -> ImportOutcome:
         sha = hashlib.sha256(data).hexdigest()
@@ -405,10 +435,17 @@ class BenchmarkImporter(Importer):
             own[squash(name)] = name
             if short:
                 own[squash(short)] = name
-        for row, name in zip(table.rows, table.regions, strict=True):
-            if name in own:
-                why = f"与本市的“{own[name]}”同名：对标地区应为市外地区（本市区县的数据来自月度统计）"
-                self.errors.append(RowError(row, "地区", name, why))
+        same = [
+            RowError(
+                row,
+                table.region_label,
+                name,
+                f"与本市的“{own[name]}”同名：对标地区应为市外地区（本市区县的数据来自月度统计）",
+            )
+            for row, name in zip(table.rows, table.regions, strict=True)
+            if name in own
+        ]
+        self.errors += table.as_printed(same)
 
     def _write(self, table: BenchmarkTable, source: str, batch: ImportBatch) -> tuple[int, int, int]:
         assert table.year is not None

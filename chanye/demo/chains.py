@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from chanye.accounts.models import Role, User
 from chanye.chains import leads as lead_services
-from chanye.chains.models import AttractionTarget, Chain, Lead, LeadStage, LinkEnterprise, LinkRole
+from chanye.chains.models import PIPELINE, AttractionTarget, Chain, Lead, LeadStage, LinkEnterprise, LinkRole
 from chanye.enterprises.models import Enterprise
 from chanye.regions.models import Region
 
@@ -44,11 +44,9 @@ STEP_NOTES = {
     "visit": "赴企业总部考察",
     "signed": "签订投资协议",
     "landed": "项目公司注册落户",
+    "dropped": "企业投资计划调整，暂缓布局",
 }
 OWNERS = ["刘晓峰", "陈静", "王志刚", "周敏", "黄磊", "吴婷"]
-
-
-PIPELINE_RANK = {"clue": 0, "contact": 1, "visit": 2, "signed": 3, "landed": 4}
 
 
 @dataclass
@@ -152,7 +150,12 @@ def _seed_leads(rng: random.Random, today: dt.date) -> tuple[int, int]:
         t = targets[(i * 7) % len(targets)]
         unit = units[i % len(units)]
         owner = officers.get(unit.pk)
-        found = today - dt.timedelta(days=rng.randint(25, 90) + 25 * PIPELINE_RANK.get(stage, 2))
+        # the stages the lead moves through after 线索: up to its planned stage, or 接洽 then 终止 for a dropped one
+        if stage == LeadStage.DROPPED:
+            steps = [LeadStage.CONTACT, LeadStage.DROPPED]
+        else:
+            steps = PIPELINE[1 : PIPELINE.index(stage) + 1]
+        found = today - dt.timedelta(days=rng.randint(25, 90) + 25 * len(steps))
         lead = lead_services.do_save_lead(
             actor=admin,
             lead=Lead(),
@@ -169,16 +172,9 @@ def _seed_leads(rng: random.Random, today: dt.date) -> tuple[int, int]:
             },
         )
         day = found
-        for step in (LeadStage.CONTACT, LeadStage.VISIT, LeadStage.SIGNED, LeadStage.LANDED):
-            if stage == LeadStage.DROPPED and step == LeadStage.VISIT:
-                reason = "企业投资计划调整，暂缓布局"
-                lead_services.do_move_lead(actor=admin, lead=lead, to=LeadStage.DROPPED, on=day, note=reason)
-                break
-            if stage != LeadStage.DROPPED and lead_services._rank(step) > lead_services._rank(stage):
-                break
+        for step in steps:
             day = min(today, day + dt.timedelta(days=rng.randint(10, 40)))
-            note = STEP_NOTES.get(step, "")
-            lead = lead_services.do_move_lead(actor=admin, lead=lead, to=step, on=day, note=note)
+            lead = lead_services.do_move_lead(actor=admin, lead=lead, to=step, on=day, note=STEP_NOTES[step])
         if lead.signed_on:
             signed += 1
     return len(plan), signed

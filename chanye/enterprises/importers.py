@@ -528,6 +528,19 @@ IMPORT_ROLES: dict[str, set[str]] = {
 }
 
 
+def new_batch(kind: str, *, data: bytes, filename: str, user: Any, dry_run: bool = False) -> ImportBatch:
+    """The batch row of one uploaded file (its page shows the progress, errors and outcome of the import)."""
+    import hashlib
+
+    return ImportBatch.objects.create(
+        kind=kind,
+        filename=filename[:255],
+        sha256=hashlib.sha256(data).hexdigest(),
+        user=user if getattr(user, "pk", None) else None,
+        dry_run=dry_run,
+    )
+
+
 def run_import(
     kind: str,
     *,
@@ -540,18 +553,11 @@ def run_import(
     progress: Any = None,
 ) -> Any:
     """Run an importer; an unexpected failure while writing leaves nothing written and a FAILED batch."""
-    import hashlib
     import logging
 
     importer = IMPORTERS[kind](user=user, dry_run=dry_run, options=options, progress=progress)
     if batch is None:
-        batch = ImportBatch.objects.create(
-            kind=kind,
-            filename=filename[:255],
-            sha256=hashlib.sha256(data).hexdigest(),
-            user=user if getattr(user, "pk", None) else None,
-            dry_run=dry_run,
-        )
+        batch = new_batch(kind, data=data, filename=filename, user=user, dry_run=dry_run)
     allowed = IMPORT_ROLES[kind]
     if user is not None and getattr(user, "role", None) not in allowed:
         importer.errors.append(RowError(0, "", "", f"您的角色不能导入{importer.title}。"))
@@ -578,17 +584,9 @@ def start_import(
     kind: str, *, data: bytes, filename: str, user: Any, dry_run: bool = False, options: dict[str, Any] | None = None
 ) -> ImportBatch:
     """Record an uploaded file's batch and run its import as a background job (progress on the batch page)."""
-    import hashlib
-
     from chanye.core import jobs
 
-    batch = ImportBatch.objects.create(
-        kind=kind,
-        filename=filename[:255],
-        sha256=hashlib.sha256(data).hexdigest(),
-        user=user if getattr(user, "pk", None) else None,
-        dry_run=dry_run,
-    )
+    batch = new_batch(kind, data=data, filename=filename, user=user, dry_run=dry_run)
     jobs.start(run_import, kind, data=data, filename=filename, user=user, dry_run=dry_run, options=options, batch=batch)
     return batch
 

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 from django.conf import settings
@@ -15,6 +14,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from chanye.accounts.models import Role
+from chanye.chains import importers as chain_importers
+from chanye.chains import target_import
 from chanye.core import audit, xlsx
 from chanye.core.downloads import attachment
 from chanye.core.models import AuditAction, ImportBatch
@@ -259,7 +260,34 @@ TEMPLATE_NOTES = {
         "4. 填写当月数（非累计数）。空白、“—”、“/” 视为未报送，不会覆盖已有数据。",
         "5. 重复导入同一文件不会产生变化；修改后的数字会更新，原值保留在修订记录中。",
     ],
+    **project_importers.TEMPLATE_NOTES,
+    "chain_members": chain_importers.TEMPLATE_NOTES,
+    "attraction_targets": target_import.TEMPLATE_NOTES,
 }
+TEMPLATE_EXAMPLES: dict[str, list[dict[str, object]]] = {
+    "enterprises": [
+        {
+            "uscc": "91421200MA4F000000",
+            "name": "湖北示例科技有限公司",
+            "county": "咸安区",
+            "industry_code": "3311",
+            "is_above_scale": "是",
+            "h_specialized": "省级(2023)",
+        }
+    ],
+    "monthly": [{"uscc": "91421200MA4F000000", "name": "湖北示例科技有限公司", "month": "2025-03", "output": 1234.5}],
+    **project_importers.TEMPLATE_EXAMPLES,
+    "chain_members": chain_importers.TEMPLATE_EXAMPLES,
+    "attraction_targets": target_import.TEMPLATE_EXAMPLES,
+}
+# columns written as text in the templates, so that Excel keeps codes such as 0313 or an 18-digit USCC intact
+TEMPLATE_TEXT_KEYS = [
+    "uscc",
+    "industry_code",
+    *project_importers.TEXT_KEYS,
+    *chain_importers.TEXT_KEYS,
+    *target_import.TEXT_KEYS,
+]
 
 
 @login_required
@@ -268,34 +296,14 @@ def import_template(request: HttpRequest, kind: str) -> HttpResponse:
     if kind not in IMPORTERS:
         raise Http404
     importer = IMPORTERS[kind]
-    if kind == "enterprises":
-        examples = [
-            {
-                "uscc": "91421200MA4F000000",
-                "name": "湖北示例科技有限公司",
-                "county": "咸安区",
-                "industry_code": "3311",
-                "is_above_scale": "是",
-                "h_specialized": "省级(2023)",
-            }
-        ]
-    elif kind == "monthly":
-        examples = [
-            {"uscc": "91421200MA4F000000", "name": "湖北示例科技有限公司", "month": "2025-03", "output": 1234.5}
-        ]
-    elif kind in project_importers.TEMPLATE_EXAMPLES:
-        examples = project_importers.TEMPLATE_EXAMPLES[kind]
-    else:  # importers of other apps carry their own template (chains, benchmarks)
-        module = sys.modules[importer.__module__]
-        if hasattr(module, "template_xlsx"):
-            return attachment(module.template_xlsx(), f"{importer.title}导入模板.xlsx")
-        examples = module.TEMPLATE_EXAMPLES
-    module = sys.modules[importer.__module__]
+    filename = f"{importer.title}导入模板.xlsx"
+    if own := getattr(importer, "template", None):  # a file that is not one record a row (a yearbook table)
+        return attachment(own(), filename)
     data = xlsx.template(
         importer.columns,
         title=f"{importer.title}导入模板",
-        notes=TEMPLATE_NOTES.get(kind) or project_importers.TEMPLATE_NOTES.get(kind) or module.TEMPLATE_NOTES,
-        text_keys=["uscc", "industry_code", *project_importers.TEXT_KEYS, *getattr(module, "TEXT_KEYS", [])],
-        example_rows=examples,
+        notes=TEMPLATE_NOTES[kind],
+        text_keys=TEMPLATE_TEXT_KEYS,
+        example_rows=TEMPLATE_EXAMPLES[kind],
     )
-    return attachment(data, f"{importer.title}导入模板.xlsx")
+    return attachment(data, filename)

@@ -177,15 +177,19 @@ class ChainSpec(_Base):
         return data
 
     @model_validator(mode="after")
+    def _link_defaults(self) -> ChainSpec:
+        """A link without a code is known by its name; one without a stage gets it from its place (`default_stage`).
+        The chain's own code and name default from its cluster (`ClusterSpec._chain_defaults`)."""
+        for i, link in enumerate(self.links):
+            link.code = link.code or link.name
+            link.stage = link.stage or default_stage(i, len(self.links))  # type: ignore[assignment]
+        return self
+
+    @model_validator(mode="after")
     def _graph(self) -> ChainSpec:
         errors: list[str] = []
         if len(self.links) < 2:
             errors.append("产业链至少要有两个环节")
-        for i, link in enumerate(self.links):
-            if not link.code:
-                link.code = link.name
-            if link.stage is None:
-                link.stage = default_stage(i, len(self.links))  # type: ignore[assignment]
         for what, values in (("环节名称", [x.name for x in self.links]), ("环节编号", [x.code for x in self.links])):
             seen: set[str] = set()
             for v in values:
@@ -244,7 +248,9 @@ class ClusterSpec(_Base):
     _code = field_validator("code")(_check_code)
 
     @model_validator(mode="after")
-    def _chain_codes(self) -> ClusterSpec:
+    def _chain_defaults(self) -> ClusterSpec:
+        """A chain without a code takes the cluster's (``<cluster>-2`` … when the cluster has several); one without a
+        name is named by its links, or after the cluster when it has more than six."""
         for i, chain in enumerate(self.chains):
             if not chain.code:
                 chain.code = self.code if len(self.chains) == 1 else f"{self.code}-{i + 1}"

@@ -20,7 +20,6 @@ from chanye.accounts.models import Role
 from chanye.core import audit
 from chanye.core.models import AuditAction
 from chanye.enterprises.models import Enterprise
-from chanye.industry.models import Cluster
 from chanye.projects import rules as project_rules
 from chanye.projects.filtersets import IssueFilter, ProjectFilter, overdue_q, tier_label
 from chanye.projects.models import (
@@ -535,11 +534,8 @@ def can_see_enterprise(user: Any, enterprise_id: int | None) -> bool:
 
 
 def chain_nodes() -> list[str]:
-    """The link names of the active clusters' chains (offered, not imposed, as a project's 产业链环节)."""
-    names: dict[str, None] = {}
-    for chains in Cluster.objects.filter(is_active=True).exclude(chains=[]).values_list("chains", flat=True):
-        for chain in chains or []:
-            for name in chain:
-                if isinstance(name, str):
-                    names[name] = None
-    return list(names)
+    """The link names of the active chain maps (offered, not imposed, as a project's 产业链环节), in chain order."""
+    from chanye.chains.models import ChainLink  # chains build on projects (signed leads): imported here, not above
+
+    names = ChainLink.objects.filter(chain__is_active=True).order_by("chain__sort_order", "chain__code", "position")
+    return list(dict.fromkeys(names.values_list("name", flat=True)))

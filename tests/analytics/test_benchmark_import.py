@@ -180,3 +180,37 @@ def test_the_relatedness_matrix_and_page_include_the_latest_benchmark_year(regio
     assert m.x[3].tolist() == [500, 0, 900, 0] and m.county_output == 2400
     page = login(users["admin"]).get("/relatedness/").content.decode()
     assert "纳入2023年1个对标地区" in page and "咸宁高新区" in page
+
+
+def test_a_table_printed_the_other_way_round_without_a_corner_heading_reports_cells_and_words_as_printed(users):
+    data = xlsx(
+        [
+            TITLE,
+            UNIT,
+            [None, "武汉市", "长沙市", "武汉市"],
+            ["13 农副食品加工业", 1, None, 3],
+            ["C39", 2, 5, 4],
+            ["注：资料来源于统计年鉴"],
+        ]
+    )
+    with pytest.raises(BenchmarkError) as e:
+        parse_benchmark_xlsx(data)
+    assert [(x.row, x.column, x.value, x.message) for x in e.value.errors] == [
+        (3, "D列", "武汉市", "与B列的地区重复")  # the cell D3 names it again; B is the column of the first
+    ]
+    warnings = {(x.row, x.column, x.message) for x in e.value.warnings}
+    assert (3, "C列", "1个行业为空或“—”，按0计（未生产或未公布）") in warnings  # 行业, not 列业
+    assert (6, "A列", "无法识别的行，已忽略") in warnings  # the note is a row of the file
+
+
+def test_a_citys_own_county_in_a_table_printed_the_other_way_round_is_reported_at_its_cell(users):
+    data = xlsx([TITLE, UNIT, ["行业", "武汉市", "嘉鱼县"], ["13 农副食品加工业", 1, 2], ["C39", 2, 5]])
+    out = run(users["admin"], data)
+    assert [(e.row, e.column, e.value) for e in out.errors] == [(3, "C列·行业", "嘉鱼县")]  # the cell C3
+
+
+def test_the_upload_page_offers_the_yearbook_template(users, login):
+    resp = login(users["admin"]).get("/imports/template/benchmarks.xlsx")
+    assert resp.status_code == 200
+    regions, industries, _x = parse_benchmark_xlsx(resp.content)
+    assert regions == ["武汉市", "岳阳市"] and industries[0] == "13"

@@ -7,17 +7,15 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from decimal import Decimal
 
 import numpy as np
 import pytest
 
 from chanye.analytics.relatedness import LinkCandidate, compute, link_opportunities
 from chanye.chains.models import Chain
-from chanye.enterprises.models import MonthlyFigure
-from chanye.industry.models import IndustryCode
 from tests.conftest import DATA
-from tests.factories import ChainLinkFactory, EnterpriseFactory, LinkEnterpriseFactory
+from tests.factories import ChainLinkFactory, LinkEnterpriseFactory
+from tests.helpers import three_county_firms
 
 REF = json.loads((DATA / "relatedness_reference.json").read_text(encoding="utf-8"))
 DIVISIONS = [str(13 + j) for j in range(len(REF["industries"]))]  # the reference's industries as 大类 13, 14, …
@@ -89,21 +87,9 @@ def test_the_reason_counts_the_nearest_industries_the_county_already_has(c):
 M = dt.date(2025, 6, 1)
 
 
-def firm(region, code, output):
-    e = EnterpriseFactory(county=region, industry_code=IndustryCode.objects.get(code=code))
-    MonthlyFigure.objects.create(enterprise=e, month=M, source="stats", output=Decimal(output))
-    return e
-
-
 @pytest.mark.django_db
 def test_the_relatedness_page_lists_the_links_the_county_could_grow(regions, users, login):
-    xa, jy, gx = regions["咸安区"], regions["嘉鱼县"], regions["咸宁高新区"]
-    firm(xa, "1311", 900)  # 13 农副食品
-    firm(xa, "3911", 100)  # 39 电子
-    firm(jy, "1311", 200)
-    firm(jy, "2611", 800)  # 26 化工
-    firm(gx, "3911", 700)
-    placed = firm(gx, "2611", 300)
+    placed = three_county_firms(regions, M)[-1]  # 咸宁高新区's 26 化工 firm
     # 屠宰加工 1351, 肉制品 1353: 大类 13; 生猪养殖, 冷链物流, 终端销售 are not manufacturing
     meat = Chain.objects.get(code="food-meat")
     LinkEnterpriseFactory(link=meat.links.get(name="屠宰加工"), enterprise=placed)

@@ -4,36 +4,21 @@ worded recommendations, the county officer fixed to their county, no data explai
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 
 import pytest
 
 from chanye.analytics.selectors import county_industry_matrix
-from chanye.enterprises.models import MonthlyFigure
-from chanye.industry.models import IndustryCode
-from tests.factories import EnterpriseFactory
+from tests.helpers import stats_firm, three_county_firms
 
 pytestmark = pytest.mark.django_db
 M = dt.date(2025, 6, 1)
 
 
-def firm(region, code, output, month=M):
-    e = EnterpriseFactory(county=region, industry_code=IndustryCode.objects.get(code=code))
-    MonthlyFigure.objects.create(enterprise=e, month=month, source="stats", output=Decimal(output))
-    return e
-
-
 @pytest.fixture
 def figures(regions):
-    xa, jy, gx = regions["咸安区"], regions["嘉鱼县"], regions["咸宁高新区"]
-    firm(xa, "1311", 900)  # 13 农副食品
-    firm(xa, "3911", 100)  # 39 电子
-    firm(jy, "1311", 200)
-    firm(jy, "2611", 800)  # 26 化工
-    firm(gx, "3911", 700)
-    firm(gx, "2611", 300)
-    firm(gx, "5810", 999)  # not manufacturing: left out
-    firm(gx, "3911", 555, month=dt.date(2024, 6, 1))  # older than 12 months: left out
+    three_county_firms(regions, M)
+    stats_firm(regions["咸宁高新区"], "5810", 999, M)  # not manufacturing: left out
+    stats_firm(regions["咸宁高新区"], "3911", 555, dt.date(2024, 6, 1))  # older than 12 months: left out
 
 
 def test_matrix_sums_the_last_twelve_months_by_division(figures, regions):
@@ -53,3 +38,11 @@ def test_county_officer_sees_their_county_with_reasons(figures, users, login):
 def test_no_data_is_explained_and_other_roles_get_404(regions, users, login):
     assert "暂无数据" in login(users["admin"]).get("/relatedness/").content.decode()
     assert login(users["auditor"]).get("/relatedness/").status_code == 404
+
+
+def test_the_page_reads_the_matrix_once_in_a_fixed_number_of_queries(
+    figures, users, login, django_assert_max_num_queries
+):
+    client = login(users["admin"])
+    with django_assert_max_num_queries(13):  # session and user 2, matrix 5, chain links 2, nav 1, session save 3
+        assert client.get("/relatedness/?county=421202").status_code == 200

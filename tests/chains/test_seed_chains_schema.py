@@ -8,17 +8,17 @@ import itertools
 from pathlib import Path
 
 import pytest
-import yaml
 from pydantic import ValidationError
 
 from chanye.industry import schema
 from chanye.industry.services import GBT4754_CSV
-from tests.conftest import DATA, ROOT
+from tests.conftest import ROOT
+from tests.helpers import MINI_PACK as MINI
+from tests.helpers import mini_pack_data, pack_problems
 
 DRAFT = ROOT / "packs" / "xianning-2025-draft.yaml"
 FINAL = ROOT / "packs" / "xianning-2025.yaml"
 HUANGGANG = ROOT / "packs" / "huanggang-2025.yaml"
-MINI = DATA / "mini-pack.yaml"
 SEEDS = ROOT.parent / "shared" / "seeds"  # the policy texts sit beside the repository; checks on them skip without them
 XN_DRAFT_TEXT = "000_b37abdc7448489cf.txt"  # cluster plan (征求意见稿) + chain-leader plan
 XN_FINAL_TEXT = "001_ad3b9516b934926c.txt"  # cluster plan, final
@@ -43,16 +43,6 @@ def chains_by_cluster(path: Path) -> dict[str, list[schema.ChainSpec]]:
 
 def ranks(chain: schema.ChainSpec) -> list[int]:
     return [schema.STAGES.index(link.stage) for link in chain.links]
-
-
-def mini() -> dict:
-    return yaml.safe_load(MINI.read_text(encoding="utf-8"))
-
-
-def problems(data: dict) -> list[str]:
-    with pytest.raises(schema.PackError) as e:
-        schema.parse(yaml.safe_dump(data, allow_unicode=True), "x.yaml")
-    return e.value.problems
 
 
 def gbt_codes() -> set[str]:
@@ -171,9 +161,9 @@ def test_stages_written_out_of_order_are_refused_naming_both_links_in_chinese():
     ids=["stage-out-of-order", "unknown-next", "duplicate-name", "next-is-itself", "bad-gbt-code", "one-link"],
 )
 def test_a_badly_written_chain_in_a_pack_is_a_located_chinese_pack_error(change, message):
-    d = mini()
+    d = mini_pack_data()
     change(d["clusters"][0]["chains"][0]["links"])
-    got = problems(d)
+    got = pack_problems(d)
     assert any(p.startswith("clusters[0].chains[0]") and message in p for p in got), got
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 import yaml
 
@@ -11,18 +9,8 @@ from chanye.industry import schema
 from chanye.industry.models import Cluster, CountyLayout, Target, Threshold
 from chanye.industry.services import do_load_pack
 from chanye.regions.models import Region
-
-MINI = Path(__file__).parent.parent / "data" / "mini-pack.yaml"
-
-
-def mini() -> dict:
-    return yaml.safe_load(MINI.read_text(encoding="utf-8"))
-
-
-def problems(data: dict) -> list[str]:
-    with pytest.raises(schema.PackError) as e:
-        schema.parse(yaml.safe_dump(data, allow_unicode=True), "x.yaml")
-    return e.value.problems
+from tests.helpers import MINI_PACK as MINI
+from tests.helpers import mini_pack_data, pack_problems
 
 
 def test_mini_pack_is_valid():
@@ -31,29 +19,29 @@ def test_mini_pack_is_valid():
 
 
 def test_missing_field_and_unknown_field_are_located():
-    d = mini()
+    d = mini_pack_data()
     del d["regions"][1]["name"]
     d["clusters"][0]["colour"] = "red"
-    got = problems(d)
+    got = pack_problems(d)
     assert any(p.startswith("regions[1].name：缺少必填项") for p in got)
     assert any(p.startswith("clusters[0].colour：不认识的字段") for p in got)
 
 
 def test_bad_rule_id_wrong_comparator_and_bad_region_code():
-    d = mini()
+    d = mini_pack_data()
     d["targets"][0]["rule"] = "XN_GS_2"
     d["targets"][1]["comparator"] = "≥"
     d["regions"][1]["code"] = "42120"
-    got = "\n".join(problems(d))
+    got = "\n".join(pack_problems(d))
     assert "XN-CL-1" in got and "targets[1].comparator" in got and "GB/T 2260" in got
 
 
 def test_dangling_references_are_all_listed():
-    d = mini()
+    d = mini_pack_data()
     d["clusters"][0]["industries"] = ["不存在的产业"]
     d["county_layout"]["units"][0]["region"] = "火星区"
     d["targets"][2]["scope"] = "cluster:nope"
-    got = "\n".join(problems(d))
+    got = "\n".join(pack_problems(d))
     assert "不存在的产业" in got and "火星区" in got and "nope" in got
 
 
@@ -63,9 +51,9 @@ def test_yaml_syntax_error_reports_line():
 
 
 def test_park_needs_a_local_code_not_a_gb2260_code():
-    d = mini()
+    d = mini_pack_data()
     d["regions"][3]["code"] = "421299"
-    assert any("本地代码" in p for p in problems(d))
+    assert any("本地代码" in p for p in pack_problems(d))
 
 
 @pytest.mark.django_db
@@ -93,7 +81,7 @@ def test_loading_twice_changes_nothing_and_stores_everything():
 @pytest.mark.django_db
 def test_a_target_removed_from_the_pack_is_deactivated_not_deleted(tmp_path):
     do_load_pack(actor=None, path=MINI)
-    d = mini()
+    d = mini_pack_data()
     n = len(d["targets"])
     d["targets"] = d["targets"][:1]
     p = tmp_path / "p.yaml"

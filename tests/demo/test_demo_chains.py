@@ -1,0 +1,33 @@
+"""The demo chain maps: enterprises on the pack's chains, targets for the gaps and leads at every stage, moved through
+the real lead services (a signed lead becomes a project), once only."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from chanye.chains.models import Lead, LeadStage, LinkEnterprise
+from chanye.demo.chains import seed_chains
+from chanye.projects.models import Project
+from tests.factories import EnterpriseFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_leads_reach_every_stage_through_the_services_and_are_seeded_once(mini_pack, regions, users):
+    from chanye.industry.models import Cluster
+
+    food = Cluster.objects.get(code="food")
+    for _ in range(6):
+        EnterpriseFactory(county=regions["咸安区"]).clusters.add(food)
+    today = dt.date(2025, 6, 30)
+    stats = seed_chains(seed=3, today=today)
+    assert stats is not None and stats.placed == LinkEnterprise.objects.count() > 0
+    stages = {s for s in Lead.objects.values_list("stage", flat=True)}
+    assert stages == set(LeadStage.values)
+    dropped = Lead.objects.filter(stage=LeadStage.DROPPED).first()
+    assert dropped.contacted_on and not dropped.visited_on  # contacted, then dropped before the visit
+    assert all(d <= today for d in Lead.objects.values_list("found_on", flat=True))
+    assert stats.signed == Lead.objects.exclude(signed_on=None).count() == Project.objects.count() > 0
+    assert seed_chains(seed=3, today=today) is None  # not twice
