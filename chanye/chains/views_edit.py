@@ -40,7 +40,7 @@ from chanye.enterprises.models import Enterprise
 from chanye.enterprises.views import import_template
 from chanye.industry.models import Cluster
 
-from . import chain_io, services
+from . import chain_io, selectors, services
 from . import importers as chain_importers
 from .forms_edit import (
     ChainForm,
@@ -54,7 +54,6 @@ from .forms_edit import (
 )
 from .models import Chain, ChainLink, LinkEnterprise, LinkRole
 
-BUSINESS_ROLES = (Role.CITY_ADMIN, Role.COUNTY_OFFICER, Role.VIEWER)
 ROLE_ORDER = {LinkRole.LEADER: 0, LinkRole.CORE: 1, LinkRole.ORDINARY: 2}
 RECOMMEND_SHOWN = 12
 YAML = "application/x-yaml; charset=utf-8"
@@ -69,21 +68,15 @@ def _deny(request: HttpRequest) -> None:
 
 def require_chain_editor(request: HttpRequest) -> None:
     """City administrators only: other readers of chain pages are refused (403), the rest find nothing (404)."""
-    role = getattr(request.user, "role", None)
-    if role not in BUSINESS_ROLES:
-        _deny(request)
-        raise Http404("页面不存在")
+    selectors.require_reader(request)
     if not services.can_edit_chains(request.user):
         _deny(request)
         raise PermissionDenied("只有市级管理员可以修改产业链图谱。")
 
 
 def require_placer(request: HttpRequest) -> None:
-    role = getattr(request.user, "role", None)
-    if role not in BUSINESS_ROLES:
-        _deny(request)
-        raise Http404("页面不存在")
-    if role not in services.PLACERS:
+    selectors.require_reader(request)
+    if request.user.role not in services.PLACERS:
         _deny(request)
         raise PermissionDenied("无权调整链上企业。")
 

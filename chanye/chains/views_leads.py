@@ -34,7 +34,7 @@ from chanye.industry.models import Cluster
 from chanye.projects import rules as project_rules
 from chanye.projects.models import Project
 
-from . import leads, services
+from . import leads, selectors, services
 from . import target_import as ti
 from .forms_leads import (
     DropForm,
@@ -52,17 +52,10 @@ from .forms_leads import (
 )
 from .models import PIPELINE, STAGE_DATE, AttractionTarget, Chain, Lead, LeadStage
 
-READERS = (Role.CITY_ADMIN, Role.COUNTY_OFFICER, Role.VIEWER)
 PER_PAGE = 50
 CARDS_PER_COLUMN = 30
 CONVERSION_BY = [("cluster", "按产业集群"), ("link", "按产业链环节"), ("owner", "按负责人"), ("county", "按落户区县")]
 CLOSED = (LeadStage.LANDED, LeadStage.DROPPED)
-
-
-def _require_reader(request: HttpRequest) -> None:
-    if getattr(request.user, "role", None) not in READERS:
-        audit.record(actor=request.user, action=AuditAction.DENIED, message=f"访问 {request.path}")
-        raise Http404("页面不存在")
 
 
 def _can_write(user: Any) -> bool:
@@ -70,7 +63,7 @@ def _can_write(user: Any) -> bool:
 
 
 def _require_writer(request: HttpRequest) -> None:
-    _require_reader(request)
+    selectors.require_reader(request)
     if not _can_write(request.user):
         raise PermissionDenied("只读用户不能修改招商目标库和招商线索。")
 
@@ -101,7 +94,7 @@ def _target_counts(f: TargetFilter, chains: list[Chain]) -> list[dict[str, Any]]
 @require_GET
 def targets(request: HttpRequest) -> HttpResponse:
     """招商目标库: the candidate companies per link, filterable by chain, link, location and text."""
-    _require_reader(request)
+    selectors.require_reader(request)
     f = TargetFilter.from_params(request.GET)
     qs = f.apply(AttractionTarget.objects.select_related("link__chain")).order_by(
         "link__chain__sort_order", "link__position", "-revenue", "name"
@@ -190,7 +183,7 @@ def targets_import(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def targets_template(request: HttpRequest) -> HttpResponse:
-    _require_reader(request)
+    selectors.require_reader(request)
     data = xlsx.template(
         ti.TargetImporter.columns,
         title="招商目标库导入模板",
@@ -221,7 +214,7 @@ TARGET_HEADERS = [
 @require_GET
 def targets_export(request: HttpRequest) -> HttpResponse:
     """The (filtered) library as .xlsx, in the import's columns so an edited copy can be imported back."""
-    _require_reader(request)
+    selectors.require_reader(request)
     f = TargetFilter.from_params(request.GET)
     qs = f.apply(AttractionTarget.objects.select_related("link__chain")).order_by(
         "link__chain__sort_order", "link__position", "-revenue", "name"
@@ -259,7 +252,7 @@ def targets_export(request: HttpRequest) -> HttpResponse:
 
 def _access_lead(request: HttpRequest, pk: int) -> Lead:
     """A lead the user may see, else 404 (never 403: other counties' leads are not revealed)."""
-    _require_reader(request)
+    selectors.require_reader(request)
     lead = (
         Lead.objects.for_user(request.user)
         .select_related("county", "cluster", "link__chain", "owner", "target", "project")
@@ -329,7 +322,7 @@ def pipeline(qs: QuerySet[Lead]) -> dict[str, Any]:
 @require_GET
 def lead_list(request: HttpRequest) -> HttpResponse:
     """Leads: a filtered list, or (view=pipeline) the five-column pipeline board."""
-    _require_reader(request)
+    selectors.require_reader(request)
     f = LeadFilter.from_params(request.GET)
     base = Lead.objects.for_user(request.user)
     as_pipeline = request.GET.get("view") == "pipeline"
@@ -378,7 +371,7 @@ LEAD_HEADERS = [
 @login_required
 @require_GET
 def leads_export(request: HttpRequest) -> HttpResponse:
-    _require_reader(request)
+    selectors.require_reader(request)
     f = LeadFilter.from_params(request.GET)
     qs = f.apply(Lead.objects.for_user(request.user))
     qs = qs.select_related("county", "cluster", "link__chain", "owner", "project")
@@ -556,7 +549,7 @@ def conversion_tables(qs: QuerySet[Lead]) -> dict[str, Any]:
 def conversion(request: HttpRequest) -> HttpResponse:
     """转化情况: leads reaching each stage, signed and landed rates and signed investment by cluster, link, owner and
     county, with the funnel 线索 → 落地."""
-    _require_reader(request)
+    selectors.require_reader(request)
     f = LeadFilter.from_params(request.GET)
     base = Lead.objects.for_user(request.user)
     ctx = conversion_tables(f.apply(base, stage=False))
@@ -597,7 +590,7 @@ def _conversion_row(r: dict[str, Any]) -> list[Any]:
 @require_GET
 def conversion_export(request: HttpRequest) -> HttpResponse:
     """The four conversion tables, one sheet each."""
-    _require_reader(request)
+    selectors.require_reader(request)
     f = LeadFilter.from_params(request.GET)
     ctx = conversion_tables(f.apply(Lead.objects.for_user(request.user), stage=False))
     wb = Workbook()

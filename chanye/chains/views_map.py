@@ -22,7 +22,6 @@ from chanye.core import audit, xlsx
 from chanye.core.downloads import attachment
 from chanye.core.models import AuditAction
 from chanye.industry.models import Cluster
-from chanye.projects.selectors import is_reader
 from chanye.regions.models import Region
 
 from . import selectors
@@ -36,14 +35,6 @@ GAP_WIDTHS = [22, 24, 18, 8, 10, 48, 8, 8, 12, 10]
 
 
 # ---------------------------------------------------------------- shared
-
-
-def _require(request: HttpRequest) -> None:
-    """Chain pages are for the city, county/park officers and viewers; others find nothing here (404, recorded for
-    the auditor)."""
-    if not is_reader(request.user):
-        audit.record(actor=request.user, action=AuditAction.DENIED, message=f"访问 {request.path}")
-        raise Http404("页面不存在")
 
 
 def _county(request: HttpRequest) -> Region | None:
@@ -120,7 +111,7 @@ def _legend() -> list[dict[str, str]]:
 @require_GET
 def chain_list(request: HttpRequest) -> HttpResponse:
     """Active chains grouped by top-level cluster, each with its link count and strong/weak/missing/single counts."""
-    _require(request)
+    selectors.require_reader(request)
     county = _county(request)
     window = selectors.figures_window()
     chains = list(selectors.chains_for())
@@ -170,7 +161,7 @@ def _map_height(figures: list[selectors.LinkFigures]) -> int:
 @require_GET
 def chain_map(request: HttpRequest, pk: int) -> HttpResponse:
     """The interactive map (drawn from `data.json`) and the table of all links."""
-    _require(request)
+    selectors.require_reader(request)
     chain = selectors.access_chain(user=request.user, pk=pk)
     county = _county(request)
     window = selectors.figures_window()
@@ -238,7 +229,7 @@ def map_payload(chain: Chain, *, user: Any, county: Region | None) -> dict[str, 
 @login_required
 @require_GET
 def map_data(request: HttpRequest, pk: int) -> JsonResponse:
-    _require(request)
+    selectors.require_reader(request)
     chain = selectors.access_chain(user=request.user, pk=pk)
     payload = map_payload(chain, user=request.user, county=_county(request))
     return JsonResponse(payload, json_dumps_params={"ensure_ascii": False})
@@ -248,7 +239,7 @@ def map_data(request: HttpRequest, pk: int) -> JsonResponse:
 @require_GET
 def link_panel(request: HttpRequest, pk: int, link_pk: int) -> HttpResponse:
     """The HTML fragment for one link: its local enterprises (in scope) and its attraction targets."""
-    _require(request)
+    selectors.require_reader(request)
     chain = selectors.access_chain(user=request.user, pk=pk)
     county = _county(request)
     window = selectors.figures_window()
@@ -347,7 +338,7 @@ def _cluster_options() -> list[Cluster]:
 @login_required
 @require_GET
 def gap_list(request: HttpRequest) -> HttpResponse:
-    _require(request)
+    selectors.require_reader(request)
     cluster, county, query = _gap_filters(request)
     window, thresholds = selectors.figures_window(), selectors.Thresholds.from_pack()
     rows = gap_rows(user=request.user, cluster=cluster, county=county, window=window, thresholds=thresholds)
@@ -375,7 +366,7 @@ def gap_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def gap_export(request: HttpRequest) -> HttpResponse:
-    _require(request)
+    selectors.require_reader(request)
     cluster, county, _ = _gap_filters(request)
     rows = gap_rows(
         user=request.user,
