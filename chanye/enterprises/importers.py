@@ -567,14 +567,14 @@ def run_import(
     except ImportAbort as e:
         importer.errors.append(e.error)
         return importer._finish(batch, ImportBatch.Status.INVALID)
-    except Exception as e:  # an unexpected failure: the transaction rolled back; say so plainly
+    except Exception:  # an unexpected failure: the transaction rolled back; say so plainly (details in the log)
         logging.getLogger(__name__).exception("import %s failed", batch.pk)
         importer.errors.append(
             RowError(
                 0,
                 "",
                 "",
-                f"导入过程中发生意外错误，已全部撤销，没有写入任何数据（{type(e).__name__}: {e}）。请联系系统管理员。",
+                f"导入过程中发生意外错误，已全部撤销，没有写入任何数据。请联系系统管理员，并告知导入批次号 {batch.pk}。",
             )
         )
         return importer._finish(batch, ImportBatch.Status.FAILED)
