@@ -574,7 +574,7 @@ def run_import(
                 0,
                 "",
                 "",
-                f"导入过程中发生意外错误，已全部撤销，没有写入任何数据。请联系系统管理员，并告知导入批次号 {batch.pk}。",
+                f"导入时发生意外错误，已全部撤销，没有写入任何数据。请联系系统管理员，并告知导入批次号 {batch.pk}。",
             )
         )
         return importer._finish(batch, ImportBatch.Status.FAILED)
