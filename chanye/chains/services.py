@@ -334,8 +334,8 @@ TARGET_FIELDS = ["name", "uscc", "location", "products", "size", "revenue", "sou
 
 @transaction.atomic
 def do_save_target(*, actor: Any, target: AttractionTarget, data: dict[str, Any]) -> AttractionTarget:
-    """Create or edit a candidate company for a link (招商目标库)."""
-    if getattr(actor, "role", None) not in PLACERS:
+    """Create or edit a candidate company for a link (招商目标库); `actor=None` is the command-line import."""
+    if actor is not None and getattr(actor, "role", None) not in PLACERS:
         raise PermissionDenied("无权修改招商目标库。")
     before = audit.snapshot(target, TARGET_FIELDS) if target.pk else None
     for k, v in data.items():

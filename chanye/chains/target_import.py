@@ -15,10 +15,10 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from chanye.core import audit, uscc
+from chanye.core import uscc
 from chanye.core.imports.base import Column, ImportAbort, Importer, RowContext, RowError
 from chanye.core.imports.values import parse_decimal, parse_identifier
-from chanye.core.models import AuditAction, ImportBatch
+from chanye.core.models import ImportBatch
 from chanye.core.text import squash
 from chanye.enterprises.models import Enterprise
 
@@ -242,7 +242,7 @@ class TargetImporter(Importer):
                 target = AttractionTarget(batch=batch)
             is_new = target.pk is None
             try:
-                self._save(target, data)
+                services.do_save_target(actor=self.user, target=target, data=data)
             except (ValidationError, PermissionDenied) as e:
                 messages = getattr(e, "messages", None) or [str(e)]
                 raise ImportAbort(RowError(row_no, "", d.get("name", ""), "；".join(messages))) from e
@@ -253,25 +253,6 @@ class TargetImporter(Importer):
             if n % 200 == 0:
                 self._progress(batch, 60 + int(30 * n / len(rows)))
         return created, updated, unchanged
-
-    def _save(self, target: AttractionTarget, data: dict[str, Any]) -> None:
-        """Through `services.do_save_target` for a person; the CLI's system import (no user) writes and audits the
-        already validated row itself."""
-        if self.user is not None:
-            services.do_save_target(actor=self.user, target=target, data=data)
-            return
-        before = audit.snapshot(target, services.TARGET_FIELDS) if target.pk else None
-        for k, v in data.items():
-            setattr(target, k, v)
-        created = target.pk is None
-        target.save()
-        audit.record(
-            actor=None,
-            action=AuditAction.CREATE if created else AuditAction.UPDATE,
-            obj=target,
-            before=before,
-            after=audit.snapshot(target, services.TARGET_FIELDS),
-        )
 
 
 TEMPLATE_NOTES = [
