@@ -94,3 +94,20 @@ def three_county_firms(regions: dict[str, Any], month: dt.date) -> list[Any]:
         stats_firm(gx, "3911", 700, month),
         stats_firm(gx, "2611", 300, month),
     ]
+
+
+def sign_in(page, live_server, username: str) -> list[str]:
+    """Log in through the real login page; returns the list the page's JavaScript errors are collected into."""
+    from tests.factories import PASSWORD
+
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on(  # the browser's own favicon request is not ours
+        "console",
+        lambda m: errors.append(m.text) if m.type == "error" and "favicon" not in m.location.get("url", "") else None,
+    )
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    return errors

@@ -11,7 +11,6 @@ import pytest
 
 from chanye.chains.models import ChainEdge
 from tests.factories import (
-    PASSWORD,
     AttractionTargetFactory,
     ChainFactory,
     ChainLinkFactory,
@@ -19,22 +18,9 @@ from tests.factories import (
     LinkEnterpriseFactory,
     MonthlyFigureFactory,
 )
+from tests.helpers import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def sign_in(page, live_server, username: str) -> list[str]:
-    errors: list[str] = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.on(  # the browser's own favicon request is not ours
-        "console",
-        lambda m: errors.append(m.text) if m.type == "error" and "favicon" not in m.location.get("url", "") else None,
-    )
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    return errors
 
 
 @pytest.fixture

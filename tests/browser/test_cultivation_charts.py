@@ -9,25 +9,12 @@ from django.utils import timezone
 
 from chanye.cultivation.models import Alert, Candidate
 from chanye.enterprises.models import Honour, ScalePeriod
-from tests.factories import PASSWORD, EnterpriseFactory
+from tests.factories import EnterpriseFactory
+from tests.helpers import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PAGES = (("/cultivation/", "chart-quota"), ("/tiers/", "chart-tiers"), ("/alerts/", "chart-alerts"))
-
-
-def sign_in(page, live_server, username: str) -> list[str]:
-    errors: list[str] = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.on(  # the browser's own favicon request is not ours
-        "console",
-        lambda m: errors.append(m.text) if m.type == "error" and "favicon" not in m.location.get("url", "") else None,
-    )
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    return errors
 
 
 def test_charts_draw_with_data_and_say_no_data_without(page, live_server, users, regions):

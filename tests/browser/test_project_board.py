@@ -10,24 +10,11 @@ import pytest
 from django.utils import timezone
 
 from chanye.projects.models import Project
-from tests.factories import PASSWORD, ProjectFactory
+from tests.factories import ProjectFactory
+from tests.helpers import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 TODAY = timezone.localdate()
-
-
-def sign_in(page, live_server, username: str) -> list[str]:
-    errors: list[str] = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.on(  # the browser's own favicon request is not ours
-        "console",
-        lambda m: errors.append(m.text) if m.type == "error" and "favicon" not in m.location.get("url", "") else None,
-    )
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    return errors
 
 
 def test_officer_filters_the_board_opens_a_project_and_records_its_start(page, live_server, users, regions):
