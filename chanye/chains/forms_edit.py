@@ -10,6 +10,7 @@ from typing import Any
 import pydantic
 from django import forms
 
+from chanye.core.forms import style
 from chanye.industry import schema
 from chanye.industry.models import Cluster
 
@@ -22,17 +23,6 @@ NONE_WORDS = chain_io.NONE_WORDS
 
 def split_items(text: str) -> list[str]:
     return [s for s in _SPLIT.split(text or "") if s]
-
-
-def _style(form: forms.Form) -> None:
-    for f in form.fields.values():
-        w = f.widget
-        if isinstance(w, forms.CheckboxInput):
-            w.attrs.setdefault("class", "form-check-input")
-        elif isinstance(w, forms.Select | forms.SelectMultiple):
-            w.attrs.setdefault("class", "form-select form-select-sm")
-        elif not isinstance(w, forms.HiddenInput):
-            w.attrs.setdefault("class", "form-control form-control-sm")
 
 
 class ChainForm(forms.Form):
@@ -54,7 +44,7 @@ class ChainForm(forms.Form):
         self.fields["cluster"].queryset = Cluster.objects.filter(is_active=True)  # type: ignore[attr-defined]
         if instance is not None:
             del self.fields["code"]
-        _style(self)
+        style(self)
 
     def clean_code(self) -> str:
         code = self.cleaned_data.get("code", "").strip()
@@ -89,7 +79,7 @@ class LinkForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _style(self)
+        style(self)
         self.fields["name"].widget.attrs["placeholder"] = "如 屠宰加工"
         self.fields["next"].widget.attrs["placeholder"] = "下一行"
         self.fields["gbt4754"].widget.attrs["placeholder"] = "如 1351"
@@ -227,7 +217,7 @@ class PlaceForm(forms.Form):
     def __init__(self, *args: Any, chain: Chain, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["link"].queryset = chain.links.order_by("position")  # type: ignore[attr-defined]
-        _style(self)
+        style(self)
         self.fields["enterprise"].widget.attrs.update({"list": "enterprise-options", "autocomplete": "off"})
 
 

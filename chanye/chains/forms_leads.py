@@ -14,6 +14,7 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from chanye.accounts.models import Role, User
 from chanye.core import uscc
+from chanye.core.forms import style
 from chanye.core.text import squash
 from chanye.industry.models import Cluster
 from chanye.regions.models import Region
@@ -23,23 +24,6 @@ from .models import PIPELINE, AttractionTarget, Chain, ChainLink, Lead, LeadStag
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 IMPORT_SUFFIXES = (".xlsx", ".xlsm", ".csv", ".xls")
-
-
-def _style(form: forms.Form) -> None:
-    for f in form.fields.values():
-        w = f.widget
-        if isinstance(w, forms.HiddenInput):
-            continue
-        if isinstance(w, forms.CheckboxInput):
-            w.attrs.setdefault("class", "form-check-input")
-        elif isinstance(w, forms.Select | forms.SelectMultiple):
-            w.attrs.setdefault("class", "form-select form-select-sm")
-        else:
-            w.attrs.setdefault("class", "form-control form-control-sm")
-
-
-def messages_of(e: Exception) -> list[str]:
-    return list(getattr(e, "messages", None) or [str(e)])
 
 
 def active_chains() -> list[Chain]:
@@ -114,7 +98,7 @@ class TargetForm(forms.Form):
             }
         super().__init__(*args, **kwargs)
         self.fields["link"].choices = link_choices(instance.link if instance else None)
-        _style(self)
+        style(self)
 
     def clean_link(self) -> ChainLink:
         link = ChainLink.objects.select_related("chain").filter(pk=self.cleaned_data["link"]).first()
@@ -137,7 +121,7 @@ class TargetImportForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _style(self)
+        style(self)
 
     def clean_file(self) -> Any:
         f = self.cleaned_data["file"]
@@ -252,7 +236,7 @@ class LeadForm(forms.Form):
         if instance is not None and instance.owner_id:  # keep the current owner even if no longer an editor
             owners = User.objects.filter(Q(pk__in=owners.values("pk")) | Q(pk=instance.owner_id))
         self.fields["owner"].queryset = owners.select_related("region").order_by("role", "username")
-        _style(self)
+        style(self)
 
     @classmethod
     def initial_from_target(cls, target: AttractionTarget, user: Any) -> dict[str, Any]:
@@ -339,7 +323,7 @@ class MoveForm(forms.Form):
         if lead.signed_on:
             self.fields["signed_on"].disabled = True
             self.fields["signed_on"].help_text = f"已于 {lead.signed_on:%Y-%m-%d} 签约。"
-        _style(self)
+        style(self)
 
     def move_kwargs(self) -> dict[str, Any]:
         """Arguments of `do_move_lead`: for 签约 the signing date is the move's date."""
@@ -364,7 +348,7 @@ class DropForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _style(self)
+        style(self)
 
 
 @dataclass

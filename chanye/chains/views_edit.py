@@ -34,6 +34,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from chanye.accounts.models import Role
 from chanye.core import audit
 from chanye.core.downloads import attachment
+from chanye.core.forms import messages_of
 from chanye.core.models import AuditAction
 from chanye.enterprises.importers import start_import
 from chanye.enterprises.models import Enterprise
@@ -85,10 +86,6 @@ def _after_save(chain: Chain) -> HttpResponse:
     return redirect("chains:map", chain.pk)
 
 
-def _messages_of(e: Exception) -> list[str]:
-    return list(getattr(e, "messages", None) or [str(e)])
-
-
 # ---------------------------------------------------------------- the chain editor
 
 
@@ -121,7 +118,7 @@ def chain_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
                     actor=request.user, spec=spec, cluster=form.cleaned_data.get("cluster"), chain=instance
                 )
             except (ValidationError, PermissionDenied) as e:
-                errors = _messages_of(e)
+                errors = messages_of(e)
             else:
                 done = "；".join(changes) if changes else "没有修改"
                 messages.success(request, f"已保存“{chain.name}”：{done}。")
@@ -401,7 +398,7 @@ def members(request: HttpRequest, pk: int) -> HttpResponse:
                 )
             return _back_to_members(chain, member.link_id)
     except (ValidationError, PermissionDenied) as e:
-        messages.error(request, "；".join(_messages_of(e)))
+        messages.error(request, "；".join(messages_of(e)))
         return _back_to_members(chain)
     raise Http404("未知操作")
 

@@ -28,6 +28,7 @@ from openpyxl.styles import Font
 from chanye.accounts.models import Role, User
 from chanye.core import audit, xlsx
 from chanye.core.downloads import attachment
+from chanye.core.forms import messages_of
 from chanye.core.models import AuditAction
 from chanye.enterprises.importers import start_import
 from chanye.industry.models import Cluster
@@ -47,7 +48,6 @@ from .forms_leads import (
     active_chains,
     county_choices,
     link_choices,
-    messages_of,
     option_groups,
 )
 from .models import PIPELINE, STAGE_DATE, AttractionTarget, Chain, Lead, LeadStage

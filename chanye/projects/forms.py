@@ -11,6 +11,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from chanye.accounts.models import Role
+from chanye.core.forms import messages_of, style
 from chanye.projects.models import Project, ProjectKind, ProjectList, ProjectType
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -30,21 +31,6 @@ SERVICE_ERROR_FIELDS = [
     ("不属于", "park"),
     ("本辖区", "county"),
 ]
-
-
-def messages_of(e: Exception) -> list[str]:
-    return list(getattr(e, "messages", None) or [str(e)])
-
-
-def _style(form: forms.Form) -> None:
-    for f in form.fields.values():
-        w = f.widget
-        if isinstance(w, forms.CheckboxInput):
-            w.attrs.setdefault("class", "form-check-input")
-        elif isinstance(w, forms.Select | forms.SelectMultiple):
-            w.attrs.setdefault("class", "form-select form-select-sm")
-        else:
-            w.attrs.setdefault("class", "form-control form-control-sm")
 
 
 def split_names(text: str) -> list[str]:
@@ -117,7 +103,7 @@ class ProjectForm(forms.Form):
         self.fields["park"].queryset = parks
         self.fields["industry"].queryset = Industry.objects.filter(is_active=True)
         self.fields["cluster"].queryset = Cluster.objects.filter(is_active=True)
-        _style(self)
+        style(self)
 
     @staticmethod
     def initial_for(p: Project) -> dict[str, Any]:

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from chanye.core import audit, xlsx
 from chanye.core.downloads import attachment
+from chanye.core.forms import messages_of
 from chanye.core.models import AuditAction
 from chanye.industry.models import Cluster, Industry
 from chanye.projects import rules as project_rules
@@ -33,7 +34,6 @@ from chanye.projects.forms import (
     MilestoneForm,
     ProjectForm,
     RectifyForm,
-    messages_of,
 )
 from chanye.projects.models import (
     Colour,
