@@ -10,7 +10,7 @@ from typing import Any
 import pydantic
 from django import forms
 
-from chanye.core.forms import style
+from chanye.core.forms import UploadForm, style
 from chanye.industry import schema
 from chanye.industry.models import Cluster
 
@@ -193,14 +193,12 @@ def build_spec(
     return spec, []
 
 
-class ChainImportForm(forms.Form):
-    file = forms.FileField(label="文件（.yaml 或 .xlsx）")
+class ChainImportForm(UploadForm):
+    suffixes = (".yaml", ".yml", ".xlsx", ".xlsm", ".xls")
+    wrong_type = "请上传 .yaml/.yml 或 .xlsx 文件。"
 
-    def clean_file(self) -> Any:
-        f = self.cleaned_data["file"]
-        if not f.name.lower().endswith((".yaml", ".yml", ".xlsx", ".xlsm", ".xls")):
-            raise forms.ValidationError("请上传 .yaml/.yml 或 .xlsx 文件。")
-        return f
+    file = forms.FileField(label="文件（.yaml 或 .xlsx）")
+    dry_run = None  # a chain file is checked whole before anything is written anyway
 
 
 ROLE_CHOICES = LinkRole.choices
@@ -223,14 +221,3 @@ class PlaceForm(forms.Form):
 
 class RoleForm(forms.Form):
     role = forms.ChoiceField(label="角色", choices=ROLE_CHOICES)
-
-
-class PlacementImportForm(forms.Form):
-    file = forms.FileField(label="文件（.xlsx 或 .csv）")
-    dry_run = forms.BooleanField(label="只校验，不写入", required=False)
-
-    def clean_file(self) -> Any:
-        f = self.cleaned_data["file"]
-        if not f.name.lower().endswith((".xlsx", ".xlsm", ".csv", ".xls")):
-            raise forms.ValidationError("请上传 .xlsx 或 .csv 文件。")
-        return f

@@ -9,12 +9,11 @@ from typing import Any, Self
 from urllib.parse import urlencode
 
 from django import forms
-from django.conf import settings
 from django.db.models import Prefetch, Q, QuerySet
 
 from chanye.accounts.models import Role, User
 from chanye.core import uscc
-from chanye.core.forms import style
+from chanye.core.forms import UploadForm, style
 from chanye.core.text import squash
 from chanye.industry.models import Cluster
 from chanye.regions.models import Region
@@ -23,7 +22,6 @@ from . import leads
 from .models import PIPELINE, AttractionTarget, Chain, ChainLink, Lead, LeadStage
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-IMPORT_SUFFIXES = (".xlsx", ".xlsm", ".csv", ".xls")
 
 
 def active_chains() -> list[Chain]:
@@ -115,21 +113,10 @@ class TargetForm(forms.Form):
         return {**data, "uscc": c.get("uscc", ""), "revenue": c.get("revenue"), "link": c["link"]}
 
 
-class TargetImportForm(forms.Form):
-    file = forms.FileField(label="文件（.xlsx 或 .csv）")
-    dry_run = forms.BooleanField(label="只校验，不写入", required=False)
-
+class TargetImportForm(UploadForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         style(self)
-
-    def clean_file(self) -> Any:
-        f = self.cleaned_data["file"]
-        if not f.name.lower().endswith(IMPORT_SUFFIXES):
-            raise forms.ValidationError("请上传 .xlsx 或 .csv 文件。")
-        if f.size > settings.CHANYE_IMPORT_MAX_BYTES:
-            raise forms.ValidationError(f"文件超过 {settings.CHANYE_IMPORT_MAX_BYTES // 2**20} MB，请拆分后分批导入。")
-        return f
 
 
 class _ParamFilter:

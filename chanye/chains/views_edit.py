@@ -19,7 +19,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -34,7 +33,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from chanye.accounts.models import Role
 from chanye.core import audit
 from chanye.core.downloads import attachment
-from chanye.core.forms import messages_of
+from chanye.core.forms import UploadForm, messages_of
 from chanye.core.models import AuditAction
 from chanye.enterprises.importers import start_import
 from chanye.enterprises.models import Enterprise
@@ -48,7 +47,6 @@ from .forms_edit import (
     ChainImportForm,
     LinkFormSet,
     PlaceForm,
-    PlacementImportForm,
     RoleForm,
     build_spec,
     link_initial,
@@ -166,15 +164,12 @@ def chain_import(request: HttpRequest) -> HttpResponse:
     result = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        if upload.size > settings.CHANYE_IMPORT_MAX_BYTES:
-            form.add_error("file", f"文件超过 {settings.CHANYE_IMPORT_MAX_BYTES // 2**20} MB。")
+        try:
+            result = chain_io.do_import_chains(actor=request.user, data=upload.read(), filename=upload.name)
+        except chain_io.ChainImportError as e:
+            errors = e.errors
         else:
-            try:
-                result = chain_io.do_import_chains(actor=request.user, data=upload.read(), filename=upload.name)
-            except chain_io.ChainImportError as e:
-                errors = e.errors
-            else:
-                messages.success(request, f"导入完成：{result.summary()}。")
+            messages.success(request, f"导入完成：{result.summary()}。")
     return render(
         request,
         "chains/edit_import.html",
@@ -426,20 +421,17 @@ def members_search(request: HttpRequest, pk: int) -> HttpResponse:
 def members_import(request: HttpRequest) -> HttpResponse:
     """Upload a placement sheet (`chain_members`); it runs as an import job and its page shows every error."""
     require_placer(request)
-    form = PlacementImportForm(request.POST or None, request.FILES or None)
+    form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        if upload.size > settings.CHANYE_IMPORT_MAX_BYTES:
-            form.add_error("file", f"文件超过 {settings.CHANYE_IMPORT_MAX_BYTES // 2**20} MB，请拆分后分批导入。")
-        else:
-            batch = start_import(
-                chain_importers.LinkMemberImporter.kind,
-                data=upload.read(),
-                filename=upload.name,
-                user=request.user,
-                dry_run=form.cleaned_data["dry_run"],
-            )
-            return redirect("enterprises:import_batch", pk=batch.pk)
+        batch = start_import(
+            chain_importers.LinkMemberImporter.kind,
+            data=upload.read(),
+            filename=upload.name,
+            user=request.user,
+            dry_run=form.cleaned_data["dry_run"],
+        )
+        return redirect("enterprises:import_batch", pk=batch.pk)
     return render(request, "chains/edit_members_import.html", {"form": form})
 
 

@@ -1,8 +1,12 @@
-"""Form helpers every app's forms share: Bootstrap classes on the widgets, and the messages of a service's refusal."""
+"""Form helpers every app's forms share: Bootstrap classes on the widgets, the messages of a service's refusal, and the
+upload form of every import page."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
+from django.conf import settings
 
 
 def style(form: forms.Form) -> None:
@@ -22,3 +26,25 @@ def style(form: forms.Form) -> None:
 def messages_of(e: Exception) -> list[str]:
     """The Chinese messages of a ValidationError or PermissionDenied raised by a service."""
     return list(getattr(e, "messages", None) or [str(e)])
+
+
+SHEET_SUFFIXES = (".xlsx", ".xlsm", ".csv", ".xls")
+
+
+class UploadForm(forms.Form):
+    """An import upload: a spreadsheet (or what `suffixes` allows) no larger than CHANYE_IMPORT_MAX_BYTES, and
+    whether only to check it. Every upload page of the platform uses it, so the rules and words are the same."""
+
+    suffixes: tuple[str, ...] = SHEET_SUFFIXES
+    wrong_type = "请上传 .xlsx 或 .csv 文件。"
+
+    file = forms.FileField(label="文件（.xlsx 或 .csv）")
+    dry_run = forms.BooleanField(label="只校验，不写入", required=False)
+
+    def clean_file(self) -> Any:
+        f = self.cleaned_data["file"]
+        if not f.name.lower().endswith(self.suffixes):
+            raise forms.ValidationError(self.wrong_type)
+        if f.size > settings.CHANYE_IMPORT_MAX_BYTES:
+            raise forms.ValidationError(f"文件超过 {settings.CHANYE_IMPORT_MAX_BYTES // 2**20} MB，请拆分后分批导入。")
+        return f

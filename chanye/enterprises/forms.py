@@ -2,10 +2,11 @@ from __future__ import annotations
 
 from django import forms
 
+from chanye.core.forms import UploadForm
 from chanye.enterprises.choices import METRICS, FigureSource
 
 
-class ImportForm(forms.Form):
+class ImportForm(UploadForm):
     kind = forms.ChoiceField(
         label="数据类型",
         choices=[
@@ -18,27 +19,20 @@ class ImportForm(forms.Form):
             ("benchmarks", "对标地区产值（统计年鉴）"),
         ],
     )
-    file = forms.FileField(label="文件（.xlsx 或 .csv）")
     source = forms.ChoiceField(
         label="数据来源（表中无“数据来源”列时）",
         choices=FigureSource.choices,
         initial=FigureSource.STATS,
         required=False,
     )
-    dry_run = forms.BooleanField(label="只校验，不写入", required=False)
+
+    field_order = ["kind", "file", "source", "dry_run"]
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         if getattr(user, "role", None) == "enterprise":
             self.fields["kind"].choices = [("monthly", "月度数据（企业自报）")]
             self.fields["source"].choices = [("self", "企业自报")]
-
-    def clean_file(self):
-        f = self.cleaned_data["file"]
-        name = f.name.lower()
-        if not name.endswith((".xlsx", ".xlsm", ".csv", ".xls")):
-            raise forms.ValidationError("请上传 .xlsx 或 .csv 文件。")
-        return f
 
 
 class MonthlyForm(forms.Form):

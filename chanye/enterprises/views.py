@@ -3,7 +3,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -186,18 +185,15 @@ def import_page(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        if upload.size > settings.CHANYE_IMPORT_MAX_BYTES:
-            form.add_error("file", f"文件超过 {settings.CHANYE_IMPORT_MAX_BYTES // 2**20} MB，请拆分后分批导入。")
-        else:
-            batch = start_import(
-                form.cleaned_data["kind"],
-                data=upload.read(),
-                filename=upload.name,
-                user=request.user,
-                dry_run=form.cleaned_data["dry_run"],
-                options={"source": form.cleaned_data.get("source")},
-            )
-            return redirect("enterprises:import_batch", pk=batch.pk)
+        batch = start_import(
+            form.cleaned_data["kind"],
+            data=upload.read(),
+            filename=upload.name,
+            user=request.user,
+            dry_run=form.cleaned_data["dry_run"],
+            options={"source": form.cleaned_data.get("source")},
+        )
+        return redirect("enterprises:import_batch", pk=batch.pk)
     batches = ImportBatch.objects.filter(kind__in=IMPORTERS).order_by("-started_at")
     if request.user.role != Role.CITY_ADMIN:
         batches = batches.filter(user=request.user)
