@@ -79,7 +79,7 @@ def bench_import(rows: int) -> None:
 
     from openpyxl import Workbook
 
-    from chanye.enterprises.importers import run_import
+    from chanye.core.imports.runner import run_import
     from chanye.enterprises.models import Enterprise, MonthlyFigure
 
     codes = list(Enterprise.objects.order_by("pk").values_list("uscc", flat=True)[:rows])

@@ -5,3 +5,9 @@ class AnalyticsConfig(AppConfig):
     name = "chanye.analytics"
     label = "analytics"
     verbose_name = "统计汇总"
+
+    def ready(self) -> None:
+        from chanye.analytics import benchmarks
+
+        benchmarks.register()
+

@@ -368,11 +368,6 @@ class BenchmarkImporter(Importer):
     title = "对标地区产值（统计年鉴）"
     columns = []
 
-    @classmethod
-    def template(cls) -> bytes:
-        """The upload page's template: a blank yearbook table (its columns are the divisions, not `columns`)."""
-        return template_xlsx()
-
     def run(self, data: bytes, filename: str, batch: ImportBatch | None = None) -> ImportOutcome:
         sha = hashlib.sha256(data).hexdigest()
         if batch is None:
@@ -515,6 +510,23 @@ def template_xlsx(year: int | None = None) -> bytes:
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+def register() -> None:
+    """Register the yearbook importer (from `AnalyticsConfig.ready`): city administrators only, with its own
+    template (a table of divisions, not one record a row)."""
+    from chanye.accounts.models import Role
+    from chanye.core.imports import registry
+
+    registry.register(
+        "benchmarks",
+        BenchmarkImporter,
+        label="对标地区产值（统计年鉴）",
+        roles=[Role.CITY_ADMIN],
+        notes=TEMPLATE_NOTES,
+        template=template_xlsx,
+        order=70,
+    )
 
 
 # ---------------------------------------------------------------- reads

@@ -257,3 +257,19 @@ TEMPLATE_EXAMPLES: list[dict[str, Any]] = [
     }
 ]
 TEXT_KEYS = ["uscc", "chain", "link_code"]
+
+
+def register() -> None:
+    """Register the LinkMemberImporter (from `ChainsConfig.ready`); the placers (`services.PLACERS`) may run it."""
+    from chanye.core.imports import registry
+
+    registry.register(
+        "chain_members",
+        LinkMemberImporter,
+        label="链上企业（产业链环节）",
+        roles=services.PLACERS,
+        notes=TEMPLATE_NOTES,
+        examples=TEMPLATE_EXAMPLES,
+        text_keys=TEXT_KEYS,
+        order=50,
+    )

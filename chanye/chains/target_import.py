@@ -278,4 +278,21 @@ TEMPLATE_EXAMPLES: list[dict[str, Any]] = [
 ]
 TEXT_KEYS = ["uscc", "chain_code"]
 
-__all__ = ["TargetImporter"]
+
+def register() -> None:
+    """Register the TargetImporter (from `ChainsConfig.ready`); the placers (`services.PLACERS`) may run it."""
+    from chanye.core.imports import registry
+
+    registry.register(
+        "attraction_targets",
+        TargetImporter,
+        label="招商目标企业",
+        roles=services.PLACERS,
+        notes=TEMPLATE_NOTES,
+        examples=TEMPLATE_EXAMPLES,
+        text_keys=TEXT_KEYS,
+        order=60,
+    )
+
+
+__all__ = ["TargetImporter", "register"]

@@ -34,10 +34,10 @@ from chanye.accounts.models import Role
 from chanye.core import audit
 from chanye.core.downloads import attachment
 from chanye.core.forms import UploadForm, messages_of
+from chanye.core.imports.runner import start_import
+from chanye.core.imports.views import template_file
 from chanye.core.models import AuditAction
-from chanye.enterprises.importers import start_import
 from chanye.enterprises.models import Enterprise
-from chanye.enterprises.views import import_template
 from chanye.industry.models import Cluster
 
 from . import chain_io, selectors, services
@@ -431,7 +431,7 @@ def members_import(request: HttpRequest) -> HttpResponse:
             user=request.user,
             dry_run=form.cleaned_data["dry_run"],
         )
-        return redirect("enterprises:import_batch", pk=batch.pk)
+        return redirect("core:import_batch", pk=batch.pk)
     return render(request, "chains/edit_members_import.html", {"form": form})
 
 
@@ -441,4 +441,4 @@ def members_template(request: HttpRequest) -> HttpResponse:
     """The placement template for placers only: the generic import template of `chain_members` (built from the
     importer's columns and notes)."""
     require_placer(request)
-    return import_template(request, chain_importers.LinkMemberImporter.kind)
+    return attachment(*template_file(chain_importers.LinkMemberImporter.kind))

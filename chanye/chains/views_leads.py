@@ -29,8 +29,8 @@ from chanye.accounts.models import Role, User
 from chanye.core import audit, xlsx
 from chanye.core.downloads import attachment
 from chanye.core.forms import messages_of
+from chanye.core.imports.runner import start_import
 from chanye.core.models import AuditAction
-from chanye.enterprises.importers import start_import
 from chanye.industry.models import Cluster
 from chanye.projects import rules as project_rules
 from chanye.projects.models import Project
@@ -167,7 +167,7 @@ def targets_import(request: HttpRequest) -> HttpResponse:
             user=request.user,
             dry_run=form.cleaned_data["dry_run"],
         )
-        return redirect("enterprises:import_batch", pk=batch.pk)
+        return redirect("core:import_batch", pk=batch.pk)
     columns = [
         {
             "header": c.label + (f"({next(iter(c.units))})" if c.units else ""),

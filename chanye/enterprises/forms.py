@@ -2,37 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
-from chanye.core.forms import UploadForm
-from chanye.enterprises.choices import METRICS, FigureSource
-
-
-class ImportForm(UploadForm):
-    kind = forms.ChoiceField(
-        label="数据类型",
-        choices=[
-            ("enterprises", "企业名录"),
-            ("monthly", "月度数据"),
-            ("projects", "项目库"),
-            ("milestones", "项目节点"),
-            ("chain_members", "链上企业（产业链环节）"),
-            ("attraction_targets", "招商目标企业"),
-            ("benchmarks", "对标地区产值（统计年鉴）"),
-        ],
-    )
-    source = forms.ChoiceField(
-        label="数据来源（表中无“数据来源”列时）",
-        choices=FigureSource.choices,
-        initial=FigureSource.STATS,
-        required=False,
-    )
-
-    field_order = ["kind", "file", "source", "dry_run"]
-
-    def __init__(self, *args, user=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        if getattr(user, "role", None) == "enterprise":
-            self.fields["kind"].choices = [("monthly", "月度数据（企业自报）")]
-            self.fields["source"].choices = [("self", "企业自报")]
+from chanye.enterprises.choices import METRICS
 
 
 class MonthlyForm(forms.Form):

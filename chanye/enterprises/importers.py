@@ -6,14 +6,10 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from chanye.accounts.models import Role
-from chanye.analytics.benchmarks import BenchmarkImporter
-from chanye.chains.importers import LinkMemberImporter
-from chanye.chains.target_import import TargetImporter
 from chanye.core import uscc
 from chanye.core.imports.base import Column, ImportAbort, Importer, RowContext, RowError
 from chanye.core.imports.values import (
@@ -32,7 +28,6 @@ from chanye.enterprises.choices import METRICS, FigureSource, HonourKind, SmartF
 from chanye.enterprises.matching import NameMatcher
 from chanye.enterprises.models import Enterprise, EnterpriseAlias, FigureRevision, MonthlyFigure
 from chanye.industry.models import Cluster, Industry, IndustryCode
-from chanye.projects.importers import MilestoneImporter, ProjectImporter
 from chanye.regions.selectors import region_lookup
 
 USCC_COL = Column(
@@ -497,98 +492,80 @@ class MonthlyImporter(Importer):
         return created, updated, unchanged
 
     def after_commit(self, rows: list[tuple[int, dict[str, Any]]]) -> None:
+        """The month summaries the dashboard reads; other apps' work (the indicators) is an `after_import` hook."""
         from chanye.analytics.services import refresh_month_summaries
 
         months = sorted({r["month"] for _, r in rows})
         refresh_month_summaries(months=months)
-        if self.options.get("refresh_indicators", settings.CHANYE_REFRESH_INDICATORS_ON_IMPORT) and months:
-            from chanye.targets.indicators import refresh_after_import
-
-            refresh_after_import(months)
 
 
-IMPORTERS: dict[str, type[Importer]] = {
-    "enterprises": EnterpriseImporter,
-    "monthly": MonthlyImporter,
-    "projects": ProjectImporter,
-    "milestones": MilestoneImporter,
-    "attraction_targets": TargetImporter,
-    "chain_members": LinkMemberImporter,
-    "benchmarks": BenchmarkImporter,
+TEMPLATE_NOTES = {
+    "enterprises": [
+        "1. 第一行为表头，请勿修改列名；标橙色的列必填。可以删除不需要的选填列。",
+        "2. 统一社会信用代码列已设为“文本”格式。请勿以数字格式输入：Excel 数字只保留15位，18位代码会丢失末尾。",
+        "3. 所属区县填写名称（如 咸安区、咸宁高新区）或区划代码（如 421202）。",
+        "4. 行业代码按《国民经济行业分类》GB/T 4754-2017 填写小类代码，如 3311。",
+        "5. 荣誉列填写 是/否，或级别 国家级/省级/市级，可带认定年份，如“省级(2023)”。",
+        "6. 系统先校验整个文件：只要有一处错误，就不会写入任何数据，并列出每处错误的行、列、值和原因。",
+    ],
+    "monthly": [
+        "1. 每行是一家企业一个月的数据；用统一社会信用代码（推荐）或企业名称识别企业。",
+        "2. 年月可写 2025-03、2025年3月、202503，或 Excel 日期。",
+        "3. 每个数据列的表头必须带单位，如 工业总产值(万元) 或 工业总产值(元)，系统会自动换算为万元。",
+        "4. 填写当月数（非累计数）。空白、“—”、“/” 视为未报送，不会覆盖已有数据。",
+        "5. 重复导入同一文件不会产生变化；修改后的数字会更新，原值保留在修订记录中。",
+    ],
 }
-# Who may run each importer (None, the CLI's system user, may run all).
-IMPORT_ROLES: dict[str, set[str]] = {
-    "enterprises": {Role.CITY_ADMIN, Role.COUNTY_OFFICER},
-    "monthly": {Role.CITY_ADMIN, Role.COUNTY_OFFICER, Role.ENTERPRISE},
-    "projects": {Role.CITY_ADMIN, Role.COUNTY_OFFICER},  # the project editors (chanye.projects.services.EDITORS)
-    "milestones": {Role.CITY_ADMIN, Role.COUNTY_OFFICER},
-    "attraction_targets": {Role.CITY_ADMIN, Role.COUNTY_OFFICER},  # chanye.chains.services.PLACERS
-    "chain_members": {Role.CITY_ADMIN, Role.COUNTY_OFFICER},  # chanye.chains.services.PLACERS
-    "benchmarks": {Role.CITY_ADMIN},  # benchmark regions for relatedness (city-wide)
+TEMPLATE_EXAMPLES: dict[str, list[dict[str, Any]]] = {
+    "enterprises": [
+        {
+            "uscc": "91421200MA4F000000",
+            "name": "湖北示例科技有限公司",
+            "county": "咸安区",
+            "industry_code": "3311",
+            "is_above_scale": "是",
+            "h_specialized": "省级(2023)",
+        }
+    ],
+    "monthly": [{"uscc": "91421200MA4F000000", "name": "湖北示例科技有限公司", "month": "2025-03", "output": 1234.5}],
 }
 
 
-def new_batch(kind: str, *, data: bytes, filename: str, user: Any, dry_run: bool = False) -> ImportBatch:
-    """The batch row of one uploaded file (its page shows the progress, errors and outcome of the import)."""
-    import hashlib
+def register() -> None:
+    """Register the enterprise-list and monthly-figure importers (from `EnterprisesConfig.ready`)."""
+    from chanye.core.imports import registry
 
-    return ImportBatch.objects.create(
-        kind=kind,
-        filename=filename[:255],
-        sha256=hashlib.sha256(data).hexdigest(),
-        user=user if getattr(user, "pk", None) else None,
-        dry_run=dry_run,
+    registry.register(
+        "enterprises",
+        EnterpriseImporter,
+        label="企业名录",
+        roles=[Role.CITY_ADMIN, Role.COUNTY_OFFICER],
+        notes=TEMPLATE_NOTES["enterprises"],
+        examples=TEMPLATE_EXAMPLES["enterprises"],
+        text_keys=["uscc", "industry_code"],
+        order=10,
+    )
+    registry.register(
+        "monthly",
+        MonthlyImporter,
+        label="月度数据",
+        roles=[Role.CITY_ADMIN, Role.COUNTY_OFFICER, Role.ENTERPRISE],
+        notes=TEMPLATE_NOTES["monthly"],
+        examples=TEMPLATE_EXAMPLES["monthly"],
+        text_keys=["uscc"],
+        options=[
+            registry.ImportOption(
+                "source",
+                "月度数据来源（导入月度数据、表中没有“数据来源”列时使用）",
+                choices=FigureSource.choices,
+                default=FigureSource.STATS,
+                help="月度数据来源（表中无“数据来源”列时使用）：stats 统计、tax 税务、power 电力、self 企业自报",
+                role_choices={Role.ENTERPRISE: [(FigureSource.SELF, "企业自报")]},
+            )
+        ],
+        role_labels={Role.ENTERPRISE: "月度数据（企业自报）"},
+        order=20,
     )
 
 
-def run_import(
-    kind: str,
-    *,
-    data: bytes,
-    filename: str,
-    user: Any,
-    dry_run: bool = False,
-    options: dict[str, Any] | None = None,
-    batch: ImportBatch | None = None,
-    progress: Any = None,
-) -> Any:
-    """Run an importer; an unexpected failure while writing leaves nothing written and a FAILED batch."""
-    import logging
-
-    importer = IMPORTERS[kind](user=user, dry_run=dry_run, options=options, progress=progress)
-    if batch is None:
-        batch = new_batch(kind, data=data, filename=filename, user=user, dry_run=dry_run)
-    allowed = IMPORT_ROLES[kind]
-    if user is not None and getattr(user, "role", None) not in allowed:
-        importer.errors.append(RowError(0, "", "", f"您的角色不能导入{importer.title}。"))
-        return importer._finish(batch, ImportBatch.Status.INVALID)
-    try:
-        return importer.run(data, filename, batch=batch)
-    except ImportAbort as e:
-        importer.errors.append(e.error)
-        return importer._finish(batch, ImportBatch.Status.INVALID)
-    except Exception:  # an unexpected failure: the transaction rolled back; say so plainly (details in the log)
-        logging.getLogger(__name__).exception("import %s failed", batch.pk)
-        importer.errors.append(
-            RowError(
-                0,
-                "",
-                "",
-                f"导入时发生意外错误，已全部撤销，没有写入任何数据。请联系系统管理员，并告知导入批次号 {batch.pk}。",
-            )
-        )
-        return importer._finish(batch, ImportBatch.Status.FAILED)
-
-
-def start_import(
-    kind: str, *, data: bytes, filename: str, user: Any, dry_run: bool = False, options: dict[str, Any] | None = None
-) -> ImportBatch:
-    """Record an uploaded file's batch and run its import as a background job (progress on the batch page)."""
-    from chanye.core import jobs
-
-    batch = new_batch(kind, data=data, filename=filename, user=user, dry_run=dry_run)
-    jobs.start(run_import, kind, data=data, filename=filename, user=user, dry_run=dry_run, options=options, batch=batch)
-    return batch
-
-
-__all__ = ["IMPORTERS", "EnterpriseImporter", "MonthlyImporter", "run_import", "start_import"]
+__all__ = ["EnterpriseImporter", "MonthlyImporter", "register"]

@@ -5,3 +5,8 @@ class ProjectsConfig(AppConfig):
     name = "chanye.projects"
     label = "projects"
     verbose_name = "项目"
+
+    def ready(self) -> None:
+        from chanye.projects import importers
+
+        importers.register()

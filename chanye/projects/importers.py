@@ -686,4 +686,33 @@ TEMPLATE_EXAMPLES: dict[str, list[dict[str, Any]]] = {
 }
 TEXT_KEYS = ["code", "uscc"]
 
-__all__ = ["MilestoneImporter", "ProjectImporter"]
+
+def register() -> None:
+    """Register the project-library and milestone importers (from `ProjectsConfig.ready`); the project editors may
+    run them."""
+    from chanye.core.imports import registry
+
+    editors = services.EDITORS
+    registry.register(
+        "projects",
+        ProjectImporter,
+        label="项目库",
+        roles=editors,
+        notes=TEMPLATE_NOTES["projects"],
+        examples=TEMPLATE_EXAMPLES["projects"],
+        text_keys=TEXT_KEYS,
+        order=30,
+    )
+    registry.register(
+        "milestones",
+        MilestoneImporter,
+        label="项目节点",
+        roles=editors,
+        notes=TEMPLATE_NOTES["milestones"],
+        examples=TEMPLATE_EXAMPLES["milestones"],
+        text_keys=TEXT_KEYS,
+        order=40,
+    )
+
+
+__all__ = ["MilestoneImporter", "ProjectImporter", "register"]

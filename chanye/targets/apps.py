@@ -5,3 +5,8 @@ class TargetsConfig(AppConfig):
     name = "chanye.targets"
     label = "targets"
     verbose_name = "目标、指标与考核"
+
+    def ready(self) -> None:
+        from chanye.targets import hooks
+
+        hooks.register()

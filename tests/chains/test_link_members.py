@@ -13,8 +13,9 @@ from openpyxl import load_workbook
 from chanye.chains.importers import LinkMemberImporter
 from chanye.chains.models import Chain, LinkEnterprise
 from chanye.chains.views_edit import recommendations
+from chanye.core.imports import registry
+from chanye.core.imports.runner import run_import
 from chanye.core.models import AuditLog, ImportBatch
-from chanye.enterprises.importers import IMPORT_ROLES, IMPORTERS, run_import
 from tests.factories import EnterpriseFactory, LinkEnterpriseFactory
 from tests.helpers import xlsx
 
@@ -207,8 +208,8 @@ def sheet(*rows) -> bytes:
 
 
 def test_placement_importer_is_registered_for_city_admins_and_county_officers():
-    assert IMPORTERS["chain_members"] is LinkMemberImporter
-    assert IMPORT_ROLES["chain_members"] == {"city_admin", "county_officer"}
+    assert registry.get("chain_members").importer is LinkMemberImporter
+    assert registry.get("chain_members").roles == {"city_admin", "county_officer"}
 
 
 def test_placement_import_writes_every_row_and_reimporting_changes_nothing(users, meat, firms):

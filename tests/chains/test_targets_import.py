@@ -10,9 +10,10 @@ from decimal import Decimal
 import pytest
 
 from chanye.chains.models import AttractionTarget, Chain, ChainLink
+from chanye.core.imports import registry
+from chanye.core.imports.runner import run_import
 from chanye.core.models import AuditLog, ImportBatch
 from chanye.core.uscc_gen import make_uscc, with_bad_check
-from chanye.enterprises.importers import IMPORT_ROLES, IMPORTERS, run_import
 from tests.factories import AttractionTargetFactory, EnterpriseFactory
 from tests.helpers import csv_bytes, xlsx
 
@@ -66,8 +67,8 @@ def errors_of(outcome) -> list[tuple[int, str, str, str]]:
 
 
 def test_target_importer_is_registered_for_city_and_county_officers():
-    assert IMPORTERS["attraction_targets"].title == "招商目标库"
-    assert IMPORT_ROLES["attraction_targets"] == {"city_admin", "county_officer"}
+    assert registry.get("attraction_targets").title == "招商目标库"
+    assert registry.get("attraction_targets").roles == {"city_admin", "county_officer"}
 
 
 def test_good_file_creates_the_targets_on_their_links(users, mini_pack):

@@ -127,7 +127,7 @@ def test_import_page_imports_a_good_file_as_an_import_job(login, users, mini_pac
     c = login(users["xianan"])
     r = c.post(URL + "import/", {"file": SimpleUploadedFile("名单.xlsx", data)})
     batch = ImportBatch.objects.get(kind="attraction_targets")
-    assert r.status_code == 302 and r["Location"] == reverse("enterprises:import_batch", args=[batch.pk])
+    assert r.status_code == 302 and r["Location"] == reverse("core:import_batch", args=[batch.pk])
     assert AttractionTarget.objects.get().name == "江苏戊食品有限公司"
     assert "导入完成：1 行，新增 1" in c.get(r["Location"]).content.decode()
 

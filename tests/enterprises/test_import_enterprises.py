@@ -6,9 +6,9 @@ import random
 
 import pytest
 
+from chanye.core.imports.runner import run_import
 from chanye.core.models import AuditLog
 from chanye.core.uscc_gen import make_uscc, with_bad_check
-from chanye.enterprises.importers import run_import
 from chanye.enterprises.models import Enterprise, Honour
 from tests.helpers import csv_bytes, xlsx
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from chanye.enterprises.importers import run_import
+from chanye.core.imports.runner import run_import
 from chanye.enterprises.models import EnterpriseAlias, FigureRevision, MonthlyFigure
 from tests.factories import EnterpriseFactory
 from tests.helpers import csv_bytes, xlsx

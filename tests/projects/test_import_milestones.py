@@ -10,8 +10,8 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from chanye.core.imports.runner import run_import
 from chanye.core.models import AuditLog
-from chanye.enterprises.importers import run_import
 from chanye.projects.services import do_exit, do_record_milestone
 from tests.factories import ProjectFactory
 from tests.helpers import xlsx

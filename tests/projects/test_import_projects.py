@@ -13,8 +13,8 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from chanye.core.imports.reader import read_sheet
+from chanye.core.imports.runner import run_import
 from chanye.core.models import AuditLog, ImportBatch
-from chanye.enterprises.importers import run_import
 from chanye.projects.models import Project
 from chanye.projects.services import do_record_milestone, do_save_project
 from tests.factories import EnterpriseFactory, ProjectFactory

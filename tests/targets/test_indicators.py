@@ -124,7 +124,7 @@ def test_empty_registry_gives_zeros_not_errors(regions):
 
 
 def test_a_monthly_import_refreshes_the_indicators(regions, settings):
-    from chanye.enterprises.importers import run_import
+    from chanye.core.imports.runner import run_import
     from tests.helpers import xlsx
 
     settings.CHANYE_REFRESH_INDICATORS_ON_IMPORT = True

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from chanye.core import audit
+from chanye.core.imports import registry
 from chanye.core.imports.reader import Sheet, SheetError, read_sheet
 from chanye.core.imports.values import CellError, display
 from chanye.core.models import AuditAction, ImportBatch
@@ -332,6 +333,7 @@ class Importer:
             outcome = self._finish(batch, ImportBatch.Status.DONE)
         self._progress(batch, 95)
         self.after_commit(clean)
+        registry.run_after_import(self, clean)  # other apps' follow-up work (e.g. the indicators after monthly)
         self._progress(batch, 100)
         return outcome
 

@@ -2,39 +2,44 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from chanye.accounts.models import User
-from chanye.enterprises.choices import FigureSource
-from chanye.enterprises.importers import IMPORTERS, run_import
+from chanye.core.imports import registry
+from chanye.core.imports.runner import run_import
 
 
 class Command(BaseCommand):
-    help = (
-        "导入 Excel/CSV：enterprises 企业名录，monthly 月度数据，projects 项目库，milestones 项目节点。"
-        "先校验整个文件，有任何错误则不写入。"
-    )
+    help = "导入 Excel/CSV（可导入的类型见下，均由各模块登记）。先校验整个文件，有任何错误则不写入。"
+
+    def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
+        kinds = "，".join(f"{k.kind} {k.title}" for k in registry.kinds())
+        self.help = f"导入 Excel/CSV：{kinds}。先校验整个文件，有任何错误则不写入。"
+        return super().create_parser(prog_name, subcommand, **kwargs)
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("kind", choices=sorted(IMPORTERS))
+        parser.add_argument("kind", choices=registry.names())
         parser.add_argument("file")
         parser.add_argument("--dry-run", action="store_true", help="只校验，不写入")
-        parser.add_argument(
-            "--source",
-            choices=FigureSource.values,
-            default=FigureSource.STATS,
-            help="月度数据来源（表中无“数据来源”列时使用）：stats 统计、tax 税务、power 电力、self 企业自报",
-        )
+        for o in registry.options():
+            parser.add_argument(
+                f"--{o.name.replace('_', '-')}",
+                dest=o.name,
+                choices=[v for v, _ in o.choices],
+                default=o.default,
+                help=o.help or o.label,
+            )
         parser.add_argument("--user", help="以该用户身份导入（默认系统操作，不受区县范围限制）")
 
-    def handle(self, *args, **opts) -> None:
+    def handle(self, *args: Any, **opts: Any) -> None:
         path = Path(opts["file"])
         if not path.exists():
             raise CommandError(f"文件不存在：{path}")
         user = None
         if opts.get("user"):
-            user = User.objects.filter(username=opts["user"]).first()
+            user = get_user_model().objects.filter(username=opts["user"]).first()
             if user is None:
                 raise CommandError(f"用户“{opts['user']}”不存在。")
         last = [-1]
@@ -52,7 +57,7 @@ class Command(BaseCommand):
             filename=path.name,
             user=user,
             dry_run=opts["dry_run"],
-            options={"source": opts["source"]},
+            options={o.name: opts[o.name] for o in registry.options()},
             progress=progress,
         )
         if sys.stderr.isatty():

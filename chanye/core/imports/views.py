@@ -1,0 +1,123 @@
+"""The import pages: upload (every registered kind), template downloads, the batch page and its error file.
+
+URLs /imports/… (names `core:import`, `core:import_template`, `core:import_batch`, `core:import_errors`). Who may
+see what is unchanged from when these pages lived in enterprises: business users only; uploading needs
+`can_import`; a batch is visible to the city administrator and to the person who uploaded it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from chanye.core import audit, xlsx
+from chanye.core.downloads import attachment
+from chanye.core.imports import registry
+from chanye.core.imports.forms import ImportForm
+from chanye.core.imports.runner import start_import
+from chanye.core.models import AuditAction, ImportBatch
+
+CITY_ADMIN = "city_admin"
+
+
+def _business_user(request: HttpRequest) -> None:
+    if not request.user.sees_business_data:
+        audit.record(actor=request.user, action=AuditAction.DENIED, message=f"访问 {request.path}")
+        raise Http404("页面不存在")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_page(request: HttpRequest) -> HttpResponse:
+    _business_user(request)
+    if not request.user.can_import:
+        raise Http404
+    wanted = request.GET.get("kind")
+    form = ImportForm(
+        request.POST or None,
+        request.FILES or None,
+        user=request.user,
+        initial={"kind": wanted} if wanted in registry.names() else None,
+    )
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        batch = start_import(
+            form.cleaned_data["kind"],
+            data=upload.read(),
+            filename=upload.name,
+            user=request.user,
+            dry_run=form.cleaned_data["dry_run"],
+            options=form.options(),
+        )
+        return redirect("core:import_batch", pk=batch.pk)
+    batches = ImportBatch.objects.filter(kind__in=registry.names()).order_by("-started_at")
+    if request.user.role != CITY_ADMIN:
+        batches = batches.filter(user=request.user)
+    batches = list(batches[:20])
+    for b in batches:
+        b.kind_label = registry.get(b.kind).title
+    templates = [(k.kind, k.title) for k in form.kinds]
+    return render(request, "core/import.html", {"form": form, "batches": batches, "templates": templates})
+
+
+def _batch_for(request: HttpRequest, pk: int) -> ImportBatch:
+    qs = ImportBatch.objects.filter(pk=pk)
+    if request.user.role != CITY_ADMIN:
+        qs = qs.filter(user=request.user)
+    batch = qs.first()
+    if batch is None:
+        raise Http404("导入批次不存在")
+    return batch
+
+
+@login_required
+def import_batch(request: HttpRequest, pk: int) -> HttpResponse:
+    _business_user(request)
+    batch = _batch_for(request, pk)
+    template = "core/_batch.html" if request.headers.get("HX-Request") else "core/import_batch.html"
+    return render(request, template, {"batch": batch, "errors": batch.errors[:500], "warnings": batch.warnings[:200]})
+
+
+@login_required
+def import_errors_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+    _business_user(request)
+    batch = _batch_for(request, pk)
+    rows = [(e["row"] or "文件", e["column"], e["value"], e["message"]) for e in batch.errors]
+    rows += [(w["row"] or "文件", w["column"], w["value"], "提示：" + w["message"]) for w in batch.warnings]
+    data = xlsx.table(
+        ["行号", "列", "值", "原因"],
+        rows,
+        title=f"{batch.filename} 校验结果（{batch.get_status_display()}）",
+        widths=[8, 22, 30, 80],
+        text_columns=[2],
+        sheet_name="错误清单",
+    )
+    return attachment(data, f"错误清单_{Path(batch.filename).stem}.xlsx")
+
+
+def template_file(kind: str) -> tuple[bytes, str]:
+    """The template workbook of a registered kind and its file name."""
+    entry = registry.get(kind)
+    filename = f"{entry.title}导入模板.xlsx"
+    if entry.template is not None:  # a file that is not one record a row (a yearbook table)
+        return entry.template(), filename
+    data = xlsx.template(
+        entry.importer.columns,
+        title=f"{entry.title}导入模板",
+        notes=entry.notes,
+        text_keys=entry.text_keys,
+        example_rows=entry.examples,
+    )
+    return data, filename
+
+
+@login_required
+def import_template(request: HttpRequest, kind: str) -> HttpResponse:
+    _business_user(request)
+    if kind not in registry.names():
+        raise Http404
+    return attachment(*template_file(kind))
