@@ -10,4 +10,3 @@ class AnalyticsConfig(AppConfig):
         from chanye.analytics import benchmarks
 
         benchmarks.register()
-

@@ -37,7 +37,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from chanye.analytics.models import BenchmarkFigure
-from chanye.core import audit
+from chanye.core import audit, xlsx
 from chanye.core.imports.base import HEADER_SCAN_ROWS, Importer, ImportOutcome, RowError
 from chanye.core.imports.reader import SheetError, read_sheet
 from chanye.core.imports.values import CellError, display, parse_decimal
@@ -481,9 +481,6 @@ TEMPLATE_NOTES = [
 
 def template_xlsx(year: int | None = None) -> bytes:
     """A blank yearbook table (manufacturing divisions 13–43 with their names) with two example rows and notes."""
-    import io
-
-    from openpyxl import Workbook
     from openpyxl.styles import Font
 
     from chanye.industry.models import IndustryCode
@@ -493,7 +490,7 @@ def template_xlsx(year: int | None = None) -> bytes:
     codes = [f"{c:02d}" for c in range(lo, hi + 1)]
     names = dict(IndustryCode.objects.filter(code__in=codes).values_list("code", "name"))
     codes = [c for c in codes if c in names] or codes
-    wb = Workbook()
+    wb = xlsx.workbook()
     ws = wb.active
     ws.title = "数据"
     ws.append([f"{year}年各地区规模以上工业分行业总产值"])
@@ -507,9 +504,7 @@ def template_xlsx(year: int | None = None) -> bytes:
     help_ws = wb.create_sheet("填写说明")
     for n in TEMPLATE_NOTES:
         help_ws.append([n])
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return xlsx.to_bytes(wb)
 
 
 def register() -> None:

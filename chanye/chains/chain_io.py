@@ -27,7 +27,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
-from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
@@ -281,7 +280,9 @@ def export_yaml(chains: Iterable[Chain]) -> str:
     return head + body
 
 
-def _sheet(wb: Workbook, title: str, columns: Sequence[Col], rows: Iterable[Sequence[Any]], first: bool) -> None:
+def _sheet(
+    wb: xlsx.SafeWorkbook, title: str, columns: Sequence[Col], rows: Iterable[Sequence[Any]], first: bool
+) -> None:
     ws = wb.active if first else wb.create_sheet(title)
     ws.title = title
     for i, col in enumerate(columns, start=1):
@@ -339,7 +340,7 @@ def export_xlsx(chains: Iterable[Chain]) -> bytes:
                     link.min_enterprises,
                 ]
             )
-    wb = Workbook()
+    wb = xlsx.workbook()
     _sheet(wb, CHAIN_SHEET, CHAIN_COLUMNS, chain_rows, first=True)
     _sheet(wb, LINK_SHEET, LINK_COLUMNS, link_rows, first=False)
     help_ws = wb.create_sheet("填写说明")
@@ -356,9 +357,7 @@ def export_xlsx(chains: Iterable[Chain]) -> bytes:
             help_ws.append([sheet, col.label, "必填" if col.required else "选填", col.help])
     for letter, w in zip("ABCD", (10, 26, 10, 90), strict=True):
         help_ws.column_dimensions[letter].width = w
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return xlsx.to_bytes(wb)
 
 
 # ---------------------------------------------------------------- import: parsing

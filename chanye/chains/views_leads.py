@@ -8,7 +8,6 @@ only through `Lead.objects.for_user` (another county's lead is 404). Viewers rea
 
 from __future__ import annotations
 
-import io
 from decimal import Decimal
 from typing import Any
 
@@ -22,7 +21,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from chanye.accounts.models import Role, User
@@ -593,7 +591,7 @@ def conversion_export(request: HttpRequest) -> HttpResponse:
     selectors.require_reader(request)
     f = LeadFilter.from_params(request.GET)
     ctx = conversion_tables(f.apply(Lead.objects.for_user(request.user), stage=False))
-    wb = Workbook()
+    wb = xlsx.workbook()
     wb.remove(wb.active)
     for table in ctx["tables"]:
         ws = wb.create_sheet(table["title"])
@@ -608,7 +606,6 @@ def conversion_export(request: HttpRequest) -> HttpResponse:
             c.font = Font(bold=True)
         ws.column_dimensions["A"].width = 30
         ws.freeze_panes = "B2"
-    buf = io.BytesIO()
-    wb.save(buf)
+    data = xlsx.to_bytes(wb)
     _audit_export(request, f"导出招商转化情况（{f.querystring() or '全部'}）")
-    return attachment(buf.getvalue(), f"招商转化情况_{_today_name()}.xlsx")
+    return attachment(data, f"招商转化情况_{_today_name()}.xlsx")

@@ -1,15 +1,31 @@
-"""Writing .xlsx files for people: templates, exports and error reports."""
+"""Writing .xlsx files for people: templates, exports and error reports — the one way chanye writes a spreadsheet.
+
+Every workbook is made by `workbook()` and turned into bytes by `to_bytes()` (or its own `save`): both go through
+`SafeWorkbook`, which neutralises every text cell before it is written (OWASP "CSV injection", which applies to
+.xlsx as much as to .csv). A name such as ``=HYPERLINK("http://x","点我")`` or ``=cmd|' /C calc'!A0`` typed into
+the platform must come back as the text it is, never as a live formula: openpyxl turns any string beginning with
+"=" into a formula cell, and Excel re-reads a text starting with ``+ - @`` (or a tab/CR) as a formula once someone
+edits the cell. So a text cell that begins — after leading blanks — with one of ``= + - @``, or whose first
+character is a tab or carriage return, is written as an explicit string cell carrying Excel's own "quote prefix"
+(what Excel stores when a person types an apostrophe before the text). The text itself is unchanged — no apostrophe
+is added to it (docs/decisions/0007-spreadsheet-formula-injection.md) — so it reads, prints and re-imports intact.
+Numbers (negative ones too), dates and booleans are left as they are; no export writes formulas.
+
+tests/core/test_xlsx_writer_is_the_only_one.py fails when code outside this module creates an openpyxl Workbook.
+"""
 
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from openpyxl.worksheet.worksheet import Worksheet
 
 from chanye.core.imports.base import Column
 
@@ -17,6 +33,66 @@ HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 REQUIRED_FILL = PatternFill("solid", fgColor="FCE4D6")
 BOLD = Font(bold=True)
 TEXT_FORMAT = "@"
+FORMULA_STARTS = ("=", "+", "-", "@")
+CONTROL_STARTS = ("\t", "\r")
+
+
+def looks_like_formula(text: str) -> bool:
+    """Would a spreadsheet program take this text for a formula (OWASP: = + - @ tab CR, leading blanks ignored)?"""
+    return text.startswith(CONTROL_STARTS) or text.lstrip().startswith(FORMULA_STARTS)
+
+
+def guard(cell: Cell) -> None:
+    """Make a text cell literal text: never a formula (openpyxl's type "f") or an error value ("e"), and marked
+    with Excel's quote prefix when it begins like a formula."""
+    value = cell._value
+    if not isinstance(value, str):
+        return  # numbers, dates, booleans, rich text; an explicit openpyxl formula object is not a str either
+    if cell.data_type in ("f", "e") or looks_like_formula(value):
+        cell.data_type = "s"
+        cell.quotePrefix = True
+
+
+class _GuardedWriteOnlyWorksheet(WriteOnlyWorksheet):
+    """A streamed sheet whose rows are guarded cell by cell as they are written."""
+
+    def _values_to_row(self, values: Iterable[Any], row_idx: int) -> Iterator[Cell]:
+        for cell in super()._values_to_row(values, row_idx):
+            guard(cell)
+            yield cell
+
+
+class SafeWorkbook(Workbook):
+    """An openpyxl workbook that cannot write a formula from text: streamed sheets guard each row as it is
+    appended, ordinary sheets are guarded cell by cell when the workbook is saved."""
+
+    def create_sheet(self, title: str | None = None, index: int | None = None) -> Any:
+        if self.write_only:
+            ws = _GuardedWriteOnlyWorksheet(parent=self, title=title)
+            self._add_sheet(sheet=ws, index=index)
+            return ws
+        return super().create_sheet(title, index)
+
+    def save(self, filename: Any) -> None:
+        for ws in self.worksheets:
+            if isinstance(ws, Worksheet):
+                for cell in ws._cells.values():
+                    guard(cell)
+        super().save(filename)
+
+
+def workbook(*, write_only: bool = False) -> SafeWorkbook:
+    """A new workbook for an export (write_only streams rows: use it for long tables)."""
+    return SafeWorkbook(write_only=write_only)
+
+
+def to_bytes(wb: Workbook) -> bytes:
+    """The .xlsx file of a workbook made by `workbook()`."""
+    if not isinstance(wb, SafeWorkbook):
+        raise TypeError("make spreadsheets with chanye.core.xlsx.workbook(), which neutralises formula-like text")
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
 
 
 def table(
@@ -29,7 +105,7 @@ def table(
     sheet_name: str = "Sheet1",
 ) -> bytes:
     """A streamed single-sheet workbook (fast for large exports); identifiers stay text."""
-    wb = Workbook(write_only=True)
+    wb = workbook(write_only=True)
     ws = wb.create_sheet(sheet_name)
     for i, _ in enumerate(headers, start=1):
         ws.column_dimensions[get_column_letter(i)].width = widths[i - 1] if widths and i - 1 < len(widths) else 16
@@ -54,9 +130,7 @@ def table(
             else:
                 out.append(v)
         ws.append(out)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return to_bytes(wb)
 
 
 def template(
@@ -69,7 +143,7 @@ def template(
 ) -> bytes:
     """An import template: header row (required columns highlighted), text-formatted id columns, an
     instructions sheet listing each column, its meaning and accepted values."""
-    wb = Workbook()
+    wb = workbook()
     ws = wb.active
     ws.title = "数据"
     for i, col in enumerate(columns, start=1):
@@ -103,6 +177,4 @@ def template(
         help_ws.append([header, "必填" if col.required else "选填", (col.help or "") + aliases, col.example])
     for letter, w in zip("ABCD", (24, 10, 70, 24), strict=True):
         help_ws.column_dimensions[letter].width = w
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return to_bytes(wb)

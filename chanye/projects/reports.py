@@ -16,11 +16,11 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
-from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from chanye.core import xlsx
 from chanye.projects import charts
 from chanye.projects.charts import Series, Text
 
@@ -542,7 +542,7 @@ def _bar(
 
 def bulletin_xlsx(d: dict[str, Any]) -> bytes:
     """The bulletin as a workbook: one sheet per section, native bar charts on the colour, change and overdue sheets."""
-    wb = Workbook()
+    wb = xlsx.workbook()
     first = True
     charts_spec = {
         "board": {
@@ -588,9 +588,7 @@ def bulletin_xlsx(d: dict[str, Any]) -> bytes:
         ws.column_dimensions["A"].width = 18
         for j in range(2, 10):
             ws.column_dimensions[get_column_letter(j)].width = 13
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return xlsx.to_bytes(wb)
 
 
 def list_xlsx(
@@ -605,7 +603,7 @@ def list_xlsx(
     text_columns: Sequence[int] = (0,),
 ) -> bytes:
     """A growth-point or 技改 list: a per-county sheet against the targets with a native chart, then the projects."""
-    wb = Workbook()
+    wb = xlsx.workbook()
     ws = wb.active
     ws.title = "分区县"
     ws.cell(row=1, column=1, value=title).font = Font(bold=True, size=13)
@@ -632,6 +630,4 @@ def list_xlsx(
             if j in text_columns:
                 c.number_format = "@"
     lst.freeze_panes = "A2"
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return xlsx.to_bytes(wb)

@@ -8,9 +8,9 @@ from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Pt
-from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
+from chanye.core import xlsx
 from chanye.targets.models import AssessmentRun
 
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
@@ -24,7 +24,7 @@ def _change(s) -> str:
 
 
 def assessment_xlsx(run: AssessmentRun) -> bytes:
-    wb = Workbook()
+    wb = xlsx.workbook()
     ws = wb.active
     ws.title = "排名"
     ws.append([f"{run.year}年{run.name}（{run.config.get('rule', '')}）"])
@@ -58,9 +58,7 @@ def assessment_xlsx(run: AssessmentRun) -> bytes:
     for sheet, widths in ((ws, [8, 14, 10, 10, 10]), (d, [12, 28, 8, 16, 14, 12, 10, 8, 10, 14])):
         for i, w in enumerate(widths):
             sheet.column_dimensions[chr(65 + i)].width = w
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return xlsx.to_bytes(wb)
 
 
 def _font(doc: Document) -> None:

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from chanye.core import audit
 from chanye.core.imports import registry
-from chanye.core.imports.reader import Sheet, SheetError, read_sheet
+from chanye.core.imports.reader import FORMULA_WITHOUT_VALUE, Sheet, SheetError, SheetFormulaError, read_sheet
 from chanye.core.imports.values import CellError, display
 from chanye.core.models import AuditAction, ImportBatch
 from chanye.core.text import clean_cell, squash, to_halfwidth
@@ -302,6 +302,8 @@ class Importer:
                 batch.rows = len(rows)
                 if not rows and not self.errors:
                     self.errors.append(RowError(0, "", "", "表头下面没有数据行"))
+        except SheetFormulaError as e:  # each formula cell without a saved value, where it is
+            self.errors.extend(RowError(c.row, f"{c.column}列", c.formula, FORMULA_WITHOUT_VALUE) for c in e.cells)
         except SheetError as e:
             self.errors.append(RowError(0, "", "", str(e)))
 
