@@ -32,7 +32,6 @@ from decimal import Decimal
 from typing import Any
 
 import numpy as np
-from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -398,7 +397,7 @@ class BenchmarkImporter(Importer):
         if self.dry_run:
             return self._finish(batch, ImportBatch.Status.VALID)
         source = str(self.options.get("yearbook") or "").strip()[:120] or filename.rsplit(".", 1)[0][:120]
-        with transaction.atomic():
+        with self.writing(batch):  # claims the batch: data and the DONE status commit together
             created, updated, unchanged = self._write(table, source, batch)
             batch.created, batch.updated, batch.unchanged = created, updated, unchanged
             audit.record(

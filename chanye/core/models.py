@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 
 class TimeStampedModel(models.Model):
@@ -86,6 +87,11 @@ class ImportBatch(models.Model):
     progress = models.PositiveSmallIntegerField("进度(%)", default=0)
     started_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # Moved on by the import while it reads and checks the file (with its progress); a running batch whose heartbeat
+    # is older than CHANYE_IMPORT_STALE_MINUTES was cut off (restart, killed process) and is ended as failed.
+    heartbeat_at = models.DateTimeField("最近心跳", default=timezone.now, db_index=True)
+
+    FINAL = frozenset({Status.INVALID, Status.VALID, Status.DONE, Status.FAILED})
 
     class Meta:
         ordering = ["-started_at"]
@@ -94,3 +100,8 @@ class ImportBatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.filename}（{self.get_status_display()}）"
+
+    @property
+    def is_final(self) -> bool:
+        """Finished one way or another: its page stops polling."""
+        return self.status in self.FINAL

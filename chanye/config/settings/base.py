@@ -38,7 +38,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "chanye.core.middleware.RequestIdMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "chanye.core.sessions.SessionMiddleware",  # Django's, except that polling does not extend the idle timeout
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -147,6 +147,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 CHANYE_IMPORT_MAX_BYTES = int(os.environ.get("CHANYE_IMPORT_MAX_BYTES", str(50 * 1024 * 1024)))
 CHANYE_IMPORT_MAX_UNCOMPRESSED = int(os.environ.get("CHANYE_IMPORT_MAX_UNCOMPRESSED", str(500 * 1024 * 1024)))
 CHANYE_IMPORT_MAX_ROWS = int(os.environ.get("CHANYE_IMPORT_MAX_ROWS", "1000000"))
+# A running import whose heartbeat is older than this was cut off (restart, killed process): its batch ends as failed.
+CHANYE_IMPORT_STALE_MINUTES = int(os.environ.get("CHANYE_IMPORT_STALE_MINUTES", "10"))
 
 LOGGING = {
     "version": 1,

@@ -10,7 +10,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-from collections.abc import Callable, Iterable
+import time
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -26,6 +28,7 @@ from chanye.core.models import AuditAction, ImportBatch
 from chanye.core.text import clean_cell, squash, to_halfwidth
 
 HEADER_SCAN_ROWS = 15
+HEARTBEAT_SECONDS = 5
 _UNIT = re.compile(r"^(.*?)[(（\[【]([^()（）\[\]【】]*)[)）\]】]$")
 _SUBTOTAL = re.compile(r"^(合计|小计|总计|累计|全市合计|全市|总数)$|^(合\s*计|小\s*计|总\s*计)")
 _NOTE = re.compile(r"^(注|说明|备注|填表说明|数据来源)\s*[:：]")
@@ -60,6 +63,10 @@ class RowError:
         col = f"［{self.column}］" if self.column else ""
         val = f"值“{self.value}”" if self.value else ""
         return f"{where}{col}{val}：{self.message}"
+
+
+class BatchExpired(Exception):
+    """The batch was ended as stale before the import could write (see `Importer.writing`)."""
 
 
 class ImportAbort(Exception):
@@ -145,6 +152,7 @@ class Importer:
         self.errors: list[RowError] = []
         self.warnings: list[RowError] = []
         self.mapped: dict[str, MappedColumn] = {}
+        self._beat = time.monotonic()
 
     # -- header --------------------------------------------------------------------------------
     def _header_key(self, text: str) -> tuple[Column | None, str, str]:
@@ -296,7 +304,7 @@ class Importer:
                         self.errors.extend(ctx.errors)
                     elif out is not None:
                         clean.append((row_no, out))
-                    if n % 5000 == 0:
+                    if n % 1000 == 0:
                         self._progress(batch, int(60 * n / total))
                 self.validate_all(clean)
                 batch.rows = len(rows)
@@ -313,7 +321,7 @@ class Importer:
         if self.dry_run:
             return self._finish(batch, ImportBatch.Status.VALID)
         self._progress(batch, 60)
-        with transaction.atomic():
+        with self.writing(batch):
             created, updated, unchanged = self.write(clean, batch)
             batch.created, batch.updated, batch.unchanged = created, updated, unchanged
             if created or updated:
@@ -339,17 +347,52 @@ class Importer:
         self._progress(batch, 100)
         return outcome
 
+    @contextmanager
+    def writing(self, batch: ImportBatch) -> Iterator[None]:
+        """The one transaction every write happens in, opened by claiming the batch: its row is locked (PostgreSQL)
+        or the database is (SQLite) until the data and the DONE status commit together, so a batch still "running"
+        has written nothing, and `runner.expire_stale_batches` never ends a batch that is writing. A batch already
+        ended as stale (the process was suspended past CHANYE_IMPORT_STALE_MINUTES) is not written at all."""
+        with transaction.atomic():
+            claimed = ImportBatch.objects.filter(pk=batch.pk, status=ImportBatch.Status.RUNNING).update(
+                heartbeat_at=timezone.now()
+            )
+            if batch.pk and not claimed:
+                raise BatchExpired(batch.pk)
+            yield
+
     def _progress(self, batch: ImportBatch, pct: int) -> None:
+        """Report progress and beat the heartbeat (at most every few seconds when the percentage does not move)."""
         self.progress(pct)
-        if batch.pk and batch.progress != pct:
-            batch.progress = pct
-            ImportBatch.objects.filter(pk=batch.pk).update(progress=pct)
+        now = time.monotonic()
+        if batch.pk and (batch.progress != pct or now - self._beat >= HEARTBEAT_SECONDS):
+            batch.progress, self._beat = pct, now
+            ImportBatch.objects.filter(pk=batch.pk).update(progress=pct, heartbeat_at=timezone.now())
 
     def _finish(self, batch: ImportBatch, status: str) -> ImportOutcome:
+        """Record the outcome — unless the batch was meanwhile ended as stale, whose words then stand."""
         batch.status = status
         batch.errors = [e.as_dict() for e in self.errors[:5000]]
         batch.warnings = [w.as_dict() for w in self.warnings[:1000]]
-        batch.finished_at = timezone.now()
+        batch.finished_at = batch.heartbeat_at = timezone.now()
         batch.progress = 100 if status != ImportBatch.Status.DONE else batch.progress
-        batch.save()
+        if batch.pk is None:
+            batch.save()
+        else:
+            fields = [
+                "status",
+                "errors",
+                "warnings",
+                "finished_at",
+                "heartbeat_at",
+                "progress",
+                "rows",
+                "created",
+                "updated",
+                "unchanged",
+            ]
+            mine = ImportBatch.objects.filter(pk=batch.pk, status=ImportBatch.Status.RUNNING)
+            if not mine.update(**{f: getattr(batch, f) for f in fields}):
+                batch.refresh_from_db()
+                return ImportOutcome(batch=batch, errors=[RowError(0, "", "", m["message"]) for m in batch.errors])
         return ImportOutcome(batch=batch, errors=self.errors, warnings=self.warnings)

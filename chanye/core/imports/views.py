@@ -3,23 +3,32 @@
 URLs /imports/… (names `core:import`, `core:import_template`, `core:import_batch`, `core:import_errors`). Who may
 see what is unchanged from when these pages lived in enterprises: business users only; uploading needs
 `can_import`; a batch is visible to the city administrator and to the person who uploaded it.
+
+Showing a batch or the batch list first ends stale batches (`runner.expire_stale_batches`); the batch page polls
+until its batch is final, and its polls do not extend the session's idle timeout (`core.sessions`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect, render, resolve_url
 from django.views.decorators.http import require_http_methods
 
 from chanye.core import audit, xlsx
 from chanye.core.downloads import attachment
 from chanye.core.imports import registry
 from chanye.core.imports.forms import ImportForm
-from chanye.core.imports.runner import start_import
+from chanye.core.imports.runner import expire_stale_batches, start_import
 from chanye.core.models import AuditAction, ImportBatch
+from chanye.core.sessions import not_activity
 
 CITY_ADMIN = "city_admin"
 
@@ -54,6 +63,7 @@ def import_page(request: HttpRequest) -> HttpResponse:
             options=form.options(),
         )
         return redirect("core:import_batch", pk=batch.pk)
+    expire_stale_batches()
     batches = ImportBatch.objects.filter(kind__in=registry.names()).order_by("-started_at")
     if request.user.role != CITY_ADMIN:
         batches = batches.filter(user=request.user)
@@ -74,11 +84,32 @@ def _batch_for(request: HttpRequest, pk: int) -> ImportBatch:
     return batch
 
 
-@login_required
+def _polling_login_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """`login_required`, except that a poll whose session has run out sends the whole page to the login page
+    (HX-Redirect) instead of having the login form swapped into the progress box."""
+    guarded = login_required(view)
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.headers.get("HX-Request") and not request.user.is_authenticated:
+            page = request.path
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = f"{resolve_url(settings.LOGIN_URL)}?{urlencode({'next': page})}"
+            return response
+        return guarded(request, *args, **kwargs)
+
+    return wrapper
+
+
+@_polling_login_required
 def import_batch(request: HttpRequest, pk: int) -> HttpResponse:
     _business_user(request)
+    polling = bool(request.headers.get("HX-Request"))
+    if polling:
+        not_activity(request)  # the page polls every second: that must not keep the session alive
+    expire_stale_batches()
     batch = _batch_for(request, pk)
-    template = "core/_batch.html" if request.headers.get("HX-Request") else "core/import_batch.html"
+    template = "core/_batch.html" if polling else "core/import_batch.html"
     return render(request, template, {"batch": batch, "errors": batch.errors[:500], "warnings": batch.warnings[:200]})
 
 

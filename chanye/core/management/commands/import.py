@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from chanye.core.imports import registry
-from chanye.core.imports.runner import run_import
+from chanye.core.imports.runner import STALE_REASON, expire_stale_batches, run_import
 
 
 class Command(BaseCommand):
@@ -51,6 +51,9 @@ class Command(BaseCommand):
                 sys.stderr.write(f"\r[{bar:<20}] {pct:3d}%")
                 sys.stderr.flush()
 
+        ended = expire_stale_batches()
+        if ended:
+            self.stderr.write(f"提示：{ended} 个中断的导入批次已标记为失败（{STALE_REASON}）")
         outcome = run_import(
             opts["kind"],
             data=path.read_bytes(),
