@@ -15,6 +15,7 @@ a program, never opened in Excel) is refused at its row and column — reading i
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import posixpath
@@ -260,27 +261,38 @@ def _read_xlsx(data: bytes) -> Sheet:
     return Sheet(rows=rows, name=names[0], merged=merged)
 
 
-def _read_csv(data: bytes) -> Sheet:
+def _csv_encoding(data: bytes) -> str:
+    """UTF-8 (with or without BOM) or GB18030, checked a megabyte at a time (the file is never decoded whole)."""
     for enc in ("utf-8-sig", "gb18030"):
+        decoder = codecs.getincrementaldecoder(enc)()
         try:
-            text = data.decode(enc)
-            break
+            for i in range(0, len(data), 1 << 20):
+                decoder.decode(data[i : i + (1 << 20)])
+            decoder.decode(b"", final=True)
         except UnicodeDecodeError:
             continue
-    else:
-        raise SheetError("无法识别 CSV 文件的编码（支持 UTF-8 和 GBK/GB18030）。")
+        return enc
+    raise SheetError("无法识别 CSV 文件的编码（支持 UTF-8 和 GBK/GB18030）。")
+
+
+def _csv_rows(data: bytes, enc: str, delimiter: str) -> Iterator[list[str]]:
+    return csv.reader(io.TextIOWrapper(io.BytesIO(data), encoding=enc, newline=""), delimiter=delimiter)
+
+
+def _read_csv(data: bytes) -> Sheet:
+    enc = _csv_encoding(data)
     try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",\t;，")
-        delimiter = dialect.delimiter
+        sample = data[:8192].decode(enc, errors="ignore")
+        delimiter = csv.Sniffer().sniff(sample[:4096], delimiters=",\t;，").delimiter
     except csv.Error:
         delimiter = ","
     limit = settings.CHANYE_IMPORT_MAX_ROWS
-    if text.count("\n") >= limit:  # perhaps too long (a quoted cell may hold line breaks): count before keeping
-        for seen, _ in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), start=1):
+    if data.count(b"\n") >= limit:  # perhaps too long (a quoted cell may hold line breaks): count, keeping nothing
+        for seen, _ in enumerate(_csv_rows(data, enc, delimiter), start=1):
             if seen > limit:
                 raise SheetTooLong(limit, seen)
     rows = []
-    for row in csv.reader(io.StringIO(text), delimiter=delimiter):
+    for row in _csv_rows(data, enc, delimiter):
         rows.append(row)
         if len(rows) > limit:
             raise SheetTooLong(limit, len(rows))
