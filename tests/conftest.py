@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 
+from chanye.core.access import SYSTEM
 from tests.factories import PASSWORD, EnterpriseFactory, UserFactory
 
 DATA = Path(__file__).parent / "data"
@@ -15,7 +16,7 @@ def mini_pack(db):
     """The small test pack loaded: 咸安区, 嘉鱼县, 咸宁高新区, a park, two industries, clusters, targets."""
     from chanye.industry.services import do_load_pack
 
-    return do_load_pack(actor=None, path=DATA / "mini-pack.yaml").pack
+    return do_load_pack(actor=SYSTEM, path=DATA / "mini-pack.yaml").pack
 
 
 @pytest.fixture

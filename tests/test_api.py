@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 
 from chanye.accounts.services import do_issue_token
+from chanye.core.access import SYSTEM
 from chanye.enterprises.models import Honour, MonthlyFigure
 
 pytestmark = pytest.mark.django_db
@@ -19,7 +20,7 @@ def test_openapi_document_lists_the_enterprise_endpoints(client):
 
 
 def test_filters_match_the_list_page(client, users, two_counties):
-    token = do_issue_token(actor=None, user=users["admin"])
+    token = do_issue_token(actor=SYSTEM, user=users["admin"])
     h = {"Authorization": f"Bearer {token}"}
     Honour.objects.create(enterprise=two_counties["jiayu"], kind="specialized", level="provincial")
     get = lambda q: {r["uscc"] for r in client.get(f"/api/v1/enterprises/?{q}", headers=h).json()["results"]}  # noqa: E731
@@ -34,7 +35,7 @@ def test_monthly_endpoint_returns_figures_in_wanyuan(client, users, two_counties
     MonthlyFigure.objects.create(
         enterprise=two_counties["xianan"], month=dt.date(2025, 1, 1), source="stats", output=Decimal("12.5")
     )
-    token = do_issue_token(actor=None, user=users["xianan"])
+    token = do_issue_token(actor=SYSTEM, user=users["xianan"])
     r = client.get(
         f"/api/v1/enterprises/{two_counties['xianan'].uscc}/monthly", headers={"Authorization": f"Bearer {token}"}
     )

@@ -6,15 +6,9 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
 
+from chanye.core.roles import Role
 
-class Role(models.TextChoices):
-    CITY_ADMIN = "city_admin", "市级管理员"
-    COUNTY_OFFICER = "county_officer", "区县/园区工作人员"
-    VIEWER = "viewer", "部门查看人员"
-    AUDITOR = "auditor", "审计管理员"
-    ENTERPRISE = "enterprise", "企业用户"
-    SYS_ADMIN = "sys_admin", "系统管理员"
-    SECURITY_ADMIN = "security_admin", "安全管理员"
+__all__ = ["ApiToken", "Role", "User", "hash_token"]
 
 
 class User(AbstractUser):

@@ -11,7 +11,9 @@ from django.views.decorators.http import require_POST
 
 from chanye.accounts import services
 from chanye.accounts.forms import LoginForm
-from chanye.accounts.models import Role, User
+from chanye.accounts.models import User
+from chanye.core import access
+from chanye.core.roles import SECURITY, USER_ADMINS
 
 
 class LoginView(auth_views.LoginView):
@@ -38,8 +40,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def users(request: HttpRequest) -> HttpResponse:
-    if request.user.role not in (Role.SYS_ADMIN, Role.SECURITY_ADMIN, Role.CITY_ADMIN):
-        raise Http404
+    access.require(request.user, USER_ADMINS, what="用户管理页面")
     qs = User.objects.select_related("region", "enterprise").order_by("role", "username")
     return render(request, "accounts/users.html", {"users": qs})
 
@@ -47,8 +48,7 @@ def users(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def unlock(request: HttpRequest, pk: int) -> HttpResponse:
-    if request.user.role != Role.SECURITY_ADMIN:
-        raise Http404
+    access.require(request.user, SECURITY, what="解除锁定")
     user = User.objects.filter(pk=pk).first()
     if user is None:
         raise Http404

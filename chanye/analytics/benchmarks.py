@@ -36,7 +36,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from chanye.analytics.models import BenchmarkFigure
-from chanye.core import audit, xlsx
+from chanye.core import access, audit, xlsx
 from chanye.core.imports.base import HEADER_SCAN_ROWS, Importer, ImportOutcome, RowError
 from chanye.core.imports.reader import SheetError, read_sheet
 from chanye.core.imports.values import CellError, display, parse_decimal
@@ -377,7 +377,7 @@ class BenchmarkImporter(Importer):
                 user=self.user if getattr(self.user, "pk", None) else None,
                 dry_run=self.dry_run,
             )
-        if self.user is not None and getattr(self.user, "role", None) != "city_admin":
+        if not access.is_city_admin(self.user):
             self.errors.append(RowError(0, "", "", "只有市级管理员可以导入对标地区数据。"))
             return self._finish(batch, ImportBatch.Status.INVALID)
         year = self.options.get("year")

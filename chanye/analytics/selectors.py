@@ -9,8 +9,8 @@ from typing import Any
 from django.db.models import Count, Max, Q, Sum
 from django.utils import timezone
 
-from chanye.accounts.models import Role
 from chanye.analytics.models import MonthSummary
+from chanye.core import access
 from chanye.enterprises.models import Enterprise, ScalePeriod
 from chanye.industry.models import Cluster, Target
 from chanye.regions.models import Region
@@ -34,7 +34,7 @@ def available_months(limit: int = 60) -> list[dt.date]:
 
 def _units_for(user: Any) -> list[Region]:
     units = list(Region.objects.county_level())
-    if user.role == Role.COUNTY_OFFICER:
+    if access.is_officer(user):
         units = [u for u in units if u.pk == user.region_id] or [user.region]
     return units
 
@@ -47,7 +47,7 @@ def dashboard(*, user: Any, month: dt.date | None = None) -> dict[str, Any]:
     month = month or latest_month()
     units = _units_for(user)
     unit_ids = [u.pk for u in units]
-    city_wide = user.role != Role.COUNTY_OFFICER
+    city_wide = not access.is_officer(user)
     ents = Enterprise.objects.for_user(user)
     year = month.year if month else timezone.localdate().year
     ytd_start = dt.date(year, 1, 1)

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 
 from chanye.accounts.models import Role
 from chanye.analytics import selectors
+from chanye.core import access
 from chanye.core.imports.values import CellError, parse_month
 
 
@@ -54,8 +55,7 @@ def relatedness(request: HttpRequest) -> HttpResponse:
     from chanye.analytics.relatedness import compute, opportunities
     from chanye.chains.selectors_relatedness import county_link_opportunities
 
-    if request.user.role not in (Role.CITY_ADMIN, Role.COUNTY_OFFICER, Role.VIEWER):
-        raise Http404
+    access.require_reader(request.user, what="产业关联页面")
     m = relatedness_matrix()
     counties, divisions, x = m.counties, m.divisions, m.x
     ctx: dict = {
@@ -67,7 +67,7 @@ def relatedness(request: HttpRequest) -> HttpResponse:
     if ctx["ready"]:
         labels = [f"{code} {name}" for code, name in divisions]
         c = compute(m.regions, labels, x)
-        if request.user.role == Role.COUNTY_OFFICER:
+        if access.is_officer(request.user):
             unit = next((u for u in counties if u.pk == request.user.region_id), None)
         else:
             unit = next((u for u in counties if u.code == request.GET.get("county")), counties[0])
@@ -95,7 +95,7 @@ def relatedness(request: HttpRequest) -> HttpResponse:
                     key=lambda t: -(t[1] if t[1] == t[1] else -1e9),
                 ),
                 "divisions": len(divisions),
-                "can_pick": request.user.role != Role.COUNTY_OFFICER,
+                "can_pick": not access.is_officer(request.user),
             }
         )
     return render(request, "analytics/relatedness.html", ctx)

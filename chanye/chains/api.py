@@ -20,11 +20,8 @@ from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
-from chanye.accounts.models import Role
-from chanye.core import audit
-from chanye.core.models import AuditAction
+from chanye.core import access
 from chanye.industry.models import Cluster
-from chanye.projects.selectors import is_reader
 from chanye.regions.models import Region
 
 from . import selectors
@@ -37,15 +34,14 @@ leads_router = Router(tags=["招商线索"])
 
 
 def _require(request: HttpRequest) -> None:
-    if not is_reader(request.user):
-        raise HttpError(404, "未找到")
+    access.require_reader(request.user, what="产业链与招商数据")
 
 
 def _county(request: HttpRequest, code: str) -> Region | None:
     """`?county=`: a county officer's figures are their own unit's already (the parameter is ignored); a city-wide user
     may pick one county-level unit by its code (an unknown code is 404)."""
     code = code.strip()
-    if not code or request.user.role == Role.COUNTY_OFFICER:
+    if not code or access.is_officer(request.user):
         return None
     county = Region.objects.county_level().filter(code=code).first()
     if county is None:
@@ -69,7 +65,7 @@ def _chain_figures(
     figures = selectors.link_figures(
         chain, user=request.user, county=unit, until=window[1] if window else None, thresholds=thresholds
     )
-    shown = request.user.region if request.user.role == Role.COUNTY_OFFICER else unit
+    shown = request.user.region if access.is_officer(request.user) else unit
     return chain, shown, window, thresholds, figures
 
 
@@ -416,17 +412,7 @@ def list_leads(request: HttpRequest, filters: Query[LeadFilterIn]):
 @leads_router.get("/{int:lead_id}", response=LeadDetail, summary="一条招商线索及其进展记录")
 def get_lead(request: HttpRequest, lead_id: int):
     _require(request)
-    x = _leads(request).filter(pk=lead_id).first()
-    if x is None:
-        if Lead.objects.filter(pk=lead_id).exists():  # recorded for the auditor, answered as "not found"
-            audit.record(
-                actor=request.user,
-                action=AuditAction.DENIED,
-                object_type="chains.lead",
-                object_id=str(lead_id),
-                message="访问权限范围外的招商线索",
-            )
-        raise HttpError(404, "未找到")
+    x = access.get(_leads(request), request.user, what="招商线索", pk=lead_id)
     return {
         **_lead_out(x),
         "notes": x.notes,

@@ -12,7 +12,7 @@ from django import forms
 from django.db.models import Prefetch, Q, QuerySet
 
 from chanye.accounts.models import Role, User
-from chanye.core import uscc
+from chanye.core import access, uscc
 from chanye.core.forms import UploadForm, style
 from chanye.core.text import squash
 from chanye.industry.models import Cluster
@@ -160,7 +160,7 @@ class TargetFilter(_ParamFilter):
 
 def county_choices(user: Any) -> QuerySet[Region]:
     """Where a lead may be hosted: a county officer only their own unit; the city every county-level unit and park."""
-    if getattr(user, "role", None) == Role.COUNTY_OFFICER:
+    if access.is_officer(user):
         return Region.objects.filter(pk=user.region_id)
     return Region.objects.filter(Q(is_county_level=True) | Q(level="park")).order_by("-is_county_level", "sort_order")
 
@@ -168,7 +168,7 @@ def county_choices(user: Any) -> QuerySet[Region]:
 def owner_choices(user: Any) -> QuerySet[User]:
     """Who may own a lead: the active editors, for a county officer those of their own unit."""
     qs = User.objects.filter(is_active=True, role__in=[Role.CITY_ADMIN, Role.COUNTY_OFFICER])
-    if getattr(user, "role", None) == Role.COUNTY_OFFICER:
+    if access.is_officer(user):
         qs = qs.filter(role=Role.COUNTY_OFFICER, region_id=user.region_id)
     return qs.order_by("role", "username")
 
@@ -246,7 +246,7 @@ class LeadForm(forms.Form):
             "link": str(target.link_id),
             "notes": note,
         }
-        if getattr(user, "role", None) == Role.COUNTY_OFFICER:
+        if access.is_officer(user):
             initial["county"] = user.region_id
             initial["owner"] = user.pk
         return initial

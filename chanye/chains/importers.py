@@ -15,7 +15,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from chanye.core import uscc
+from chanye.core import access, uscc
 from chanye.core.imports.base import Column, ImportAbort, Importer, RowContext, RowError
 from chanye.core.imports.values import CellError, parse_identifier
 from chanye.core.models import ImportBatch
@@ -103,9 +103,9 @@ class LinkMemberImporter(Importer):
             self.errors.append(RowError(0, "环节名称/环节编号", "", "至少需要“环节名称”或“环节编号”其中一列"))
 
     def prepare(self) -> None:
-        if self.user is not None and getattr(self.user, "role", None) not in services.PLACERS:
+        if not access.has_role(self.user, services.PLACERS):
             raise ImportAbort(RowError(0, "", "", "只有市级管理员和区县/园区工作人员可以导入链上企业。"))
-        qs = Enterprise.objects.for_user(self.user) if self.user is not None else Enterprise.objects.all()
+        qs = access.scoped(Enterprise, self.user)
         self.qs = qs
         self.by_uscc = dict(qs.values_list("uscc", "pk"))
         self._matcher: NameMatcher | None = None

@@ -24,9 +24,9 @@ from django.db.models.functions import Coalesce, Greatest, Trim
 from django.utils import timezone
 
 from chanye.accounts.models import Role, User
-from chanye.core import audit
+from chanye.core import access, audit
 from chanye.core.models import AuditAction
-from chanye.enterprises.models import Enterprise
+from chanye.enterprises.selectors import enterprise_by_uscc
 from chanye.industry.selectors import threshold
 from chanye.projects import services as project_services
 from chanye.projects.models import Project, ProjectKind
@@ -79,9 +79,7 @@ def stale(qs: Any, *, days: int | None = None, today: dt.date | None = None) -> 
 
 
 def can_edit(actor: Any, lead: Lead | None = None) -> bool:
-    if getattr(actor, "role", None) not in EDITORS:
-        return False
-    return lead is None or lead.pk is None or Lead.objects.for_user(actor).filter(pk=lead.pk).exists()
+    return access.can_write(actor, lead)
 
 
 def _rank(stage: str) -> int:
@@ -122,7 +120,7 @@ def do_save_lead(*, actor: Any, lead: Lead, data: dict[str, Any]) -> Lead:
         errors.append("请填写企业名称。")
     if not lead.county_id:
         errors.append("请选择落户区县。")
-    elif actor.role == Role.COUNTY_OFFICER and actor.region_id not in (lead.county_id, lead.county.parent_id):
+    elif access.is_officer(actor) and actor.region_id not in (lead.county_id, lead.county.parent_id):
         errors.append("只能登记本辖区的招商线索。")
     if lead.investment is not None and lead.investment <= 0:
         errors.append("拟投资额应大于0（单位：亿元）。")
@@ -243,7 +241,8 @@ def _register_project(actor: Any, lead: Lead) -> Project:
     park = None
     if county.level == "park" and county.parent_id and not county.is_county_level:  # 咸宁高新区 is its own unit
         county, park = county.parent, county
-    enterprise = Enterprise.objects.filter(uscc=lead.uscc).first() if lead.uscc else None
+    # looked up among the firms the officer may see: another county's firm is neither named nor linked
+    enterprise = enterprise_by_uscc(actor, lead.uscc) if lead.uscc else None
     industry = lead.cluster.industries.first() if lead.cluster_id else None
     code = lead.code if not Project.objects.filter(code=lead.code).exists() else f"{lead.code}-{lead.pk}"
     data = {

@@ -121,6 +121,10 @@ class AttractionTarget(models.Model):
     revenue = models.DecimalField("营业收入(亿元)", max_digits=14, decimal_places=2, null=True, blank=True)
     source = models.CharField("来源名单", max_length=100, blank=True)
     note = models.CharField("备注", max_length=300, blank=True)
+    # The unit whose officer added it (they may edit it); empty for the city's shared entries (the city edits them).
+    unit = models.ForeignKey(
+        "regions.Region", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="登记单位"
+    )
     batch = models.ForeignKey("core.ImportBatch", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 

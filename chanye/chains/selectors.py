@@ -25,12 +25,10 @@ from typing import Any
 from django.db.models import Count, Max, Q, Sum
 from django.http import Http404
 
-from chanye.core import audit
-from chanye.core.models import AuditAction
+from chanye.core import access
 from chanye.enterprises.choices import FigureSource
 from chanye.enterprises.models import MonthlyFigure
 from chanye.industry.selectors import threshold
-from chanye.projects.selectors import is_reader
 from chanye.regions.models import Region
 
 from .models import AttractionTarget, Chain, ChainEdge, ChainLink, LinkEnterprise, LinkRole, Stage
@@ -143,9 +141,7 @@ def figures_window(until: dt.date | None = None) -> tuple[dt.date, dt.date] | No
 def require_reader(request: Any) -> None:
     """Chain and 招商 pages are for the city, county/park officers and department viewers; anyone else finds nothing
     here (404), and the attempt is recorded for the auditor."""
-    if not is_reader(request.user):
-        audit.record(actor=request.user, action=AuditAction.DENIED, message=f"访问 {request.path}")
-        raise Http404("页面不存在")
+    access.require_reader(request.user, what="产业链与招商页面")
 
 
 def access_chain(*, user: Any, pk: int) -> Chain:

@@ -17,21 +17,34 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 
-from chanye.accounts.models import Role
-from chanye.core import audit
+from chanye.core import access, audit
 from chanye.core.models import AuditAction
+from chanye.core.roles import CITY, WRITERS
 from chanye.enterprises.models import Enterprise
 from chanye.industry import schema
 from chanye.industry.models import Cluster, Pack
 
 from .models import AttractionTarget, Chain, ChainEdge, ChainLink, LinkEnterprise, LinkRole
 
-CHAIN_EDITORS = (Role.CITY_ADMIN,)
-PLACERS = (Role.CITY_ADMIN, Role.COUNTY_OFFICER)
+CHAIN_EDITORS = CITY
+PLACERS = WRITERS
 
 
 def can_edit_chains(actor: Any) -> bool:
-    return getattr(actor, "role", None) in CHAIN_EDITORS
+    """Chain maps are the city's: only the city administrator (or the system loading a pack) edits them."""
+    return access.has_role(actor, CHAIN_EDITORS)
+
+
+def can_edit_target(actor: Any, target: AttractionTarget | None = None) -> bool:
+    """The 招商目标库 is shared by the city: the city administrator edits every entry; a county/park officer adds
+    entries for their own unit and edits only those (a city-wide entry, `unit` empty, is the city's)."""
+    if access.is_city_admin(actor):
+        return True
+    if not access.has_role(actor, PLACERS):
+        return False
+    return (
+        target is None or target.pk is None or (target.unit_id is not None and target.unit_id == access.unit_id(actor))
+    )
 
 
 def chain_snapshot(chain: Chain) -> dict[str, Any]:
@@ -275,11 +288,9 @@ def do_deactivate_chain(*, actor: Any, chain: Chain) -> Chain:
 def _require_placer(actor: Any, enterprise: Enterprise) -> None:
     """A city administrator, or a county/park officer for an enterprise in their scope; `None` is the system (the
     command-line import), which may place any."""
-    if actor is None:
-        return
-    if getattr(actor, "role", None) not in PLACERS:
+    if not access.has_role(actor, PLACERS):
         raise PermissionDenied("无权调整链上企业。")
-    if not Enterprise.objects.for_user(actor).filter(pk=enterprise.pk).exists():
+    if not access.in_scope(actor, enterprise):
         raise PermissionDenied("只能调整本辖区的企业。")
 
 
@@ -334,9 +345,12 @@ TARGET_FIELDS = ["name", "uscc", "location", "products", "size", "revenue", "sou
 
 @transaction.atomic
 def do_save_target(*, actor: Any, target: AttractionTarget, data: dict[str, Any]) -> AttractionTarget:
-    """Create or edit a candidate company for a link (招商目标库); `actor=None` is the command-line import."""
-    if actor is not None and getattr(actor, "role", None) not in PLACERS:
-        raise PermissionDenied("无权修改招商目标库。")
+    """Create or edit a candidate company for a link (招商目标库): the city any entry, a county/park officer the entries
+    of their unit (`can_edit_target`); an officer's new entry belongs to their unit."""
+    if not can_edit_target(actor, target):
+        raise PermissionDenied("只能修改本单位登记的招商目标；全市共用的目标由市级管理员维护。")
+    if target.pk is None and access.unit_id(actor):
+        target.unit_id = access.unit_id(actor)
     before = audit.snapshot(target, TARGET_FIELDS) if target.pk else None
     for k, v in data.items():
         if k in TARGET_FIELDS or k == "link":

@@ -30,8 +30,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from chanye.accounts.models import Role
-from chanye.core import audit
+from chanye.core import access, audit
 from chanye.core.downloads import attachment
 from chanye.core.forms import UploadForm, messages_of
 from chanye.core.imports.runner import start_import
@@ -40,7 +39,7 @@ from chanye.core.models import AuditAction
 from chanye.enterprises.models import Enterprise
 from chanye.industry.models import Cluster
 
-from . import chain_io, selectors, services
+from . import chain_io, services
 from . import importers as chain_importers
 from .forms_edit import (
     ChainForm,
@@ -61,23 +60,13 @@ YAML = "application/x-yaml; charset=utf-8"
 # ---------------------------------------------------------------- access
 
 
-def _deny(request: HttpRequest) -> None:
-    audit.record(actor=request.user, action=AuditAction.DENIED, message=f"访问 {request.path}")
-
-
 def require_chain_editor(request: HttpRequest) -> None:
-    """City administrators only: other readers of chain pages are refused (403), the rest find nothing (404)."""
-    selectors.require_reader(request)
-    if not services.can_edit_chains(request.user):
-        _deny(request)
-        raise PermissionDenied("只有市级管理员可以修改产业链图谱。")
+    """City administrators only; everyone else finds nothing here (404, audited)."""
+    access.require_write(request.user, roles=services.CHAIN_EDITORS, what="产业链图谱编辑")
 
 
 def require_placer(request: HttpRequest) -> None:
-    selectors.require_reader(request)
-    if request.user.role not in services.PLACERS:
-        _deny(request)
-        raise PermissionDenied("无权调整链上企业。")
+    access.require_write(request.user, roles=services.PLACERS, what="链上企业调整")
 
 
 def _after_save(chain: Chain) -> HttpResponse:
@@ -302,7 +291,7 @@ def _members_page(request: HttpRequest, chain: Chain, place_form: PlaceForm | No
             "rows": rows,
             "place_form": place_form or PlaceForm(chain=chain),
             "roles": LinkRole.choices,
-            "is_county": request.user.role == Role.COUNTY_OFFICER,
+            "is_county": access.is_officer(request.user),
             "can_edit_chain": services.can_edit_chains(request.user),
         },
     )

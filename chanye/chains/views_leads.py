@@ -23,8 +23,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from openpyxl.styles import Font
 
-from chanye.accounts.models import Role, User
-from chanye.core import audit, xlsx
+from chanye.accounts.models import User
+from chanye.core import access, audit, xlsx
 from chanye.core.downloads import attachment
 from chanye.core.forms import messages_of
 from chanye.core.imports.runner import start_import
@@ -57,13 +57,13 @@ CLOSED = (LeadStage.LANDED, LeadStage.DROPPED)
 
 
 def _can_write(user: Any) -> bool:
-    return getattr(user, "role", None) in services.PLACERS
+    return access.can_write(user)
 
 
-def _require_writer(request: HttpRequest) -> None:
+def _require_writer(request: HttpRequest, obj: Any = None, *, what: str = "招商目标库和招商线索") -> None:
+    """Read-only users (viewers) and rows of other units: 404, audited."""
     selectors.require_reader(request)
-    if not _can_write(request.user):
-        raise PermissionDenied("只读用户不能修改招商目标库和招商线索。")
+    access.require_write(request.user, obj, what=what)
 
 
 def _audit_export(request: HttpRequest, message: str) -> None:
@@ -103,6 +103,7 @@ def targets(request: HttpRequest) -> HttpResponse:
     lead_counts = dict(visible.order_by().values_list("target_id").annotate(n=Count("pk")))
     for t in page:
         t.n_leads = lead_counts.get(t.pk, 0)
+        t.editable = services.can_edit_target(request.user, t)
     chains = active_chains()
     shown = [c for c in chains if c.code == f.chain] if f.chain else chains  # the link filter and counts follow it
     return render(
@@ -124,12 +125,14 @@ def targets(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def target_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     """Add or edit a target (→ `services.do_save_target`); the link is chosen among the active chains' links."""
-    _require_writer(request)
+    _require_writer(request, what="招商目标")
     instance = None
     if pk is not None:
         instance = AttractionTarget.objects.select_related("link__chain").filter(pk=pk).first()
         if instance is None:
             raise Http404("招商目标不存在")
+        if not services.can_edit_target(request.user, instance):
+            access.deny(request.user, what="招商目标", obj=instance)
     initial = None
     if instance is None and request.GET.get("link", "").isdigit():
         initial = {"link": request.GET["link"]}
@@ -249,23 +252,15 @@ def targets_export(request: HttpRequest) -> HttpResponse:
 
 
 def _access_lead(request: HttpRequest, pk: int) -> Lead:
-    """A lead the user may see, else 404 (never 403: other counties' leads are not revealed)."""
+    """A lead the user may see, else 404 (never 403: other counties' leads are not revealed), audited."""
     selectors.require_reader(request)
-    lead = (
-        Lead.objects.for_user(request.user)
-        .select_related("county", "cluster", "link__chain", "owner", "target", "project")
-        .filter(pk=pk)
-        .first()
-    )
-    if lead is None:
-        raise Http404("招商线索不存在")
-    return lead
+    qs = Lead.objects.select_related("county", "cluster", "link__chain", "owner", "target", "project")
+    return access.get(qs, request.user, what="招商线索", pk=pk)
 
 
 def _editable_lead(request: HttpRequest, pk: int) -> Lead:
     lead = _access_lead(request, pk)
-    if not leads.can_edit(request.user, lead):
-        raise PermissionDenied("无权修改该招商线索。")
+    access.require_write(request.user, lead, what="招商线索")
     return lead
 
 
@@ -286,7 +281,7 @@ def _filter_options(request: HttpRequest, base: QuerySet[Lead]) -> dict[str, Any
         "counties": county_choices(request.user),
         "owners": _owner_options(base),
         "years": sorted({d.year for d in base.order_by().dates("found_on", "year")}, reverse=True),
-        "is_officer": request.user.role == Role.COUNTY_OFFICER,
+        "is_officer": access.unit_id(request.user) is not None,
         "can_edit": leads.can_edit(request.user),
     }
 

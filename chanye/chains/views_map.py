@@ -17,8 +17,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from chanye.accounts.models import Role
-from chanye.core import audit, xlsx
+from chanye.core import access, audit, xlsx
 from chanye.core.downloads import attachment
 from chanye.core.models import AuditAction
 from chanye.industry.models import Cluster
@@ -40,7 +39,7 @@ GAP_WIDTHS = [22, 24, 18, 8, 10, 48, 8, 8, 12, 10]
 def _county(request: HttpRequest) -> Region | None:
     """The county filter: a county officer is fixed to their own unit (their scope already is), a city-wide user
     may pick one county-level unit with ?county=<region code>."""
-    if request.user.role == Role.COUNTY_OFFICER:
+    if access.is_officer(request.user):
         return None
     code = (request.GET.get("county") or "").strip()
     if not code:
@@ -49,7 +48,7 @@ def _county(request: HttpRequest) -> Region | None:
 
 
 def _county_context(request: HttpRequest, county: Region | None) -> dict[str, Any]:
-    fixed = request.user.region if request.user.role == Role.COUNTY_OFFICER else None
+    fixed = request.user.region if access.is_officer(request.user) else None
     return {
         "county": county,
         "fixed_county": fixed,
@@ -184,7 +183,7 @@ def chain_map(request: HttpRequest, pk: int) -> HttpResponse:
             "can_edit": can_edit_chains(request.user),
             "distribution": (
                 selectors.county_distribution(chain, user=request.user, links=[f.link for f in figures])
-                if county is None and request.user.role != Role.COUNTY_OFFICER
+                if county is None and not access.is_officer(request.user)
                 else None
             ),
             **_county_context(request, county),
@@ -270,7 +269,7 @@ def link_panel(request: HttpRequest, pk: int, link_pk: int) -> HttpResponse:
             "targets": list(link.targets.all()),
             "window_label": _window_label(window),
             "county": county,
-            "can_add": request.user.role in PLACERS,
+            "can_add": access.has_role(request.user, PLACERS),
         },
     )
 

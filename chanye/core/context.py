@@ -11,6 +11,7 @@ from dataclasses import dataclass
 class RequestContext:
     request_id: str
     ip: str | None = None
+    path: str = ""
 
 
 _current: contextvars.ContextVar[RequestContext | None] = contextvars.ContextVar("chanye_request", default=None)

@@ -17,7 +17,7 @@ class RequestIdMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         rid = uuid.uuid4().hex
         ip = request.META.get("REMOTE_ADDR")
-        token = context.set_current(context.RequestContext(request_id=rid, ip=ip))
+        token = context.set_current(context.RequestContext(request_id=rid, ip=ip, path=request.path))
         request.request_id = rid  # type: ignore[attr-defined]
         try:
             response = self.get_response(request)

@@ -7,9 +7,8 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Router, Schema
-from ninja.errors import HttpError
 
-from chanye.accounts.models import Role
+from chanye.core import access
 from chanye.cultivation.models import Alert
 
 router = Router(tags=["培育与预警"])
@@ -35,8 +34,7 @@ class AlertOut(Schema):
 
 @router.get("/", response=list[AlertOut], summary="预警（规上门槛 XN-GS-6、退规风险 XN-GS-7），按用户范围")
 def list_alerts(request: HttpRequest, kind: str = "", status: str = "", month: str = ""):
-    if request.user.role not in (Role.CITY_ADMIN, Role.COUNTY_OFFICER, Role.VIEWER):
-        raise HttpError(404, "未找到")
+    access.require_reader(request.user, what="培育与链主数据")
     qs = Alert.objects.for_user(request.user).select_related("enterprise", "enterprise__county")
     if kind:
         qs = qs.filter(kind=kind)
@@ -107,8 +105,7 @@ leaders_router = Router(tags=["链主企业"])
 
 @leaders_router.get("/", response=list[LeaderOut], summary="链主企业库与申报（XN-LZ-1、XN-LZ-9），按用户范围")
 def list_leaders(request: HttpRequest, status: str = "", industry: str = ""):
-    if request.user.role not in (Role.CITY_ADMIN, Role.COUNTY_OFFICER, Role.VIEWER):
-        raise HttpError(404, "未找到")
+    access.require_reader(request.user, what="培育与链主数据")
     from chanye.cultivation.models import ChainLeader
 
     qs = ChainLeader.objects.for_user(request.user).select_related("industry", "enterprise", "enterprise__county")
@@ -160,19 +157,16 @@ class LeaderDetailOut(LeaderOut):
     summary="一家链主企业：年度履职（XN-LZ-3/4/5）、包保走访与诉求（XN-LZ-10）、本地化配套率（XN-LZ-2）、主办银行（XN-LZ-11）",
 )
 def leader_detail(request: HttpRequest, leader_id: int, year: int | None = None):
-    if request.user.role not in (Role.CITY_ADMIN, Role.COUNTY_OFFICER, Role.VIEWER):
-        raise HttpError(404, "未找到")
+    access.require_reader(request.user, what="培育与链主数据")
     from chanye.cultivation import duties
     from chanye.cultivation.models import ChainLeader
 
-    x = (
-        ChainLeader.objects.for_user(request.user)
-        .select_related("industry", "enterprise", "enterprise__county")
-        .filter(pk=leader_id)
-        .first()
+    x = access.get(
+        ChainLeader.objects.select_related("industry", "enterprise", "enterprise__county"),
+        request.user,
+        what="链主企业",
+        pk=leader_id,
     )
-    if x is None:
-        raise HttpError(404, "未找到")
     year = year or timezone.localdate().year
     official = duties.current_official(x)
     return {

@@ -25,8 +25,7 @@ from django.db import transaction
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
-from chanye.accounts.models import Role
-from chanye.core import audit
+from chanye.core import access, audit
 from chanye.core.models import AuditAction
 from chanye.cultivation.models import (
     DEMAND_TRANSITIONS,
@@ -45,6 +44,7 @@ from chanye.cultivation.models import (
     SupplierRelation,
 )
 from chanye.enterprises.models import Enterprise
+from chanye.enterprises.selectors import enterprise_by_name
 from chanye.industry.models import Industry, Target, Threshold
 from chanye.industry.selectors import threshold
 from chanye.targets.progress import satisfies
@@ -57,9 +57,7 @@ ZERO = Decimal(0)
 
 def can_edit(actor: Any, leader: ChainLeader) -> bool:
     """City admins, and county officers for leaders in their scope, keep the ledgers; viewers only read."""
-    if getattr(actor, "role", None) not in (Role.CITY_ADMIN, Role.COUNTY_OFFICER):
-        return False
-    return ChainLeader.objects.for_user(actor).filter(pk=leader.pk).exists()
+    return access.can_write(actor, leader)
 
 
 def _editor(actor: Any, leader: ChainLeader) -> None:
@@ -460,10 +458,11 @@ def do_demand_step(
 # ---------------------------------------------------------------- local supporting rate (XN-LZ-2)
 
 
-def match_local(name: str) -> Enterprise | None:
-    """A partner in the registry (by name or alias) is a local enterprise."""
-    name = name.strip()
-    return Enterprise.objects.filter(Q(name=name) | Q(aliases__name=name)).order_by("pk").first() if name else None
+def match_local(actor: Any, name: str) -> Enterprise | None:
+    """A partner in the registry (by name or alias) is a local enterprise — looked up among the enterprises the actor
+    may see: another county's firm named by a county officer is not linked, not named and not marked local (the
+    officer ticks 本地 themselves if it is), exactly as if it were not registered."""
+    return enterprise_by_name(actor, name)
 
 
 @transaction.atomic
@@ -486,7 +485,7 @@ def do_declare_relation(
     value = _money(amount, "年采购/销售额")
     if value == 0:
         raise ValidationError("年采购/销售额应大于0。")
-    partner = match_local(partner_name)
+    partner = match_local(actor, partner_name)
     rel, created = SupplierRelation.objects.update_or_create(
         leader=leader,
         year=year,
@@ -746,7 +745,7 @@ def do_claim(
     on: dt.date | None = None,
 ) -> SubsidyClaim:
     """Enter a claim; it is checked against XN-LZ-6/7/8 and refused (not stored, but audited) if it breaks one."""
-    if getattr(actor, "role", None) != Role.CITY_ADMIN:
+    if not access.is_city_admin(actor):
         raise PermissionDenied("只有市级管理员可以登记支持资金。")
     if kind not in SubsidyKind.values:
         raise ValidationError(f"未知补助类型：{kind}")

@@ -13,8 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from chanye.accounts.models import Role
-from chanye.core import audit
+from chanye.core import access, audit
 from chanye.core.models import AuditAction
 from chanye.cultivation.models import ChainLeader, LeaderObjection, LeaderReview, LeaderStatus
 from chanye.enterprises.choices import HonourKind
@@ -32,8 +31,14 @@ def config() -> dict[str, Any]:
 
 
 def _admin(actor: Any) -> None:
-    if getattr(actor, "role", None) != Role.CITY_ADMIN:
+    if not access.is_city_admin(actor):
         raise PermissionDenied("只有市级管理员可以办理链主企业遴选。")
+
+
+def can_review(actor: Any) -> bool:
+    """Reviewers score with the city's accounts: viewers are read-only everywhere (README), so a department expert
+    who reviews is given a city account for the review, not a viewer's."""
+    return access.is_city_admin(actor)
 
 
 def _step(leader: ChainLeader, expected: str, action: str) -> None:
@@ -56,9 +61,9 @@ def _log(actor: Any, leader: ChainLeader, before: str, message: str) -> None:
 
 @transaction.atomic
 def do_apply(*, actor: Any, enterprise: Enterprise, industry: Industry, on: dt.date | None = None) -> ChainLeader:
-    if getattr(actor, "role", None) not in (Role.CITY_ADMIN, Role.COUNTY_OFFICER):
+    if not access.can_write(actor):
         raise PermissionDenied("无权申报链主企业。")
-    if not Enterprise.objects.for_user(actor).filter(pk=enterprise.pk).exists():
+    if not access.in_scope(actor, enterprise):
         raise PermissionDenied("无权申报该企业。")
     active = [LeaderStatus.APPLIED, LeaderStatus.REVIEWING, LeaderStatus.NOTICE, LeaderStatus.LISTED]
     if ChainLeader.objects.filter(enterprise=enterprise, industry=industry, status__in=active).exists():
@@ -87,7 +92,7 @@ def do_start_review(*, actor: Any, leader: ChainLeader) -> ChainLeader:
 @transaction.atomic
 def do_score(*, actor: Any, leader: ChainLeader, scores: dict[str, Decimal]) -> LeaderReview:
     """A reviewer's scores (0–100 per criterion); the weighted total uses the pack's weights."""
-    if getattr(actor, "role", None) not in (Role.CITY_ADMIN, Role.VIEWER):
+    if not can_review(actor):
         raise PermissionDenied("无权评审。")
     _step(leader, LeaderStatus.REVIEWING, "评分")
     criteria = config()["criteria"]
@@ -146,7 +151,7 @@ def do_start_notice(*, actor: Any, leader: ChainLeader, start: dt.date, end: dt.
 
 @transaction.atomic
 def do_object(*, actor: Any, leader: ChainLeader, content: str, on: dt.date) -> LeaderObjection:
-    if getattr(actor, "role", None) not in (Role.CITY_ADMIN, Role.COUNTY_OFFICER):
+    if not access.can_write(actor, leader):
         raise PermissionDenied("无权登记公示异议。")
     _step(leader, LeaderStatus.NOTICE, "登记异议")
     if not content.strip():

@@ -10,10 +10,9 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db.models import BooleanField, Count, ExpressionWrapper, F, Max, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
-from django.http import Http404
 from django.utils import timezone
 
-from chanye.accounts.models import Role
+from chanye.core import access
 from chanye.cultivation.models import Alert, AlertKind, AlertStatus, Candidate
 from chanye.enterprises.models import Enterprise, MonthlyFigure, ScalePeriod
 from chanye.industry.models import Target
@@ -29,7 +28,7 @@ def quota_progress(*, user: Any, today: dt.date | None = None) -> dict[str, Any]
     year = today.year
     elapsed = max(1, (today - dt.date(year, 1, 1)).days) / (366 if year % 4 == 0 else 365)
     units = list(Region.objects.county_level())
-    if user.role == Role.COUNTY_OFFICER:
+    if access.is_officer(user):
         units = [u for u in units if u.pk == user.region_id]
     ents = Enterprise.objects.for_user(user)
     above = dict(ents.filter(is_above_scale=True).values_list("county").annotate(n=Count("id")).order_by())
@@ -140,22 +139,12 @@ def access_pool_enterprise(*, user: Any, key: str) -> Enterprise:
     if not key:
         raise ValidationError("请输入统一社会信用代码或企业全称。")
     match = Q(uscc=key.upper()) | Q(name=key) | Q(aliases__name=key)
-    found = list(Enterprise.objects.for_user(user).filter(match).distinct()[:2])
+    found = list(access.scoped(Enterprise, user).filter(match).distinct()[:2])
     if len(found) > 1:
         raise ValidationError(f"有多家企业名为“{key}”，请改用统一社会信用代码。")
     if not found:
-        if Enterprise.objects.filter(match).exists():
-            from chanye.core import audit
-            from chanye.core.models import AuditAction
-
-            audit.record(
-                actor=user,
-                action=AuditAction.DENIED,
-                object_type="enterprises.enterprise",
-                object_id=key[:64],
-                message="纳入培育库：权限范围外的企业",
-            )
-        raise Http404(f"未找到“{key}”：请核对统一社会信用代码或企业全称（只能纳入本辖区企业）。")
+        answer = f"未找到“{key}”：请核对统一社会信用代码或企业全称（只能纳入本辖区企业）。"
+        return access.get(Enterprise.objects.distinct(), user, match, what="企业", answer=answer)
     return found[0]
 
 

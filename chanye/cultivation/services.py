@@ -10,8 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from chanye.accounts.models import Role
-from chanye.core import audit
+from chanye.core import access, audit
 from chanye.core.models import AuditAction
 from chanye.cultivation.models import (
     TRANSITIONS,
@@ -27,9 +26,9 @@ from chanye.enterprises.models import Enterprise
 
 
 def _check(actor: Any, alert: Alert) -> None:
-    if getattr(actor, "role", None) not in (Role.CITY_ADMIN, Role.COUNTY_OFFICER):
+    if not access.can_write(actor):
         raise PermissionDenied("无权处理预警。")
-    if not Alert.objects.for_user(actor).filter(pk=alert.pk).exists():
+    if not access.in_scope(actor, alert):
         raise PermissionDenied("无权处理该预警。")
 
 
@@ -100,7 +99,7 @@ def do_add_support(*, actor: Any, alert: Alert, description: str, on: dt.date | 
 
 
 def _check_pool_actor(actor: Any) -> None:
-    if getattr(actor, "role", None) not in (Role.CITY_ADMIN, Role.COUNTY_OFFICER):
+    if not access.can_write(actor):
         raise PermissionDenied("无权维护培育库。")
 
 
@@ -124,7 +123,7 @@ def do_add_candidate(
     _check_pool_actor(actor)
     if source not in (CandidateSource.MANUAL, CandidateSource.PROJECT):
         raise ValidationError("入库依据应为“手工纳入”或“新投产项目”。")
-    if not Enterprise.objects.for_user(actor).filter(pk=enterprise.pk).exists():
+    if not access.in_scope(actor, enterprise):
         raise PermissionDenied("该企业不在您的权限范围内。")
     this_month = _month_start(today or timezone.localdate())
     planned = _month_start(planned_entry)
@@ -173,7 +172,7 @@ def do_add_candidate(
 def do_remove_candidate(*, actor: Any, candidate: Candidate, reason: str, today: dt.date | None = None) -> Candidate:
     """Take a firm out of the candidate pool (出库) with a reason; the candidacy is kept with its leaving date."""
     _check_pool_actor(actor)
-    if not Candidate.objects.for_user(actor).filter(pk=candidate.pk).exists():
+    if not access.in_scope(actor, candidate):
         raise PermissionDenied("该企业不在您的权限范围内。")
     reason = reason.strip()
     if not reason:
@@ -207,7 +206,7 @@ def do_start_analysis(*, actor: Any, month: dt.date) -> AnalysisRun:
     from chanye.core import jobs
     from chanye.enterprises.models import MonthlyFigure
 
-    if getattr(actor, "role", None) != Role.CITY_ADMIN:
+    if not access.is_city_admin(actor):
         raise PermissionDenied("只有市级管理员可以运行月度分析。")
     month = _month_start(month)
     if not MonthlyFigure.objects.filter(month=month).exists():

@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import Count, Sum
 
 from chanye.analytics.selectors import latest_month
+from chanye.core import access
 from chanye.enterprises.choices import TIER_LADDER, HonourKind
 from chanye.enterprises.models import Enterprise, Honour, MonthlyFigure
 from chanye.industry.models import Cluster
@@ -25,8 +26,8 @@ def ladder(*, user: Any) -> dict[str, Any]:
         n=Count("enterprise", distinct=True)
     ):
         by_county.setdefault(county, {})[kind] = n
-    units = [u for u in Region.objects.county_level() if u.pk in by_county or user.role != "county_officer"]
-    if user.role == "county_officer":
+    units = [u for u in Region.objects.county_level() if u.pk in by_county or not access.is_officer(user)]
+    if access.is_officer(user):
         units = [u for u in Region.objects.county_level() if u.pk == user.region_id]
     by_cluster: dict[int, dict[str, int]] = {}
     for cl, kind, n in (

@@ -14,8 +14,9 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from chanye.accounts.models import Role
+from chanye.core import access
 from chanye.core.downloads import attachment
+from chanye.core.roles import CITY
 from chanye.cultivation import services
 from chanye.cultivation.models import Alert, AlertKind, AlertStatus, AnalysisRun
 
@@ -23,8 +24,7 @@ OPEN = [AlertStatus.OPEN, AlertStatus.ACKNOWLEDGED, AlertStatus.SUPPORTING]
 
 
 def _require(request: HttpRequest) -> None:
-    if request.user.role not in (Role.CITY_ADMIN, Role.COUNTY_OFFICER, Role.VIEWER):
-        raise Http404
+    access.require_reader(request.user, what="企业培育页面")
 
 
 @login_required
@@ -60,12 +60,12 @@ def alert_list(request: HttpRequest) -> HttpResponse:
             "show": show,
             "kinds": AlertKind.choices,
             "counts": counts,
-            "can_act": request.user.role != Role.VIEWER,
+            "can_act": access.can_write(request.user),
             "chart": open_alerts_by_month(user=request.user),
             "runs": runs,
             "month": month,
             "run": next((r for r in runs if r.month == month), runs[0] if runs else None),
-            "data_months": _data_months() if request.user.role == Role.CITY_ADMIN else [],
+            "data_months": _data_months() if access.is_city_admin(request.user) else [],
         },
     )
 
@@ -81,7 +81,7 @@ def _data_months() -> list[dt.date]:
 @require_POST
 def analysis_start(request: HttpRequest) -> HttpResponse:
     """A city admin runs a month's analysis from the to-do page; the page then shows its progress."""
-    _require(request)
+    access.require_write(request.user, roles=CITY, what="月度分析")
     month = None
     try:
         month = dt.date.fromisoformat((request.POST.get("month") or "")[:7] + "-01")
@@ -114,9 +114,8 @@ def analysis_status(request: HttpRequest, month: str) -> HttpResponse:
 @require_POST
 def alert_action(request: HttpRequest, pk: int) -> HttpResponse:
     _require(request)
-    alert = Alert.objects.for_user(request.user).filter(pk=pk).first()
-    if alert is None:
-        raise Http404
+    alert = access.get(Alert, request.user, what="预警", pk=pk)
+    access.require_write(request.user, alert, what="预警")
     action = request.POST.get("action", "")
     try:
         if action == "support":
@@ -126,7 +125,7 @@ def alert_action(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, "已保存。")
     except (ValidationError, PermissionDenied, ValueError) as e:
         messages.error(request, "；".join(getattr(e, "messages", [str(e)])))
-    return redirect(request.POST.get("next") or "cultivation:alerts")
+    return _back(request, "cultivation:alerts")
 
 
 @login_required
@@ -138,7 +137,7 @@ def quota(request: HttpRequest) -> HttpResponse:
     data = quota_progress(user=request.user)
     units = [r["region"] for r in data["rows"]]
     unit = None
-    if request.user.role != Role.COUNTY_OFFICER:
+    if access.is_city_wide(request.user):
         unit = next((u for u in units if u.code == request.GET.get("county", "")), None)
     pool = candidate_pool(user=request.user, unit=unit)
     page = Paginator(pool, 50).get_page(request.GET.get("page"))
@@ -153,22 +152,21 @@ def quota(request: HttpRequest) -> HttpResponse:
             "units": units,
             "unit": unit,
             "this_month": timezone.localdate().replace(day=1),
-            "can_act": request.user.role in (Role.CITY_ADMIN, Role.COUNTY_OFFICER),
+            "can_act": access.can_write(request.user),
         },
     )
 
 
-def _back(request: HttpRequest) -> HttpResponse:
+def _back(request: HttpRequest, default: str = "cultivation:quota") -> HttpResponse:
+    """Back to `next` when it is a page of this site (never an outside address), else to `default`."""
     nxt = request.POST.get("next", "")
     if nxt and url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}, require_https=False):
         return redirect(nxt)
-    return redirect("cultivation:quota")
+    return redirect(default)
 
 
 def _require_pool_editor(request: HttpRequest) -> None:
-    _require(request)
-    if request.user.role not in (Role.CITY_ADMIN, Role.COUNTY_OFFICER):
-        raise PermissionDenied("查看人员只能查看培育库。")
+    access.require_write(request.user, what="培育库")
 
 
 @login_required
@@ -220,9 +218,7 @@ def candidate_remove(request: HttpRequest, pk: int) -> HttpResponse:
     _require_pool_editor(request)
     from chanye.cultivation.models import Candidate
 
-    candidate = Candidate.objects.for_user(request.user).select_related("enterprise").filter(pk=pk).first()
-    if candidate is None:
-        raise Http404
+    candidate = access.get(Candidate.objects.select_related("enterprise"), request.user, what="培育库企业", pk=pk)
     try:
         services.do_remove_candidate(actor=request.user, candidate=candidate, reason=request.POST.get("reason", ""))
         messages.success(request, f"已将“{candidate.enterprise.name}”移出培育库。")

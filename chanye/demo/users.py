@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils import timezone
 
 from chanye.accounts.models import Role, User
-from chanye.core import audit
+from chanye.core import access, audit
 from chanye.core.models import AuditAction
 from chanye.enterprises.models import Enterprise
 from chanye.regions.models import Region
@@ -60,7 +60,7 @@ def ensure_demo_users() -> list[User]:
         created = user.pk is None
         user.save()
         audit.record(
-            actor=None,
+            actor=access.system("chanye demo"),
             action=AuditAction.CREATE if created else AuditAction.UPDATE,
             obj=user,
             after=audit.snapshot(user),

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
+from chanye.core import access
 from chanye.enterprises.choices import METRICS
 
 
@@ -56,11 +57,11 @@ class EnterpriseForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.user, self.instance = user, instance
         counties = Region.objects.county_level()
-        if getattr(user, "role", None) == "county_officer":
+        if access.is_officer(user):
             counties = counties.filter(pk=user.region_id)
         self.fields["county"].queryset = counties
         parks = Region.objects.filter(level="park", is_county_level=False)
-        if getattr(user, "role", None) == "county_officer":
+        if access.is_officer(user):
             parks = parks.filter(parent_id=user.region_id)
         self.fields["park"].queryset = parks
         self.fields["industries"].queryset = Industry.objects.filter(is_active=True)

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from chanye.accounts.models import Role
-from chanye.core import uscc
+from chanye.core import access, uscc
 from chanye.core.imports.base import Column, ImportAbort, Importer, RowContext, RowError
 from chanye.core.imports.values import (
     CellError,
@@ -146,7 +146,7 @@ class EnterpriseImporter(Importer):
             if c.name.endswith("产业集群"):
                 self.clusters.setdefault(squash(c.name[:-4]), c)
         self.existing = {u: e for u, e in Enterprise.objects.values_list("uscc", "pk")}
-        visible = Enterprise.objects.for_user(self.user) if self.user is not None else Enterprise.objects.all()
+        visible = access.scoped(Enterprise, self.user)
         self.visible = set(visible.values_list("pk", flat=True))
         self.seen: dict[str, int] = {}
 
@@ -198,11 +198,7 @@ class EnterpriseImporter(Importer):
         if county is None and ctx.raw("county") is None:
             ctx.error("county", "所属区县不能为空", "")
         if county is not None:
-            if (
-                self.user is not None
-                and getattr(self.user, "role", None) == Role.COUNTY_OFFICER
-                and county.pk != self.user.region_id
-            ):
+            if access.unit_id(self.user) and county.pk != access.unit_id(self.user):
                 ctx.error("county", f"您只能导入{self.user.region.name}的企业")
             out["county"] = county
         park = self._region(ctx, "park", False)
@@ -352,9 +348,9 @@ class MonthlyImporter(Importer):
         if role == Role.ENTERPRISE:
             default = FigureSource.SELF
         self.default_source = default
-        qs = Enterprise.objects.for_user(self.user) if self.user is not None else Enterprise.objects.all()
+        qs = access.scoped(Enterprise, self.user)
         self.by_uscc = dict(qs.values_list("uscc", "pk"))
-        self.all_uscc = self.by_uscc if self.user is None else None
+        self.all_uscc = self.by_uscc if access.is_city_wide(self.user) else None
         self._matcher: NameMatcher | None = None
         self.qs = qs
         self.seen: dict[tuple[int, Any, str], int] = {}

@@ -63,6 +63,11 @@ class Enterprise(TimeStampedModel):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def audit_key(self) -> str:
+        """How audit rows name an enterprise (its credit code, the key every sheet and page uses)."""
+        return self.uscc
+
 
 class EnterpriseAlias(models.Model):
     """A former name (曾用名) or another name the enterprise is known by in sheets."""

@@ -9,10 +9,9 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from chanye.accounts.models import Role
-from chanye.core import audit, uscc
+from chanye.core import access, audit, uscc
 from chanye.core.models import AuditAction
-from chanye.core.scoping import can_edit
+from chanye.core.roles import Role
 from chanye.core.text import normalize_company_name
 from chanye.enterprises.choices import METRIC_BY_FIELD, FigureSource
 from chanye.enterprises.models import (
@@ -52,17 +51,23 @@ def _check_uscc(code: str, *, override_reason: str, actor: Any) -> None:
             + found[0].message
             + "。如确认是早期合法代码，请由市级管理员填写核实理由后登记。"
         )
-    if getattr(actor, "role", None) != Role.CITY_ADMIN:
+    if not access.is_city_admin(actor):
         raise PermissionDenied("只有市级管理员可以登记校验位不符的早期代码。")
 
 
 def _region_check(actor: Any, county: Any) -> None:
-    role = getattr(actor, "role", None)
-    if actor is None or role == Role.CITY_ADMIN:
+    if access.is_city_admin(actor):
         return
-    if role == Role.COUNTY_OFFICER and county is not None and county.pk == actor.region_id:
+    if access.unit_id(actor) and county is not None and county.pk == access.unit_id(actor):
         return
     raise PermissionDenied("无权在该区县登记企业。")
+
+
+def can_submit_monthly(user: Any, enterprise: Enterprise) -> bool:
+    """City administrators and the enterprise's county/park officer, or the enterprise's own users (企业自报)."""
+    if access.role_of(user) == Role.ENTERPRISE:
+        return user.enterprise_id == enterprise.pk
+    return access.can_write(user, enterprise)
 
 
 def _sync_relations(ent: Enterprise, data: dict[str, Any]) -> list[str]:
@@ -155,7 +160,7 @@ def do_save_enterprise(
                 + ("（信用代码校验豁免：" + ent.uscc_override_reason + "）" if ent.uscc_override else ""),
             )
             return ent, "created"
-        if actor is not None and not can_edit(actor, ent):
+        if not access.can_write(actor, ent):
             raise PermissionDenied("无权修改该企业。")
         if "county" in fields and fields["county"] != ent.county:
             _region_check(actor, fields["county"])
@@ -182,13 +187,12 @@ def do_submit_monthly(
     *, actor: Any, enterprise: Enterprise, month: dt.date, values: dict[str, Decimal | None], source: str | None = None
 ) -> tuple[MonthlyFigure, str]:
     """Record one month's figures (e.g. an enterprise user's own report); revisions keep the old value."""
-    role = getattr(actor, "role", None)
-    if role == Role.ENTERPRISE:
-        if actor.enterprise_id != enterprise.pk:
-            raise PermissionDenied("只能填报本企业数据。")
+    if not can_submit_monthly(actor, enterprise):
+        raise PermissionDenied(
+            "只能填报本企业数据。" if access.role_of(actor) == Role.ENTERPRISE else "无权填报该企业数据。"
+        )
+    if access.role_of(actor) == Role.ENTERPRISE:
         source = FigureSource.SELF
-    elif actor is not None and not can_edit(actor, enterprise):
-        raise PermissionDenied("无权填报该企业数据。")
     source = source or FigureSource.STATS
     for k, v in values.items():
         m = METRIC_BY_FIELD[k]

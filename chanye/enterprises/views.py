@@ -6,15 +6,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from chanye.accounts.models import Role
-from chanye.core import audit, xlsx
+from chanye.core import access, audit, xlsx
 from chanye.core.downloads import attachment
 from chanye.core.models import AuditAction
+from chanye.core.roles import BUSINESS
 from chanye.enterprises import selectors, services
 from chanye.enterprises.choices import METRICS, FigureSource, HonourKind
 from chanye.enterprises.filtersets import EnterpriseFilter
@@ -24,9 +24,7 @@ from chanye.regions.models import Region
 
 
 def _business_user(request: HttpRequest) -> None:
-    if not request.user.sees_business_data:
-        audit.record(actor=request.user, action=AuditAction.DENIED, message=f"访问 {request.path}")
-        raise Http404("页面不存在")
+    access.require(request.user, BUSINESS)
 
 
 @login_required
@@ -37,8 +35,8 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
     paginator = Paginator(qs, 50)
     page = paginator.get_page(request.GET.get("page"))
     counties = Region.objects.county_level()
-    if request.user.role == Role.COUNTY_OFFICER:
-        counties = counties.filter(pk=request.user.region_id)
+    if access.unit_id(request.user):
+        counties = counties.filter(pk=access.unit_id(request.user))
     return render(
         request,
         "enterprises/list.html",
@@ -82,13 +80,11 @@ def enterprise_export(request: HttpRequest) -> HttpResponse:
 def enterprise_detail(request: HttpRequest, uscc: str) -> HttpResponse:
     _business_user(request)
     ent = selectors.access_enterprise(user=request.user, uscc=uscc)
-    can_submit = request.user.role in (Role.CITY_ADMIN, Role.COUNTY_OFFICER) or (
-        request.user.role == Role.ENTERPRISE and request.user.enterprise_id == ent.pk
-    )
+    can_submit = services.can_submit_monthly(request.user, ent)
     form = MonthlyForm(request.POST or None)
     if request.method == "POST":
         if not can_submit:
-            raise Http404
+            access.deny(request.user, what="企业", obj=ent)
         if form.is_valid():
             values = {m.field: form.cleaned_data.get(m.field) for m in METRICS}
             if not any(v is not None for v in values.values()):
@@ -134,9 +130,7 @@ def enterprise_detail(request: HttpRequest, uscc: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def enterprise_edit(request: HttpRequest, uscc: str | None = None) -> HttpResponse:
     """Register (uscc None) or edit an enterprise: city administrators anywhere, county officers in their unit."""
-    _business_user(request)
-    if request.user.role not in (Role.CITY_ADMIN, Role.COUNTY_OFFICER):
-        raise Http404
+    access.require_write(request.user, what="企业")
     instance = selectors.access_enterprise(user=request.user, uscc=uscc) if uscc else None
     initial = {}
     if instance is not None:

@@ -8,9 +8,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
-from chanye.core import audit
+from chanye.core import access, audit
 from chanye.core.models import AuditAction
 from chanye.industry import schema
 from chanye.industry.models import Cluster, CountyLayout, Industry, IndustryCode, Pack, Target, Threshold
@@ -104,13 +105,16 @@ def _set_m2m(manager: Any, objs: list[Any]) -> bool:
 
 @transaction.atomic
 def do_load_pack(*, actor: Any, path: str | Path) -> LoadResult:
-    """Load or update a pack. Loading the same file twice changes nothing the second time."""
+    """Load or update a pack. Loading the same file twice changes nothing the second time. The command line and the
+    demo act as `access.SYSTEM`; of people, only a city administrator may."""
     text = Path(path).read_text(encoding="utf-8")
     spec = schema.parse(text, str(path))
     return do_load_spec(actor=actor, spec=spec, text=text)
 
 
 def do_load_spec(*, actor: Any, spec: schema.PackSpec, text: str) -> LoadResult:
+    if not access.is_city_admin(actor):
+        raise PermissionDenied("只有市级管理员可以加载政策包。")
     load_industry_codes()
     sha = hashlib.sha256(text.encode()).hexdigest()
     result = LoadResult(pack=None)  # type: ignore[arg-type]

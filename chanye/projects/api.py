@@ -7,12 +7,12 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
-from ninja.errors import HttpError
 
+from chanye.core import access
 from chanye.projects import rules as project_rules
 from chanye.projects import selectors
 from chanye.projects.filtersets import ProjectFilter
@@ -138,8 +138,7 @@ class ProjectDetail(ProjectOut):
 
 
 def _require(request: HttpRequest) -> None:
-    if not selectors.is_reader(request.user):
-        raise HttpError(404, "未找到")
+    access.require_reader(request.user, what="项目")
 
 
 def _out(p, rules: project_rules.ProjectRules) -> dict:
@@ -202,10 +201,7 @@ def list_projects(request: HttpRequest, filters: Query[FilterIn]):
 def get_project(request: HttpRequest, project_id: int):
     _require(request)
     today = timezone.localdate()
-    try:
-        p = selectors.access_project(user=request.user, pk=project_id)
-    except Http404 as e:
-        raise HttpError(404, "未找到") from e
+    p = selectors.access_project(user=request.user, pk=project_id)
     rules = project_rules.current()
     rows = selectors.milestone_rows(p, today=today)
     overdue = sum(1 for r in rows if r.overdue)

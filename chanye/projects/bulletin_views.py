@@ -16,8 +16,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from chanye.accounts.models import Role
-from chanye.core import audit
+from chanye.core import access, audit
 from chanye.core.downloads import DOCX, XLSX, attachment
 from chanye.core.models import AuditAction
 from chanye.projects import reports, stats
@@ -92,7 +91,7 @@ def _year(request: HttpRequest) -> tuple[int, dt.date]:
 
 def _county(request: HttpRequest, sc: stats.Scope) -> Region | None:
     """The `?county=` filter (a unit's code) for users seeing more than one county."""
-    if request.user.role == Role.COUNTY_OFFICER:
+    if access.is_officer(request.user):
         return None
     code = request.GET.get("county", "")
     return next((u for u in sc.units if u.code == code), None) if code else None

@@ -10,7 +10,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
-from chanye.accounts.models import Role
+from chanye.core import access
 from chanye.core.forms import messages_of, style
 from chanye.projects.models import Project, ProjectKind, ProjectList, ProjectType
 
@@ -90,7 +90,7 @@ class ProjectForm(forms.Form):
         self.user, self.instance = user, instance
         counties = Region.objects.county_level()
         parks = Region.objects.filter(level="park", is_county_level=False)
-        if getattr(user, "role", None) == Role.COUNTY_OFFICER:
+        if access.is_officer(user):
             unit = user.region
             if unit is not None and not unit.is_county_level:  # a park officer: the park's county, that park
                 counties = counties.filter(pk=unit.parent_id)

@@ -22,8 +22,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
-from chanye.accounts.models import Role
-from chanye.core import audit, uscc
+from chanye.core import access, audit, uscc
 from chanye.core.imports.base import Column, ImportAbort, Importer, RowContext, RowError
 from chanye.core.imports.values import CellError, display, parse_date, parse_decimal, parse_identifier, split_list
 from chanye.core.models import AuditAction, ImportBatch
@@ -191,14 +190,14 @@ class ProjectImporter(Importer):
                 if key:
                     self.clusters.setdefault(key, c)
         self.all_uscc = set(Enterprise.objects.values_list("uscc", flat=True))
-        ents = Enterprise.objects.for_user(self.user) if self.user is not None else Enterprise.objects.all()
+        ents = access.scoped(Enterprise, self.user)
         self.ent_by_uscc = dict(ents.values_list("uscc", "pk"))
         fields = ("pk", "code", "enterprise_id", "investor", "signed_on", "started_on", "producing_on")
         self.existing = {r["code"]: r for r in Project.objects.values(*fields)}
-        visible = Project.objects.for_user(self.user) if self.user is not None else Project.objects.all()
+        visible = access.scoped(Project, self.user)
         self.visible = set(visible.values_list("pk", flat=True))
         self.seen: dict[str, int] = {}
-        self.officer_region = self.user.region_id if getattr(self.user, "role", None) == Role.COUNTY_OFFICER else None
+        self.officer_region = access.unit_id(self.user)
 
     # -- cells ---------------------------------------------------------------------------------
     def _region(self, ctx: RowContext, key: str, *, county: bool) -> Any:
@@ -504,7 +503,7 @@ class MilestoneImporter(Importer):
         for seq, spec in enumerate(self.rules.milestones, start=1):
             for key in (squash(spec["name"]), spec["code"], spec["code"].lower()):
                 self.nodes.setdefault(key, (spec["code"], seq, spec["name"]))
-        qs = Project.objects.for_user(self.user) if self.user is not None else Project.objects.all()
+        qs = access.scoped(Project, self.user)
         self.projects = {p.code: p for p in qs.select_related("county", "park")}
         self.all_codes = set(Project.objects.values_list("code", flat=True))
         self.seen: dict[tuple[int, str], int] = {}

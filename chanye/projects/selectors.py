@@ -16,9 +16,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
-from chanye.accounts.models import Role
-from chanye.core import audit
-from chanye.core.models import AuditAction
+from chanye.core import access
 from chanye.enterprises.models import Enterprise
 from chanye.projects import rules as project_rules
 from chanye.projects.filtersets import IssueFilter, ProjectFilter, overdue_q, tier_label
@@ -34,8 +32,6 @@ from chanye.projects.models import (
 )
 from chanye.regions.models import Region
 
-READERS = (Role.CITY_ADMIN, Role.COUNTY_OFFICER, Role.VIEWER)
-EDITORS = (Role.CITY_ADMIN, Role.COUNTY_OFFICER)
 BADGE = {Colour.GREEN: "success", Colour.BLUE: "primary", Colour.YELLOW: "warning", Colour.RED: "danger"}
 COLOUR_MEANING = {
     Colour.GREEN: "投产达效",
@@ -45,22 +41,18 @@ COLOUR_MEANING = {
 }
 
 
-def is_reader(user: Any) -> bool:
-    return getattr(user, "is_authenticated", False) and getattr(user, "role", None) in READERS
-
-
 def require_reader(user: Any) -> None:
-    """Project pages are for the city, county/park officers and department viewers; others find nothing here."""
-    if not is_reader(user):
-        raise Http404("页面不存在")
+    """Project pages are for the city, county/park officers and department viewers; others find nothing here
+    (404, audited)."""
+    access.require_reader(user, what="项目页面")
 
 
 def projects_for(user: Any) -> QuerySet[Project]:
-    return Project.objects.for_user(user) if is_reader(user) else Project.objects.none()
+    return Project.objects.for_user(user) if access.is_reader(user) else Project.objects.none()
 
 
 def issues_for(user: Any) -> QuerySet[ProjectIssue]:
-    return ProjectIssue.objects.for_user(user) if is_reader(user) else ProjectIssue.objects.none()
+    return ProjectIssue.objects.for_user(user) if access.is_reader(user) else ProjectIssue.objects.none()
 
 
 # ---------------------------------------------------------------- lists
@@ -136,7 +128,7 @@ def decorate(p: Project, rules: project_rules.ProjectRules) -> Project:
 
 def unit_choices(user: Any) -> list[Region]:
     """Counties and parks a user may filter by: all for the city, the parks of an officer's own unit for officers."""
-    if getattr(user, "role", None) == Role.COUNTY_OFFICER:
+    if access.is_officer(user):
         return list(Region.objects.filter(parent_id=user.region_id, level="park"))
     counties = list(Region.objects.county_level())
     parks = list(Region.objects.filter(level="park", is_county_level=False).select_related("parent"))
@@ -155,7 +147,7 @@ def board(*, user: Any, filters: ProjectFilter, today: dt.date | None = None) ->
         invest[r["colour"]] += r["inv"] or 0
     seen = {k[0] for k in counts}
     own_units = Q(is_county_level=True)  # every county-level unit gets a row, with zeros when it has no project
-    if getattr(user, "role", None) == Role.COUNTY_OFFICER:
+    if access.is_officer(user):
         own_units &= Q(pk=user.region_id)
     regions = Region.objects.filter(Q(pk__in=seen) | (own_units if not filters.county else Q(pk__in=[])))
     colours = [(c, Colour(c).label, COLOUR_MEANING[Colour(c)], COLOUR_HEX[Colour(c)], BADGE[Colour(c)]) for c in Colour]
@@ -347,23 +339,10 @@ def _iso(d: dt.date | None) -> str | None:
 # ---------------------------------------------------------------- one project
 
 
-def _deny(user: Any, object_type: str, pk: Any, message: str) -> None:
-    """A look at a row outside the scope: recorded for the auditor, answered as "not found" (never 403)."""
-    audit.record(actor=user, action=AuditAction.DENIED, object_type=object_type, object_id=str(pk), message=message)
-
-
 def access_project(*, user: Any, pk: int) -> Project:
-    """The project if the user may see it; otherwise 404."""
-    p = (
-        projects_for(user)
-        .select_related("county", "park", "industry", "cluster", "enterprise", "enterprise__county")
-        .filter(pk=pk)
-        .first()
-    )
-    if p is None:
-        if Project.objects.filter(pk=pk).exists():
-            _deny(user, "projects.project", pk, "访问权限范围外的项目")
-        raise Http404("项目不存在或不在您的权限范围内")
+    """The project if the user may see it; otherwise 404 (audited when it exists outside the scope)."""
+    qs = projects_for(user).select_related("county", "park", "industry", "cluster", "enterprise", "enterprise__county")
+    p = access.get(qs, user, what="项目", pk=pk)
     return decorate(p, project_rules.current())
 
 
@@ -376,12 +355,7 @@ def access_milestone(*, project: Project, pk: int) -> Milestone:
 
 
 def access_issue(*, user: Any, pk: int) -> ProjectIssue:
-    issue = issues_for(user).select_related("project", "project__county").filter(pk=pk).first()
-    if issue is None:
-        if ProjectIssue.objects.filter(pk=pk).exists():
-            _deny(user, "projects.projectissue", pk, "访问权限范围外的项目问题")
-        raise Http404("问题不存在或不在您的权限范围内")
-    return issue
+    return access.get(issues_for(user).select_related("project", "project__county"), user, what="项目问题", pk=pk)
 
 
 @dataclass

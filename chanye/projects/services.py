@@ -19,9 +19,10 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from chanye.accounts.models import Role
-from chanye.core import audit
+from chanye.core import access, audit
 from chanye.core.models import AuditAction
+from chanye.core.roles import WRITERS
+from chanye.enterprises.models import Enterprise
 from chanye.projects import rules as project_rules
 from chanye.projects.models import (
     COLOUR_OF_STATUS,
@@ -36,13 +37,12 @@ from chanye.projects.models import (
     ProjectStatus,
 )
 
-EDITORS = (Role.CITY_ADMIN, Role.COUNTY_OFFICER)
+EDITORS = WRITERS
 
 
 def can_edit(actor: Any, project: Project | None = None) -> bool:
-    if getattr(actor, "role", None) not in EDITORS:
-        return False
-    return project is None or project.pk is None or Project.objects.for_user(actor).filter(pk=project.pk).exists()
+    """City administrators, and county/park officers for projects of their unit (viewers read only)."""
+    return access.can_write(actor, project)
 
 
 def _editor(actor: Any, project: Project) -> None:
@@ -146,15 +146,20 @@ FIELDS = [
 @transaction.atomic
 def do_save_project(*, actor: Any, project: Project, data: dict[str, Any]) -> Project:
     """Create or update a project from cleaned values; milestones are planned from the pack."""
-    if getattr(actor, "role", None) not in EDITORS:
+    if not access.can_write(actor):
         raise PermissionDenied("无权登记项目。")
     if project.pk and not can_edit(actor, project):
         raise PermissionDenied("无权修改该项目。")
     before = audit.snapshot(project) if project.pk else None
+    enterprise_before = project.enterprise_id
     for k, v in data.items():
         if k in FIELDS:
             setattr(project, k, v)
-    if actor.role == Role.COUNTY_OFFICER and actor.region_id not in (project.county_id, project.park_id):
+    # a firm is linked only if the actor may see it: never a name or page of another county's firm
+    changed_firm = project.enterprise_id and project.enterprise_id != enterprise_before
+    if changed_firm and not access.scoped(Enterprise, actor).filter(pk=project.enterprise_id).exists():
+        raise ValidationError({"enterprise": "投资企业不在您的权限范围内；请填写投资主体名称。"})
+    if access.unit_id(actor) and access.unit_id(actor) not in (project.county_id, project.park_id):
         raise PermissionDenied("只能登记本辖区的项目。")
     validate(project)
     created = project.pk is None

@@ -54,7 +54,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, ExtractDay, ExtractMonth, ExtractYear
 from django.utils import timezone
 
-from chanye.accounts.models import Role
+from chanye.core import access
 from chanye.projects import rules as project_rules
 from chanye.projects.models import (
     COLOUR_HEX,
@@ -108,7 +108,7 @@ def scope(*, user: Any = None, region: Region | None = None) -> Scope:
     qs = Project.objects.for_user(user) if user is not None else Project.objects.all()
     restricted = False
     unit: Region | None = region
-    if user is not None and getattr(user, "role", None) not in (Role.CITY_ADMIN, Role.VIEWER):
+    if user is not None and not access.is_city_wide(user):
         restricted = True
         unit = unit or getattr(user, "region", None)
     if region is not None:

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from chanye.core import audit, xlsx
+from chanye.core import access, audit, xlsx
 from chanye.core.downloads import attachment
 from chanye.core.forms import messages_of
 from chanye.core.models import AuditAction
@@ -182,11 +182,10 @@ def _show(request: HttpRequest, p: Project, **extra: Any) -> HttpResponse:
 
 
 def _editable(request: HttpRequest, pk: int) -> Project:
-    """The project for a write: 404 outside the scope, 404 (the house's 403 page) for read-only roles."""
+    """The project for a write: 404 outside the scope and for read-only roles, audited."""
     selectors.require_reader(request.user)
     p = selectors.access_project(user=request.user, pk=pk)
-    if not services.can_edit(request.user, p):
-        raise PermissionDenied("无权修改该项目。")
+    access.require_write(request.user, p, what="项目")
     return p
 
 
@@ -207,8 +206,8 @@ def edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     """Register (pk None) or edit a project through `services.do_save_project`; errors next to their fields."""
     selectors.require_reader(request.user)
     instance = _editable(request, pk) if pk else None
-    if instance is None and not services.can_edit(request.user):
-        raise PermissionDenied("无权登记项目。")
+    if instance is None:
+        access.require_write(request.user, what="项目")
     form = ProjectForm(request.POST or None, user=request.user, instance=instance)
     if request.method == "POST" and form.is_valid():
         try:

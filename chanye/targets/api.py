@@ -7,7 +7,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
-from chanye.accounts.models import Role
+from chanye.core import access
 from chanye.targets.catalogue import CATALOGUE
 from chanye.targets.models import IndicatorValue
 from chanye.targets.progress import all_progress
@@ -18,8 +18,7 @@ targets_router = Router(tags=["目标"])
 
 
 def _require(request: HttpRequest) -> None:
-    if not request.user.sees_business_data or request.user.role == Role.ENTERPRISE:
-        raise HttpError(404, "未找到")
+    access.require_reader(request.user, what="指标与目标")
 
 
 class IndicatorOut(Schema):
@@ -73,7 +72,7 @@ def indicator_values(request: HttpRequest, code: str, period: str = "", region: 
     if code not in CATALOGUE:
         raise HttpError(404, "未知指标")
     qs = IndicatorValue.objects.filter(indicator=code).select_related("region", "cluster").order_by("period")
-    if request.user.role == Role.COUNTY_OFFICER:
+    if access.is_officer(request.user):
         qs = qs.filter(region_id=request.user.region_id)
     if period:
         qs = qs.filter(period=dt.date.fromisoformat(period + "-01" if len(period) == 7 else period))

@@ -11,7 +11,7 @@ from docx.shared import Pt
 from openpyxl.styles import Font, PatternFill
 
 from chanye.core import xlsx
-from chanye.targets.models import AssessmentRun
+from chanye.targets.models import AssessmentRun, AssessmentScore
 
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 
@@ -23,7 +23,9 @@ def _change(s) -> str:
     return f"↑{c}" if c > 0 else (f"↓{-c}" if c < 0 else "持平")
 
 
-def assessment_xlsx(run: AssessmentRun) -> bytes:
+def assessment_xlsx(run: AssessmentRun, scores: list[AssessmentScore], detailed: set[int]) -> bytes:
+    """The ranking of every unit (published, HG-A-1) and the detail of the units in `detailed` (region ids: a county
+    officer's own unit, every unit for the city — `selectors.assessment_view`, the rule the pages follow too)."""
     wb = xlsx.workbook()
     ws = wb.active
     ws.title = "排名"
@@ -32,7 +34,6 @@ def assessment_xlsx(run: AssessmentRun) -> bytes:
     ws.append(["名次", "区县", "总分", "上年名次", "名次变化"])
     for c in ws[2]:
         c.font, c.fill = Font(bold=True), HEADER_FILL
-    scores = list(run.scores.select_related("region"))
     for s in scores:
         ws.append([s.rank, s.region.name, float(s.total), s.previous_rank, _change(s)])
     d = wb.create_sheet("分项得分")
@@ -40,6 +41,8 @@ def assessment_xlsx(run: AssessmentRun) -> bytes:
     for c in d[1]:
         c.font, c.fill = Font(bold=True), HEADER_FILL
     for s in scores:
+        if s.region_id not in detailed:
+            continue
         for x in s.details:
             d.append(
                 [
@@ -68,7 +71,8 @@ def _font(doc: Document) -> None:
     style.element.rPr.rFonts.set(qn("w:eastAsia"), "宋体")
 
 
-def assessment_docx(run: AssessmentRun) -> bytes:
+def assessment_docx(run: AssessmentRun, scores: list[AssessmentScore], detailed: set[int]) -> bytes:
+    """The ranking of every unit and the detail of the units in `detailed` (as `assessment_xlsx`)."""
     doc = Document()
     _font(doc)
     title = doc.add_heading(f"{run.year}年{run.name}结果", level=1)
@@ -78,7 +82,6 @@ def assessment_docx(run: AssessmentRun) -> bytes:
         "各项指标按政策包配置的权重计分：完成比例类指标以区县目标为基准（封顶），排名类指标按区县间排名计分。"
     )
     doc.add_heading("一、总分排名", level=2)
-    scores = list(run.scores.select_related("region"))
     t = doc.add_table(rows=1, cols=4)
     t.style = "Table Grid"
     for cell, text in zip(t.rows[0].cells, ["名次", "区县", "总分", "较上年"], strict=True):
@@ -87,7 +90,11 @@ def assessment_docx(run: AssessmentRun) -> bytes:
         row = t.add_row().cells
         row[0].text, row[1].text, row[2].text, row[3].text = str(s.rank), s.region.name, f"{s.total}", _change(s)
     doc.add_heading("二、分项得分", level=2)
+    if len(detailed) < len(scores):
+        doc.add_paragraph("（分项得分只含本单位；其他区县的分项得分由市级发布。）")
     for s in scores:
+        if s.region_id not in detailed:
+            continue
         doc.add_paragraph(f"{s.region.name}：总分 {s.total}，第{s.rank}名", style="List Bullet")
         dt_ = doc.add_table(rows=1, cols=6)
         dt_.style = "Table Grid"

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.db.models import Q
 
-from chanye.accounts.models import Role
+from chanye.core import access
 from chanye.industry.models import Target
 from chanye.regions.models import Region
 from chanye.targets.progress import Progress, all_progress
@@ -30,9 +30,24 @@ class Node:
 
 def visible_targets(user: Any) -> list[Target]:
     qs = Target.objects.filter(is_active=True).select_related("region", "cluster").order_by("rule", "code")
-    if getattr(user, "role", None) == Role.COUNTY_OFFICER:
-        qs = qs.filter(Q(region__isnull=True) | Q(region_id=user.region_id))
+    if access.unit_id(user):
+        qs = qs.filter(Q(region__isnull=True) | Q(region_id=access.unit_id(user)))
     return list(qs)
+
+
+def assessment_view(user: Any, run: Any) -> tuple[list[Any], set[int]]:
+    """What a user sees of an assessment run (HG-A-1, YY-P-3), on the page and in every export alike: the ranking of
+    every unit (total, rank, change — published to all units), and the itemised score cards of the units returned in
+    the set: every unit for city-wide users, only their own unit for a county/park officer (a park officer: the park
+    if it is assessed, else nothing)."""
+    scores = list(run.scores.select_related("region")) if run is not None else []
+    unit = access.unit_id(user)
+    detailed = (
+        {s.region_id for s in scores}
+        if access.is_city_wide(user)
+        else {s.region_id for s in scores if s.region_id == unit}
+    )
+    return scores, detailed
 
 
 def target_tree(*, user: Any, today: dt.date | None = None, status: str = "", rule_prefix: str = "") -> list[Node]:

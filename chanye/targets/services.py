@@ -9,22 +9,24 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
-from chanye.accounts.models import Role
-from chanye.core import audit
+from chanye.core import access, audit
 from chanye.core.models import AuditAction
 from chanye.industry.models import Target
 from chanye.targets.models import IndicatorValue
 from chanye.targets.progress import params_key
 
 
+def can_report(actor: Any, target: Target) -> bool:
+    """The city reports any target's figure; a county/park officer only their own unit's targets."""
+    if access.is_city_admin(actor):
+        return True
+    return access.can_write(actor) and target.region_id is not None and target.region_id == access.unit_id(actor)
+
+
 def do_report_value(*, actor: Any, target: Target, period: dt.date, value: Decimal, note: str) -> IndicatorValue:
     """Record a department's figure for a target's indicator and scope (e.g. 技改投资 from 统计局)."""
-    role = getattr(actor, "role", None)
-    if role == Role.COUNTY_OFFICER:
-        if target.region_id != actor.region_id:
-            raise PermissionDenied("只能报送本单位的目标数据。")
-    elif role != Role.CITY_ADMIN and actor is not None:
-        raise PermissionDenied("无权报送目标数据。")
+    if not can_report(actor, target):
+        raise PermissionDenied("只能报送本单位的目标数据。" if access.unit_id(actor) else "无权报送目标数据。")
     key = params_key(target.indicator, target.params)
     with transaction.atomic():
         existing = IndicatorValue.objects.filter(

@@ -11,17 +11,17 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from chanye.accounts.models import Role
+from chanye.core import access
 from chanye.core.downloads import DOCX, XLSX, attachment
 from chanye.core.imports.values import CellError, parse_month
+from chanye.core.roles import CITY
 from chanye.targets import selectors, services
 from chanye.targets.catalogue import CATALOGUE
 from chanye.targets.progress import STATUS_LABELS, progress_for
 
 
 def _require(request: HttpRequest) -> None:
-    if not request.user.sees_business_data or request.user.role == Role.ENTERPRISE:
-        raise Http404
+    access.require_reader(request.user, what="目标与考核页面")
 
 
 @login_required
@@ -65,13 +65,11 @@ def target_detail(request: HttpRequest, code: str) -> HttpResponse:
     target = next((t for t in selectors.visible_targets(request.user) if t.code == code), None)
     if target is None:
         raise Http404("目标不存在")
-    can_report = request.user.role == Role.CITY_ADMIN or (
-        request.user.role == Role.COUNTY_OFFICER and target.region_id == request.user.region_id
-    )
+    can_report = services.can_report(request.user, target)
     errors: list[str] = []
     if request.method == "POST":
         if not can_report:
-            raise Http404
+            access.deny(request.user, what="目标", obj=target)
         try:
             period = parse_month(request.POST.get("period", ""))
         except CellError as e:
@@ -125,8 +123,7 @@ def assessment(request: HttpRequest) -> HttpResponse:
     except ValueError:
         year = default_year()
     if request.method == "POST":
-        if request.user.role != Role.CITY_ADMIN:
-            raise Http404
+        access.require_write(request.user, roles=CITY, what="年度考核")
         try:
             do_compute_assessment(actor=request.user, year=year)
             messages.success(request, f"已计算{year}年考核。")
@@ -134,8 +131,8 @@ def assessment(request: HttpRequest) -> HttpResponse:
             messages.error(request, "；".join(e.messages))
         return redirect(f"{request.path}?year={year}")
     run = AssessmentRun.objects.filter(year=year).first()
-    scores = list(run.scores.select_related("region")) if run else []
     # The ranking is published to every unit (HG-A-1 "results published"); score cards are per county.
+    scores, detailed = selectors.assessment_view(request.user, run)
     chart = {"regions": [s.region.label for s in scores], "totals": [float(s.total) for s in scores]}
     return render(
         request,
@@ -143,6 +140,7 @@ def assessment(request: HttpRequest) -> HttpResponse:
         {
             "run": run,
             "scores": scores,
+            "detailed": detailed,
             "year": year,
             "years": list(AssessmentRun.objects.values_list("year", flat=True)),
             "chart_json": json.dumps(chart, ensure_ascii=False),
@@ -158,8 +156,8 @@ def assessment_card(request: HttpRequest, year: int, region: str) -> HttpRespons
     score = AssessmentScore.objects.select_related("run", "region").filter(run__year=year, region__code=region).first()
     if score is None:
         raise Http404("没有该区县的考核结果")
-    if request.user.role == Role.COUNTY_OFFICER and score.region_id != request.user.region_id:
-        raise Http404
+    if score.region_id not in selectors.assessment_view(request.user, score.run)[1]:
+        access.deny(request.user, what="考核得分卡", obj=score)
     return render(request, "targets/assessment_card.html", {"s": score, "run": score.run})
 
 
@@ -175,7 +173,8 @@ def assessment_export(request: HttpRequest, year: int, fmt: str) -> HttpResponse
     run = AssessmentRun.objects.filter(year=year).first()
     if run is None or fmt not in ("xlsx", "docx"):
         raise Http404
-    data = assessment_xlsx(run) if fmt == "xlsx" else assessment_docx(run)
+    scores, detailed = selectors.assessment_view(request.user, run)
+    data = (assessment_xlsx if fmt == "xlsx" else assessment_docx)(run, scores, detailed)
     ctype = XLSX if fmt == "xlsx" else DOCX
     audit.record(actor=request.user, action=AuditAction.EXPORT, obj=run, message=f"导出考核结果 .{fmt}")
     return attachment(data, f"{year}年{run.name}.{fmt}", ctype)
@@ -189,8 +188,10 @@ def indicator_catalogue(request: HttpRequest) -> HttpResponse:
 
     latest: dict[tuple[str, str], IndicatorValue] = {}
     qs = IndicatorValue.objects.filter(region__isnull=True, cluster__isnull=True).order_by("period", "-source")
-    if request.user.role == Role.COUNTY_OFFICER:
-        qs = IndicatorValue.objects.filter(region_id=request.user.region_id, cluster__isnull=True).order_by("period")
+    if access.unit_id(request.user):
+        qs = IndicatorValue.objects.filter(region_id=access.unit_id(request.user), cluster__isnull=True).order_by(
+            "period"
+        )
     for v in qs:
         latest[(v.indicator, v.params_key)] = v
     rows = []

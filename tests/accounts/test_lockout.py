@@ -4,6 +4,7 @@ import pytest
 from django.test import override_settings
 
 from chanye.accounts.models import User
+from chanye.core.access import SYSTEM
 from chanye.core.models import AuditLog
 from tests.factories import PASSWORD
 
@@ -90,5 +91,5 @@ def test_weak_passwords_are_refused(users):
     from chanye.accounts.services import do_create_user
 
     with pytest.raises(ValidationError) as e:
-        do_create_user(actor=None, username="weak", password="abcdefghij", role="viewer")
+        do_create_user(actor=SYSTEM, username="weak", password="abcdefghij", role="viewer")
     assert any("至少" in m for m in e.value.messages)

@@ -16,6 +16,7 @@ from openpyxl import load_workbook
 from chanye.chains import services
 from chanye.chains.forms_edit import link_initial
 from chanye.chains.models import Chain, ChainEdge
+from chanye.core.access import SYSTEM
 from chanye.core.models import AuditLog
 from chanye.industry.models import Cluster
 from chanye.industry.services import do_load_pack
@@ -112,7 +113,7 @@ def test_admin_edits_links_with_a_branch_reorders_and_removes_and_the_edit_survi
     log = AuditLog.objects.filter(object_type="chains.chain", object_id=str(chain.pk)).latest("pk")
     assert log.action == "update" and log.before["name"] == "肉制品产业链" and log.after == after
 
-    do_load_pack(actor=None, path=MINI_PACK)
+    do_load_pack(actor=SYSTEM, path=MINI_PACK)
 
     chain.refresh_from_db()
     assert chain.is_active and services.chain_snapshot(chain) == after
@@ -199,7 +200,7 @@ def test_admin_deactivates_a_chain_with_an_audit_row(users, login):
     log = AuditLog.objects.filter(object_type="chains.chain", object_id=str(chain.pk)).latest("pk")
     assert log.after == {"is_active": False} and log.user == users["admin"]
 
-    do_load_pack(actor=None, path=MINI_PACK)  # the pack does not bring it back
+    do_load_pack(actor=SYSTEM, path=MINI_PACK)  # the pack does not bring it back
     chain.refresh_from_db()
     assert not chain.is_active
 

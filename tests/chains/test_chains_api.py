@@ -13,6 +13,7 @@ from django.utils import timezone
 from chanye.accounts.services import do_issue_token
 from chanye.chains.leads import do_move_lead, do_save_lead
 from chanye.chains.models import Chain, Lead
+from chanye.core.access import SYSTEM
 from chanye.core.models import AuditLog
 from chanye.industry.models import Cluster
 from tests.factories import (
@@ -28,7 +29,7 @@ M = dt.date(2025, 6, 1)
 
 
 def bearer(user) -> dict[str, str]:
-    return {"Authorization": f"Bearer {do_issue_token(actor=None, user=user)}"}
+    return {"Authorization": f"Bearer {do_issue_token(actor=SYSTEM, user=user)}"}
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 from chanye.chains.importers import LinkMemberImporter
 from chanye.chains.models import Chain, LinkEnterprise
 from chanye.chains.views_edit import recommendations
+from chanye.core.access import SYSTEM
 from chanye.core.imports import registry
 from chanye.core.imports.runner import run_import
 from chanye.core.models import AuditLog, ImportBatch
@@ -295,7 +296,7 @@ def test_placement_template_download_has_the_importers_columns(users, login, mea
     assert header[:4] == ["统一社会信用代码", "企业名称", "产业链编号", "环节名称"] and "角色" in header
     example = [c.value for c in wb.worksheets[0][2]]
     assert run_import(
-        "chain_members", data=xlsx([header, example]), filename="t.xlsx", user=None, dry_run=True
+        "chain_members", data=xlsx([header, example]), filename="t.xlsx", user=SYSTEM, dry_run=True
     ).errors  # the example names an enterprise that does not exist here: checked, not written
 
 
@@ -307,4 +308,4 @@ def test_the_cli_imports_placements_as_the_system_with_an_audit_row_each(meat, f
     call_command("import", "chain_members", str(path))
     assert members(meat) == {("屠宰加工", "嘉鱼屠宰有限公司", "leader")}
     log = AuditLog.objects.get(object_type="chains.linkenterprise")
-    assert log.action == "create" and log.username == "system" and "链上企业.xlsx" in log.message
+    assert log.action == "create" and log.username == "system:chanye import" and "链上企业.xlsx" in log.message

@@ -9,6 +9,7 @@ import pytest
 
 from chanye.chains import services
 from chanye.chains.models import Chain, ChainEdge, LinkEnterprise
+from chanye.core.access import SYSTEM
 from chanye.industry import schema
 from chanye.industry.models import Cluster, Pack
 from chanye.industry.services import LoadResult, do_load_pack
@@ -32,7 +33,7 @@ def _names(chain: Chain) -> list[str]:
 
 
 def test_xn_sys_4_seed_chains_load_with_links_in_the_texts_order_and_stages_never_going_back():
-    do_load_pack(actor=None, path=FINAL)
+    do_load_pack(actor=SYSTEM, path=FINAL)
     loaded = {tuple(_names(c)): c for c in Chain.objects.filter(is_active=True)}
     for names in SEED_CHAINS:
         assert tuple(names) in loaded, names
@@ -47,7 +48,7 @@ def test_xn_sys_4_seed_chains_load_with_links_in_the_texts_order_and_stages_neve
 
 def test_every_chain_of_the_pack_is_loaded_with_its_edges():
     spec = schema.read(FINAL)
-    do_load_pack(actor=None, path=FINAL)
+    do_load_pack(actor=SYSTEM, path=FINAL)
     for cluster, _ in schema.iter_clusters(spec.clusters):
         for ch in cluster.chains:
             chain = Chain.objects.get(code=ch.code)
@@ -58,8 +59,8 @@ def test_every_chain_of_the_pack_is_loaded_with_its_edges():
 
 
 def test_reloading_the_same_pack_changes_no_chain():
-    do_load_pack(actor=None, path=FINAL)
-    result = do_load_pack(actor=None, path=FINAL)
+    do_load_pack(actor=SYSTEM, path=FINAL)
+    result = do_load_pack(actor=SYSTEM, path=FINAL)
     assert "产业链" not in result.created and "产业链" not in result.updated
 
 
@@ -77,7 +78,7 @@ def _spec_chain(spec: schema.PackSpec, code: str) -> schema.ChainSpec:
 
 
 def test_a_pack_change_updates_an_unedited_chain_but_keeps_a_chain_edited_on_the_platform(users):
-    do_load_pack(actor=None, path=FINAL)
+    do_load_pack(actor=SYSTEM, path=FINAL)
     quartz = next(c for c in Chain.objects.all() if _names(c)[0] == "石英岩")
     panels = next(c for c in Chain.objects.all() if _names(c) == ["材料", "面板", "模组"])
     edited = services.chain_to_spec(panels)
@@ -96,7 +97,7 @@ def test_a_pack_change_updates_an_unedited_chain_but_keeps_a_chain_edited_on_the
 
 
 def test_a_pack_that_drops_a_link_holding_enterprises_keeps_the_link_and_its_enterprises(regions):
-    do_load_pack(actor=None, path=FINAL)
+    do_load_pack(actor=SYSTEM, path=FINAL)
     panels = next(c for c in Chain.objects.all() if _names(c) == ["材料", "面板", "模组"])
     member = LinkEnterprise.objects.create(
         link=panels.links.get(name="面板"), enterprise=EnterpriseFactory(county=regions["咸安区"])
@@ -113,7 +114,7 @@ def test_a_pack_that_drops_a_link_holding_enterprises_keeps_the_link_and_its_ent
 
 
 def test_a_pack_that_drops_an_empty_link_removes_it():
-    do_load_pack(actor=None, path=FINAL)
+    do_load_pack(actor=SYSTEM, path=FINAL)
     panels = next(c for c in Chain.objects.all() if _names(c) == ["材料", "面板", "模组"])
     spec = schema.read(FINAL)
     chain_spec = _spec_chain(spec, panels.code)

@@ -15,6 +15,7 @@ from django.utils import timezone
 from docx import Document
 from openpyxl import load_workbook
 
+from chanye.core.access import SYSTEM
 from chanye.core.imports import registry
 from chanye.core.imports.runner import run_import
 from chanye.core.models import ImportBatch
@@ -83,7 +84,7 @@ def hostile(regions, users):
     LeaderDemand.objects.create(leader=leader, raised_on=month, content=HOSTILE[0], department=HOSTILE[5])
     Alert.objects.create(kind="threshold", enterprise=firms[2], month=month, detail=HOSTILE[1], rule="XN-GS-6")
     Candidate.objects.create(enterprise=firms[3], source="revenue", added_month=month)
-    do_compute_assessment(actor=None, year=today.year - 1)
+    do_compute_assessment(actor=SYSTEM, year=today.year - 1)
     bad = csv_bytes([["统一社会信用代码", "企业名称", "所属区县"], *[["", h, h] for h in HOSTILE]])
     failed = run_import("enterprises", data=bad, filename="名录.csv", user=users["admin"])
     assert failed.batch.status == ImportBatch.Status.INVALID

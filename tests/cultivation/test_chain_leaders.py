@@ -20,7 +20,7 @@ GOOD = {"scale": 80, "influence": 70, "innovation": 90, "growth": 60}  # 0.3·80
 
 @pytest.fixture
 def setup(users, regions):
-    reviewers = [users["admin"], users["viewer"], UserFactory(username="expert", role="viewer")]
+    reviewers = [users["admin"], UserFactory(username="expert", role="city_admin"), UserFactory(role="city_admin")]
     return {"food": Industry.objects.get(code="food"), "reviewers": reviewers, "county": regions["咸安区"]}
 
 

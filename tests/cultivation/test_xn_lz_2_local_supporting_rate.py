@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 def test_xn_lz_2_rate_is_the_local_share_of_declared_amounts(users, regions):
     leader = ListedLeaderFactory(enterprise__county=regions["咸安区"])
     local = EnterpriseFactory(county=regions["嘉鱼县"], name="嘉鱼配套包装有限公司")
-    a = users["xianan"]
+    a = users["admin"]  # a county officer finds only their own county's firms (tests/security/test_scoped_lookups.py)
     r1 = duties.do_declare_relation(
         actor=a, leader=leader, year=2025, direction="upstream", partner_name="嘉鱼配套包装有限公司", amount="300"
     )

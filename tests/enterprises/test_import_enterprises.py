@@ -6,6 +6,7 @@ import random
 
 import pytest
 
+from chanye.core.access import SYSTEM
 from chanye.core.imports.runner import run_import
 from chanye.core.models import AuditLog
 from chanye.core.uscc_gen import make_uscc, with_bad_check
@@ -35,7 +36,7 @@ def _industry_codes(mini_pack):
         IndustryCode.objects.get_or_create(code=code, defaults={"name": name, "level": level, "section": "C"})
 
 
-def run(data, name="企业.xlsx", user=None, dry_run=False):
+def run(data, name="企业.xlsx", user=SYSTEM, dry_run=False):
     return run_import("enterprises", data=data, filename=name, user=user, dry_run=dry_run)
 
 

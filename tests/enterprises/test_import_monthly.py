@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from chanye.core.access import SYSTEM
 from chanye.core.imports.runner import run_import
 from chanye.enterprises.models import EnterpriseAlias, FigureRevision, MonthlyFigure
 from tests.factories import EnterpriseFactory
@@ -26,7 +27,7 @@ def firms(regions):
     }
 
 
-def run(data, name="月报.xlsx", user=None, **kw):
+def run(data, name="月报.xlsx", user=SYSTEM, **kw):
     return run_import("monthly", data=data, filename=name, user=user, **kw)
 
 

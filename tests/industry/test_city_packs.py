@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from chanye.core.access import SYSTEM
 from chanye.industry import schema
 from chanye.industry.models import Cluster, Industry, Pack, Target, Threshold
 from chanye.industry.services import do_load_pack
@@ -113,7 +114,7 @@ def test_editions_follow_the_document_headings():
 @pytest.mark.parametrize("path", PACKS, ids=lambda p: p.stem)
 def test_loads_into_an_empty_database_and_reloading_changes_nothing(path):
     spec = schema.read(path)
-    first = do_load_pack(actor=None, path=path)
+    first = do_load_pack(actor=SYSTEM, path=path)
     assert first.changed
     pack = Pack.objects.get(code=spec.id)
     assert pack.city.code == spec.city.code and pack.system_label == spec.industrial_system.label
@@ -122,7 +123,7 @@ def test_loads_into_an_empty_database_and_reloading_changes_nothing(path):
     assert Industry.objects.filter(pack=pack, is_active=True).count() == len(spec.industries)
     assert Region.objects.filter(code__startswith=spec.city.code[:4]).count() == len(spec.regions)
     assert Threshold.objects.filter(pack=pack).count() == len(spec.thresholds)
-    second = do_load_pack(actor=None, path=path)
+    second = do_load_pack(actor=SYSTEM, path=path)
     assert not second.changed and second.summary() == "无变化"
 
 
@@ -435,7 +436,7 @@ def test_yy_org_1_lead_units_first():
 
 @pytest.mark.django_db
 def test_yy_loaded_targets_point_at_their_sub_clusters():
-    do_load_pack(actor=None, path=YIYANG)
+    do_load_pack(actor=SYSTEM, path=YIYANG)
     capacitors = Target.objects.get(code="yy-t-2-capacitors")
     assert capacitors.cluster.code == "yy-capacitors" and capacitors.cluster.parent.code == "yy-electronics"
     assert capacitors.value == Decimal("300") and capacitors.comparator == ">"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 import yaml
 
+from chanye.core.access import SYSTEM
 from chanye.industry import schema
 from chanye.industry.models import Cluster, CountyLayout, Target, Threshold
 from chanye.industry.services import do_load_pack
@@ -58,9 +59,9 @@ def test_park_needs_a_local_code_not_a_gb2260_code():
 
 @pytest.mark.django_db
 def test_loading_twice_changes_nothing_and_stores_everything():
-    first = do_load_pack(actor=None, path=MINI)
+    first = do_load_pack(actor=SYSTEM, path=MINI)
     assert first.changed
-    second = do_load_pack(actor=None, path=MINI)
+    second = do_load_pack(actor=SYSTEM, path=MINI)
     assert not second.changed and second.summary() == "无变化"
     park = Region.objects.get(code="421221-PW")
     assert park.parent.code == "421221" and park.stats_code == "421221100000" and not park.is_county_level
@@ -80,12 +81,12 @@ def test_loading_twice_changes_nothing_and_stores_everything():
 
 @pytest.mark.django_db
 def test_a_target_removed_from_the_pack_is_deactivated_not_deleted(tmp_path):
-    do_load_pack(actor=None, path=MINI)
+    do_load_pack(actor=SYSTEM, path=MINI)
     d = mini_pack_data()
     n = len(d["targets"])
     d["targets"] = d["targets"][:1]
     p = tmp_path / "p.yaml"
     p.write_text(yaml.safe_dump(d, allow_unicode=True), encoding="utf-8")
-    result = do_load_pack(actor=None, path=p)
+    result = do_load_pack(actor=SYSTEM, path=p)
     assert result.deactivated["目标"] == n - 1
     assert Target.objects.filter(is_active=True).count() == 1 and Target.objects.count() == n

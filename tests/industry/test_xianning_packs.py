@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from chanye.core.access import SYSTEM
 from chanye.industry import diff, schema
 from chanye.industry.models import Cluster, CountyLayout, Industry, Target
 from chanye.industry.services import do_load_pack
@@ -80,13 +81,13 @@ def test_diff_draft_to_final_names_the_three_changes():
 
 @pytest.mark.django_db
 def test_loading_draft_then_final_updates_in_place_and_reloading_changes_nothing():
-    do_load_pack(actor=None, path=DRAFT)
+    do_load_pack(actor=SYSTEM, path=DRAFT)
     assert Cluster.objects.filter(name="低空应用设备制造产业集群", is_active=True).exists()
-    result = do_load_pack(actor=None, path=FINAL)
+    result = do_load_pack(actor=SYSTEM, path=FINAL)
     assert result.changed
     assert not Cluster.objects.filter(name="低空应用设备制造产业集群", is_active=True).exists()
     assert Cluster.objects.get(name="无人机关键零部件及整机研发制造产业集群").is_active
     assert CountyLayout.objects.order_by("position").last().region.name == "咸宁高新区"
-    assert not do_load_pack(actor=None, path=FINAL).changed
+    assert not do_load_pack(actor=SYSTEM, path=FINAL).changed
     assert Industry.objects.filter(is_active=True).count() == 9
     assert Target.objects.filter(rule="XN-GS-3", is_active=True).count() >= 7

@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from chanye.core.access import SYSTEM
 from chanye.core.imports.runner import run_import
 from chanye.core.models import AuditLog
 from chanye.projects.services import do_exit, do_record_milestone
@@ -21,7 +22,7 @@ HEADER = ["项目编号", "节点", "计划完成", "实际完成", "说明"]
 SIGNED = dt.date(2025, 1, 10)
 
 
-def run(rows, user=None):
+def run(rows, user=SYSTEM):
     return run_import("milestones", data=xlsx([HEADER, *rows]), filename="节点.xlsx", user=user)
 
 
@@ -150,5 +151,7 @@ def test_county_officers_update_only_their_countys_projects(pair, regions, users
 
 
 def test_a_sheet_without_any_date_or_note_column_is_refused(pair):
-    out = run_import("milestones", data=xlsx([["项目编号", "节点"], ["XA-1", "施工图"]]), filename="x.xlsx", user=None)
+    out = run_import(
+        "milestones", data=xlsx([["项目编号", "节点"], ["XA-1", "施工图"]]), filename="x.xlsx", user=SYSTEM
+    )
     assert [e.row for e in out.errors] == [0] and "至少需要" in out.errors[0].message

@@ -12,6 +12,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
+from chanye.core.access import SYSTEM
 from chanye.core.imports.reader import read_sheet
 from chanye.core.imports.runner import run_import
 from chanye.core.models import AuditLog, ImportBatch
@@ -72,7 +73,7 @@ def row(**kw):
     return [base.get(h) for h in HEADER]
 
 
-def run(rows, user=None, dry_run=False, header=HEADER):
+def run(rows, user=SYSTEM, dry_run=False, header=HEADER):
     return run_import("projects", data=xlsx([header, *rows]), filename="项目库.xlsx", user=user, dry_run=dry_run)
 
 

@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from chanye.accounts.services import do_issue_token
+from chanye.core.access import SYSTEM
 from chanye.projects.services import do_assign_issue, do_close_issue, do_raise_issue, grade_month
 from tests.factories import ProjectFactory
 
@@ -31,7 +32,7 @@ def projects(regions):
 
 
 def bearer(user) -> dict[str, str]:
-    return {"Authorization": f"Bearer {do_issue_token(actor=None, user=user)}"}
+    return {"Authorization": f"Bearer {do_issue_token(actor=SYSTEM, user=user)}"}
 
 
 def test_openapi_lists_the_project_endpoints(client):

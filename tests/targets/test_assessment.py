@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from docx import Document
 from openpyxl import load_workbook
 
+from chanye.core.access import SYSTEM
 from chanye.targets.assessment import do_compute_assessment
 from chanye.targets.models import IndicatorValue
 
@@ -36,7 +37,7 @@ def data(regions):
 
 
 def test_hg_a_1_scores_by_share_capped_and_by_rank(data):
-    run = do_compute_assessment(actor=None, year=2025)
+    run = do_compute_assessment(actor=SYSTEM, year=2025)
     s = {x.region.name: x for x in run.scores.select_related("region")}
     assert s["咸安区"].total == Decimal("72.00") and s["嘉鱼县"].total == Decimal("70.00")
     assert s["咸宁高新区"].total == Decimal("20.00")
@@ -51,9 +52,9 @@ def test_hg_a_1_scores_by_share_capped_and_by_rank(data):
 def test_yy_p_3_year_over_year_rank_change_and_recompute_is_idempotent(data):
     for r, v in ((data["xa"], 500), (data["jy"], 10), (data["gx"], 20)):
         put("above_scale_output", r, v, period=dt.date(2024, 12, 1))
-    do_compute_assessment(actor=None, year=2024)
-    run = do_compute_assessment(actor=None, year=2025)
-    run = do_compute_assessment(actor=None, year=2025)
+    do_compute_assessment(actor=SYSTEM, year=2024)
+    run = do_compute_assessment(actor=SYSTEM, year=2025)
+    run = do_compute_assessment(actor=SYSTEM, year=2025)
     s = {x.region.name: x for x in run.scores.select_related("region")}
     assert s["嘉鱼县"].previous_rank is not None and s["嘉鱼县"].rank_change == s["嘉鱼县"].previous_rank - 2
     assert run.scores.count() == 3
@@ -62,7 +63,7 @@ def test_yy_p_3_year_over_year_rank_change_and_recompute_is_idempotent(data):
 def test_ties_share_the_better_rank(regions):
     for r in ("咸安区", "嘉鱼县", "咸宁高新区"):
         put("above_scale_output", regions[r], 100)
-    run = do_compute_assessment(actor=None, year=2025)
+    run = do_compute_assessment(actor=SYSTEM, year=2025)
     assert sorted(run.scores.values_list("rank", flat=True)) == [1, 1, 1]
 
 
@@ -73,7 +74,7 @@ def test_pack_without_assessment_is_refused(regions):
     p.content = {**p.content, "assessment": None}
     p.save()
     with pytest.raises(ValidationError, match="没有配置年度考核"):
-        do_compute_assessment(actor=None, year=2025)
+        do_compute_assessment(actor=SYSTEM, year=2025)
 
 
 def test_pages_and_exports(client, users, data, login):
@@ -93,7 +94,7 @@ def test_pages_and_exports(client, users, data, login):
 def test_county_officer_sees_the_ranking_but_only_their_own_score_card(client, users, data, login):
     from chanye.targets.assessment import do_compute_assessment as compute
 
-    compute(actor=None, year=2025)
+    compute(actor=SYSTEM, year=2025)
     c = login(users["jiayu"])
     assert "咸安区" in c.get("/assessment/?year=2025").content.decode()
     assert c.get("/assessment/2025/421221/").status_code == 200

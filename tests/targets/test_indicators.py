@@ -11,6 +11,7 @@ from decimal import Decimal
 
 import pytest
 
+from chanye.core.access import SYSTEM
 from chanye.enterprises.models import Honour, MonthlyFigure, ScalePeriod
 from chanye.industry.models import Cluster
 from chanye.targets import indicators
@@ -134,7 +135,7 @@ def test_a_monthly_import_refreshes_the_indicators(regions, settings):
         "monthly",
         data=xlsx([["统一社会信用代码", "年月", "工业总产值(万元)"], [e.uscc, "2025-06", 20000]]),
         filename="m.xlsx",
-        user=None,
+        user=SYSTEM,
     )
     assert out.ok
     v = IndicatorValue.objects.get(

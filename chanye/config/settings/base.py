@@ -61,7 +61,8 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "chanye.core.context_processors.site",
+                "chanye.core.context_processors.capabilities",
+                "chanye.industry.context_processors.site",
             ],
         },
     }

@@ -144,6 +144,10 @@ class Importer:
         progress: Callable[[int], None] | None = None,
         today: dt.date | None = None,
     ) -> None:
+        if user is None:
+            raise TypeError(
+                "An importer acts for someone: the signed-in user, or chanye.core.access.SYSTEM for a command."
+            )
         self.user = user
         self.dry_run = dry_run
         self.options = options or {}

@@ -13,6 +13,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from chanye.core import access
+
 if TYPE_CHECKING:
     from chanye.core.imports.base import Importer
 
@@ -59,8 +61,8 @@ class ImportKind:
         return self.role_labels.get(role or "", self.label)
 
     def allows(self, user: Any) -> bool:
-        """May `user` run this kind? None is the command line's system user."""
-        return user is None or getattr(user, "role", None) in self.roles
+        """May `user` run this kind? The command line runs as the system (`access.system`), which may run every kind."""
+        return access.has_role(user, self.roles)
 
 
 class UnknownImportKind(KeyError):

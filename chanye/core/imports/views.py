@@ -1,8 +1,9 @@
 """The import pages: upload (every registered kind), template downloads, the batch page and its error file.
 
-URLs /imports/… (names `core:import`, `core:import_template`, `core:import_batch`, `core:import_errors`). Who may
-see what is unchanged from when these pages lived in enterprises: business users only; uploading needs
-`can_import`; a batch is visible to the city administrator and to the person who uploaded it.
+URLs /imports/… (names `core:import`, `core:import_template`, `core:import_batch`, `core:import_errors`). Access
+(`chanye.core.access`): business users only; uploading needs a writing role or an enterprise's own user (each kind
+then checks its own roles); a batch is visible to the city administrator and to the person who uploaded it — anyone
+else's batch is "not found", audited.
 
 Showing a batch or the batch list first ends stale batches (`runner.expire_stale_batches`); the batch page polls
 until its batch is final, and its polls do not extend the session's idle timeout (`core.sessions`).
@@ -22,29 +23,26 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render, resolve_url
 from django.views.decorators.http import require_http_methods
 
-from chanye.core import audit, xlsx
+from chanye.core import access, xlsx
 from chanye.core.downloads import attachment
 from chanye.core.imports import registry
 from chanye.core.imports.forms import ImportForm
 from chanye.core.imports.runner import expire_stale_batches, start_import
-from chanye.core.models import AuditAction, ImportBatch
+from chanye.core.models import ImportBatch
+from chanye.core.roles import BUSINESS, WRITERS, Role
 from chanye.core.sessions import not_activity
 
-CITY_ADMIN = "city_admin"
+IMPORTERS = WRITERS | {Role.ENTERPRISE}
 
 
 def _business_user(request: HttpRequest) -> None:
-    if not request.user.sees_business_data:
-        audit.record(actor=request.user, action=AuditAction.DENIED, message=f"访问 {request.path}")
-        raise Http404("页面不存在")
+    access.require(request.user, BUSINESS, what="数据导入页面")
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_page(request: HttpRequest) -> HttpResponse:
-    _business_user(request)
-    if not request.user.can_import:
-        raise Http404
+    access.require(request.user, IMPORTERS, what="数据导入页面")
     wanted = request.GET.get("kind")
     form = ImportForm(
         request.POST or None,
@@ -65,7 +63,7 @@ def import_page(request: HttpRequest) -> HttpResponse:
         return redirect("core:import_batch", pk=batch.pk)
     expire_stale_batches()
     batches = ImportBatch.objects.filter(kind__in=registry.names()).order_by("-started_at")
-    if request.user.role != CITY_ADMIN:
+    if not access.is_city_admin(request.user):
         batches = batches.filter(user=request.user)
     batches = list(batches[:20])
     for b in batches:
@@ -75,13 +73,13 @@ def import_page(request: HttpRequest) -> HttpResponse:
 
 
 def _batch_for(request: HttpRequest, pk: int) -> ImportBatch:
-    qs = ImportBatch.objects.filter(pk=pk)
-    if request.user.role != CITY_ADMIN:
-        qs = qs.filter(user=request.user)
-    batch = qs.first()
-    if batch is None:
-        raise Http404("导入批次不存在")
-    return batch
+    """A batch of the user's own (any batch for the city administrator); another's is "not found", audited."""
+    qs = (
+        ImportBatch.objects.all()
+        if access.is_city_admin(request.user)
+        else ImportBatch.objects.filter(user=request.user)
+    )
+    return access.get(qs, request.user, what="导入批次", pk=pk)
 
 
 def _polling_login_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:

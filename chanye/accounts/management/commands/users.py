@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from chanye.accounts import services
 from chanye.accounts.models import Role, User
+from chanye.core import access
 
 
 class Command(BaseCommand):
@@ -33,9 +34,9 @@ class Command(BaseCommand):
             self._add(opts)
         elif action == "token":
             user = self._user(opts["username"])
-            self.stdout.write(services.do_issue_token(actor=None, user=user))
+            self.stdout.write(services.do_issue_token(actor=access.system("chanye users"), user=user))
         elif action == "unlock":
-            services.do_unlock(actor=None, user=self._user(opts["username"]))
+            services.do_unlock(actor=access.system("chanye users"), user=self._user(opts["username"]))
             self.stdout.write(f"已解除 {opts['username']} 的锁定。")
         else:
             for u in User.objects.select_related("region", "enterprise").order_by("username"):
@@ -67,7 +68,7 @@ class Command(BaseCommand):
             raise CommandError("密码为空：请从标准输入提供密码，例如 echo '…' | chanye users add …")
         try:
             user = services.do_create_user(
-                actor=None,
+                actor=access.system("chanye users"),
                 username=opts["username"],
                 password=password,
                 role=opts["role"],

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from chanye.core import audit
+from chanye.core import access, audit
 from chanye.core.models import AuditAction, AuditLog
 
 
@@ -24,5 +24,9 @@ class Command(BaseCommand):
             raise CommandError(f"审计日志至少保存 {settings.CHANYE_AUDIT_RETENTION_DAYS} 天，不能清理更近的记录。")
         cutoff = timezone.now() - timedelta(days=days)
         n, _ = AuditLog.objects.filter(at__lt=cutoff).delete()
-        audit.record(actor=None, action=AuditAction.PURGE, message=f"清理 {cutoff:%Y-%m-%d} 之前的审计记录 {n} 条")
+        audit.record(
+            actor=access.system("chanye audit"),
+            action=AuditAction.PURGE,
+            message=f"清理 {cutoff:%Y-%m-%d} 之前的审计记录 {n} 条",
+        )
         self.stdout.write(f"已清理 {n} 条 {days} 天前的审计记录。")

@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from chanye.core import access
 from chanye.core.imports import registry
 from chanye.core.imports.runner import STALE_REASON, expire_stale_batches, run_import
 
@@ -37,7 +38,7 @@ class Command(BaseCommand):
         path = Path(opts["file"])
         if not path.exists():
             raise CommandError(f"文件不存在：{path}")
-        user = None
+        user: Any = access.system("chanye import")
         if opts.get("user"):
             user = get_user_model().objects.filter(username=opts["user"]).first()
             if user is None:

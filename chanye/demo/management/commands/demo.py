@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils import timezone
 
+from chanye.core import access
 from chanye.demo import generator
 from chanye.demo.users import DEMO_PASSWORD, ensure_demo_users
 from chanye.enterprises.models import Enterprise
@@ -45,7 +46,7 @@ class Command(BaseCommand):
         from chanye.industry.services import do_load_pack
 
         pack = find_pack(opts["pack"])
-        result = do_load_pack(actor=None, path=pack)
+        result = do_load_pack(actor=access.system("chanye demo"), path=pack)
         self.stdout.write(f"政策包：{result.pack.name}（{result.summary()}）")
         if opts["reset"]:
             with transaction.atomic():
@@ -116,7 +117,7 @@ class Command(BaseCommand):
 
             year = timezone.localdate().year
             for y in (year - 2, year - 1):  # two years, so the ranking shows its change
-                do_compute_assessment(actor=None, year=y)
+                do_compute_assessment(actor=access.system("chanye demo"), year=y)
             rule = result.pack.content["assessment"].get("rule")
             self.stdout.write(f"已计算 {year - 2}、{year - 1} 年考核（{rule}）。")
         users = ensure_demo_users()

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from chanye.core import access
 from chanye.industry import diff, schema, services
 
 
@@ -21,7 +22,7 @@ class Command(BaseCommand):
     def handle(self, *args, **opts) -> None:
         try:
             if opts["action"] == "load":
-                result = services.do_load_pack(actor=None, path=opts["file"])
+                result = services.do_load_pack(actor=access.system("chanye pack load"), path=opts["file"])
                 self.stdout.write(f"已加载政策包 {result.pack.code}（{result.pack.name}）：{result.summary()}")
             elif opts["action"] == "check":
                 spec = schema.read(opts["file"])

@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils import timezone
 
-from chanye.core import audit
+from chanye.core import access, audit
 from chanye.core.imports.values import CellError, parse_month
 from chanye.core.models import AuditAction
 from chanye.projects import bulk, services
@@ -104,7 +104,7 @@ class Command(BaseCommand):
             counts = bulk.bulk_replan(projects.order_by("pk"), progress=progress)
             if counts["created"] or counts["changed"] or counts["removed"]:
                 audit.record(
-                    actor=None,
+                    actor=access.system("chanye projects"),
                     action=AuditAction.UPDATE,
                     object_type="projects.milestone",
                     object_repr="全部项目节点",

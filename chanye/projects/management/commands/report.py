@@ -4,6 +4,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from chanye.core import access
+
 
 class Command(BaseCommand):
     help = (
@@ -48,7 +50,9 @@ class Command(BaseCommand):
         data = reports.bulletin_docx(d) if fmt == "docx" else reports.bulletin_xlsx(d)
         out.write_bytes(data)
         name = d["title"] + (f"（{d['subtitle']}）" if d["subtitle"] else "")
-        audit.record(actor=None, action=AuditAction.EXPORT, message=f"命令行导出{name}（.{fmt}）")
+        audit.record(
+            actor=access.system("chanye report"), action=AuditAction.EXPORT, message=f"命令行导出{name}（.{fmt}）"
+        )
         self.stdout.write(
             f"{name}：在库项目{d['board']['total']}个，逾期节点{d['overdue']['milestones']}个；已写入 {out}"
             f"（{len(data) / 1024:.0f} KB）；项目类指标 {n} 项已更新。"

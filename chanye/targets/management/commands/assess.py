@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from chanye.core import access
 from chanye.targets.assessment import default_year, do_compute_assessment
 
 
@@ -15,7 +16,7 @@ class Command(BaseCommand):
     def handle(self, *args, **opts) -> None:
         year = opts["year"] or default_year()
         try:
-            run = do_compute_assessment(actor=None, year=year)
+            run = do_compute_assessment(actor=access.system("chanye assess"), year=year)
         except ValidationError as e:
             raise CommandError("；".join(e.messages)) from e
         self.stdout.write(f"{year}年{run.name}：")
