@@ -1,27 +1,26 @@
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
-from django.db.models import F
+from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
+from chanye.accounts import throttle
+from chanye.accounts.models import ThrottleKind
 from chanye.core import audit
+from chanye.core.clientip import client_ip
 from chanye.core.models import AuditAction
 
 
-class AccountLocked(Exception):
-    pass
-
-
 class LockoutModelBackend(ModelBackend):
-    """Username/password login with lockout after CHANYE_LOGIN_MAX_FAILURES consecutive failures.
+    """Username/password login with failure counters per account + address, per account and per address.
 
-    While locked, even the right password is refused. Successes reset the counter. Every outcome
-    is audited (login, login_failed, locked).
+    The failure path is the same for an unknown username and a wrong password: the same password-hash work, the
+    same statements (counters keyed by the username as typed, one audit row) and the same answer, so neither the
+    time nor the text tells whether a username exists. A refused attempt (a running lock) checks no password and
+    counts nothing; it is audited. The lock that refused or started is left on `request.chanye_lock` for the form.
     """
 
     def authenticate(
@@ -31,34 +30,63 @@ class LockoutModelBackend(ModelBackend):
 
         if not username or password is None:
             return None
+        ip = client_ip(request)
+        now = timezone.now()
+        lock = throttle.current_lock(username=username, ip=ip, now=now)
+        if lock is not None:
+            audit.record(
+                actor=None, action=AuditAction.LOGIN_FAILED, username=username, message=_refused_message(lock, ip)
+            )
+            _tell(request, lock)
+            return None
         user = User.objects.filter(username=username).first()
         if user is None:
-            audit.record(actor=None, action=AuditAction.LOGIN_FAILED, username=username, message="用户名不存在")
-            return None
-        if user.is_locked:
-            audit.record(actor=user, action=AuditAction.LOGIN_FAILED, obj=user, message="账户已锁定，拒绝登录")
-            if request is not None:
-                request.chanye_locked = True  # type: ignore[attr-defined]
-            return None
-        if user.check_password(password) and self.user_can_authenticate(user):
-            if user.failed_logins:
-                User.objects.filter(pk=user.pk).update(failed_logins=0, locked_until=None)
-                user.failed_logins = 0
+            User().set_password(password)  # the same hashing work as checking a real password
+            ok = False
+        else:
+            ok = user.check_password(password) and self.user_can_authenticate(user)
+        if ok:
+            throttle.record_success(username=username, ip=ip)
             return user
-        User.objects.filter(pk=user.pk).update(failed_logins=F("failed_logins") + 1)
-        user.refresh_from_db(fields=["failed_logins"])
-        audit.record(
-            actor=user, action=AuditAction.LOGIN_FAILED, obj=user, message=f"密码错误（连续第{user.failed_logins}次）"
-        )
-        if user.failed_logins >= settings.CHANYE_LOGIN_MAX_FAILURES:
-            until = timezone.now() + timedelta(minutes=settings.CHANYE_LOCKOUT_MINUTES)
-            User.objects.filter(pk=user.pk).update(locked_until=until)
+        with transaction.atomic():
+            started = throttle.record_failure(username=username, ip=ip, now=now)
             audit.record(
                 actor=user,
-                action=AuditAction.LOCKED,
+                action=AuditAction.LOGIN_FAILED,
                 obj=user,
-                message=f"连续{user.failed_logins}次登录失败，锁定至{timezone.localtime(until):%Y-%m-%d %H:%M}",
+                username=username,
+                message="用户名不存在" if user is None else ("密码错误" if user.is_active else "账户已停用"),
             )
-            if request is not None:
-                request.chanye_locked = True  # type: ignore[attr-defined]
+            for new in started:
+                if new.kind == ThrottleKind.ACCOUNT:
+                    # the same UPDATE whether or not the user exists (it changes no row for an unknown name)
+                    User.objects.filter(username=username).update(locked_until=new.until)
+                audit.record(
+                    actor=user, action=AuditAction.LOCKED, obj=user, username=username, message=_lock_message(new, ip)
+                )
+        if started:
+            _tell(request, min(started, key=lambda lock: throttle._PRIORITY[lock.kind]))
         return None
+
+
+def _tell(request: HttpRequest | None, lock: throttle.Lock) -> None:
+    if request is not None:
+        request.chanye_lock = lock  # type: ignore[attr-defined]
+
+
+def _until(lock: throttle.Lock) -> str:
+    return f"{timezone.localtime(lock.until):%Y-%m-%d %H:%M}"
+
+
+def _lock_message(lock: throttle.Lock, ip: str | None) -> str:
+    if lock.kind == ThrottleKind.ADDRESS:
+        return f"来源地址 {ip} 连续{lock.failures}次登录失败（不限用户名），暂停该地址登录至{_until(lock)}"
+    if lock.kind == ThrottleKind.ACCOUNT:
+        return f"所有地址合计连续{lock.failures}次登录失败，整个账户锁定至{_until(lock)}（安全管理员可解锁）"
+    return f"从地址 {ip or '未知'} 连续{lock.failures}次登录失败，该账户在此地址锁定至{_until(lock)}"
+
+
+def _refused_message(lock: throttle.Lock, ip: str | None) -> str:
+    if lock.kind == ThrottleKind.ADDRESS:
+        return f"来源地址 {ip} 已暂停登录（至{_until(lock)}），拒绝登录"
+    return f"账户已锁定（至{_until(lock)}），拒绝登录"

@@ -22,7 +22,8 @@ class User(AbstractUser):
         "enterprises.Enterprise", null=True, blank=True, on_delete=models.PROTECT, verbose_name="所属企业"
     )
     full_name = models.CharField("姓名", max_length=50, blank=True)
-    failed_logins = models.PositiveIntegerField("连续登录失败次数", default=0)
+    # Set when the account-wide failure threshold is reached (chanye.accounts.throttle): the whole account is locked,
+    # API tokens included, until then or until the security administrator unlocks it.
     locked_until = models.DateTimeField("锁定至", null=True, blank=True)
     password_changed_at = models.DateTimeField("密码修改时间", null=True, blank=True)
 
@@ -83,3 +84,35 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user.username}:{self.prefix}…"
+
+
+class ThrottleKind(models.TextChoices):
+    ADDRESS = "address", "来源地址"
+    ACCOUNT_ADDRESS = "account_address", "账户（单一地址）"
+    ACCOUNT = "account", "账户（所有地址）"
+
+
+class LoginThrottle(models.Model):
+    """A counter of failed logins for one address, one account from one address, or one account from everywhere.
+
+    Keyed by the username as typed, whether or not such a user exists, so an unknown name is counted and locked
+    exactly like a real one (no username discovery). Written only by chanye.accounts.throttle.
+    """
+
+    kind = models.CharField("类别", max_length=16, choices=ThrottleKind.choices)
+    key = models.CharField("键", max_length=200)
+    username = models.CharField("用户名", max_length=150, blank=True, db_index=True)
+    ip = models.GenericIPAddressField("来源地址", null=True, blank=True)
+    failures = models.PositiveIntegerField("失败次数", default=0)
+    first_failure_at = models.DateTimeField("首次失败")
+    last_failure_at = models.DateTimeField("最近失败")
+    locked_until = models.DateTimeField("锁定至", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "登录失败计数"
+        verbose_name_plural = "登录失败计数"
+        constraints = [models.UniqueConstraint(fields=["kind", "key"], name="login_throttle_kind_key")]
+        indexes = [models.Index(fields=["last_failure_at"], name="login_throttle_last_failure")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.key}: {self.failures}"

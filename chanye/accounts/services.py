@@ -63,17 +63,20 @@ def do_set_password(*, actor: Any, user: User, password: str) -> None:
 
 
 def do_unlock(*, actor: Any, user: User) -> None:
+    """Lift every lock of the account: the account-wide lock and the per-address ones, and forget its counters."""
+    from chanye.accounts import throttle
+
     with transaction.atomic():
-        before = audit.snapshot(user, ["failed_logins", "locked_until"])
-        user.failed_logins = 0
+        before = audit.snapshot(user, ["locked_until"])
         user.locked_until = None
-        user.save(update_fields=["failed_logins", "locked_until"])
+        user.save(update_fields=["locked_until"])
+        throttle.clear_account(username=user.username)
         audit.record(
             actor=actor,
             action=AuditAction.UPDATE,
             obj=user,
             before=before,
-            after=audit.snapshot(user, ["failed_logins", "locked_until"]),
+            after=audit.snapshot(user, ["locked_until"]),
             message="解除锁定",
         )
 

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from typing import Any
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
@@ -20,6 +23,14 @@ class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return {
+            **super().get_context_data(**kwargs),
+            "max_failures": settings.CHANYE_LOGIN_MAX_FAILURES,
+            "lockout_minutes": settings.CHANYE_LOCKOUT_MINUTES,
+            "idle_minutes": settings.SESSION_COOKIE_AGE // 60,
+        }
 
 
 @login_required

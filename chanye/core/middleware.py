@@ -6,6 +6,7 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 
 from chanye.core import context
+from chanye.core.clientip import client_ip
 
 
 class RequestIdMiddleware:
@@ -16,7 +17,7 @@ class RequestIdMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         rid = uuid.uuid4().hex
-        ip = request.META.get("REMOTE_ADDR")
+        ip = client_ip(request)
         token = context.set_current(context.RequestContext(request_id=rid, ip=ip, path=request.path))
         request.request_id = rid  # type: ignore[attr-defined]
         try:

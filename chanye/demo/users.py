@@ -55,7 +55,6 @@ def ensure_demo_users() -> list[User]:
                 continue
         user.set_password(DEMO_PASSWORD)
         user.password_changed_at = timezone.now()
-        user.failed_logins = 0
         user.locked_until = None
         created = user.pk is None
         user.save()

@@ -1,9 +1,12 @@
-"""Login: lockout after 5 failures, hashed passwords, every outcome audited."""
+"""Login: lockout after 5 failures, hashed passwords, every outcome audited.
+
+Throttling per address and per account across addresses: test_login_throttle.py; the failure path for unknown
+usernames: test_login_constant_time.py."""
 
 import pytest
 from django.test import override_settings
 
-from chanye.accounts.models import User
+from chanye.accounts.models import LoginThrottle, User
 from chanye.core.access import SYSTEM
 from chanye.core.models import AuditLog
 from tests.factories import PASSWORD
@@ -24,10 +27,11 @@ def test_five_failures_lock_the_account_even_for_the_right_password(client, user
     for _ in range(5):
         r = post_login(client, "xianan", "wrong")
         assert r.status_code == 200
-    u = User.objects.get(username="xianan")
-    assert u.is_locked and u.failed_logins == 5
+    assert "已被锁定" in r.content.decode()  # the fifth failure says so at once
+    counter = LoginThrottle.objects.get(kind="account_address", username="xianan")
+    assert counter.failures == 5 and counter.locked_until is not None
     r = post_login(client, "xianan", PASSWORD)
-    assert "锁定" in r.content.decode()
+    assert "已被锁定" in r.content.decode()
     assert "_auth_user_id" not in client.session
     assert AuditLog.objects.filter(action="locked", username="xianan").count() == 1
     assert AuditLog.objects.filter(action="login_failed", username="xianan").count() == 6
@@ -38,7 +42,7 @@ def test_four_failures_then_success_resets_the_counter(client, users):
         post_login(client, "xianan", "wrong")
     r = post_login(client, "xianan", PASSWORD)
     assert r.status_code == 302
-    assert User.objects.get(username="xianan").failed_logins == 0
+    assert not LoginThrottle.objects.filter(username="xianan").exists()
     assert AuditLog.objects.filter(action="login", username="xianan").exists()
 
 
@@ -46,7 +50,7 @@ def test_four_failures_then_success_resets_the_counter(client, users):
 def test_lockout_threshold_is_configurable(client, users):
     for _ in range(3):
         post_login(client, "viewer", "wrong")
-    assert User.objects.get(username="viewer").is_locked
+    assert "已被锁定" in post_login(client, "viewer", PASSWORD).content.decode()
 
 
 def test_unknown_username_is_audited_without_revealing_it(client, users):
@@ -55,9 +59,11 @@ def test_unknown_username_is_audited_without_revealing_it(client, users):
     assert AuditLog.objects.filter(action="login_failed", username="nobody").exists()
 
 
+@override_settings(CHANYE_LOGIN_ACCOUNT_MAX_FAILURES=5)
 def test_security_admin_unlocks_and_it_is_audited(client, users, login):
     for _ in range(5):
         post_login(client, "viewer", "wrong")
+    assert User.objects.get(username="viewer").is_locked
     c = login(users["secadmin"])
     r = c.post(f"/accounts/users/{users['viewer'].pk}/unlock/")
     assert r.status_code == 302

@@ -115,8 +115,17 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 # 等保2.0 habits: lockout, idle timeout, password rotation, audit retention.
+# Login failure handling (docs/configuration.md "登录失败处理", chanye.accounts.throttle): consecutive failures for one
+# account from one address lock it there; from all addresses together lock it everywhere; failures from one address
+# (any usernames) within a window refuse that address for a while.
 CHANYE_LOGIN_MAX_FAILURES = int(os.environ.get("CHANYE_LOGIN_MAX_FAILURES", "5"))
 CHANYE_LOCKOUT_MINUTES = int(os.environ.get("CHANYE_LOCKOUT_MINUTES", "30"))
+CHANYE_LOGIN_ACCOUNT_MAX_FAILURES = int(os.environ.get("CHANYE_LOGIN_ACCOUNT_MAX_FAILURES", "20"))
+CHANYE_LOGIN_ADDRESS_MAX_FAILURES = int(os.environ.get("CHANYE_LOGIN_ADDRESS_MAX_FAILURES", "30"))
+CHANYE_LOGIN_ADDRESS_WINDOW_MINUTES = int(os.environ.get("CHANYE_LOGIN_ADDRESS_WINDOW_MINUTES", "15"))
+CHANYE_LOGIN_ADDRESS_BLOCK_MINUTES = int(os.environ.get("CHANYE_LOGIN_ADDRESS_BLOCK_MINUTES", "15"))
+# Reverse proxies in front of chanye that append to X-Forwarded-For (0: REMOTE_ADDR is the client).
+CHANYE_PROXY_COUNT = int(os.environ.get("CHANYE_PROXY_COUNT", "0"))
 CHANYE_PASSWORD_MAX_AGE_DAYS = int(os.environ.get("CHANYE_PASSWORD_MAX_AGE_DAYS", "90"))
 CHANYE_AUDIT_RETENTION_DAYS = max(184, int(os.environ.get("CHANYE_AUDIT_RETENTION_DAYS", "184")))
 
