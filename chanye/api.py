@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
 from typing import Any
 
-from django.http import HttpRequest
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import APIKeyCookie, HttpBearer
 
 from chanye.accounts.services import user_for_token
+from chanye.core import apiparams, errors
+
+log = logging.getLogger("chanye.api")
 
 
 class BearerAuth(HttpBearer):
@@ -32,6 +38,29 @@ class SessionAuth(APIKeyCookie):
         return None
 
 
+def _docs_for_known_users(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """The OpenAPI document and the docs page only for a signed-in session or a valid bearer token: anonymous gets
+    401 JSON for the document and the login page for the docs."""
+
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        user = getattr(request, "user", None)
+        known = user is not None and user.is_authenticated
+        header = request.headers.get("Authorization", "")
+        if not known and header.lower().startswith("bearer "):
+            known = user_for_token(header[7:].strip()) is not None
+        if known:
+            return view(request, *args, **kwargs)
+        if request.path.endswith(".json"):
+            return JsonResponse(
+                {"detail": "未认证：请先登录，或提供有效的 API 令牌（Authorization: Bearer …）"},
+                status=401,
+                json_dumps_params={"ensure_ascii": False},
+            )
+        return redirect_to_login(request.get_full_path())
+
+    return wrapped
+
+
 api = NinjaAPI(
     title="产业平台 API",
     version="1",
@@ -42,6 +71,7 @@ api = NinjaAPI(
     urls_namespace="api",
     openapi_url="/openapi.json",
     docs_url="/docs",
+    docs_decorator=_docs_for_known_users,
 )
 
 
@@ -57,6 +87,20 @@ def _http_error(request: HttpRequest, exc: HttpError):
     if exc.status_code == 404:
         return api.create_response(request, {"detail": str(exc) or "未找到"}, status=404)
     return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+
+
+@api.exception_handler(ValidationError)
+def _invalid(request: HttpRequest, exc: ValidationError):
+    """A malformed parameter: 422 saying in Chinese which one and what is expected."""
+    return api.create_response(request, apiparams.describe(request, exc.errors), status=422)
+
+
+@api.exception_handler(Exception)
+def _unexpected(request: HttpRequest, exc: Exception):
+    """The database is busy: 503 with Retry-After. Anything else: logged, and JSON 500 with the request id."""
+    if not errors.is_database_busy(exc):
+        log.exception("API error %s (request %s)", request.path, errors.request_id(request), exc_info=exc)
+    return errors.server_error_response(request, exc)
 
 
 from chanye.enterprises.api import router as enterprises_router  # noqa: E402

@@ -12,8 +12,8 @@ from chanye.enterprises.models import Honour, MonthlyFigure
 pytestmark = pytest.mark.django_db
 
 
-def test_openapi_document_lists_the_enterprise_endpoints(client):
-    doc = client.get("/api/v1/openapi.json").json()
+def test_openapi_document_lists_the_enterprise_endpoints(users, login):
+    doc = login(users["viewer"]).get("/api/v1/openapi.json").json()
     paths = set(doc["paths"])
     assert {"/api/v1/enterprises/", "/api/v1/enterprises/{uscc}", "/api/v1/enterprises/{uscc}/monthly"} <= paths
     assert "BearerAuth" in doc["components"]["securitySchemes"]

@@ -325,7 +325,7 @@ class LeadFilterIn(Schema):
     cluster: str = Field("", description="产业集群编号（含子集群）")
     county: str = Field("", description="落户区县/园区代码")
     owner: str = Field("", description="负责人：用户名或姓名")
-    page: int = Field(1, ge=1)
+    page: int = Field(1, ge=1, le=100_000)
     page_size: int = Field(50, ge=1, le=500)
 
 

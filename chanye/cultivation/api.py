@@ -9,6 +9,7 @@ from django.utils import timezone
 from ninja import Router, Schema
 
 from chanye.core import access
+from chanye.core.apiparams import Month, Year
 from chanye.cultivation.models import Alert
 
 router = Router(tags=["培育与预警"])
@@ -33,7 +34,7 @@ class AlertOut(Schema):
 
 
 @router.get("/", response=list[AlertOut], summary="预警（规上门槛 XN-GS-6、退规风险 XN-GS-7），按用户范围")
-def list_alerts(request: HttpRequest, kind: str = "", status: str = "", month: str = ""):
+def list_alerts(request: HttpRequest, kind: str = "", status: str = "", month: Month = None):
     access.require_reader(request.user, what="培育与链主数据")
     qs = Alert.objects.for_user(request.user).select_related("enterprise", "enterprise__county")
     if kind:
@@ -41,7 +42,7 @@ def list_alerts(request: HttpRequest, kind: str = "", status: str = "", month: s
     if status:
         qs = qs.filter(status=status)
     if month:
-        qs = qs.filter(month=dt.date.fromisoformat(month + "-01" if len(month) == 7 else month))
+        qs = qs.filter(month=month)
     return [
         {
             "id": a.pk,
@@ -156,7 +157,7 @@ class LeaderDetailOut(LeaderOut):
     response=LeaderDetailOut,
     summary="一家链主企业：年度履职（XN-LZ-3/4/5）、包保走访与诉求（XN-LZ-10）、本地化配套率（XN-LZ-2）、主办银行（XN-LZ-11）",
 )
-def leader_detail(request: HttpRequest, leader_id: int, year: int | None = None):
+def leader_detail(request: HttpRequest, leader_id: int, year: Year | None = None):
     access.require_reader(request.user, what="培育与链主数据")
     from chanye.cultivation import duties
     from chanye.cultivation.models import ChainLeader

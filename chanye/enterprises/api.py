@@ -54,7 +54,7 @@ class FilterIn(Schema):
     cluster: str = Field("", description="集群编号")
     tier: str = Field("", description="荣誉/梯度类别，如 specialized")
     above_scale: str = Field("", description="1 规上，0 规下")
-    page: int = Field(1, ge=1)
+    page: int = Field(1, ge=1, le=100_000)
     page_size: int = Field(50, ge=1, le=500)
 
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 
 from chanye.core import access
+from chanye.core.apiparams import Year
 from chanye.projects import rules as project_rules
 from chanye.projects import selectors
 from chanye.projects.filtersets import ProjectFilter
@@ -70,8 +71,8 @@ class FilterIn(Schema):
     project_type: str = Field("", description="industry 产业发展 / infrastructure 基础设施 / livelihood 民生环保")
     tier: str = Field("", description="投资级别（亿元），政策包 investment_tiers 之一，如 10、50、100")
     overdue: str = Field("", description="1：只看有逾期节点的项目")
-    signed_year: str = Field("", description="签约年份，如 2025")
-    page: int = Field(1, ge=1)
+    signed_year: Year | None = Field(None, description="签约年份，如 2025")
+    page: int = Field(1, ge=1, le=100_000)
     page_size: int = Field(50, ge=1, le=500)
 
 
@@ -180,7 +181,9 @@ def _out(p, rules: project_rules.ProjectRules) -> dict:
 def list_projects(request: HttpRequest, filters: Query[FilterIn]):
     _require(request)
     today = timezone.localdate()
-    f = ProjectFilter(**filters.dict(exclude={"page", "page_size"}))
+    f = ProjectFilter(
+        **filters.dict(exclude={"page", "page_size", "signed_year"}), signed_year=str(filters.signed_year or "")
+    )
     qs = selectors.project_list(user=request.user, filters=f, today=today)
     page, rows = selectors.page_of_projects(qs, number=filters.page, per_page=filters.page_size, today=today)
     rules = project_rules.current()

@@ -8,6 +8,7 @@ from ninja import Router, Schema
 from ninja.errors import HttpError
 
 from chanye.core import access
+from chanye.core.apiparams import Month
 from chanye.targets.catalogue import CATALOGUE
 from chanye.targets.models import IndicatorValue
 from chanye.targets.progress import all_progress
@@ -67,7 +68,7 @@ def list_indicators(request: HttpRequest):
 
 
 @indicators_router.get("/{code}/values", response=list[ValueOut], summary="指标值（按月份、区域、集群）")
-def indicator_values(request: HttpRequest, code: str, period: str = "", region: str = "", cluster: str = ""):
+def indicator_values(request: HttpRequest, code: str, period: Month = None, region: str = "", cluster: str = ""):
     _require(request)
     if code not in CATALOGUE:
         raise HttpError(404, "未知指标")
@@ -75,7 +76,7 @@ def indicator_values(request: HttpRequest, code: str, period: str = "", region: 
     if access.is_officer(request.user):
         qs = qs.filter(region_id=request.user.region_id)
     if period:
-        qs = qs.filter(period=dt.date.fromisoformat(period + "-01" if len(period) == 7 else period))
+        qs = qs.filter(period=period)
     if region:
         qs = qs.filter(region__code=region)
     if cluster:

@@ -58,8 +58,8 @@ def _link(body: dict, name: str) -> dict:
     return next(x for x in body["chain_links"] if x["name"] == name)
 
 
-def test_openapi_lists_the_chain_and_lead_endpoints(client):
-    paths = set(client.get("/api/v1/openapi.json").json()["paths"])
+def test_openapi_lists_the_chain_and_lead_endpoints(users, login):
+    paths = set(login(users["viewer"]).get("/api/v1/openapi.json").json()["paths"])
     assert {
         "/api/v1/chains/",
         "/api/v1/chains/{chain_id}",

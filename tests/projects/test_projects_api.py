@@ -35,8 +35,8 @@ def bearer(user) -> dict[str, str]:
     return {"Authorization": f"Bearer {do_issue_token(actor=SYSTEM, user=user)}"}
 
 
-def test_openapi_lists_the_project_endpoints(client):
-    paths = set(client.get("/api/v1/openapi.json").json()["paths"])
+def test_openapi_lists_the_project_endpoints(client, users):
+    paths = set(client.get("/api/v1/openapi.json", headers=bearer(users["viewer"])).json()["paths"])
     assert {"/api/v1/projects/", "/api/v1/projects/{project_id}"} <= paths
 
 

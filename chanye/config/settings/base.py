@@ -21,6 +21,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "ninja",  # the API docs page from django-ninja's own static files, not a CDN
     "chanye.core",
     "chanye.regions",
     "chanye.accounts",
