@@ -39,7 +39,10 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "chanye.core.middleware.RequestIdMiddleware",
-    "chanye.core.sessions.SessionMiddleware",  # Django's, except that polling does not extend the idle timeout
+    "chanye.core.middleware.DatabaseBusyMiddleware",
+    # chanye.core.sessions.SessionMiddleware (polling does not extend the idle timeout), and a GET page that only
+    # reads is still shown while another program holds SQLite's write lock
+    "chanye.core.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -81,7 +84,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {})
     DATABASES["default"]["OPTIONS"].update(
         {
-            "timeout": 30,
+            # seconds to wait for another writer's lock; web requests wait CHANYE_WEB_DB_BUSY_TIMEOUT instead
+            "timeout": float(os.environ.get("CHANYE_DB_BUSY_TIMEOUT", "30")),
             # BEGIN IMMEDIATE: a transaction that will write takes the lock up front instead of failing with
             # "database is locked" when it upgrades from reading (e.g. a web import while sessions are saved).
             "transaction_mode": "IMMEDIATE",
@@ -167,6 +171,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("CHANYE_LOG_LEVEL", "WARNING")},
 }
+
+# A web request waits this long for SQLite's write lock, then answers 503 "数据库正忙" (chanye.core.middleware).
+CHANYE_WEB_DB_BUSY_TIMEOUT = float(os.environ.get("CHANYE_WEB_DB_BUSY_TIMEOUT", "5"))
 
 CHANYE_JOBS_INLINE = os.environ.get("CHANYE_JOBS_INLINE", "0") == "1"
 CSRF_FAILURE_VIEW = "chanye.core.views.csrf_failure"
