@@ -1,7 +1,25 @@
 from __future__ import annotations
 
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from chanye.core.secretkey import weakness
+
+
+def refuse_weak_secret_key() -> None:
+    """Refuse to serve pages with an empty, short or published secret key (CommandError: message, exit 1)."""
+    try:
+        key = settings.SECRET_KEY
+    except ImproperlyConfigured:  # Django refuses to read an empty key
+        key = ""
+    if reason := weakness(key):
+        raise CommandError(
+            f"拒绝启动网站：{reason}。请设置环境变量 CHANYE_SECRET_KEY（至少 50 个随机字符，例如用 "
+            'python -c "import secrets; print(secrets.token_urlsafe(64))" 生成），'
+            "或删除该变量，使用开发设置在数据目录中自动生成的密钥（var/secret_key）。"
+        )
 
 
 class Command(BaseCommand):
@@ -14,6 +32,7 @@ class Command(BaseCommand):
         parser.add_argument("--no-migrate", action="store_true", help="启动前不执行数据库迁移")
 
     def handle(self, *args, **opts) -> None:
+        refuse_weak_secret_key()
         from waitress import serve
 
         from chanye.config.wsgi import application

@@ -42,6 +42,10 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=8000)
 
     def handle(self, *args, **opts) -> None:
+        if not opts["no_serve"]:
+            from chanye.core.management.commands.serve import refuse_weak_secret_key
+
+            refuse_weak_secret_key()  # before minutes of data generation, not after
         call_command("migrate", interactive=False, verbosity=0)
         from chanye.industry.services import do_load_pack
 
