@@ -111,3 +111,21 @@ class SessionMiddleware(sessions.SessionMiddleware):
                 )
                 return response
             raise
+
+
+class SecurityHeadersMiddleware:
+    """Content-Security-Policy on every HTML page (settings.CHANYE_CONTENT_SECURITY_POLICY; decision 0007) and
+    `Cache-Control: no-store` + `Pragma: no-cache` on everything Django answers: pages for signed-in users, exports
+    and downloads, API answers. Nothing Django produces is meant to be kept by a browser or a proxy; static files never
+    reach this middleware (WhiteNoise answers them first, with their long cache)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response["Cache-Control"] = "no-store"
+        response["Pragma"] = "no-cache"
+        if response.get("Content-Type", "").startswith("text/html") and "Content-Security-Policy" not in response:
+            response["Content-Security-Policy"] = settings.CHANYE_CONTENT_SECURITY_POLICY
+        return response

@@ -40,6 +40,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "chanye.core.middleware.RequestIdMiddleware",
     "chanye.core.middleware.DatabaseBusyMiddleware",
+    "chanye.core.middleware.SecurityHeadersMiddleware",
     # chanye.core.sessions.SessionMiddleware (polling does not extend the idle timeout), and a GET page that only
     # reads is still shown while another program holds SQLite's write lock
     "chanye.core.middleware.SessionMiddleware",
@@ -140,6 +141,24 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
+# Every script, style sheet, font and image is vendored under /static/, so the policy is strict: no inline script, no
+# eval, no <style> element. Style *attributes* are allowed (progress bars, colour swatches, ECharts tooltips build
+# them): docs/decisions/0007-content-security-policy.md. ECharts' PNG export makes data: URLs, its SVG export blob:.
+CHANYE_CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "style-src-attr 'unsafe-inline'",
+        "img-src 'self' data: blob:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "frame-ancestors 'none'",
+        "form-action 'self'",
+    ]
+)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
