@@ -114,7 +114,7 @@ class SessionMiddleware(sessions.SessionMiddleware):
 
 
 class SecurityHeadersMiddleware:
-    """Content-Security-Policy on every HTML page (settings.CHANYE_CONTENT_SECURITY_POLICY; decision 0007) and
+    """Content-Security-Policy on every HTML page (settings.CHANYE_CONTENT_SECURITY_POLICY; decision 0008) and
     `Cache-Control: no-store` + `Pragma: no-cache` on everything Django answers: pages for signed-in users, exports
     and downloads, API answers. Nothing Django produces is meant to be kept by a browser or a proxy; static files never
     reach this middleware (WhiteNoise answers them first, with their long cache)."""

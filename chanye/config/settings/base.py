@@ -143,7 +143,7 @@ CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 # Every script, style sheet, font and image is vendored under /static/, so the policy is strict: no inline script, no
 # eval, no <style> element. Style *attributes* are allowed (progress bars, colour swatches, ECharts tooltips build
-# them): docs/decisions/0007-content-security-policy.md. ECharts' PNG export makes data: URLs, its SVG export blob:.
+# them): docs/decisions/0008-content-security-policy.md. ECharts' PNG export makes data: URLs, its SVG export blob:.
 CHANYE_CONTENT_SECURITY_POLICY = "; ".join(
     [
         "default-src 'self'",

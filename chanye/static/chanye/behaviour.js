@@ -1,5 +1,5 @@
 /* Small behaviours every page may use, by data- attribute instead of inline handlers (Content-Security-Policy
-   forbids onchange=/onsubmit=; docs/decisions/0007-content-security-policy.md):
+   forbids onchange=/onsubmit=; docs/decisions/0008-content-security-policy.md):
    - <select data-autosubmit> submits its form when changed; data-clear="name other" empties those fields first;
    - <form data-confirm="问题？"> asks before submitting. */
 (function () {
