@@ -57,6 +57,16 @@ def busy_response(request: HttpRequest) -> HttpResponse:
     return response
 
 
+def nul_response(request: HttpRequest, names: list[str]) -> HttpResponse:
+    """A query parameter with a NUL character: 422 JSON under /api/, a 400 page elsewhere."""
+    shown = "、".join(n.replace("\x00", "\\0") for n in names)
+    message = f"查询参数 {shown} 含有空字符（%00），请检查链接或输入后重试。"
+    if is_api(request):
+        body = {"detail": message, "errors": [{"param": n, "in": "query", "message": "不能含有空字符"} for n in names]}
+        return JsonResponse(body, status=422, json_dumps_params={"ensure_ascii": False})
+    return _page("errors/400.html", {"message": message}, status=400)
+
+
 def server_error_response(request: HttpRequest, exc: BaseException | None) -> HttpResponse:
     if is_database_busy(exc):
         return busy_response(request)

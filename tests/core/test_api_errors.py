@@ -80,3 +80,11 @@ def test_an_unexpected_error_is_json_500_with_the_request_id(client, bearer, mon
     assert r.status_code == 500 and r["Content-Type"].startswith("application/json")
     body = r.json()
     assert body["request_id"] == r["X-Request-ID"] and "boom" not in body["detail"] and CHINESE.search(body["detail"])
+
+
+def test_a_nul_character_in_a_query_parameter_is_refused_before_the_database_sees_it(client, bearer, users, login):
+    """PostgreSQL cannot compare text with NUL: without the guard `?q=%00` was a 500 there."""
+    r = client.get("/api/v1/enterprises/?q=%00", headers=bearer)
+    assert r.status_code == 422 and "q" in r.json()["detail"] and "空字符" in r.json()["detail"]
+    r = login(users["admin"]).get("/enterprises/?q=a%00b")
+    assert r.status_code == 400 and "空字符" in r.content.decode()

@@ -41,6 +41,7 @@ MIDDLEWARE = [
     "chanye.core.middleware.RequestIdMiddleware",
     "chanye.core.middleware.DatabaseBusyMiddleware",
     "chanye.core.middleware.SecurityHeadersMiddleware",
+    "chanye.core.middleware.NulQueryMiddleware",
     # chanye.core.sessions.SessionMiddleware (polling does not extend the idle timeout), and a GET page that only
     # reads is still shown while another program holds SQLite's write lock
     "chanye.core.middleware.SessionMiddleware",
