@@ -250,7 +250,7 @@ def members_of(*, chain: Chain, user: Any) -> dict[int, list[LinkEnterprise]]:
 
 def find_enterprise(*, user: Any, text: str) -> tuple[Enterprise | None, str]:
     """The enterprise `text` names (USCC, exact name, or a unique part of a name) among those the user may see."""
-    qs = Enterprise.objects.for_user(user)
+    qs = access.scoped(Enterprise, user)
     s = "".join((text or "").split())
     if not s:
         return None, "请填写企业名称或统一社会信用代码。"
@@ -357,8 +357,10 @@ def members(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, f"已把{len(recommended)}家推荐企业加入“{link.name}”（一般企业）。")
             return _back_to_members(chain, link.pk)
         if action in ("role", "remove"):
-            member = get_object_or_404(
-                LinkEnterprise.objects.for_user(request.user).select_related("enterprise", "link"),
+            member = access.get(
+                LinkEnterprise.objects.select_related("enterprise", "link"),
+                request.user,
+                what="链上企业",
                 pk=_posted_pk(request, "member"),
                 link__chain=chain,
             )

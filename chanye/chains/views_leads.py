@@ -184,7 +184,7 @@ def targets_import(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def targets_template(request: HttpRequest) -> HttpResponse:
-    selectors.require_reader(request)
+    _require_writer(request, what="招商目标导入")
     data = xlsx.template(
         ti.TargetImporter.columns,
         title="招商目标库导入模板",

@@ -6,6 +6,8 @@ from decimal import Decimal
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
+from chanye.core import access
+from chanye.core.roles import BUSINESS
 from chanye.enterprises import selectors
 from chanye.enterprises.choices import METRICS, FigureSource
 from chanye.enterprises.filtersets import EnterpriseFilter
@@ -76,6 +78,7 @@ def _out(e) -> dict:
 
 @router.get("/", response=Page, summary="企业列表（筛选条件同列表页）")
 def list_enterprises(request: HttpRequest, filters: Query[FilterIn]):
+    access.require(request.user, BUSINESS, what="企业数据")
     f = EnterpriseFilter(**filters.dict(exclude={"page", "page_size"}))
     qs = selectors.enterprise_list(user=request.user, filters=f)
     count = qs.count()
@@ -90,6 +93,7 @@ def list_enterprises(request: HttpRequest, filters: Query[FilterIn]):
 
 @router.get("/{uscc}", response=EnterpriseDetail, summary="企业详情")
 def get_enterprise(request: HttpRequest, uscc: str):
+    access.require(request.user, BUSINESS, what="企业数据")
     e = selectors.access_enterprise(user=request.user, uscc=uscc)
     return {
         **_out(e),

@@ -15,6 +15,7 @@ from chanye.core import access
 from chanye.core.downloads import DOCX, XLSX, attachment
 from chanye.core.imports.values import CellError, parse_month
 from chanye.core.roles import CITY
+from chanye.industry.models import Target
 from chanye.targets import selectors, services
 from chanye.targets.catalogue import CATALOGUE
 from chanye.targets.progress import STATUS_LABELS, progress_for
@@ -64,6 +65,9 @@ def target_detail(request: HttpRequest, code: str) -> HttpResponse:
     _require(request)
     target = next((t for t in selectors.visible_targets(request.user) if t.code == code), None)
     if target is None:
+        hidden = Target.objects.filter(code=code, is_active=True).first()
+        if hidden is not None:  # another unit's target
+            access.deny(request.user, what="目标", obj=hidden)
         raise Http404("目标不存在")
     can_report = services.can_report(request.user, target)
     errors: list[str] = []
