@@ -29,6 +29,9 @@ def ensure_database(url: str) -> None:
         subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-c", f"CREATE DATABASE {name}"], check=True)
 
 
+SYSTEM = None  # chanye.core.access.SYSTEM, set by setup() once Django is configured
+
+
 def setup(url: str) -> None:
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "chanye.config.settings.dev")
@@ -37,6 +40,10 @@ def setup(url: str) -> None:
     import django
 
     django.setup()
+    global SYSTEM
+    from chanye.core.access import SYSTEM as system
+
+    SYSTEM = system
 
 
 def p95(samples: list[float]) -> float:
@@ -286,7 +293,7 @@ def _generate_projects(n: int, last: object) -> None:
                 expected_output=Decimal(rng.randint(300, 20000)) if rng.random() < 0.6 else None,
             )
         )
-    bulk.bulk_create_projects(projects, rules, batch_size=2000)
+    bulk.do_create_projects(actor=SYSTEM, projects=projects, rules=rules, batch_size=2000)
     # Most milestones due by now were done on time; one project in ten lags behind.
     ids = Project.objects.filter(code__startswith="BENCH-").annotate(m=F("pk") % 10).filter(m__gt=0)
     Milestone.objects.filter(project__in=ids, planned_on__lt=end, actual_on__isnull=True).update(
@@ -327,7 +334,7 @@ def bench_projects(n: int, pack: Path) -> None:
     from chanye.industry.services import do_load_pack
     from chanye.projects import reports, stats
     from chanye.projects.models import Milestone, Project
-    from chanye.projects.services import grade_month
+    from chanye.projects.services import do_grade_month
 
     call_command("migrate", interactive=False, verbosity=0)
     do_load_pack(actor=None, path=pack)
@@ -357,12 +364,12 @@ def bench_projects(n: int, pack: Path) -> None:
     ProjectMonth.objects.filter(project__code__startswith="BENCH-").delete()
     Project.objects.filter(code__startswith="BENCH-").update(grade=project_rules.current().initial_grade)
     t = time.perf_counter()
-    grade_month(prev)
-    print(f"projects: grade_month {prev:%Y-%m} (previous month): {time.perf_counter() - t:.2f} s")
+    do_grade_month(actor=SYSTEM, month=prev)
+    print(f"projects: do_grade_month {prev:%Y-%m} (previous month): {time.perf_counter() - t:.2f} s")
     t = time.perf_counter()
-    counts = grade_month(last)
+    counts = do_grade_month(actor=SYSTEM, month=last)
     grading = time.perf_counter() - t
-    print(f"projects: grade_month {last:%Y-%m}: {grading:.2f} s — {counts}")
+    print(f"projects: do_grade_month {last:%Y-%m}: {grading:.2f} s — {counts}")
     t = time.perf_counter()
     d = stats.bulletin(last)
     figures = time.perf_counter() - t

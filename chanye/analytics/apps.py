@@ -7,6 +7,8 @@ class AnalyticsConfig(AppConfig):
     verbose_name = "统计汇总"
 
     def ready(self) -> None:
-        from chanye.analytics import benchmarks
+        from chanye.analytics import benchmarks, services
+        from chanye.core import hooks
 
         benchmarks.register()
+        hooks.monthly_figures_changed.register(services.refresh_month_summaries)

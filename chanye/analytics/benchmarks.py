@@ -35,6 +35,7 @@ import numpy as np
 from django.db.models import Max
 from django.utils import timezone
 
+from chanye.analytics import services
 from chanye.analytics.models import BenchmarkFigure
 from chanye.core import access, audit, xlsx
 from chanye.core.imports.base import HEADER_SCAN_ROWS, Importer, ImportOutcome, RowError
@@ -398,7 +399,9 @@ class BenchmarkImporter(Importer):
             return self._finish(batch, ImportBatch.Status.VALID)
         source = str(self.options.get("yearbook") or "").strip()[:120] or filename.rsplit(".", 1)[0][:120]
         with self.writing(batch):  # claims the batch: data and the DONE status commit together
-            created, updated, unchanged = self._write(table, source, batch)
+            created, updated, unchanged = services.do_store_benchmarks(
+                actor=self.user, table=table, source=source, batch=batch
+            )
             batch.created, batch.updated, batch.unchanged = created, updated, unchanged
             audit.record(
                 actor=self.user,
@@ -440,33 +443,6 @@ class BenchmarkImporter(Importer):
             if name in own
         ]
         self.errors += table.as_printed(same)
-
-    def _write(self, table: BenchmarkTable, source: str, batch: ImportBatch) -> tuple[int, int, int]:
-        assert table.year is not None
-        existing = {
-            (f.region, f.industry_code): f
-            for f in BenchmarkFigure.objects.filter(year=table.year, region__in=table.regions)
-        }
-        new: list[BenchmarkFigure] = []
-        changed: list[BenchmarkFigure] = []
-        unchanged = 0
-        for region, row in zip(table.regions, table.values, strict=True):
-            for code, value in zip(table.industries, row, strict=True):
-                f = existing.get((region, code))
-                if f is None:
-                    new.append(
-                        BenchmarkFigure(
-                            region=region, year=table.year, industry_code=code, output=value, source=source, batch=batch
-                        )
-                    )
-                elif f.output != value or f.source != source:
-                    f.output, f.source, f.batch = value, source, batch
-                    changed.append(f)
-                else:
-                    unchanged += 1
-        BenchmarkFigure.objects.bulk_create(new, batch_size=2000)
-        BenchmarkFigure.objects.bulk_update(changed, ["output", "source", "batch"], batch_size=2000)
-        return len(new), len(changed), unchanged
 
 
 TEMPLATE_NOTES = [

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count, Sum
 
-from chanye.analytics.models import MonthSummary
+from chanye.analytics.models import BenchmarkFigure, MonthSummary
+from chanye.core import access
 from chanye.enterprises.choices import FigureSource
 from chanye.enterprises.models import MonthlyFigure
 
@@ -55,3 +58,37 @@ def refresh_month_summaries(*, months: Iterable[dt.date] | None = None) -> int:
         stale.delete()
         MonthSummary.objects.bulk_create(rows, batch_size=2000)
     return len(rows)
+
+
+@transaction.atomic
+def do_store_benchmarks(*, actor: Any, table: Any, source: str, batch: Any = None) -> tuple[int, int, int]:
+    """Store a yearbook table's figures (region × division output) for relatedness: new ones created, changed ones
+    updated, the rest untouched; (created, updated, unchanged). City administrators only; the import's audit row,
+    written in the same transaction, is their audit."""
+    if not access.is_city_admin(actor):
+        raise PermissionDenied("只有市级管理员可以导入对标地区数据。")
+    assert table.year is not None
+    existing = {
+        (f.region, f.industry_code): f
+        for f in BenchmarkFigure.objects.filter(year=table.year, region__in=table.regions)
+    }
+    new: list[BenchmarkFigure] = []
+    changed: list[BenchmarkFigure] = []
+    unchanged = 0
+    for region, row in zip(table.regions, table.values, strict=True):
+        for code, value in zip(table.industries, row, strict=True):
+            f = existing.get((region, code))
+            if f is None:
+                new.append(
+                    BenchmarkFigure(
+                        region=region, year=table.year, industry_code=code, output=value, source=source, batch=batch
+                    )
+                )
+            elif f.output != value or f.source != source:
+                f.output, f.source, f.batch = value, source, batch
+                changed.append(f)
+            else:
+                unchanged += 1
+    BenchmarkFigure.objects.bulk_create(new, batch_size=2000)
+    BenchmarkFigure.objects.bulk_update(changed, ["output", "source", "batch"], batch_size=2000)
+    return len(new), len(changed), unchanged

@@ -4,5 +4,4 @@ from chanye.analytics import views
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
-    path("relatedness/", views.relatedness, name="relatedness"),
 ]

@@ -266,6 +266,16 @@ def _register_project(actor: Any, lead: Lead) -> Project:
         raise ValidationError(["签约后登记项目失败：", *e.messages]) from e
 
 
+def lead_project(user: Any, lead: Lead) -> Project | None:
+    """The project a signed lead became, if the user may see it (the lead page links to it)."""
+    return Project.objects.for_user(user).filter(pk=lead.project_id).first() if lead.project_id else None
+
+
+def start_within_days() -> int | None:
+    """The pack's signing → start limit (XN-XM-1), shown on a signed lead: the project's clock is the projects app's."""
+    return project_services.start_within_days()
+
+
 def _reached(stage: LeadStage) -> Q:
     """Leads that reached `stage`: those with its date or a later stage's (a stage may be passed over, and a dropped
     lead keeps the stages it had reached)."""

@@ -149,6 +149,12 @@ def apply_spec(chain: Chain, spec: schema.ChainSpec) -> list[str]:
     return changes
 
 
+def active_link_names() -> list[str]:
+    """The link names of the active chain maps, in chain order (offered, not imposed, as a project's 产业链环节)."""
+    names = ChainLink.objects.filter(chain__is_active=True).order_by("chain__sort_order", "chain__code", "position")
+    return list(dict.fromkeys(names.values_list("name", flat=True)))
+
+
 def sync_from_pack(*, spec: schema.PackSpec, pack: Pack, clusters: dict[str, Cluster], result: Any) -> None:
     """Load the pack's chains (XN-SYS-4). A chain edited on the platform keeps its edits; a link that would be
     dropped while it holds enterprises or targets keeps the chain as it is (reported, nothing lost)."""

@@ -3,12 +3,13 @@ library and the lead pipeline (views_leads)."""
 
 from django.urls import path
 
-from chanye.chains import views_edit, views_leads, views_map
+from chanye.chains import views_edit, views_leads, views_map, views_relatedness
 
 app_name = "chains"
 urlpatterns = [
     # the chain list, one chain's map and its data, the gap list
     path("chains/", views_map.chain_list, name="list"),
+    path("relatedness/", views_relatedness.relatedness, name="relatedness"),
     path("chains/gaps/", views_map.gap_list, name="gaps"),
     path("chains/gaps.xlsx", views_map.gap_export, name="gaps_export"),
     path("chains/<int:pk>/", views_map.chain_map, name="map"),

@@ -30,8 +30,6 @@ from chanye.core.forms import messages_of
 from chanye.core.imports.runner import start_import
 from chanye.core.models import AuditAction
 from chanye.industry.models import Cluster
-from chanye.projects import rules as project_rules
-from chanye.projects.models import Project
 
 from . import leads, selectors, services
 from . import target_import as ti
@@ -451,7 +449,7 @@ def _show(
     user = request.user
     can_edit = leads.can_edit(user, lead)
     closed = lead.stage in CLOSED
-    project = Project.objects.for_user(user).filter(pk=lead.project_id).first() if lead.project_id else None
+    project = leads.lead_project(user, lead)
     events = list(lead.events.select_related("user").order_by("on", "created_at", "pk"))
     today = timezone.localdate()
     reached = []
@@ -474,7 +472,7 @@ def _show(
             "move_errors": move_errors or [],
             "drop_errors": drop_errors or [],
             "today": today,
-            "start_days": project_rules.current().start_within_days,
+            "start_days": leads.start_within_days(),
         },
     )
 

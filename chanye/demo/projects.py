@@ -18,6 +18,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from chanye.core.access import SYSTEM
 from chanye.core.text import normalize_company_name
 from chanye.demo.generator import _WORDS
 from chanye.enterprises.models import Enterprise
@@ -530,14 +531,14 @@ def seed_projects(*, seed: int = 2025, today: dt.date | None = None, count: int 
         stuck = [p for p in projects if p.signed_on and not p.started_on and (today - p.signed_on).days > 90]
         p = min(stuck or [p for p in projects if p.signed_on and not p.producing_on], key=lambda p: p.signed_on)
         p.exited_on, p.exit_reason, p.exit_unit = today - dt.timedelta(days=15), EXIT_REASONS[2], p.responsible_unit
-    created = bulk.bulk_create_projects(projects, rules, adjust=_progress(rng, today))
+    created = bulk.do_create_projects(actor=SYSTEM, projects=projects, rules=rules, adjust=_progress(rng, today))
     issues = _issues(rng, created, today)
 
     # 3. Six months of grading, oldest first (XN-XM-5); deadlines to rectify were given before the last one.
     last = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
     months = [_month_back(last, n) for n in range(GRADED_MONTHS - 1, -1, -1)]
     for m in months[:-1]:
-        services.grade_month(m)
+        services.do_grade_month(actor=SYSTEM, month=m)
     late = set(
         Milestone.objects.filter(project__in=created, planned_on__lt=today, actual_on__isnull=True).values_list(
             "project_id", flat=True
@@ -548,7 +549,7 @@ def seed_projects(*, seed: int = 2025, today: dt.date | None = None, count: int 
         p.rectify_by = today + dt.timedelta(days=rng.randint(10, 30))
         p.rectify_note = "限期完成滞后节点，按月报送整改进展"
         p.save(update_fields=["rectify_by", "rectify_note"])
-    services.grade_month(months[-1])
+    services.do_grade_month(actor=SYSTEM, month=months[-1])
 
     stats = ProjectDemoStats(projects=len(created), named=named, issues=issues, months=months)
     for p in created:

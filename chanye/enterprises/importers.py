@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
 
-from chanye.accounts.models import Role
-from chanye.core import access, uscc
+from chanye.core import access, hooks, uscc
 from chanye.core.imports.base import Column, ImportAbort, Importer, RowContext, RowError
 from chanye.core.imports.values import (
     CellError,
@@ -22,11 +19,12 @@ from chanye.core.imports.values import (
     split_list,
 )
 from chanye.core.models import ImportBatch
+from chanye.core.roles import Role
 from chanye.core.text import squash
 from chanye.enterprises import services
 from chanye.enterprises.choices import METRICS, FigureSource, HonourKind, SmartFactoryGrade
 from chanye.enterprises.matching import NameMatcher
-from chanye.enterprises.models import Enterprise, EnterpriseAlias, FigureRevision, MonthlyFigure
+from chanye.enterprises.models import Enterprise, EnterpriseAlias
 from chanye.industry.models import Cluster, Industry, IndustryCode
 from chanye.regions.selectors import region_lookup
 
@@ -431,68 +429,15 @@ class MonthlyImporter(Importer):
         return {"enterprise_id": eid, "month": month, "source": source, "values": values}
 
     def write(self, rows: list[tuple[int, dict[str, Any]]], batch: ImportBatch) -> tuple[int, int, int]:
-        fields = [m.field for m in METRICS]
-        groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for _, r in rows:
-            groups[r["source"]].append(r)
-        created = updated = unchanged = 0
-        user = self.user if getattr(self.user, "pk", None) else None
-        done = 0
-        for source, items in groups.items():
-            months = sorted({r["month"] for r in items})
-            ids = sorted({r["enterprise_id"] for r in items})
-            existing: dict[tuple[int, Any], tuple] = {}
-            for i in range(0, len(ids), 2000):
-                chunk = ids[i : i + 2000]
-                for row in MonthlyFigure.objects.filter(
-                    source=source, month__in=months, enterprise_id__in=chunk
-                ).values_list("pk", "enterprise_id", "month", *fields):
-                    existing[(row[1], row[2])] = row
-            new_objs: list[MonthlyFigure] = []
-            changed_objs: dict[frozenset, list[MonthlyFigure]] = defaultdict(list)
-            revisions: list[FigureRevision] = []
-            for r in items:
-                ex = existing.get((r["enterprise_id"], r["month"]))
-                if ex is None:
-                    new_objs.append(
-                        MonthlyFigure(enterprise_id=r["enterprise_id"], month=r["month"], source=source, **r["values"])
-                    )
-                    continue
-                current = dict(zip(fields, ex[3:], strict=True))
-                diff = {k: v for k, v in r["values"].items() if current[k] is None or current[k] != v}
-                if not diff:
-                    unchanged += 1
-                    continue
-                obj = MonthlyFigure(
-                    pk=ex[0], enterprise_id=r["enterprise_id"], month=r["month"], source=source, **current
-                )
-                for k, v in diff.items():
-                    setattr(obj, k, v)
-                    revisions.append(
-                        FigureRevision(
-                            figure_id=ex[0], metric=k, old_value=current[k], new_value=v, changed_by=user, batch=batch
-                        )
-                    )
-                changed_objs[frozenset(diff)].append(obj)
-            MonthlyFigure.objects.bulk_create(new_objs, batch_size=2000)
-            created += len(new_objs)
-            for keys, objs in changed_objs.items():
-                now = timezone.now()
-                for o in objs:
-                    o.updated_at = now
-                MonthlyFigure.objects.bulk_update(objs, [*sorted(keys), "updated_at"], batch_size=1000)
-                updated += len(objs)
-            FigureRevision.objects.bulk_create(revisions, batch_size=2000)
-            done += len(items)
+        def progress(done: int) -> None:
             self._progress(batch, 60 + int(30 * done / max(1, len(rows))))
-        return created, updated, unchanged
+
+        return services.do_store_monthly(actor=self.user, items=[r for _, r in rows], batch=batch, progress=progress)
 
     def after_commit(self, rows: list[tuple[int, dict[str, Any]]]) -> None:
         """The month summaries the dashboard reads; other apps' work (the indicators) is an `after_import` hook."""
-        from chanye.analytics.services import refresh_month_summaries
-
         months = sorted({r["month"] for _, r in rows})
-        refresh_month_summaries(months=months)
+        hooks.monthly_figures_changed(months=months)
 
 
 TEMPLATE_NOTES = {

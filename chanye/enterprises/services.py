@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 
-from chanye.core import access, audit, uscc
+from chanye.core import access, audit, hooks, uscc
 from chanye.core.models import AuditAction
 from chanye.core.roles import Role
 from chanye.core.text import normalize_company_name
-from chanye.enterprises.choices import METRIC_BY_FIELD, FigureSource
+from chanye.enterprises.choices import METRIC_BY_FIELD, METRICS, FigureSource
 from chanye.enterprises.models import (
     Enterprise,
     EnterpriseAlias,
@@ -219,16 +222,7 @@ def do_submit_monthly(
             if not changed:
                 return fig, "unchanged"
             FigureRevision.objects.bulk_create(
-                [
-                    FigureRevision(
-                        figure=fig,
-                        metric=k,
-                        old_value=getattr(fig, k),
-                        new_value=v,
-                        changed_by=actor if getattr(actor, "pk", None) else None,
-                    )
-                    for k, v in changed.items()
-                ]
+                [_revision(fig.pk, k, getattr(fig, k), v, actor) for k, v in changed.items()]
             )
             before = {k: getattr(fig, k) for k in changed}
             for k, v in changed.items():
@@ -243,7 +237,80 @@ def do_submit_monthly(
                 after=changed,
             )
             status = "updated"
-    from chanye.analytics.services import refresh_month_summaries
-
-    refresh_month_summaries(months=[month])
+    hooks.monthly_figures_changed(months=[month])
     return fig, status
+
+
+def _revision(figure_id: int, metric: str, old: Any, new: Any, actor: Any, batch: Any = None) -> FigureRevision:
+    """The one revision writer: a changed figure keeps its old value, who changed it and from which import."""
+    return FigureRevision(
+        figure_id=figure_id,
+        metric=metric,
+        old_value=old,
+        new_value=new,
+        changed_by=actor if getattr(actor, "pk", None) else None,
+        batch=batch,
+    )
+
+
+def do_store_monthly(
+    *, actor: Any, items: list[dict[str, Any]], batch: Any = None, progress: Callable[[int], None] | None = None
+) -> tuple[int, int, int]:
+    """Store many months' figures at once (an import): new rows in bulk, changed values in bulk with a revision each,
+    identical values untouched; returns (created, updated, unchanged). `items` are validated rows
+    ({enterprise_id, month, source, values}) of enterprises the actor may report for; the import's own audit row,
+    written in the same transaction, is their audit (one row per file, with the counts)."""
+    if not (access.can_write(actor) or access.role_of(actor) == Role.ENTERPRISE):
+        raise PermissionDenied("无权导入月度数据。")
+    fields = [m.field for m in METRICS]
+    groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for r in items:
+        groups[r["source"]].append(r)
+    created = updated = unchanged = 0
+    done = 0
+    with transaction.atomic():
+        for source, rows in groups.items():
+            months = sorted({r["month"] for r in rows})
+            ids = sorted({r["enterprise_id"] for r in rows})
+            existing: dict[tuple[int, Any], tuple] = {}
+            for i in range(0, len(ids), 2000):
+                chunk = ids[i : i + 2000]
+                for row in MonthlyFigure.objects.filter(
+                    source=source, month__in=months, enterprise_id__in=chunk
+                ).values_list("pk", "enterprise_id", "month", *fields):
+                    existing[(row[1], row[2])] = row
+            new_objs: list[MonthlyFigure] = []
+            changed_objs: dict[frozenset, list[MonthlyFigure]] = defaultdict(list)
+            revisions: list[FigureRevision] = []
+            for r in rows:
+                ex = existing.get((r["enterprise_id"], r["month"]))
+                if ex is None:
+                    new_objs.append(
+                        MonthlyFigure(enterprise_id=r["enterprise_id"], month=r["month"], source=source, **r["values"])
+                    )
+                    continue
+                current = dict(zip(fields, ex[3:], strict=True))
+                diff = {k: v for k, v in r["values"].items() if current[k] is None or current[k] != v}
+                if not diff:
+                    unchanged += 1
+                    continue
+                obj = MonthlyFigure(
+                    pk=ex[0], enterprise_id=r["enterprise_id"], month=r["month"], source=source, **current
+                )
+                for k, v in diff.items():
+                    setattr(obj, k, v)
+                    revisions.append(_revision(ex[0], k, current[k], v, actor, batch))
+                changed_objs[frozenset(diff)].append(obj)
+            MonthlyFigure.objects.bulk_create(new_objs, batch_size=2000)
+            created += len(new_objs)
+            for keys, objs in changed_objs.items():
+                now = timezone.now()
+                for o in objs:
+                    o.updated_at = now
+                MonthlyFigure.objects.bulk_update(objs, [*sorted(keys), "updated_at"], batch_size=1000)
+                updated += len(objs)
+            FigureRevision.objects.bulk_create(revisions, batch_size=2000)
+            done += len(rows)
+            if progress is not None:
+                progress(done)
+    return created, updated, unchanged

@@ -11,7 +11,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
-from chanye.core import access, audit
+from chanye.core import access, audit, hooks
 from chanye.core.models import AuditAction
 from chanye.industry import schema
 from chanye.industry.models import Cluster, CountyLayout, Industry, IndustryCode, Pack, Target, Threshold
@@ -228,9 +228,7 @@ def do_load_spec(*, actor: Any, spec: schema.PackSpec, text: str) -> LoadResult:
     if n := stale_c.update(is_active=False):
         result.deactivated["集群"] = n
 
-    from chanye.chains.services import sync_from_pack  # chains build on clusters; imported here to keep apps layered
-
-    sync_from_pack(spec=spec, pack=pack, clusters=clusters, result=result)
+    hooks.pack_loaded(spec=spec, pack=pack, clusters=clusters, result=result)  # chains build on clusters
 
     if spec.county_layout:
         seen = []

@@ -1,13 +1,19 @@
 """Many projects at once — the importer, the demo and `chanye projects replan` — with exactly the result of the
 one-at-a-time services: `services.validate` and `services._apply_status` decide, the milestones are those
-`services.replan` plans (XN-XM-1/2/3), only written with bulk queries."""
+`services.replan` plans (XN-XM-1/2/3), only written with bulk queries. The `do_*` actions here take the actor (a user
+or `access.SYSTEM`), check it may write, and audit in bulk (`audit.record_many`)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Any
 
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import QuerySet
 
+from chanye.core import access, audit
+from chanye.core.models import AuditAction
 from chanye.projects import rules as project_rules
 from chanye.projects import services
 from chanye.projects.models import Milestone, Project
@@ -63,16 +69,28 @@ def prepare_new(project: Project, rules: project_rules.ProjectRules) -> None:
     services._apply_status(project)
 
 
-def bulk_create_projects(
+def _check(actor: Any, projects: Sequence[Project]) -> None:
+    if not access.can_write(actor):
+        raise PermissionDenied("无权登记项目。")
+    unit = access.unit_id(actor)
+    if unit and any(unit not in (p.county_id, p.park_id) for p in projects):
+        raise PermissionDenied("只能登记本辖区的项目。")
+
+
+@transaction.atomic
+def do_create_projects(
+    *,
+    actor: Any,
     projects: Sequence[Project],
     rules: project_rules.ProjectRules | None = None,
-    *,
+    message: str = "",
     batch_size: int = 500,
     adjust: Callable[[Project, list[Milestone]], None] | None = None,
 ) -> list[Project]:
-    """Create projects and their planned milestones as `services.do_save_project` would (without its audit rows,
-    which the caller writes). Every project is validated first; a ValidationError means nothing was written.
-    `adjust` may change a project's milestones before they are written (the demo records progress that way)."""
+    """Create projects and their planned milestones as `services.do_save_project` would, with one audit row each.
+    Every project is validated first; a ValidationError means nothing was written. `adjust` may change a project's
+    milestones before they are written (the demo records progress that way)."""
+    _check(actor, projects)
     rules = rules or project_rules.current()
     for p in projects:
         prepare_new(p, rules)
@@ -84,7 +102,59 @@ def bulk_create_projects(
             adjust(p, ms)
         milestones += ms
     Milestone.objects.bulk_create(milestones, batch_size=2000)
+    audit.record_many(
+        actor=actor, action=AuditAction.CREATE, items=[(p, None, audit.snapshot(p)) for p in created], message=message
+    )
     return list(created)
+
+
+@transaction.atomic
+def do_update_projects(
+    *,
+    actor: Any,
+    changes: Sequence[tuple[Project, dict[str, Any]]],
+    rules: project_rules.ProjectRules | None = None,
+    message: str = "",
+) -> int:
+    """Save validated changes to existing projects ((project, its snapshot before)), re-plan their milestones and
+    audit each with what changed."""
+    projects = [p for p, _ in changes]
+    _check(actor, projects)
+    if not all(access.can_write(actor, p) for p in projects if access.unit_id(actor)):
+        raise PermissionDenied("无权修改该项目。")
+    rules = rules or project_rules.current()
+    items = []
+    for p, before in changes:
+        services._apply_status(p)
+        p.save()
+        items.append((p, *audit.diff(before, audit.snapshot(p))))
+    bulk_replan(projects, rules)
+    audit.record_many(actor=actor, action=AuditAction.UPDATE, items=items, message=message)
+    return len(items)
+
+
+def do_replan_projects(
+    *,
+    actor: Any,
+    projects: QuerySet[Project] | Sequence[Project],
+    rules: project_rules.ProjectRules | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> dict[str, int]:
+    """`chanye projects replan`: re-plan every project's milestones after the pack changed (hand-edited planned
+    dates kept), with one audit row saying how many milestones moved."""
+    if not access.is_city_admin(actor):
+        raise PermissionDenied("只有市级管理员可以重新排期。")
+    counts = bulk_replan(projects, rules, progress=progress)
+    if counts["created"] or counts["changed"] or counts["removed"]:
+        audit.record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            object_type="projects.milestone",
+            object_repr="全部项目节点",
+            after=counts,
+            message="按政策包重新计划项目节点（chanye projects replan）",
+        )
+    return counts
 
 
 def bulk_replan(
@@ -124,4 +194,11 @@ def bulk_replan(
     return counts
 
 
-__all__ = ["bulk_create_projects", "bulk_replan", "planned_milestones", "prepare_new"]
+__all__ = [
+    "bulk_replan",
+    "do_create_projects",
+    "do_replan_projects",
+    "do_update_projects",
+    "planned_milestones",
+    "prepare_new",
+]

@@ -25,7 +25,7 @@ from django.core.exceptions import ValidationError
 from chanye.core import access, audit, uscc
 from chanye.core.imports.base import Column, ImportAbort, Importer, RowContext, RowError
 from chanye.core.imports.values import CellError, display, parse_date, parse_decimal, parse_identifier, split_list
-from chanye.core.models import AuditAction, ImportBatch
+from chanye.core.models import ImportBatch
 from chanye.core.text import squash, to_halfwidth
 from chanye.enterprises.models import Enterprise
 from chanye.industry.models import Cluster, Industry
@@ -397,8 +397,9 @@ class ProjectImporter(Importer):
         }
         message = f"导入{self.title}：{batch.filename}"
         new: list[tuple[int, Project]] = []
-        updated = unchanged = 0
-        for n, (row_no, data) in enumerate(rows, start=1):
+        changes: list[tuple[Project, dict[str, Any]]] = []
+        unchanged = 0
+        for row_no, data in rows:
             p = current.get(data["code"])
             if p is None:
                 p = Project(code=data["code"])
@@ -413,28 +414,16 @@ class ProjectImporter(Importer):
                 services.validate(p)
             except ValidationError as e:
                 raise ImportAbort(RowError(row_no, "", data["code"], "；".join(e.messages))) from e
-            services._apply_status(p)
-            p.save()
-            services.replan(p, rules)
-            audit.record(
-                actor=self.user,
-                action=AuditAction.UPDATE,
-                obj=p,
-                before=before,
-                after=audit.snapshot(p),
-                message=message,
-            )
-            updated += 1
-            if n % 200 == 0:
-                self._progress(batch, 60 + int(30 * n / len(rows)))
+            changes.append((p, before))
         for row_no, p in new:
             try:
                 bulk.prepare_new(p, rules)
             except ValidationError as e:
                 raise ImportAbort(RowError(row_no, "", p.code, "；".join(e.messages))) from e
-        created = bulk.bulk_create_projects([p for _, p in new], rules)
-        for p in created:
-            audit.record(actor=self.user, action=AuditAction.CREATE, obj=p, after=audit.snapshot(p), message=message)
+        self._progress(batch, 70)
+        updated = bulk.do_update_projects(actor=self.user, changes=changes, rules=rules, message=message)
+        self._progress(batch, 80)
+        created = bulk.do_create_projects(actor=self.user, projects=[p for _, p in new], rules=rules, message=message)
         return len(created), updated, unchanged
 
 
@@ -593,11 +582,11 @@ class MilestoneImporter(Importer):
                     )
 
     def write(self, rows: list[tuple[int, dict[str, Any]]], batch: ImportBatch) -> tuple[int, int, int]:
-        updated = unchanged = 0
-        moved: dict[int, Project] = {}
-        for n, (_row, d) in enumerate(rows, start=1):
+        unchanged = 0
+        changes: list[tuple[Any, dict[str, Any]]] = []
+        for _row, d in rows:
             m = self.milestones[(d["project"].pk, d["milestone"])]
-            p = d["project"]  # one instance per project (loaded in `prepare`)
+            m.project = d["project"]  # one instance per project (loaded in `prepare`)
             before = {"planned_on": m.planned_on, "actual_on": m.actual_on, "note": m.note}
             if "planned_on" in d and d["planned_on"] != m.planned_on:
                 m.planned_on, m.planned_edited = d["planned_on"], True
@@ -605,37 +594,15 @@ class MilestoneImporter(Importer):
                 m.actual_on = d["actual_on"]
             if "note" in d:
                 m.note = d["note"]
-            after = {"planned_on": m.planned_on, "actual_on": m.actual_on, "note": m.note}
-            if after == before:
+            if {"planned_on": m.planned_on, "actual_on": m.actual_on, "note": m.note} == before:
                 unchanged += 1
                 continue
-            m.save()
-            if m.code == project_rules.START_MILESTONE:
-                p.started_on = m.actual_on
-                moved[p.pk] = p
-            if m.code == project_rules.PRODUCTION_MILESTONE:
-                p.producing_on = m.actual_on
-                moved[p.pk] = p
-            audit.record(
-                actor=self.user,
-                action=AuditAction.UPDATE,
-                obj=m,
-                before=before,
-                after=after,
-                message=f"{p.name}：{m.name}（导入{batch.filename}）",
-            )
-            updated += 1
-            if n % 200 == 0:
-                self._progress(batch, 60 + int(30 * n / len(rows)))
-        rules = project_rules.current()
-        for p in moved.values():
-            try:
-                services.validate(p)
-            except ValidationError as e:
-                raise ImportAbort(RowError(0, "", p.code, "；".join(e.messages))) from e
-            services._apply_status(p)
-            p.save(update_fields=["started_on", "producing_on", "status", "colour", "updated_at"])
-            services.replan(p, rules)
+            changes.append((m, before))
+        self._progress(batch, 70)
+        try:
+            updated = services.do_update_milestones(actor=self.user, changes=changes, message=f"导入{batch.filename}")
+        except services.ProjectInvalid as e:
+            raise ImportAbort(RowError(0, "", e.project.code, "；".join(e.messages))) from e
         return 0, updated, unchanged
 
 

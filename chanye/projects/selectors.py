@@ -16,7 +16,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
-from chanye.core import access
+from chanye.core import access, hooks
 from chanye.enterprises.models import Enterprise
 from chanye.projects import rules as project_rules
 from chanye.projects.filtersets import IssueFilter, ProjectFilter, overdue_q, tier_label
@@ -508,8 +508,6 @@ def can_see_enterprise(user: Any, enterprise_id: int | None) -> bool:
 
 
 def chain_nodes() -> list[str]:
-    """The link names of the active chain maps (offered, not imposed, as a project's 产业链环节), in chain order."""
-    from chanye.chains.models import ChainLink  # chains build on projects (signed leads): imported here, not above
-
-    names = ChainLink.objects.filter(chain__is_active=True).order_by("chain__sort_order", "chain__code", "position")
-    return list(dict.fromkeys(names.values_list("name", flat=True)))
+    """The link names of the active chain maps (offered, not imposed, as a project's 产业链环节), in chain order —
+    from whichever app keeps chain maps (`hooks.chain_node_names`)."""
+    return [name for names in hooks.chain_node_names() for name in names]

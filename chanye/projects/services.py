@@ -4,7 +4,7 @@
 * `do_record_milestone` sets an actual date (施工队进场 starts the project, 验收投产 puts it into production) or
   edits a planned date;
 * `do_exit` turns a project red only with a written explanation and the responsible unit (XN-XM-4);
-* `grade_month` grades every project for a month (XN-XM-5) and keeps the colour history; `do_set_rectification`
+* `do_grade_month` grades every project for a month (XN-XM-5) and keeps the colour history; `do_set_rectification`
   gives a project behind schedule a deadline instead of a downgrade;
 * issues (一单三制, YY-P-2): raise → 交办 (department, due date) → 提醒/督查 → 销号 (note and evidence).
 """
@@ -40,6 +40,11 @@ from chanye.projects.models import (
 EDITORS = WRITERS
 
 
+def start_within_days() -> int | None:
+    """Days from signing to start in the current pack (XN-XM-1); None when the pack sets no such clock."""
+    return project_rules.current().start_within_days
+
+
 def can_edit(actor: Any, project: Project | None = None) -> bool:
     """City administrators, and county/park officers for projects of their unit (viewers read only)."""
     return access.can_write(actor, project)
@@ -50,20 +55,27 @@ def _editor(actor: Any, project: Project) -> None:
         raise PermissionDenied("无权修改该项目。")
 
 
-def derive_status(p: Project) -> str:
-    if p.exited_on:
+def status_on(p: Project, day: dt.date | None = None) -> str:
+    """The one colour rule (XN-XM-4): a project's status from its dates as of `day` (today's dates when None) —
+    退出 > 投产 > 开工在建 > 签约 > 谋划; its colour is `COLOUR_OF_STATUS[status]`. The page, the import, the monthly
+    grading and the bulletin all take status and colour from here."""
+
+    def reached(d: dt.date | None) -> bool:
+        return d is not None and (day is None or d <= day)
+
+    if reached(p.exited_on):
         return ProjectStatus.EXITED
-    if p.producing_on:
+    if reached(p.producing_on):
         return ProjectStatus.PRODUCING
-    if p.started_on:
+    if reached(p.started_on):
         return ProjectStatus.BUILDING
-    if p.signed_on:
+    if reached(p.signed_on):
         return ProjectStatus.SIGNED
     return ProjectStatus.PLANNED
 
 
 def _apply_status(p: Project) -> None:
-    p.status = derive_status(p)
+    p.status = status_on(p)
     p.colour = COLOUR_OF_STATUS[ProjectStatus(p.status)]
 
 
@@ -166,16 +178,61 @@ def do_save_project(*, actor: Any, project: Project, data: dict[str, Any]) -> Pr
     if created:
         project.grade = project_rules.current().initial_grade
     _apply_status(project)
+    if not created:
+        b, a = audit.diff(before, audit.snapshot(project))
+        if not a:
+            return project  # saved without a change: nothing written, nothing audited
     project.save()
     replan(project)
-    audit.record(
-        actor=actor,
-        action=AuditAction.CREATE if created else AuditAction.UPDATE,
-        obj=project,
-        before=before,
-        after=audit.snapshot(project),
-    )
+    if created:
+        audit.record(actor=actor, action=AuditAction.CREATE, obj=project, after=audit.snapshot(project))
+    else:
+        b, a = audit.diff(before, audit.snapshot(project))
+        audit.record(actor=actor, action=AuditAction.UPDATE, obj=project, before=b, after=a)
     return project
+
+
+class ProjectInvalid(ValidationError):
+    """A project whose dates an action would make inconsistent (e.g. a milestone import moving its start after its
+    production); `project` names it."""
+
+    def __init__(self, project: Project, error: ValidationError) -> None:
+        super().__init__(error.messages)
+        self.project = project
+
+
+@transaction.atomic
+def do_update_milestones(*, actor: Any, changes: list[tuple[Milestone, dict[str, Any]]], message: str = "") -> int:
+    """Milestones changed in bulk (an import): each saved and audited with its before/after; the start and production
+    milestones move their project's dates, status and colour (XN-XM-3/4) and the later milestones are re-planned."""
+    moved: dict[int, Project] = {}
+    checked: set[int] = set()
+    items = []
+    for m, before in changes:
+        p = m.project
+        if p.pk not in checked:
+            _editor(actor, p)
+            checked.add(p.pk)
+        m.save()
+        if m.code == project_rules.START_MILESTONE:
+            p.started_on = m.actual_on
+            moved[p.pk] = p
+        if m.code == project_rules.PRODUCTION_MILESTONE:
+            p.producing_on = m.actual_on
+            moved[p.pk] = p
+        after = {"planned_on": m.planned_on, "actual_on": m.actual_on, "note": m.note}
+        items.append((m, before, after, f"{p.name}：{m.name}（{message}）" if message else f"{p.name}：{m.name}"))
+    rules = project_rules.current()
+    for p in moved.values():
+        try:
+            validate(p)
+        except ValidationError as e:
+            raise ProjectInvalid(p, e) from e
+        _apply_status(p)
+        p.save(update_fields=["started_on", "producing_on", "status", "colour", "updated_at"])
+        replan(p, rules)
+    audit.record_many(actor=actor, action=AuditAction.UPDATE, items=items, message=message)
+    return len(items)
 
 
 @transaction.atomic
@@ -284,11 +341,14 @@ def overdue_milestones(project: Project, as_of: dt.date) -> list[Milestone]:
     )
 
 
-def grade_month(month: dt.date) -> dict[str, int]:
-    """Grade every project for `month` (XN-XM-5) and store its colour that month; idempotent for a month.
+def do_grade_month(*, actor: Any, month: dt.date) -> dict[str, int]:
+    """Grade every project for `month` (XN-XM-5) and store its colour that month; idempotent for a month. The city's
+    monthly job (`chanye projects grade`, the system): one audit row with the counts.
 
     On schedule (no milestone overdue at month end) → one grade up; behind → one grade down, unless a rectification
     deadline still runs (→ 限期整改, grade kept). The previous month's grade is the starting point."""
+    if not access.is_city_admin(actor):
+        raise PermissionDenied("只有市级管理员可以运行项目月度升降档。")
     rules = project_rules.current()
     month = month.replace(day=1)
     end = project_rules.month_end(month)
@@ -317,7 +377,7 @@ def grade_month(month: dt.date) -> dict[str, int]:
         "status",
         "colour",
     ).iterator(chunk_size=5000):
-        status = _status_at(p, end)
+        status = status_on(p, end)
         colour = COLOUR_OF_STATUS[ProjectStatus(status)]
         grade = previous.get(p.pk, rules.initial_grade)
         n = overdue.get(p.pk, 0)
@@ -361,22 +421,18 @@ def grade_month(month: dt.date) -> dict[str, int]:
                 for i in range(0, len(ids), 5000):
                     Project.objects.filter(pk__in=ids[i : i + 5000]).update(grade=g)
     counts["projects"] = len(rows)
+    audit.record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        object_type="projects.projectmonth",
+        object_id=f"{month:%Y-%m}",
+        after=counts,
+        message=f"{month.year}年{month.month}月项目升降档：{len(rows)}个项目",
+    )
     from chanye.projects.stats import refresh_project_indicators
 
     refresh_project_indicators(month.year, month=month)  # the target tree's project indicators (XN-GS-8/9 …)
     return counts
-
-
-def _status_at(p: Project, day: dt.date) -> str:
-    if p.exited_on and p.exited_on <= day:
-        return ProjectStatus.EXITED
-    if p.producing_on and p.producing_on <= day:
-        return ProjectStatus.PRODUCING
-    if p.started_on and p.started_on <= day:
-        return ProjectStatus.BUILDING
-    if p.signed_on and p.signed_on <= day:
-        return ProjectStatus.SIGNED
-    return ProjectStatus.PLANNED
 
 
 # ---------------------------------------------------------------- issues (一单三制, YY-P-2)
@@ -517,11 +573,11 @@ __all__ = [
     "do_close_issue",
     "do_exit",
     "do_follow_up",
+    "do_grade_month",
     "do_raise_issue",
     "do_record_milestone",
     "do_save_project",
     "do_set_rectification",
-    "grade_month",
     "issue_stats",
     "overdue_milestones",
     "replan",

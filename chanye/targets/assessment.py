@@ -14,11 +14,11 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from chanye.core import audit
+from chanye.core import access, audit
 from chanye.core.models import AuditAction
 from chanye.industry.models import Target
 from chanye.industry.selectors import active_pack
@@ -101,6 +101,8 @@ def score_units(config: dict[str, Any], year: int, units: list[Region]) -> dict[
 
 @transaction.atomic
 def do_compute_assessment(*, actor: Any, year: int) -> AssessmentRun:
+    if not access.is_city_admin(actor):
+        raise PermissionDenied("只有市级管理员可以计算年度考核。")
     pack = active_pack()
     config = (pack.content or {}).get("assessment") if pack else None
     if not config:

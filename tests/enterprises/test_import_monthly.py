@@ -203,14 +203,14 @@ def test_enterprise_user_imports_only_self_reported_figures_of_its_own_firm(firm
 
 
 def test_a_failure_while_writing_rolls_everything_back(firms, monkeypatch):
-    from chanye.enterprises import importers
+    from chanye.enterprises.models import FigureRevision
 
     run(xlsx([["统一社会信用代码", "年月", "工业总产值(万元)"], [firms["a"].uscc, "2025-01", 1]]))
 
     def boom(*a, **k):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(importers.FigureRevision.objects, "bulk_create", boom)
+    monkeypatch.setattr(FigureRevision.objects, "bulk_create", boom)
     out = run(
         xlsx(
             [

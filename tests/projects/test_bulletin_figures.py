@@ -23,9 +23,10 @@ from decimal import Decimal
 
 import pytest
 
+from chanye.core.access import SYSTEM
 from chanye.projects import stats
 from chanye.projects.models import ProjectMonth
-from chanye.projects.services import grade_month
+from chanye.projects.services import do_grade_month
 from chanye.targets.models import IndicatorValue
 from chanye.targets.progress import all_progress
 from tests.projects.portfolio import JUNE, make_portfolio
@@ -209,8 +210,8 @@ def test_yy_p_2_issues_as_of_the_month_end(b):
 
 def test_graded_months_give_the_same_figures_and_the_stored_colour_wins(portfolio):
     before = stats.bulletin(JUNE)
-    grade_month(dt.date(2025, 5, 1))
-    grade_month(JUNE)
+    do_grade_month(actor=SYSTEM, month=dt.date(2025, 5, 1))
+    do_grade_month(actor=SYSTEM, month=JUNE)
     after = stats.bulletin(JUNE)
     assert after["board"]["graded"] and after["changes"]["previous_graded"]
     assert after["board"]["totals"] == before["board"]["totals"]

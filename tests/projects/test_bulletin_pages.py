@@ -14,6 +14,7 @@ from django.core.management.base import CommandError
 from docx import Document
 from openpyxl import load_workbook
 
+from chanye.core.access import SYSTEM
 from chanye.core.models import AuditLog
 from tests.factories import EnterpriseFactory, UserFactory
 from tests.projects.portfolio import make_portfolio
@@ -132,11 +133,11 @@ def test_the_page_costs_the_same_queries_for_ten_or_a_hundred_projects(portfolio
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from chanye.projects.services import grade_month
+    from chanye.projects.services import do_grade_month
     from tests.factories import ProjectFactory
 
-    grade_month(dt.date(2025, 5, 1))
-    grade_month(dt.date(2025, 6, 1))
+    do_grade_month(actor=SYSTEM, month=dt.date(2025, 5, 1))
+    do_grade_month(actor=SYSTEM, month=dt.date(2025, 6, 1))
     client.force_login(users["admin"])
 
     def count():

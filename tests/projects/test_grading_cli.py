@@ -11,12 +11,13 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
+from chanye.core.access import SYSTEM
 from chanye.core.models import AuditLog
 from chanye.industry.models import Pack
 from chanye.projects import rules
 from chanye.projects.bulk import bulk_replan
 from chanye.projects.models import ProjectMonth
-from chanye.projects.services import do_record_milestone, grade_month, replan
+from chanye.projects.services import do_grade_month, do_record_milestone, replan
 from tests.factories import ProjectFactory
 
 pytestmark = pytest.mark.django_db
@@ -120,5 +121,5 @@ def test_bulk_replan_gives_exactly_what_replan_gives(regions, users):
 
 def test_grade_month_and_the_cli_agree(regions):
     ProjectFactory(county=regions["咸安区"], signed_on=SIGNED)
-    counts = grade_month(dt.date(2025, 2, 1))
+    counts = do_grade_month(actor=SYSTEM, month=dt.date(2025, 2, 1))
     assert f"降档 {counts['down']}" in cli("grade", "--month", "2025-02")

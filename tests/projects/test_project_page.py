@@ -13,10 +13,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from chanye.core.access import SYSTEM
 from chanye.core.models import AuditLog
 from chanye.projects import rules
 from chanye.projects.models import IssueStatus, Project, ProjectIssue
-from chanye.projects.services import do_assign_issue, do_raise_issue, grade_month
+from chanye.projects.services import do_assign_issue, do_grade_month, do_raise_issue
 from tests.factories import EnterpriseFactory, ProjectFactory
 
 pytestmark = pytest.mark.django_db
@@ -149,8 +150,8 @@ def test_xn_xm_5_rectification_through_the_web(login, users, project, regions):
 def test_colour_and_grade_history_strip(login, users, project):
     this_month = TODAY.replace(day=1)
     last_month = (this_month - dt.timedelta(days=1)).replace(day=1)
-    grade_month(last_month)
-    grade_month(this_month)
+    do_grade_month(actor=SYSTEM, month=last_month)
+    do_grade_month(actor=SYSTEM, month=this_month)
     r = login(users["viewer"]).get(f"/projects/{project.pk}/")
     history = r.context["history"]
     assert [h["month"] for h in history] == [last_month, this_month]

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from chanye.accounts.services import do_issue_token
 from chanye.core.access import SYSTEM
-from chanye.projects.services import do_assign_issue, do_close_issue, do_raise_issue, grade_month
+from chanye.projects.services import do_assign_issue, do_close_issue, do_grade_month, do_raise_issue
 from tests.factories import ProjectFactory
 
 pytestmark = pytest.mark.django_db
@@ -72,7 +72,7 @@ def test_detail_has_milestones_history_and_issues(client, users, projects, setti
     settings.MEDIA_ROOT = tmp_path
     p = projects["late"]
     a = users["xianan"]
-    grade_month(TODAY.replace(day=1))
+    do_grade_month(actor=SYSTEM, month=TODAY.replace(day=1))
     issue = do_raise_issue(actor=a, project=p, content="施工许可未办", on=TODAY - dt.timedelta(days=9))
     do_assign_issue(actor=a, issue=issue, department="区住建局", due_on=TODAY - dt.timedelta(days=1))
     do_close_issue(actor=a, issue=issue, note="已办", evidence=SimpleUploadedFile("许可.pdf", b"%PDF"))

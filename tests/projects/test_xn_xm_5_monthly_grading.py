@@ -9,8 +9,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from chanye.core.access import SYSTEM
 from chanye.projects.models import ProjectMonth
-from chanye.projects.services import do_record_milestone, do_set_rectification, grade_month
+from chanye.projects.services import do_grade_month, do_record_milestone, do_set_rectification
 from tests.factories import ProjectFactory
 
 pytestmark = pytest.mark.django_db
@@ -31,13 +32,13 @@ def test_xn_xm_5_on_schedule_goes_up_and_behind_goes_down_month_by_month(regions
     p = ProjectFactory(county=regions["咸安区"], signed_on=SIGNED)
     # January: registration (Jan 13), funds (Jan 17) and site staff (Jan 24) are due — all done → up
     done(users, p, "registration", "funds", "site_staff")
-    grade_month(dt.date(2025, 1, 1))
+    do_grade_month(actor=SYSTEM, month=dt.date(2025, 1, 1))
     # February: land (Feb 9) and survey (Feb 19) are due and not done → down
-    grade_month(dt.date(2025, 2, 1))
+    do_grade_month(actor=SYSTEM, month=dt.date(2025, 2, 1))
     # March: everything due by Mar 31 (… tender Mar 6, construction Mar 11) done, some late → caught up → up
     done(users, p, "land", "survey", "drawings", "tender")
     done(users, p, "construction", on=dt.date(2025, 3, 20))
-    grade_month(dt.date(2025, 3, 1))
+    do_grade_month(actor=SYSTEM, month=dt.date(2025, 3, 1))
     assert [(g, c) for _, _, g, c in history(p)] == [(4, "up"), (3, "down"), (4, "up")]
     p.refresh_from_db()
     assert p.grade == 4
@@ -46,7 +47,7 @@ def test_xn_xm_5_on_schedule_goes_up_and_behind_goes_down_month_by_month(regions
 def test_the_lowest_and_highest_grades_hold(regions):
     low = ProjectFactory(county=regions["咸安区"], signed_on=SIGNED, grade=1)
     for m in (1, 2, 3, 4):  # nothing done: three downs from the initial 3rd grade, then held at the bottom
-        grade_month(dt.date(2025, m, 1))
+        do_grade_month(actor=SYSTEM, month=dt.date(2025, m, 1))
     assert [(g, c) for _, _, g, c in history(low)] == [(2, "down"), (1, "down"), (1, "hold"), (1, "hold")]
 
 
@@ -58,7 +59,7 @@ def test_xn_xm_5_a_rectification_deadline_holds_the_grade_until_it_passes(region
     do_set_rectification(actor=users["xianan"], project=p, note="限期完成土地供应")
     p.refresh_from_db()
     assert p.rectify_by == timezone.localdate() + dt.timedelta(days=30)
-    grade_month(this_month)
+    do_grade_month(actor=SYSTEM, month=this_month)
     assert history(p)[-1][2:] == (3, "rectify")
 
 
@@ -72,16 +73,16 @@ def test_colour_history_and_idempotence(regions, users):
     p = ProjectFactory(county=regions["咸安区"], signed_on=SIGNED)
     done(users, p, "construction", on=dt.date(2025, 3, 5))
     for m in (1, 2, 3):
-        grade_month(dt.date(2025, m, 1))
+        do_grade_month(actor=SYSTEM, month=dt.date(2025, m, 1))
     first = history(p)
-    grade_month(dt.date(2025, 3, 1))
+    do_grade_month(actor=SYSTEM, month=dt.date(2025, 3, 1))
     assert history(p) == first and ProjectMonth.objects.count() == 3
     assert [c for _, c, _, _ in first] == ["yellow", "yellow", "blue"]
 
 
 def test_producing_and_exited_projects_are_not_graded(regions):
     ProjectFactory(county=regions["咸安区"], started_on=dt.date(2025, 3, 1), producing_on=dt.date(2025, 9, 1))
-    counts = grade_month(dt.date(2025, 10, 1))
+    counts = do_grade_month(actor=SYSTEM, month=dt.date(2025, 10, 1))
     assert counts["none"] == 1 and counts["projects"] == 1
 
 
@@ -89,5 +90,7 @@ def test_xn_xm_5_a_deadline_does_not_reach_back_to_months_before_it_was_given(re
     p = ProjectFactory(county=regions["咸安区"], signed_on=timezone.localdate() - dt.timedelta(days=100))
     do_set_rectification(actor=users["xianan"], project=p, note="限期整改")
     last_month = (timezone.localdate().replace(day=1) - dt.timedelta(days=1)).replace(day=1)
-    grade_month(last_month)  # re-graded after the deadline was given: that month was simply behind
+    do_grade_month(
+        actor=SYSTEM, month=last_month
+    )  # re-graded after the deadline was given: that month was simply behind
     assert history(p)[-1][3] == "down"

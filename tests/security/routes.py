@@ -114,7 +114,7 @@ ROUTES: list[Route] = [
     Route("core:audit", frozenset({"auditor"})),
     # dashboard and analytics
     Route("dashboard", ANY),
-    Route("relatedness", READ),
+    Route("chains:relatedness", READ),
     # targets and assessment
     Route("targets:tree", READ),
     Route("targets:policy", READ),

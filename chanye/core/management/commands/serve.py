@@ -33,9 +33,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, **opts) -> None:
         refuse_weak_secret_key()
+        from django.core.wsgi import get_wsgi_application
         from waitress import serve
 
-        from chanye.config.wsgi import application
+        application = get_wsgi_application()  # the settings already in use (chanye.config.wsgi is for servers)
 
         if not opts["no_migrate"]:
             call_command("migrate", interactive=False, verbosity=0)

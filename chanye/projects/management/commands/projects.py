@@ -8,9 +8,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils import timezone
 
-from chanye.core import access, audit
+from chanye.core import access
 from chanye.core.imports.values import CellError, parse_month
-from chanye.core.models import AuditAction
 from chanye.projects import bulk, services
 from chanye.projects.models import GradeChange, Project, ProjectMonth
 
@@ -72,7 +71,7 @@ class Command(BaseCommand):
         for i, month in enumerate(months, start=1):
             self._status(f"[{i}/{len(months)}] 评定 {month:%Y-%m}…")
             t0 = time.monotonic()
-            counts = services.grade_month(month)
+            counts = services.do_grade_month(actor=access.system("chanye projects grade"), month=month)
             seconds = time.monotonic() - t0
             if sys.stderr.isatty():
                 sys.stderr.write("\n")
@@ -101,16 +100,9 @@ class Command(BaseCommand):
 
         with transaction.atomic():
             projects = Project.objects.only("pk", "signed_on", "started_on", "producing_on", "investment")
-            counts = bulk.bulk_replan(projects.order_by("pk"), progress=progress)
-            if counts["created"] or counts["changed"] or counts["removed"]:
-                audit.record(
-                    actor=access.system("chanye projects"),
-                    action=AuditAction.UPDATE,
-                    object_type="projects.milestone",
-                    object_repr="全部项目节点",
-                    after=counts,
-                    message="按政策包重新计划项目节点（chanye projects replan）",
-                )
+            counts = bulk.do_replan_projects(
+                actor=access.system("chanye projects replan"), projects=projects.order_by("pk"), progress=progress
+            )
         if sys.stderr.isatty():
             sys.stderr.write("\n")
         self.stdout.write(

@@ -1,0 +1,46 @@
+"""Hooks: how a lower layer runs what a higher one provides (DESIGN.md "Layers": an arrow only points down).
+
+A registry app (enterprises, industry …) announces that something happened or asks for something; the programme apps
+that care register a function from their `AppConfig.ready()`. The lower app never imports the higher one, and a
+missing app simply means nobody answers. Each hook is declared here with what it passes and what it expects back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+
+class Hook:
+    """A named list of functions called in registration order; `__call__` returns their results."""
+
+    def __init__(self, name: str, doc: str) -> None:
+        self.name = name
+        self.__doc__ = doc
+        self._fns: list[Callable[..., Any]] = []
+
+    def register(self, fn: Callable[..., Any]) -> Callable[..., Any]:
+        if fn not in self._fns:
+            self._fns.append(fn)
+        return fn
+
+    def __call__(self, *args: Any, **kwargs: Any) -> list[Any]:
+        return [fn(*args, **kwargs) for fn in self._fns]
+
+    def __repr__(self) -> str:
+        return f"<Hook {self.name}: {len(self._fns)} registered>"
+
+
+pack_loaded = Hook(
+    "pack_loaded",
+    "After a pack's regions, industries and clusters are loaded, in its transaction: "
+    "fn(*, spec, pack, clusters, result) — adds its counts to the load result (chains sync their maps, XN-SYS-4).",
+)
+monthly_figures_changed = Hook(
+    "monthly_figures_changed",
+    "After monthly figures were stored (a form, an import): fn(*, months) (analytics refreshes its summaries).",
+)
+chain_node_names = Hook(
+    "chain_node_names",
+    "The link names of the active chain maps, offered as a project's 产业链环节: fn() -> list[str] (chains).",
+)
