@@ -18,7 +18,7 @@ the same `do_*` actions and audit rows say "system" instead of nobody.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any, NoReturn, TypeVar
+from typing import Any, NoReturn, Protocol, TypeVar
 
 from django.db import models
 from django.http import Http404
@@ -28,6 +28,26 @@ from chanye.core.models import AuditAction
 from chanye.core.roles import AUDIT, BUSINESS, CITY, CITY_WIDE, READERS, SECURITY, USER_ADMINS, WRITERS, Role
 
 M = TypeVar("M", bound=models.Model)
+
+
+class Actor(Protocol):
+    """Who acts: a signed-in `accounts.User` or the `SYSTEM`. Services take `actor: Actor`; the gates below also take
+    an anonymous user (`AnonymousUser`) or None and answer "no" for them."""
+
+    @property
+    def pk(self) -> Any: ...
+    @property
+    def username(self) -> str: ...
+    @property
+    def role(self) -> str: ...
+    @property
+    def region_id(self) -> int | None: ...
+    @property
+    def enterprise_id(self) -> int | None: ...
+    @property
+    def is_authenticated(self) -> bool: ...
+    @property
+    def is_active(self) -> bool: ...
 
 
 class SystemActor:

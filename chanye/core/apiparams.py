@@ -66,8 +66,9 @@ def _expected(error: dict[str, Any]) -> str:
     }
     if kind in words:
         return words[kind]
-    if re.search(r"[\u4e00-\u9fff]", error.get("msg", "")):
-        return error["msg"]  # our own PydanticCustomError messages are Chinese already
+    msg = str(error.get("msg", ""))
+    if re.search(r"[\u4e00-\u9fff]", msg):
+        return msg  # our own PydanticCustomError messages are Chinese already
     return "格式不正确"
 
 
@@ -87,5 +88,5 @@ def describe(request: HttpRequest, errors: list[dict[str, Any]]) -> dict[str, An
     sentences = []
     for i in items:
         got = f"，收到“{i['value']}”" if i["value"] is not None else ""
-        sentences.append(f"{_PLACE.get(i['in'], '参数')} {i['param']} {i['message']}{got}")
+        sentences.append(f"{_PLACE.get(str(i['in']), '参数')} {i['param']} {i['message']}{got}")
     return {"detail": "；".join(sentences) + "。", "errors": items}

@@ -40,7 +40,7 @@ def snapshot(obj: models.Model, fields: list[str] | None = None) -> dict[str, An
     return out
 
 
-def diff(before: dict[str, Any] | None, after: dict[str, Any] | None) -> tuple[dict, dict]:
+def diff(before: dict[str, Any] | None, after: dict[str, Any] | None) -> tuple[dict[str, Any], dict[str, Any]]:
     """Only the keys that changed, for compact update rows."""
     before = before or {}
     after = after or {}

@@ -120,7 +120,7 @@ def _files_under(root: Path) -> list[Path]:
     """Every regular file and symlink under root, sorted, without following directory symlinks."""
     if not root.is_dir():
         return []
-    out = []
+    out: list[Path] = []
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames.sort()
         base = Path(dirpath)
@@ -180,7 +180,9 @@ def _file_fields() -> list[tuple[str, str]]:
     return out
 
 
-def _describe(query: Callable[[str], list[tuple]], tables: list[str], columns: Callable[[str], set[str]]) -> Snapshot:
+def _describe(
+    query: Callable[[str], list[tuple[Any, ...]]], tables: list[str], columns: Callable[[str], set[str]]
+) -> Snapshot:
     """Row counts, migration state and referenced files, read inside the snapshot by `query`."""
     counts = {t: int(query(f"SELECT count(*) FROM {_quote(t)}")[0][0]) for t in tables}
     migrations: dict[str, list[str]] = {}
@@ -266,7 +268,7 @@ def _sqlite_snapshot(name: str, dest: Path, progress: Progress) -> Snapshot:
                 f"数据库副本校验未通过（{check}），请检查源数据库：sqlite3 {src_path} 'PRAGMA integrity_check'"
             )
 
-        def query(sql: str) -> list[tuple]:
+        def query(sql: str) -> list[tuple[Any, ...]]:
             return dst.execute(sql).fetchall()
 
         tables = [r[0] for r in query("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name")]
@@ -284,12 +286,12 @@ def _pg_snapshot(sd: dict[str, Any], dest: Path, progress: Progress) -> Snapshot
 
     pg_dump = _pg_tool("pg_dump")
     progress(f"正在导出 PostgreSQL 数据库 {sd.get('NAME')}（pg_dump，自定义格式）…")
-    with psycopg.connect(**pg_params(sd), autocommit=False) as conn:
+    with psycopg.connect(**pg_params(sd), autocommit=False) as conn:  # type: ignore[arg-type]
         conn.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
         conn.read_only = True
 
-        def query(sql: str, params: tuple = ()) -> list[tuple]:
-            return conn.execute(sql, params).fetchall()  # type: ignore[arg-type]
+        def query(sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+            return conn.execute(sql, params).fetchall()
 
         snapshot_id = query("SELECT pg_export_snapshot()")[0][0]
         tables = [r[0] for r in query("SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER BY 1")]
@@ -345,7 +347,9 @@ def _prepare_out(out: Path, force: bool, progress: Progress) -> None:
     out.chmod(0o700)  # the backup holds personal data and possibly the secret key
 
 
-def make_backup(out: Path, *, alias: str = "default", force: bool = False, progress: Progress = print) -> dict:
+def make_backup(
+    out: Path, *, alias: str = "default", force: bool = False, progress: Progress = print
+) -> dict[str, Any]:
     """Write one backup folder; returns its manifest (plus `summary` figures for the command's report)."""
     t0 = time.monotonic()
     engine = _engine(alias)
@@ -363,7 +367,7 @@ def make_backup(out: Path, *, alias: str = "default", force: bool = False, progr
     else:
         snap = _pg_snapshot(sd, db_path, progress)
         source = f"{sd.get('NAME')}@{sd.get('HOST') or 'localhost'}:{sd.get('PORT') or 5432}"
-    db_entry = {"path": db_rel, "size": db_path.stat().st_size, "sha256": sha256_file(db_path)}
+    db_entry: dict[str, Any] = {"path": db_rel, "size": db_path.stat().st_size, "sha256": sha256_file(db_path)}
     progress(
         f"数据库已复制：{len(snap.tables)} 张表，共 {sum(snap.tables.values()):,} 行，"
         f"{human_size(db_entry['size'])}，用时 {time.monotonic() - t0:.1f} 秒。"
@@ -373,7 +377,7 @@ def make_backup(out: Path, *, alias: str = "default", force: bool = False, progr
     media_root = Path(settings.MEDIA_ROOT)
     sources = _files_under(media_root)
     warnings: list[str] = []
-    media: list[dict] = []
+    media: list[dict[str, Any]] = []
     total_bytes, last = 0, time.monotonic()
     if sources:
         progress(f"正在复制上传文件：{len(sources):,} 个 …")
@@ -399,7 +403,7 @@ def make_backup(out: Path, *, alias: str = "default", force: bool = False, progr
             + ("…" if len(missing) > 20 else "")
         )
 
-    data_files: list[dict] = []
+    data_files: list[dict[str, Any]] = []
     data_dir = Path(settings.DATA_DIR)
     for name in DATA_FILES:
         p = data_dir / name
@@ -467,7 +471,7 @@ def _audit(alias: str, action: str, message: str) -> str:
 # ---------------------------------------------------------------- restore: checks before anything is written
 
 
-def read_manifest(src: Path) -> dict:
+def read_manifest(src: Path) -> dict[str, Any]:
     src = Path(src)
     if not src.is_dir():
         raise BackupError(f"备份目录不存在：{src}")
@@ -490,23 +494,23 @@ def read_manifest(src: Path) -> dict:
         if m["engine"] not in DB_FILES or not isinstance(m["tables"], dict) or not isinstance(m["migrations"], dict):
             raise KeyError("engine")
         entries = [m["database"], *m["media"], *m["data_files"]]
-        for e in entries:
-            e["path"] = _safe_rel(e["path"])
-            if not isinstance(e["size"], int) or not isinstance(e["sha256"], str):
+        for entry in entries:
+            entry["path"] = _safe_rel(entry["path"])
+            if not isinstance(entry["size"], int) or not isinstance(entry["sha256"], str):
                 raise KeyError("size")
         if m["database"]["path"] != DB_FILES[m["engine"]]:
             raise KeyError("database")
-        for e in m["data_files"]:
-            if e["path"] not in DATA_FILES:
+        for entry in m["data_files"]:
+            if entry["path"] not in DATA_FILES:
                 raise BackupError(
-                    f"manifest.json 列出了未知的数据目录文件：{e['path']}。该备份不可信，未写入任何数据。"
+                    f"manifest.json 列出了未知的数据目录文件：{entry['path']}。该备份不可信，未写入任何数据。"
                 )
     except (KeyError, TypeError, AttributeError) as e:
         raise BackupError(f"manifest.json 缺少或含有不合法的项目（{e}），备份已损坏。未写入任何数据。") from e
     return m
 
 
-def verify_backup(src: Path, manifest: dict) -> None:
+def verify_backup(src: Path, manifest: dict[str, Any]) -> None:
     """Every listed file present with its size and SHA-256, and no file that the manifest does not list."""
     src = Path(src)
     expected = {manifest["database"]["path"]: manifest["database"]}
@@ -533,7 +537,7 @@ def verify_backup(src: Path, manifest: dict) -> None:
         )
 
 
-def _check_engine(manifest: dict, engine: str) -> None:
+def _check_engine(manifest: dict[str, Any], engine: str) -> None:
     if manifest["engine"] != engine:
         have, need = ENGINE_NAMES[engine], ENGINE_NAMES[manifest["engine"]]
         raise BackupError(
@@ -543,7 +547,7 @@ def _check_engine(manifest: dict, engine: str) -> None:
         )
 
 
-def _check_migrations_known(manifest: dict) -> None:
+def _check_migrations_known(manifest: dict[str, Any]) -> None:
     """A backup made by newer code (a migration this code does not have) cannot be restored into it."""
     from django.db.migrations.loader import MigrationLoader
 
@@ -593,7 +597,9 @@ def _target_tables(alias: str, engine: str) -> dict[str, int] | None:
 # ---------------------------------------------------------------- restore: writing
 
 
-def _restore_sqlite(src: Path, manifest: dict, alias: str, held_data: bool, stamp: str, report: RestoreReport) -> None:
+def _restore_sqlite(
+    src: Path, manifest: dict[str, Any], alias: str, held_data: bool, stamp: str, report: RestoreReport
+) -> None:
     target = Path(connections[alias].settings_dict["NAME"]).absolute()
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{target.name}.restoring-{os.getpid()}")
@@ -626,7 +632,7 @@ def _restore_sqlite(src: Path, manifest: dict, alias: str, held_data: bool, stam
         tmp.unlink(missing_ok=True)
 
 
-def _restore_pg(src: Path, manifest: dict, alias: str, existing: dict[str, int]) -> None:
+def _restore_pg(src: Path, manifest: dict[str, Any], alias: str, existing: dict[str, int]) -> None:
     pg_restore = _pg_tool("pg_restore")
     sd = connections[alias].settings_dict
     connections[alias].close()
@@ -657,7 +663,7 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def _stage_media(src: Path, manifest: dict, staging: Path, progress: Progress) -> None:
+def _stage_media(src: Path, manifest: dict[str, Any], staging: Path, progress: Progress) -> None:
     if staging.exists():
         shutil.rmtree(staging)
     staging.mkdir(parents=True)

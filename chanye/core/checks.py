@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core import checks
 
 
 @checks.register(checks.Tags.security, deploy=True)
-def no_superusers_in_production(app_configs, **kwargs) -> list[checks.CheckMessage]:
+def no_superusers_in_production(app_configs: Any, **kwargs: Any) -> list[checks.CheckMessage]:
     """等保2.0: no all-powerful account; use the separate system/security/audit administrators."""
     from django.contrib.auth import get_user_model
     from django.db import DatabaseError
@@ -30,7 +32,7 @@ def no_superusers_in_production(app_configs, **kwargs) -> list[checks.CheckMessa
 
 
 @checks.register(checks.Tags.security, deploy=True)
-def audit_retention(app_configs, **kwargs) -> list[checks.CheckMessage]:
+def audit_retention(app_configs: Any, **kwargs: Any) -> list[checks.CheckMessage]:
     if settings.CHANYE_AUDIT_RETENTION_DAYS < 184:
         return [checks.Error("审计日志保存期限不得少于 184 天。", id="chanye.E001")]
     return []

@@ -25,9 +25,9 @@ def current() -> RequestContext:
     return ctx
 
 
-def set_current(ctx: RequestContext | None) -> contextvars.Token:
+def set_current(ctx: RequestContext | None) -> contextvars.Token[RequestContext | None]:
     return _current.set(ctx)
 
 
-def reset(token: contextvars.Token) -> None:
+def reset(token: contextvars.Token[RequestContext | None]) -> None:
     _current.reset(token)

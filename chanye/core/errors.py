@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 import sys
+from typing import Any
 
 from django.db import OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -80,7 +81,7 @@ def server_error_response(request: HttpRequest, exc: BaseException | None) -> Ht
     return _page("errors/500.html", {"request_id": rid}, status=500)
 
 
-def _page(template: str, context: dict, status: int) -> HttpResponse:
+def _page(template: str, context: dict[str, Any], status: int) -> HttpResponse:
     """Rendered without the request: no context processor may touch the database that just failed."""
     return HttpResponse(render_to_string(template, context), status=status)
 

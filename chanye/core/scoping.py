@@ -23,7 +23,7 @@ from django.db.models import Q
 from chanye.core.roles import CITY_WIDE, Role
 
 
-class ScopedQuerySet(models.QuerySet):
+class ScopedQuerySet(models.QuerySet[Any]):
     def for_user(self, user: Any) -> ScopedQuerySet:
         model = self.model
         if getattr(user, "is_system", False) is True:

@@ -17,7 +17,9 @@ class ImportForm(UploadForm):
         super().__init__(*args, **kwargs)
         role = getattr(user, "role", None)
         self.kinds = [k for k in registry.kinds() if k.allows(user)]
-        self.fields["kind"].choices = [(k.kind, k.label_for(role)) for k in self.kinds]
+        kind_field = self.fields["kind"]
+        assert isinstance(kind_field, forms.ChoiceField)
+        kind_field.choices = [(k.kind, k.label_for(role)) for k in self.kinds]
         self.option_names: list[str] = []
         for o in registry.options():
             self.fields[o.name] = forms.ChoiceField(

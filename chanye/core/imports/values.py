@@ -110,9 +110,9 @@ def parse_month(value: Any, *, today: dt.date | None = None, allow_future: bool 
     else:
         s = to_halfwidth(str(value)).strip()
         for pat in _MONTH_PATTERNS:
-            m = pat.match(s)
-            if m:
-                y, mo = int(m.group(1)), int(m.group(2))
+            found = pat.match(s)
+            if found:
+                y, mo = int(found.group(1)), int(found.group(2))
                 if not 1 <= mo <= 12:
                     raise CellError("月份应在1—12之间")
                 d = dt.date(y, mo, 1)

@@ -22,7 +22,8 @@ def num(value: object) -> str:
     if value is None:
         return "—"
     if isinstance(value, Decimal):
-        v = value.quantize(Decimal("0.01")) if value.as_tuple().exponent < -2 else value
+        exponent = value.as_tuple().exponent
+        v = value.quantize(Decimal("0.01")) if isinstance(exponent, int) and exponent < -2 else value
         return f"{v.normalize():f}"
     return str(value)
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -18,7 +19,7 @@ class Command(BaseCommand):
         p = sub.add_parser("purge")
         p.add_argument("--days", type=int, default=None, help="保留天数（不少于 CHANYE_AUDIT_RETENTION_DAYS）")
 
-    def handle(self, *args, **opts) -> None:
+    def handle(self, *args: Any, **opts: Any) -> None:
         days = opts["days"] or settings.CHANYE_AUDIT_RETENTION_DAYS
         if days < settings.CHANYE_AUDIT_RETENTION_DAYS:
             raise CommandError(f"审计日志至少保存 {settings.CHANYE_AUDIT_RETENTION_DAYS} 天，不能清理更近的记录。")

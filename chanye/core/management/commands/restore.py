@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -15,7 +16,7 @@ class Command(BaseCommand):
         parser.add_argument("--force", action="store_true", help="目标数据库或上传目录已有数据时，仍用备份替换")
         parser.add_argument("--database", default="default", help="数据库别名（默认 default）")
 
-    def handle(self, *args, **opts) -> None:
+    def handle(self, *args: Any, **opts: Any) -> None:
         quiet = opts["verbosity"] == 0
         try:
             r = restore_backup(

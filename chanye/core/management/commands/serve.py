@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
@@ -31,10 +33,10 @@ class Command(BaseCommand):
         parser.add_argument("--threads", type=int, default=8)
         parser.add_argument("--no-migrate", action="store_true", help="启动前不执行数据库迁移")
 
-    def handle(self, *args, **opts) -> None:
+    def handle(self, *args: Any, **opts: Any) -> None:
         refuse_weak_secret_key()
         from django.core.wsgi import get_wsgi_application
-        from waitress import serve
+        from waitress import serve  # type: ignore[import-untyped]
 
         application = get_wsgi_application()  # the settings already in use (chanye.config.wsgi is for servers)
 
