@@ -54,42 +54,43 @@ def compute(month: dt.date, engine: Engine) -> dict[str, list[dict[str, Any]]]:
         .mutate(is_above=ibis.literal(True))
     )
 
-    def per_source(mf: Any) -> Any:
-        """Monthly figures summed per firm and source, in the app database (only these rows reach DuckDB)."""
-        mf = mf.filter((mf.month >= start) & (mf.month <= month))
-        in12 = (mf.month > last12) & (mf.month <= month)
-        in_prev = (mf.month >= prev_y0) & (mf.month <= prev_y1)
+    columns = {
+        "enterprise_id": "int64",
+        "month": "date",
+        "source": "string",
+        "output": FIGURE,
+        "invoice_sales": FIGURE,
+        "revenue": FIGURE,
+        "main_revenue": FIGURE,
+    }
+
+    def last_12_months(mf: Any) -> Any:
+        """Revenue and invoices of the last 12 months (the year to date lies within them) per firm and source."""
+        mf = mf.filter((mf.month > last12) & (mf.month <= month))
         rev = mf.revenue.fill_null(mf.main_revenue).fill_null(mf.invoice_sales)
         return mf.group_by(["enterprise_id", "source"]).aggregate(
-            r=rev.sum(where=in12).cast("float64"),
-            invoice_12m=mf.invoice_sales.sum(where=in12).cast("float64"),
+            r=rev.sum().cast("float64"),
+            invoice_12m=mf.invoice_sales.sum().cast("float64"),
             invoice_ytd=mf.invoice_sales.sum(where=mf.month >= y0).cast("float64"),
+        )
+
+    def stats_output(mf: Any) -> Any:
+        """统计 output: last year's total and months, this month and the same month last year, per firm."""
+        mf = mf.filter((mf.source == "stats") & (mf.month >= start) & (mf.month <= month))
+        in_prev = (mf.month >= prev_y0) & (mf.month <= prev_y1)
+        return mf.group_by("enterprise_id").aggregate(
             prev_year=mf.output.sum(where=in_prev).cast("float64"),
             prev_year_months=mf.output.count(where=in_prev),
             this_month=mf.output.max(where=mf.month == month).cast("float64"),
             same_month_last_year=mf.output.max(where=mf.month == same_last_year).cast("float64"),
         )
 
-    figures = engine.aggregate(
-        "c_figures",
-        "enterprises_monthlyfigure",
-        {
-            "enterprise_id": "int64",
-            "month": "date",
-            "source": "string",
-            "output": FIGURE,
-            "invoice_sales": FIGURE,
-            "revenue": FIGURE,
-            "main_revenue": FIGURE,
-        },
-        per_source,
-    )
+    # Summed in the app database, where the rows are: only one row per firm (and source) reaches DuckDB.
+    recent = engine.aggregate("c_recent", "enterprises_monthlyfigure", columns, last_12_months)
+    out = engine.aggregate("c_output", "enterprises_monthlyfigure", columns, stats_output)
     # XN-GS-4: operating revenue over 12 months, from whichever source reports it (统计 revenue, else 开票销售额)
-    revenue = figures.group_by("enterprise_id").aggregate(revenue_12m=figures.r.max())
-    tax = figures.filter(figures.source == "tax")
-    inv = tax.select("enterprise_id", "invoice_12m", "invoice_ytd")
-    st = figures.filter(figures.source == "stats")
-    out = st.select("enterprise_id", "prev_year", "prev_year_months", "this_month", "same_month_last_year")
+    revenue = recent.group_by("enterprise_id").aggregate(revenue_12m=recent.r.max())
+    inv = recent.filter(recent.source == "tax").select("enterprise_id", "invoice_12m", "invoice_ytd")
     m = (
         e.left_join(above, e.id == above.enterprise_id)
         .drop("enterprise_id")

@@ -9,7 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from chanye.core import access, audit
@@ -276,6 +276,40 @@ def _chunks(values: list[Any]) -> list[list[Any]]:
     return [values[i : i + _CHUNK] for i in range(0, len(values), _CHUNK)]
 
 
+def _insert(model: type[models.Model], rows: list[dict[str, Any]], *, skip_existing: bool = False) -> None:
+    """Insert rows (field name → value, every row the same fields) in one bulk statement.
+
+    On PostgreSQL the rows go through COPY (with `skip_existing`, into a staging table and then
+    `INSERT … ON CONFLICT DO NOTHING`): no model instance per row. Elsewhere `bulk_create`. Timestamps with
+    auto_now/auto_now_add are filled in here, as `save()` would."""
+    if not rows:
+        return
+    now = timezone.now()
+    stamps = [
+        f.name
+        for f in model._meta.concrete_fields
+        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+    ]
+    rows = [{**r, **dict.fromkeys(stamps, now)} for r in rows]
+    if connection.vendor != "postgresql":
+        model.objects.bulk_create([model(**r) for r in rows], batch_size=2000, ignore_conflicts=skip_existing)
+        return
+    fields = list(rows[0])
+    qn = connection.ops.quote_name
+    table = qn(model._meta.db_table)
+    columns = ", ".join(qn(model._meta.get_field(f).column) for f in fields)
+    target = qn("cultivation_staging") if skip_existing else table
+    with connection.cursor() as cur:
+        if skip_existing:
+            cur.execute(f"CREATE TEMP TABLE {target} ON COMMIT DROP AS SELECT {columns} FROM {table} WITH NO DATA")
+        with cur.cursor.copy(f"COPY {target} ({columns}) FROM STDIN") as copy:
+            for r in rows:
+                copy.write_row([r[f] for f in fields])
+        if skip_existing:
+            cur.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {target} ON CONFLICT DO NOTHING")
+            cur.execute(f"DROP TABLE {target}")
+
+
 def _store_threshold_alerts(month: dt.date, rows: list[dict[str, Any]], line: Decimal, counts: dict[str, int]) -> None:
     """XN-GS-6: one reminder per firm until it enters 规上 or is dismissed. A firm with an open reminder of the same
     kind has its figures brought up to date (written only if they changed); a firm that reached the line closes its
@@ -300,7 +334,7 @@ def _store_threshold_alerts(month: dt.date, rows: list[dict[str, Any]], line: De
     above = set(Enterprise.objects.filter(is_above_scale=True).values_list("pk", flat=True))
     changed: list[Alert] = []
     superseded: list[int] = []
-    new: list[Alert] = []
+    new: list[dict[str, Any]] = []
     for r in rows:
         eid = int(r["id"])
         if eid in above:
@@ -326,11 +360,7 @@ def _store_threshold_alerts(month: dt.date, rows: list[dict[str, Any]], line: De
         if (eid, kind) in this_month:  # raised this month and since closed: nothing to add
             counts["unchanged"] += 1
             continue
-        new.append(
-            Alert(
-                kind=kind, enterprise_id=eid, month=month, measure=best, threshold=line, detail=detail, rule="XN-GS-6"
-            )
-        )
+        new.append(_alert(kind=kind, enterprise_id=eid, month=month, measure=best, threshold=line, detail=detail))
         counts[kind] += 1
     Alert.objects.bulk_update(changed, ["measure", "detail", "updated_at"], batch_size=_CHUNK)
     counts["updated"] = len(changed)
@@ -338,7 +368,19 @@ def _store_threshold_alerts(month: dt.date, rows: list[dict[str, Any]], line: De
         counts["superseded"] += Alert.objects.filter(pk__in=ids).update(
             status=AlertStatus.RESOLVED, reason="已达到门槛，转为“达到规上门槛”提醒", updated_at=now
         )
-    Alert.objects.bulk_create(new, batch_size=2000, ignore_conflicts=True)
+    _insert(Alert, new, skip_existing=True)
+
+
+def _alert(**values: Any) -> dict[str, Any]:
+    """A new alert's row, every column given (as `_insert` needs them alike)."""
+    return {
+        "reference": None,
+        "change_pct": None,
+        "status": AlertStatus.OPEN,
+        "reason": "",
+        "rule": "XN-GS-6",
+        **values,
+    }
 
 
 def _store_exit_risk_alerts(
@@ -357,7 +399,7 @@ def _store_exit_risk_alerts(
             f"下降 {round(float(r['decline']), 1)}%；上年产值 {_wan(r['prev_year'])} 万元"
         )
         new.append(
-            Alert(
+            _alert(
                 kind=AlertKind.EXIT_RISK,
                 enterprise_id=eid,
                 month=month,
@@ -369,8 +411,20 @@ def _store_exit_risk_alerts(
                 rule="XN-GS-7",
             )
         )
-    Alert.objects.bulk_create(new, batch_size=2000, ignore_conflicts=True)
+    _insert(Alert, new, skip_existing=True)
     counts["exit_risk"] = len(new)
+
+
+def _candidate(*, enterprise_id: int, source: str, month: dt.date, revenue: Decimal | None) -> dict[str, Any]:
+    return {
+        "enterprise_id": enterprise_id,
+        "source": source,
+        "added_month": month,
+        "revenue_12m": revenue,
+        "planned_entry": None,
+        "left_on": None,
+        "left_reason": "",
+    }
 
 
 def _store_candidates(month: dt.date, rows: list[dict[str, Any]], counts: dict[str, int]) -> None:
@@ -387,16 +441,13 @@ def _store_candidates(month: dt.date, rows: list[dict[str, Any]], counts: dict[s
         .values_list("enterprise_id", flat=True)
     )
     new = [
-        Candidate(
-            enterprise_id=int(r["id"]),
-            source=CandidateSource.REVENUE,
-            added_month=month,
-            revenue_12m=_dec(r["revenue_12m"]),
+        _candidate(
+            enterprise_id=int(r["id"]), source=CandidateSource.REVENUE, month=month, revenue=_dec(r["revenue_12m"])
         )
         for r in rows
         if int(r["id"]) not in in_pool
     ]
-    taken = in_pool | {c.enterprise_id for c in new}
+    taken = in_pool | {c["enterprise_id"] for c in new}
     since = dt.date(month.year - 1, month.month, 1)
     for eid in (
         Project.objects.filter(
@@ -410,9 +461,9 @@ def _store_candidates(month: dt.date, rows: list[dict[str, Any]], counts: dict[s
         .distinct()
     ):
         if eid not in taken:
-            new.append(Candidate(enterprise_id=eid, source=CandidateSource.PROJECT, added_month=month))
+            new.append(_candidate(enterprise_id=eid, source=CandidateSource.PROJECT, month=month, revenue=None))
             taken.add(eid)
-    Candidate.objects.bulk_create(new, batch_size=2000)
+    _insert(Candidate, new)
     counts["candidates_added"] = len(new)
     counts["candidates_left"] = Candidate.objects.filter(left_on__isnull=True, enterprise__is_above_scale=True).update(
         left_on=month_end(month), left_reason="已入规"
