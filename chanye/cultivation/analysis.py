@@ -86,8 +86,12 @@ def compute(month: dt.date, engine: Engine) -> dict[str, list[dict[str, Any]]]:
         )
 
     # Summed in the app database, where the rows are: only one row per firm (and source) reaches DuckDB.
-    recent = engine.aggregate("c_recent", "enterprises_monthlyfigure", columns, last_12_months)
-    out = engine.aggregate("c_output", "enterprises_monthlyfigure", columns, stats_output)
+    recent, out = engine.aggregate_many(
+        [
+            ("c_recent", "enterprises_monthlyfigure", columns, last_12_months),
+            ("c_output", "enterprises_monthlyfigure", columns, stats_output),
+        ]
+    )
     # XN-GS-4: operating revenue over 12 months, from whichever source reports it (统计 revenue, else 开票销售额)
     revenue = recent.group_by("enterprise_id").aggregate(revenue_12m=recent.r.max())
     inv = recent.filter(recent.source == "tax").select("enterprise_id", "invoice_12m", "invoice_ytd")
