@@ -15,7 +15,7 @@ ROOT = Path(__file__).parent.parent.parent
 HEAVY = ["ibis", "duckdb", "pandas", "pyarrow", "numpy", "matplotlib", "docx", "openpyxl", "rapidfuzz"]
 
 
-def loaded_after(code: str) -> list[str]:
+def loaded_after(code: str, heavy: list[str] = HEAVY) -> list[str]:
     """The heavy modules present in sys.modules after `code` runs in a fresh interpreter with the test settings."""
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
     env["DJANGO_SETTINGS_MODULE"] = "chanye.config.settings.test"
@@ -23,22 +23,22 @@ def loaded_after(code: str) -> list[str]:
         "import json, sys, django\n"
         "django.setup()\n"
         f"{code}\n"
-        f"print(json.dumps(sorted(m for m in {HEAVY!r} if m in sys.modules)))\n"
+        f"print(json.dumps(sorted(m for m in {heavy!r} if m in sys.modules)))\n"
     )
     r = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, env=env, timeout=120)
     assert r.returncode == 0, r.stderr
     return json.loads(r.stdout.strip().splitlines()[-1])
 
 
-def test_django_setup_imports_no_heavy_library():
-    assert loaded_after("") == []
+def test_django_setup_imports_no_heavy_library_nor_the_pack_schema_or_the_api():
+    assert loaded_after("", [*HEAVY, "pydantic", "yaml", "ninja"]) == []
 
 
 def test_the_urlconf_with_every_view_and_the_api_imports_no_heavy_library():
     assert loaded_after("from django.urls import get_resolver; get_resolver().url_patterns") == []
 
 
-@pytest.mark.parametrize("command", ["analyze", "indicators", "import", "report", "demo"])
+@pytest.mark.parametrize("command", ["analyze", "indicators", "import", "report", "projects", "demo"])
 def test_loading_a_command_imports_no_heavy_library(command):
     code = f"from django.core.management import load_command_class; load_command_class('chanye.x', {command!r})"
     app = {
@@ -46,6 +46,8 @@ def test_loading_a_command_imports_no_heavy_library(command):
         "indicators": "chanye.targets",
         "import": "chanye.enterprises",
         "report": "chanye.projects",
+        "projects": "chanye.projects",
         "demo": "chanye.demo",
     }[command]
-    assert loaded_after(code.replace("chanye.x", app)) == []
+    # nor the pack schema (pydantic, yaml) nor the API: a command loads what it runs
+    assert loaded_after(code.replace("chanye.x", app), [*HEAVY, "pydantic", "yaml", "ninja"]) == []
