@@ -148,8 +148,10 @@ def compute(month: dt.date, engine: Engine) -> dict[str, list[dict[str, Any]]]:
 def analyze(
     month: dt.date, *, actor: Any = None, progress: Callable[[str], None] | None = None
 ) -> tuple[dict[str, int], float]:
-    """Run the month's analysis and store it through `do_store_analysis` as `actor` (None: the system, as the
-    CLI runs it). Idempotent: a second run of the same month writes nothing new and says so in its counts."""
+    """Run the month's analysis and store it through `do_store_analysis` as `actor` (the command passes
+    `access.system("chanye analyze")`; None is the system too). Idempotent: a second run of the same month writes
+    nothing new and says so in its counts."""
+    from chanye.core import access
     from chanye.cultivation.services import do_store_analysis
 
     progress = progress or (lambda s: None)
@@ -162,7 +164,7 @@ def analyze(
         engine.close()
     progress("写入")
     counts = do_store_analysis(
-        actor=actor,
+        actor=access.SYSTEM if actor is None else actor,
         month=month,
         threshold=found["threshold"],
         exit_risk=found["exit_risk"],

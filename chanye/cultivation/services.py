@@ -234,7 +234,7 @@ def _run_analysis(run_pk: int, *, actor_pk: int | None = None) -> None:
     from chanye.cultivation.analysis import analyze
 
     run = AnalysisRun.objects.get(pk=run_pk)
-    actor = get_user_model().objects.filter(pk=actor_pk).first() if actor_pk else None
+    actor = get_user_model().objects.filter(pk=actor_pk).first() if actor_pk else access.SYSTEM
 
     def progress(stage: str) -> None:
         AnalysisRun.objects.filter(pk=run_pk).update(stage=stage)
@@ -485,8 +485,11 @@ def do_store_analysis(
     One transaction, bulk writes (no statement per alert), the month's `AnalysisRun` with its counts, and ONE audit
     row for the run summarising it (new / updated / unchanged / closed alerts, pool entries and exits) instead of a
     row per alert. Idempotent: storing the same findings again writes no alert or candidate and counts them as
-    unchanged. `started` (a `time.perf_counter()` value) dates the run for its recorded duration.
+    unchanged. `started` (a `time.perf_counter()` value) dates the run for its recorded duration. Only the system
+    (the command, the monthly job) or a city administrator (a run started from the web) stores an analysis.
     """
+    if not access.is_city_admin(actor):
+        raise PermissionDenied("只有市级管理员可以运行月度分析。")
     started = time.perf_counter() if started is None else started
     counts = dict.fromkeys(
         [

@@ -8,7 +8,9 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import PermissionDenied
 
+from chanye.core import access
 from chanye.core.models import AuditLog
 from chanye.cultivation.analysis import analyze
 from chanye.cultivation.models import Alert, AnalysisRun, Candidate
@@ -68,7 +70,7 @@ def test_statements_do_not_grow_with_the_number_of_alerts(regions, django_assert
     candidates = [{"id": e.pk, "revenue_12m": 1500.0} for e in firms]
     with django_assert_max_num_queries(25):
         counts = do_store_analysis(
-            actor=None,
+            actor=access.SYSTEM,
             month=MONTH,
             threshold=threshold,
             exit_risk=exit_risk,
@@ -90,7 +92,7 @@ def test_a_failure_while_storing_leaves_nothing_behind(regions, monkeypatch):
     monkeypatch.setattr(services, "_store_exit_risk_alerts", boom)
     with pytest.raises(RuntimeError):
         do_store_analysis(
-            actor=None,
+            actor=access.SYSTEM,
             month=MONTH,
             threshold=[{"id": e.pk, "invoice_12m": 2100.0, "invoice_ytd": 0.0, "best": 2100.0}],
             exit_risk=[],
@@ -106,3 +108,19 @@ def test_a_run_started_from_the_web_is_audited_as_the_administrator(users, login
     login(users["admin"]).post("/alerts/analyze/", {"month": "2025-06"})
     stored = run_audits().filter(message__contains="月度分析：")
     assert [r.user_id for r in stored] == [users["admin"].pk]
+
+
+def test_only_the_system_or_a_city_administrator_stores_an_analysis(users, regions):
+    e = EnterpriseFactory(county=regions["咸安区"])
+    found = {
+        "threshold": [{"id": e.pk, "invoice_12m": 2100.0, "invoice_ytd": 0.0, "best": 2100.0}],
+        "exit_risk": [],
+        "candidates": [],
+        "params": PARAMS,
+    }
+    for who in ("xianan", "viewer"):
+        with pytest.raises(PermissionDenied):
+            do_store_analysis(actor=users[who], month=MONTH, **found)
+    assert not Alert.objects.exists()
+    do_store_analysis(actor=users["admin"], month=MONTH, **found)
+    assert run_audits().get().user_id == users["admin"].pk

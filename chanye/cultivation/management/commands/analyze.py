@@ -4,6 +4,7 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from chanye.core import access
 from chanye.core.imports.values import CellError, parse_month
 
 
@@ -34,7 +35,7 @@ class Command(BaseCommand):
                 sys.stderr.write(f"\r分析 {month:%Y-%m}：{stage}…   ")
                 sys.stderr.flush()
 
-        counts, seconds = analyze(month, progress=progress)
+        counts, seconds = analyze(month, actor=access.system("chanye analyze"), progress=progress)
         if sys.stderr.isatty():
             sys.stderr.write("\n")
         self.stdout.write(
