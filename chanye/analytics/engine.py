@@ -86,7 +86,7 @@ class Engine:
         `columns` (name → Ibis type, e.g. "int64", "date", "string", "decimal(18, 4)") describe the app table;
         `build` turns it, as an Ibis table, into the filtered, grouped expression. The expression is compiled to the
         app database's SQL and runs there, so the database's indexes serve the filter and only one row per group
-        travels, instead of every monthly row being copied into DuckDB first (docs/decisions/0008).
+        travels, instead of every monthly row being copied into DuckDB first (docs/decisions/0009).
         """
         return self.aggregate_many([(name, table, columns, build)])[0]
 
@@ -180,7 +180,7 @@ def connect(*, database: dict[str, Any] | None = None) -> Engine:
             "autoload_known_extensions": False,
             # The extension is the file pip installed next to duckdb itself (duckdb-ext-postgres), loaded by name
             # from that folder only; checking its signature hashed 50 MB on every connection (0.2 s per analysis)
-            # and guards nothing the installed duckdb binary is not already trusted with (docs/decisions/0008).
+            # and guards nothing the installed duckdb binary is not already trusted with (docs/decisions/0009).
             "allow_unsigned_extensions": True,
             "threads": 2,
         }
