@@ -47,6 +47,9 @@ def _pg_dsn(cfg: dict[str, Any]) -> str:
     return " ".join(f"{k}={v}" for k, v in parts.items() if v)
 
 
+FIGURE = "decimal(18, 4)"  # a MonthlyFigure amount as Ibis types it: summed exactly in the app database
+
+
 def _duckdb_type(dtype: Any) -> str:
     """The DuckDB column type for an Ibis type of an aggregation's result."""
     if dtype.is_integer():

@@ -20,9 +20,9 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from chanye.analytics.engine import Engine, connect
+from chanye.analytics.engine import FIGURE, Engine, connect
 from chanye.industry.selectors import threshold
-from chanye.targets.indicators import FIGURE, month_end
+from chanye.targets.indicators import month_end
 
 
 def compute(month: dt.date, engine: Engine) -> dict[str, list[dict[str, Any]]]:

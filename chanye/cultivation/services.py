@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import time
 from decimal import ROUND_HALF_UP, Decimal
@@ -272,6 +273,10 @@ def _dec(v: Any) -> Decimal | None:
     return Decimal(str(round(float(v), 4)))
 
 
+def _month_end(month: dt.date) -> dt.date:
+    return month.replace(day=calendar.monthrange(month.year, month.month)[1])
+
+
 def _chunks(values: list[Any]) -> list[list[Any]]:
     return [values[i : i + _CHUNK] for i in range(0, len(values), _CHUNK)]
 
@@ -431,7 +436,6 @@ def _store_candidates(month: dt.date, rows: list[dict[str, Any]], counts: dict[s
     """XN-GS-4/5: firms not 规上 with 12-month revenue at the line, and firms whose project went into production in
     the last 12 months (新投产工业项目), join the pool; firms that entered 规上 leave it."""
     from chanye.projects.models import Project
-    from chanye.targets.indicators import month_end
 
     in_pool = set(Candidate.objects.filter(left_on__isnull=True).values_list("enterprise_id", flat=True))
     # A firm an officer took out of the pool by hand (with a reason) stays out for the rest of that year.
@@ -452,7 +456,7 @@ def _store_candidates(month: dt.date, rows: list[dict[str, Any]], counts: dict[s
     for eid in (
         Project.objects.filter(
             producing_on__gte=since,
-            producing_on__lte=month_end(month),
+            producing_on__lte=_month_end(month),
             enterprise__isnull=False,
             enterprise__is_above_scale=False,
             exited_on__isnull=True,
@@ -466,7 +470,7 @@ def _store_candidates(month: dt.date, rows: list[dict[str, Any]], counts: dict[s
     _insert(Candidate, new)
     counts["candidates_added"] = len(new)
     counts["candidates_left"] = Candidate.objects.filter(left_on__isnull=True, enterprise__is_above_scale=True).update(
-        left_on=month_end(month), left_reason="已入规"
+        left_on=_month_end(month), left_reason="已入规"
     )
 
 

@@ -17,14 +17,13 @@ from typing import Any
 
 from django.db import transaction
 
-from chanye.analytics.engine import Engine, connect
+from chanye.analytics.engine import FIGURE, Engine, connect
 from chanye.targets.models import IndicatorValue
 
 SMART_GRADES = ["basic", "advanced", "excellent", "leading"]  # XN-RD-3, lowest first
 DEFAULT_ENTERPRISE_THRESHOLDS = [10, 30, 50, 100]  # 亿元 (XN-CL-3, EZ-T-1, YY-T-1)
 DEFAULT_CLUSTER_THRESHOLDS = [100, 500, 1000]  # 亿元 (XN-CL-1, HG-T-1)
 WAN_PER_YI = 10000
-FIGURE = "decimal(18, 4)"  # a MonthlyFigure amount, as Ibis types it: summed exactly in the app database
 
 
 def month_end(month: dt.date) -> dt.date:
