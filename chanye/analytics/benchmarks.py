@@ -29,9 +29,8 @@ import hashlib
 import re
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
 from django.db.models import Max
 from django.utils import timezone
 
@@ -43,6 +42,9 @@ from chanye.core.imports.reader import SheetError, read_sheet
 from chanye.core.imports.values import CellError, display, parse_decimal
 from chanye.core.models import AuditAction, ImportBatch
 from chanye.core.text import clean_cell, squash, to_halfwidth
+
+if TYPE_CHECKING:
+    import numpy as np
 
 UNITS = {"亿元": Decimal(10000), "万元": Decimal(1)}  # → 万元
 MANUFACTURING = (13, 43)  # the divisions the relatedness matrix holds (GB/T 4754 门类 C)
@@ -81,6 +83,8 @@ class BenchmarkTable:
         return _as_printed(problems, *self.transposed_from) if self.transposed_from else problems
 
     def matrix(self) -> np.ndarray:
+        import numpy as np
+
         return np.array([[float(v) for v in row] for row in self.values], dtype=float).reshape(
             len(self.regions), len(self.industries)
         )
@@ -509,6 +513,8 @@ def benchmark_years() -> list[int]:
 def benchmark_matrix(*, year: int | None = None) -> tuple[int | None, list[str], list[str], np.ndarray]:
     """(year, regions, divisions, regions × divisions 万元) of the imported benchmarks for `year` (default: the
     latest), manufacturing divisions (13–43) only, as the counties' matrix."""
+    import numpy as np
+
     year = year or BenchmarkFigure.objects.aggregate(y=Max("year"))["y"]
     if year is None:
         return None, [], [], np.zeros((0, 0))
@@ -541,6 +547,8 @@ def merge_benchmarks(
     """The counties' rows followed by the benchmark regions' rows, over the union of the divisions (sorted); a
     division one side lacks is 0 there. A benchmark region named like a county is left out (the county's own
     figures come from the monthly statistics)."""
+    import numpy as np
+
     own = set(county_names)
     keep = [i for i, r in enumerate(bench_regions) if r not in own]
     cols = sorted(set(divisions) | set(bench_divisions))
@@ -572,6 +580,8 @@ def relatedness_matrix(
 ) -> RelatednessMatrix:
     """The counties' 12-month matrix (`county_industry_matrix`) with the imported benchmark regions of `year` (default
     the latest) stacked under it — the input of the relatedness page."""
+    import numpy as np
+
     from chanye.analytics.selectors import county_industry_matrix
     from chanye.industry.models import IndustryCode
 

@@ -28,6 +28,26 @@ class MonthSummary(models.Model):
         return f"{self.month:%Y-%m} {self.region_id or self.cluster_id or '全市'}"
 
 
+class FigureMonth(models.Model):
+    """How many monthly figures each month holds per source, refreshed with MonthSummary after every import.
+
+    The month pickers (what a monthly analysis can be run for) read this small table instead of a DISTINCT over
+    every monthly row (6 million rows at province scale)."""
+
+    month = models.DateField()
+    source = models.CharField("来源", max_length=10)
+    figures = models.PositiveIntegerField("数据条数", default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["month", "source"], name="figure_month_unique")]
+        ordering = ["-month", "source"]
+        verbose_name = "月度数据月份"
+        verbose_name_plural = "月度数据月份"
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.source} {self.figures}"
+
+
 class BenchmarkFigure(models.Model):
     """Output of a benchmark region outside the city in one GB/T 4754 manufacturing division (大类), as a
     statistical yearbook gives it; joined to the counties' matrix for relatedness (issue 6)."""

@@ -9,7 +9,7 @@ from typing import Any
 from django.db.models import Count, Max, Q, Sum
 from django.utils import timezone
 
-from chanye.analytics.models import MonthSummary
+from chanye.analytics.models import FigureMonth, MonthSummary
 from chanye.core import access
 from chanye.enterprises.models import Enterprise, ScalePeriod
 from chanye.industry.models import Cluster, Target
@@ -29,6 +29,14 @@ def available_months(limit: int = 60) -> list[dt.date]:
         .order_by("-month")
         .values_list("month", flat=True)
         .distinct()[:limit]
+    )
+
+
+def figure_months(limit: int = 12) -> list[dt.date]:
+    """Months holding monthly figures of any source, newest first (what a monthly analysis can be run for), from
+    the FigureMonth summary (never a DISTINCT over the monthly rows)."""
+    return list(
+        FigureMonth.objects.filter(figures__gt=0).order_by("-month").values_list("month", flat=True).distinct()[:limit]
     )
 
 

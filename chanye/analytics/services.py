@@ -10,14 +10,14 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count, Sum
 
-from chanye.analytics.models import BenchmarkFigure, MonthSummary
+from chanye.analytics.models import BenchmarkFigure, FigureMonth, MonthSummary
 from chanye.core import access
 from chanye.enterprises.choices import FigureSource
 from chanye.enterprises.models import MonthlyFigure
 
 
 def refresh_month_summaries(*, months: Iterable[dt.date] | None = None) -> int:
-    """Recompute MonthSummary for the given months (all months when None). Idempotent."""
+    """Recompute MonthSummary and FigureMonth for the given months (all months when None). Idempotent."""
     base = MonthlyFigure.objects.filter(source=FigureSource.STATS)
     if months is not None:
         month_list = sorted(set(months))
@@ -57,7 +57,21 @@ def refresh_month_summaries(*, months: Iterable[dt.date] | None = None) -> int:
         stale = MonthSummary.objects.all() if months is None else MonthSummary.objects.filter(month__in=month_list)
         stale.delete()
         MonthSummary.objects.bulk_create(rows, batch_size=2000)
+        refresh_figure_months(months=None if months is None else month_list)
     return len(rows)
+
+
+def refresh_figure_months(*, months: list[dt.date] | None = None) -> int:
+    """Recompute FigureMonth (rows per month and source) for the given months (all months when None)."""
+    qs = MonthlyFigure.objects.all() if months is None else MonthlyFigure.objects.filter(month__in=months)
+    counts = [
+        FigureMonth(month=r["month"], source=r["source"], figures=r["n"])
+        for r in qs.values("month", "source").annotate(n=Count("id")).order_by()
+    ]
+    with transaction.atomic():
+        (FigureMonth.objects.all() if months is None else FigureMonth.objects.filter(month__in=months)).delete()
+        FigureMonth.objects.bulk_create(counts, batch_size=2000)
+    return len(counts)
 
 
 @transaction.atomic

@@ -27,8 +27,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
 
 from chanye.core import xlsx
 from chanye.core.imports.reader import SheetError, read_sheet
@@ -283,6 +281,9 @@ def export_yaml(chains: Iterable[Chain]) -> str:
 def _sheet(
     wb: xlsx.SafeWorkbook, title: str, columns: Sequence[Col], rows: Iterable[Sequence[Any]], first: bool
 ) -> None:
+    from openpyxl.styles import Alignment
+    from openpyxl.utils import get_column_letter
+
     ws = wb.active if first else wb.create_sheet(title)
     ws.title = title
     for i, col in enumerate(columns, start=1):
@@ -309,6 +310,8 @@ def _join(values: Sequence[str]) -> str:
 
 
 def export_xlsx(chains: Iterable[Chain]) -> bytes:
+    from openpyxl.styles import Font
+
     chain_rows: list[list[Any]] = []
     link_rows: list[list[Any]] = []
     for chain in chains:

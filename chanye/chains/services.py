@@ -11,7 +11,7 @@ Leads (线索 → 落地) live in `chanye.chains.leads`.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -21,10 +21,12 @@ from chanye.core import access, audit
 from chanye.core.models import AuditAction
 from chanye.core.roles import CITY, WRITERS
 from chanye.enterprises.models import Enterprise
-from chanye.industry import schema
 from chanye.industry.models import Cluster, Pack
 
 from .models import AttractionTarget, Chain, ChainEdge, ChainLink, LinkEnterprise, LinkRole
+
+if TYPE_CHECKING:
+    from chanye.industry import schema
 
 CHAIN_EDITORS = CITY
 PLACERS = WRITERS
@@ -53,6 +55,8 @@ def chain_snapshot(chain: Chain) -> dict[str, Any]:
 
 
 def chain_to_spec(chain: Chain) -> schema.ChainSpec:
+    from chanye.industry import schema
+
     links = list(chain.links.order_by("position"))
     succ: dict[int, list[str]] = {}
     for e in ChainEdge.objects.filter(source__chain=chain).select_related("target").order_by("target__position"):
@@ -158,6 +162,7 @@ def active_link_names() -> list[str]:
 def sync_from_pack(*, spec: schema.PackSpec, pack: Pack, clusters: dict[str, Cluster], result: Any) -> None:
     """Load the pack's chains (XN-SYS-4). A chain edited on the platform keeps its edits; a link that would be
     dropped while it holds enterprises or targets keeps the chain as it is (reported, nothing lost)."""
+    from chanye.industry import schema
 
     def count(tally: dict[str, int], label: str) -> None:
         tally[label] = tally.get(label, 0) + 1

@@ -21,7 +21,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from openpyxl.styles import Font
 
 from chanye.accounts.models import User
 from chanye.core import access, audit, xlsx
@@ -581,6 +580,8 @@ def _conversion_row(r: dict[str, Any]) -> list[Any]:
 @require_GET
 def conversion_export(request: HttpRequest) -> HttpResponse:
     """The four conversion tables, one sheet each."""
+    from openpyxl.styles import Font
+
     selectors.require_reader(request)
     f = LeadFilter.from_params(request.GET)
     ctx = conversion_tables(f.apply(Lead.objects.for_user(request.user), stage=False))

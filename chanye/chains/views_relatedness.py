@@ -8,7 +8,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from chanye.chains.selectors_relatedness import county_link_opportunities
 from chanye.core import access
 
 
@@ -21,7 +20,8 @@ def relatedness(request: HttpRequest) -> HttpResponse:
     from django.http import Http404
 
     from chanye.analytics.benchmarks import relatedness_matrix
-    from chanye.analytics.relatedness import compute, opportunities
+    from chanye.analytics.relatedness import compute, opportunities  # numpy: loaded for this page only
+    from chanye.chains.selectors_relatedness import county_link_opportunities
 
     access.require_reader(request.user, what="产业关联页面")
     m = relatedness_matrix()

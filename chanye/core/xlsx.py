@@ -16,22 +16,19 @@ tests/core/test_xlsx_writer_is_the_only_one.py fails when code outside this modu
 
 from __future__ import annotations
 
+import functools
 import io
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Any
-
-from openpyxl import Workbook
-from openpyxl.cell import Cell, WriteOnlyCell
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
-from openpyxl.worksheet.worksheet import Worksheet
+from typing import TYPE_CHECKING, Any
 
 from chanye.core.imports.base import Column
 
-HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
-REQUIRED_FILL = PatternFill("solid", fgColor="FCE4D6")
-BOLD = Font(bold=True)
+if TYPE_CHECKING:
+    from openpyxl.cell import Cell
+
+# openpyxl (and numpy, which it imports) loads when the first spreadsheet is made, not when Django starts: the
+# styles and the workbook classes below are made on first use (module attributes HEADER_FILL, REQUIRED_FILL, BOLD
+# and SafeWorkbook still work).
 TEXT_FORMAT = "@"
 FORMULA_STARTS = ("=", "+", "-", "@")
 CONTROL_STARTS = ("\t", "\r")
@@ -53,42 +50,69 @@ def guard(cell: Cell) -> None:
         cell.quotePrefix = True
 
 
-class _GuardedWriteOnlyWorksheet(WriteOnlyWorksheet):
-    """A streamed sheet whose rows are guarded cell by cell as they are written."""
+@functools.cache
+def _styles() -> dict[str, Any]:
+    from openpyxl.styles import Font, PatternFill
 
-    def _values_to_row(self, values: Iterable[Any], row_idx: int) -> Iterator[Cell]:
-        for cell in super()._values_to_row(values, row_idx):
-            guard(cell)
-            yield cell
-
-
-class SafeWorkbook(Workbook):
-    """An openpyxl workbook that cannot write a formula from text: streamed sheets guard each row as it is
-    appended, ordinary sheets are guarded cell by cell when the workbook is saved."""
-
-    def create_sheet(self, title: str | None = None, index: int | None = None) -> Any:
-        if self.write_only:
-            ws = _GuardedWriteOnlyWorksheet(parent=self, title=title)
-            self._add_sheet(sheet=ws, index=index)
-            return ws
-        return super().create_sheet(title, index)
-
-    def save(self, filename: Any) -> None:
-        for ws in self.worksheets:
-            if isinstance(ws, Worksheet):
-                for cell in ws._cells.values():
-                    guard(cell)
-        super().save(filename)
+    return {
+        "HEADER_FILL": PatternFill("solid", fgColor="DDEBF7"),
+        "REQUIRED_FILL": PatternFill("solid", fgColor="FCE4D6"),
+        "BOLD": Font(bold=True),
+    }
 
 
-def workbook(*, write_only: bool = False) -> SafeWorkbook:
-    """A new workbook for an export (write_only streams rows: use it for long tables)."""
-    return SafeWorkbook(write_only=write_only)
+@functools.cache
+def _safe_workbook_class() -> type:
+    """SafeWorkbook, defined when first needed (it subclasses openpyxl's Workbook)."""
+    from openpyxl import Workbook
+    from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+    from openpyxl.worksheet.worksheet import Worksheet
+
+    class _GuardedWriteOnlyWorksheet(WriteOnlyWorksheet):
+        """A streamed sheet whose rows are guarded cell by cell as they are written."""
+
+        def _values_to_row(self, values: Iterable[Any], row_idx: int) -> Iterator[Cell]:
+            for cell in super()._values_to_row(values, row_idx):
+                guard(cell)
+                yield cell
+
+    class SafeWorkbook(Workbook):
+        """An openpyxl workbook that cannot write a formula from text: streamed sheets guard each row as it is
+        appended, ordinary sheets are guarded cell by cell when the workbook is saved."""
+
+        def create_sheet(self, title: str | None = None, index: int | None = None) -> Any:
+            if self.write_only:
+                ws = _GuardedWriteOnlyWorksheet(parent=self, title=title)
+                self._add_sheet(sheet=ws, index=index)
+                return ws
+            return super().create_sheet(title, index)
+
+        def save(self, filename: Any) -> None:
+            for ws in self.worksheets:
+                if isinstance(ws, Worksheet):
+                    for cell in ws._cells.values():
+                        guard(cell)
+            super().save(filename)
+
+    return SafeWorkbook
 
 
-def to_bytes(wb: Workbook) -> bytes:
+def __getattr__(name: str) -> Any:
+    if name in ("HEADER_FILL", "REQUIRED_FILL", "BOLD"):
+        return _styles()[name]
+    if name == "SafeWorkbook":
+        return _safe_workbook_class()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def workbook(*, write_only: bool = False) -> Any:
+    """A new workbook (a SafeWorkbook) for an export (write_only streams rows: use it for long tables)."""
+    return _safe_workbook_class()(write_only=write_only)
+
+
+def to_bytes(wb: Any) -> bytes:
     """The .xlsx file of a workbook made by `workbook()`."""
-    if not isinstance(wb, SafeWorkbook):
+    if not isinstance(wb, _safe_workbook_class()):
         raise TypeError("make spreadsheets with chanye.core.xlsx.workbook(), which neutralises formula-like text")
     buf = io.BytesIO()
     wb.save(buf)
@@ -105,6 +129,10 @@ def table(
     sheet_name: str = "Sheet1",
 ) -> bytes:
     """A streamed single-sheet workbook (fast for large exports); identifiers stay text."""
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
     wb = workbook(write_only=True)
     ws = wb.create_sheet(sheet_name)
     for i, _ in enumerate(headers, start=1):
@@ -116,7 +144,7 @@ def table(
     hdr = []
     for h in headers:
         c = WriteOnlyCell(ws, value=h)
-        c.font, c.fill = BOLD, HEADER_FILL
+        c.font, c.fill = _styles()["BOLD"], _styles()["HEADER_FILL"]
         hdr.append(c)
     ws.append(hdr)
     text_set = set(text_columns)
@@ -143,14 +171,17 @@ def template(
 ) -> bytes:
     """An import template: header row (required columns highlighted), text-formatted id columns, an
     instructions sheet listing each column, its meaning and accepted values."""
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
     wb = workbook()
     ws = wb.active
     ws.title = "数据"
     for i, col in enumerate(columns, start=1):
         header = col.label + (f"({next(iter(col.units))})" if col.units else "")
         cell = ws.cell(row=1, column=i, value=header)
-        cell.font = BOLD
-        cell.fill = REQUIRED_FILL if col.required else HEADER_FILL
+        cell.font = _styles()["BOLD"]
+        cell.fill = _styles()["REQUIRED_FILL" if col.required else "HEADER_FILL"]
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         letter = get_column_letter(i)
         ws.column_dimensions[letter].width = max(14, len(header) * 2 + 2)
@@ -170,7 +201,7 @@ def template(
     help_ws.append([])
     help_ws.append(["列名", "是否必填", "说明", "示例"])
     for c in help_ws[help_ws.max_row]:
-        c.font, c.fill = BOLD, HEADER_FILL
+        c.font, c.fill = _styles()["BOLD"], _styles()["HEADER_FILL"]
     for col in columns:
         header = col.label + (f"({next(iter(col.units))})" if col.units else "")
         aliases = f"；也可写作：{'、'.join(col.aliases)}" if col.aliases else ""

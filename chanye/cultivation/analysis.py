@@ -7,7 +7,10 @@
   library; a month whose output is down 20 % or more (以上 includes 20 %) on the same month a year earlier raises a
   warning. A firm with no figures for that month last year cannot be compared and raises nothing. One warning per
   firm and month: running the analysis again changes nothing.
-All numbers come from the pack's thresholds. Computed with Ibis on DuckDB (chanye.analytics.engine).
+- XN-GS-4/5: firms not 规上 with 12-month revenue at the pool line join the candidate pool (and firms whose project
+  went into production in the last 12 months).
+All numbers come from the pack's thresholds. Computed with Ibis on DuckDB (chanye.analytics.engine); stored in bulk,
+in one transaction with one audit row, by `chanye.cultivation.services.do_store_analysis`.
 """
 
 from __future__ import annotations
@@ -15,32 +18,20 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections.abc import Callable
-from decimal import Decimal
 from typing import Any
 
-import ibis
-from django.db import transaction
-
-from chanye.analytics.engine import Engine, connect
-from chanye.cultivation.models import Alert, AlertKind, AlertStatus, AnalysisRun
+from chanye.analytics.engine import FIGURE, Engine, connect
 from chanye.industry.selectors import threshold
 from chanye.targets.indicators import month_end
 
-Q4 = Decimal("0.0001")
-
-
-def _wan(v: Any) -> str:
-    """A 万元 figure for a sentence: one decimal."""
-    return "—" if v is None or v != v else f"{float(v):,.1f}"
-
-
-def _dec(v: Any) -> Decimal | None:
-    if v is None or v != v:
-        return None
-    return Decimal(str(round(float(v), 4)))
-
 
 def compute(month: dt.date, engine: Engine) -> dict[str, list[dict[str, Any]]]:
+    """What the month's figures raise: threshold reminders, exit-risk warnings and pool candidates (not stored).
+
+    The per-enterprise table joining 规上 status, invoices, output and revenue is computed once in DuckDB; the
+    three lists are read from it."""
+    import ibis
+
     d = month_end(month)
     y0 = dt.date(month.year, 1, 1)
     last12 = dt.date(month.year - 1, month.month, 1)
@@ -56,43 +47,54 @@ def compute(month: dt.date, engine: Engine) -> dict[str, list[dict[str, Any]]]:
     sp = engine.load(
         "c_sp", "enterprises_scaleperiod", {"enterprise_id": "BIGINT", "entered_on": "DATE", "exited_on": "DATE"}
     )
-    mf = engine.load(
-        "c_mf",
-        "enterprises_monthlyfigure",
-        {
-            "enterprise_id": "BIGINT",
-            "month": "DATE",
-            "source": "VARCHAR",
-            "output": "DOUBLE",
-            "invoice_sales": "DOUBLE",
-            "revenue": "DOUBLE",
-            "main_revenue": "DOUBLE",
-        },
-        where=f"month >= '{start.isoformat()}' AND month <= '{month.isoformat()}'",
-    )
     above = (
         sp.filter((sp.entered_on <= d) & (sp.exited_on.isnull() | (sp.exited_on > d)))
         .select("enterprise_id")
         .distinct()
         .mutate(is_above=ibis.literal(True))
     )
-    tax = mf.filter(mf.source == "tax")
-    in12 = (mf.month > last12) & (mf.month <= month)
-    rev = mf.revenue.fill_null(mf.main_revenue).fill_null(mf.invoice_sales)
+
+    columns = {
+        "enterprise_id": "int64",
+        "month": "date",
+        "source": "string",
+        "output": FIGURE,
+        "invoice_sales": FIGURE,
+        "revenue": FIGURE,
+        "main_revenue": FIGURE,
+    }
+
+    def last_12_months(mf: Any) -> Any:
+        """Revenue and invoices of the last 12 months (the year to date lies within them) per firm and source."""
+        mf = mf.filter((mf.month > last12) & (mf.month <= month))
+        rev = mf.revenue.fill_null(mf.main_revenue).fill_null(mf.invoice_sales)
+        return mf.group_by(["enterprise_id", "source"]).aggregate(
+            r=rev.sum().cast("float64"),
+            invoice_12m=mf.invoice_sales.sum().cast("float64"),
+            invoice_ytd=mf.invoice_sales.sum(where=mf.month >= y0).cast("float64"),
+        )
+
+    def stats_output(mf: Any) -> Any:
+        """统计 output: last year's total and months, this month and the same month last year, per firm."""
+        mf = mf.filter((mf.source == "stats") & (mf.month >= start) & (mf.month <= month))
+        in_prev = (mf.month >= prev_y0) & (mf.month <= prev_y1)
+        return mf.group_by("enterprise_id").aggregate(
+            prev_year=mf.output.sum(where=in_prev).cast("float64"),
+            prev_year_months=mf.output.count(where=in_prev),
+            this_month=mf.output.max(where=mf.month == month).cast("float64"),
+            same_month_last_year=mf.output.max(where=mf.month == same_last_year).cast("float64"),
+        )
+
+    # Summed in the app database, where the rows are: only one row per firm (and source) reaches DuckDB.
+    recent, out = engine.aggregate_many(
+        [
+            ("c_recent", "enterprises_monthlyfigure", columns, last_12_months),
+            ("c_output", "enterprises_monthlyfigure", columns, stats_output),
+        ]
+    )
     # XN-GS-4: operating revenue over 12 months, from whichever source reports it (统计 revenue, else 开票销售额)
-    per_source = mf.group_by(["enterprise_id", "source"]).aggregate(r=rev.sum(where=in12))
-    revenue = per_source.group_by("enterprise_id").aggregate(revenue_12m=per_source.r.max())
-    inv = tax.group_by("enterprise_id").aggregate(
-        invoice_12m=tax.invoice_sales.sum(where=(tax.month > last12) & (tax.month <= month)),
-        invoice_ytd=tax.invoice_sales.sum(where=tax.month >= y0),
-    )
-    st = mf.filter(mf.source == "stats")
-    out = st.group_by("enterprise_id").aggregate(
-        prev_year=st.output.sum(where=(st.month >= prev_y0) & (st.month <= prev_y1)),
-        prev_year_months=st.output.count(where=(st.month >= prev_y0) & (st.month <= prev_y1)),
-        this_month=st.output.max(where=st.month == month),
-        same_month_last_year=st.output.max(where=st.month == same_last_year),
-    )
+    revenue = recent.group_by("enterprise_id").aggregate(revenue_12m=recent.r.max())
+    inv = recent.filter(recent.source == "tax").select("enterprise_id", "invoice_12m", "invoice_ytd")
     m = (
         e.left_join(above, e.id == above.enterprise_id)
         .drop("enterprise_id")
@@ -104,19 +106,19 @@ def compute(month: dt.date, engine: Engine) -> dict[str, list[dict[str, Any]]]:
         .drop("enterprise_id")
     )
     m = m.mutate(is_above=m.is_above.fill_null(False))
+    m = engine.materialise("c_measures", m)
 
     # XN-GS-6 (not 规上; invoiced sales reach the share of the line, or the line itself)
     best = ibis.greatest(m.invoice_12m.fill_null(0), m.invoice_ytd.fill_null(0))
-    thr = (
+    thr = engine.records(
         m.filter(~m.is_above & (best >= share * above_line))
         .mutate(best=best)
         .select("id", "invoice_12m", "invoice_ytd", "best")
-        .execute()
-        .to_dict("records")
+        .order_by("id")
     )
     # XN-GS-7 (规上 with last year's output ≤ 3000万; this month down ≥ 20 % on the same month last year)
     decline = (m.same_month_last_year - m.this_month) / m.same_month_last_year * 100
-    risk = (
+    risk = engine.records(
         m.filter(
             m.is_above
             & (m.prev_year_months > 0)
@@ -127,11 +129,12 @@ def compute(month: dt.date, engine: Engine) -> dict[str, list[dict[str, Any]]]:
         .mutate(decline=decline)
         .filter(lambda t: t.decline >= exit_decline - 1e-9)
         .select("id", "prev_year", "this_month", "same_month_last_year", "decline")
-        .execute()
-        .to_dict("records")
+        .order_by("id")
     )
     pool_line = float(threshold("candidate_pool_revenue", 1000))
-    pool = m.filter(~m.is_above & (m.revenue_12m >= pool_line)).select("id", "revenue_12m").execute().to_dict("records")
+    pool = engine.records(
+        m.filter(~m.is_above & (m.revenue_12m >= pool_line)).select("id", "revenue_12m").order_by("id")
+    )
     return {
         "threshold": thr,
         "exit_risk": risk,
@@ -142,130 +145,15 @@ def compute(month: dt.date, engine: Engine) -> dict[str, list[dict[str, Any]]]:
     }
 
 
-@transaction.atomic
-def store(month: dt.date, found: dict[str, list[dict[str, Any]]]) -> dict[str, int]:
-    p = found["params"][0]
-    line = Decimal(str(p["above_line"]))
-    counts = {"approach": 0, "reached": 0, "exit_risk": 0, "auto_resolved": 0}
-    # Firms that entered 规上 leave the threshold to-do list by themselves.
-    from chanye.enterprises.models import Enterprise
+def analyze(
+    month: dt.date, *, actor: Any = None, progress: Callable[[str], None] | None = None
+) -> tuple[dict[str, int], float]:
+    """Run the month's analysis and store it through `do_store_analysis` as `actor` (the command passes
+    `access.system("chanye analyze")`; None is the system too). Idempotent: a second run of the same month writes
+    nothing new and says so in its counts."""
+    from chanye.core import access
+    from chanye.cultivation.services import do_store_analysis
 
-    entered = Alert.objects.filter(
-        kind__in=[AlertKind.APPROACH, AlertKind.REACHED],
-        enterprise__is_above_scale=True,
-        status__in=[AlertStatus.OPEN, AlertStatus.ACKNOWLEDGED, AlertStatus.SUPPORTING],
-    )
-    counts["auto_resolved"] = entered.update(status=AlertStatus.RESOLVED, reason="已入规")
-    open_thr = {
-        (a.enterprise_id, a.kind): a
-        for a in Alert.objects.filter(
-            kind__in=[AlertKind.APPROACH, AlertKind.REACHED],
-            status__in=[AlertStatus.OPEN, AlertStatus.ACKNOWLEDGED, AlertStatus.SUPPORTING],
-        )
-    }
-    dismissed = set(
-        Alert.objects.filter(
-            kind__in=[AlertKind.APPROACH, AlertKind.REACHED], status=AlertStatus.DISMISSED, month__year=month.year
-        ).values_list("enterprise_id", "kind")
-    )
-    ids = {r["id"] for r in found["threshold"]}
-    ent_above = set(Enterprise.objects.filter(pk__in=ids, is_above_scale=True).values_list("pk", flat=True))
-    for r in found["threshold"]:
-        eid = int(r["id"])
-        if eid in ent_above:
-            continue
-        best = Decimal(str(round(float(r["best"]), 4)))
-        kind = AlertKind.REACHED if best >= line else AlertKind.APPROACH
-        if (eid, kind) in dismissed:
-            continue
-        detail = (
-            f"近12个月开票销售额 {_wan(r['invoice_12m'])} 万元，本年累计 {_wan(r['invoice_ytd'])} 万元；"
-            f"规上门槛 {line.normalize():f} 万元"
-        )
-        existing = open_thr.get((eid, kind))
-        if existing:
-            existing.measure, existing.detail = best, detail
-            existing.save(update_fields=["measure", "detail", "updated_at"])
-            continue
-        if kind == AlertKind.REACHED and (eid, AlertKind.APPROACH) in open_thr:
-            a = open_thr[(eid, AlertKind.APPROACH)]
-            a.status, a.reason = AlertStatus.RESOLVED, "已达到门槛，转为“达到规上门槛”提醒"
-            a.save(update_fields=["status", "reason", "updated_at"])
-        _, created = Alert.objects.get_or_create(
-            kind=kind,
-            enterprise_id=eid,
-            month=month,
-            defaults={"measure": best, "threshold": line, "detail": detail, "rule": "XN-GS-6"},
-        )
-        counts[kind] += int(created)
-    # XN-GS-4: the candidate pool — firms not 规上 with 12-month revenue at the line join it; entries to 规上 leave it.
-    from chanye.cultivation.models import Candidate, CandidateSource
-
-    in_pool = set(Candidate.objects.filter(left_on__isnull=True).values_list("enterprise_id", flat=True))
-    # A firm an officer took out of the pool by hand (with a reason) stays out for the rest of that year.
-    in_pool |= set(
-        Candidate.objects.filter(left_on__year=month.year)
-        .exclude(left_reason="已入规")
-        .values_list("enterprise_id", flat=True)
-    )
-    new = [
-        Candidate(
-            enterprise_id=int(r["id"]),
-            source=CandidateSource.REVENUE,
-            added_month=month,
-            revenue_12m=_dec(r["revenue_12m"]),
-        )
-        for r in found.get("candidates", [])
-        if int(r["id"]) not in in_pool
-    ]
-    # XN-GS-5: firms whose project went into production in the last 12 months (新投产工业项目) join the pool too.
-    from chanye.projects.models import Project
-
-    taken = in_pool | {c.enterprise_id for c in new}
-    since = dt.date(month.year - 1, month.month, 1)
-    for eid in (
-        Project.objects.filter(
-            producing_on__gte=since,
-            producing_on__lte=month_end(month),
-            enterprise__isnull=False,
-            enterprise__is_above_scale=False,
-            exited_on__isnull=True,
-        )
-        .values_list("enterprise_id", flat=True)
-        .distinct()
-    ):
-        if eid not in taken:
-            new.append(Candidate(enterprise_id=eid, source=CandidateSource.PROJECT, added_month=month))
-            taken.add(eid)
-    Candidate.objects.bulk_create(new)
-    counts["candidates_added"] = len(new)
-    counts["candidates_left"] = Candidate.objects.filter(left_on__isnull=True, enterprise__is_above_scale=True).update(
-        left_on=month_end(month), left_reason="已入规"
-    )
-    for r in found["exit_risk"]:
-        detail = (
-            f"本月产值 {_wan(r['this_month'])} 万元，上年同月 {_wan(r['same_month_last_year'])} 万元，"
-            f"下降 {round(float(r['decline']), 1)}%；上年产值 {_wan(r['prev_year'])} 万元"
-        )
-        _, created = Alert.objects.get_or_create(
-            kind=AlertKind.EXIT_RISK,
-            enterprise_id=int(r["id"]),
-            month=month,
-            defaults={
-                "measure": _dec(r["this_month"]),
-                "reference": _dec(r["same_month_last_year"]),
-                "change_pct": Decimal(str(round(-float(r["decline"]), 2))),
-                "threshold": Decimal(str(p["exit_output"])),
-                "detail": detail,
-                "rule": "XN-GS-7",
-            },
-        )
-        counts["exit_risk"] += int(created)
-    return counts
-
-
-def analyze(month: dt.date, *, progress: Callable[[str], None] | None = None) -> tuple[dict[str, int], float]:
-    """Run the month's analysis; idempotent (a second run creates nothing new)."""
     progress = progress or (lambda s: None)
     t = time.perf_counter()
     engine = connect()
@@ -275,10 +163,13 @@ def analyze(month: dt.date, *, progress: Callable[[str], None] | None = None) ->
     finally:
         engine.close()
     progress("写入")
-    counts = store(month, found)
-    seconds = time.perf_counter() - t
-    AnalysisRun.objects.update_or_create(
+    counts = do_store_analysis(
+        actor=access.SYSTEM if actor is None else actor,
         month=month,
-        defaults={"counts": counts, "seconds": seconds, "status": AnalysisRun.Status.DONE, "stage": "", "error": ""},
+        threshold=found["threshold"],
+        exit_risk=found["exit_risk"],
+        candidates=found["candidates"],
+        params=found["params"][0],
+        started=t,
     )
-    return counts, seconds
+    return counts, time.perf_counter() - t

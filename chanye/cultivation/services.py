@@ -1,13 +1,16 @@
 """Alert workflow: acknowledge → support actions (帮扶) → resolve; or dismiss with a reason. Candidate pool entries
-(手工纳入, XN-GS-4/5) and removals. Audited."""
+(手工纳入, XN-GS-4/5) and removals. Storing the monthly analysis (XN-GS-4/5/6/7). Audited."""
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
+import time
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from chanye.core import access, audit
@@ -15,6 +18,7 @@ from chanye.core.models import AuditAction
 from chanye.cultivation.models import (
     TRANSITIONS,
     Alert,
+    AlertKind,
     AlertStatus,
     AnalysisRun,
     Candidate,
@@ -220,21 +224,24 @@ def do_start_analysis(*, actor: Any, month: dt.date) -> AnalysisRun:
             month=month, defaults={"status": AnalysisRun.Status.RUNNING, "stage": "排队", "error": ""}
         )
     audit.record(actor=actor, action=AuditAction.UPDATE, obj=run, message=f"运行 {month:%Y-%m} 月度分析")
-    jobs.start(_run_analysis, run.pk)
+    jobs.start(_run_analysis, run.pk, actor_pk=actor.pk)
     run.refresh_from_db()
     return run
 
 
-def _run_analysis(run_pk: int) -> None:
+def _run_analysis(run_pk: int, *, actor_pk: int | None = None) -> None:
+    from django.contrib.auth import get_user_model
+
     from chanye.cultivation.analysis import analyze
 
     run = AnalysisRun.objects.get(pk=run_pk)
+    actor = get_user_model().objects.filter(pk=actor_pk).first() if actor_pk else access.SYSTEM
 
     def progress(stage: str) -> None:
         AnalysisRun.objects.filter(pk=run_pk).update(stage=stage)
 
     try:
-        analyze(run.month, progress=progress)
+        analyze(run.month, actor=actor, progress=progress)
     except Exception as e:  # shown on the page instead of a stack trace; the log keeps the details
         import logging
 
@@ -244,3 +251,289 @@ def _run_analysis(run_pk: int) -> None:
             stage="",
             error=f"分析失败（{e}），详细原因已写入系统日志，请联系系统管理员"[:300],
         )
+
+
+# --- Storing the monthly analysis (chanye analyze, XN-GS-4/5/6/7) ----------------------------------------------------
+
+OPEN_STATUSES = (AlertStatus.OPEN, AlertStatus.ACKNOWLEDGED, AlertStatus.SUPPORTING)
+THRESHOLD_KINDS = (AlertKind.APPROACH, AlertKind.REACHED)
+_CHUNK = 500  # ids per IN (…) list: well under SQLite's limit on query parameters
+
+
+def _wan(v: Any) -> str:
+    """A 万元 figure for a sentence: one decimal, rounded half up (四舍五入) from the figure to 4 decimals."""
+    if v is None or v != v:
+        return "—"
+    return f"{Decimal(str(round(float(v), 4))).quantize(Decimal('0.1'), rounding=ROUND_HALF_UP):,.1f}"
+
+
+def _dec(v: Any) -> Decimal | None:
+    if v is None or v != v:
+        return None
+    return Decimal(str(round(float(v), 4)))
+
+
+def _month_end(month: dt.date) -> dt.date:
+    return month.replace(day=calendar.monthrange(month.year, month.month)[1])
+
+
+def _chunks(values: list[Any]) -> list[list[Any]]:
+    return [values[i : i + _CHUNK] for i in range(0, len(values), _CHUNK)]
+
+
+def _insert(model: type[models.Model], rows: list[dict[str, Any]], *, skip_existing: bool = False) -> None:
+    """Insert rows (field name → value, every row the same fields) in one bulk statement.
+
+    On PostgreSQL the rows go through COPY (with `skip_existing`, into a staging table and then
+    `INSERT … ON CONFLICT DO NOTHING`): no model instance per row. Elsewhere `bulk_create`. Timestamps with
+    auto_now/auto_now_add are filled in here, as `save()` would."""
+    if not rows:
+        return
+    now = timezone.now()
+    stamps = [
+        f.name
+        for f in model._meta.concrete_fields
+        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+    ]
+    rows = [{**r, **dict.fromkeys(stamps, now)} for r in rows]
+    if connection.vendor != "postgresql":
+        model.objects.bulk_create([model(**r) for r in rows], batch_size=2000, ignore_conflicts=skip_existing)
+        return
+    fields = list(rows[0])
+    qn = connection.ops.quote_name
+    table = qn(model._meta.db_table)
+    columns = ", ".join(qn(model._meta.get_field(f).column) for f in fields)
+    target = qn("cultivation_staging") if skip_existing else table
+    with connection.cursor() as cur:
+        if skip_existing:
+            cur.execute(f"CREATE TEMP TABLE {target} ON COMMIT DROP AS SELECT {columns} FROM {table} WITH NO DATA")
+        with cur.cursor.copy(f"COPY {target} ({columns}) FROM STDIN") as copy:
+            for r in rows:
+                copy.write_row([r[f] for f in fields])
+        if skip_existing:
+            cur.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {target} ON CONFLICT DO NOTHING")
+            cur.execute(f"DROP TABLE {target}")
+
+
+def _store_threshold_alerts(month: dt.date, rows: list[dict[str, Any]], line: Decimal, counts: dict[str, int]) -> None:
+    """XN-GS-6: one reminder per firm until it enters 规上 or is dismissed. A firm with an open reminder of the same
+    kind has its figures brought up to date (written only if they changed); a firm that reached the line closes its
+    "approaching" reminder; firms dismissed this year are not reminded again of the same kind."""
+    now = timezone.now()
+    counts["auto_resolved"] = Alert.objects.filter(
+        kind__in=THRESHOLD_KINDS, enterprise__is_above_scale=True, status__in=OPEN_STATUSES
+    ).update(status=AlertStatus.RESOLVED, reason="已入规", updated_at=now)
+    # Keyed by firm and kind; with several open ones (not raised by this analysis) the oldest month wins, as before.
+    open_thr = {
+        (eid, kind): (pk, measure, detail)
+        for pk, eid, kind, measure, detail in Alert.objects.filter(
+            kind__in=THRESHOLD_KINDS, status__in=OPEN_STATUSES
+        ).values_list("pk", "enterprise_id", "kind", "measure", "detail")
+    }
+    dismissed = set(
+        Alert.objects.filter(
+            kind__in=THRESHOLD_KINDS, status=AlertStatus.DISMISSED, month__year=month.year
+        ).values_list("enterprise_id", "kind")
+    )
+    this_month = set(Alert.objects.filter(kind__in=THRESHOLD_KINDS, month=month).values_list("enterprise_id", "kind"))
+    above = set(Enterprise.objects.filter(is_above_scale=True).values_list("pk", flat=True))
+    changed: list[Alert] = []
+    superseded: list[int] = []
+    new: list[dict[str, Any]] = []
+    for r in rows:
+        eid = int(r["id"])
+        if eid in above:
+            continue
+        best = Decimal(str(round(float(r["best"]), 4)))
+        kind = AlertKind.REACHED if best >= line else AlertKind.APPROACH
+        if (eid, kind) in dismissed:
+            continue
+        detail = (
+            f"近12个月开票销售额 {_wan(r['invoice_12m'])} 万元，本年累计 {_wan(r['invoice_ytd'])} 万元；"
+            f"规上门槛 {line.normalize():f} 万元"
+        )
+        existing = open_thr.get((eid, kind))
+        if existing:
+            pk, measure, old_detail = existing
+            if measure != best or old_detail != detail:
+                changed.append(Alert(pk=pk, measure=best, detail=detail, updated_at=now))
+            else:
+                counts["unchanged"] += 1
+            continue
+        if kind == AlertKind.REACHED and (eid, AlertKind.APPROACH) in open_thr:
+            superseded.append(open_thr[(eid, AlertKind.APPROACH)][0])
+        if (eid, kind) in this_month:  # raised this month and since closed: nothing to add
+            counts["unchanged"] += 1
+            continue
+        new.append(_alert(kind=kind, enterprise_id=eid, month=month, measure=best, threshold=line, detail=detail))
+        counts[kind] += 1
+    Alert.objects.bulk_update(changed, ["measure", "detail", "updated_at"], batch_size=_CHUNK)
+    counts["updated"] = len(changed)
+    for ids in _chunks(superseded):
+        counts["superseded"] += Alert.objects.filter(pk__in=ids).update(
+            status=AlertStatus.RESOLVED, reason="已达到门槛，转为“达到规上门槛”提醒", updated_at=now
+        )
+    _insert(Alert, new, skip_existing=True)
+
+
+def _alert(**values: Any) -> dict[str, Any]:
+    """A new alert's row, every column given (as `_insert` needs them alike)."""
+    return {
+        "reference": None,
+        "change_pct": None,
+        "status": AlertStatus.OPEN,
+        "reason": "",
+        "rule": "XN-GS-6",
+        **values,
+    }
+
+
+def _store_exit_risk_alerts(
+    month: dt.date, rows: list[dict[str, Any]], exit_output: Decimal, counts: dict[str, int]
+) -> None:
+    """XN-GS-7: one warning per firm and month; a warning already raised for the month is left as it is."""
+    have = set(Alert.objects.filter(kind=AlertKind.EXIT_RISK, month=month).values_list("enterprise_id", flat=True))
+    new = []
+    for r in rows:
+        eid = int(r["id"])
+        if eid in have:
+            counts["unchanged"] += 1
+            continue
+        detail = (
+            f"本月产值 {_wan(r['this_month'])} 万元，上年同月 {_wan(r['same_month_last_year'])} 万元，"
+            f"下降 {round(float(r['decline']), 1)}%；上年产值 {_wan(r['prev_year'])} 万元"
+        )
+        new.append(
+            _alert(
+                kind=AlertKind.EXIT_RISK,
+                enterprise_id=eid,
+                month=month,
+                measure=_dec(r["this_month"]),
+                reference=_dec(r["same_month_last_year"]),
+                change_pct=Decimal(str(round(-float(r["decline"]), 2))),
+                threshold=exit_output,
+                detail=detail,
+                rule="XN-GS-7",
+            )
+        )
+    _insert(Alert, new, skip_existing=True)
+    counts["exit_risk"] = len(new)
+
+
+def _candidate(*, enterprise_id: int, source: str, month: dt.date, revenue: Decimal | None) -> dict[str, Any]:
+    return {
+        "enterprise_id": enterprise_id,
+        "source": source,
+        "added_month": month,
+        "revenue_12m": revenue,
+        "planned_entry": None,
+        "left_on": None,
+        "left_reason": "",
+    }
+
+
+def _store_candidates(month: dt.date, rows: list[dict[str, Any]], counts: dict[str, int]) -> None:
+    """XN-GS-4/5: firms not 规上 with 12-month revenue at the line, and firms whose project went into production in
+    the last 12 months (新投产工业项目), join the pool; firms that entered 规上 leave it."""
+    from chanye.projects.models import Project
+
+    in_pool = set(Candidate.objects.filter(left_on__isnull=True).values_list("enterprise_id", flat=True))
+    # A firm an officer took out of the pool by hand (with a reason) stays out for the rest of that year.
+    in_pool |= set(
+        Candidate.objects.filter(left_on__year=month.year)
+        .exclude(left_reason="已入规")
+        .values_list("enterprise_id", flat=True)
+    )
+    new = [
+        _candidate(
+            enterprise_id=int(r["id"]), source=CandidateSource.REVENUE, month=month, revenue=_dec(r["revenue_12m"])
+        )
+        for r in rows
+        if int(r["id"]) not in in_pool
+    ]
+    taken = in_pool | {c["enterprise_id"] for c in new}
+    since = dt.date(month.year - 1, month.month, 1)
+    for eid in (
+        Project.objects.filter(
+            producing_on__gte=since,
+            producing_on__lte=_month_end(month),
+            enterprise__isnull=False,
+            enterprise__is_above_scale=False,
+            exited_on__isnull=True,
+        )
+        .values_list("enterprise_id", flat=True)
+        .distinct()
+    ):
+        if eid not in taken:
+            new.append(_candidate(enterprise_id=eid, source=CandidateSource.PROJECT, month=month, revenue=None))
+            taken.add(eid)
+    _insert(Candidate, new)
+    counts["candidates_added"] = len(new)
+    counts["candidates_left"] = Candidate.objects.filter(left_on__isnull=True, enterprise__is_above_scale=True).update(
+        left_on=_month_end(month), left_reason="已入规"
+    )
+
+
+def do_store_analysis(
+    *,
+    actor: Any,
+    month: dt.date,
+    threshold: list[dict[str, Any]],
+    exit_risk: list[dict[str, Any]],
+    candidates: list[dict[str, Any]],
+    params: dict[str, Any],
+    started: float | None = None,
+) -> dict[str, int]:
+    """Store what a month's analysis found (`chanye.cultivation.analysis.compute`) as `actor` (None: the system).
+
+    One transaction, bulk writes (no statement per alert), the month's `AnalysisRun` with its counts, and ONE audit
+    row for the run summarising it (new / updated / unchanged / closed alerts, pool entries and exits) instead of a
+    row per alert. Idempotent: storing the same findings again writes no alert or candidate and counts them as
+    unchanged. `started` (a `time.perf_counter()` value) dates the run for its recorded duration. Only the system
+    (the command, the monthly job) or a city administrator (a run started from the web) stores an analysis.
+    """
+    if not access.is_city_admin(actor):
+        raise PermissionDenied("只有市级管理员可以运行月度分析。")
+    started = time.perf_counter() if started is None else started
+    counts = dict.fromkeys(
+        [
+            "approach",
+            "reached",
+            "exit_risk",
+            "updated",
+            "unchanged",
+            "auto_resolved",
+            "superseded",
+            "candidates_added",
+            "candidates_left",
+        ],
+        0,
+    )
+    with transaction.atomic():
+        _store_threshold_alerts(month, threshold, Decimal(str(params["above_line"])), counts)
+        _store_candidates(month, candidates, counts)
+        _store_exit_risk_alerts(month, exit_risk, Decimal(str(params["exit_output"])), counts)
+        run, _ = AnalysisRun.objects.update_or_create(
+            month=month,
+            defaults={
+                "counts": counts,
+                "seconds": time.perf_counter() - started,
+                "status": AnalysisRun.Status.DONE,
+                "stage": "",
+                "error": "",
+            },
+        )
+        new = counts["approach"] + counts["reached"] + counts["exit_risk"]
+        closed = counts["auto_resolved"] + counts["superseded"]
+        audit.record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            obj=run,
+            after={"month": month, **counts},
+            message=(
+                f"{month:%Y-%m} 月度分析：新增预警 {new} 条，更新 {counts['updated']} 条，"
+                f"未变 {counts['unchanged']} 条，办结 {closed} 条；"
+                f"培育库新增 {counts['candidates_added']} 家，出库 {counts['candidates_left']} 家"
+            ),
+        )
+    return counts

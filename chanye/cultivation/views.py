@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -47,8 +48,16 @@ def alert_list(request: HttpRequest) -> HttpResponse:
             month = None
     if month is not None:
         qs = qs.filter(month=month)
-    counts = {k: Alert.objects.for_user(request.user).filter(kind=k, status__in=OPEN).count() for k in AlertKind.values}
-    page = Paginator(qs.order_by("-month", "kind", "enterprise__name"), 50).get_page(request.GET.get("page"))
+    counts = dict.fromkeys(AlertKind.values, 0) | dict(
+        Alert.objects.for_user(request.user)
+        .filter(status__in=OPEN)
+        .values_list("kind")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    page = Paginator(qs.prefetch_related("actions").order_by("-month", "kind", "enterprise__name"), 50).get_page(
+        request.GET.get("page")
+    )
     from chanye.cultivation.selectors import open_alerts_by_month
 
     return render(
@@ -71,10 +80,11 @@ def alert_list(request: HttpRequest) -> HttpResponse:
 
 
 def _data_months() -> list[dt.date]:
-    """The last 12 months with figures, newest first (what an analysis can be run for)."""
-    from chanye.enterprises.models import MonthlyFigure
+    """The last 12 months with figures, newest first (what an analysis can be run for): from the FigureMonth
+    summary, not a DISTINCT over every monthly row."""
+    from chanye.analytics.selectors import figure_months
 
-    return list(MonthlyFigure.objects.order_by("-month").values_list("month", flat=True).distinct()[:12])
+    return figure_months(12)
 
 
 @login_required

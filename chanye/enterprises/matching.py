@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz, process
-
 from chanye.core.text import normalize_company_name
 from chanye.regions.selectors import region_name_prefixes
 
@@ -50,6 +48,8 @@ class NameMatcher:
         return [Candidate(i, self.info[i][0], self.info[i][1], score) for i in sorted(ids)]
 
     def match(self, name: str) -> Match:
+        from rapidfuzz import fuzz, process
+
         k = self.key(name)
         ids = self.by_key.get(k, set())
         if len(ids) == 1:

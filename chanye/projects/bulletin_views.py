@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET
 from chanye.core import access, audit
 from chanye.core.downloads import DOCX, XLSX, attachment
 from chanye.core.models import AuditAction
-from chanye.projects import reports, stats
+from chanye.projects import stats
 from chanye.projects.selectors import require_reader
 from chanye.regions.models import Region
 
@@ -64,6 +64,8 @@ def bulletin_export(request: HttpRequest, fmt: str) -> HttpResponse:
     require_reader(request.user)
     if fmt not in ("docx", "xlsx"):
         raise Http404
+    from chanye.projects import reports  # python-docx, openpyxl and matplotlib load only for an export
+
     month = _month(request)
     d = stats.bulletin(month, user=request.user)
     name = d["title"] + (f"（{d['subtitle']}）" if d["subtitle"] else "")
@@ -140,6 +142,8 @@ def growth_points(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def growth_points_export(request: HttpRequest) -> HttpResponse:
+    from chanye.projects import reports
+
     sc, g, qs, year = _growth(request)
     unit = _county(request, sc)
     if unit is not None:
@@ -221,6 +225,8 @@ def tech_upgrade(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def tech_upgrade_export(request: HttpRequest) -> HttpResponse:
+    from chanye.projects import reports
+
     sc, t, qs, year = _tech(request)
     unit = _county(request, sc)
     if unit is not None:

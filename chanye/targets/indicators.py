@@ -1,8 +1,9 @@
 """Computing the catalogue's indicators for one month, for the city, every county-level unit and every cluster.
 
 One per-enterprise table of measures is built in DuckDB from the app database (enterprises, 规上 periods,
-honours, cluster links, monthly 统计 figures for the 24 months to the period), then each indicator is an Ibis
-aggregation over it. No Python loops over enterprises or months. Results go to `IndicatorValue`.
+honours, cluster links, and the monthly 统计 figures for the 24 months to the period summed per enterprise in the app
+database), then each indicator is an Ibis aggregation over it. No Python loops over enterprises or months. Results
+go to `IndicatorValue`.
 """
 
 from __future__ import annotations
@@ -14,10 +15,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-import ibis
 from django.db import transaction
 
-from chanye.analytics.engine import Engine, connect
+from chanye.analytics.engine import FIGURE, Engine, connect
 from chanye.targets.models import IndicatorValue
 
 SMART_GRADES = ["basic", "advanced", "excellent", "leading"]  # XN-RD-3, lowest first
@@ -66,6 +66,8 @@ def _key(v: Decimal) -> str:
 
 def build_measures(engine: Engine, month: dt.date) -> Any:
     """The per-enterprise measures table for the period ending with `month` (an Ibis table)."""
+    import ibis
+
     d = month_end(month)
     y0 = dt.date(month.year, 1, 1)
     prev_y0, prev_end = dt.date(month.year - 1, 1, 1), shift_year(month, -1)
@@ -80,20 +82,6 @@ def build_measures(engine: Engine, month: dt.date) -> Any:
         "sp", "enterprises_scaleperiod", {"enterprise_id": "BIGINT", "entered_on": "DATE", "exited_on": "DATE"}
     )
     hon = engine.load("hon", "enterprises_honour", {"enterprise_id": "BIGINT", "kind": "VARCHAR"})
-    mf = engine.load(
-        "mf",
-        "enterprises_monthlyfigure",
-        {
-            "enterprise_id": "BIGINT",
-            "month": "DATE",
-            "output": "DOUBLE",
-            "revenue": "DOUBLE",
-            "main_revenue": "DOUBLE",
-            "rd_expense": "DOUBLE",
-        },
-        where=f"source = 'stats' AND month >= '{window_start.isoformat()}' AND month <= '{month.isoformat()}'",
-    )
-
     # 规上 status at the period end, entries and exits this year (XN-GS-2, re-entries count as entries).
     above = (
         sp.filter((sp.entered_on <= d) & (sp.exited_on.isnull() | (sp.exited_on > d)))
@@ -114,18 +102,36 @@ def build_measures(engine: Engine, month: dt.date) -> Any:
         .mutate(exited=ibis.literal(True))
     )
 
-    rev = mf.revenue.fill_null(mf.main_revenue)
-    in_ytd = (mf.month >= y0) & (mf.month <= month)
-    in_prev = (mf.month >= prev_y0) & (mf.month <= prev_end)
-    in_12 = (mf.month > last12) & (mf.month <= month)
-    figures = mf.group_by("enterprise_id").aggregate(
-        output_ytd=mf.output.sum(where=in_ytd),
-        output_prev=mf.output.sum(where=in_prev),
-        revenue_ytd=rev.sum(where=in_ytd),
-        revenue_12m=rev.sum(where=in_12),
-        output_12m=mf.output.sum(where=in_12),
-        rd_ytd=mf.rd_expense.sum(where=in_ytd),
-        rd_prev=mf.rd_expense.sum(where=in_prev),
+    def per_enterprise(mf: Any) -> Any:
+        """统计 figures summed per enterprise, in the app database (only these rows reach DuckDB)."""
+        mf = mf.filter((mf.source == "stats") & (mf.month >= window_start) & (mf.month <= month))
+        rev = mf.revenue.fill_null(mf.main_revenue)
+        in_ytd = (mf.month >= y0) & (mf.month <= month)
+        in_prev = (mf.month >= prev_y0) & (mf.month <= prev_end)
+        in_12 = (mf.month > last12) & (mf.month <= month)
+        return mf.group_by("enterprise_id").aggregate(
+            output_ytd=mf.output.sum(where=in_ytd).cast("float64"),
+            output_prev=mf.output.sum(where=in_prev).cast("float64"),
+            revenue_ytd=rev.sum(where=in_ytd).cast("float64"),
+            revenue_12m=rev.sum(where=in_12).cast("float64"),
+            output_12m=mf.output.sum(where=in_12).cast("float64"),
+            rd_ytd=mf.rd_expense.sum(where=in_ytd).cast("float64"),
+            rd_prev=mf.rd_expense.sum(where=in_prev).cast("float64"),
+        )
+
+    figures = engine.aggregate(
+        "figures",
+        "enterprises_monthlyfigure",
+        {
+            "enterprise_id": "int64",
+            "month": "date",
+            "source": "string",
+            "output": FIGURE,
+            "revenue": FIGURE,
+            "main_revenue": FIGURE,
+            "rd_expense": FIGURE,
+        },
+        per_enterprise,
     )
     kinds = [
         "high_tech",
@@ -159,9 +165,7 @@ def build_measures(engine: Engine, month: dt.date) -> Any:
         c: 0.0 for c in ["output_ytd", "output_prev", "revenue_ytd", "revenue_12m", "output_12m", "rd_ytd", "rd_prev"]
     }
     m = m.mutate(**{c: m[c].fill_null(v) for c, v in fill.items()})
-    engine.con.execute("DROP TABLE IF EXISTS measures")
-    engine.backend.create_table("measures", m, temp=True)
-    return engine.table("measures")
+    return engine.materialise("measures", m)
 
 
 def _per_enterprise_aggregates(m: Any, ent_thresholds: list[Decimal]) -> dict[str, Any]:
@@ -246,16 +250,16 @@ def compute(
 
         progress("全市与区县")
         aggs = _per_enterprise_aggregates(m, ent_thresholds)
-        city = m.aggregate(**aggs).execute().to_dict("records")[0]
+        city = engine.records(m.aggregate(**aggs))[0]
         emit(city)
         units = {r.pk for r in Region.objects.county_level()}
         parks = dict(Region.objects.filter(level="park", is_county_level=False).values_list("pk", "parent_id"))
-        by_county = m.group_by("county_id").aggregate(**aggs).execute().to_dict("records")
+        by_county = engine.records(m.group_by("county_id").aggregate(**aggs))
         for r in by_county:
             if r["county_id"] in units:
                 emit({k: v for k, v in r.items() if k != "county_id"}, region_id=int(r["county_id"]))
         if parks:
-            by_park = m.filter(m.park_id.notnull()).group_by("park_id").aggregate(**aggs).execute().to_dict("records")
+            by_park = engine.records(m.filter(m.park_id.notnull()).group_by("park_id").aggregate(**aggs))
             for r in by_park:
                 emit({k: v for k, v in r.items() if k != "park_id"}, region_id=int(r["park_id"]))
 
@@ -270,7 +274,7 @@ def compute(
             "cluster_revenue_12m": mc.revenue_12m.sum() / WAN_PER_YI,
             "enterprise_count": mc.count(),
         }
-        per_cluster = mc.group_by("cluster_id").aggregate(**cluster_aggs).execute().to_dict("records")
+        per_cluster = engine.records(mc.group_by("cluster_id").aggregate(**cluster_aggs))
         for r in per_cluster:
             for code in ("above_scale_count", "above_scale_output", "cluster_output", "cluster_revenue"):
                 v = r[code]
@@ -289,7 +293,7 @@ def compute(
         member = ec.filter(ec.cluster_id.isin(list(top))).select("enterprise_id").distinct() if top else None
         if member is not None:
             mm = m.inner_join(member, m.id == member.enterprise_id)
-            v = mm.aggregate(v=mm.output_ytd.sum(where=mm.is_above) / WAN_PER_YI).execute()["v"][0]
+            v = engine.records(mm.aggregate(v=mm.output_ytd.sum(where=mm.is_above) / WAN_PER_YI))[0]["v"]
             v = 0.0 if v is None or v != v else float(v)
             rows.append(Row("cluster_above_scale_output", Decimal(str(round(v, 4)))))
             total = float(city.get("above_scale_output") or 0)

@@ -388,7 +388,8 @@ def test_an_older_backup_is_migrated_after_restoring_and_the_command_says_so(
     use_data_dir(tmp_path / "dst")
     report = run("restore", str(tmp_path / "b"), "--database", target)
     assert "备份来自较早的版本" in report and "analytics.0002_benchmark_figure" in report
-    assert "已执行 1 个数据库迁移" in report
+    later = [k for k in MigrationExecutor(connections[target]).loader.disk_migrations if k[0] == "analytics"]
+    assert f"已执行 {len(later) - 1} 个数据库迁移" in report  # every analytics migration after 0001_initial
     executor = MigrationExecutor(connections[target])
     assert executor.migration_plan(executor.loader.graph.leaf_nodes()) == []
     assert Region.objects.using(target).get().name == "咸安区"

@@ -60,7 +60,7 @@ def test_refusals_county_officer_month_without_data_and_a_run_in_progress(users,
 def test_a_failed_run_is_reported_and_changes_nothing(users, login, near_threshold, monkeypatch):
     from chanye.cultivation import analysis
 
-    def boom(month, progress=None):
+    def boom(month, *, actor=None, progress=None):
         raise RuntimeError("DuckDB 内存不足")
 
     monkeypatch.setattr(analysis, "analyze", boom)

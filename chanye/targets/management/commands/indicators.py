@@ -10,6 +10,8 @@ from chanye.targets import indicators
 
 class Command(BaseCommand):
     help = "计算指标（Ibis + DuckDB）：chanye indicators --month 2025-10；不指定月份则计算有数据的最近一个月"
+    # A batch job over the data: the system checks (which import every view and the API) are `chanye check`'s job.
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--month", help="年月，如 2025-10")
