@@ -37,6 +37,8 @@ lint: install
 	$(BIN)/ruff check chanye tests bench scripts
 	$(BIN)/ruff format --check chanye tests bench scripts
 	$(BIN)/chanye makemigrations --check --dry-run
+	$(BIN)/lint-imports --no-cache
+	$(BIN)/python scripts/mypy_baseline.py
 
 bench: install
 	$(BIN)/python bench/run.py

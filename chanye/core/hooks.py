@@ -44,3 +44,8 @@ chain_node_names = Hook(
     "chain_node_names",
     "The link names of the active chain maps, offered as a project's 产业链环节: fn() -> list[str] (chains).",
 )
+producing_enterprises = Hook(
+    "producing_enterprises",
+    "Firms whose project went into production in a window: fn(since, until) -> set[int] of enterprise ids (projects; "
+    "the candidate pool's 新投产工业项目, XN-GS-4).",
+)

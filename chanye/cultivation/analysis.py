@@ -21,8 +21,8 @@ from collections.abc import Callable
 from typing import Any
 
 from chanye.analytics.engine import FIGURE, Engine, connect
+from chanye.core.dates import month_end
 from chanye.industry.selectors import threshold
-from chanye.targets.indicators import month_end
 
 
 def compute(month: dt.date, engine: Engine) -> dict[str, list[dict[str, Any]]]:

@@ -25,7 +25,8 @@ from django.db import transaction
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
-from chanye.core import access, audit
+from chanye.core import access, audit, indicators
+from chanye.core.indicators import satisfies
 from chanye.core.models import AuditAction
 from chanye.cultivation.models import (
     DEMAND_TRANSITIONS,
@@ -47,7 +48,6 @@ from chanye.enterprises.models import Enterprise
 from chanye.enterprises.selectors import enterprise_by_name
 from chanye.industry.models import Industry, Target, Threshold
 from chanye.industry.selectors import threshold
-from chanye.targets.progress import satisfies
 
 ZERO = Decimal(0)
 
@@ -604,10 +604,13 @@ def finance_coverage(leader: ChainLeader, year: int) -> FinanceCoverage:
 # ---------------------------------------------------------------- indicators for the target tree
 
 
-def refresh_leader_indicators(year: int) -> None:
-    """Write the year's per-leader duty counts (the lowest leader's) and the city local supporting rate."""
-    from chanye.targets.models import IndicatorValue
+LEADER_INDICATORS = (*(d.indicator for d in DUTIES), "local_supporting_rate")
 
+
+def leader_indicator_values(year: int, month: dt.date | None = None) -> indicators.Provided:
+    """The year's per-leader duty counts (the lowest leader's: every listed leader owes the duty, XN-LZ-3/4/5) and the
+    city local supporting rate (XN-LZ-2), for the target tree. Stored by targets (provider "chain_leaders") under
+    December of a past year or this month, replacing the year's computed values of these indicators."""
     today = timezone.localdate()
     period = dt.date(year, 12, 1) if year < today.year else dt.date(year, today.month, 1)
     listed = set(ChainLeader.objects.filter(status=LeaderStatus.LISTED).values_list("pk", flat=True))
@@ -624,23 +627,16 @@ def refresh_leader_indicators(year: int) -> None:
             values[duty.indicator] = Decimal(min(counts[(pk, duty.kind)] for pk in listed))
     values["local_supporting_rate"] = city_local_rate(year)
     note = "链主企业履职台账与配套关系申报（每家指标取各链主企业最低值）"
-    for indicator, value in values.items():
-        IndicatorValue.objects.filter(
-            indicator=indicator,
-            params_key="",
-            region=None,
-            cluster=None,
-            period__year=year,
-            source=IndicatorValue.Source.COMPUTED,
-        ).delete()
-        if value is not None:
-            IndicatorValue.objects.create(
-                indicator=indicator,
-                period=period,
-                value=value,
-                source_note=note,
-                source=IndicatorValue.Source.COMPUTED,
-            )
+    rows = [indicators.Row(code, v, note=note) for code, v in values.items() if v is not None]
+    return indicators.Provided(period, rows, replace="year")
+
+
+PROVIDER = indicators.Provider("chain_leaders", LEADER_INDICATORS, leader_indicator_values)
+
+
+def refresh_leader_indicators(year: int) -> None:
+    """The leaders' ledger changed: their indicators of `year` are recomputed and stored (by targets)."""
+    indicators.stale("chain_leaders", year=year)
 
 
 # ---------------------------------------------------------------- subsidy checks (XN-LZ-6/7/8)

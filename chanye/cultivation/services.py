@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import time
 from decimal import ROUND_HALF_UP, Decimal
@@ -13,7 +12,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, models, transaction
 from django.utils import timezone
 
-from chanye.core import access, audit
+from chanye.core import access, audit, hooks
+from chanye.core.dates import month_end
 from chanye.core.models import AuditAction
 from chanye.cultivation.models import (
     TRANSITIONS,
@@ -273,10 +273,6 @@ def _dec(v: Any) -> Decimal | None:
     return Decimal(str(round(float(v), 4)))
 
 
-def _month_end(month: dt.date) -> dt.date:
-    return month.replace(day=calendar.monthrange(month.year, month.month)[1])
-
-
 def _chunks(values: list[Any]) -> list[list[Any]]:
     return [values[i : i + _CHUNK] for i in range(0, len(values), _CHUNK)]
 
@@ -435,8 +431,6 @@ def _candidate(*, enterprise_id: int, source: str, month: dt.date, revenue: Deci
 def _store_candidates(month: dt.date, rows: list[dict[str, Any]], counts: dict[str, int]) -> None:
     """XN-GS-4/5: firms not 规上 with 12-month revenue at the line, and firms whose project went into production in
     the last 12 months (新投产工业项目), join the pool; firms that entered 规上 leave it."""
-    from chanye.projects.models import Project
-
     in_pool = set(Candidate.objects.filter(left_on__isnull=True).values_list("enterprise_id", flat=True))
     # A firm an officer took out of the pool by hand (with a reason) stays out for the rest of that year.
     in_pool |= set(
@@ -453,24 +447,15 @@ def _store_candidates(month: dt.date, rows: list[dict[str, Any]], counts: dict[s
     ]
     taken = in_pool | {c["enterprise_id"] for c in new}
     since = dt.date(month.year - 1, month.month, 1)
-    for eid in (
-        Project.objects.filter(
-            producing_on__gte=since,
-            producing_on__lte=_month_end(month),
-            enterprise__isnull=False,
-            enterprise__is_above_scale=False,
-            exited_on__isnull=True,
-        )
-        .values_list("enterprise_id", flat=True)
-        .distinct()
-    ):
+    producing = set().union(*hooks.producing_enterprises(since, month_end(month)))  # from the project library
+    for eid in sorted(Enterprise.objects.filter(pk__in=producing, is_above_scale=False).values_list("pk", flat=True)):
         if eid not in taken:
             new.append(_candidate(enterprise_id=eid, source=CandidateSource.PROJECT, month=month, revenue=None))
             taken.add(eid)
     _insert(Candidate, new)
     counts["candidates_added"] = len(new)
     counts["candidates_left"] = Candidate.objects.filter(left_on__isnull=True, enterprise__is_above_scale=True).update(
-        left_on=_month_end(month), left_reason="已入规"
+        left_on=month_end(month), left_reason="已入规"
     )
 
 

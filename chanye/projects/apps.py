@@ -7,6 +7,11 @@ class ProjectsConfig(AppConfig):
     verbose_name = "项目"
 
     def ready(self) -> None:
-        from chanye.projects import importers
+        from chanye.core import hooks, indicators
+        from chanye.projects import importers, services, stats
+        from chanye.projects import indicators as project_indicators
 
         importers.register()
+        indicators.register(*project_indicators.INDICATORS)
+        indicators.register_provider(stats.PROVIDER)
+        hooks.producing_enterprises.register(services.producing_enterprises)

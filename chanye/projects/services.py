@@ -19,7 +19,7 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from chanye.core import access, audit
+from chanye.core import access, audit, indicators
 from chanye.core.models import AuditAction
 from chanye.core.roles import WRITERS
 from chanye.enterprises.models import Enterprise
@@ -43,6 +43,15 @@ EDITORS = WRITERS
 def start_within_days() -> int | None:
     """Days from signing to start in the current pack (XN-XM-1); None when the pack sets no such clock."""
     return project_rules.current().start_within_days
+
+
+def producing_enterprises(since: dt.date, until: dt.date) -> set[int]:
+    """Firms whose project (not exited) went into production between the two dates (the candidate pool's 新投产工业项目,
+    XN-GS-4; asked through `core.hooks.producing_enterprises`)."""
+    qs = Project.objects.filter(
+        producing_on__gte=since, producing_on__lte=until, enterprise__isnull=False, exited_on__isnull=True
+    )
+    return set(qs.values_list("enterprise_id", flat=True))
 
 
 def can_edit(actor: Any, project: Project | None = None) -> bool:
@@ -429,9 +438,7 @@ def do_grade_month(*, actor: Any, month: dt.date) -> dict[str, int]:
         after=counts,
         message=f"{month.year}年{month.month}月项目升降档：{len(rows)}个项目",
     )
-    from chanye.projects.stats import refresh_project_indicators
-
-    refresh_project_indicators(month.year, month=month)  # the target tree's project indicators (XN-GS-8/9 …)
+    indicators.stale("projects", year=month.year, month=month)  # the target tree's project indicators (XN-GS-8/9 …)
     return counts
 
 

@@ -34,7 +34,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
 from django.db.models import (
     Avg,
     Case,
@@ -54,7 +53,8 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, ExtractDay, ExtractMonth, ExtractYear
 from django.utils import timezone
 
-from chanye.core import access
+from chanye.core import access, indicators
+from chanye.core.indicators import params_key, satisfies
 from chanye.projects import rules as project_rules
 from chanye.projects.models import (
     COLOUR_HEX,
@@ -73,7 +73,7 @@ COLOURS = [Colour.GREEN, Colour.BLUE, Colour.YELLOW, Colour.RED]  # XN-XM-4, hig
 COLOUR_RANK = {c: i for i, c in enumerate(reversed(COLOURS))}  # red 0 … green 3
 DAYS_PER_MONTH = 365.25 / 12
 
-# The indicators this module computes (catalogue codes); `refresh_project_indicators` replaces exactly these.
+# The indicators this module computes (catalogue codes, chanye.projects.indicators); their values replace exactly these.
 PROJECT_INDICATORS = (
     "key_projects_landed_count",
     "projects_started_count",
@@ -259,7 +259,6 @@ def _param_sets(
     indicator: str, extra: list[dict[str, Any]] | None = None, targets: list[Any] | None = None
 ) -> dict[str, dict[str, Any]]:
     """params_key → params for a parameterised indicator: those of the pack's targets, plus `extra`."""
-    from chanye.targets.progress import params_key
 
     out: dict[str, dict[str, Any]] = {}
     for t in _targets([indicator], targets):
@@ -368,32 +367,28 @@ def period_for(year: int, today: dt.date | None = None) -> dt.date:
     return dt.date(year, 12, 1) if year < today.year else today.replace(day=1)
 
 
-@transaction.atomic
-def refresh_project_indicators(year: int, *, month: dt.date | None = None) -> int:
-    """Write the project indicators (PROJECT_INDICATORS) of `year` for the city, every county-level unit and every
-    park with projects as computed `IndicatorValue`s of period `month` (default: December of a past year, else this
-    month); parameterised ones under `targets.progress.params_key` of each pack target's params. Idempotent: the
-    period's computed values of these indicators are replaced. Reported figures are kept (and still win). With no
-    project in the library at all nothing is written (the targets show 暂无数据 rather than zeros)."""
-    from chanye.targets.models import IndicatorValue
-
+def project_indicator_values(year: int, month: dt.date | None = None) -> indicators.Provided:
+    """The project indicators (PROJECT_INDICATORS) of `year` for the city, every county-level unit and every park with
+    projects, as of `month` (default: December of a past year, else this month); parameterised ones under the
+    `params_key` of each pack target's params. Stored by targets (`core.indicators` provider "projects"): the
+    period's computed values of these indicators are replaced, reported figures kept. With no project in the library
+    at all nothing is stored (the targets show 暂无数据 rather than zeros)."""
     period = (month or period_for(year)).replace(day=1)
     if period.year != year:
         raise ValueError(f"期间 {period:%Y-%m} 不在 {year} 年")
-    IndicatorValue.objects.filter(
-        indicator__in=PROJECT_INDICATORS, period=period, source=IndicatorValue.Source.COMPUTED
-    ).delete()
     if not Project.objects.exists():
-        return 0  # a city not using the project library yet: "no data", not zeros
+        return indicators.Provided(period, None)  # a city not using the project library yet: "no data", not zeros
     values = indicator_values(period)
     units = set(Region.objects.county_level().values_list("pk", flat=True))
-    rows = []
-    for (code, key), per in values.items():
-        for region_id in units | set(per):
-            v = per.get(region_id, Decimal(0))
-            rows.append(IndicatorValue(indicator=code, params_key=key, period=period, region_id=region_id, value=v))
-    IndicatorValue.objects.bulk_create(rows, batch_size=2000)
-    return len(rows)
+    rows = [
+        indicators.Row(code, per.get(region_id, Decimal(0)), params_key=key, region_id=region_id)
+        for (code, key), per in values.items()
+        for region_id in units | set(per)
+    ]
+    return indicators.Provided(period, rows)
+
+
+PROVIDER = indicators.Provider("projects", PROJECT_INDICATORS, project_indicator_values)
 
 
 # ---------------------------------------------------------------- bulletin sections
@@ -670,7 +665,6 @@ def _num(v: Decimal | float | int | None) -> str:
 
 
 def _target_map(targets: list[Any], indicator: str, key: str = "") -> dict[int | None, Any]:
-    from chanye.targets.progress import params_key
 
     return {
         t.region_id: t
@@ -720,7 +714,6 @@ def tech_upgrade(
 ) -> dict[str, Any]:
     """XN-JG-1/2: 技改 projects entered in the year with investment at or above the pack's threshold (500万元), and
     of them at or above 1亿元, per county against the yearly targets."""
-    from chanye.targets.progress import params_key
 
     lim = lim or limits()
     values = values or indicator_values(month, projects=sc.projects, lim=lim, targets=targets)
@@ -804,7 +797,6 @@ def target_progress(
 ) -> list[dict[str, Any]]:
     """Every active pack target on a project indicator within the scope, with the year-to-date value and whether it
     is met or on track for the time elapsed (targets.progress's reading of the comparator)."""
-    from chanye.targets.progress import params_key, satisfies
 
     values = values or indicator_values(month, projects=sc.projects, targets=targets)
     end = project_rules.month_end(month)

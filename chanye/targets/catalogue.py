@@ -1,28 +1,15 @@
-"""The indicator catalogue: each indicator defined once (code, Chinese name, unit, definition, how it is computed,
-dimensions). Packs' targets name these codes; `computed` indicators are calculated from the registry by
-`chanye.targets.indicators` (Ibis on DuckDB), `reported` ones are entered as figures with their source.
+"""The registry's indicators in the catalogue (`chanye.core.indicators`): each indicator defined once (code, Chinese
+name, unit, definition, how it is computed, dimensions). Packs' targets name these codes; `computed` indicators are
+calculated from the registry by `chanye.targets.indicators` (Ibis on DuckDB), `reported` ones are entered as figures
+with their source.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Literal
+from chanye.core import indicators
+from chanye.core.indicators import CATALOGUE, Indicator, get
 
-Dim = Literal["region", "cluster", "industry", "year", "month"]
-Kind = Literal["computed", "reported"]
-
-
-@dataclass(frozen=True)
-class Indicator:
-    code: str
-    name: str
-    unit: str
-    definition: str
-    kind: Kind = "computed"
-    dims: tuple[Dim, ...] = ("region", "year")
-    params: tuple[str, ...] = ()  # e.g. ("threshold",) for enterprise_count_revenue_over
-    rules: tuple[str, ...] = ()
-    aliases: tuple[str, ...] = field(default=())  # words policy texts use for it (for extraction)
+__all__ = ["CATALOGUE", "Indicator", "get", "register"]
 
 
 _C: tuple[Indicator, ...] = (
@@ -170,16 +157,6 @@ _C: tuple[Indicator, ...] = (
         aliases=("研发费用", "研发投入"),
     ),
     Indicator(
-        "techrenovation_project_count",
-        "技改项目数",
-        "个",
-        "当年入库（签约；未签约的按登记日期）且未退出的技改项目中，总投资达门槛（params.min_investment，单位"
-        "params.min_investment_unit）的项目数（项目库计算）",
-        params=("min_investment", "min_investment_unit"),
-        rules=("XN-JG-1", "XN-JG-2"),
-        aliases=("技改项目",),
-    ),
-    Indicator(
         "techrenovation_investment",
         "技改投资",
         "亿元",
@@ -187,58 +164,6 @@ _C: tuple[Indicator, ...] = (
         kind="reported",
         rules=("XN-JG-1", "EZ-T-4"),
         aliases=("技改投资",),
-    ),
-    Indicator(
-        "growth_point_count",
-        "工业增长点项目数",
-        "个",
-        "当年入库（签约；未签约的按登记日期）且未退出、预计新增产值达门槛（阈值 growth_point_expected_output，"
-        "2000万元）的项目数（项目库计算）",
-        rules=("XN-GS-9",),
-        aliases=("工业增长点", "增长点"),
-    ),
-    Indicator(
-        "projects_started_count",
-        "开工项目数",
-        "个",
-        "开工日期在当年的工业项目数（项目库计算）",
-        rules=("HG-T-2",),
-        aliases=("开工",),
-    ),
-    Indicator(
-        "projects_producing_count",
-        "投产项目数",
-        "个",
-        "投产日期在当年的工业项目数（项目库计算）",
-        rules=("XN-GS-8", "HG-T-2"),
-        aliases=("投产",),
-    ),
-    Indicator(
-        "key_projects_landed_count",
-        "落地重点工业项目数",
-        "个",
-        "签约日期在当年的工业项目数（签约即落地；项目库计算）",
-        rules=("XN-GS-8",),
-        aliases=("落地",),
-    ),
-    Indicator(
-        "project_count_investment_over",
-        "投资超过门槛的项目数",
-        "个",
-        "当年实施（已入库、未退出、年初尚未投产）且总投资达门槛（params.threshold 亿元，不足 params.below 亿元，"
-        "类型 params.project_type）的项目数（项目库计算）",
-        params=("threshold", "below", "project_type"),
-        rules=("YY-T-1", "YY-P-1"),
-        aliases=("十亿级项目", "项目"),
-    ),
-    Indicator(
-        "local_supporting_rate",
-        "本地化配套率",
-        "%",
-        "链主企业直接上下游的本地配套比例",
-        kind="reported",
-        rules=("XN-LZ-2",),
-        aliases=("本地化配套率", "配套率"),
     ),
     Indicator(
         "manufacturing_va_share_gdp",
@@ -302,7 +227,8 @@ _C: tuple[Indicator, ...] = (
         rules=("XN-CL-2",),
         aliases=("占规上工业比重",),
     ),
-    # Reported until a module computes them (the project ones below are computed by chanye.projects.stats).
+    # Reported until a module computes them (the project library's and the chain leaders' own indicators are defined
+    # and computed by those apps: chanye.projects.indicators, chanye.cultivation.indicators).
     Indicator(
         "candidate_pool_current_count",
         "拟进规培育库现有企业数",
@@ -331,14 +257,6 @@ _C: tuple[Indicator, ...] = (
         aliases=("已正式投产企业",),
     ),
     Indicator(
-        "key_project_reserve_count",
-        "重点工业项目储备数",
-        "个",
-        "当年入库（签约；未签约的按登记日期）且未退出的工业项目数（项目库计算）",
-        rules=("XN-GS-8",),
-        aliases=("储备重点工业项目",),
-    ),
-    Indicator(
         "growth_point_current_count",
         "现有工业增长点项目数",
         "个",
@@ -347,60 +265,12 @@ _C: tuple[Indicator, ...] = (
         rules=("XN-GS-9",),
     ),
     Indicator(
-        "growth_point_reserve_count",
-        "每年储备工业新增长点项目数",
-        "个",
-        "当年入库且未退出、预计新增产值达门槛的增长点项目数（区县口径，同 growth_point_count；项目库计算）",
-        rules=("XN-GS-9",),
-    ),
-    Indicator(
-        "growth_point_expected_output",
-        "增长点预计新增产值",
-        "亿元",
-        "当年入库且未退出的增长点项目预计新增产值合计（项目库计算）",
-        rules=("XN-GS-9",),
-        aliases=("新增产值",),
-    ),
-    Indicator(
         "techrenovation_coverage",
         "规上企业技改覆盖率",
         "%",
         "实施技改的规上企业占比",
         kind="reported",
         rules=("XN-JG-3", "EZ-T-4"),
-    ),
-    Indicator(
-        "chain_leader_projects_introduced",
-        "链主企业引进项目数",
-        "个",
-        "每家链主企业当年引进项目数",
-        kind="reported",
-        rules=("XN-LZ-3",),
-    ),
-    Indicator(
-        "chain_leader_core_suppliers_introduced",
-        "链主企业引进核心配套企业数",
-        "家",
-        "每家链主企业当年引进核心配套企业数",
-        kind="reported",
-        rules=("XN-LZ-3",),
-    ),
-    Indicator(
-        "chain_leader_mna_projects",
-        "链主企业并购项目数",
-        "个",
-        "每家链主企业当年并购项目数",
-        kind="reported",
-        rules=("XN-LZ-4",),
-        aliases=("并购",),
-    ),
-    Indicator(
-        "chain_leader_matchmaking_events",
-        "链主企业产供销对接活动数",
-        "场",
-        "每家链主企业当年对接活动数",
-        kind="reported",
-        rules=("XN-LZ-5",),
     ),
     Indicator(
         "supply_demand_matchmaking_count",
@@ -534,8 +404,7 @@ _C: tuple[Indicator, ...] = (
     Indicator("reported", "其他（按上报数）", "", "目录外的目标，按部门上报的数值跟踪", kind="reported"),
 )
 
-CATALOGUE: dict[str, Indicator] = {i.code: i for i in _C}
 
-
-def get(code: str) -> Indicator | None:
-    return CATALOGUE.get(code)
+def register() -> None:
+    """The registry's indicators into the catalogue (from `TargetsConfig.ready`); other apps register their own."""
+    indicators.register(*_C)

@@ -19,7 +19,18 @@ def refresh_after_monthly_import(importer: Any, rows: list[tuple[int, dict[str, 
         refresh_after_import(months)
 
 
-def register() -> None:
-    from chanye.core.imports import registry
+def store_when_stale(provider: Any, year: int, month: Any = None) -> None:
+    """Another app's indicator data changed (a month graded, a leader's ledger edited): store its values again."""
+    from chanye.targets.indicators import store_provided
 
+    store_provided(provider, year, month)
+
+
+def register() -> None:
+    from chanye.core import indicators
+    from chanye.core.imports import registry
+    from chanye.targets import catalogue
+
+    catalogue.register()
     registry.after_import("monthly")(refresh_after_monthly_import)
+    indicators.on_stale(store_when_stale)

@@ -18,6 +18,7 @@ from typing import Any
 from django.db import transaction
 
 from chanye.analytics.engine import FIGURE, Engine, connect
+from chanye.core import dates, indicators
 from chanye.targets.models import IndicatorValue
 
 SMART_GRADES = ["basic", "advanced", "excellent", "leading"]  # XN-RD-3, lowest first
@@ -26,9 +27,7 @@ DEFAULT_CLUSTER_THRESHOLDS = [100, 500, 1000]  # 亿元 (XN-CL-1, HG-T-1)
 WAN_PER_YI = 10000
 
 
-def month_end(month: dt.date) -> dt.date:
-    nxt = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-    return nxt - dt.timedelta(days=1)
+month_end = dates.month_end  # kept for callers of this module; one definition in core.dates
 
 
 def shift_year(d: dt.date, years: int) -> dt.date:
@@ -316,11 +315,10 @@ def compute(
 
 @transaction.atomic
 def store(month: dt.date, rows: list[Row]) -> int:
-    """Replace the computed values of `month` (idempotent); the project indicators are `chanye.projects.stats`'s."""
-    from chanye.projects.stats import PROJECT_INDICATORS
-
+    """Replace the computed values of `month` (idempotent); those of other apps' providers (`core.indicators`) are
+    theirs to replace (`store_provided`)."""
     IndicatorValue.objects.filter(period=month, source=IndicatorValue.Source.COMPUTED).exclude(
-        indicator__in=PROJECT_INDICATORS
+        indicator__in=indicators.provided_codes()
     ).delete()
     IndicatorValue.objects.bulk_create(
         [
@@ -359,11 +357,39 @@ def refresh_after_import(months: list[dt.date]) -> None:
         refresh(m)
 
 
-def refresh(month: dt.date, *, progress: Callable[[str], None] | None = None) -> tuple[int, float]:
-    """The enterprise indicators of `month` (Ibis/DuckDB) and the project indicators of its year to it."""
-    from chanye.projects.stats import refresh_project_indicators
+@transaction.atomic
+def store_provided(provider: indicators.Provider, year: int, month: dt.date | None = None) -> int:
+    """A provider's values for `year` (to `month`) as computed `IndicatorValue`s: the computed values of its codes in
+    the period (or the year) are replaced; reported figures are kept (and still win). Idempotent."""
+    provided = provider.values(year, month)
+    old = IndicatorValue.objects.filter(indicator__in=provider.codes, source=IndicatorValue.Source.COMPUTED)
+    old = old.filter(period__year=year) if provided.replace == "year" else old.filter(period=provided.period)
+    old.delete()
+    if not provided.rows:
+        return 0
+    IndicatorValue.objects.bulk_create(
+        [
+            IndicatorValue(
+                indicator=r.indicator,
+                params_key=r.params_key,
+                period=provided.period,
+                region_id=r.region_id,
+                cluster_id=r.cluster_id,
+                value=r.value,
+                source_note=r.note,
+            )
+            for r in provided.rows
+        ],
+        batch_size=2000,
+    )
+    return len(provided.rows)
 
+
+def refresh(month: dt.date, *, progress: Callable[[str], None] | None = None) -> tuple[int, float]:
+    """The registry's indicators of `month` (Ibis/DuckDB) and every provider's (projects, chain leaders) of its year
+    to it."""
     t = time.perf_counter()
     n = store(month, compute(month, progress=progress))
-    n += refresh_project_indicators(month.year, month=month)
+    for provider in indicators.providers():
+        n += store_provided(provider, month.year, month)
     return n, time.perf_counter() - t

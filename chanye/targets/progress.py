@@ -18,49 +18,12 @@ from typing import Any
 
 from django.utils import timezone
 
+from chanye.core.indicators import params_key, satisfies
 from chanye.industry.models import Target
 from chanye.targets.catalogue import get as catalogue_get
 from chanye.targets.models import IndicatorValue
 
 STATUS_LABELS = {"met": "已达标", "on_track": "进度正常", "behind": "滞后", "no_data": "暂无数据"}
-PARAM_KEYS = {
-    "enterprise_count_revenue_over": ("threshold",),
-    "chain_leader_count_revenue_over": ("threshold",),
-    "cluster_count_revenue_over": ("threshold",),
-    "smart_factory_count": ("grade",),
-    "recognised_cluster_count": ("level", "kind"),
-    # Project indicators (chanye.projects.stats): 技改 by minimum investment (XN-JG-1/2), projects by investment
-    # band and type (YY-P-1).
-    "techrenovation_project_count": ("min_investment", "min_investment_unit"),
-    "project_count_investment_over": ("threshold", "below", "project_type"),
-}
-NUMERIC_PARAMS = {"threshold", "min_investment", "below"}
-
-
-def params_key(indicator: str, params: dict[str, Any] | None) -> str:
-    keys = PARAM_KEYS.get(indicator, ())
-    parts = []
-    for k in keys:
-        v = (params or {}).get(k)
-        if v in (None, ""):
-            continue
-        if k in NUMERIC_PARAMS:
-            v = format(Decimal(str(v)).normalize(), "f")
-        parts.append(f"{k}={v}")
-    return ",".join(parts)
-
-
-def satisfies(value: Decimal, comparator: str, target: Decimal) -> bool:
-    """The legal reading of the comparator words (民法典 第1259条): 以上 ≥, 超过 >, 以内 ≤, 不满 <."""
-    return {
-        ">=": value >= target,
-        ">": value > target,
-        "<=": value <= target,
-        "<": value < target,
-        "=": value == target,
-        "increase_by": value >= target,
-        "decrease_by": value <= -target,
-    }[comparator]
 
 
 def elapsed_fraction(start: dt.date, end: dt.date, today: dt.date) -> float:

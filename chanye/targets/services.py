@@ -10,10 +10,10 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from chanye.core import access, audit
+from chanye.core.indicators import params_key
 from chanye.core.models import AuditAction
 from chanye.industry.models import Target
 from chanye.targets.models import IndicatorValue
-from chanye.targets.progress import params_key
 
 
 def can_report(actor: Any, target: Target) -> bool:

@@ -27,6 +27,7 @@ from chanye.core.access import SYSTEM
 from chanye.projects import stats
 from chanye.projects.models import ProjectMonth
 from chanye.projects.services import do_grade_month
+from chanye.targets.indicators import store_provided
 from chanye.targets.models import IndicatorValue
 from chanye.targets.progress import all_progress
 from tests.projects.portfolio import JUNE, make_portfolio
@@ -239,7 +240,7 @@ def test_a_county_officer_gets_the_figures_of_their_county(portfolio, users):
 
 
 def test_project_indicators_are_written_to_the_target_tree(portfolio, regions):
-    n = stats.refresh_project_indicators(2025, month=JUNE)
+    n = store_provided(stats.PROVIDER, 2025, JUNE)
     assert n > 0
     v = {
         (r.indicator, r.params_key, r.region.name if r.region_id else "全市"): r.value
@@ -252,7 +253,7 @@ def test_project_indicators_are_written_to_the_target_tree(portfolio, regions):
     assert v[("techrenovation_project_count", "min_investment=500,min_investment_unit=万元", "嘉鱼县")] == 1
     assert v[("techrenovation_project_count", "min_investment=1,min_investment_unit=亿元", "咸宁高新区")] == 1
     assert v[("project_count_investment_over", "threshold=10,project_type=产业发展", "全市")] == 1
-    assert n == stats.refresh_project_indicators(2025, month=JUNE)  # idempotent
+    assert n == store_provided(stats.PROVIDER, 2025, JUNE)  # idempotent
     assert IndicatorValue.objects.filter(period=JUNE).count() == n
     progress = {p.target.code: p for p in all_progress(today=dt.date(2025, 7, 1))}
     assert progress["t-reserve-jiayu"].current == 3 and progress["t-jg-jiayu"].current == 1
@@ -260,14 +261,14 @@ def test_project_indicators_are_written_to_the_target_tree(portfolio, regions):
 
 
 def test_no_projects_no_project_indicators(mini_pack):
-    assert stats.refresh_project_indicators(2025, month=JUNE) == 0
+    assert store_provided(stats.PROVIDER, 2025, JUNE) == 0
     assert not IndicatorValue.objects.exists()
 
 
 def test_enterprise_indicator_refresh_keeps_the_project_values(portfolio):
     from chanye.targets.indicators import store
 
-    stats.refresh_project_indicators(2025, month=JUNE)
+    store_provided(stats.PROVIDER, 2025, JUNE)
     n = IndicatorValue.objects.count()
     store(JUNE, [])
     assert IndicatorValue.objects.count() == n

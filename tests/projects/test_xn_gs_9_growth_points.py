@@ -15,6 +15,7 @@ from openpyxl import load_workbook
 from chanye.industry.models import Threshold
 from chanye.projects import stats
 from chanye.projects.models import Project
+from chanye.targets.indicators import store_provided
 from chanye.targets.models import IndicatorValue
 from tests.factories import ProjectFactory
 
@@ -67,7 +68,7 @@ def test_xn_gs_9_the_threshold_comes_from_the_pack(growth):
 
 
 def test_xn_gs_9_indicators_for_the_target_tree(growth, regions):
-    stats.refresh_project_indicators(YEAR, month=THIS_MONTH)
+    store_provided(stats.PROVIDER, YEAR, THIS_MONTH)
     v = {
         (r.indicator, r.region_id): r.value for r in IndicatorValue.objects.filter(indicator__startswith="growth_point")
     }

@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 
 from chanye.industry.models import Threshold
 from chanye.projects import stats
+from chanye.targets.indicators import store_provided
 from chanye.targets.models import IndicatorValue
 from tests.factories import ProjectFactory
 
@@ -62,7 +63,7 @@ def test_xn_jg_1_the_thresholds_come_from_the_pack(tech):
 
 
 def test_xn_jg_1_2_indicators_for_the_target_tree(tech, regions):
-    stats.refresh_project_indicators(YEAR, month=THIS_MONTH)
+    store_provided(stats.PROVIDER, YEAR, THIS_MONTH)
     v = {
         (r.params_key, r.region_id): r.value
         for r in IndicatorValue.objects.filter(indicator="techrenovation_project_count")

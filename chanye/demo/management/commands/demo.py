@@ -92,10 +92,11 @@ class Command(BaseCommand):
         from chanye.demo.projects import seed_projects
 
         if project_stats := seed_projects(seed=opts["seed"]):  # before the analysis: 新投产项目 join the pool (XN-GS-5)
-            from chanye.projects.stats import refresh_project_indicators
+            from chanye.projects.stats import PROVIDER
+            from chanye.targets.indicators import store_provided
 
             for year in sorted({project_stats.months[-1].year - 1, timezone.localdate().year}):
-                refresh_project_indicators(year)  # the targets on projects (XN-GS-8/9, XN-JG-1/2) get their values
+                store_provided(PROVIDER, year)  # the targets on projects (XN-GS-8/9, XN-JG-1/2) get their values
             self.stdout.write(project_stats.summary())
         from chanye.analytics.selectors import latest_month
         from chanye.cultivation.analysis import analyze
