@@ -11,12 +11,45 @@ DATA = Path(__file__).parent / "data"
 ROOT = Path(__file__).parent.parent
 
 
+MINI_PACK = DATA / "mini-pack.yaml"
+
+
+def _load_mini_pack():
+    from chanye.industry.services import do_load_pack
+
+    return do_load_pack(actor=SYSTEM, path=MINI_PACK).pack
+
+
+def _loaded_mini_pack():
+    from chanye.industry.models import Pack
+
+    return Pack.objects.filter(code="test-mini").first()  # the `id` of tests/data/mini-pack.yaml
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The mini pack is loaded once per session into the test database.
+
+    Tests with `db` run inside a transaction that is rolled back, so each one sees the pack as loaded and
+    nothing another test did. Transactional tests (run last by pytest-django) empty the database after
+    themselves; `mini_pack` then loads the pack again for the next one that asks.
+    """
+    with django_db_blocker.unblock():
+        _load_mini_pack()
+
+
+@pytest.fixture
+def empty_db(db):
+    """A database holding nothing, not even the session's mini pack (emptied inside the test's transaction)."""
+    from django.core.management import call_command
+
+    call_command("flush", interactive=False, verbosity=0)
+
+
 @pytest.fixture
 def mini_pack(db):
     """The small test pack loaded: 咸安区, 嘉鱼县, 咸宁高新区, a park, two industries, clusters, targets."""
-    from chanye.industry.services import do_load_pack
-
-    return do_load_pack(actor=SYSTEM, path=DATA / "mini-pack.yaml").pack
+    return _loaded_mini_pack() or _load_mini_pack()
 
 
 @pytest.fixture

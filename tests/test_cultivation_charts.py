@@ -98,7 +98,7 @@ def test_pages_render_without_data(client, users, login):
     assert d["new"] == [0, 0, 0] and d["has_data"]
 
 
-def test_pages_render_with_nothing_at_all(client, db, login):
+def test_pages_render_with_nothing_at_all(client, empty_db, login):
     login(UserFactory(username="lonely", role="city_admin"))  # no pack, no regions, no enterprises
     for url, element_id in (
         ("/cultivation/", "quota-chart-data"),

@@ -57,8 +57,7 @@ def test_park_needs_a_local_code_not_a_gb2260_code():
     assert any("本地代码" in p for p in pack_problems(d))
 
 
-@pytest.mark.django_db
-def test_loading_twice_changes_nothing_and_stores_everything():
+def test_loading_twice_changes_nothing_and_stores_everything(empty_db):
     first = do_load_pack(actor=SYSTEM, path=MINI)
     assert first.changed
     second = do_load_pack(actor=SYSTEM, path=MINI)
