@@ -7,8 +7,9 @@ class AnalyticsConfig(AppConfig):
     verbose_name = "统计汇总"
 
     def ready(self) -> None:
-        from chanye.analytics import benchmarks, services
+        from chanye.analytics import services
+        from chanye.analytics.benchmarks import importer as benchmark_importer
         from chanye.core import hooks
 
-        benchmarks.register()
+        benchmark_importer.register()
         hooks.monthly_figures_changed.register(services.refresh_month_summaries)

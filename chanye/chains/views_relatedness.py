@@ -19,7 +19,7 @@ def relatedness(request: HttpRequest) -> HttpResponse:
     a wider economy than the city's counties alone."""
     from django.http import Http404
 
-    from chanye.analytics.benchmarks import relatedness_matrix
+    from chanye.analytics.benchmarks.matrix import relatedness_matrix
     from chanye.analytics.relatedness import compute, opportunities  # numpy: loaded for this page only
     from chanye.chains.selectors_relatedness import county_link_opportunities
 

@@ -10,14 +10,9 @@ from decimal import Decimal
 import numpy as np
 import pytest
 
-from chanye.analytics.benchmarks import (
-    BenchmarkError,
-    BenchmarkImporter,
-    merge_benchmarks,
-    parse_benchmark_xlsx,
-    relatedness_matrix,
-    template_xlsx,
-)
+from chanye.analytics.benchmarks.importer import BenchmarkImporter, template_xlsx
+from chanye.analytics.benchmarks.matrix import merge_benchmarks, relatedness_matrix
+from chanye.analytics.benchmarks.table import BenchmarkError, parse_benchmark_xlsx
 from chanye.analytics.models import BenchmarkFigure
 from chanye.core.models import AuditLog
 from chanye.enterprises.models import MonthlyFigure

@@ -28,7 +28,8 @@ from django.db import connections
 from django.db.migrations.executor import MigrationExecutor
 from django.db.utils import load_backend
 
-from chanye.core.backup import DB_FILES, pg_params
+from chanye.core.backup.common import DB_FILES
+from chanye.core.backup.postgres import pg_params
 from chanye.core.models import AuditLog
 from chanye.projects.models import ProjectIssue
 from chanye.projects.services import do_assign_issue, do_close_issue, do_raise_issue

@@ -5,7 +5,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from chanye.core.backup import ENGINE_NAMES, BackupError, human_size, make_backup
+from chanye.core.backup import make_backup
+from chanye.core.backup.common import ENGINE_NAMES, BackupError, human_size
 
 
 class Command(BaseCommand):

@@ -5,7 +5,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from chanye.core.backup import ENGINE_NAMES, BackupError, restore_backup
+from chanye.core.backup import restore_backup
+from chanye.core.backup.common import ENGINE_NAMES, BackupError
 
 
 class Command(BaseCommand):

@@ -1,30 +1,21 @@
-"""The enterprise-list and monthly-figure importers (templates in docs/import-templates.md)."""
+"""The enterprise-list importer (企业名录, template in docs/import-templates.md): one enterprise a row, identified by
+its 统一社会信用代码, with its region, industry, cluster and honours; also the identity columns the monthly importer
+shares."""
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from chanye.core import access, hooks, uscc
+from chanye.core import access, uscc
 from chanye.core.imports.base import Column, ImportAbort, Importer, RowContext, RowError
-from chanye.core.imports.values import (
-    CellError,
-    parse_bool,
-    parse_date,
-    parse_decimal,
-    parse_identifier,
-    parse_month,
-    split_list,
-)
+from chanye.core.imports.values import CellError, parse_bool, parse_date, parse_identifier, split_list
 from chanye.core.models import ImportBatch
-from chanye.core.roles import Role
 from chanye.core.text import squash
 from chanye.enterprises import services
-from chanye.enterprises.choices import METRICS, FigureSource, HonourKind, SmartFactoryGrade
-from chanye.enterprises.matching import NameMatcher
-from chanye.enterprises.models import Enterprise, EnterpriseAlias
+from chanye.enterprises.choices import HonourKind, SmartFactoryGrade
+from chanye.enterprises.models import Enterprise
 from chanye.industry.models import Cluster, Industry, IndustryCode
 from chanye.regions.selectors import region_lookup
 
@@ -294,219 +285,3 @@ class EnterpriseImporter(Importer):
             if n % 500 == 0:
                 self._progress(batch, 60 + int(35 * n / len(rows)))
         return counts["created"], counts["updated"], counts["unchanged"]
-
-
-SOURCE_COL = Column("source", "数据来源", ("来源",), help="统计/税务/电力/企业自报；空则用导入时选择的来源")
-_SOURCES = {label: value for value, label in FigureSource.choices} | {v: v for v in FigureSource.values}
-_SOURCES.update(
-    {"统计局": "stats", "税务局": "tax", "供电公司": "power", "电力公司": "power", "自报": "self", "企业": "self"}
-)
-
-
-class MonthlyImporter(Importer):
-    """Monthly figures: 统一社会信用代码 or 企业名称, 年月, and any of the metrics with their units."""
-
-    kind = "monthly"
-    title = "月度数据"
-    columns = [
-        USCC_COL,
-        NAME_COL,
-        Column(
-            "month",
-            "年月",
-            ("月份", "统计年月", "时间", "日期", "所属期", "统计期"),
-            required=True,
-            help="如 2025-03、2025年3月或 202503",
-            example="2025-03",
-        ),
-        SOURCE_COL,
-        *[
-            Column(m.field, m.label, m.aliases, units=m.units, help=f"单位可用：{'、'.join(m.units)}", example="1234.5")
-            for m in METRICS
-        ],
-    ]
-
-    def identity_keys(self) -> tuple[str, ...]:
-        return ("uscc", "name")
-
-    def map_columns(self, header: list[Any]) -> None:
-        super().map_columns(header)
-        if "uscc" not in self.mapped and "name" not in self.mapped:
-            self.errors.append(
-                RowError(0, "统一社会信用代码/企业名称", "", "至少需要“统一社会信用代码”或“企业名称”其中一列")
-            )
-        if not any(m.field in self.mapped for m in METRICS):
-            self.errors.append(
-                RowError(0, "", "", "没有任何数据列；可用：" + "、".join(f"{m.label}({m.unit})" for m in METRICS))
-            )
-
-    def prepare(self) -> None:
-        role = getattr(self.user, "role", None)
-        default = self.options.get("source") or FigureSource.STATS
-        if role == Role.ENTERPRISE:
-            default = FigureSource.SELF
-        self.default_source = default
-        qs = access.scoped(Enterprise, self.user)
-        self.by_uscc = dict(qs.values_list("uscc", "pk"))
-        self.all_uscc = self.by_uscc if access.is_city_wide(self.user) else None
-        self._matcher: NameMatcher | None = None
-        self.qs = qs
-        self.seen: dict[tuple[int, Any, str], int] = {}
-        self.metric_cols = [self.mapped[m.field] for m in METRICS if m.field in self.mapped]
-        self.metrics = {m.field: m for m in METRICS}
-
-    @property
-    def matcher(self) -> NameMatcher:
-        if self._matcher is None:
-            rows = list(self.qs.values_list("pk", "name", "uscc"))
-            aliases = list(EnterpriseAlias.objects.filter(enterprise__in=self.qs).values_list("enterprise_id", "name"))
-            self._matcher = NameMatcher(rows, aliases)
-        return self._matcher
-
-    def validate_row(self, ctx: RowContext) -> dict[str, Any] | None:
-        eid = None
-        code = ctx.cell("uscc", lambda v: parse_identifier(v, "统一社会信用代码"))
-        if code:
-            found = uscc.problems(code)
-            eid = self.by_uscc.get(code)
-            if eid is None:
-                if found:
-                    ctx.error("uscc", "统一社会信用代码无效：" + "；".join(p.message for p in found), code)
-                else:
-                    ctx.error("uscc", "企业库中（您的权限范围内）没有该统一社会信用代码，请先导入企业名录", code)
-        name = ctx.raw("name")
-        if name is not None and ctx.raw("uscc") is None:
-            m = self.matcher.match(str(name))
-            if m.enterprise_id is not None:
-                eid = m.enterprise_id
-                if m.fuzzy:
-                    c = m.candidates[0]
-                    self.warnings.append(
-                        RowError(
-                            ctx.row,
-                            ctx.headers.get("name", "企业名称"),
-                            str(name),
-                            f"按近似名称匹配到“{c.name}”（{c.uscc}，相似度{c.score:.0f}）",
-                        )
-                    )
-            elif m.candidates:
-                listed = "；".join(f"{c.name}（{c.uscc}）" for c in m.candidates[:5])
-                what = "匹配到多家企业" if m.candidates[0].score >= 100 else "没有完全匹配的企业，可能是"
-                ctx.error("name", f"{what}：{listed}。请填写统一社会信用代码以区分")
-            else:
-                ctx.error("name", "企业库中（您的权限范围内）找不到该企业名称")
-        if ctx.raw("uscc") is None and name is None:
-            ctx.error("uscc", "统一社会信用代码和企业名称不能都为空", "")
-        month = ctx.cell("month", lambda v: parse_month(v, today=self.today))
-        if month is None and ctx.raw("month") is None:
-            ctx.error("month", "年月不能为空", "")
-        source = self.default_source
-        if ctx.raw("source") is not None:
-            s = _SOURCES.get(squash(str(ctx.raw("source"))))
-            if s is None:
-                ctx.error("source", "数据来源应为 统计/税务/电力/企业自报")
-            elif getattr(self.user, "role", None) == Role.ENTERPRISE and s != FigureSource.SELF:
-                ctx.error("source", "企业用户只能填报“企业自报”数据")
-            else:
-                source = s
-        values: dict[str, Decimal] = {}
-        for mc in self.metric_cols:
-            metric = self.metrics[mc.column.key]
-            d = ctx.cell(mc.column.key, lambda v, metric=metric: parse_decimal(v, allow_negative=metric.allow_negative))
-            if d is not None:
-                values[metric.field] = (d * mc.factor).quantize(Decimal("0.0001"))
-        if not values and not ctx.errors:
-            self.warnings.append(RowError(ctx.row, "", "", "该行没有任何数据，已跳过"))
-            return None
-        if eid is not None and month is not None:
-            key = (eid, month, source)
-            if key in self.seen:
-                ctx.error(
-                    "month", f"与第{self.seen[key]}行重复（同一企业、同一月份、同一来源）", month.strftime("%Y-%m")
-                )
-            else:
-                self.seen[key] = ctx.row
-        return {"enterprise_id": eid, "month": month, "source": source, "values": values}
-
-    def write(self, rows: list[tuple[int, dict[str, Any]]], batch: ImportBatch) -> tuple[int, int, int]:
-        def progress(done: int) -> None:
-            self._progress(batch, 60 + int(30 * done / max(1, len(rows))))
-
-        return services.do_store_monthly(actor=self.user, items=[r for _, r in rows], batch=batch, progress=progress)
-
-    def after_commit(self, rows: list[tuple[int, dict[str, Any]]]) -> None:
-        """The month summaries the dashboard reads; other apps' work (the indicators) is an `after_import` hook."""
-        months = sorted({r["month"] for _, r in rows})
-        hooks.monthly_figures_changed(months=months)
-
-
-TEMPLATE_NOTES = {
-    "enterprises": [
-        "1. 第一行为表头，请勿修改列名；标橙色的列必填。可以删除不需要的选填列。",
-        "2. 统一社会信用代码列已设为“文本”格式。请勿以数字格式输入：Excel 数字只保留15位，18位代码会丢失末尾。",
-        "3. 所属区县填写名称（如 咸安区、咸宁高新区）或区划代码（如 421202）。",
-        "4. 行业代码按《国民经济行业分类》GB/T 4754-2017 填写小类代码，如 3311。",
-        "5. 荣誉列填写 是/否，或级别 国家级/省级/市级，可带认定年份，如“省级(2023)”。",
-        "6. 系统先校验整个文件：只要有一处错误，就不会写入任何数据，并列出每处错误的行、列、值和原因。",
-    ],
-    "monthly": [
-        "1. 每行是一家企业一个月的数据；用统一社会信用代码（推荐）或企业名称识别企业。",
-        "2. 年月可写 2025-03、2025年3月、202503，或 Excel 日期。",
-        "3. 每个数据列的表头必须带单位，如 工业总产值(万元) 或 工业总产值(元)，系统会自动换算为万元。",
-        "4. 填写当月数（非累计数）。空白、“—”、“/” 视为未报送，不会覆盖已有数据。",
-        "5. 重复导入同一文件不会产生变化；修改后的数字会更新，原值保留在修订记录中。",
-    ],
-}
-TEMPLATE_EXAMPLES: dict[str, list[dict[str, Any]]] = {
-    "enterprises": [
-        {
-            "uscc": "91421200MA4F000000",
-            "name": "湖北示例科技有限公司",
-            "county": "咸安区",
-            "industry_code": "3311",
-            "is_above_scale": "是",
-            "h_specialized": "省级(2023)",
-        }
-    ],
-    "monthly": [{"uscc": "91421200MA4F000000", "name": "湖北示例科技有限公司", "month": "2025-03", "output": 1234.5}],
-}
-
-
-def register() -> None:
-    """Register the enterprise-list and monthly-figure importers (from `EnterprisesConfig.ready`)."""
-    from chanye.core.imports import registry
-
-    registry.register(
-        "enterprises",
-        EnterpriseImporter,
-        label="企业名录",
-        roles=[Role.CITY_ADMIN, Role.COUNTY_OFFICER],
-        notes=TEMPLATE_NOTES["enterprises"],
-        examples=TEMPLATE_EXAMPLES["enterprises"],
-        text_keys=["uscc", "industry_code"],
-        order=10,
-    )
-    registry.register(
-        "monthly",
-        MonthlyImporter,
-        label="月度数据",
-        roles=[Role.CITY_ADMIN, Role.COUNTY_OFFICER, Role.ENTERPRISE],
-        notes=TEMPLATE_NOTES["monthly"],
-        examples=TEMPLATE_EXAMPLES["monthly"],
-        text_keys=["uscc"],
-        options=[
-            registry.ImportOption(
-                "source",
-                "月度数据来源（导入月度数据、表中没有“数据来源”列时使用）",
-                choices=FigureSource.choices,
-                default=FigureSource.STATS,
-                help="月度数据来源（表中无“数据来源”列时使用）：stats 统计、tax 税务、power 电力、self 企业自报",
-                role_choices={Role.ENTERPRISE: [(FigureSource.SELF, "企业自报")]},
-            )
-        ],
-        role_labels={Role.ENTERPRISE: "月度数据（企业自报）"},
-        order=20,
-    )
-
-
-__all__ = ["EnterpriseImporter", "MonthlyImporter", "register"]

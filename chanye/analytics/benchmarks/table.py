@@ -19,28 +19,23 @@ The yearbook table is a matrix: one row per region, one column per division. Wha
 
 Every problem is reported with its row, column, value and reason, in Chinese, and nothing is written unless the whole
 file is clean.
+
+This module reads the table; `importer` stores it and `matrix` reads the stored figures back.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
-import hashlib
 import re
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Max
 from django.utils import timezone
 
-from chanye.analytics import services
-from chanye.analytics.models import BenchmarkFigure
-from chanye.core import access, audit, xlsx
-from chanye.core.imports.base import HEADER_SCAN_ROWS, Importer, ImportOutcome, RowError
+from chanye.core.imports.base import HEADER_SCAN_ROWS, RowError
 from chanye.core.imports.reader import SheetError, read_sheet
 from chanye.core.imports.values import CellError, display, parse_decimal
-from chanye.core.models import AuditAction, ImportBatch
 from chanye.core.text import clean_cell, squash, to_halfwidth
 
 if TYPE_CHECKING:
@@ -360,241 +355,3 @@ def parse_benchmark_xlsx(
     names to codes for headers without a code (default: the GB/T 4754 大类 names in the database)."""
     t = parse_benchmark_table(data, filename=filename, names=names, need_year=False)
     return t.regions, t.industries, t.matrix()
-
-
-class BenchmarkImporter(Importer):
-    """对标地区产值（统计年鉴）: one yearbook table → `BenchmarkFigure` rows (region, year, division), created or
-    updated, all or nothing, audited once. Options: ``year`` (when the title has none), ``yearbook`` (the source
-    recorded on each figure, e.g. 湖北统计年鉴2024; default the file name). Not ``source``: the generic upload page
-    passes the monthly figures' 数据来源 (stats/tax/self) under that name."""
-
-    kind = "benchmarks"
-    title = "对标地区产值（统计年鉴）"
-    columns = []
-
-    def run(self, data: bytes, filename: str, batch: ImportBatch | None = None) -> ImportOutcome:
-        sha = hashlib.sha256(data).hexdigest()
-        if batch is None:
-            batch = ImportBatch.objects.create(
-                kind=self.kind,
-                filename=filename[:255],
-                sha256=sha,
-                user=self.user if getattr(self.user, "pk", None) else None,
-                dry_run=self.dry_run,
-            )
-        if not access.is_city_admin(self.user):
-            self.errors.append(RowError(0, "", "", "只有市级管理员可以导入对标地区数据。"))
-            return self._finish(batch, ImportBatch.Status.INVALID)
-        year = self.options.get("year")
-        try:
-            table = parse_benchmark_table(data, filename=filename, year=int(year) if year else None)
-        except BenchmarkError as e:
-            self.errors, self.warnings = e.errors, e.warnings
-            return self._finish(batch, ImportBatch.Status.INVALID)
-        except ValueError:
-            self.errors.append(RowError(0, "年份", str(year), "年份应为四位数字，如 2023"))
-            return self._finish(batch, ImportBatch.Status.INVALID)
-        self.warnings = table.warnings
-        self._check_names(table)
-        batch.rows = len(table.regions)
-        if self.errors:
-            return self._finish(batch, ImportBatch.Status.INVALID)
-        if self.dry_run:
-            return self._finish(batch, ImportBatch.Status.VALID)
-        source = str(self.options.get("yearbook") or "").strip()[:120] or filename.rsplit(".", 1)[0][:120]
-        with self.writing(batch):  # claims the batch: data and the DONE status commit together
-            created, updated, unchanged = services.do_store_benchmarks(
-                actor=self.user, table=table, source=source, batch=batch
-            )
-            batch.created, batch.updated, batch.unchanged = created, updated, unchanged
-            audit.record(
-                actor=self.user,
-                action=AuditAction.IMPORT,
-                obj=batch,
-                object_repr=f"{self.title}：{batch.filename}",
-                after={
-                    "kind": self.kind,
-                    "year": table.year,
-                    "unit": table.unit,
-                    "regions": len(table.regions),
-                    "industries": len(table.industries),
-                    "created": created,
-                    "updated": updated,
-                    "unchanged": unchanged,
-                    "sha256": sha,
-                },
-                message=f"导入{self.title}（{table.year}年，{len(table.regions)}个地区）："
-                f"新增{created}，更新{updated}，未变{unchanged}",
-            )
-            return self._finish(batch, ImportBatch.Status.DONE)
-
-    def _check_names(self, table: BenchmarkTable) -> None:
-        from chanye.regions.models import Region
-
-        own: dict[str, str] = {}
-        for name, short in Region.objects.county_level().values_list("name", "short_name"):
-            own[squash(name)] = name
-            if short:
-                own[squash(short)] = name
-        same = [
-            RowError(
-                row,
-                table.region_label,
-                name,
-                f"与本市的“{own[name]}”同名：对标地区应为市外地区（本市区县的数据来自月度统计）",
-            )
-            for row, name in zip(table.rows, table.regions, strict=True)
-            if name in own
-        ]
-        self.errors += table.as_printed(same)
-
-
-TEMPLATE_NOTES = [
-    "1. 第一行写标题并注明年份，如“2023年各地区规模以上工业分行业总产值”；第二行注明单位（亿元或万元）。",
-    "2. 表头第一列为“地区”，其后每列一个国民经济行业大类：写两位代码（如 13），或代码加名称，或名称。",
-    "3. 每行一个市外地区（省、市或县），名称不能与本市区县相同；同一地区不能重复。",
-    "4. 空格或“—”按0计（未生产或未公布）；合计行、合计列和“注：”说明行会自动跳过。",
-    "5. 同一地区同一年份再次导入时按新数据更新。",
-]
-
-
-def template_xlsx(year: int | None = None) -> bytes:
-    """A blank yearbook table (manufacturing divisions 13–43 with their names) with two example rows and notes."""
-    from openpyxl.styles import Font
-
-    from chanye.industry.models import IndustryCode
-
-    year = year or timezone.localdate().year - 1
-    lo, hi = MANUFACTURING
-    codes = [f"{c:02d}" for c in range(lo, hi + 1)]
-    names = dict(IndustryCode.objects.filter(code__in=codes).values_list("code", "name"))
-    codes = [c for c in codes if c in names] or codes
-    wb = xlsx.workbook()
-    ws = wb.active
-    ws.title = "数据"
-    ws.append([f"{year}年各地区规模以上工业分行业总产值"])
-    ws.append(["单位：亿元"])
-    ws.append(["地区", *(f"{c} {names.get(c, '')}".strip() for c in codes)])
-    ws.append(["武汉市", *([None] * len(codes))])
-    ws.append(["岳阳市", *([None] * len(codes))])
-    ws["A1"].font = Font(bold=True, size=13)
-    for cell in ws[3]:
-        cell.font = Font(bold=True)
-    help_ws = wb.create_sheet("填写说明")
-    for n in TEMPLATE_NOTES:
-        help_ws.append([n])
-    return xlsx.to_bytes(wb)
-
-
-def register() -> None:
-    """Register the yearbook importer (from `AnalyticsConfig.ready`): city administrators only, with its own
-    template (a table of divisions, not one record a row)."""
-    from chanye.accounts.models import Role
-    from chanye.core.imports import registry
-
-    registry.register(
-        "benchmarks",
-        BenchmarkImporter,
-        label="对标地区产值（统计年鉴）",
-        roles=[Role.CITY_ADMIN],
-        notes=TEMPLATE_NOTES,
-        template=template_xlsx,
-        order=70,
-    )
-
-
-# ---------------------------------------------------------------- reads
-
-
-def benchmark_years() -> list[int]:
-    return list(BenchmarkFigure.objects.order_by("-year").values_list("year", flat=True).distinct())
-
-
-def benchmark_matrix(*, year: int | None = None) -> tuple[int | None, list[str], list[str], np.ndarray]:
-    """(year, regions, divisions, regions × divisions 万元) of the imported benchmarks for `year` (default: the
-    latest), manufacturing divisions (13–43) only, as the counties' matrix."""
-    import numpy as np
-
-    year = year or BenchmarkFigure.objects.aggregate(y=Max("year"))["y"]
-    if year is None:
-        return None, [], [], np.zeros((0, 0))
-    lo, hi = MANUFACTURING
-    rows = [
-        (region, code, float(output))
-        for region, code, output in BenchmarkFigure.objects.filter(year=year).values_list(
-            "region", "industry_code", "output"
-        )
-        if code.isdigit() and lo <= int(code) <= hi
-    ]
-    regions = sorted({r for r, _, _ in rows})
-    codes = sorted({c for _, c, _ in rows})
-    ri = {r: i for i, r in enumerate(regions)}
-    ci = {c: j for j, c in enumerate(codes)}
-    x = np.zeros((len(regions), len(codes)))
-    for region, code, output in rows:
-        x[ri[region], ci[code]] = output
-    return year, regions, codes, x
-
-
-def merge_benchmarks(
-    county_names: list[str],
-    divisions: list[str],
-    x: np.ndarray,
-    bench_regions: list[str],
-    bench_divisions: list[str],
-    bench_x: np.ndarray,
-) -> tuple[list[str], list[str], np.ndarray]:
-    """The counties' rows followed by the benchmark regions' rows, over the union of the divisions (sorted); a
-    division one side lacks is 0 there. A benchmark region named like a county is left out (the county's own
-    figures come from the monthly statistics)."""
-    import numpy as np
-
-    own = set(county_names)
-    keep = [i for i, r in enumerate(bench_regions) if r not in own]
-    cols = sorted(set(divisions) | set(bench_divisions))
-    ci = {c: j for j, c in enumerate(cols)}
-    out = np.zeros((len(county_names) + len(keep), len(cols)))
-    if len(divisions):
-        out[: len(county_names), [ci[d] for d in divisions]] = x
-    if keep and len(bench_divisions):
-        out[len(county_names) :, [ci[d] for d in bench_divisions]] = np.asarray(bench_x)[keep]
-    return [*county_names, *(bench_regions[i] for i in keep)], cols, out
-
-
-@dataclasses.dataclass
-class RelatednessMatrix:
-    counties: list[Any]  # Region, the first len(counties) rows
-    regions: list[str]  # counties' names, then the benchmark regions
-    divisions: list[tuple[str, str]]  # (code, name)
-    x: np.ndarray
-    benchmark_year: int | None
-    benchmarks: list[str]
-
-    @property
-    def county_output(self) -> float:
-        return float(self.x[: len(self.counties)].sum())
-
-
-def relatedness_matrix(
-    *, until: dt.date | None = None, year: int | None = None, benchmarks: bool = True
-) -> RelatednessMatrix:
-    """The counties' 12-month matrix (`county_industry_matrix`) with the imported benchmark regions of `year` (default
-    the latest) stacked under it — the input of the relatedness page."""
-    import numpy as np
-
-    from chanye.analytics.selectors import county_industry_matrix
-    from chanye.industry.models import IndustryCode
-
-    counties, divisions, x = county_industry_matrix(until=until)
-    names = [u.name for u in counties]
-    codes = [d for d, _ in divisions]
-    b_year, b_regions, b_codes, b_x = benchmark_matrix(year=year) if benchmarks else (None, [], [], np.zeros((0, 0)))
-    if not b_regions:
-        return RelatednessMatrix(counties, names, list(divisions), x, None, [])
-    regions, cols, merged = merge_benchmarks(names, codes, x, b_regions, b_codes, b_x)
-    labels = dict(divisions) | dict(
-        IndustryCode.objects.filter(code__in=[c for c in cols if c not in dict(divisions)]).values_list("code", "name")
-    )
-    return RelatednessMatrix(
-        counties, regions, [(c, labels.get(c, c)) for c in cols], merged, b_year, regions[len(counties) :]
-    )

@@ -1,0 +1,70 @@
+"""Who does what: departments and the tasks they lead (EZ-ORG-1), the enterprise ladder's criteria (XN-RD-6) and
+chain-leader selection (XN-LZ-1, XN-LZ-9)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Literal
+
+from pydantic import field_validator, model_validator
+
+from chanye.industry.schema.base import Base, check_rule
+
+
+class DepartmentSpec(Base):
+    code: str
+    name: str
+
+
+class TaskSpec(Base):
+    """A task with its responsible units; the first is the lead (EZ-ORG-1)."""
+
+    code: str
+    label: str
+    units: list[str]
+    rule: str | None = None
+    source_text: str = ""
+
+    _rule = field_validator("rule")(check_rule)
+
+
+class TierCriterion(Base):
+    """Who may apply for the next tier of the ladder (XN-RD-6): the pack sets the bar, the platform lists firms."""
+
+    tier: Literal["specialized", "little_giant", "single_champion"]
+    label: str
+    requires: Literal["innovative_sme", "specialized", "little_giant"]
+    min_revenue: Decimal = Decimal(0)  # 万元, last 12 months
+    min_rd_intensity: Decimal = Decimal(0)  # R&D expense ÷ revenue, %
+    rule: str | None = None
+
+    _rule = field_validator("rule")(check_rule)
+
+
+class LeaderCriterion(Base):
+    code: str
+    label: str
+    weight: Decimal
+
+
+class ChainLeaderSpec(Base):
+    """Chain-leader selection (XN-LZ-1, XN-LZ-9): how many per key industry, the review criteria, the notice."""
+
+    rule: str = "XN-LZ-9"
+    per_industry_min: int = 1
+    per_industry_max: int = 3
+    min_reviewers: int = 3
+    pass_score: Decimal = Decimal(60)
+    notice_days: int = 5
+    criteria: list[LeaderCriterion]
+
+    _rule = field_validator("rule")(check_rule)
+
+    @model_validator(mode="after")
+    def _weights(self) -> ChainLeaderSpec:
+        total = sum(c.weight for c in self.criteria)
+        if total != 100:
+            raise ValueError(f"链主评审指标权重合计应为100，实际为{total}")
+        if not 1 <= self.per_industry_min <= self.per_industry_max:
+            raise ValueError("每个产业链主数量的下限和上限不合理")
+        return self

@@ -1,0 +1,101 @@
+"""The whole pack: its sections together and the checks across them (every reference names something defined)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from chanye.industry.schema.base import Base
+from chanye.industry.schema.clusters import ClusterSpec, CountyLayoutSpec, iter_clusters
+from chanye.industry.schema.organisation import ChainLeaderSpec, DepartmentSpec, TaskSpec, TierCriterion
+from chanye.industry.schema.policy import AssessmentSpec, RewardSpec, TargetSpec, ThresholdSpec, TierSpec
+from chanye.industry.schema.projects import ProjectsSpec
+from chanye.industry.schema.system import City, IndustrialSystem, IndustrySpec, RegionSpec
+
+
+class PackSpec(Base):
+    schema_: Literal["chanye-pack/1"] = Field(alias="schema")
+    id: str
+    name: str
+    edition: Literal["draft", "final"] = "final"
+    source: str = ""
+    city: City
+    period: list[int] = []
+    industrial_system: IndustrialSystem
+    regions: list[RegionSpec]
+    industries: list[IndustrySpec] = []
+    clusters: list[ClusterSpec] = []
+    county_layout: CountyLayoutSpec | None = None
+    thresholds: list[ThresholdSpec] = []
+    targets: list[TargetSpec] = []
+    tiers: list[TierSpec] = []
+    rewards: list[RewardSpec] = []
+    assessment: AssessmentSpec | None = None
+    departments: list[DepartmentSpec] = []
+    tasks: list[TaskSpec] = []
+    tier_criteria: list[TierCriterion] = []
+    chain_leaders: ChainLeaderSpec | None = None
+    projects: ProjectsSpec | None = None
+
+    @model_validator(mode="after")
+    def _references(self) -> PackSpec:
+        errors: list[str] = []
+        region_keys = {r.code for r in self.regions} | {r.name for r in self.regions} | {self.city.code, self.city.name}
+        region_keys |= {r.short_name for r in self.regions if r.short_name}
+        industry_keys = {i.code for i in self.industries} | {i.name for i in self.industries}
+        family_codes = {f.code for f in self.industrial_system.families}
+
+        def dupes(values: list[str], what: str) -> None:
+            seen: set[str] = set()
+            for v in values:
+                if v in seen:
+                    errors.append(f"{what}“{v}”重复")
+                seen.add(v)
+
+        dupes([r.code for r in self.regions], "区域代码")
+        dupes([i.code for i in self.industries], "产业编号")
+        for r in self.regions:
+            if r.parent and r.parent not in region_keys:
+                errors.append(f"区域“{r.name}”的上级“{r.parent}”未定义")
+        all_clusters = list(iter_clusters(self.clusters))
+        dupes([c.code for c, _ in all_clusters], "集群编号")
+        cluster_keys = {c.code for c, _ in all_clusters} | {c.name for c, _ in all_clusters}
+        for c, _parent in all_clusters:
+            for ind in c.industries:
+                if ind not in industry_keys:
+                    errors.append(f"集群“{c.name}”引用的产业“{ind}”未在 industries 中定义")
+            if c.region and c.region not in region_keys:
+                errors.append(f"集群“{c.name}”的区域“{c.region}”未定义")
+            if c.family and family_codes and c.family not in family_codes:
+                errors.append(f"集群“{c.name}”的类别“{c.family}”未在 industrial_system.families 中定义")
+        if self.county_layout:
+            for u in self.county_layout.units:
+                if u.region not in region_keys:
+                    errors.append(f"县域布局中的区域“{u.region}”未定义")
+                for ind in u.industries:
+                    if ind not in industry_keys:
+                        errors.append(f"县域布局“{u.region}”引用的产业“{ind}”未定义")
+                for cl in u.clusters:
+                    if cl not in cluster_keys:
+                        errors.append(f"县域布局“{u.region}”引用的集群“{cl}”未定义")
+        dupes([ch.code for c, _ in all_clusters for ch in c.chains], "产业链编号")
+        dupes([t.code for t in self.targets], "目标编号")
+        dupes([t.key for t in self.thresholds], "阈值键")
+        dupes([t.code for t in self.tiers], "层级编号")
+        dupes([r.code for r in self.rewards], "奖补编号")
+        dept_names = {d.name for d in self.departments} | {d.code for d in self.departments}
+        if self.departments:
+            for task in self.tasks:
+                for u in task.units:
+                    if u not in dept_names:
+                        errors.append(f"任务“{task.code}”的责任单位“{u}”未在 departments 中定义")
+        for t in self.targets:
+            kind, _, ref = t.scope.partition(":")
+            if kind == "region" and ref not in region_keys:
+                errors.append(f"目标“{t.code}”的范围区域“{ref}”未定义")
+            if kind == "cluster" and ref not in cluster_keys:
+                errors.append(f"目标“{t.code}”的范围集群“{ref}”未定义")
+        if errors:
+            raise ValueError("；".join(errors))
+        return self

@@ -1,0 +1,121 @@
+"""The policy's measures: thresholds, targets, size tiers, rewards and subsidies, and the yearly county assessment."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Any, Literal
+
+from pydantic import field_validator, model_validator
+
+from chanye.industry.schema.base import Base, check_code, check_rule
+
+
+class ThresholdSpec(Base):
+    key: str
+    label: str
+    value: Decimal
+    unit: str = ""
+    comparator: Literal[">=", ">", "<=", "<", "="] = ">="
+    rule: str | None = None
+
+    _rule = field_validator("rule")(check_rule)
+
+
+class TargetSpec(Base):
+    code: str
+    indicator: str
+    label: str
+    value: Decimal
+    unit: str = ""
+    comparator: Literal[">=", ">", "<=", "<", "=", "increase_by", "decrease_by"] = ">="
+    year: int | None = None
+    per_year: bool = False
+    scope: str = "city"
+    params: dict[str, Any] = {}
+    rule: str
+    source_text: str = ""
+
+    _rule = field_validator("rule")(check_rule)
+
+    @field_validator("scope")
+    @classmethod
+    def _scope(cls, v: str) -> str:
+        if v != "city" and not re.match(r"^(region|cluster):.+$", v):
+            raise ValueError("范围应为 city、region:区域代码或名称、cluster:集群编号")
+        return v
+
+    @field_validator("year")
+    @classmethod
+    def _year(cls, v: int | None) -> int | None:
+        if v is not None and not 2000 <= v <= 2100:
+            raise ValueError("年份应在2000—2100之间")
+        return v
+
+
+class TierSpec(Base):
+    """A size tier the policy names (黄冈 千亿/百亿/十亿 clusters, 益阳 千百十), optionally with a count target."""
+
+    code: str
+    name: str
+    applies_to: Literal["cluster", "industry", "enterprise", "project", "county", "park"]
+    value: Decimal
+    unit: str
+    comparator: Literal[">=", ">", "<=", "<", "="] = ">"
+    measure: str = "revenue"  # revenue | output | investment
+    rule: str | None = None
+
+    _rule = field_validator("rule")(check_rule)
+    _code = field_validator("code")(check_code)
+
+
+class RewardSpec(Base):
+    """A reward or subsidy rule (HG-R-2…4, EZ-R-1, XN-LZ-6/8): condition, amount or rate, cap."""
+
+    code: str
+    label: str
+    condition: str
+    amount: Decimal | None = None
+    amount_unit: str = "万元"
+    rate: Decimal | None = None  # percent of a base (e.g. 8 % of equipment investment)
+    base: str = ""
+    cap: Decimal | None = None
+    cap_unit: str = "万元"
+    per: Literal["once", "per_year", "per_project", "per_enterprise_per_year", "per_industry_per_year", ""] = ""
+    rule: str
+    source_text: str = ""
+
+    _rule = field_validator("rule")(check_rule)
+    _code = field_validator("code")(check_code)
+
+    @model_validator(mode="after")
+    def _amount_or_rate(self) -> RewardSpec:
+        if self.amount is None and self.rate is None:
+            raise ValueError(f"奖补“{self.label}”须给出金额（amount）或比例（rate）")
+        return self
+
+
+class AssessmentIndicator(Base):
+    indicator: str
+    label: str
+    weight: Decimal
+    scoring: Literal["share_capped", "rank"] = "share_capped"
+    cap: Decimal = Decimal("1.2")  # share of target counted at most (120 %)
+    higher_is_better: bool = True
+
+
+class AssessmentSpec(Base):
+    """Yearly county assessment (HG-A-1, YY-P-3): indicators, weights, scoring."""
+
+    rule: str
+    name: str = "年度考核"
+    indicators: list[AssessmentIndicator]
+
+    _rule = field_validator("rule")(check_rule)
+
+    @model_validator(mode="after")
+    def _weights(self) -> AssessmentSpec:
+        total = sum(i.weight for i in self.indicators)
+        if total != 100:
+            raise ValueError(f"考核指标权重合计应为100，实际为{total}")
+        return self
