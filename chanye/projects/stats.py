@@ -831,7 +831,7 @@ def target_progress(
 
 def issues(sc: Scope, month: dt.date) -> dict[str, Any]:
     """一单三制 (YY-P-2) as of the month end: issues raised and closed in the month, open and overdue at its end, and
-    per department the closure rate and average days to close — `services.issue_stats`'s figures, but of the state at
+    per department the closure rate and average days to close — `issues.issue_stats`'s figures, but of the state at
     the month end (an issue closed later was still open then), counted in the database."""
     end = project_rules.month_end(month)
     qs = sc.within(ProjectIssue.objects.all()).filter(raised_on__lte=end).order_by()

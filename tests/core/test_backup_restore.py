@@ -30,8 +30,8 @@ from django.db.utils import load_backend
 
 from chanye.core.backup import DB_FILES, pg_params
 from chanye.core.models import AuditLog
+from chanye.projects.issues import do_assign_issue, do_close_issue, do_raise_issue
 from chanye.projects.models import ProjectIssue
-from chanye.projects.services import do_assign_issue, do_close_issue, do_raise_issue
 from chanye.regions.models import Region
 from tests.factories import MonthlyFigureFactory, ProjectFactory
 
