@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET
 from chanye.core import access, audit
 from chanye.core.downloads import DOCX, XLSX, attachment
 from chanye.core.models import AuditAction
-from chanye.projects import stats
+from chanye.projects import bulletin_tables, stats
 from chanye.projects.selectors import require_reader
 from chanye.regions.models import Region
 
@@ -148,7 +148,7 @@ def growth_points_export(request: HttpRequest) -> HttpResponse:
     unit = _county(request, sc)
     if unit is not None:
         qs = qs.filter(county=unit)
-    title = f"{year}年工业增长点（XN-GS-9，预增产值{reports._n(g['threshold'])}万元以上）"
+    title = f"{year}年工业增长点（XN-GS-9，预增产值{bulletin_tables.number_text(g['threshold'])}万元以上）"
     data = reports.list_xlsx(
         title=title,
         county_headers=["区县", "今年入库", "年度目标", "预增产值(亿元)"],
@@ -232,14 +232,14 @@ def tech_upgrade_export(request: HttpRequest) -> HttpResponse:
     if unit is not None:
         qs = qs.filter(county=unit)
     major = stats.limits().tech_major
-    title = f"{year}年技改项目（XN-JG-1/2，投资{reports._n(t['threshold_wan'])}万元以上）"
+    title = f"{year}年技改项目（XN-JG-1/2，投资{bulletin_tables.number_text(t['threshold_wan'])}万元以上）"
     data = reports.list_xlsx(
         title=title,
         county_headers=[
             "区县",
-            f"{reports._n(t['threshold_wan'])}万元以上",
+            f"{bulletin_tables.number_text(t['threshold_wan'])}万元以上",
             "年度目标",
-            f"{reports._n(t['major_threshold'])}亿元以上",
+            f"{bulletin_tables.number_text(t['major_threshold'])}亿元以上",
             "亿元以上目标",
             "总投资(亿元)",
         ],
