@@ -1,7 +1,7 @@
 """The monthly bulletin (月通报, YY-P-3) as documents — .docx (python-docx; tables and chart images from
 `chanye.projects.charts`) and .xlsx (openpyxl with native bar charts) — and the growth-point (XN-GS-9) and 技改
 (XN-JG-1/2) lists as .xlsx. The bulletin's sections and tables come from `chanye.projects.bulletin_tables`; everything
-here formats what `chanye.projects.stats` computed; nothing is counted here."""
+here formats what `chanye.projects.bulletin` computed; nothing is counted here."""
 
 from __future__ import annotations
 
