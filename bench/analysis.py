@@ -115,7 +115,7 @@ def main() -> None:
     import psycopg
 
     from chanye.analytics.selectors import latest_month
-    from chanye.projects.stats import PROJECT_INDICATORS
+    from chanye.projects.indicators import PROJECT_INDICATORS
 
     assert tuple(PROJECT_INDICATORS) == pb.PROJECT_INDICATORS, "bench/pandas_baseline.py: update PROJECT_INDICATORS"
     month = dt.date.fromisoformat(args.month[:7] + "-01") if args.month else latest_month()

@@ -32,7 +32,7 @@ import pandas as pd
 import psycopg
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/chanye_bench"
-# chanye.projects.stats.PROJECT_INDICATORS: computed from the project library, not by the enterprise indicators.
+# chanye.projects.indicators.PROJECT_INDICATORS: computed from the project library, not by the enterprise indicators.
 PROJECT_INDICATORS = (
     "key_projects_landed_count",
     "projects_started_count",

@@ -332,7 +332,7 @@ def bench_projects(n: int, pack: Path) -> None:
     from django.core.management import call_command
 
     from chanye.industry.services import do_load_pack
-    from chanye.projects import reports, stats
+    from chanye.projects import bulletin, indicators, reports
     from chanye.projects.models import Milestone, Project
     from chanye.projects.services import do_grade_month
 
@@ -371,7 +371,7 @@ def bench_projects(n: int, pack: Path) -> None:
     grading = time.perf_counter() - t
     print(f"projects: do_grade_month {last:%Y-%m}: {grading:.2f} s — {counts}")
     t = time.perf_counter()
-    d = stats.bulletin(last)
+    d = bulletin.bulletin(last)
     figures = time.perf_counter() - t
     print(
         f"projects: bulletin figures {last:%Y-%m} (city): {figures:.2f} s — {d['board']['total']} projects, "
@@ -393,7 +393,7 @@ def bench_projects(n: int, pack: Path) -> None:
     t = time.perf_counter()
     from chanye.targets.indicators import store_provided
 
-    rows = store_provided(stats.PROVIDER, last.year, last)
+    rows = store_provided(indicators.PROVIDER, last.year, last)
     print(f"projects: project indicators {last.year} ({rows} values): {time.perf_counter() - t:.2f} s")
     total = grading + figures + t_docx + t_xlsx
     print(f"projects: grading + bulletin figures + .docx + .xlsx = {total:.2f} s (target < 10 s)")

@@ -8,10 +8,11 @@ class ProjectsConfig(AppConfig):
 
     def ready(self) -> None:
         from chanye.core import hooks, indicators
-        from chanye.projects import importers, services, stats
+        from chanye.projects import importers, milestone_import, services
         from chanye.projects import indicators as project_indicators
 
         importers.register()
+        milestone_import.register()
         indicators.register(*project_indicators.INDICATORS)
-        indicators.register_provider(stats.PROVIDER)
+        indicators.register_provider(project_indicators.PROVIDER)
         hooks.producing_enterprises.register(services.producing_enterprises)

@@ -19,7 +19,8 @@ from django.views.decorators.http import require_GET
 from chanye.core import access, audit
 from chanye.core.downloads import DOCX, XLSX, attachment
 from chanye.core.models import AuditAction
-from chanye.projects import stats
+from chanye.projects import bulletin as bulletin_figures
+from chanye.projects import bulletin_tables, indicators, progress, stats
 from chanye.projects.selectors import require_reader
 from chanye.regions.models import Region
 
@@ -30,10 +31,10 @@ def _month(request: HttpRequest) -> dt.date:
     raw = request.GET.get("month", "").strip()
     if raw:
         try:
-            return stats.parse_bulletin_month(raw)
+            return bulletin_figures.parse_bulletin_month(raw)
         except ValueError as e:
             messages.error(request, str(e))
-    return stats.default_month()
+    return bulletin_figures.default_month()
 
 
 @login_required
@@ -42,17 +43,17 @@ def bulletin(request: HttpRequest) -> HttpResponse:
     """月通报 of a month (`?month=2025-06`, default the latest graded month) within the user's scope."""
     require_reader(request.user)
     month = _month(request)
-    d = stats.bulletin(month, user=request.user)
+    d = bulletin_figures.bulletin(month, user=request.user)
     return render(
         request,
         "projects/bulletin.html",
         {
             "d": d,
             "month": month,
-            "months": stats.available_months(),
-            "chart": stats.chart_data(d),
-            "growth_chart": stats.growth_chart(d["growth"]),
-            "tech_chart": stats.tech_chart(d["tech"]),
+            "months": bulletin_figures.available_months(),
+            "chart": bulletin_figures.chart_data(d),
+            "growth_chart": bulletin_figures.growth_chart(d["growth"]),
+            "tech_chart": bulletin_figures.tech_chart(d["tech"]),
         },
     )
 
@@ -67,7 +68,7 @@ def bulletin_export(request: HttpRequest, fmt: str) -> HttpResponse:
     from chanye.projects import reports  # python-docx, openpyxl and matplotlib load only for an export
 
     month = _month(request)
-    d = stats.bulletin(month, user=request.user)
+    d = bulletin_figures.bulletin(month, user=request.user)
     name = d["title"] + (f"（{d['subtitle']}）" if d["subtitle"] else "")
     if fmt == "docx":
         data, ctype = reports.bulletin_docx(d), DOCX
@@ -88,7 +89,7 @@ def _year(request: HttpRequest) -> tuple[int, dt.date]:
     except ValueError:
         year = today.year
     year = max(2000, min(year, today.year))
-    return year, stats.period_for(year, today)
+    return year, indicators.period_for(year, today)
 
 
 def _county(request: HttpRequest, sc: stats.Scope) -> Region | None:
@@ -116,9 +117,9 @@ def _growth(request: HttpRequest) -> tuple[stats.Scope, dict[str, Any], Any, int
     require_reader(request.user)
     year, month = _year(request)
     sc = stats.scope(user=request.user)
-    g = stats.growth_points(sc, month)
+    g = progress.growth_points(sc, month)
     qs = (
-        sc.projects.filter(stats.growth_point_q(month))
+        sc.projects.filter(indicators.growth_point_q(month))
         .select_related("county", "park", "enterprise")
         .order_by("-expected_output", "code")
     )
@@ -135,7 +136,12 @@ def growth_points(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "projects/growth_points.html",
-        {"g": g, "chart": stats.growth_chart(g), "units": sc.units, **_list_context(request, qs, unit, year)},
+        {
+            "g": g,
+            "chart": bulletin_figures.growth_chart(g),
+            "units": sc.units,
+            **_list_context(request, qs, unit, year),
+        },
     )
 
 
@@ -148,7 +154,7 @@ def growth_points_export(request: HttpRequest) -> HttpResponse:
     unit = _county(request, sc)
     if unit is not None:
         qs = qs.filter(county=unit)
-    title = f"{year}年工业增长点（XN-GS-9，预增产值{reports._n(g['threshold'])}万元以上）"
+    title = f"{year}年工业增长点（XN-GS-9，预增产值{bulletin_tables.number_text(g['threshold'])}万元以上）"
     data = reports.list_xlsx(
         title=title,
         county_headers=["区县", "今年入库", "年度目标", "预增产值(亿元)"],
@@ -191,14 +197,14 @@ def _tech(request: HttpRequest) -> tuple[stats.Scope, dict[str, Any], Any, int]:
     require_reader(request.user)
     year, month = _year(request)
     sc = stats.scope(user=request.user)
-    t = stats.tech_upgrade(sc, month)
+    t = progress.tech_upgrade(sc, month)
     qs = (
-        sc.projects.filter(stats.tech_upgrade_q(month))
+        sc.projects.filter(indicators.tech_upgrade_q(month))
         .select_related("county", "park", "enterprise")
         .order_by("-investment", "code")
     )
     if request.GET.get("major") == "1":
-        qs = qs.filter(stats.is_major_q(stats.limits()))
+        qs = qs.filter(indicators.is_major_q(indicators.limits()))
     return sc, t, qs, year
 
 
@@ -218,7 +224,13 @@ def tech_upgrade(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "projects/tech_upgrade.html",
-        {"t": t, "chart": stats.tech_chart(t), "units": sc.units, "major": request.GET.get("major") == "1", **ctx},
+        {
+            "t": t,
+            "chart": bulletin_figures.tech_chart(t),
+            "units": sc.units,
+            "major": request.GET.get("major") == "1",
+            **ctx,
+        },
     )
 
 
@@ -231,15 +243,15 @@ def tech_upgrade_export(request: HttpRequest) -> HttpResponse:
     unit = _county(request, sc)
     if unit is not None:
         qs = qs.filter(county=unit)
-    major = stats.limits().tech_major
-    title = f"{year}年技改项目（XN-JG-1/2，投资{reports._n(t['threshold_wan'])}万元以上）"
+    major = indicators.limits().tech_major
+    title = f"{year}年技改项目（XN-JG-1/2，投资{bulletin_tables.number_text(t['threshold_wan'])}万元以上）"
     data = reports.list_xlsx(
         title=title,
         county_headers=[
             "区县",
-            f"{reports._n(t['threshold_wan'])}万元以上",
+            f"{bulletin_tables.number_text(t['threshold_wan'])}万元以上",
             "年度目标",
-            f"{reports._n(t['major_threshold'])}亿元以上",
+            f"{bulletin_tables.number_text(t['major_threshold'])}亿元以上",
             "亿元以上目标",
             "总投资(亿元)",
         ],

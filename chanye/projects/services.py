@@ -6,7 +6,7 @@
 * `do_exit` turns a project red only with a written explanation and the responsible unit (XN-XM-4);
 * `do_grade_month` grades every project for a month (XN-XM-5) and keeps the colour history; `do_set_rectification`
   gives a project behind schedule a deadline instead of a downgrade;
-* issues (一单三制, YY-P-2): raise → 交办 (department, due date) → 提醒/督查 → 销号 (note and evidence).
+* issues (一单三制, YY-P-2) are written by `chanye.projects.issues`.
 """
 
 from __future__ import annotations
@@ -27,12 +27,8 @@ from chanye.projects import rules as project_rules
 from chanye.projects.models import (
     COLOUR_OF_STATUS,
     GradeChange,
-    IssueEvent,
-    IssueEventKind,
-    IssueStatus,
     Milestone,
     Project,
-    ProjectIssue,
     ProjectMonth,
     ProjectStatus,
 )
@@ -59,7 +55,7 @@ def can_edit(actor: Any, project: Project | None = None) -> bool:
     return access.can_write(actor, project)
 
 
-def _editor(actor: Any, project: Project) -> None:
+def require_editor(actor: Any, project: Project) -> None:
     if not can_edit(actor, project):
         raise PermissionDenied("无权修改该项目。")
 
@@ -220,7 +216,7 @@ def do_update_milestones(*, actor: Any, changes: list[tuple[Milestone, dict[str,
     for m, before in changes:
         p = m.project
         if p.pk not in checked:
-            _editor(actor, p)
+            require_editor(actor, p)
             checked.add(p.pk)
         m.save()
         if m.code == project_rules.START_MILESTONE:
@@ -258,7 +254,7 @@ def do_record_milestone(
     The start milestone (施工队进场) sets the project's start, the production one (验收投产) its production — the
     colour follows (XN-XM-4) and the later milestones are re-planned from the actual start (XN-XM-2)."""
     p = milestone.project
-    _editor(actor, p)
+    require_editor(actor, p)
     if p.status == ProjectStatus.EXITED:
         raise ValidationError("项目已退出，不能再更新节点。")
     if actual_on and actual_on > timezone.localdate():
@@ -295,7 +291,7 @@ def do_record_milestone(
 @transaction.atomic
 def do_exit(*, actor: Any, project: Project, reason: str, unit: str, on: dt.date | None = None) -> Project:
     """XN-XM-4: red (退出/僵尸) only with the responsible unit's written explanation."""
-    _editor(actor, project)
+    require_editor(actor, project)
     errors = []
     if len(reason.strip()) < 10:
         errors.append("退出须由项目责任单位书面说明情况（不少于10个字）。")
@@ -321,7 +317,7 @@ def do_exit(*, actor: Any, project: Project, reason: str, unit: str, on: dt.date
 @transaction.atomic
 def do_set_rectification(*, actor: Any, project: Project, deadline: dt.date | None = None, note: str = "") -> Project:
     """XN-XM-5: a project behind schedule may be given a deadline to rectify instead of being graded down."""
-    _editor(actor, project)
+    require_editor(actor, project)
     if project.status in (ProjectStatus.EXITED, ProjectStatus.PRODUCING):
         raise ValidationError("已投产或已退出的项目不需要限期整改。")
     if not overdue_milestones(project, timezone.localdate()):
@@ -442,150 +438,13 @@ def do_grade_month(*, actor: Any, month: dt.date) -> dict[str, int]:
     return counts
 
 
-# ---------------------------------------------------------------- issues (一单三制, YY-P-2)
-
-
-def _event(issue: ProjectIssue, kind: str, actor: Any, note: str = "", on: dt.date | None = None) -> None:
-    IssueEvent.objects.create(issue=issue, kind=kind, on=on or timezone.localdate(), note=note[:300], by=actor)
-
-
-@transaction.atomic
-def do_raise_issue(*, actor: Any, project: Project, content: str, on: dt.date | None = None) -> ProjectIssue:
-    _editor(actor, project)
-    if not content.strip():
-        raise ValidationError("请填写问题内容。")
-    issue = ProjectIssue.objects.create(
-        project=project, raised_on=on or timezone.localdate(), content=content.strip(), created_by=actor
-    )
-    _event(issue, IssueEventKind.RAISE, actor, on=issue.raised_on)
-    audit.record(actor=actor, action=AuditAction.CREATE, obj=issue, after={"content": issue.content})
-    return issue
-
-
-@transaction.atomic
-def do_assign_issue(*, actor: Any, issue: ProjectIssue, department: str, due_on: dt.date | None) -> ProjectIssue:
-    """交办: a responsible department and a due date."""
-    _editor(actor, issue.project)
-    if issue.status == IssueStatus.CLOSED:
-        raise ValidationError("问题已销号，不能再交办。")
-    errors = []
-    if not department.strip():
-        errors.append("交办须填写责任单位。")
-    if due_on is None:
-        errors.append("交办须填写办结时限。")
-    elif due_on < issue.raised_on:
-        errors.append("办结时限不能早于问题提出日期。")
-    if errors:
-        raise ValidationError(errors)
-    before = {"status": issue.status, "department": issue.department, "due_on": issue.due_on}
-    issue.department, issue.due_on, issue.status = department.strip(), due_on, IssueStatus.ASSIGNED
-    issue.assigned_on = issue.assigned_on or timezone.localdate()
-    issue.save()
-    _event(issue, IssueEventKind.ASSIGN, actor, f"{issue.department}，{due_on:%Y-%m-%d}前办结")
-    audit.record(
-        actor=actor,
-        action=AuditAction.UPDATE,
-        obj=issue,
-        before=before,
-        after={"status": issue.status, "department": issue.department, "due_on": due_on},
-        message="问题交办",
-    )
-    return issue
-
-
-@transaction.atomic
-def do_follow_up(*, actor: Any, issue: ProjectIssue, kind: str, note: str = "") -> IssueEvent:
-    """提醒 or 督查 an assigned issue while it is open."""
-    _editor(actor, issue.project)
-    if kind not in (IssueEventKind.REMIND, IssueEventKind.SUPERVISE):
-        raise ValidationError("未知操作。")
-    if issue.status != IssueStatus.ASSIGNED:
-        raise ValidationError(
-            f"“{issue.get_status_display()}”的问题不能{IssueEventKind(kind).label}（应先交办，且未销号）。"
-        )
-    if kind == IssueEventKind.SUPERVISE and not note.strip():
-        raise ValidationError("督查须填写督查情况。")
-    _event(issue, kind, actor, note)
-    audit.record(actor=actor, action=AuditAction.UPDATE, obj=issue, after={"event": kind, "note": note})
-    return issue.events.order_by("-pk").first()
-
-
-@transaction.atomic
-def do_close_issue(
-    *,
-    actor: Any,
-    issue: ProjectIssue,
-    note: str,
-    evidence: Any = None,
-    evidence_text: str = "",
-    on: dt.date | None = None,
-) -> ProjectIssue:
-    """销号 only with the result and evidence (a file or a description of it)."""
-    _editor(actor, issue.project)
-    if issue.status != IssueStatus.ASSIGNED:
-        raise ValidationError(f"“{issue.get_status_display()}”的问题不能销号（应先交办）。")
-    errors = []
-    if not note.strip():
-        errors.append("销号须填写办理结果。")
-    if not evidence and not evidence_text.strip():
-        errors.append("销号须上传佐证材料或说明佐证情况。")
-    if errors:
-        raise ValidationError(errors)
-    issue.status, issue.closed_on, issue.closing_note = IssueStatus.CLOSED, on or timezone.localdate(), note.strip()
-    if evidence:
-        issue.evidence = evidence
-    issue.evidence_text = evidence_text.strip()
-    issue.save()
-    _event(issue, IssueEventKind.CLOSE, actor, note, on=issue.closed_on)
-    audit.record(
-        actor=actor,
-        action=AuditAction.UPDATE,
-        obj=issue,
-        before={"status": IssueStatus.ASSIGNED},
-        after={
-            "status": issue.status,
-            "note": issue.closing_note,
-            "evidence": issue.evidence.name or issue.evidence_text,
-        },
-        message="问题销号",
-    )
-    return issue
-
-
-def issue_stats(qs: Any, *, today: dt.date | None = None) -> list[dict[str, Any]]:
-    """Per department: issues, closed, closure rate, average days to close, open and overdue now."""
-    today = today or timezone.localdate()
-    out: dict[str, dict[str, Any]] = {}
-    for i in qs.exclude(department="").only("department", "status", "assigned_on", "raised_on", "closed_on", "due_on"):
-        d = out.setdefault(
-            i.department, {"department": i.department, "total": 0, "closed": 0, "days": 0, "open": 0, "overdue": 0}
-        )
-        d["total"] += 1
-        if i.status == IssueStatus.CLOSED:
-            d["closed"] += 1
-            d["days"] += (i.closed_on - (i.assigned_on or i.raised_on)).days
-        else:
-            d["open"] += 1
-            if i.due_on and i.due_on < today:
-                d["overdue"] += 1
-    for d in out.values():
-        d["rate"] = round(d["closed"] * 100 / d["total"], 1) if d["total"] else None
-        d["avg_days"] = round(d["days"] / d["closed"], 1) if d["closed"] else None
-    return sorted(out.values(), key=lambda d: (-d["overdue"], -d["open"], d["department"]))
-
-
 __all__ = [
     "can_edit",
-    "do_assign_issue",
-    "do_close_issue",
     "do_exit",
-    "do_follow_up",
     "do_grade_month",
-    "do_raise_issue",
     "do_record_milestone",
     "do_save_project",
     "do_set_rectification",
-    "issue_stats",
     "overdue_milestones",
     "replan",
 ]

@@ -22,6 +22,7 @@ from chanye.core.downloads import attachment
 from chanye.core.forms import messages_of
 from chanye.core.models import AuditAction
 from chanye.industry.models import Cluster, Industry
+from chanye.projects import issues as issue_services
 from chanye.projects import rules as project_rules
 from chanye.projects import selectors, services
 from chanye.projects.filtersets import IssueFilter, ProjectFilter, tier_label
@@ -260,7 +261,7 @@ def issue_raise(request: HttpRequest, pk: int) -> HttpResponse:
     form = IssueRaiseForm(request.POST)
     if form.is_valid():
         try:
-            services.do_raise_issue(
+            issue_services.do_raise_issue(
                 actor=request.user, project=p, content=form.cleaned_data["content"], on=form.cleaned_data["raised_on"]
             )
         except (ValidationError, PermissionDenied) as e:
@@ -292,7 +293,7 @@ def issue_action(request: HttpRequest, issue_pk: int) -> HttpResponse:
         if action == "assign":
             form: Any = IssueAssignForm(request.POST)
             if form.is_valid():
-                services.do_assign_issue(
+                issue_services.do_assign_issue(
                     actor=request.user,
                     issue=issue,
                     department=form.cleaned_data["department"],
@@ -302,12 +303,14 @@ def issue_action(request: HttpRequest, issue_pk: int) -> HttpResponse:
         elif action in ("remind", "supervise"):
             form = IssueFollowForm({"kind": action, "note": request.POST.get("note", "")})
             if form.is_valid():
-                services.do_follow_up(actor=request.user, issue=issue, kind=action, note=form.cleaned_data["note"])
+                issue_services.do_follow_up(
+                    actor=request.user, issue=issue, kind=action, note=form.cleaned_data["note"]
+                )
                 done = "已提醒。" if action == "remind" else "已记录督查情况。"
         elif action == "close":
             form = IssueCloseForm(request.POST, request.FILES)
             if form.is_valid():
-                services.do_close_issue(
+                issue_services.do_close_issue(
                     actor=request.user,
                     issue=issue,
                     note=form.cleaned_data["note"],
@@ -406,7 +409,7 @@ def issues(request: HttpRequest) -> HttpResponse:
     for i in page:
         i.overdue = selectors.is_overdue(i, today)
     stats_scope = selectors.issue_stats_scope(user=request.user, filters=f, today=today)
-    stats = services.issue_stats(stats_scope, today=today)
+    stats = issue_services.issue_stats(stats_scope, today=today)
     return render(
         request,
         "projects/issues.html",

@@ -31,8 +31,8 @@ from django.db.utils import load_backend
 from chanye.core.backup.common import DB_FILES
 from chanye.core.backup.postgres import pg_params
 from chanye.core.models import AuditLog
+from chanye.projects.issues import do_assign_issue, do_close_issue, do_raise_issue
 from chanye.projects.models import ProjectIssue
-from chanye.projects.services import do_assign_issue, do_close_issue, do_raise_issue
 from chanye.regions.models import Region
 from tests.factories import MonthlyFigureFactory, ProjectFactory
 

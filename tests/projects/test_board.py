@@ -17,8 +17,8 @@ from openpyxl import load_workbook
 
 from chanye.core.models import AuditLog
 from chanye.industry.models import Cluster, Industry
+from chanye.projects.issues import do_assign_issue, do_close_issue, do_raise_issue
 from chanye.projects.models import Project
-from chanye.projects.services import do_assign_issue, do_close_issue, do_raise_issue
 from tests.factories import ProjectFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -10,7 +10,7 @@ import pytest
 from docx import Document
 from openpyxl import load_workbook
 
-from chanye.projects import charts, reports, stats
+from chanye.projects import bulletin, charts, reports
 from tests.projects.portfolio import JUNE, make_portfolio
 
 pytestmark = pytest.mark.django_db
@@ -20,7 +20,7 @@ PNG = b"\x89PNG\r\n\x1a\n"
 @pytest.fixture
 def d(regions):
     make_portfolio(regions)
-    return stats.bulletin(JUNE)
+    return bulletin.bulletin(JUNE)
 
 
 def _tables(doc):
@@ -86,7 +86,7 @@ def test_yy_p_3_xlsx_has_the_tables_and_native_charts(d):
 
 def test_a_county_bulletin_names_its_county(regions, users):
     make_portfolio(regions)
-    d = stats.bulletin(JUNE, user=users["jiayu"])
+    d = bulletin.bulletin(JUNE, user=users["jiayu"])
     doc = Document(io.BytesIO(reports.bulletin_docx(d)))
     assert doc.paragraphs[1].text == "（嘉鱼县）"
     board = _find(_tables(doc), ["区县", "绿", "蓝", "黄", "红", "合计"])

@@ -24,7 +24,7 @@ from decimal import Decimal
 import pytest
 
 from chanye.core.access import SYSTEM
-from chanye.projects import stats
+from chanye.projects import bulletin, indicators, progress, stats
 from chanye.projects.models import ProjectMonth
 from chanye.projects.services import do_grade_month
 from chanye.targets.indicators import store_provided
@@ -46,7 +46,7 @@ def by_name(rows, *keys):
 
 @pytest.fixture
 def b(portfolio):
-    return stats.bulletin(JUNE)
+    return bulletin.bulletin(JUNE)
 
 
 def test_yy_p_3_colours_by_county_at_the_month_end(b):
@@ -154,7 +154,7 @@ def test_xn_xm_2_exactly_9_months_is_within(regions):
         started_on=dt.date(2024, 8, 31),
         producing_on=dt.date(2025, 6, 1),
     )
-    ps = stats.production_speed(stats.scope(), JUNE)
+    ps = progress.production_speed(stats.scope(), JUNE)
     assert (ps["bands"][0]["n"], ps["bands"][0]["within"], ps["bands"][0]["over"]) == (4, 3, 1)
 
 
@@ -210,22 +210,22 @@ def test_yy_p_2_issues_as_of_the_month_end(b):
 
 
 def test_graded_months_give_the_same_figures_and_the_stored_colour_wins(portfolio):
-    before = stats.bulletin(JUNE)
+    before = bulletin.bulletin(JUNE)
     do_grade_month(actor=SYSTEM, month=dt.date(2025, 5, 1))
     do_grade_month(actor=SYSTEM, month=JUNE)
-    after = stats.bulletin(JUNE)
+    after = bulletin.bulletin(JUNE)
     assert after["board"]["graded"] and after["changes"]["previous_graded"]
     assert after["board"]["totals"] == before["board"]["totals"]
     assert after["changes"]["transitions"] == before["changes"]["transitions"]
     # the month's record is what the bulletin reports (e.g. a colour corrected in the grading)
     ProjectMonth.objects.filter(project=portfolio[10], month=JUNE).update(colour="red")
-    again = stats.bulletin(JUNE)
+    again = bulletin.bulletin(JUNE)
     assert again["board"]["totals"] == {"green": 2, "blue": 2, "yellow": 4, "red": 2}
     assert ("黄→红", 1) in [(t["label"], t["n"]) for t in again["changes"]["transitions"]]
 
 
 def test_a_county_officer_gets_the_figures_of_their_county(portfolio, users):
-    d = stats.bulletin(JUNE, user=users["xianan"])
+    d = bulletin.bulletin(JUNE, user=users["xianan"])
     assert [r["region"].name for r in d["board"]["rows"]] == ["咸安区"]
     assert d["board"]["totals"] == {"green": 2, "blue": 2, "yellow": 1, "red": 0}
     assert d["overdue"]["milestones"] == 6 and d["issues"]["total"] == 1
@@ -240,7 +240,7 @@ def test_a_county_officer_gets_the_figures_of_their_county(portfolio, users):
 
 
 def test_project_indicators_are_written_to_the_target_tree(portfolio, regions):
-    n = store_provided(stats.PROVIDER, 2025, JUNE)
+    n = store_provided(indicators.PROVIDER, 2025, JUNE)
     assert n > 0
     v = {
         (r.indicator, r.params_key, r.region.name if r.region_id else "全市"): r.value
@@ -253,7 +253,7 @@ def test_project_indicators_are_written_to_the_target_tree(portfolio, regions):
     assert v[("techrenovation_project_count", "min_investment=500,min_investment_unit=万元", "嘉鱼县")] == 1
     assert v[("techrenovation_project_count", "min_investment=1,min_investment_unit=亿元", "咸宁高新区")] == 1
     assert v[("project_count_investment_over", "threshold=10,project_type=产业发展", "全市")] == 1
-    assert n == store_provided(stats.PROVIDER, 2025, JUNE)  # idempotent
+    assert n == store_provided(indicators.PROVIDER, 2025, JUNE)  # idempotent
     assert IndicatorValue.objects.filter(period=JUNE).count() == n
     progress = {p.target.code: p for p in all_progress(today=dt.date(2025, 7, 1))}
     assert progress["t-reserve-jiayu"].current == 3 and progress["t-jg-jiayu"].current == 1
@@ -261,14 +261,14 @@ def test_project_indicators_are_written_to_the_target_tree(portfolio, regions):
 
 
 def test_no_projects_no_project_indicators(mini_pack):
-    assert store_provided(stats.PROVIDER, 2025, JUNE) == 0
+    assert store_provided(indicators.PROVIDER, 2025, JUNE) == 0
     assert not IndicatorValue.objects.exists()
 
 
 def test_enterprise_indicator_refresh_keeps_the_project_values(portfolio):
     from chanye.targets.indicators import store
 
-    store_provided(stats.PROVIDER, 2025, JUNE)
+    store_provided(indicators.PROVIDER, 2025, JUNE)
     n = IndicatorValue.objects.count()
     store(JUNE, [])
     assert IndicatorValue.objects.count() == n

@@ -16,8 +16,9 @@ from openpyxl import load_workbook
 from chanye.core.access import SYSTEM
 from chanye.core.models import AuditLog
 from chanye.projects import rules
+from chanye.projects.issues import do_assign_issue, do_raise_issue
 from chanye.projects.models import IssueStatus, Project, ProjectIssue
-from chanye.projects.services import do_assign_issue, do_grade_month, do_raise_issue
+from chanye.projects.services import do_grade_month
 from tests.factories import EnterpriseFactory, ProjectFactory
 
 pytestmark = pytest.mark.django_db

@@ -12,7 +12,8 @@ from django.utils import timezone
 
 from chanye.accounts.services import do_issue_token
 from chanye.core.access import SYSTEM
-from chanye.projects.services import do_assign_issue, do_close_issue, do_grade_month, do_raise_issue
+from chanye.projects.issues import do_assign_issue, do_close_issue, do_raise_issue
+from chanye.projects.services import do_grade_month
 from tests.factories import ProjectFactory
 
 pytestmark = pytest.mark.django_db

@@ -13,7 +13,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from chanye.industry.models import Threshold
-from chanye.projects import stats
+from chanye.projects import indicators, progress, stats
 from chanye.projects.models import Project
 from chanye.targets.indicators import store_provided
 from chanye.targets.models import IndicatorValue
@@ -48,27 +48,27 @@ def _rows(g):
 
 
 def test_xn_gs_9_exactly_2000wan_counts_and_1999_99_does_not(growth):
-    g = stats.growth_points(stats.scope(), THIS_MONTH)
+    g = progress.growth_points(stats.scope(), THIS_MONTH)
     assert _rows(g)["咸安区"] == (1, Decimal("0.2"), 25)
     # 嘉鱼: G3 (1.2亿) and G6 (0.3亿, never signed, registered this year); G4 entered last year, G5 exited
     assert _rows(g)["嘉鱼县"] == (2, Decimal("1.5"), 25)
     assert (g["n"], g["output"], g["target_n"], g["target_output"]) == (3, Decimal("1.7"), 150, 150)
-    codes = set(Project.objects.filter(stats.growth_point_q(THIS_MONTH)).values_list("code", flat=True))
+    codes = set(Project.objects.filter(indicators.growth_point_q(THIS_MONTH)).values_list("code", flat=True))
     assert codes == {"G1", "G3", "G6"}
 
 
 def test_xn_gs_9_the_threshold_comes_from_the_pack(growth):
     Threshold.objects.filter(key="growth_point_expected_output").update(value=Decimal("3000"), comparator=">")
-    g = stats.growth_points(stats.scope(), THIS_MONTH)
+    g = progress.growth_points(stats.scope(), THIS_MONTH)
     assert (g["n"], g["threshold"], g["comparator"]) == (1, 3000, ">")  # only G3; G6's 3000 is not above 3000
     Threshold.objects.filter(key="growth_point_expected_output").update(
         value=Decimal("0.2"), unit="亿元", comparator=">="
     )
-    assert stats.growth_points(stats.scope(), THIS_MONTH)["n"] == 3  # 0.2亿 = 2000万
+    assert progress.growth_points(stats.scope(), THIS_MONTH)["n"] == 3  # 0.2亿 = 2000万
 
 
 def test_xn_gs_9_indicators_for_the_target_tree(growth, regions):
-    store_provided(stats.PROVIDER, YEAR, THIS_MONTH)
+    store_provided(indicators.PROVIDER, YEAR, THIS_MONTH)
     v = {
         (r.indicator, r.region_id): r.value for r in IndicatorValue.objects.filter(indicator__startswith="growth_point")
     }

@@ -13,7 +13,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from chanye.industry.models import Threshold
-from chanye.projects import stats
+from chanye.projects import indicators, progress, stats
 from chanye.targets.indicators import store_provided
 from chanye.targets.models import IndicatorValue
 from tests.factories import ProjectFactory
@@ -49,7 +49,7 @@ def _rows(t):
 
 
 def test_xn_jg_1_2_exactly_500wan_and_exactly_1yi_count(tech):
-    t = stats.tech_upgrade(stats.scope(), THIS_MONTH)
+    t = progress.tech_upgrade(stats.scope(), THIS_MONTH)
     assert _rows(t)["咸安区"] == (2, 60, 1, 10, Decimal("1.05"))  # T1 and T3; T3 also ≥1亿; T2 below 500万
     assert _rows(t)["嘉鱼县"] == (2, 60, 1, 10, Decimal("5.9999"))  # T4 and T5; T5 ≥1亿
     assert (t["n"], t["major"], t["target_n"], t["threshold_wan"], t["major_threshold"]) == (4, 2, 400, 500, 1)
@@ -58,12 +58,12 @@ def test_xn_jg_1_2_exactly_500wan_and_exactly_1yi_count(tech):
 def test_xn_jg_1_the_thresholds_come_from_the_pack(tech):
     Threshold.objects.filter(key="tech_upgrade_project_investment").update(value=Decimal("1000"))
     Threshold.objects.filter(key="tech_upgrade_major_project_investment").update(value=Decimal("5"), comparator=">")
-    t = stats.tech_upgrade(stats.scope(), THIS_MONTH)
+    t = progress.tech_upgrade(stats.scope(), THIS_MONTH)
     assert (t["n"], t["major"]) == (3, 0)  # T3, T4, T5 ≥ 1000万; none above 5亿
 
 
 def test_xn_jg_1_2_indicators_for_the_target_tree(tech, regions):
-    store_provided(stats.PROVIDER, YEAR, THIS_MONTH)
+    store_provided(indicators.PROVIDER, YEAR, THIS_MONTH)
     v = {
         (r.params_key, r.region_id): r.value
         for r in IndicatorValue.objects.filter(indicator="techrenovation_project_count")

@@ -9,14 +9,14 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from chanye.projects.models import ProjectIssue
-from chanye.projects.services import (
+from chanye.projects.issues import (
     do_assign_issue,
     do_close_issue,
     do_follow_up,
     do_raise_issue,
     issue_stats,
 )
+from chanye.projects.models import ProjectIssue
 from tests.factories import ProjectFactory
 
 pytestmark = pytest.mark.django_db

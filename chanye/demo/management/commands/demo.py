@@ -92,7 +92,7 @@ class Command(BaseCommand):
         from chanye.demo.projects import seed_projects
 
         if project_stats := seed_projects(seed=opts["seed"]):  # before the analysis: 新投产项目 join the pool (XN-GS-5)
-            from chanye.projects.stats import PROVIDER
+            from chanye.projects.indicators import PROVIDER
             from chanye.targets.indicators import store_provided
 
             for year in sorted({project_stats.months[-1].year - 1, timezone.localdate().year}):

@@ -25,11 +25,11 @@ class Command(BaseCommand):
     def handle(self, *args, **opts) -> None:
         from chanye.core import audit
         from chanye.core.models import AuditAction
-        from chanye.projects import reports, stats
+        from chanye.projects import bulletin, reports
         from chanye.regions.models import Region
 
         try:
-            month = stats.parse_bulletin_month(opts["month"])
+            month = bulletin.parse_bulletin_month(opts["month"])
         except ValueError as e:
             raise CommandError(str(e)) from e
         out = Path(opts["out"])
@@ -46,7 +46,7 @@ class Command(BaseCommand):
         if not out.parent.exists():
             raise CommandError(f"输出目录“{out.parent}”不存在。")
         indicators.stale("projects", year=month.year, month=month)  # the target tree shows the same figures
-        d = stats.bulletin(month, region=region)
+        d = bulletin.bulletin(month, region=region)
         data = reports.bulletin_docx(d) if fmt == "docx" else reports.bulletin_xlsx(d)
         out.write_bytes(data)
         name = d["title"] + (f"（{d['subtitle']}）" if d["subtitle"] else "")
