@@ -22,7 +22,7 @@ from chanye.core import access, audit, xlsx
 from chanye.core.downloads import attachment
 from chanye.core.models import AuditAction
 from chanye.core.roles import CITY
-from chanye.cultivation import duties, leaders
+from chanye.cultivation import duties, finance, leaders, ledger, subsidies, supply, visits
 from chanye.cultivation.models import (
     ActivityKind,
     ChainLeader,
@@ -114,10 +114,10 @@ def leader_list(request: HttpRequest) -> HttpResponse:
                 "leader": x,
                 "duties": prog,
                 "duties_met": sum(1 for p in prog if p.status == "met"),
-                "missed": len([m for m in duties.missed_months(x, today=today) if m.year == year]),
-                "official": duties.current_official(x),
+                "missed": len([m for m in visits.missed_months(x, today=today) if m.year == year]),
+                "official": visits.current_official(x),
                 "open_demands": open_demands.get(x.pk, 0),
-                "local_rate": duties.local_rate(x.relations.filter(year=year)),
+                "local_rate": supply.local_rate(x.relations.filter(year=year)),
             }
         )
     cfg = _config()
@@ -145,7 +145,7 @@ def leader_list(request: HttpRequest) -> HttpResponse:
             "chart": chart,
             "industries": Industry.objects.filter(is_active=True),
             "can_apply": access.can_write(request.user) and cfg is not None,
-            "city_rate": duties.city_local_rate(year),
+            "city_rate": supply.city_local_rate(year),
         },
     )
 
@@ -183,7 +183,7 @@ def leader_detail(request: HttpRequest, pk: int) -> HttpResponse:
     criteria = (cfg or {}).get("criteria", [])
     my_review = next((r for r in reviews if r.reviewer_id == request.user.pk), None)
     relations = list(leader.relations.filter(year=year).select_related("partner"))
-    calendar = duties.visit_calendar(leader, year, today=today)
+    calendar = visits.visit_calendar(leader, year, today=today)
     progress = duties.duty_progress(leader, year, today=today)
     return render(
         request,
@@ -200,7 +200,7 @@ def leader_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "objections": list(leader.objections.all()),
             "is_admin": access.is_city_admin(request.user),
             "can_score": leaders.can_review(request.user),
-            "can_edit": duties.can_edit(request.user, leader),
+            "can_edit": ledger.can_edit(request.user, leader),
             "duties": progress,
             "duties_chart": {
                 "labels": [p.label for p in progress],
@@ -210,7 +210,7 @@ def leader_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "steps": _steps(leader),
             "activities": leader.activities.filter(on__year=year),
             "activity_kinds": ActivityKind.choices,
-            "official": duties.current_official(leader),
+            "official": visits.current_official(leader),
             "officials": leader.officials.all(),
             "ranks": OfficialRank.choices,
             "calendar": calendar,
@@ -219,14 +219,14 @@ def leader_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "demands": leader.demands.alias(o=DEMAND_ORDER).order_by("o", "-raised_on"),
             "relations": relations,
             "directions": Direction.choices,
-            "local_rate": duties.local_rate(leader.relations.filter(year=year)),
-            "finance": duties.finance_coverage(leader, year),
+            "local_rate": supply.local_rate(leader.relations.filter(year=year)),
+            "finance": finance.finance_coverage(leader, year),
             "members": [r for r in relations if r.is_local],
             "claims": leader.claims.all(),
             "limits": {
-                "share": duties.limit("mna_cost_subsidy_share"),
-                "cap": duties.limit("mna_cost_subsidy_cap"),
-                "equity": duties.limit("fund_equity_share_cap"),
+                "share": subsidies.limit("mna_cost_subsidy_share"),
+                "cap": subsidies.limit("mna_cost_subsidy_cap"),
+                "equity": subsidies.limit("fund_equity_share_cap"),
             },
             "subsidy_kinds": [(k, v) for k, v in SubsidyKind.choices if k != SubsidyKind.EVENT],
         },
@@ -321,7 +321,7 @@ def leader_action(request: HttpRequest, pk: int) -> HttpResponse:
             duties.do_delete_activity(actor=u, activity=act)
         elif action == "official":
             anchor = "visits"
-            duties.do_assign_official(
+            visits.do_assign_official(
                 actor=u,
                 leader=leader,
                 name=p.get("name", ""),
@@ -331,7 +331,7 @@ def leader_action(request: HttpRequest, pk: int) -> HttpResponse:
             )
         elif action == "visit":
             anchor = "visits"
-            duties.do_record_visit(
+            visits.do_record_visit(
                 actor=u,
                 leader=leader,
                 on=_date(p.get("on", ""), "走访日期"),
@@ -340,7 +340,7 @@ def leader_action(request: HttpRequest, pk: int) -> HttpResponse:
             )
         elif action == "demand":
             anchor = "demands"
-            duties.do_raise_demand(
+            visits.do_raise_demand(
                 actor=u, leader=leader, content=p.get("content", ""), on=_date(p.get("on", ""), "提出日期")
             )
         elif action == "demand_step":
@@ -349,7 +349,7 @@ def leader_action(request: HttpRequest, pk: int) -> HttpResponse:
             if d is None:
                 raise Http404
             due = p.get("due_on", "").strip()
-            duties.do_demand_step(
+            visits.do_demand_step(
                 actor=u,
                 demand=d,
                 to=p.get("to", ""),
@@ -359,7 +359,7 @@ def leader_action(request: HttpRequest, pk: int) -> HttpResponse:
             )
         elif action == "relation":
             anchor = "relations"
-            duties.do_declare_relation(
+            supply.do_declare_relation(
                 actor=u,
                 leader=leader,
                 year=int(p.get("year") or timezone.localdate().year),
@@ -373,10 +373,10 @@ def leader_action(request: HttpRequest, pk: int) -> HttpResponse:
             rel = leader.relations.filter(pk=p.get("relation") or 0).first()
             if rel is None:
                 raise Http404
-            duties.do_delete_relation(actor=u, relation=rel)
+            supply.do_delete_relation(actor=u, relation=rel)
         elif action == "lead_bank":
             anchor = "finance"
-            duties.do_set_lead_bank(
+            finance.do_set_lead_bank(
                 actor=u, leader=leader, bank=p.get("bank", ""), since=_date(p.get("since", ""), "对接日期")
             )
         elif action == "financed":
@@ -384,10 +384,10 @@ def leader_action(request: HttpRequest, pk: int) -> HttpResponse:
             rel = leader.relations.filter(pk=p.get("relation") or 0).first()
             if rel is None:
                 raise Http404
-            duties.do_mark_financed(actor=u, relation=rel, covered=p.get("covered") == "1", credit=p.get("credit", ""))
+            finance.do_mark_financed(actor=u, relation=rel, covered=p.get("covered") == "1", credit=p.get("credit", ""))
         elif action == "claim":
             anchor = "claims"
-            duties.do_claim(
+            subsidies.do_claim(
                 actor=u,
                 kind=p.get("kind", ""),
                 leader=leader,
@@ -439,7 +439,7 @@ def claims(request: HttpRequest) -> HttpResponse:
         .annotate(s=Sum("amount"))
         .order_by()
     )
-    cap = duties.limit("industry_event_subsidy_cap")
+    cap = subsidies.limit("industry_event_subsidy_cap")
     today = timezone.localdate()
     return render(
         request,
@@ -466,7 +466,7 @@ def claim_event(request: HttpRequest) -> HttpResponse:
     p = request.POST
     try:
         ind = Industry.objects.filter(is_active=True, pk=p.get("industry") or 0).first()
-        duties.do_claim(
+        subsidies.do_claim(
             actor=request.user,
             kind=SubsidyKind.EVENT,
             industry=ind,
@@ -502,7 +502,7 @@ def export(request: HttpRequest, what: str) -> HttpResponse:
         rows = []
         for x in qs:
             prog = duties.duty_progress(x, year, today=today, rules=rules)
-            official = duties.current_official(x)
+            official = visits.current_official(x)
             rows.append(
                 (
                     x.industry.name,
@@ -513,11 +513,11 @@ def export(request: HttpRequest, what: str) -> HttpResponse:
                     x.approved_on.isoformat() if x.approved_on else "",
                     str(official) if official else "",
                     *[f"{p.counted}/{p.target.normalize():f}" if p.target else str(p.counted) for p in prog],
-                    "、".join(f"{m:%Y-%m}" for m in duties.missed_months(x, today=today) if m.year == year),
+                    "、".join(f"{m:%Y-%m}" for m in visits.missed_months(x, today=today) if m.year == year),
                     x.demands.exclude(status=DemandStatus.CLOSED).count(),
-                    float(r) if (r := duties.local_rate(x.relations.filter(year=year))) is not None else None,
+                    float(r) if (r := supply.local_rate(x.relations.filter(year=year))) is not None else None,
                     x.lead_bank,
-                    f"{(f := duties.finance_coverage(x, year)).covered}/{f.members}",
+                    f"{(f := finance.finance_coverage(x, year)).covered}/{f.members}",
                 )
             )
         title, widths = f"链主企业库{year}", [12, 22, 30, 10, 9, 11, 16, 16, 16, 16, 16, 20, 10, 12, 20, 12]
