@@ -169,7 +169,7 @@ def parse_yaml(data: bytes) -> list[ParsedChain]:
         raw = dict(raw)
         if raw.get("name"):
             where += f"“{raw['name']}”"
-        chain_place = {"where": where}
+        chain_place: dict[str, Any] = {"where": where}
         cluster = raw.pop("cluster", None)
         links = raw.get("links")
         if isinstance(links, list):
@@ -346,7 +346,7 @@ def parse_xlsx(data: bytes, filename: str = "产业链.xlsx") -> list[ParsedChai
         links[code].append((n, values, headers))
     out: list[ParsedChain] = []
     for code, (n, values, headers) in chains.items():
-        chain_place = {"sheet": CHAIN_SHEET, "row": n}
+        chain_place: dict[str, Any] = {"sheet": CHAIN_SHEET, "row": n}
         name = _text(values.get("name"))
         if name is None:
             errors.append(ChainFileError("产业链名称不能为空", column=headers["name"], **chain_place))

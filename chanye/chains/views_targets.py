@@ -76,8 +76,8 @@ def targets(request: HttpRequest) -> HttpResponse:
     visible = Lead.objects.for_user(request.user).filter(target_id__in=[t.pk for t in page])
     lead_counts = dict(visible.order_by().values_list("target_id").annotate(n=Count("pk")))
     for t in page:
-        t.n_leads = lead_counts.get(t.pk, 0)
-        t.editable = services.can_edit_target(request.user, t)
+        t.n_leads = lead_counts.get(t.pk, 0)  # type: ignore[attr-defined]
+        t.editable = services.can_edit_target(request.user, t)  # type: ignore[attr-defined]
     chains = active_chains()
     shown = [c for c in chains if c.code == f.chain] if f.chain else chains  # the link filter and counts follow it
     return render(

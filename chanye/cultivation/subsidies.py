@@ -138,7 +138,7 @@ def do_claim(
     value = money(amount, "金额")
     if kind != SubsidyKind.FUND_EQUITY and value == 0:
         raise ValidationError("金额应大于0。")
-    args = {
+    args: dict[str, Any] = {
         "kind": kind,
         "industry": industry,
         "year": year,
