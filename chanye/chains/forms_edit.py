@@ -14,11 +14,11 @@ from chanye.core.forms import UploadForm, style
 from chanye.industry import schema
 from chanye.industry.models import Cluster
 
-from . import chain_io, services
+from . import chain_errors, chain_format, services
 from .models import Chain, LinkRole, Stage
 
 _SPLIT = re.compile(r"[、,，;；\s]+")
-NONE_WORDS = chain_io.NONE_WORDS
+NONE_WORDS = chain_format.NONE_WORDS
 
 
 def split_items(text: str) -> list[str]:
@@ -177,9 +177,9 @@ def build_spec(
     try:
         spec = schema.ChainSpec.model_validate(data)
     except pydantic.ValidationError as e:
-        fields = {label: key for key, label in chain_io.LINK_FIELD_LABELS.items()}
+        fields = {label: key for key, label in chain_errors.LINK_FIELD_LABELS.items()}
         top: list[str] = []
-        for err in chain_io.spec_errors(e, chain_place={}, link_place=lambda i: {"where": f"#{i}"}):
+        for err in chain_errors.spec_errors(e, chain_place={}, link_place=lambda i: {"where": f"#{i}"}):
             if err.where.startswith("#"):
                 i = int(err.where[1:])
                 field = fields.get(err.column)

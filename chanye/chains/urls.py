@@ -1,9 +1,9 @@
 """产业链图谱 and 招商: the map and gap pages (views_map), chain editing and placements (views_edit), the target
-library and the lead pipeline (views_leads)."""
+library (views_targets) and the lead pipeline (views_leads)."""
 
 from django.urls import path
 
-from chanye.chains import views_edit, views_leads, views_map, views_relatedness
+from chanye.chains import views_edit, views_leads, views_map, views_relatedness, views_targets
 
 app_name = "chains"
 urlpatterns = [
@@ -27,12 +27,12 @@ urlpatterns = [
     path("chains/members/import/", views_edit.members_import, name="members_import"),
     path("chains/members/template.xlsx", views_edit.members_template, name="members_template"),
     # 招商目标库 and the lead pipeline
-    path("attraction/targets/", views_leads.targets, name="targets"),
-    path("attraction/targets/export.xlsx", views_leads.targets_export, name="targets_export"),
-    path("attraction/targets/template.xlsx", views_leads.targets_template, name="targets_template"),
-    path("attraction/targets/import/", views_leads.targets_import, name="targets_import"),
-    path("attraction/targets/new/", views_leads.target_edit, name="target_new"),
-    path("attraction/targets/<int:pk>/edit/", views_leads.target_edit, name="target_edit"),
+    path("attraction/targets/", views_targets.targets, name="targets"),
+    path("attraction/targets/export.xlsx", views_targets.targets_export, name="targets_export"),
+    path("attraction/targets/template.xlsx", views_targets.targets_template, name="targets_template"),
+    path("attraction/targets/import/", views_targets.targets_import, name="targets_import"),
+    path("attraction/targets/new/", views_targets.target_edit, name="target_new"),
+    path("attraction/targets/<int:pk>/edit/", views_targets.target_edit, name="target_edit"),
     path("attraction/leads/", views_leads.lead_list, name="leads"),
     path("attraction/leads/export.xlsx", views_leads.leads_export, name="leads_export"),
     path("attraction/leads/new/", views_leads.lead_edit, name="lead_new"),

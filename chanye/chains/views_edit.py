@@ -39,8 +39,9 @@ from chanye.core.models import AuditAction
 from chanye.enterprises.models import Enterprise
 from chanye.industry.models import Cluster
 
-from . import chain_io, services
+from . import chain_errors, chain_io, services
 from . import importers as chain_importers
+from .chain_export import chains_for_export, export_xlsx, export_yaml
 from .forms_edit import (
     ChainForm,
     ChainImportForm,
@@ -149,13 +150,13 @@ def chain_import(request: HttpRequest) -> HttpResponse:
     """Upload a YAML or .xlsx file of chains: every error listed in Chinese and nothing written, or all written."""
     require_chain_editor(request)
     form = ChainImportForm(request.POST or None, request.FILES or None)
-    errors: list[chain_io.ChainFileError] = []
+    errors: list[chain_errors.ChainFileError] = []
     result = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
             result = chain_io.do_import_chains(actor=request.user, data=upload.read(), filename=upload.name)
-        except chain_io.ChainImportError as e:
+        except chain_errors.ChainImportError as e:
             errors = e.errors
         else:
             messages.success(request, f"导入完成：{result.summary()}。")
@@ -177,8 +178,8 @@ def _export(request: HttpRequest, chains: QuerySet[Chain], fmt: str, stem: str) 
     names = "、".join(c.name for c in chains[:5]) + ("等" if len(chains) > 5 else "")
     audit.record(actor=request.user, action=AuditAction.EXPORT, message=f"导出产业链模板（{fmt}）：{names}")
     if fmt == "yaml":
-        return attachment(chain_io.export_yaml(chains), f"{stem}_{today:%Y%m%d}.yaml", YAML)
-    return attachment(chain_io.export_xlsx(chains), f"{stem}_{today:%Y%m%d}.xlsx")
+        return attachment(export_yaml(chains), f"{stem}_{today:%Y%m%d}.yaml", YAML)
+    return attachment(export_xlsx(chains), f"{stem}_{today:%Y%m%d}.xlsx")
 
 
 @login_required
@@ -188,7 +189,7 @@ def chain_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     if fmt not in ("yaml", "xlsx"):
         raise Http404
     chain = get_object_or_404(Chain, pk=pk)
-    return _export(request, chain_io.chains_for_export(chain), fmt, f"产业链_{chain.code}")
+    return _export(request, chains_for_export(chain), fmt, f"产业链_{chain.code}")
 
 
 @login_required
@@ -197,7 +198,7 @@ def chains_export_all(request: HttpRequest, fmt: str) -> HttpResponse:
     require_chain_editor(request)
     if fmt not in ("yaml", "xlsx"):
         raise Http404
-    return _export(request, chain_io.chains_for_export(), fmt, "产业链模板")
+    return _export(request, chains_for_export(), fmt, "产业链模板")
 
 
 # ---------------------------------------------------------------- enterprises on links

@@ -159,7 +159,7 @@ class LeaderDetailOut(LeaderOut):
 )
 def leader_detail(request: HttpRequest, leader_id: int, year: Year | None = None):
     access.require_reader(request.user, what="培育与链主数据")
-    from chanye.cultivation import duties
+    from chanye.cultivation import duties, finance, supply, visits
     from chanye.cultivation.models import ChainLeader
 
     x = access.get(
@@ -169,7 +169,7 @@ def leader_detail(request: HttpRequest, leader_id: int, year: Year | None = None
         pk=leader_id,
     )
     year = year or timezone.localdate().year
-    official = duties.current_official(x)
+    official = visits.current_official(x)
     return {
         **_leader_row(x),
         "year": year,
@@ -187,7 +187,7 @@ def leader_detail(request: HttpRequest, leader_id: int, year: Year | None = None
             }
             for p in duties.duty_progress(x, year)
         ],
-        "missed_visit_months": [f"{m:%Y-%m}" for m in duties.missed_months(x) if m.year == year],
+        "missed_visit_months": [f"{m:%Y-%m}" for m in visits.missed_months(x) if m.year == year],
         "demands": [
             {
                 "id": d.pk,
@@ -202,8 +202,8 @@ def leader_detail(request: HttpRequest, leader_id: int, year: Year | None = None
             }
             for d in x.demands.all()
         ],
-        "local_supporting_rate": duties.local_rate(x.relations.filter(year=year)),
+        "local_supporting_rate": supply.local_rate(x.relations.filter(year=year)),
         "lead_bank": x.lead_bank,
-        "chain_members": (fin := duties.finance_coverage(x, year)).members,
+        "chain_members": (fin := finance.finance_coverage(x, year)).members,
         "chain_members_served": fin.covered,
     }

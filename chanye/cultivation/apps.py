@@ -8,8 +8,8 @@ class CultivationConfig(AppConfig):
 
     def ready(self) -> None:
         from chanye.core import indicators
-        from chanye.cultivation import duties
-        from chanye.cultivation import indicators as leader_indicators
+        from chanye.cultivation import indicators as catalogue
+        from chanye.cultivation import leader_indicators
 
-        indicators.register(*leader_indicators.INDICATORS)
-        indicators.register_provider(duties.PROVIDER)
+        indicators.register(*catalogue.INDICATORS)
+        indicators.register_provider(leader_indicators.PROVIDER)

@@ -1,4 +1,4 @@
-"""The chain leaders' indicators in the catalogue (XN-LZ-2…5; computed by `cultivation.duties.leader_indicator_values`,
+"""The chain leaders' indicators in the catalogue (XN-LZ-2…5; computed by `cultivation.leader_indicators`,
 stored by targets): registered from `CultivationConfig.ready`."""
 
 from __future__ import annotations

@@ -1,11 +1,10 @@
 """Chain-leader pages: the library (链主企业库) with its selection steps (XN-LZ-1/9), each leader's page with duties
 (XN-LZ-3/4/5), 包保 visits and demands (XN-LZ-10), supplier relations (XN-LZ-2), the subsidy claims (XN-LZ-6/7/8),
-the demands to-do list and .xlsx exports. Every write goes through `chanye.cultivation.leaders` / `duties`."""
+the demands to-do list and .xlsx exports. The writes (the leader page's steps, event claims) are `leader_actions`."""
 
 from __future__ import annotations
 
-import datetime as dt
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -14,22 +13,19 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Case, Count, Q, Sum, Value, When
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from chanye.core import access, audit, xlsx
 from chanye.core.downloads import attachment
 from chanye.core.models import AuditAction
-from chanye.core.roles import CITY
-from chanye.cultivation import duties, leaders
+from chanye.cultivation import duties, finance, leaders, ledger, subsidies, supply, visits
 from chanye.cultivation.models import (
     ActivityKind,
     ChainLeader,
     DemandStatus,
     Direction,
     LeaderDemand,
-    LeaderObjection,
     LeaderStatus,
     OfficialRank,
     SubsidyClaim,
@@ -45,12 +41,7 @@ DEMAND_ORDER = Case(
 IN_PROGRESS = [LeaderStatus.APPLIED, LeaderStatus.REVIEWING, LeaderStatus.NOTICE]
 
 
-# Steps of the selection (XN-LZ-1/9) and the support funds (XN-LZ-6/7/8) are the city's; a county/park officer keeps
-# the ledgers of the leaders in their unit; viewers (and reviewers, README: 全市，只读) only read.
-CITY_ACTIONS = {"start_review", "score", "notice", "settle", "approve", "revoke", "claim"}
-
-
-def _require(request: HttpRequest) -> None:
+def require_page(request: HttpRequest) -> None:
     access.require_reader(request.user, what="链主企业页面")
 
 
@@ -60,13 +51,6 @@ def _year(request: HttpRequest) -> int:
     except ValueError:
         return timezone.localdate().year
     return y if 2000 <= y <= 2100 else timezone.localdate().year
-
-
-def _date(value: str, label: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat((value or "").strip())
-    except ValueError as e:
-        raise ValidationError(f"{label}“{value}”不是有效日期（如 2025-03-01）。") from e
 
 
 def _config() -> dict[str, Any] | None:
@@ -89,7 +73,7 @@ def _find_enterprise(user: Any, text: str) -> Enterprise:
 @login_required
 def leader_list(request: HttpRequest) -> HttpResponse:
     """链主企业库 by key industry with this year's duties, visits, demands and local rate; applications; apply."""
-    _require(request)
+    require_page(request)
     year = _year(request)
     today = timezone.localdate()
     qs = ChainLeader.objects.for_user(request.user).select_related("industry", "enterprise", "enterprise__county")
@@ -114,10 +98,10 @@ def leader_list(request: HttpRequest) -> HttpResponse:
                 "leader": x,
                 "duties": prog,
                 "duties_met": sum(1 for p in prog if p.status == "met"),
-                "missed": len([m for m in duties.missed_months(x, today=today) if m.year == year]),
-                "official": duties.current_official(x),
+                "missed": len([m for m in visits.missed_months(x, today=today) if m.year == year]),
+                "official": visits.current_official(x),
                 "open_demands": open_demands.get(x.pk, 0),
-                "local_rate": duties.local_rate(x.relations.filter(year=year)),
+                "local_rate": supply.local_rate(x.relations.filter(year=year)),
             }
         )
     cfg = _config()
@@ -145,7 +129,7 @@ def leader_list(request: HttpRequest) -> HttpResponse:
             "chart": chart,
             "industries": Industry.objects.filter(is_active=True),
             "can_apply": access.can_write(request.user) and cfg is not None,
-            "city_rate": duties.city_local_rate(year),
+            "city_rate": supply.city_local_rate(year),
         },
     )
 
@@ -167,15 +151,15 @@ def leader_apply(request: HttpRequest) -> HttpResponse:
     return redirect("cultivation:leaders")
 
 
-def _get_leader(request: HttpRequest, pk: int) -> ChainLeader:
+def get_leader(request: HttpRequest, pk: int) -> ChainLeader:
     qs = ChainLeader.objects.select_related("industry", "enterprise", "enterprise__county")
     return access.get(qs, request.user, what="链主企业", pk=pk)
 
 
 @login_required
 def leader_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request)
-    leader = _get_leader(request, pk)
+    require_page(request)
+    leader = get_leader(request, pk)
     year = _year(request)
     today = timezone.localdate()
     cfg = _config()
@@ -183,7 +167,7 @@ def leader_detail(request: HttpRequest, pk: int) -> HttpResponse:
     criteria = (cfg or {}).get("criteria", [])
     my_review = next((r for r in reviews if r.reviewer_id == request.user.pk), None)
     relations = list(leader.relations.filter(year=year).select_related("partner"))
-    calendar = duties.visit_calendar(leader, year, today=today)
+    calendar = visits.visit_calendar(leader, year, today=today)
     progress = duties.duty_progress(leader, year, today=today)
     return render(
         request,
@@ -200,7 +184,7 @@ def leader_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "objections": list(leader.objections.all()),
             "is_admin": access.is_city_admin(request.user),
             "can_score": leaders.can_review(request.user),
-            "can_edit": duties.can_edit(request.user, leader),
+            "can_edit": ledger.can_edit(request.user, leader),
             "duties": progress,
             "duties_chart": {
                 "labels": [p.label for p in progress],
@@ -210,7 +194,7 @@ def leader_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "steps": _steps(leader),
             "activities": leader.activities.filter(on__year=year),
             "activity_kinds": ActivityKind.choices,
-            "official": duties.current_official(leader),
+            "official": visits.current_official(leader),
             "officials": leader.officials.all(),
             "ranks": OfficialRank.choices,
             "calendar": calendar,
@@ -219,14 +203,14 @@ def leader_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "demands": leader.demands.alias(o=DEMAND_ORDER).order_by("o", "-raised_on"),
             "relations": relations,
             "directions": Direction.choices,
-            "local_rate": duties.local_rate(leader.relations.filter(year=year)),
-            "finance": duties.finance_coverage(leader, year),
+            "local_rate": supply.local_rate(leader.relations.filter(year=year)),
+            "finance": finance.finance_coverage(leader, year),
             "members": [r for r in relations if r.is_local],
             "claims": leader.claims.all(),
             "limits": {
-                "share": duties.limit("mna_cost_subsidy_share"),
-                "cap": duties.limit("mna_cost_subsidy_cap"),
-                "equity": duties.limit("fund_equity_share_cap"),
+                "share": subsidies.limit("mna_cost_subsidy_share"),
+                "cap": subsidies.limit("mna_cost_subsidy_cap"),
+                "equity": subsidies.limit("fund_equity_share_cap"),
             },
             "subsidy_kinds": [(k, v) for k, v in SubsidyKind.choices if k != SubsidyKind.EVENT],
         },
@@ -248,170 +232,10 @@ def _steps(leader: ChainLeader) -> list[tuple[str, str]]:
     ]
 
 
-def _scores(post: Any, criteria: list[dict[str, Any]]) -> dict[str, Decimal]:
-    out = {}
-    for c in criteria:
-        raw = (post.get(f"score_{c['code']}") or "").strip()
-        if not raw:
-            continue
-        try:
-            out[c["code"]] = Decimal(raw)
-        except InvalidOperation as e:
-            raise ValidationError(f"“{c['label']}”的得分“{raw}”不是数字。") from e
-    return out
-
-
-@login_required
-@require_POST
-def leader_action(request: HttpRequest, pk: int) -> HttpResponse:
-    """One POST endpoint for every step on a leader's page; refusals come back as a Chinese message."""
-    _require(request)
-    leader = _get_leader(request, pk)
-    p, u = request.POST, request.user
-    action = p.get("action", "")
-    if action in CITY_ACTIONS:
-        access.require_write(u, roles=CITY, what="链主企业遴选")
-    else:
-        access.require_write(u, leader, what="链主企业台账")
-    anchor = ""
-    try:
-        if action == "start_review":
-            leaders.do_start_review(actor=u, leader=leader)
-        elif action == "score":
-            leaders.do_score(actor=u, leader=leader, scores=_scores(p, leaders.config()["criteria"]))
-        elif action == "notice":
-            leaders.do_start_notice(
-                actor=u,
-                leader=leader,
-                start=_date(p.get("start", ""), "公示开始"),
-                end=_date(p.get("end", ""), "公示结束"),
-            )
-        elif action == "object":
-            leaders.do_object(
-                actor=u, leader=leader, content=p.get("content", ""), on=_date(p.get("on", ""), "收到日期")
-            )
-        elif action == "settle":
-            obj = LeaderObjection.objects.filter(leader=leader, pk=p.get("objection") or 0).first()
-            if obj is None:
-                raise Http404
-            leaders.do_settle_objection(
-                actor=u, objection=obj, upheld=p.get("upheld") == "1", resolution=p.get("resolution", "")
-            )
-        elif action == "approve":
-            leaders.do_approve(actor=u, leader=leader, on=_date(p.get("on", ""), "批准日期"))
-        elif action == "revoke":
-            leaders.do_revoke(actor=u, leader=leader, reason=p.get("reason", ""), on=_date(p.get("on", ""), "撤销日期"))
-        elif action == "activity":
-            anchor = "duties"
-            duties.do_add_activity(
-                actor=u,
-                leader=leader,
-                kind=p.get("kind", ""),
-                on=_date(p.get("on", ""), "日期"),
-                name=p.get("name", ""),
-                amount=p.get("amount", ""),
-                counterpart=p.get("counterpart", ""),
-                note=p.get("note", ""),
-            )
-        elif action == "delete_activity":
-            anchor = "duties"
-            act = leader.activities.filter(pk=p.get("activity") or 0).first()
-            if act is None:
-                raise Http404
-            duties.do_delete_activity(actor=u, activity=act)
-        elif action == "official":
-            anchor = "visits"
-            duties.do_assign_official(
-                actor=u,
-                leader=leader,
-                name=p.get("name", ""),
-                post=p.get("post", ""),
-                rank=p.get("rank", ""),
-                since=_date(p.get("since", ""), "包保开始"),
-            )
-        elif action == "visit":
-            anchor = "visits"
-            duties.do_record_visit(
-                actor=u,
-                leader=leader,
-                on=_date(p.get("on", ""), "走访日期"),
-                summary=p.get("summary", ""),
-                demands=p.get("demands", "").splitlines(),
-            )
-        elif action == "demand":
-            anchor = "demands"
-            duties.do_raise_demand(
-                actor=u, leader=leader, content=p.get("content", ""), on=_date(p.get("on", ""), "提出日期")
-            )
-        elif action == "demand_step":
-            anchor = "demands"
-            d = leader.demands.filter(pk=p.get("demand") or 0).first()
-            if d is None:
-                raise Http404
-            due = p.get("due_on", "").strip()
-            duties.do_demand_step(
-                actor=u,
-                demand=d,
-                to=p.get("to", ""),
-                department=p.get("department", ""),
-                due_on=_date(due, "办理时限") if due else None,
-                response=p.get("response", ""),
-            )
-        elif action == "relation":
-            anchor = "relations"
-            duties.do_declare_relation(
-                actor=u,
-                leader=leader,
-                year=int(p.get("year") or timezone.localdate().year),
-                direction=p.get("direction", ""),
-                partner_name=p.get("partner_name", ""),
-                amount=p.get("amount", ""),
-                is_local=p.get("is_local") == "1",
-            )
-        elif action == "delete_relation":
-            anchor = "relations"
-            rel = leader.relations.filter(pk=p.get("relation") or 0).first()
-            if rel is None:
-                raise Http404
-            duties.do_delete_relation(actor=u, relation=rel)
-        elif action == "lead_bank":
-            anchor = "finance"
-            duties.do_set_lead_bank(
-                actor=u, leader=leader, bank=p.get("bank", ""), since=_date(p.get("since", ""), "对接日期")
-            )
-        elif action == "financed":
-            anchor = "finance"
-            rel = leader.relations.filter(pk=p.get("relation") or 0).first()
-            if rel is None:
-                raise Http404
-            duties.do_mark_financed(actor=u, relation=rel, covered=p.get("covered") == "1", credit=p.get("credit", ""))
-        elif action == "claim":
-            anchor = "claims"
-            duties.do_claim(
-                actor=u,
-                kind=p.get("kind", ""),
-                leader=leader,
-                year=int(p.get("year") or timezone.localdate().year),
-                project=p.get("project", ""),
-                amount=p.get("amount", ""),
-                cost=p.get("cost", ""),
-                equity_pct=p.get("equity_pct", ""),
-                largest_other_pct=p.get("largest_other_pct", ""),
-            )
-        else:
-            raise ValidationError("未知操作。")
-        messages.success(request, "已保存。")
-    except (ValidationError, PermissionDenied, ValueError) as err:
-        messages.error(request, "；".join(getattr(err, "messages", [str(err)])))
-    url = reverse("cultivation:leader", args=[leader.pk])
-    year = p.get("year", "")
-    return redirect(f"{url}{'?year=' + year if year.isdigit() else ''}{'#' + anchor if anchor else ''}")
-
-
 @login_required
 def demand_list(request: HttpRequest) -> HttpResponse:
     """Every chain leader's demands (诉求) in the user's scope; open ones first — the to-do list of XN-LZ-10."""
-    _require(request)
+    require_page(request)
     show = request.GET.get("show", "open")
     qs = LeaderDemand.objects.for_user(request.user).select_related(
         "leader", "leader__enterprise", "leader__enterprise__county", "leader__industry"
@@ -428,7 +252,7 @@ def demand_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def claims(request: HttpRequest) -> HttpResponse:
     """Accepted subsidy claims (XN-LZ-6/7/8) with each industry's yearly event total; the city enters event claims."""
-    _require(request)
+    require_page(request)
     year = _year(request)
     qs = SubsidyClaim.objects.filter(year=year).select_related("industry", "leader", "leader__enterprise")
     if access.is_officer(request.user):
@@ -439,7 +263,7 @@ def claims(request: HttpRequest) -> HttpResponse:
         .annotate(s=Sum("amount"))
         .order_by()
     )
-    cap = duties.limit("industry_event_subsidy_cap")
+    cap = subsidies.limit("industry_event_subsidy_cap")
     today = timezone.localdate()
     return render(
         request,
@@ -460,30 +284,9 @@ def claims(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_POST
-def claim_event(request: HttpRequest) -> HttpResponse:
-    access.require_write(request.user, roles=CITY, what="链主企业支持资金")
-    p = request.POST
-    try:
-        ind = Industry.objects.filter(is_active=True, pk=p.get("industry") or 0).first()
-        duties.do_claim(
-            actor=request.user,
-            kind=SubsidyKind.EVENT,
-            industry=ind,
-            year=int(p.get("year") or timezone.localdate().year),
-            project=p.get("project", ""),
-            amount=p.get("amount", ""),
-        )
-        messages.success(request, "已登记。")
-    except (ValidationError, PermissionDenied, ValueError) as err:
-        messages.error(request, "；".join(getattr(err, "messages", [str(err)])))
-    return redirect(f"{reverse('cultivation:claims')}?year={p.get('year', '')}")
-
-
-@login_required
 def export(request: HttpRequest, what: str) -> HttpResponse:
     """链主企业库 (with the year's duties, visits, demands, local rate) or the demands, as .xlsx within scope."""
-    _require(request)
+    require_page(request)
     year = _year(request)
     today = timezone.localdate()
     if what == "leaders":
@@ -502,7 +305,7 @@ def export(request: HttpRequest, what: str) -> HttpResponse:
         rows = []
         for x in qs:
             prog = duties.duty_progress(x, year, today=today, rules=rules)
-            official = duties.current_official(x)
+            official = visits.current_official(x)
             rows.append(
                 (
                     x.industry.name,
@@ -513,11 +316,11 @@ def export(request: HttpRequest, what: str) -> HttpResponse:
                     x.approved_on.isoformat() if x.approved_on else "",
                     str(official) if official else "",
                     *[f"{p.counted}/{p.target.normalize():f}" if p.target else str(p.counted) for p in prog],
-                    "、".join(f"{m:%Y-%m}" for m in duties.missed_months(x, today=today) if m.year == year),
+                    "、".join(f"{m:%Y-%m}" for m in visits.missed_months(x, today=today) if m.year == year),
                     x.demands.exclude(status=DemandStatus.CLOSED).count(),
-                    float(r) if (r := duties.local_rate(x.relations.filter(year=year))) is not None else None,
+                    float(r) if (r := supply.local_rate(x.relations.filter(year=year))) is not None else None,
                     x.lead_bank,
-                    f"{(f := duties.finance_coverage(x, year)).covered}/{f.members}",
+                    f"{(f := finance.finance_coverage(x, year)).covered}/{f.members}",
                 )
             )
         title, widths = f"链主企业库{year}", [12, 22, 30, 10, 9, 11, 16, 16, 16, 16, 16, 20, 10, 12, 20, 12]

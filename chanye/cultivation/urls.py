@@ -1,6 +1,6 @@
 from django.urls import path
 
-from chanye.cultivation import leader_views, views
+from chanye.cultivation import leader_actions, leader_views, views
 
 app_name = "cultivation"
 urlpatterns = [
@@ -10,10 +10,10 @@ urlpatterns = [
     path("chain-leaders/", leader_views.leader_list, name="leaders"),
     path("chain-leaders/apply/", leader_views.leader_apply, name="leader_apply"),
     path("chain-leaders/<int:pk>/", leader_views.leader_detail, name="leader"),
-    path("chain-leaders/<int:pk>/action/", leader_views.leader_action, name="leader_action"),
+    path("chain-leaders/<int:pk>/action/", leader_actions.leader_action, name="leader_action"),
     path("chain-leaders/demands/", leader_views.demand_list, name="demands"),
     path("chain-leaders/claims/", leader_views.claims, name="claims"),
-    path("chain-leaders/claims/event/", leader_views.claim_event, name="claim_event"),
+    path("chain-leaders/claims/event/", leader_actions.claim_event, name="claim_event"),
     path("chain-leaders/<str:what>.xlsx", leader_views.export, name="leader_export"),
     path("cultivation/<str:what>.xlsx", views.export_xlsx, name="export"),
     path("cultivation/candidates/add/", views.candidate_add, name="candidate_add"),

@@ -13,7 +13,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from chanye.accounts.models import Role, User
-from chanye.cultivation.duties import refresh_leader_indicators
+from chanye.cultivation.ledger import refresh_leader_indicators
 from chanye.cultivation.models import (
     ActivityKind,
     ChainLeader,

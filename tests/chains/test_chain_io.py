@@ -11,7 +11,7 @@ import yaml
 from django.core.exceptions import PermissionDenied
 from openpyxl import Workbook, load_workbook
 
-from chanye.chains import chain_io, services
+from chanye.chains import chain_errors, chain_export, chain_io, chain_parse, services
 from chanye.chains.models import Chain, ChainEdge
 from chanye.core.models import AuditLog
 from chanye.industry import schema
@@ -87,8 +87,8 @@ def test_export_then_import_into_an_empty_database_gives_the_same_chains(users, 
     branched_chain(users["admin"])
     before = state()
     assert len(before) >= 3 and "food-meat" in before
-    chains = list(chain_io.chains_for_export())
-    data = chain_io.export_yaml(chains).encode() if fmt == "yaml" else chain_io.export_xlsx(chains)
+    chains = list(chain_export.chains_for_export())
+    data = chain_export.export_yaml(chains).encode() if fmt == "yaml" else chain_export.export_xlsx(chains)
     Chain.objects.all().delete()
 
     result = chain_io.do_import_chains(actor=users["admin"], data=data, filename=f"chains.{fmt}")
@@ -103,8 +103,8 @@ def test_export_then_import_into_an_empty_database_gives_the_same_chains(users, 
 def test_reimporting_an_unchanged_export_changes_nothing_and_keeps_pack_chains_unedited(users, fmt):
     branched_chain(users["admin"])
     before = state()
-    chains = list(chain_io.chains_for_export())
-    data = chain_io.export_yaml(chains).encode() if fmt == "yaml" else chain_io.export_xlsx(chains)
+    chains = list(chain_export.chains_for_export())
+    data = chain_export.export_yaml(chains).encode() if fmt == "yaml" else chain_export.export_xlsx(chains)
     audits = AuditLog.objects.count()
 
     result = chain_io.do_import_chains(actor=users["admin"], data=data, filename=f"chains.{fmt}")
@@ -117,7 +117,9 @@ def test_reimporting_an_unchanged_export_changes_nothing_and_keeps_pack_chains_u
 
 def test_yaml_export_has_the_packs_full_chain_form_plus_the_cluster(users):
     branched_chain(users["admin"])
-    doc = yaml.safe_load(chain_io.export_yaml(chain_io.chains_for_export(Chain.objects.get(code="food-branch"))))
+    doc = yaml.safe_load(
+        chain_export.export_yaml(chain_export.chains_for_export(Chain.objects.get(code="food-branch")))
+    )
     (chain,) = doc["chains"]
     assert chain["code"] == "food-branch" and chain["cluster"] == "food" and chain["rule"] == "XN-SYS-4"
     links = {x["code"]: x for x in chain["links"]}
@@ -137,7 +139,7 @@ def test_yaml_export_has_the_packs_full_chain_form_plus_the_cluster(users):
 
 def test_xlsx_export_has_chinese_headers_and_words(users):
     branched_chain(users["admin"])
-    data = chain_io.export_xlsx(chain_io.chains_for_export(Chain.objects.get(code="food-branch")))
+    data = chain_export.export_xlsx(chain_export.chains_for_export(Chain.objects.get(code="food-branch")))
     wb = load_workbook(io.BytesIO(data))
     assert wb.sheetnames[:2] == ["产业链", "环节"]
     rows = list(wb["环节"].iter_rows(values_only=True))
@@ -207,7 +209,7 @@ def test_xlsx_bad_rows_give_chinese_errors_with_sheet_row_column_and_value_and_n
             ["no-chain", None, "戊", "下游", None, None, None, None, None, None, None],
         ],
     )
-    with pytest.raises(chain_io.ChainImportError) as exc:
+    with pytest.raises(chain_errors.ChainImportError) as exc:
         chain_io.do_import_chains(actor=users["admin"], data=data, filename="链.xlsx")
 
     errors = {(e.sheet, e.row, e.column): e for e in exc.value.errors}
@@ -233,7 +235,7 @@ def test_xlsx_spec_errors_point_at_the_link_row_or_the_chain_row(users):
             ["bad-next", None, "乙", "下游", None, None, None, None, None, None, None],
         ],
     )
-    with pytest.raises(chain_io.ChainImportError) as exc:
+    with pytest.raises(chain_errors.ChainImportError) as exc:
         chain_io.do_import_chains(actor=users["admin"], data=data, filename="链.xlsx")
     messages = [str(e) for e in exc.value.errors]
     assert any("工作表“环节”第2行［行业代码(用、分隔)］值“17x”" in m and "应为2—4位数字" in m for m in messages), (
@@ -259,7 +261,7 @@ def test_xlsx_unknown_cluster_and_bad_new_code_are_reported_at_their_cells(users
             ["fine-chain", None, "乙", "下游", None, None, None, None, None, None, None],
         ],
     )
-    with pytest.raises(chain_io.ChainImportError) as exc:
+    with pytest.raises(chain_errors.ChainImportError) as exc:
         chain_io.do_import_chains(actor=users["admin"], data=data, filename="链.xlsx")
     messages = [str(e) for e in exc.value.errors]
     assert any("工作表“产业链”第2行［产业集群编号］值“no-such-cluster”：找不到该产业集群编号" in m for m in messages)
@@ -273,7 +275,7 @@ def test_an_xlsx_that_is_neither_the_template_nor_a_sheet_of_links_is_refused_in
     wb.active.title = "Sheet1"
     buf = io.BytesIO()
     wb.save(buf)
-    with pytest.raises(chain_io.ChainImportError) as exc:
+    with pytest.raises(chain_errors.ChainImportError) as exc:
         chain_io.do_import_chains(actor=users["admin"], data=buf.getvalue(), filename="x.xlsx")
     assert "应有“产业链”和“环节名称”两列" in str(exc.value) and "作为模板" in str(exc.value)
 
@@ -284,7 +286,7 @@ def test_the_template_without_its_links_sheet_is_refused_in_chinese(users):
     wb.active.append(["产业链编号", "产业链名称"])
     buf = io.BytesIO()
     wb.save(buf)
-    with pytest.raises(chain_io.ChainImportError) as exc:
+    with pytest.raises(chain_errors.ChainImportError) as exc:
         chain_io.do_import_chains(actor=users["admin"], data=buf.getvalue(), filename="x.xlsx")
     assert "缺少工作表“环节”" in str(exc.value)
 
@@ -302,14 +304,14 @@ chains:
   - {name: 丁, stage: 上游, next: [戊]}
   - {name: 己, stage: 天上}
 """
-    with pytest.raises(chain_io.ChainImportError) as exc:
+    with pytest.raises(chain_errors.ChainImportError) as exc:
         chain_io.do_import_chains(actor=users["admin"], data=text.encode(), filename="链.yaml")
     messages = [str(e) for e in exc.value.errors]
     assert "第2条产业链“有错的产业链”·第3个环节“己”［环节位置］值“天上”：应为 上游/中游/下游" in messages, messages
     assert not Chain.objects.filter(code="good-chain").exists()
 
     bad_order = text.replace("  - {name: 己, stage: 天上}\n", "")
-    with pytest.raises(chain_io.ChainImportError) as exc:
+    with pytest.raises(chain_errors.ChainImportError) as exc:
         chain_io.do_import_chains(actor=users["admin"], data=bad_order.encode(), filename="链.yaml")
     messages = [str(e) for e in exc.value.errors]
     assert any("上游、中游、下游的顺序" in m for m in messages) and any("“戊”未在本链中定义" in m for m in messages)
@@ -317,7 +319,7 @@ chains:
 
 
 def test_yaml_syntax_error_gives_the_line(users):
-    with pytest.raises(chain_io.ChainImportError) as exc:
+    with pytest.raises(chain_errors.ChainImportError) as exc:
         chain_io.do_import_chains(actor=users["admin"], data=b"chains:\n- code: x\n  links: [a, b\n", filename="x.yml")
     assert "YAML 格式错误" in str(exc.value) and "行" in str(exc.value)
 
@@ -326,7 +328,7 @@ def test_import_that_would_drop_a_link_holding_enterprises_is_refused_and_writes
     chain = branched_chain(users["admin"])
     LinkEnterpriseFactory(link=chain.links.get(code="by"), enterprise=EnterpriseFactory(county=regions["咸安区"]))
     AttractionTargetFactory(link=chain.links.get(code="sale"))
-    doc = yaml.safe_load(chain_io.export_yaml(chain_io.chains_for_export()))
+    doc = yaml.safe_load(chain_export.export_yaml(chain_export.chains_for_export()))
     for c in doc["chains"]:
         if c["code"] == "food-branch":
             c["links"] = [x for x in c["links"] if x["code"] not in ("by", "sale")]
@@ -335,7 +337,7 @@ def test_import_that_would_drop_a_link_holding_enterprises_is_refused_and_writes
             c["name"] = "改过名的肉制品产业链"
     before = state()
 
-    with pytest.raises(chain_io.ChainImportError) as exc:
+    with pytest.raises(chain_errors.ChainImportError) as exc:
         chain_io.do_import_chains(
             actor=users["admin"], data=yaml.safe_dump(doc, allow_unicode=True).encode(), filename="x.yaml"
         )
@@ -346,7 +348,7 @@ def test_import_that_would_drop_a_link_holding_enterprises_is_refused_and_writes
 
 
 def test_import_updates_chains_by_code_and_marks_them_edited_with_audit(users):
-    doc = yaml.safe_load(chain_io.export_yaml(chain_io.chains_for_export(Chain.objects.get(code="food-meat"))))
+    doc = yaml.safe_load(chain_export.export_yaml(chain_export.chains_for_export(Chain.objects.get(code="food-meat"))))
     doc["chains"][0]["links"][2]["name"] = "熟肉制品"  # renamed: same code, the link (and its firms) stays
     link_pk = Chain.objects.get(code="food-meat").links.get(position=2).pk
 
@@ -362,7 +364,7 @@ def test_import_updates_chains_by_code_and_marks_them_edited_with_audit(users):
 
 
 def test_only_city_administrators_may_import_chains(users):
-    data = chain_io.export_yaml(chain_io.chains_for_export()).encode()
+    data = chain_export.export_yaml(chain_export.chains_for_export()).encode()
     for who in ("xianan", "viewer"):
         with pytest.raises(PermissionDenied):
             chain_io.do_import_chains(actor=users[who], data=data, filename="x.yaml")
@@ -377,7 +379,7 @@ def test_checking_a_file_of_many_stored_chains_asks_the_database_a_fixed_number_
             {"code": f"extra-{i}", "name": f"链{i}", "links": [{"name": n} for n in "甲乙丙"]}
         )
         services.do_save_chain(actor=users["admin"], spec=spec, cluster=food)
-    parsed = chain_io.parse_file(chain_io.export_xlsx(chain_io.chains_for_export()), "x.xlsx")
+    parsed = chain_parse.parse_file(chain_export.export_xlsx(chain_export.chains_for_export()), "x.xlsx")
     assert len(parsed) >= 8
 
     with django_assert_max_num_queries(3):  # clusters, stored chains, links still holding firms or targets

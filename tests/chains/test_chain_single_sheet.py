@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from chanye.chains import chain_io
+from chanye.chains import chain_errors, chain_io
 from chanye.chains.models import Chain
 from tests.helpers import xlsx
 
@@ -71,7 +71,7 @@ def test_problems_in_a_single_sheet_name_the_sheet_row_and_column_and_nothing_is
         ],
         sheet="清单",
     )
-    with pytest.raises(chain_io.ChainImportError) as exc:
+    with pytest.raises(chain_errors.ChainImportError) as exc:
         chain_io.do_import_chains(actor=users["admin"], data=data, filename="x.xlsx")
     text = str(exc.value)
     assert "工作表“清单”第4行［位置］值“左游”：应为 上游、中游 或 下游" in text

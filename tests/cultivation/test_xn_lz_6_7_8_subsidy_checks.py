@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from chanye.core.models import AuditLog
-from chanye.cultivation import duties
+from chanye.cultivation import subsidies
 from chanye.cultivation.models import SubsidyClaim
 from chanye.industry.models import Industry, Threshold
 from tests.factories import ListedLeaderFactory
@@ -20,7 +20,7 @@ def leader(regions):
 
 
 def claim(users, **kw):
-    return duties.do_claim(actor=users["admin"], year=2025, **kw)
+    return subsidies.do_claim(actor=users["admin"], year=2025, **kw)
 
 
 def test_xn_lz_6_mna_cost_subsidy_at_most_30_percent(users, leader):
@@ -69,7 +69,7 @@ def test_xn_lz_8_events_at_most_10_wan_per_industry_per_year(users, leader):
     with pytest.raises(ValidationError, match=r"累计将达10\.5万元.*已批10万元"):
         claim(users, kind="event", industry=food, project="产学研", amount="0.5")
     claim(users, kind="event", industry=elec, project="电子论坛", amount=10)  # another industry
-    duties.do_claim(actor=users["admin"], year=2026, kind="event", industry=food, project="次年", amount=10)
+    subsidies.do_claim(actor=users["admin"], year=2026, kind="event", industry=food, project="次年", amount=10)
 
 
 def test_refusals_are_audited_and_caps_follow_the_pack(users, leader):
@@ -83,7 +83,9 @@ def test_refusals_are_audited_and_caps_follow_the_pack(users, leader):
 
 def test_only_the_city_enters_claims_and_only_for_listed_leaders(users, regions, leader):
     with pytest.raises(PermissionDenied):
-        duties.do_claim(actor=users["xianan"], year=2025, kind="event", industry=leader.industry, project="x", amount=1)
+        subsidies.do_claim(
+            actor=users["xianan"], year=2025, kind="event", industry=leader.industry, project="x", amount=1
+        )
     notice = ListedLeaderFactory(enterprise__county=regions["咸安区"], status="notice")
     with pytest.raises(ValidationError, match="不在链主企业库"):
         claim(users, kind="mna_cost", leader=notice, project="x", cost=10, amount=1)

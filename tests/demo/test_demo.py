@@ -108,7 +108,7 @@ def test_demo_runs_for_every_citys_pack(pack, transactional_db, tmp_path):
 
 
 def test_demo_chain_leaders_fill_every_ledger_within_the_rules(mini_pack):
-    from chanye.cultivation import duties
+    from chanye.cultivation import supply, visits
     from chanye.cultivation.models import ChainLeader, LeaderDemand
     from chanye.demo.leaders import seed_chain_leaders
 
@@ -122,7 +122,7 @@ def test_demo_chain_leaders_fill_every_ledger_within_the_rules(mini_pack):
     assert all(1 <= row["c"] <= 3 for row in per_industry)  # XN-LZ-1
     assert {d.status for d in LeaderDemand.objects.all()} >= {"closed", "handling"}
     for leader in listed:
-        assert duties.current_official(leader).rank == "deputy_county"
+        assert visits.current_official(leader).rank == "deputy_county"
         assert not leader.activities.filter(on__gt=today).exists()
-        assert duties.local_rate(leader.relations.filter(year=2026)) is not None
+        assert supply.local_rate(leader.relations.filter(year=2026)) is not None
     assert seed_chain_leaders(seed=3, today=today) == 0  # not twice

@@ -13,7 +13,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from chanye.chains import leads
-from chanye.cultivation import duties
+from chanye.cultivation import supply
 from chanye.projects import services as project_services
 from chanye.projects.models import Project
 from tests.factories import EnterpriseFactory, LeadFactory, ListedLeaderFactory
@@ -31,7 +31,7 @@ def firms(regions):
 
 
 def test_hole_1_another_countys_firm_named_as_supply_partner_is_not_linked_nor_local(users, login, firms):
-    rel = duties.do_declare_relation(
+    rel = supply.do_declare_relation(
         actor=users["xianan"], leader=firms["leader"], year=2025, direction="upstream", partner_name=SECRET, amount=100
     )
     assert rel.partner is None and rel.is_local is False  # as for a firm that is not registered at all
@@ -42,7 +42,7 @@ def test_hole_1_another_countys_firm_named_as_supply_partner_is_not_linked_nor_l
 
 
 def test_hole_1_the_officer_may_still_mark_an_unlinked_partner_local_themselves(users, firms):
-    rel = duties.do_declare_relation(
+    rel = supply.do_declare_relation(
         actor=users["xianan"],
         leader=firms["leader"],
         year=2025,
@@ -55,7 +55,7 @@ def test_hole_1_the_officer_may_still_mark_an_unlinked_partner_local_themselves(
 
 
 def test_hole_1_own_countys_firm_and_the_city_administrator_link_as_before(users, firms):
-    own = duties.do_declare_relation(
+    own = supply.do_declare_relation(
         actor=users["xianan"],
         leader=firms["leader"],
         year=2025,
@@ -64,7 +64,7 @@ def test_hole_1_own_countys_firm_and_the_city_administrator_link_as_before(users
         amount=100,
     )
     assert own.partner == firms["own"] and own.is_local
-    city = duties.do_declare_relation(
+    city = supply.do_declare_relation(
         actor=users["admin"], leader=firms["leader"], year=2025, direction="downstream", partner_name=SECRET, amount=50
     )
     assert city.partner == firms["foreign"] and city.is_local

@@ -1,0 +1,218 @@
+"""The writes of the chain-leader pages: one POST endpoint per leader page dispatching every step — selection
+(XN-LZ-1/9), duties (XN-LZ-3/4/5), 包保 official, visits and demands (XN-LZ-10), supplier relations (XN-LZ-2), lead
+bank (XN-LZ-11), subsidy claims (XN-LZ-6/7/8) — and the city's event claims. Refusals come back as a Chinese message;
+every write goes through `chanye.cultivation.leaders` and the ledger modules."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from chanye.core import access
+from chanye.core.roles import CITY
+from chanye.cultivation import duties, finance, leaders, subsidies, supply, visits
+from chanye.cultivation.leader_views import get_leader, require_page
+from chanye.cultivation.models import LeaderObjection, SubsidyKind
+from chanye.industry.models import Industry
+
+# Steps of the selection (XN-LZ-1/9) and the support funds (XN-LZ-6/7/8) are the city's; a county/park officer keeps
+# the ledgers of the leaders in their unit; viewers (and reviewers, README: 全市，只读) only read.
+CITY_ACTIONS = {"start_review", "score", "notice", "settle", "approve", "revoke", "claim"}
+
+
+def _date(value: str, label: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat((value or "").strip())
+    except ValueError as e:
+        raise ValidationError(f"{label}“{value}”不是有效日期（如 2025-03-01）。") from e
+
+
+def _scores(post: Any, criteria: list[dict[str, Any]]) -> dict[str, Decimal]:
+    out = {}
+    for c in criteria:
+        raw = (post.get(f"score_{c['code']}") or "").strip()
+        if not raw:
+            continue
+        try:
+            out[c["code"]] = Decimal(raw)
+        except InvalidOperation as e:
+            raise ValidationError(f"“{c['label']}”的得分“{raw}”不是数字。") from e
+    return out
+
+
+@login_required
+@require_POST
+def leader_action(request: HttpRequest, pk: int) -> HttpResponse:
+    """One POST endpoint for every step on a leader's page; refusals come back as a Chinese message."""
+    require_page(request)
+    leader = get_leader(request, pk)
+    p, u = request.POST, request.user
+    action = p.get("action", "")
+    if action in CITY_ACTIONS:
+        access.require_write(u, roles=CITY, what="链主企业遴选")
+    else:
+        access.require_write(u, leader, what="链主企业台账")
+    anchor = ""
+    try:
+        if action == "start_review":
+            leaders.do_start_review(actor=u, leader=leader)
+        elif action == "score":
+            leaders.do_score(actor=u, leader=leader, scores=_scores(p, leaders.config()["criteria"]))
+        elif action == "notice":
+            leaders.do_start_notice(
+                actor=u,
+                leader=leader,
+                start=_date(p.get("start", ""), "公示开始"),
+                end=_date(p.get("end", ""), "公示结束"),
+            )
+        elif action == "object":
+            leaders.do_object(
+                actor=u, leader=leader, content=p.get("content", ""), on=_date(p.get("on", ""), "收到日期")
+            )
+        elif action == "settle":
+            obj = LeaderObjection.objects.filter(leader=leader, pk=p.get("objection") or 0).first()
+            if obj is None:
+                raise Http404
+            leaders.do_settle_objection(
+                actor=u, objection=obj, upheld=p.get("upheld") == "1", resolution=p.get("resolution", "")
+            )
+        elif action == "approve":
+            leaders.do_approve(actor=u, leader=leader, on=_date(p.get("on", ""), "批准日期"))
+        elif action == "revoke":
+            leaders.do_revoke(actor=u, leader=leader, reason=p.get("reason", ""), on=_date(p.get("on", ""), "撤销日期"))
+        elif action == "activity":
+            anchor = "duties"
+            duties.do_add_activity(
+                actor=u,
+                leader=leader,
+                kind=p.get("kind", ""),
+                on=_date(p.get("on", ""), "日期"),
+                name=p.get("name", ""),
+                amount=p.get("amount", ""),
+                counterpart=p.get("counterpart", ""),
+                note=p.get("note", ""),
+            )
+        elif action == "delete_activity":
+            anchor = "duties"
+            act = leader.activities.filter(pk=p.get("activity") or 0).first()
+            if act is None:
+                raise Http404
+            duties.do_delete_activity(actor=u, activity=act)
+        elif action == "official":
+            anchor = "visits"
+            visits.do_assign_official(
+                actor=u,
+                leader=leader,
+                name=p.get("name", ""),
+                post=p.get("post", ""),
+                rank=p.get("rank", ""),
+                since=_date(p.get("since", ""), "包保开始"),
+            )
+        elif action == "visit":
+            anchor = "visits"
+            visits.do_record_visit(
+                actor=u,
+                leader=leader,
+                on=_date(p.get("on", ""), "走访日期"),
+                summary=p.get("summary", ""),
+                demands=p.get("demands", "").splitlines(),
+            )
+        elif action == "demand":
+            anchor = "demands"
+            visits.do_raise_demand(
+                actor=u, leader=leader, content=p.get("content", ""), on=_date(p.get("on", ""), "提出日期")
+            )
+        elif action == "demand_step":
+            anchor = "demands"
+            d = leader.demands.filter(pk=p.get("demand") or 0).first()
+            if d is None:
+                raise Http404
+            due = p.get("due_on", "").strip()
+            visits.do_demand_step(
+                actor=u,
+                demand=d,
+                to=p.get("to", ""),
+                department=p.get("department", ""),
+                due_on=_date(due, "办理时限") if due else None,
+                response=p.get("response", ""),
+            )
+        elif action == "relation":
+            anchor = "relations"
+            supply.do_declare_relation(
+                actor=u,
+                leader=leader,
+                year=int(p.get("year") or timezone.localdate().year),
+                direction=p.get("direction", ""),
+                partner_name=p.get("partner_name", ""),
+                amount=p.get("amount", ""),
+                is_local=p.get("is_local") == "1",
+            )
+        elif action == "delete_relation":
+            anchor = "relations"
+            rel = leader.relations.filter(pk=p.get("relation") or 0).first()
+            if rel is None:
+                raise Http404
+            supply.do_delete_relation(actor=u, relation=rel)
+        elif action == "lead_bank":
+            anchor = "finance"
+            finance.do_set_lead_bank(
+                actor=u, leader=leader, bank=p.get("bank", ""), since=_date(p.get("since", ""), "对接日期")
+            )
+        elif action == "financed":
+            anchor = "finance"
+            rel = leader.relations.filter(pk=p.get("relation") or 0).first()
+            if rel is None:
+                raise Http404
+            finance.do_mark_financed(actor=u, relation=rel, covered=p.get("covered") == "1", credit=p.get("credit", ""))
+        elif action == "claim":
+            anchor = "claims"
+            subsidies.do_claim(
+                actor=u,
+                kind=p.get("kind", ""),
+                leader=leader,
+                year=int(p.get("year") or timezone.localdate().year),
+                project=p.get("project", ""),
+                amount=p.get("amount", ""),
+                cost=p.get("cost", ""),
+                equity_pct=p.get("equity_pct", ""),
+                largest_other_pct=p.get("largest_other_pct", ""),
+            )
+        else:
+            raise ValidationError("未知操作。")
+        messages.success(request, "已保存。")
+    except (ValidationError, PermissionDenied, ValueError) as err:
+        messages.error(request, "；".join(getattr(err, "messages", [str(err)])))
+    url = reverse("cultivation:leader", args=[leader.pk])
+    year = p.get("year", "")
+    return redirect(f"{url}{'?year=' + year if year.isdigit() else ''}{'#' + anchor if anchor else ''}")
+
+
+@login_required
+@require_POST
+def claim_event(request: HttpRequest) -> HttpResponse:
+    access.require_write(request.user, roles=CITY, what="链主企业支持资金")
+    p = request.POST
+    try:
+        ind = Industry.objects.filter(is_active=True, pk=p.get("industry") or 0).first()
+        subsidies.do_claim(
+            actor=request.user,
+            kind=SubsidyKind.EVENT,
+            industry=ind,
+            year=int(p.get("year") or timezone.localdate().year),
+            project=p.get("project", ""),
+            amount=p.get("amount", ""),
+        )
+        messages.success(request, "已登记。")
+    except (ValidationError, PermissionDenied, ValueError) as err:
+        messages.error(request, "；".join(getattr(err, "messages", [str(err)])))
+    return redirect(f"{reverse('cultivation:claims')}?year={p.get('year', '')}")
