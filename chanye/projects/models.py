@@ -50,6 +50,14 @@ COLOUR_OF_STATUS = {
     ProjectStatus.PRODUCING: Colour.GREEN,
     ProjectStatus.EXITED: Colour.RED,
 }
+# XN-XM-4's precedence: the first of these dates reached decides the status (退出 > 投产 > 开工在建 > 签约), else 谋划.
+# `services.status_on` (one project) and `stats.colour_at` (SQL over many) both read this list.
+STATUS_BY_DATE: tuple[tuple[ProjectStatus, str], ...] = (
+    (ProjectStatus.EXITED, "exited_on"),
+    (ProjectStatus.PRODUCING, "producing_on"),
+    (ProjectStatus.BUILDING, "started_on"),
+    (ProjectStatus.SIGNED, "signed_on"),
+)
 COLOUR_HEX = {Colour.GREEN: "#198754", Colour.BLUE: "#0d6efd", Colour.YELLOW: "#ffc107", Colour.RED: "#dc3545"}
 
 

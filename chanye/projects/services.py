@@ -26,6 +26,7 @@ from chanye.enterprises.models import Enterprise
 from chanye.projects import rules as project_rules
 from chanye.projects.models import (
     COLOUR_OF_STATUS,
+    STATUS_BY_DATE,
     GradeChange,
     Milestone,
     Project,
@@ -65,17 +66,10 @@ def status_on(p: Project, day: dt.date | None = None) -> str:
     退出 > 投产 > 开工在建 > 签约 > 谋划; its colour is `COLOUR_OF_STATUS[status]`. The page, the import, the monthly
     grading and the bulletin all take status and colour from here."""
 
-    def reached(d: dt.date | None) -> bool:
-        return d is not None and (day is None or d <= day)
-
-    if reached(p.exited_on):
-        return ProjectStatus.EXITED
-    if reached(p.producing_on):
-        return ProjectStatus.PRODUCING
-    if reached(p.started_on):
-        return ProjectStatus.BUILDING
-    if reached(p.signed_on):
-        return ProjectStatus.SIGNED
+    for status, field in STATUS_BY_DATE:
+        d = getattr(p, field)
+        if d is not None and (day is None or d <= day):
+            return status
     return ProjectStatus.PLANNED
 
 

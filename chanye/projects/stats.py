@@ -45,7 +45,16 @@ from django.db.models.functions import Coalesce
 
 from chanye.core import access
 from chanye.projects import rules as project_rules
-from chanye.projects.models import Colour, Milestone, Project, ProjectIssue, ProjectMonth
+from chanye.projects.models import (
+    COLOUR_OF_STATUS,
+    STATUS_BY_DATE,
+    Colour,
+    Milestone,
+    Project,
+    ProjectIssue,
+    ProjectMonth,
+    ProjectStatus,
+)
 from chanye.regions.models import Region
 
 COLOURS = [Colour.GREEN, Colour.BLUE, Colour.YELLOW, Colour.RED]  # XN-XM-4, high to low
@@ -116,12 +125,15 @@ def entered_between(y0: dt.date, end: dt.date) -> Q:
     return Q(signed_on__range=(y0, end)) | Q(signed_on__isnull=True, created_at__date__range=(y0, end))
 
 
-def _colour_from_dates(day: dt.date) -> Case:
+def colour_at(day: dt.date) -> Case:
+    """The XN-XM-4 colour each project's dates give at the end of `day`, in SQL: the same rule as
+    `services.status_on` (both read `STATUS_BY_DATE` and `COLOUR_OF_STATUS`)."""
     return Case(
-        When(exited_on__lte=day, then=Value(Colour.RED.value)),
-        When(producing_on__lte=day, then=Value(Colour.GREEN.value)),
-        When(started_on__lte=day, then=Value(Colour.BLUE.value)),
-        default=Value(Colour.YELLOW.value),
+        *(
+            When(**{f"{field}__lte": day}, then=Value(COLOUR_OF_STATUS[status].value))
+            for status, field in STATUS_BY_DATE
+        ),
+        default=Value(COLOUR_OF_STATUS[ProjectStatus.PLANNED].value),
         output_field=CharField(),
     )
 
@@ -134,7 +146,7 @@ def _with_colour(qs: QuerySet[Project], name: str, month: dt.date, graded: bool)
     """`qs` annotated with `name` = the XN-XM-4 colour at the end of `month`: the graded one if the month was graded
     (a LEFT JOIN on that month's `ProjectMonth`, for projects added since the grading the dates decide), else the one
     the dates give."""
-    derived = _colour_from_dates(project_rules.month_end(month))
+    derived = colour_at(project_rules.month_end(month))
     if not graded:
         return qs.annotate(**{name: derived})
     rel = f"{name}_pm"

@@ -70,3 +70,26 @@ def test_dates_out_of_order_and_other_counties_are_refused(regions, users):
         do_save_project(actor=users["jiayu"], project=Project(), data={**data, "investment": 0})
     with pytest.raises(ValidationError, match="1—3名"):
         do_save_project(actor=users["jiayu"], project=Project(), data={**data, "secretaries": ["甲", "乙", "丙", "丁"]})
+
+
+def test_xn_xm_4_one_colour_rule_for_one_project_and_for_sql_over_many(regions):
+    """`status_on` (one project: page, import, grading) and `stats.colour_at` (SQL: board, bulletin) give the same
+    colour for every combination of dates on, before and after the day — including a date exactly on the day."""
+    import itertools
+
+    from chanye.projects.models import COLOUR_OF_STATUS, ProjectStatus
+    from chanye.projects.services import status_on
+    from chanye.projects.stats import colour_at
+
+    day = dt.date(2025, 6, 30)
+    choices = (None, day - dt.timedelta(days=1), day, day + dt.timedelta(days=1))
+    made = []
+    for started, producing, exited in itertools.product(choices, repeat=3):
+        made.append(
+            ProjectFactory(county=regions["咸安区"], signed_on=dt.date(2025, 1, 10) if started or producing else day,
+                           started_on=started, producing_on=producing, exited_on=exited)
+        )  # fmt: skip
+    sql = dict(Project.objects.filter(pk__in=[p.pk for p in made]).annotate(c=colour_at(day)).values_list("pk", "c"))
+    expected = {p.pk: COLOUR_OF_STATUS[ProjectStatus(status_on(p, day))].value for p in made}
+    assert sql == expected
+    assert set(expected.values()) == {"yellow", "blue", "green", "red"}  # every colour is exercised
