@@ -144,6 +144,12 @@ def require_reader(request: Any) -> None:
     access.require_reader(request.user, what="产业链与招商页面")
 
 
+def require_writer(request: Any, obj: Any = None, *, what: str = "招商目标库和招商线索") -> None:
+    """Writes to the target library and leads: read-only users (viewers) and rows of other units get 404, audited."""
+    require_reader(request)
+    access.require_write(request.user, obj, what=what)
+
+
 def access_chain(*, user: Any, pk: int) -> Chain:
     """A chain by pk; an inactive chain only for those who may edit it (city administrators); otherwise 404."""
     qs = Chain.objects.select_related("cluster")

@@ -22,10 +22,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from chanye.accounts.models import User
-from chanye.core import access, audit, xlsx
-from chanye.core.downloads import attachment
+from chanye.core import access, xlsx
+from chanye.core.downloads import audited_export
 from chanye.core.forms import messages_of
-from chanye.core.models import AuditAction
 from chanye.industry.models import Cluster
 
 from . import leads, selectors
@@ -44,20 +43,6 @@ PER_PAGE = 50
 CARDS_PER_COLUMN = 30
 CONVERSION_BY = [("cluster", "按产业集群"), ("link", "按产业链环节"), ("owner", "按负责人"), ("county", "按落户区县")]
 CLOSED = (LeadStage.LANDED, LeadStage.DROPPED)
-
-
-def _require_writer(request: HttpRequest, obj: Any = None, *, what: str = "招商目标库和招商线索") -> None:
-    """Read-only users (viewers) and rows of other units: 404, audited."""
-    selectors.require_reader(request)
-    access.require_write(request.user, obj, what=what)
-
-
-def _audit_export(request: HttpRequest, message: str) -> None:
-    audit.record(actor=request.user, action=AuditAction.EXPORT, message=message)
-
-
-def _today_name() -> str:
-    return f"{timezone.localdate():%Y%m%d}"
 
 
 # ---------------------------------------------------------------- leads: list, pipeline, exports
@@ -212,8 +197,7 @@ def leads_export(request: HttpRequest) -> HttpResponse:
         widths=[14, 32, 22, 8, 12, 18, 18, 14, 10, 30, 12, 12, 12, 12, 12, 12, 12, 24, 14, 30],
         sheet_name="招商线索",
     )
-    _audit_export(request, f"导出招商线索（{f.querystring() or '全部'}）")
-    return attachment(data, f"招商线索_{_today_name()}.xlsx")
+    return audited_export(request.user, data, "招商线索", f"导出招商线索（{f.querystring() or '全部'}）")
 
 
 # ---------------------------------------------------------------- a lead: register, edit, page, 推进, 终止
@@ -223,7 +207,7 @@ def leads_export(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def lead_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     """Register (from scratch or from a target: ?target=<pk>, 转为线索) or edit a lead (→ `leads.do_save_lead`)."""
-    _require_writer(request)
+    selectors.require_writer(request)
     instance = _editable_lead(request, pk) if pk is not None else None
     kwargs: dict[str, Any] = {}
     target = None
@@ -416,5 +400,4 @@ def conversion_export(request: HttpRequest) -> HttpResponse:
         ws.column_dimensions["A"].width = 30
         ws.freeze_panes = "B2"
     data = xlsx.to_bytes(wb)
-    _audit_export(request, f"导出招商转化情况（{f.querystring() or '全部'}）")
-    return attachment(data, f"招商转化情况_{_today_name()}.xlsx")
+    return audited_export(request.user, data, "招商转化情况", f"导出招商转化情况（{f.querystring() or '全部'}）")

@@ -16,14 +16,12 @@ from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from chanye.core import access, audit, xlsx
-from chanye.core.downloads import attachment
+from chanye.core import access, xlsx
+from chanye.core.downloads import attachment, audited_export
 from chanye.core.forms import messages_of
 from chanye.core.imports.runner import start_import
-from chanye.core.models import AuditAction
 
 from . import selectors, services
 from . import target_import as ti
@@ -35,20 +33,6 @@ PER_PAGE = 50
 
 def _can_write(user: Any) -> bool:
     return access.can_write(user)
-
-
-def _require_writer(request: HttpRequest, obj: Any = None, *, what: str = "招商目标库和招商线索") -> None:
-    """Read-only users (viewers) and rows of other units: 404, audited."""
-    selectors.require_reader(request)
-    access.require_write(request.user, obj, what=what)
-
-
-def _audit_export(request: HttpRequest, message: str) -> None:
-    audit.record(actor=request.user, action=AuditAction.EXPORT, message=message)
-
-
-def _today_name() -> str:
-    return f"{timezone.localdate():%Y%m%d}"
 
 
 def _target_counts(f: TargetFilter, chains: list[Chain]) -> list[dict[str, Any]]:
@@ -99,7 +83,7 @@ def targets(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def target_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     """Add or edit a target (→ `services.do_save_target`); the link is chosen among the active chains' links."""
-    _require_writer(request, what="招商目标")
+    selectors.require_writer(request, what="招商目标")
     instance = None
     if pk is not None:
         instance = AttractionTarget.objects.select_related("link__chain").filter(pk=pk).first()
@@ -131,7 +115,7 @@ def target_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 def targets_import(request: HttpRequest) -> HttpResponse:
     """Upload the bureau's lists (`target_import.TargetImporter`): like every import, it runs as a job whose page shows
     its progress and every error; the whole file is checked first, all or nothing."""
-    _require_writer(request)
+    selectors.require_writer(request)
     form = TargetImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -158,7 +142,7 @@ def targets_import(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def targets_template(request: HttpRequest) -> HttpResponse:
-    _require_writer(request, what="招商目标导入")
+    selectors.require_writer(request, what="招商目标导入")
     data = xlsx.template(
         ti.TargetImporter.columns,
         title="招商目标库导入模板",
@@ -218,5 +202,4 @@ def targets_export(request: HttpRequest) -> HttpResponse:
         widths=[16, 20, 14, 8, 34, 22, 16, 30, 16, 14, 20, 30],
         sheet_name="招商目标库",
     )
-    _audit_export(request, f"导出招商目标库（{f.querystring() or '全部'}）")
-    return attachment(data, f"招商目标库_{_today_name()}.xlsx")
+    return audited_export(request.user, data, "招商目标库", f"导出招商目标库（{f.querystring() or '全部'}）")

@@ -14,3 +14,15 @@ def attachment(data: bytes | str, filename: str, content_type: str = XLSX) -> Ht
     resp = HttpResponse(data, content_type=content_type)
     resp["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
     return resp
+
+
+def audited_export(actor: object, data: bytes | str, stem: str, message: str, *, ext: str = "xlsx") -> HttpResponse:
+    """An export handed to the browser as `<stem>_<YYYYMMDD>.<ext>`, with one audit row saying what was taken away."""
+    from django.utils import timezone
+
+    from chanye.core import audit
+    from chanye.core.models import AuditAction
+
+    audit.record(actor=actor, action=AuditAction.EXPORT, message=message)
+    content_type = DOCX if ext == "docx" else XLSX
+    return attachment(data, f"{stem}_{timezone.localdate():%Y%m%d}.{ext}", content_type)
