@@ -262,7 +262,7 @@ def _key(v: Decimal) -> str:
     return format(v.normalize(), "f")
 
 
-def indicators(con: psycopg.Connection, month: dt.date) -> pd.DataFrame:
+def indicators(con: psycopg.Connection, month: dt.date) -> pd.DataFrame:  # noqa: C901 — a plain script on purpose: the baseline the analysis is measured against
     """The enterprise indicators of chanye's catalogue for `month` (city, county-level units, parks, clusters)."""
     d = month_end(month)
     y0 = dt.date(month.year, 1, 1)
