@@ -1,4 +1,7 @@
-"""Typed requests for views behind `login_required` (a signed-in `User`, never `AnonymousUser`)."""
+"""The request of a signed-in page: `request.user` is an `accounts.User`, not `User | AnonymousUser`.
+
+Views behind `login_required` annotate `request: AuthedRequest`, so the user they pass to services is typed as
+the `Actor` those services take (mypy checks it); it is an annotation only — Django hands in the same HttpRequest."""
 
 from __future__ import annotations
 
@@ -8,6 +11,4 @@ from chanye.accounts.models import User
 
 
 class AuthedRequest(HttpRequest):
-    """`request.user` after `login_required`: the view's type says so, so `request.user.role` type-checks."""
-
     user: User  # type: ignore[assignment]

@@ -10,12 +10,13 @@ from django.utils import timezone
 
 from chanye.accounts.models import ApiToken, Role, User, hash_token
 from chanye.core import audit
+from chanye.core.access import Actor
 from chanye.core.models import AuditAction
 
 
 def do_create_user(
     *,
-    actor: Any,
+    actor: Actor,
     username: str,
     password: str,
     role: str,
@@ -53,7 +54,7 @@ def do_create_user(
     return user
 
 
-def do_set_password(*, actor: Any, user: User, password: str) -> None:
+def do_set_password(*, actor: Actor, user: User, password: str) -> None:
     validate_password(password, user)
     with transaction.atomic():
         user.set_password(password)
@@ -62,7 +63,7 @@ def do_set_password(*, actor: Any, user: User, password: str) -> None:
         audit.record(actor=actor, action=AuditAction.UPDATE, obj=user, message="修改密码")
 
 
-def do_unlock(*, actor: Any, user: User) -> None:
+def do_unlock(*, actor: Actor, user: User) -> None:
     """Lift every lock of the account: the account-wide lock and the per-address ones, and forget its counters."""
     from chanye.accounts import throttle
 
@@ -81,7 +82,7 @@ def do_unlock(*, actor: Any, user: User) -> None:
         )
 
 
-def do_issue_token(*, actor: Any, user: User, name: str = "默认") -> str:
+def do_issue_token(*, actor: Actor, user: User, name: str = "默认") -> str:
     """Create an API token; returns the raw token (shown once, only its hash is kept)."""
     raw = "cy_" + secrets.token_urlsafe(32)
     with transaction.atomic():

@@ -8,12 +8,13 @@ from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from chanye.accounts import services
 from chanye.accounts.forms import LoginForm
+from chanye.accounts.http import AuthedRequest
 from chanye.accounts.models import User
 from chanye.core import access
 from chanye.core.roles import SECURITY, USER_ADMINS
@@ -34,7 +35,7 @@ class LoginView(auth_views.LoginView):
 
 
 @login_required
-def password_change(request: HttpRequest) -> HttpResponse:
+def password_change(request: AuthedRequest) -> HttpResponse:
     form = PasswordChangeForm(request.user, request.POST or None)
     for f in form.fields.values():
         f.widget.attrs["class"] = "form-control"
@@ -50,7 +51,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def users(request: HttpRequest) -> HttpResponse:
+def users(request: AuthedRequest) -> HttpResponse:
     access.require(request.user, USER_ADMINS, what="用户管理页面")
     qs = User.objects.select_related("region", "enterprise").order_by("role", "username")
     return render(request, "accounts/users.html", {"users": qs})
@@ -58,7 +59,7 @@ def users(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def unlock(request: HttpRequest, pk: int) -> HttpResponse:
+def unlock(request: AuthedRequest, pk: int) -> HttpResponse:
     access.require(request.user, SECURITY, what="解除锁定")
     user = User.objects.filter(pk=pk).first()
     if user is None:

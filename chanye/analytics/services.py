@@ -12,6 +12,7 @@ from django.db.models import Count, Sum
 
 from chanye.analytics.models import BenchmarkFigure, FigureMonth, MonthSummary
 from chanye.core import access
+from chanye.core.access import Actor
 from chanye.enterprises.choices import FigureSource
 from chanye.enterprises.models import MonthlyFigure
 
@@ -75,7 +76,7 @@ def refresh_figure_months(*, months: list[dt.date] | None = None) -> int:
 
 
 @transaction.atomic
-def do_store_benchmarks(*, actor: Any, table: Any, source: str, batch: Any = None) -> tuple[int, int, int]:
+def do_store_benchmarks(*, actor: Actor, table: Any, source: str, batch: Any = None) -> tuple[int, int, int]:
     """Store a yearbook table's figures (region × division output) for relatedness: new ones created, changed ones
     updated, the rest untouched; (created, updated, unchanged). City administrators only; the import's audit row,
     written in the same transaction, is their audit."""

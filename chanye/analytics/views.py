@@ -3,16 +3,17 @@ from __future__ import annotations
 import json
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
+from chanye.accounts.http import AuthedRequest
 from chanye.accounts.models import Role
 from chanye.analytics import selectors
 from chanye.core.imports.values import CellError, parse_month
 
 
 @login_required
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthedRequest) -> HttpResponse:
     user = request.user
     if user.role == Role.ENTERPRISE and user.enterprise_id:
         return redirect("enterprises:detail", uscc=user.enterprise.uscc)

@@ -24,6 +24,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 
+from chanye.core.access import Actor
 from chanye.core.text import squash
 from chanye.industry import schema
 from chanye.industry.models import Cluster
@@ -137,7 +138,7 @@ class ImportResult:
         return f"新建{len(self.created)}条、修改{len(self.updated)}条、未变{len(self.unchanged)}条产业链"
 
 
-def do_import_chains(*, actor: Any, data: bytes, filename: str) -> ImportResult:
+def do_import_chains(*, actor: Actor, data: bytes, filename: str) -> ImportResult:
     """Import chain templates from a YAML or .xlsx file: every chain is checked first; then all are written in one
     transaction through `services.do_save_chain` (each audited there), or none. Raises ChainImportError."""
     if not services.can_edit_chains(actor):

@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from chanye.accounts.models import Role, User
 from chanye.core import access, audit
+from chanye.core.access import Actor
 from chanye.core.models import AuditAction
 from chanye.enterprises.selectors import enterprise_by_uscc
 from chanye.industry.selectors import threshold
@@ -78,7 +79,7 @@ def stale(qs: Any, *, days: int | None = None, today: dt.date | None = None) -> 
     return qs.filter(stage__in=OPEN_STAGES).annotate(_last=Greatest("found_on", *dates)).filter(_last__lt=limit)
 
 
-def can_edit(actor: Any, lead: Lead | None = None) -> bool:
+def can_edit(actor: Actor, lead: Lead | None = None) -> bool:
     return access.can_write(actor, lead)
 
 
@@ -99,7 +100,7 @@ def next_code(year: int | None = None) -> str:
 
 
 @transaction.atomic
-def do_save_lead(*, actor: Any, lead: Lead, data: dict[str, Any]) -> Lead:  # noqa: C901 — over the limit when it was set (issue 11); split when next changed
+def do_save_lead(*, actor: Actor, lead: Lead, data: dict[str, Any]) -> Lead:  # noqa: C901 — over the limit when it was set (issue 11); split when next changed
     """Register or edit a lead's particulars (not its stage: see `do_move_lead`)."""
     if not can_edit(actor, lead):
         raise PermissionDenied("无权登记或修改该招商线索。")
@@ -145,7 +146,7 @@ def do_save_lead(*, actor: Any, lead: Lead, data: dict[str, Any]) -> Lead:  # no
     return lead
 
 
-def _user(actor: Any) -> Any:
+def _user(actor: Actor) -> Any:
     return actor if getattr(actor, "pk", None) else None
 
 
@@ -165,7 +166,7 @@ def _date_order(lead: Lead) -> list[str]:
 @transaction.atomic
 def do_move_lead(  # noqa: C901 — over the limit when it was set (issue 11); split when next changed
     *,
-    actor: Any,
+    actor: Actor,
     lead: Lead,
     to: str,
     on: dt.date | None = None,
@@ -235,7 +236,7 @@ def do_move_lead(  # noqa: C901 — over the limit when it was set (issue 11); s
     return lead
 
 
-def _register_project(actor: Any, lead: Lead) -> Project:
+def _register_project(actor: Actor, lead: Lead) -> Project:
     """The signed lead as a yellow project on the four-colour board (signed, not started)."""
     county = lead.county
     park = None

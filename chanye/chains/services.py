@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 
 from chanye.core import access, audit
+from chanye.core.access import Actor
 from chanye.core.models import AuditAction
 from chanye.core.roles import CITY, WRITERS
 from chanye.enterprises.models import Enterprise
@@ -32,12 +33,12 @@ CHAIN_EDITORS = CITY
 PLACERS = WRITERS
 
 
-def can_edit_chains(actor: Any) -> bool:
+def can_edit_chains(actor: Actor) -> bool:
     """Chain maps are the city's: only the city administrator (or the system loading a pack) edits them."""
     return access.has_role(actor, CHAIN_EDITORS)
 
 
-def can_edit_target(actor: Any, target: AttractionTarget | None = None) -> bool:
+def can_edit_target(actor: Actor, target: AttractionTarget | None = None) -> bool:
     """The 招商目标库 is shared by the city: the city administrator edits every entry; a county/park officer adds
     entries for their own unit and edits only those (a city-wide entry, `unit` empty, is the city's)."""
     if access.is_city_admin(actor):
@@ -218,14 +219,14 @@ def _upsert_from_pack(
     return chain, bool(changed)
 
 
-def _require_editor(actor: Any) -> None:
+def _require_editor(actor: Actor) -> None:
     if not can_edit_chains(actor):
         raise PermissionDenied("只有市级管理员可以修改产业链图谱。")
 
 
 @transaction.atomic
 def do_save_chain(
-    *, actor: Any, spec: schema.ChainSpec, cluster: Cluster | None, chain: Chain | None = None
+    *, actor: Actor, spec: schema.ChainSpec, cluster: Cluster | None, chain: Chain | None = None
 ) -> tuple[Chain, list[str]]:
     """Create or replace a chain template from a validated spec (web editor, YAML or .xlsx import)."""
     _require_editor(actor)
@@ -286,7 +287,7 @@ def new_code(cluster: Cluster | None, *, taken: set[str] | frozenset[str] = froz
 
 
 @transaction.atomic
-def do_deactivate_chain(*, actor: Any, chain: Chain) -> Chain:
+def do_deactivate_chain(*, actor: Actor, chain: Chain) -> Chain:
     _require_editor(actor)
     chain.is_active = False
     chain.edited = True
@@ -296,7 +297,7 @@ def do_deactivate_chain(*, actor: Any, chain: Chain) -> Chain:
     return chain
 
 
-def _require_placer(actor: Any, enterprise: Enterprise) -> None:
+def _require_placer(actor: Actor, enterprise: Enterprise) -> None:
     """A city administrator, or a county/park officer for an enterprise in their scope; `None` is the system (the
     command-line import), which may place any."""
     if not access.has_role(actor, PLACERS):
@@ -308,7 +309,7 @@ def _require_placer(actor: Any, enterprise: Enterprise) -> None:
 @transaction.atomic
 def do_place_enterprise(
     *,
-    actor: Any,
+    actor: Actor,
     link: ChainLink,
     enterprise: Enterprise,
     role: str = LinkRole.ORDINARY,
@@ -339,7 +340,7 @@ def do_place_enterprise(
 
 
 @transaction.atomic
-def do_remove_enterprise(*, actor: Any, member: LinkEnterprise) -> None:
+def do_remove_enterprise(*, actor: Actor, member: LinkEnterprise) -> None:
     _require_placer(actor, member.enterprise)
     audit.record(
         actor=actor,
@@ -355,7 +356,7 @@ TARGET_FIELDS = ["name", "uscc", "location", "products", "size", "revenue", "sou
 
 
 @transaction.atomic
-def do_save_target(*, actor: Any, target: AttractionTarget, data: dict[str, Any]) -> AttractionTarget:
+def do_save_target(*, actor: Actor, target: AttractionTarget, data: dict[str, Any]) -> AttractionTarget:
     """Create or edit a candidate company for a link (招商目标库): the city any entry, a county/park officer the entries
     of their unit (`can_edit_target`); an officer's new entry belongs to their unit."""
     if not can_edit_target(actor, target):

@@ -24,12 +24,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from chanye.accounts.http import AuthedRequest
 from chanye.core import access, audit
 from chanye.core.downloads import attachment
 from chanye.core.forms import UploadForm, messages_of
@@ -61,12 +62,12 @@ YAML = "application/x-yaml; charset=utf-8"
 # ---------------------------------------------------------------- access
 
 
-def require_chain_editor(request: HttpRequest) -> None:
+def require_chain_editor(request: AuthedRequest) -> None:
     """City administrators only; everyone else finds nothing here (404, audited)."""
     access.require_write(request.user, roles=services.CHAIN_EDITORS, what="产业链图谱编辑")
 
 
-def require_placer(request: HttpRequest) -> None:
+def require_placer(request: AuthedRequest) -> None:
     access.require_write(request.user, roles=services.PLACERS, what="链上企业调整")
 
 
@@ -79,7 +80,7 @@ def _after_save(chain: Chain) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def chain_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def chain_edit(request: AuthedRequest, pk: int | None = None) -> HttpResponse:
     """Create (pk None, optionally ?cluster=<code>) or edit a chain and its links."""
     require_chain_editor(request)
     instance = get_object_or_404(Chain.objects.select_related("cluster"), pk=pk) if pk else None
@@ -133,7 +134,7 @@ def _order_of(form: Any) -> int:
 
 @login_required
 @require_POST
-def chain_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
+def chain_deactivate(request: AuthedRequest, pk: int) -> HttpResponse:
     require_chain_editor(request)
     chain = get_object_or_404(Chain, pk=pk)
     services.do_deactivate_chain(actor=request.user, chain=chain)
@@ -146,7 +147,7 @@ def chain_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def chain_import(request: HttpRequest) -> HttpResponse:
+def chain_import(request: AuthedRequest) -> HttpResponse:
     """Upload a YAML or .xlsx file of chains: every error listed in Chinese and nothing written, or all written."""
     require_chain_editor(request)
     form = ChainImportForm(request.POST or None, request.FILES or None)
@@ -172,7 +173,7 @@ def chain_import(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _export(request: HttpRequest, chains: QuerySet[Chain], fmt: str, stem: str) -> HttpResponse:
+def _export(request: AuthedRequest, chains: QuerySet[Chain], fmt: str, stem: str) -> HttpResponse:
     chains = list(chains)
     today = timezone.localdate()
     names = "、".join(c.name for c in chains[:5]) + ("等" if len(chains) > 5 else "")
@@ -184,7 +185,7 @@ def _export(request: HttpRequest, chains: QuerySet[Chain], fmt: str, stem: str) 
 
 @login_required
 @require_GET
-def chain_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+def chain_export(request: AuthedRequest, pk: int, fmt: str) -> HttpResponse:
     require_chain_editor(request)
     if fmt not in ("yaml", "xlsx"):
         raise Http404
@@ -194,7 +195,7 @@ def chain_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def chains_export_all(request: HttpRequest, fmt: str) -> HttpResponse:
+def chains_export_all(request: AuthedRequest, fmt: str) -> HttpResponse:
     require_chain_editor(request)
     if fmt not in ("yaml", "xlsx"):
         raise Http404
@@ -271,7 +272,7 @@ def _chain_for_members(pk: int) -> Chain:
     return get_object_or_404(Chain.objects.select_related("cluster"), pk=pk, is_active=True)
 
 
-def _members_page(request: HttpRequest, chain: Chain, place_form: PlaceForm | None = None) -> HttpResponse:
+def _members_page(request: AuthedRequest, chain: Chain, place_form: PlaceForm | None = None) -> HttpResponse:
     links = list(chain.links.order_by("position"))
     members = members_of(chain=chain, user=request.user)
     recommended = recommendations(chain=chain, user=request.user, links=links)
@@ -298,7 +299,7 @@ def _members_page(request: HttpRequest, chain: Chain, place_form: PlaceForm | No
     )
 
 
-def _posted_pk(request: HttpRequest, key: str) -> int:
+def _posted_pk(request: AuthedRequest, key: str) -> int:
     raw = str(request.POST.get(key, ""))
     if not raw.isdigit():
         raise Http404("参数错误")
@@ -312,7 +313,7 @@ def _back_to_members(chain: Chain, link_pk: int | None = None) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def members(request: HttpRequest, pk: int) -> HttpResponse:
+def members(request: AuthedRequest, pk: int) -> HttpResponse:
     """The placement page; POST action=add (the form), recommend (one enterprise by id), add_all (every recommended
     enterprise of a link), role (change a member's role), remove."""
     require_placer(request)
@@ -392,7 +393,7 @@ def members(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def members_search(request: HttpRequest, pk: int) -> HttpResponse:
+def members_search(request: AuthedRequest, pk: int) -> HttpResponse:
     """<option>s for the enterprise box (htmx): the user's enterprises whose name or USCC contains the text."""
     require_placer(request)
     _chain_for_members(pk)
@@ -410,7 +411,7 @@ def members_search(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def members_import(request: HttpRequest) -> HttpResponse:
+def members_import(request: AuthedRequest) -> HttpResponse:
     """Upload a placement sheet (`chain_members`); it runs as an import job and its page shows every error."""
     require_placer(request)
     form = UploadForm(request.POST or None, request.FILES or None)
@@ -429,7 +430,7 @@ def members_import(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def members_template(request: HttpRequest) -> HttpResponse:
+def members_template(request: AuthedRequest) -> HttpResponse:
     """The placement template for placers only: the generic import template of `chain_members` (built from the
     importer's columns and notes)."""
     require_placer(request)

@@ -16,11 +16,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, QuerySet, Sum
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from chanye.accounts.http import AuthedRequest
 from chanye.accounts.models import User
 from chanye.core import access, xlsx
 from chanye.core.downloads import audited_export
@@ -48,14 +49,14 @@ CLOSED = (LeadStage.LANDED, LeadStage.DROPPED)
 # ---------------------------------------------------------------- leads: list, pipeline, exports
 
 
-def _access_lead(request: HttpRequest, pk: int) -> Lead:
+def _access_lead(request: AuthedRequest, pk: int) -> Lead:
     """A lead the user may see, else 404 (never 403: other counties' leads are not revealed), audited."""
     selectors.require_reader(request)
     qs = Lead.objects.select_related("county", "cluster", "link__chain", "owner", "target", "project")
     return access.get(qs, request.user, what="招商线索", pk=pk)
 
 
-def _editable_lead(request: HttpRequest, pk: int) -> Lead:
+def _editable_lead(request: AuthedRequest, pk: int) -> Lead:
     lead = _access_lead(request, pk)
     access.require_write(request.user, lead, what="招商线索")
     return lead
@@ -70,7 +71,7 @@ def _owner_options(qs: QuerySet[Lead]) -> list[tuple[str, str]]:
     return out
 
 
-def _filter_options(request: HttpRequest, base: QuerySet[Lead]) -> dict[str, Any]:
+def _filter_options(request: AuthedRequest, base: QuerySet[Lead]) -> dict[str, Any]:
     return {
         "stages": LeadStage.choices,
         "clusters": Cluster.objects.filter(is_active=True),
@@ -110,7 +111,7 @@ def pipeline(qs: QuerySet[Lead]) -> dict[str, Any]:
 
 @login_required
 @require_GET
-def lead_list(request: HttpRequest) -> HttpResponse:
+def lead_list(request: AuthedRequest) -> HttpResponse:
     """Leads: a filtered list, or (view=pipeline) the five-column pipeline board."""
     selectors.require_reader(request)
     f = LeadFilter.from_params(request.GET)
@@ -160,7 +161,7 @@ LEAD_HEADERS = [
 
 @login_required
 @require_GET
-def leads_export(request: HttpRequest) -> HttpResponse:
+def leads_export(request: AuthedRequest) -> HttpResponse:
     selectors.require_reader(request)
     f = LeadFilter.from_params(request.GET)
     qs = f.apply(Lead.objects.for_user(request.user))
@@ -205,7 +206,7 @@ def leads_export(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def lead_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def lead_edit(request: AuthedRequest, pk: int | None = None) -> HttpResponse:
     """Register (from scratch or from a target: ?target=<pk>, 转为线索) or edit a lead (→ `leads.do_save_lead`)."""
     selectors.require_writer(request)
     instance = _editable_lead(request, pk) if pk is not None else None
@@ -236,7 +237,7 @@ def lead_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 
 def _show(
-    request: HttpRequest,
+    request: AuthedRequest,
     lead: Lead,
     *,
     move_form: MoveForm | None = None,
@@ -277,13 +278,13 @@ def _show(
 
 @login_required
 @require_GET
-def lead_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def lead_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     return _show(request, _access_lead(request, pk))
 
 
 @login_required
 @require_POST
-def lead_move(request: HttpRequest, pk: int) -> HttpResponse:
+def lead_move(request: AuthedRequest, pk: int) -> HttpResponse:
     """推进: `leads.do_move_lead`; its Chinese refusals are shown above the form."""
     lead = _editable_lead(request, pk)
     form = MoveForm(request.POST, lead=lead)
@@ -307,7 +308,7 @@ def lead_move(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def lead_drop(request: HttpRequest, pk: int) -> HttpResponse:
+def lead_drop(request: AuthedRequest, pk: int) -> HttpResponse:
     """终止 with a reason (`leads.do_move_lead(to="dropped")`); a landed lead cannot be dropped."""
     lead = _editable_lead(request, pk)
     form = DropForm(request.POST)
@@ -335,7 +336,7 @@ def conversion_tables(qs: QuerySet[Lead]) -> dict[str, Any]:
 
 @login_required
 @require_GET
-def conversion(request: HttpRequest) -> HttpResponse:
+def conversion(request: AuthedRequest) -> HttpResponse:
     """转化情况: leads reaching each stage, signed and landed rates and signed investment by cluster, link, owner and
     county, with the funnel 线索 → 落地."""
     selectors.require_reader(request)
@@ -377,7 +378,7 @@ def _conversion_row(r: dict[str, Any]) -> list[Any]:
 
 @login_required
 @require_GET
-def conversion_export(request: HttpRequest) -> HttpResponse:
+def conversion_export(request: AuthedRequest) -> HttpResponse:
     """The four conversion tables, one sheet each."""
     from openpyxl.styles import Font
 

@@ -12,11 +12,12 @@ import datetime as dt
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from chanye.accounts.http import AuthedRequest
 from chanye.core import access, audit, xlsx
 from chanye.core.downloads import attachment
 from chanye.core.models import AuditAction
@@ -36,7 +37,7 @@ GAP_WIDTHS = [22, 24, 18, 8, 10, 48, 8, 8, 12, 10]
 # ---------------------------------------------------------------- shared
 
 
-def _county(request: HttpRequest) -> Region | None:
+def _county(request: AuthedRequest) -> Region | None:
     """The county filter: a county officer is fixed to their own unit (their scope already is), a city-wide user
     may pick one county-level unit with ?county=<region code>."""
     if access.is_officer(request.user):
@@ -47,7 +48,7 @@ def _county(request: HttpRequest) -> Region | None:
     return Region.objects.county_level().filter(code=code).first()
 
 
-def _county_context(request: HttpRequest, county: Region | None) -> dict[str, Any]:
+def _county_context(request: AuthedRequest, county: Region | None) -> dict[str, Any]:
     fixed = request.user.region if access.is_officer(request.user) else None
     return {
         "county": county,
@@ -108,7 +109,7 @@ def _legend() -> list[dict[str, str]]:
 
 @login_required
 @require_GET
-def chain_list(request: HttpRequest) -> HttpResponse:
+def chain_list(request: AuthedRequest) -> HttpResponse:
     """Active chains grouped by top-level cluster, each with its link count and strong/weak/missing/single counts."""
     selectors.require_reader(request)
     county = _county(request)
@@ -158,7 +159,7 @@ def _map_height(figures: list[selectors.LinkFigures]) -> int:
 
 @login_required
 @require_GET
-def chain_map(request: HttpRequest, pk: int) -> HttpResponse:
+def chain_map(request: AuthedRequest, pk: int) -> HttpResponse:
     """The interactive map (drawn from `data.json`) and the table of all links."""
     selectors.require_reader(request)
     chain = selectors.access_chain(user=request.user, pk=pk)
@@ -227,7 +228,7 @@ def map_payload(chain: Chain, *, user: Any, county: Region | None) -> dict[str, 
 
 @login_required
 @require_GET
-def map_data(request: HttpRequest, pk: int) -> JsonResponse:
+def map_data(request: AuthedRequest, pk: int) -> JsonResponse:
     selectors.require_reader(request)
     chain = selectors.access_chain(user=request.user, pk=pk)
     payload = map_payload(chain, user=request.user, county=_county(request))
@@ -236,7 +237,7 @@ def map_data(request: HttpRequest, pk: int) -> JsonResponse:
 
 @login_required
 @require_GET
-def link_panel(request: HttpRequest, pk: int, link_pk: int) -> HttpResponse:
+def link_panel(request: AuthedRequest, pk: int, link_pk: int) -> HttpResponse:
     """The HTML fragment for one link: its local enterprises (in scope) and its attraction targets."""
     selectors.require_reader(request)
     chain = selectors.access_chain(user=request.user, pk=pk)
@@ -277,7 +278,7 @@ def link_panel(request: HttpRequest, pk: int, link_pk: int) -> HttpResponse:
 # ---------------------------------------------------------------- gap list and export
 
 
-def _cluster(request: HttpRequest) -> Cluster | None:
+def _cluster(request: AuthedRequest) -> Cluster | None:
     code = (request.GET.get("cluster") or "").strip()
     return Cluster.objects.filter(code=code).first() if code else None
 
@@ -313,7 +314,7 @@ def gap_rows(
     return rows
 
 
-def _gap_filters(request: HttpRequest) -> tuple[Cluster | None, Region | None, str]:
+def _gap_filters(request: AuthedRequest) -> tuple[Cluster | None, Region | None, str]:
     cluster, county = _cluster(request), _county(request)
     parts = []
     if cluster:
@@ -336,7 +337,7 @@ def _cluster_options() -> list[Cluster]:
 
 @login_required
 @require_GET
-def gap_list(request: HttpRequest) -> HttpResponse:
+def gap_list(request: AuthedRequest) -> HttpResponse:
     selectors.require_reader(request)
     cluster, county, query = _gap_filters(request)
     window, thresholds = selectors.figures_window(), selectors.Thresholds.from_pack()
@@ -364,7 +365,7 @@ def gap_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def gap_export(request: HttpRequest) -> HttpResponse:
+def gap_export(request: AuthedRequest) -> HttpResponse:
     selectors.require_reader(request)
     cluster, county, _ = _gap_filters(request)
     rows = gap_rows(

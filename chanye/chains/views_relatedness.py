@@ -5,14 +5,15 @@ chains because it reads chain maps; analytics below knows nothing of chains (DES
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
+from chanye.accounts.http import AuthedRequest
 from chanye.core import access
 
 
 @login_required
-def relatedness(request: HttpRequest) -> HttpResponse:
+def relatedness(request: AuthedRequest) -> HttpResponse:
     """Where each county could diversify (issue 6 §6): its advantages (RCA ≥ 1), the manufacturing divisions and the
     chain links (产业链环节) it is closest to hosting, ranked by relatedness density, each explained in words; counties
     ranked by complexity. Imported benchmark regions (对标地区) join the matrix, so that advantages are measured against

@@ -13,11 +13,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
+from chanye.accounts.http import AuthedRequest
 from chanye.core import access, xlsx
 from chanye.core.downloads import attachment, audited_export
 from chanye.core.forms import messages_of
@@ -48,7 +49,7 @@ def _target_counts(f: TargetFilter, chains: list[Chain]) -> list[dict[str, Any]]
 
 @login_required
 @require_GET
-def targets(request: HttpRequest) -> HttpResponse:
+def targets(request: AuthedRequest) -> HttpResponse:
     """招商目标库: the candidate companies per link, filterable by chain, link, location and text."""
     selectors.require_reader(request)
     f = TargetFilter.from_params(request.GET)
@@ -81,7 +82,7 @@ def targets(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def target_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def target_edit(request: AuthedRequest, pk: int | None = None) -> HttpResponse:
     """Add or edit a target (→ `services.do_save_target`); the link is chosen among the active chains' links."""
     selectors.require_writer(request, what="招商目标")
     instance = None
@@ -112,7 +113,7 @@ def target_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def targets_import(request: HttpRequest) -> HttpResponse:
+def targets_import(request: AuthedRequest) -> HttpResponse:
     """Upload the bureau's lists (`target_import.TargetImporter`): like every import, it runs as a job whose page shows
     its progress and every error; the whole file is checked first, all or nothing."""
     selectors.require_writer(request)
@@ -141,7 +142,7 @@ def targets_import(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def targets_template(request: HttpRequest) -> HttpResponse:
+def targets_template(request: AuthedRequest) -> HttpResponse:
     selectors.require_writer(request, what="招商目标导入")
     data = xlsx.template(
         ti.TargetImporter.columns,
@@ -171,7 +172,7 @@ TARGET_HEADERS = [
 
 @login_required
 @require_GET
-def targets_export(request: HttpRequest) -> HttpResponse:
+def targets_export(request: AuthedRequest) -> HttpResponse:
     """The (filtered) library as .xlsx, in the import's columns so an edited copy can be imported back."""
     selectors.require_reader(request)
     f = TargetFilter.from_params(request.GET)

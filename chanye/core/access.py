@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, NoReturn, Protocol, TypeVar
 
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import Http404
 
@@ -82,6 +83,21 @@ def system(label: str) -> SystemActor:
 
 def is_system(actor: Any) -> bool:
     return getattr(actor, "is_system", False) is True
+
+
+def actor_of(request: Any) -> Actor:
+    """The signed-in user of a `login_required` view as the `Actor` services take (for apps below `accounts`,
+    which cannot annotate `request: accounts.http.AuthedRequest`). An anonymous request is refused."""
+    user = request.user
+    if not getattr(user, "is_authenticated", False):
+        raise PermissionDenied("请先登录。")
+    actor: Actor = user
+    return actor
+
+
+def user_row(actor: Actor | None) -> Any:
+    """What a `created_by` / `by` column stores for `actor`: the user's row, or None for the system (no row)."""
+    return None if actor is None or is_system(actor) or actor.pk is None else actor
 
 
 def role_of(user: Any) -> str | None:

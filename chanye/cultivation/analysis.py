@@ -21,6 +21,7 @@ from collections.abc import Callable
 from typing import Any
 
 from chanye.analytics.engine import FIGURE, Engine, connect
+from chanye.core.access import Actor
 from chanye.core.dates import month_end
 from chanye.industry.selectors import threshold
 
@@ -146,7 +147,7 @@ def compute(month: dt.date, engine: Engine) -> dict[str, list[dict[str, Any]]]:
 
 
 def analyze(
-    month: dt.date, *, actor: Any = None, progress: Callable[[str], None] | None = None
+    month: dt.date, *, actor: Actor | None = None, progress: Callable[[str], None] | None = None
 ) -> tuple[dict[str, int], float]:
     """Run the month's analysis and store it through `do_store_analysis` as `actor` (the command passes
     `access.system("chanye analyze")`; None is the system too). Idempotent: a second run of the same month writes

@@ -18,7 +18,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from chanye.core import audit
+from chanye.core import access, audit
+from chanye.core.access import Actor
 from chanye.core.indicators import satisfies
 from chanye.core.models import AuditAction
 from chanye.cultivation.ledger import money, refresh_leader_indicators, require_editor, require_listed
@@ -157,7 +158,7 @@ def duty_progress(
 @transaction.atomic
 def do_add_activity(
     *,
-    actor: Any,
+    actor: Actor,
     leader: ChainLeader,
     kind: str,
     on: dt.date,
@@ -184,7 +185,7 @@ def do_add_activity(
         amount=value,
         counterpart=counterpart.strip(),
         note=note.strip(),
-        created_by=actor,
+        created_by=access.user_row(actor),
     )
     audit.record(
         actor=actor,
@@ -198,7 +199,7 @@ def do_add_activity(
 
 
 @transaction.atomic
-def do_delete_activity(*, actor: Any, activity: LeaderActivity) -> None:
+def do_delete_activity(*, actor: Actor, activity: LeaderActivity) -> None:
     require_editor(actor, activity.leader)
     year = activity.on.year
     audit.record(

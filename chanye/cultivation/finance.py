@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import Count, Q, Sum
 
 from chanye.core import audit
+from chanye.core.access import Actor
 from chanye.core.models import AuditAction
 from chanye.cultivation.ledger import money, require_editor, require_listed
 from chanye.cultivation.models import ChainLeader, SupplierRelation
@@ -22,7 +23,7 @@ ZERO = Decimal(0)
 
 
 @transaction.atomic
-def do_set_lead_bank(*, actor: Any, leader: ChainLeader, bank: str, since: dt.date) -> ChainLeader:
+def do_set_lead_bank(*, actor: Actor, leader: ChainLeader, bank: str, since: dt.date) -> ChainLeader:
     """Name the chain's lead bank (主办银行): one bank serves one chain; naming another replaces it."""
     require_editor(actor, leader)
     require_listed(leader)
@@ -44,7 +45,9 @@ def do_set_lead_bank(*, actor: Any, leader: ChainLeader, bank: str, since: dt.da
 
 
 @transaction.atomic
-def do_mark_financed(*, actor: Any, relation: SupplierRelation, covered: bool, credit: Any = None) -> SupplierRelation:
+def do_mark_financed(
+    *, actor: Actor, relation: SupplierRelation, covered: bool, credit: Any = None
+) -> SupplierRelation:
     """Record whether the lead bank serves this chain member (链属企业), with its credit line."""
     require_editor(actor, relation.leader)
     if covered and not relation.leader.lead_bank:

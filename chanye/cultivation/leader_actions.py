@@ -12,12 +12,13 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from chanye.accounts.http import AuthedRequest
 from chanye.core import access
 from chanye.core.roles import CITY
 from chanye.cultivation import duties, finance, leaders, subsidies, supply, visits
@@ -52,7 +53,7 @@ def _scores(post: Any, criteria: list[dict[str, Any]]) -> dict[str, Decimal]:
 
 @login_required
 @require_POST
-def leader_action(request: HttpRequest, pk: int) -> HttpResponse:
+def leader_action(request: AuthedRequest, pk: int) -> HttpResponse:
     """One POST endpoint for every step on a leader's page; refusals come back as a Chinese message."""
     require_page(request)
     leader = get_leader(request, pk)
@@ -199,7 +200,7 @@ def leader_action(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def claim_event(request: HttpRequest) -> HttpResponse:
+def claim_event(request: AuthedRequest) -> HttpResponse:
     access.require_write(request.user, roles=CITY, what="链主企业支持资金")
     p = request.POST
     try:

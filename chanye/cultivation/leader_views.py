@@ -11,11 +11,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Case, Count, Q, Sum, Value, When
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from chanye.accounts.http import AuthedRequest
 from chanye.core import access, audit, xlsx
 from chanye.core.downloads import attachment
 from chanye.core.models import AuditAction
@@ -41,11 +42,11 @@ DEMAND_ORDER = Case(
 IN_PROGRESS = [LeaderStatus.APPLIED, LeaderStatus.REVIEWING, LeaderStatus.NOTICE]
 
 
-def require_page(request: HttpRequest) -> None:
+def require_page(request: AuthedRequest) -> None:
     access.require_reader(request.user, what="链主企业页面")
 
 
-def _year(request: HttpRequest) -> int:
+def _year(request: AuthedRequest) -> int:
     try:
         y = int(request.GET.get("year", ""))
     except ValueError:
@@ -71,7 +72,7 @@ def _find_enterprise(user: Any, text: str) -> Enterprise:
 
 
 @login_required
-def leader_list(request: HttpRequest) -> HttpResponse:
+def leader_list(request: AuthedRequest) -> HttpResponse:
     """链主企业库 by key industry with this year's duties, visits, demands and local rate; applications; apply."""
     require_page(request)
     year = _year(request)
@@ -136,7 +137,7 @@ def leader_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def leader_apply(request: HttpRequest) -> HttpResponse:
+def leader_apply(request: AuthedRequest) -> HttpResponse:
     access.require_write(request.user, what="链主企业申报")
     try:
         e = _find_enterprise(request.user, request.POST.get("enterprise", ""))
@@ -151,13 +152,13 @@ def leader_apply(request: HttpRequest) -> HttpResponse:
     return redirect("cultivation:leaders")
 
 
-def get_leader(request: HttpRequest, pk: int) -> ChainLeader:
+def get_leader(request: AuthedRequest, pk: int) -> ChainLeader:
     qs = ChainLeader.objects.select_related("industry", "enterprise", "enterprise__county")
     return access.get(qs, request.user, what="链主企业", pk=pk)
 
 
 @login_required
-def leader_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def leader_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     require_page(request)
     leader = get_leader(request, pk)
     year = _year(request)
@@ -233,7 +234,7 @@ def _steps(leader: ChainLeader) -> list[tuple[str, str]]:
 
 
 @login_required
-def demand_list(request: HttpRequest) -> HttpResponse:
+def demand_list(request: AuthedRequest) -> HttpResponse:
     """Every chain leader's demands (诉求) in the user's scope; open ones first — the to-do list of XN-LZ-10."""
     require_page(request)
     show = request.GET.get("show", "open")
@@ -250,7 +251,7 @@ def demand_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def claims(request: HttpRequest) -> HttpResponse:
+def claims(request: AuthedRequest) -> HttpResponse:
     """Accepted subsidy claims (XN-LZ-6/7/8) with each industry's yearly event total; the city enters event claims."""
     require_page(request)
     year = _year(request)
@@ -284,7 +285,7 @@ def claims(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def export(request: HttpRequest, what: str) -> HttpResponse:
+def export(request: AuthedRequest, what: str) -> HttpResponse:
     """链主企业库 (with the year's duties, visits, demands, local rate) or the demands, as .xlsx within scope."""
     require_page(request)
     year = _year(request)

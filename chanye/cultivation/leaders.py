@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from chanye.core import access, audit
+from chanye.core.access import Actor
 from chanye.core.models import AuditAction
 from chanye.cultivation.models import ChainLeader, LeaderObjection, LeaderReview, LeaderStatus
 from chanye.enterprises.choices import HonourKind
@@ -30,12 +31,12 @@ def config() -> dict[str, Any]:
     return cfg
 
 
-def _admin(actor: Any) -> None:
+def _admin(actor: Actor) -> None:
     if not access.is_city_admin(actor):
         raise PermissionDenied("只有市级管理员可以办理链主企业遴选。")
 
 
-def can_review(actor: Any) -> bool:
+def can_review(actor: Actor) -> bool:
     """Reviewers score with the city's accounts: viewers are read-only everywhere (README), so a department expert
     who reviews is given a city account for the review, not a viewer's."""
     return access.is_city_admin(actor)
@@ -48,7 +49,7 @@ def _step(leader: ChainLeader, expected: str, action: str) -> None:
         )
 
 
-def _log(actor: Any, leader: ChainLeader, before: str, message: str) -> None:
+def _log(actor: Actor, leader: ChainLeader, before: str, message: str) -> None:
     audit.record(
         actor=actor,
         action=AuditAction.UPDATE,
@@ -60,7 +61,7 @@ def _log(actor: Any, leader: ChainLeader, before: str, message: str) -> None:
 
 
 @transaction.atomic
-def do_apply(*, actor: Any, enterprise: Enterprise, industry: Industry, on: dt.date | None = None) -> ChainLeader:
+def do_apply(*, actor: Actor, enterprise: Enterprise, industry: Industry, on: dt.date | None = None) -> ChainLeader:
     if not access.can_write(actor):
         raise PermissionDenied("无权申报链主企业。")
     if not access.in_scope(actor, enterprise):
@@ -80,7 +81,7 @@ def do_apply(*, actor: Any, enterprise: Enterprise, industry: Industry, on: dt.d
 
 
 @transaction.atomic
-def do_start_review(*, actor: Any, leader: ChainLeader) -> ChainLeader:
+def do_start_review(*, actor: Actor, leader: ChainLeader) -> ChainLeader:
     _admin(actor)
     _step(leader, LeaderStatus.APPLIED, "开始评审")
     leader.status = LeaderStatus.REVIEWING
@@ -90,7 +91,7 @@ def do_start_review(*, actor: Any, leader: ChainLeader) -> ChainLeader:
 
 
 @transaction.atomic
-def do_score(*, actor: Any, leader: ChainLeader, scores: dict[str, Decimal]) -> LeaderReview:
+def do_score(*, actor: Actor, leader: ChainLeader, scores: dict[str, Decimal]) -> LeaderReview:
     """A reviewer's scores (0–100 per criterion); the weighted total uses the pack's weights."""
     if not can_review(actor):
         raise PermissionDenied("无权评审。")
@@ -120,7 +121,7 @@ def do_score(*, actor: Any, leader: ChainLeader, scores: dict[str, Decimal]) -> 
 
 
 @transaction.atomic
-def do_start_notice(*, actor: Any, leader: ChainLeader, start: dt.date, end: dt.date) -> ChainLeader:
+def do_start_notice(*, actor: Actor, leader: ChainLeader, start: dt.date, end: dt.date) -> ChainLeader:
     """Close the review (enough reviewers, average at least the pass score) and publish the notice."""
     _admin(actor)
     _step(leader, LeaderStatus.REVIEWING, "公示")
@@ -150,7 +151,7 @@ def do_start_notice(*, actor: Any, leader: ChainLeader, start: dt.date, end: dt.
 
 
 @transaction.atomic
-def do_object(*, actor: Any, leader: ChainLeader, content: str, on: dt.date) -> LeaderObjection:
+def do_object(*, actor: Actor, leader: ChainLeader, content: str, on: dt.date) -> LeaderObjection:
     if not access.can_write(actor, leader):
         raise PermissionDenied("无权登记公示异议。")
     _step(leader, LeaderStatus.NOTICE, "登记异议")
@@ -166,7 +167,7 @@ def do_object(*, actor: Any, leader: ChainLeader, content: str, on: dt.date) -> 
 
 
 @transaction.atomic
-def do_settle_objection(*, actor: Any, objection: LeaderObjection, upheld: bool, resolution: str) -> LeaderObjection:
+def do_settle_objection(*, actor: Actor, objection: LeaderObjection, upheld: bool, resolution: str) -> LeaderObjection:
     _admin(actor)
     if not resolution.strip():
         raise ValidationError("请填写异议处理结果。")
@@ -179,7 +180,7 @@ def do_settle_objection(*, actor: Any, objection: LeaderObjection, upheld: bool,
 
 
 @transaction.atomic
-def do_approve(*, actor: Any, leader: ChainLeader, on: dt.date) -> ChainLeader:
+def do_approve(*, actor: Actor, leader: ChainLeader, on: dt.date) -> ChainLeader:
     """After the notice: no open or upheld objection, and the industry keeps within 1–3 leaders (XN-LZ-1)."""
     _admin(actor)
     _step(leader, LeaderStatus.NOTICE, "批准")
@@ -210,7 +211,7 @@ def do_approve(*, actor: Any, leader: ChainLeader, on: dt.date) -> ChainLeader:
 
 
 @transaction.atomic
-def do_revoke(*, actor: Any, leader: ChainLeader, reason: str, on: dt.date) -> ChainLeader:
+def do_revoke(*, actor: Actor, leader: ChainLeader, reason: str, on: dt.date) -> ChainLeader:
     _admin(actor)
     _step(leader, LeaderStatus.LISTED, "撤销")
     if not reason.strip():

@@ -11,15 +11,16 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from chanye.core import access, indicators
+from chanye.core.access import Actor
 from chanye.cultivation.models import ChainLeader, LeaderStatus
 
 
-def can_edit(actor: Any, leader: ChainLeader) -> bool:
+def can_edit(actor: Actor, leader: ChainLeader) -> bool:
     """City admins, and county officers for leaders in their scope, keep the ledgers; viewers only read."""
     return access.can_write(actor, leader)
 
 
-def require_editor(actor: Any, leader: ChainLeader) -> None:
+def require_editor(actor: Actor, leader: ChainLeader) -> None:
     if not can_edit(actor, leader):
         raise PermissionDenied("无权维护该链主企业的台账。")
 

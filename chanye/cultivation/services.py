@@ -13,6 +13,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from chanye.core import access, audit, hooks
+from chanye.core.access import Actor
 from chanye.core.dates import month_end
 from chanye.core.models import AuditAction
 from chanye.cultivation.models import (
@@ -29,14 +30,14 @@ from chanye.cultivation.selectors import revenue_12m
 from chanye.enterprises.models import Enterprise
 
 
-def _check(actor: Any, alert: Alert) -> None:
+def _check(actor: Actor, alert: Alert) -> None:
     if not access.can_write(actor):
         raise PermissionDenied("无权处理预警。")
     if not access.in_scope(actor, alert):
         raise PermissionDenied("无权处理该预警。")
 
 
-def do_transition(*, actor: Any, alert: Alert, to: str, reason: str = "") -> Alert:
+def do_transition(*, actor: Actor, alert: Alert, to: str, reason: str = "") -> Alert:
     """Move an alert along its workflow; steps out of order are refused with a Chinese reason."""
     _check(actor, alert)
     with transaction.atomic():
@@ -64,7 +65,7 @@ def do_transition(*, actor: Any, alert: Alert, to: str, reason: str = "") -> Ale
     return alert
 
 
-def do_add_support(*, actor: Any, alert: Alert, description: str, on: dt.date | None = None) -> SupportAction:
+def do_add_support(*, actor: Actor, alert: Alert, description: str, on: dt.date | None = None) -> SupportAction:
     """Record a support action; an acknowledged alert moves to 帮扶中."""
     _check(actor, alert)
     if not description.strip():
@@ -76,7 +77,7 @@ def do_add_support(*, actor: Any, alert: Alert, description: str, on: dt.date | 
             alert=alert,
             on=on or timezone.localdate(),
             description=description.strip(),
-            by=actor if getattr(actor, "pk", None) else None,
+            by=access.user_row(actor),
         )
         if alert.status == AlertStatus.ACKNOWLEDGED:
             alert.status = AlertStatus.SUPPORTING
@@ -102,7 +103,7 @@ def do_add_support(*, actor: Any, alert: Alert, description: str, on: dt.date | 
 # --- The candidate pool (拟进规培育库, XN-GS-4/5): manual entries and removals ---------------------------------
 
 
-def _check_pool_actor(actor: Any) -> None:
+def _check_pool_actor(actor: Actor) -> None:
     if not access.can_write(actor):
         raise PermissionDenied("无权维护培育库。")
 
@@ -113,7 +114,7 @@ def _month_start(d: dt.date) -> dt.date:
 
 def do_add_candidate(
     *,
-    actor: Any,
+    actor: Actor,
     enterprise: Enterprise,
     planned_entry: dt.date,
     today: dt.date | None = None,
@@ -173,7 +174,7 @@ def do_add_candidate(
     return candidate
 
 
-def do_remove_candidate(*, actor: Any, candidate: Candidate, reason: str, today: dt.date | None = None) -> Candidate:
+def do_remove_candidate(*, actor: Actor, candidate: Candidate, reason: str, today: dt.date | None = None) -> Candidate:
     """Take a firm out of the candidate pool (出库) with a reason; the candidacy is kept with its leaving date."""
     _check_pool_actor(actor)
     if not access.in_scope(actor, candidate):
@@ -201,7 +202,7 @@ def do_remove_candidate(*, actor: Any, candidate: Candidate, reason: str, today:
     return candidate
 
 
-def do_start_analysis(*, actor: Any, month: dt.date) -> AnalysisRun:
+def do_start_analysis(*, actor: Actor, month: dt.date) -> AnalysisRun:
     """Run a month's analysis from the web (city admins): a background job whose stage the page shows.
 
     Refused while another run is working (runs rewrite the same alerts) and for a month without figures."""
@@ -461,7 +462,7 @@ def _store_candidates(month: dt.date, rows: list[dict[str, Any]], counts: dict[s
 
 def do_store_analysis(
     *,
-    actor: Any,
+    actor: Actor,
     month: dt.date,
     threshold: list[dict[str, Any]],
     exit_risk: list[dict[str, Any]],

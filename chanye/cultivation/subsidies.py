@@ -14,6 +14,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from chanye.core import access, audit
+from chanye.core.access import Actor
 from chanye.core.models import AuditAction
 from chanye.cultivation.ledger import money, require_listed
 from chanye.cultivation.models import ChainLeader, SubsidyClaim, SubsidyKind
@@ -41,7 +42,7 @@ def _fmt(d: Decimal) -> str:
     return f"{d.quantize(Decimal('0.01')).normalize():f}"
 
 
-def _refuse(actor: Any, message: str, detail: dict[str, Any]) -> None:
+def _refuse(actor: Actor, message: str, detail: dict[str, Any]) -> None:
     audit.record(
         actor=actor,
         action=AuditAction.REFUSED,
@@ -109,7 +110,7 @@ def check_claim(
 
 def do_claim(
     *,
-    actor: Any,
+    actor: Actor,
     kind: str,
     year: int,
     project: str,
@@ -155,7 +156,9 @@ def do_claim(
         Industry.objects.select_for_update().filter(pk=industry.pk).first()
         errors = check_claim(**args)
         if not errors:
-            claim = SubsidyClaim.objects.create(**args, on=on or timezone.localdate(), created_by=actor)
+            claim = SubsidyClaim.objects.create(
+                **args, on=on or timezone.localdate(), created_by=access.user_row(actor)
+            )
             audit.record(
                 actor=actor,
                 action=AuditAction.CREATE,

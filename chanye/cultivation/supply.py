@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import Q, Sum
 
 from chanye.core import audit
+from chanye.core.access import Actor
 from chanye.core.models import AuditAction
 from chanye.cultivation.ledger import money, refresh_leader_indicators, require_editor
 from chanye.cultivation.models import ChainLeader, Direction, LeaderStatus, SupplierRelation
@@ -19,7 +20,7 @@ from chanye.enterprises.models import Enterprise
 from chanye.enterprises.selectors import enterprise_by_name
 
 
-def match_local(actor: Any, name: str) -> Enterprise | None:
+def match_local(actor: Actor, name: str) -> Enterprise | None:
     """A partner in the registry (by name or alias) is a local enterprise — looked up among the enterprises the actor
     may see: another county's firm named by a county officer is not linked, not named and not marked local (the
     officer ticks 本地 themselves if it is), exactly as if it were not registered."""
@@ -29,7 +30,7 @@ def match_local(actor: Any, name: str) -> Enterprise | None:
 @transaction.atomic
 def do_declare_relation(
     *,
-    actor: Any,
+    actor: Actor,
     leader: ChainLeader,
     year: int,
     direction: str,
@@ -66,7 +67,7 @@ def do_declare_relation(
 
 
 @transaction.atomic
-def do_delete_relation(*, actor: Any, relation: SupplierRelation) -> None:
+def do_delete_relation(*, actor: Actor, relation: SupplierRelation) -> None:
     require_editor(actor, relation.leader)
     year = relation.year
     audit.record(

@@ -8,13 +8,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from chanye.accounts.http import AuthedRequest
 from chanye.core import access
 from chanye.core.downloads import attachment
 from chanye.core.roles import CITY
@@ -24,12 +25,12 @@ from chanye.cultivation.models import Alert, AlertKind, AlertStatus, AnalysisRun
 OPEN = [AlertStatus.OPEN, AlertStatus.ACKNOWLEDGED, AlertStatus.SUPPORTING]
 
 
-def _require(request: HttpRequest) -> None:
+def _require(request: AuthedRequest) -> None:
     access.require_reader(request.user, what="企业培育页面")
 
 
 @login_required
-def alert_list(request: HttpRequest) -> HttpResponse:
+def alert_list(request: AuthedRequest) -> HttpResponse:
     """The to-do list: open alerts of the user's unit, newest month first."""
     _require(request)
     kind = request.GET.get("kind", "")
@@ -89,7 +90,7 @@ def _data_months() -> list[dt.date]:
 
 @login_required
 @require_POST
-def analysis_start(request: HttpRequest) -> HttpResponse:
+def analysis_start(request: AuthedRequest) -> HttpResponse:
     """A city admin runs a month's analysis from the to-do page; the page then shows its progress."""
     access.require_write(request.user, roles=CITY, what="月度分析")
     month = None
@@ -105,7 +106,7 @@ def analysis_start(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def analysis_status(request: HttpRequest, month: str) -> HttpResponse:
+def analysis_status(request: AuthedRequest, month: str) -> HttpResponse:
     """The HTMX fragment polled while a run works; when it ends, the page reloads to show the new alerts."""
     _require(request)
     try:
@@ -122,7 +123,7 @@ def analysis_status(request: HttpRequest, month: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def alert_action(request: HttpRequest, pk: int) -> HttpResponse:
+def alert_action(request: AuthedRequest, pk: int) -> HttpResponse:
     _require(request)
     alert = access.get(Alert, request.user, what="预警", pk=pk)
     access.require_write(request.user, alert, what="预警")
@@ -139,7 +140,7 @@ def alert_action(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def quota(request: HttpRequest) -> HttpResponse:
+def quota(request: AuthedRequest) -> HttpResponse:
     """小升规 progress: new 规上 per county against the yearly quota, exits, the candidate pool (XN-GS-4/5)."""
     _require(request)
     from chanye.cultivation.selectors import candidate_pool, quota_chart, quota_progress
@@ -167,7 +168,7 @@ def quota(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _back(request: HttpRequest, default: str = "cultivation:quota") -> HttpResponse:
+def _back(request: AuthedRequest, default: str = "cultivation:quota") -> HttpResponse:
     """Back to `next` when it is a page of this site (never an outside address), else to `default`."""
     nxt = request.POST.get("next", "")
     if nxt and url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}, require_https=False):
@@ -175,13 +176,13 @@ def _back(request: HttpRequest, default: str = "cultivation:quota") -> HttpRespo
     return redirect(default)
 
 
-def _require_pool_editor(request: HttpRequest) -> None:
+def _require_pool_editor(request: AuthedRequest) -> None:
     access.require_write(request.user, what="培育库")
 
 
 @login_required
 @require_POST
-def candidate_add(request: HttpRequest) -> HttpResponse:
+def candidate_add(request: AuthedRequest) -> HttpResponse:
     """手工纳入培育库 (XN-GS-4/5): a firm of the unit by 统一社会信用代码 or exact name, and its planned month."""
     _require_pool_editor(request)
     from chanye.core.imports.values import CellError, parse_month
@@ -223,7 +224,7 @@ def candidate_add(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def candidate_remove(request: HttpRequest, pk: int) -> HttpResponse:
+def candidate_remove(request: AuthedRequest, pk: int) -> HttpResponse:
     """Take a firm out of the pool with a reason (出库)."""
     _require_pool_editor(request)
     from chanye.cultivation.models import Candidate
@@ -238,7 +239,7 @@ def candidate_remove(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def tiers(request: HttpRequest) -> HttpResponse:
+def tiers(request: AuthedRequest) -> HttpResponse:
     """The tier ladder (XN-RD-6) per county and cluster, promotions per year, candidates for the next tier."""
     _require(request)
     from chanye.cultivation.tiers import ladder, ladder_chart
@@ -248,7 +249,7 @@ def tiers(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def export_xlsx(request: HttpRequest, what: str) -> HttpResponse:
+def export_xlsx(request: AuthedRequest, what: str) -> HttpResponse:
     """The to-do list (alerts) or the candidate pool as .xlsx, within the user's scope."""
     _require(request)
 

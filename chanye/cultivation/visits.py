@@ -6,14 +6,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from chanye.core import audit
+from chanye.core import access, audit
+from chanye.core.access import Actor
 from chanye.core.models import AuditAction
 from chanye.cultivation.ledger import require_editor, require_listed
 from chanye.cultivation.models import (
@@ -35,7 +35,7 @@ def current_official(leader: ChainLeader) -> LeaderOfficial | None:
 
 @transaction.atomic
 def do_assign_official(
-    *, actor: Any, leader: ChainLeader, name: str, post: str, rank: str, since: dt.date
+    *, actor: Actor, leader: ChainLeader, name: str, post: str, rank: str, since: dt.date
 ) -> LeaderOfficial:
     """Assign (or replace) the 包保 official; XN-LZ-10 asks for deputy county level or above."""
     require_editor(actor, leader)
@@ -124,7 +124,7 @@ def missed_months(leader: ChainLeader, *, today: dt.date | None = None) -> list[
 
 @transaction.atomic
 def do_record_visit(
-    *, actor: Any, leader: ChainLeader, on: dt.date, summary: str = "", demands: list[str] | None = None
+    *, actor: Actor, leader: ChainLeader, on: dt.date, summary: str = "", demands: list[str] | None = None
 ) -> LeaderVisit:
     """Record a visit, with the demands raised in it (each becomes a tracked 诉求)."""
     require_editor(actor, leader)
@@ -135,7 +135,7 @@ def do_record_visit(
     if official is None:
         raise ValidationError(f"{on:%Y-%m-%d}没有在任的包保领导，请先指定包保领导。")
     visit = LeaderVisit.objects.create(
-        leader=leader, on=on, official=official.name, summary=summary.strip(), created_by=actor
+        leader=leader, on=on, official=official.name, summary=summary.strip(), created_by=access.user_row(actor)
     )
     audit.record(
         actor=actor,
@@ -152,7 +152,7 @@ def do_record_visit(
 
 @transaction.atomic
 def do_raise_demand(
-    *, actor: Any, leader: ChainLeader, content: str, on: dt.date, visit: LeaderVisit | None = None
+    *, actor: Actor, leader: ChainLeader, content: str, on: dt.date, visit: LeaderVisit | None = None
 ) -> LeaderDemand:
     require_editor(actor, leader)
     if not content.strip():
@@ -171,7 +171,7 @@ def do_raise_demand(
 @transaction.atomic
 def do_demand_step(
     *,
-    actor: Any,
+    actor: Actor,
     demand: LeaderDemand,
     to: str,
     department: str = "",

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from chanye.core import access, audit, hooks, uscc
+from chanye.core.access import Actor
 from chanye.core.models import AuditAction
 from chanye.core.roles import Role
 from chanye.core.text import normalize_company_name
@@ -42,7 +43,7 @@ ENTERPRISE_FIELDS = [
 ]
 
 
-def _check_uscc(code: str, *, override_reason: str, actor: Any) -> None:
+def _check_uscc(code: str, *, override_reason: str, actor: Actor) -> None:
     found = uscc.problems(code)
     if not found:
         return
@@ -58,7 +59,7 @@ def _check_uscc(code: str, *, override_reason: str, actor: Any) -> None:
         raise PermissionDenied("只有市级管理员可以登记校验位不符的早期代码。")
 
 
-def _region_check(actor: Any, county: Any) -> None:
+def _region_check(actor: Actor, county: Any) -> None:
     if access.is_city_admin(actor):
         return
     if access.unit_id(actor) and county is not None and county.pk == access.unit_id(actor):
@@ -69,7 +70,7 @@ def _region_check(actor: Any, county: Any) -> None:
 def can_submit_monthly(user: Any, enterprise: Enterprise) -> bool:
     """City administrators and the enterprise's county/park officer, or the enterprise's own users (企业自报)."""
     if access.role_of(user) == Role.ENTERPRISE:
-        return user.enterprise_id == enterprise.pk
+        return bool(user.enterprise_id == enterprise.pk)
     return access.can_write(user, enterprise)
 
 
@@ -133,7 +134,7 @@ def _sync_relations(ent: Enterprise, data: dict[str, Any]) -> list[str]:  # noqa
 
 
 def do_save_enterprise(
-    *, actor: Any, data: dict[str, Any], existing: Enterprise | None = None
+    *, actor: Actor, data: dict[str, Any], existing: Enterprise | None = None
 ) -> tuple[Enterprise, str]:
     """Create or update an enterprise from clean data; returns (enterprise, 'created'|'updated'|'unchanged').
 
@@ -187,7 +188,12 @@ def do_save_enterprise(
 
 
 def do_submit_monthly(
-    *, actor: Any, enterprise: Enterprise, month: dt.date, values: dict[str, Decimal | None], source: str | None = None
+    *,
+    actor: Actor,
+    enterprise: Enterprise,
+    month: dt.date,
+    values: dict[str, Decimal | None],
+    source: str | None = None,
 ) -> tuple[MonthlyFigure, str]:
     """Record one month's figures (e.g. an enterprise user's own report); revisions keep the old value."""
     if not can_submit_monthly(actor, enterprise):
@@ -241,7 +247,7 @@ def do_submit_monthly(
     return fig, status
 
 
-def _revision(figure_id: int, metric: str, old: Any, new: Any, actor: Any, batch: Any = None) -> FigureRevision:
+def _revision(figure_id: int, metric: str, old: Any, new: Any, actor: Actor, batch: Any = None) -> FigureRevision:
     """The one revision writer: a changed figure keeps its old value, who changed it and from which import."""
     return FigureRevision(
         figure_id=figure_id,
@@ -254,7 +260,7 @@ def _revision(figure_id: int, metric: str, old: Any, new: Any, actor: Any, batch
 
 
 def do_store_monthly(
-    *, actor: Any, items: list[dict[str, Any]], batch: Any = None, progress: Callable[[int], None] | None = None
+    *, actor: Actor, items: list[dict[str, Any]], batch: Any = None, progress: Callable[[int], None] | None = None
 ) -> tuple[int, int, int]:
     """Store many months' figures at once (an import): new rows in bulk, changed values in bulk with a revision each,
     identical values untouched; returns (created, updated, unchanged). `items` are validated rows

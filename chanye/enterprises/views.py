@@ -92,7 +92,7 @@ def enterprise_detail(request: HttpRequest, uscc: str) -> HttpResponse:
             else:
                 try:
                     _, status = services.do_submit_monthly(
-                        actor=request.user, enterprise=ent, month=form.cleaned_data["month"], values=values
+                        actor=access.actor_of(request), enterprise=ent, month=form.cleaned_data["month"], values=values
                     )
                 except (ValidationError, PermissionDenied) as e:
                     form.add_error(None, "；".join(getattr(e, "messages", [str(e)])))
@@ -149,7 +149,9 @@ def enterprise_edit(request: HttpRequest, uscc: str | None = None) -> HttpRespon
     form = EnterpriseForm(request.POST or None, initial=initial, user=request.user, instance=instance)
     if request.method == "POST" and form.is_valid():
         try:
-            ent, status = services.do_save_enterprise(actor=request.user, data=form.to_data(), existing=instance)
+            ent, status = services.do_save_enterprise(
+                actor=access.actor_of(request), data=form.to_data(), existing=instance
+            )
         except (ValidationError, PermissionDenied) as e:
             form.add_error(None, "；".join(getattr(e, "messages", [str(e)])))
         else:

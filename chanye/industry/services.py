@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from chanye.core import access, audit, hooks
+from chanye.core.access import Actor
 from chanye.core.models import AuditAction
 from chanye.industry import schema
 from chanye.industry.models import Cluster, CountyLayout, Industry, IndustryCode, Pack, Target, Threshold
@@ -104,7 +105,7 @@ def _set_m2m(manager: Any, objs: list[Any]) -> bool:
 
 
 @transaction.atomic
-def do_load_pack(*, actor: Any, path: str | Path) -> LoadResult:
+def do_load_pack(*, actor: Actor, path: str | Path) -> LoadResult:
     """Load or update a pack. Loading the same file twice changes nothing the second time. The command line and the
     demo act as `access.SYSTEM`; of people, only a city administrator may."""
     text = Path(path).read_text(encoding="utf-8")
@@ -112,7 +113,7 @@ def do_load_pack(*, actor: Any, path: str | Path) -> LoadResult:
     return do_load_spec(actor=actor, spec=spec, text=text)
 
 
-def do_load_spec(*, actor: Any, spec: schema.PackSpec, text: str) -> LoadResult:  # noqa: C901 — over the limit when it was set (issue 11); split when next changed
+def do_load_spec(*, actor: Actor, spec: schema.PackSpec, text: str) -> LoadResult:  # noqa: C901 — over the limit when it was set (issue 11); split when next changed
     if not access.is_city_admin(actor):
         raise PermissionDenied("只有市级管理员可以加载政策包。")
     load_industry_codes()

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 
 from chanye.core import access, audit
+from chanye.core.access import Actor
 from chanye.core.models import AuditAction
 from chanye.projects import rules as project_rules
 from chanye.projects import services
@@ -69,7 +70,7 @@ def prepare_new(project: Project, rules: project_rules.ProjectRules) -> None:
     services._apply_status(project)
 
 
-def _check(actor: Any, projects: Sequence[Project]) -> None:
+def _check(actor: Actor, projects: Sequence[Project]) -> None:
     if not access.can_write(actor):
         raise PermissionDenied("无权登记项目。")
     unit = access.unit_id(actor)
@@ -80,7 +81,7 @@ def _check(actor: Any, projects: Sequence[Project]) -> None:
 @transaction.atomic
 def do_create_projects(
     *,
-    actor: Any,
+    actor: Actor,
     projects: Sequence[Project],
     rules: project_rules.ProjectRules | None = None,
     message: str = "",
@@ -111,7 +112,7 @@ def do_create_projects(
 @transaction.atomic
 def do_update_projects(
     *,
-    actor: Any,
+    actor: Actor,
     changes: Sequence[tuple[Project, dict[str, Any]]],
     rules: project_rules.ProjectRules | None = None,
     message: str = "",
@@ -135,7 +136,7 @@ def do_update_projects(
 
 def do_replan_projects(
     *,
-    actor: Any,
+    actor: Actor,
     projects: QuerySet[Project] | Sequence[Project],
     rules: project_rules.ProjectRules | None = None,
     progress: Callable[[int, int], None] | None = None,

@@ -11,11 +11,12 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from chanye.accounts.http import AuthedRequest
 from chanye.core import access, audit
 from chanye.core.downloads import DOCX, XLSX, attachment
 from chanye.core.models import AuditAction
@@ -27,7 +28,7 @@ from chanye.regions.models import Region
 PER_PAGE = 50
 
 
-def _month(request: HttpRequest) -> dt.date:
+def _month(request: AuthedRequest) -> dt.date:
     raw = request.GET.get("month", "").strip()
     if raw:
         try:
@@ -39,7 +40,7 @@ def _month(request: HttpRequest) -> dt.date:
 
 @login_required
 @require_GET
-def bulletin(request: HttpRequest) -> HttpResponse:
+def bulletin(request: AuthedRequest) -> HttpResponse:
     """月通报 of a month (`?month=2025-06`, default the latest graded month) within the user's scope."""
     require_reader(request.user)
     month = _month(request)
@@ -60,7 +61,7 @@ def bulletin(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def bulletin_export(request: HttpRequest, fmt: str) -> HttpResponse:
+def bulletin_export(request: AuthedRequest, fmt: str) -> HttpResponse:
     """The bulletin as .docx or .xlsx — the same figures as the page, for the same scope."""
     require_reader(request.user)
     if fmt not in ("docx", "xlsx"):
@@ -81,7 +82,7 @@ def bulletin_export(request: HttpRequest, fmt: str) -> HttpResponse:
 # ---------------------------------------------------------------- growth points and 技改
 
 
-def _year(request: HttpRequest) -> tuple[int, dt.date]:
+def _year(request: AuthedRequest) -> tuple[int, dt.date]:
     """`?year=2025` (default this year) → the year and the month its figures are as of."""
     today = timezone.localdate()
     try:
@@ -92,7 +93,7 @@ def _year(request: HttpRequest) -> tuple[int, dt.date]:
     return year, indicators.period_for(year, today)
 
 
-def _county(request: HttpRequest, sc: stats.Scope) -> Region | None:
+def _county(request: AuthedRequest, sc: stats.Scope) -> Region | None:
     """The `?county=` filter (a unit's code) for users seeing more than one county."""
     if access.is_officer(request.user):
         return None
@@ -100,7 +101,7 @@ def _county(request: HttpRequest, sc: stats.Scope) -> Region | None:
     return next((u for u in sc.units if u.code == code), None) if code else None
 
 
-def _list_context(request: HttpRequest, qs: Any, unit: Region | None, year: int) -> dict[str, Any]:
+def _list_context(request: AuthedRequest, qs: Any, unit: Region | None, year: int) -> dict[str, Any]:
     if unit is not None:
         qs = qs.filter(county=unit)
     page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
@@ -113,7 +114,7 @@ def _years() -> list[int]:
     return [y, y - 1, y - 2]
 
 
-def _growth(request: HttpRequest) -> tuple[stats.Scope, dict[str, Any], Any, int]:
+def _growth(request: AuthedRequest) -> tuple[stats.Scope, dict[str, Any], Any, int]:
     require_reader(request.user)
     year, month = _year(request)
     sc = stats.scope(user=request.user)
@@ -128,7 +129,7 @@ def _growth(request: HttpRequest) -> tuple[stats.Scope, dict[str, Any], Any, int
 
 @login_required
 @require_GET
-def growth_points(request: HttpRequest) -> HttpResponse:
+def growth_points(request: AuthedRequest) -> HttpResponse:
     """工业增长点培育库 (XN-GS-9): the projects entered this year with expected added output at or above the pack's
     threshold, per county against the yearly targets."""
     sc, g, qs, year = _growth(request)
@@ -147,7 +148,7 @@ def growth_points(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def growth_points_export(request: HttpRequest) -> HttpResponse:
+def growth_points_export(request: AuthedRequest) -> HttpResponse:
     from chanye.projects import reports
 
     sc, g, qs, year = _growth(request)
@@ -193,7 +194,7 @@ def growth_points_export(request: HttpRequest) -> HttpResponse:
     return attachment(data, f"{year}年工业增长点.xlsx", XLSX)
 
 
-def _tech(request: HttpRequest) -> tuple[stats.Scope, dict[str, Any], Any, int]:
+def _tech(request: AuthedRequest) -> tuple[stats.Scope, dict[str, Any], Any, int]:
     require_reader(request.user)
     year, month = _year(request)
     sc = stats.scope(user=request.user)
@@ -210,7 +211,7 @@ def _tech(request: HttpRequest) -> tuple[stats.Scope, dict[str, Any], Any, int]:
 
 @login_required
 @require_GET
-def tech_upgrade(request: HttpRequest) -> HttpResponse:
+def tech_upgrade(request: AuthedRequest) -> HttpResponse:
     """技改项目 (XN-JG-1/2): 技改 projects entered this year with investment at or above 500万元 (of which 1亿元),
     per county against the yearly targets."""
     sc, t, qs, year = _tech(request)
@@ -236,7 +237,7 @@ def tech_upgrade(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def tech_upgrade_export(request: HttpRequest) -> HttpResponse:
+def tech_upgrade_export(request: AuthedRequest) -> HttpResponse:
     from chanye.projects import reports
 
     sc, t, qs, year = _tech(request)

@@ -11,18 +11,21 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from chanye.core import audit
+from chanye.core import access, audit
+from chanye.core.access import Actor
 from chanye.core.models import AuditAction
 from chanye.projects.models import IssueEvent, IssueEventKind, IssueStatus, Project, ProjectIssue
 from chanye.projects.services import require_editor
 
 
-def _event(issue: ProjectIssue, kind: str, actor: Any, note: str = "", on: dt.date | None = None) -> None:
-    IssueEvent.objects.create(issue=issue, kind=kind, on=on or timezone.localdate(), note=note[:300], by=actor)
+def _event(issue: ProjectIssue, kind: str, actor: Actor, note: str = "", on: dt.date | None = None) -> None:
+    IssueEvent.objects.create(
+        issue=issue, kind=kind, on=on or timezone.localdate(), note=note[:300], by=access.user_row(actor)
+    )
 
 
 @transaction.atomic
-def do_raise_issue(*, actor: Any, project: Project, content: str, on: dt.date | None = None) -> ProjectIssue:
+def do_raise_issue(*, actor: Actor, project: Project, content: str, on: dt.date | None = None) -> ProjectIssue:
     require_editor(actor, project)
     if not content.strip():
         raise ValidationError("请填写问题内容。")
@@ -35,7 +38,7 @@ def do_raise_issue(*, actor: Any, project: Project, content: str, on: dt.date | 
 
 
 @transaction.atomic
-def do_assign_issue(*, actor: Any, issue: ProjectIssue, department: str, due_on: dt.date | None) -> ProjectIssue:
+def do_assign_issue(*, actor: Actor, issue: ProjectIssue, department: str, due_on: dt.date | None) -> ProjectIssue:
     """交办: a responsible department and a due date."""
     require_editor(actor, issue.project)
     if issue.status == IssueStatus.CLOSED:
@@ -66,7 +69,7 @@ def do_assign_issue(*, actor: Any, issue: ProjectIssue, department: str, due_on:
 
 
 @transaction.atomic
-def do_follow_up(*, actor: Any, issue: ProjectIssue, kind: str, note: str = "") -> IssueEvent:
+def do_follow_up(*, actor: Actor, issue: ProjectIssue, kind: str, note: str = "") -> IssueEvent:
     """提醒 or 督查 an assigned issue while it is open."""
     require_editor(actor, issue.project)
     if kind not in (IssueEventKind.REMIND, IssueEventKind.SUPERVISE):
@@ -85,7 +88,7 @@ def do_follow_up(*, actor: Any, issue: ProjectIssue, kind: str, note: str = "") 
 @transaction.atomic
 def do_close_issue(
     *,
-    actor: Any,
+    actor: Actor,
     issue: ProjectIssue,
     note: str,
     evidence: Any = None,

@@ -20,6 +20,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from chanye.core import access, audit, indicators
+from chanye.core.access import Actor
 from chanye.core.models import AuditAction
 from chanye.core.roles import WRITERS
 from chanye.enterprises.models import Enterprise
@@ -51,12 +52,12 @@ def producing_enterprises(since: dt.date, until: dt.date) -> set[int]:
     return set(qs.values_list("enterprise_id", flat=True))
 
 
-def can_edit(actor: Any, project: Project | None = None) -> bool:
+def can_edit(actor: Actor, project: Project | None = None) -> bool:
     """City administrators, and county/park officers for projects of their unit (viewers read only)."""
     return access.can_write(actor, project)
 
 
-def require_editor(actor: Any, project: Project) -> None:
+def require_editor(actor: Actor, project: Project) -> None:
     if not can_edit(actor, project):
         raise PermissionDenied("无权修改该项目。")
 
@@ -155,7 +156,7 @@ FIELDS = [
 
 
 @transaction.atomic
-def do_save_project(*, actor: Any, project: Project, data: dict[str, Any]) -> Project:
+def do_save_project(*, actor: Actor, project: Project, data: dict[str, Any]) -> Project:
     """Create or update a project from cleaned values; milestones are planned from the pack."""
     if not access.can_write(actor):
         raise PermissionDenied("无权登记项目。")
@@ -201,7 +202,7 @@ class ProjectInvalid(ValidationError):
 
 
 @transaction.atomic
-def do_update_milestones(*, actor: Any, changes: list[tuple[Milestone, dict[str, Any]]], message: str = "") -> int:
+def do_update_milestones(*, actor: Actor, changes: list[tuple[Milestone, dict[str, Any]]], message: str = "") -> int:
     """Milestones changed in bulk (an import): each saved and audited with its before/after; the start and production
     milestones move their project's dates, status and colour (XN-XM-3/4) and the later milestones are re-planned."""
     moved: dict[int, Project] = {}
@@ -237,7 +238,7 @@ def do_update_milestones(*, actor: Any, changes: list[tuple[Milestone, dict[str,
 @transaction.atomic
 def do_record_milestone(
     *,
-    actor: Any,
+    actor: Actor,
     milestone: Milestone,
     actual_on: dt.date | None = None,
     planned_on: dt.date | None = None,
@@ -283,7 +284,7 @@ def do_record_milestone(
 
 
 @transaction.atomic
-def do_exit(*, actor: Any, project: Project, reason: str, unit: str, on: dt.date | None = None) -> Project:
+def do_exit(*, actor: Actor, project: Project, reason: str, unit: str, on: dt.date | None = None) -> Project:
     """XN-XM-4: red (退出/僵尸) only with the responsible unit's written explanation."""
     require_editor(actor, project)
     errors = []
@@ -309,7 +310,7 @@ def do_exit(*, actor: Any, project: Project, reason: str, unit: str, on: dt.date
 
 
 @transaction.atomic
-def do_set_rectification(*, actor: Any, project: Project, deadline: dt.date | None = None, note: str = "") -> Project:
+def do_set_rectification(*, actor: Actor, project: Project, deadline: dt.date | None = None, note: str = "") -> Project:
     """XN-XM-5: a project behind schedule may be given a deadline to rectify instead of being graded down."""
     require_editor(actor, project)
     if project.status in (ProjectStatus.EXITED, ProjectStatus.PRODUCING):
@@ -340,7 +341,7 @@ def overdue_milestones(project: Project, as_of: dt.date) -> list[Milestone]:
     )
 
 
-def do_grade_month(*, actor: Any, month: dt.date) -> dict[str, int]:
+def do_grade_month(*, actor: Actor, month: dt.date) -> dict[str, int]:
     """Grade every project for `month` (XN-XM-5) and store its colour that month; idempotent for a month. The city's
     monthly job (`chanye projects grade`, the system): one audit row with the counts.
 

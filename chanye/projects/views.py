@@ -11,12 +11,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from chanye.accounts.http import AuthedRequest
 from chanye.core import access, audit, xlsx
 from chanye.core.downloads import attachment
 from chanye.core.forms import messages_of
@@ -54,7 +55,7 @@ ISSUE_WIDTHS = [14, 30, 10, 12, 40, 16, 12, 12, 8, 6, 12, 30, 24]
 GANTT_PER_PAGE = 200
 
 
-def _filter_options(request: HttpRequest) -> dict[str, Any]:
+def _filter_options(request: AuthedRequest) -> dict[str, Any]:
     rules = project_rules.current()
     this_year = timezone.localdate().year
     return {
@@ -76,7 +77,7 @@ def _filter_options(request: HttpRequest) -> dict[str, Any]:
 
 @login_required
 @require_GET
-def board(request: HttpRequest) -> HttpResponse:
+def board(request: AuthedRequest) -> HttpResponse:
     """四色图: counts per county × colour with click-through, the chart, and the filtered list."""
     selectors.require_reader(request.user)
     today = timezone.localdate()
@@ -103,7 +104,7 @@ def board(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def export(request: HttpRequest) -> HttpResponse:
+def export(request: AuthedRequest) -> HttpResponse:
     selectors.require_reader(request.user)
     today = timezone.localdate()
     f = ProjectFilter.from_params(request.GET)
@@ -121,7 +122,7 @@ def export(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def gantt(request: HttpRequest) -> HttpResponse:
+def gantt(request: AuthedRequest) -> HttpResponse:
     """横道图 of the filtered projects, 200 a page."""
     selectors.require_reader(request.user)
     today = timezone.localdate()
@@ -146,7 +147,7 @@ def gantt(request: HttpRequest) -> HttpResponse:
 # ---------------------------------------------------------------- one project
 
 
-def _detail_context(request: HttpRequest, p: Project, **extra: Any) -> dict[str, Any]:
+def _detail_context(request: AuthedRequest, p: Project, **extra: Any) -> dict[str, Any]:
     today = timezone.localdate()
     rows = selectors.milestone_rows(p, today=today)
     issues = selectors.project_issues(p, today=today)
@@ -178,11 +179,11 @@ def _detail_context(request: HttpRequest, p: Project, **extra: Any) -> dict[str,
     }
 
 
-def _show(request: HttpRequest, p: Project, **extra: Any) -> HttpResponse:
+def _show(request: AuthedRequest, p: Project, **extra: Any) -> HttpResponse:
     return render(request, "projects/detail.html", _detail_context(request, p, **extra))
 
 
-def _editable(request: HttpRequest, pk: int) -> Project:
+def _editable(request: AuthedRequest, pk: int) -> Project:
     """The project for a write: 404 outside the scope and for read-only roles, audited."""
     selectors.require_reader(request.user)
     p = selectors.access_project(user=request.user, pk=pk)
@@ -196,14 +197,14 @@ def _back(p: Project, anchor: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
+def detail(request: AuthedRequest, pk: int) -> HttpResponse:
     selectors.require_reader(request.user)
     return _show(request, selectors.access_project(user=request.user, pk=pk))
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def edit(request: AuthedRequest, pk: int | None = None) -> HttpResponse:
     """Register (pk None) or edit a project through `services.do_save_project`; errors next to their fields."""
     selectors.require_reader(request.user)
     instance = _editable(request, pk) if pk else None
@@ -227,7 +228,7 @@ def edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 @login_required
 @require_POST
-def milestone(request: HttpRequest, pk: int, mid: int) -> HttpResponse:
+def milestone(request: AuthedRequest, pk: int, mid: int) -> HttpResponse:
     """Record a milestone's actual date and/or edit its planned date (XN-XM-3); the colour follows (XN-XM-4)."""
     p = _editable(request, pk)
     m = selectors.access_milestone(project=p, pk=mid)
@@ -256,7 +257,7 @@ def milestone(request: HttpRequest, pk: int, mid: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def issue_raise(request: HttpRequest, pk: int) -> HttpResponse:
+def issue_raise(request: AuthedRequest, pk: int) -> HttpResponse:
     p = _editable(request, pk)
     form = IssueRaiseForm(request.POST)
     if form.is_valid():
@@ -281,7 +282,7 @@ def _form_errors(form: Any) -> list[str]:
 
 @login_required
 @require_POST
-def issue_action(request: HttpRequest, issue_pk: int) -> HttpResponse:
+def issue_action(request: AuthedRequest, issue_pk: int) -> HttpResponse:
     """交办 / 提醒 / 督查 / 销号 of one issue (YY-P-2)."""
     selectors.require_reader(request.user)
     issue = selectors.access_issue(user=request.user, pk=issue_pk)
@@ -335,7 +336,7 @@ def issue_action(request: HttpRequest, issue_pk: int) -> HttpResponse:
     return _back(p, f"issue-{issue.pk}")
 
 
-def _back_to_list(request: HttpRequest) -> HttpResponse:
+def _back_to_list(request: AuthedRequest) -> HttpResponse:
     qs = request.POST.get("qs", "")
     url = reverse("projects:issues")
     return redirect(f"{url}?{qs}" if qs and "//" not in qs else url)
@@ -343,7 +344,7 @@ def _back_to_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def evidence(request: HttpRequest, issue_pk: int) -> FileResponse:
+def evidence(request: AuthedRequest, issue_pk: int) -> FileResponse:
     """The evidence file of a closed issue, for users who may see its project (never public media)."""
     selectors.require_reader(request.user)
     issue = selectors.access_issue(user=request.user, pk=issue_pk)
@@ -361,7 +362,7 @@ def evidence(request: HttpRequest, issue_pk: int) -> FileResponse:
 
 @login_required
 @require_POST
-def exit_project(request: HttpRequest, pk: int) -> HttpResponse:
+def exit_project(request: AuthedRequest, pk: int) -> HttpResponse:
     """红色（退出）only with the responsible unit's written explanation (XN-XM-4)."""
     p = _editable(request, pk)
     form = ExitForm(request.POST)
@@ -379,7 +380,7 @@ def exit_project(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def rectify(request: HttpRequest, pk: int) -> HttpResponse:
+def rectify(request: AuthedRequest, pk: int) -> HttpResponse:
     """限期整改 instead of a downgrade for a project behind schedule (XN-XM-5)."""
     p = _editable(request, pk)
     form = RectifyForm(request.POST)
@@ -399,7 +400,7 @@ def rectify(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def issues(request: HttpRequest) -> HttpResponse:
+def issues(request: AuthedRequest) -> HttpResponse:
     """All issues in scope: filters, overdue first, and per department the closure rate, days, open and overdue."""
     selectors.require_reader(request.user)
     today = timezone.localdate()
@@ -429,7 +430,7 @@ def issues(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def issues_export(request: HttpRequest) -> HttpResponse:
+def issues_export(request: AuthedRequest) -> HttpResponse:
     selectors.require_reader(request.user)
     today = timezone.localdate()
     f = IssueFilter.from_params(request.GET)

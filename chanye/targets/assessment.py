@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from chanye.core import access, audit
+from chanye.core.access import Actor
 from chanye.core.models import AuditAction
 from chanye.industry.models import Target
 from chanye.industry.selectors import active_pack
@@ -100,7 +101,7 @@ def score_units(config: dict[str, Any], year: int, units: list[Region]) -> dict[
 
 
 @transaction.atomic
-def do_compute_assessment(*, actor: Any, year: int) -> AssessmentRun:
+def do_compute_assessment(*, actor: Actor, year: int) -> AssessmentRun:
     if not access.is_city_admin(actor):
         raise PermissionDenied("只有市级管理员可以计算年度考核。")
     pack = active_pack()

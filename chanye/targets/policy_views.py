@@ -8,12 +8,13 @@ from typing import Any
 
 import yaml
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods
 
+from chanye.accounts.http import AuthedRequest
 from chanye.core import access
 from chanye.core.downloads import attachment
 from chanye.targets.catalogue import CATALOGUE
@@ -102,7 +103,7 @@ def _yaml(rows: list[dict[str, Any]]) -> tuple[str, list[str]]:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def policy_extract(request: HttpRequest) -> HttpResponse:
+def policy_extract(request: AuthedRequest) -> HttpResponse:
     access.require_reader(request.user, what="政策文本提取页面")
     from chanye.targets.extract import extract_rewards, extract_targets
 

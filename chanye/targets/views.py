@@ -6,11 +6,12 @@ from decimal import Decimal, InvalidOperation
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from chanye.accounts.http import AuthedRequest
 from chanye.core import access
 from chanye.core.downloads import DOCX, XLSX, attachment
 from chanye.core.imports.values import CellError, parse_month
@@ -21,12 +22,12 @@ from chanye.targets.catalogue import CATALOGUE
 from chanye.targets.progress import STATUS_LABELS, progress_for
 
 
-def _require(request: HttpRequest) -> None:
+def _require(request: AuthedRequest) -> None:
     access.require_reader(request.user, what="目标与考核页面")
 
 
 @login_required
-def target_tree(request: HttpRequest) -> HttpResponse:
+def target_tree(request: AuthedRequest) -> HttpResponse:
     _require(request)
     status = request.GET.get("status", "")
     rule = request.GET.get("rule", "")
@@ -61,7 +62,7 @@ def target_tree(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def target_detail(request: HttpRequest, code: str) -> HttpResponse:
+def target_detail(request: AuthedRequest, code: str) -> HttpResponse:
     _require(request)
     target = next((t for t in selectors.visible_targets(request.user) if t.code == code), None)
     if target is None:
@@ -115,7 +116,7 @@ def target_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def assessment(request: HttpRequest) -> HttpResponse:
+def assessment(request: AuthedRequest) -> HttpResponse:
     _require(request)
     from django.core.exceptions import ValidationError
 
@@ -153,7 +154,7 @@ def assessment(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def assessment_card(request: HttpRequest, year: int, region: str) -> HttpResponse:
+def assessment_card(request: AuthedRequest, year: int, region: str) -> HttpResponse:
     _require(request)
     from chanye.targets.models import AssessmentScore
 
@@ -166,7 +167,7 @@ def assessment_card(request: HttpRequest, year: int, region: str) -> HttpRespons
 
 
 @login_required
-def assessment_export(request: HttpRequest, year: int, fmt: str) -> HttpResponse:
+def assessment_export(request: AuthedRequest, year: int, fmt: str) -> HttpResponse:
     _require(request)
 
     from chanye.core import audit
@@ -185,7 +186,7 @@ def assessment_export(request: HttpRequest, year: int, fmt: str) -> HttpResponse
 
 
 @login_required
-def indicator_catalogue(request: HttpRequest) -> HttpResponse:
+def indicator_catalogue(request: AuthedRequest) -> HttpResponse:
     """Every indicator with its definition and the latest city value."""
     _require(request)
     from chanye.targets.models import IndicatorValue
