@@ -17,15 +17,15 @@ import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from decimal import Decimal
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from chanye.core.text import normalize_company_name
 from chanye.core.uscc_gen import make_uscc
+from chanye.demo.figure_writer import FigureWriter
 from chanye.enterprises.choices import FigureSource, HonourKind, SmartFactoryGrade
-from chanye.enterprises.models import Enterprise, Honour, MonthlyFigure, ScalePeriod
+from chanye.enterprises.models import Enterprise, Honour, ScalePeriod
 from chanye.industry.models import Cluster, CountyLayout, Industry, IndustryCode
 from chanye.regions.models import Region
 from chanye.regions.selectors import region_name_prefixes
@@ -500,7 +500,7 @@ def _write_figures(
     progress: Callable[[str, int], None],
 ) -> int:
     """Monthly 统计 figures for 规上 firms and 税务 figures for all; returns the number of rows written."""
-    writer = _FigureWriter()
+    writer = FigureWriter()
     for k, (e, m) in enumerate(zip(ents, meta, strict=True)):
         base = m["start_annual"] / 12
         g = (1 + m["growth"]) ** (1 / 12) if m["growth"] > -0.9 else 1
@@ -545,74 +545,3 @@ def _refresh_derived(month_list: list[dt.date], compute_indicators: bool, progre
 
         for m in history_months(month_list):
             refresh(m)
-
-
-_FIELDS = [
-    "output",
-    "revenue",
-    "main_revenue",
-    "profit",
-    "tax",
-    "employees",
-    "rd_expense",
-    "electricity",
-    "invoice_sales",
-]
-_Q = Decimal("0.0001")
-
-
-class _FigureWriter:
-    """Buffers rows and writes them with COPY on PostgreSQL, executemany elsewhere."""
-
-    def __init__(self) -> None:
-        self.rows: list[tuple] = []
-        self.total = 0
-        self.table = MonthlyFigure._meta.db_table
-        self.now = dt.datetime.now(dt.UTC)
-
-    def add(self, enterprise_id: int, month: dt.date, source: str, values: dict) -> None:
-        row = [enterprise_id, month, source]
-        for f in _FIELDS:
-            v = values.get(f)
-            row.append(None if v is None else (Decimal(int(v)) if f == "employees" else Decimal(v).quantize(_Q)))
-        row.append(self.now)
-        self.rows.append(tuple(row))
-        if len(self.rows) >= 50000:
-            self._write()
-
-    def _write(self) -> None:
-        if not self.rows:
-            return
-        cols = ["enterprise_id", "month", "source", *_FIELDS, "updated_at"]
-        if connection.vendor == "postgresql":
-            connection.ensure_connection()
-            with (
-                connection.connection.cursor() as raw,
-                raw.copy(f"COPY {self.table} ({', '.join(cols)}) FROM STDIN") as copy,
-            ):
-                for r in self.rows:
-                    copy.write_row(r)
-        else:
-            sql = f"INSERT INTO {self.table} ({', '.join(cols)}) VALUES ({', '.join(['%s'] * len(cols))})"
-            with connection.cursor() as cur:
-                ops = connection.ops
-                now = ops.adapt_datetimefield_value(self.now)
-                cur.executemany(
-                    sql,
-                    [
-                        (
-                            r[0],
-                            ops.adapt_datefield_value(r[1]),
-                            r[2],
-                            *(None if v is None else str(v) for v in r[3:-1]),
-                            now,
-                        )
-                        for r in self.rows
-                    ],
-                )
-        self.total += len(self.rows)
-        self.rows = []
-
-    def flush(self) -> int:
-        self._write()
-        return self.total
