@@ -6,6 +6,7 @@ every write goes through `chanye.cultivation.leaders` and the ledger modules."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -51,6 +52,173 @@ def _scores(post: Any, criteria: list[dict[str, Any]]) -> dict[str, Decimal]:
     return out
 
 
+def _found(obj: Any) -> Any:
+    """The object, or a 404 when the POST named one that is not this leader's."""
+    if obj is None:
+        raise Http404
+    return obj
+
+
+# -- one handler per action: (actor, leader, POST) → None; refusals are raised as ValidationError -----------------
+
+
+def _start_review(u: Any, leader: Any, p: Any) -> None:
+    leaders.do_start_review(actor=u, leader=leader)
+
+
+def _score(u: Any, leader: Any, p: Any) -> None:
+    leaders.do_score(actor=u, leader=leader, scores=_scores(p, leaders.config()["criteria"]))
+
+
+def _notice(u: Any, leader: Any, p: Any) -> None:
+    leaders.do_start_notice(
+        actor=u,
+        leader=leader,
+        start=_date(p.get("start", ""), "公示开始"),
+        end=_date(p.get("end", ""), "公示结束"),
+    )
+
+
+def _object(u: Any, leader: Any, p: Any) -> None:
+    leaders.do_object(actor=u, leader=leader, content=p.get("content", ""), on=_date(p.get("on", ""), "收到日期"))
+
+
+def _settle(u: Any, leader: Any, p: Any) -> None:
+    obj = _found(LeaderObjection.objects.filter(leader=leader, pk=p.get("objection") or 0).first())
+    leaders.do_settle_objection(
+        actor=u, objection=obj, upheld=p.get("upheld") == "1", resolution=p.get("resolution", "")
+    )
+
+
+def _approve(u: Any, leader: Any, p: Any) -> None:
+    leaders.do_approve(actor=u, leader=leader, on=_date(p.get("on", ""), "批准日期"))
+
+
+def _revoke(u: Any, leader: Any, p: Any) -> None:
+    leaders.do_revoke(actor=u, leader=leader, reason=p.get("reason", ""), on=_date(p.get("on", ""), "撤销日期"))
+
+
+def _activity(u: Any, leader: Any, p: Any) -> None:
+    duties.do_add_activity(
+        actor=u,
+        leader=leader,
+        kind=p.get("kind", ""),
+        on=_date(p.get("on", ""), "日期"),
+        name=p.get("name", ""),
+        amount=p.get("amount", ""),
+        counterpart=p.get("counterpart", ""),
+        note=p.get("note", ""),
+    )
+
+
+def _delete_activity(u: Any, leader: Any, p: Any) -> None:
+    act = _found(leader.activities.filter(pk=p.get("activity") or 0).first())
+    duties.do_delete_activity(actor=u, activity=act)
+
+
+def _official(u: Any, leader: Any, p: Any) -> None:
+    visits.do_assign_official(
+        actor=u,
+        leader=leader,
+        name=p.get("name", ""),
+        post=p.get("post", ""),
+        rank=p.get("rank", ""),
+        since=_date(p.get("since", ""), "包保开始"),
+    )
+
+
+def _visit(u: Any, leader: Any, p: Any) -> None:
+    visits.do_record_visit(
+        actor=u,
+        leader=leader,
+        on=_date(p.get("on", ""), "走访日期"),
+        summary=p.get("summary", ""),
+        demands=p.get("demands", "").splitlines(),
+    )
+
+
+def _demand(u: Any, leader: Any, p: Any) -> None:
+    visits.do_raise_demand(actor=u, leader=leader, content=p.get("content", ""), on=_date(p.get("on", ""), "提出日期"))
+
+
+def _demand_step(u: Any, leader: Any, p: Any) -> None:
+    d = _found(leader.demands.filter(pk=p.get("demand") or 0).first())
+    due = p.get("due_on", "").strip()
+    visits.do_demand_step(
+        actor=u,
+        demand=d,
+        to=p.get("to", ""),
+        department=p.get("department", ""),
+        due_on=_date(due, "办理时限") if due else None,
+        response=p.get("response", ""),
+    )
+
+
+def _relation(u: Any, leader: Any, p: Any) -> None:
+    supply.do_declare_relation(
+        actor=u,
+        leader=leader,
+        year=int(p.get("year") or timezone.localdate().year),
+        direction=p.get("direction", ""),
+        partner_name=p.get("partner_name", ""),
+        amount=p.get("amount", ""),
+        is_local=p.get("is_local") == "1",
+    )
+
+
+def _delete_relation(u: Any, leader: Any, p: Any) -> None:
+    rel = _found(leader.relations.filter(pk=p.get("relation") or 0).first())
+    supply.do_delete_relation(actor=u, relation=rel)
+
+
+def _lead_bank(u: Any, leader: Any, p: Any) -> None:
+    finance.do_set_lead_bank(
+        actor=u, leader=leader, bank=p.get("bank", ""), since=_date(p.get("since", ""), "对接日期")
+    )
+
+
+def _financed(u: Any, leader: Any, p: Any) -> None:
+    rel = _found(leader.relations.filter(pk=p.get("relation") or 0).first())
+    finance.do_mark_financed(actor=u, relation=rel, covered=p.get("covered") == "1", credit=p.get("credit", ""))
+
+
+def _claim(u: Any, leader: Any, p: Any) -> None:
+    subsidies.do_claim(
+        actor=u,
+        kind=p.get("kind", ""),
+        leader=leader,
+        year=int(p.get("year") or timezone.localdate().year),
+        project=p.get("project", ""),
+        amount=p.get("amount", ""),
+        cost=p.get("cost", ""),
+        equity_pct=p.get("equity_pct", ""),
+        largest_other_pct=p.get("largest_other_pct", ""),
+    )
+
+
+# action → (the page section to return to, handler)
+_ACTIONS: dict[str, tuple[str, Callable[[Any, Any, Any], None]]] = {
+    "start_review": ("", _start_review),
+    "score": ("", _score),
+    "notice": ("", _notice),
+    "object": ("", _object),
+    "settle": ("", _settle),
+    "approve": ("", _approve),
+    "revoke": ("", _revoke),
+    "activity": ("duties", _activity),
+    "delete_activity": ("duties", _delete_activity),
+    "official": ("visits", _official),
+    "visit": ("visits", _visit),
+    "demand": ("demands", _demand),
+    "demand_step": ("demands", _demand_step),
+    "relation": ("relations", _relation),
+    "delete_relation": ("relations", _delete_relation),
+    "lead_bank": ("finance", _lead_bank),
+    "financed": ("finance", _financed),
+    "claim": ("claims", _claim),
+}
+
+
 @login_required
 @require_POST
 def leader_action(request: AuthedRequest, pk: int) -> HttpResponse:
@@ -63,133 +231,11 @@ def leader_action(request: AuthedRequest, pk: int) -> HttpResponse:
         access.require_write(u, roles=CITY, what="链主企业遴选")
     else:
         access.require_write(u, leader, what="链主企业台账")
-    anchor = ""
+    anchor, handler = _ACTIONS.get(action, ("", None))
     try:
-        if action == "start_review":
-            leaders.do_start_review(actor=u, leader=leader)
-        elif action == "score":
-            leaders.do_score(actor=u, leader=leader, scores=_scores(p, leaders.config()["criteria"]))
-        elif action == "notice":
-            leaders.do_start_notice(
-                actor=u,
-                leader=leader,
-                start=_date(p.get("start", ""), "公示开始"),
-                end=_date(p.get("end", ""), "公示结束"),
-            )
-        elif action == "object":
-            leaders.do_object(
-                actor=u, leader=leader, content=p.get("content", ""), on=_date(p.get("on", ""), "收到日期")
-            )
-        elif action == "settle":
-            obj = LeaderObjection.objects.filter(leader=leader, pk=p.get("objection") or 0).first()
-            if obj is None:
-                raise Http404
-            leaders.do_settle_objection(
-                actor=u, objection=obj, upheld=p.get("upheld") == "1", resolution=p.get("resolution", "")
-            )
-        elif action == "approve":
-            leaders.do_approve(actor=u, leader=leader, on=_date(p.get("on", ""), "批准日期"))
-        elif action == "revoke":
-            leaders.do_revoke(actor=u, leader=leader, reason=p.get("reason", ""), on=_date(p.get("on", ""), "撤销日期"))
-        elif action == "activity":
-            anchor = "duties"
-            duties.do_add_activity(
-                actor=u,
-                leader=leader,
-                kind=p.get("kind", ""),
-                on=_date(p.get("on", ""), "日期"),
-                name=p.get("name", ""),
-                amount=p.get("amount", ""),
-                counterpart=p.get("counterpart", ""),
-                note=p.get("note", ""),
-            )
-        elif action == "delete_activity":
-            anchor = "duties"
-            act = leader.activities.filter(pk=p.get("activity") or 0).first()
-            if act is None:
-                raise Http404
-            duties.do_delete_activity(actor=u, activity=act)
-        elif action == "official":
-            anchor = "visits"
-            visits.do_assign_official(
-                actor=u,
-                leader=leader,
-                name=p.get("name", ""),
-                post=p.get("post", ""),
-                rank=p.get("rank", ""),
-                since=_date(p.get("since", ""), "包保开始"),
-            )
-        elif action == "visit":
-            anchor = "visits"
-            visits.do_record_visit(
-                actor=u,
-                leader=leader,
-                on=_date(p.get("on", ""), "走访日期"),
-                summary=p.get("summary", ""),
-                demands=p.get("demands", "").splitlines(),
-            )
-        elif action == "demand":
-            anchor = "demands"
-            visits.do_raise_demand(
-                actor=u, leader=leader, content=p.get("content", ""), on=_date(p.get("on", ""), "提出日期")
-            )
-        elif action == "demand_step":
-            anchor = "demands"
-            d = leader.demands.filter(pk=p.get("demand") or 0).first()
-            if d is None:
-                raise Http404
-            due = p.get("due_on", "").strip()
-            visits.do_demand_step(
-                actor=u,
-                demand=d,
-                to=p.get("to", ""),
-                department=p.get("department", ""),
-                due_on=_date(due, "办理时限") if due else None,
-                response=p.get("response", ""),
-            )
-        elif action == "relation":
-            anchor = "relations"
-            supply.do_declare_relation(
-                actor=u,
-                leader=leader,
-                year=int(p.get("year") or timezone.localdate().year),
-                direction=p.get("direction", ""),
-                partner_name=p.get("partner_name", ""),
-                amount=p.get("amount", ""),
-                is_local=p.get("is_local") == "1",
-            )
-        elif action == "delete_relation":
-            anchor = "relations"
-            rel = leader.relations.filter(pk=p.get("relation") or 0).first()
-            if rel is None:
-                raise Http404
-            supply.do_delete_relation(actor=u, relation=rel)
-        elif action == "lead_bank":
-            anchor = "finance"
-            finance.do_set_lead_bank(
-                actor=u, leader=leader, bank=p.get("bank", ""), since=_date(p.get("since", ""), "对接日期")
-            )
-        elif action == "financed":
-            anchor = "finance"
-            rel = leader.relations.filter(pk=p.get("relation") or 0).first()
-            if rel is None:
-                raise Http404
-            finance.do_mark_financed(actor=u, relation=rel, covered=p.get("covered") == "1", credit=p.get("credit", ""))
-        elif action == "claim":
-            anchor = "claims"
-            subsidies.do_claim(
-                actor=u,
-                kind=p.get("kind", ""),
-                leader=leader,
-                year=int(p.get("year") or timezone.localdate().year),
-                project=p.get("project", ""),
-                amount=p.get("amount", ""),
-                cost=p.get("cost", ""),
-                equity_pct=p.get("equity_pct", ""),
-                largest_other_pct=p.get("largest_other_pct", ""),
-            )
-        else:
+        if handler is None:
             raise ValidationError("未知操作。")
+        handler(u, leader, p)
         messages.success(request, "已保存。")
     except (ValidationError, PermissionDenied, ValueError) as err:
         messages.error(request, "；".join(getattr(err, "messages", [str(err)])))

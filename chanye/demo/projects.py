@@ -239,106 +239,153 @@ def seed_projects(*, seed: int = 2025, today: dt.date | None = None, count: int 
     lib = _Library(rng)
     if not lib.units:
         return None
-    rules = project_rules.current()
-    pack = active_pack()
-    city = pack.city.name if pack else ""
-    province = ((pack.content or {}).get("city", {}).get("province") if pack else "") or "湖北省"
-    province_short = province.removesuffix("省")
-    by_name = {u.name: u for u in lib.units}
-    parks_by_name = {p.name: p for ps in lib.parks.values() for p in ps}
-    prefixes = region_name_prefixes()
-    used_names: set[str] = set()
-    seq: dict[int, int] = {}
-    projects: list[Project] = []
+    seeder = _Seeder(rng, lib, today)
+    # 1. The named projects of the city's texts, in their counties.
+    named = seeder.add_named()
+    # 2. Generated projects: counties weighted, industries from the county layout, sizes log-normal.
+    seeder.add_generated(max(count, named))
+    projects = seeder.projects
+    _ensure_red(projects, today)
+    created = bulk.do_create_projects(actor=SYSTEM, projects=projects, rules=seeder.rules, adjust=_progress(rng, today))
+    issues = _issues(rng, created, today)
+    # 3. Six months of grading, oldest first (XN-XM-5); deadlines to rectify were given before the last one.
+    months = _grade(rng, created, today)
 
-    def new_code(unit: Region, signed: dt.date | None) -> str:
-        seq[unit.pk] = seq.get(unit.pk, 0) + 1
-        year = (signed or today).year
-        return f"{unit.code}-{year}-{seq[unit.pk]:03d}"
+    stats = ProjectDemoStats(projects=len(created), named=named, issues=issues, months=months)
+    for p in created:
+        stats.colours[p.colour] = stats.colours.get(p.colour, 0) + 1
+    stats.seconds = time.perf_counter() - t0
+    return stats
 
-    def staff(p: Project, unit: Region) -> None:
+
+class _Seeder:
+    """Builds the unsaved projects: named ones first, then generated ones, each staffed, dated and coded."""
+
+    def __init__(self, rng: random.Random, lib: _Library, today: dt.date) -> None:
+        self.rng = rng
+        self.lib = lib
+        self.today = today
+        self.rules = project_rules.current()
+        pack = active_pack()
+        self.city = pack.city.name if pack else ""
+        province = ((pack.content or {}).get("city", {}).get("province") if pack else "") or "湖北省"
+        self.province_short = province.removesuffix("省")
+        self.prefixes = region_name_prefixes()
+        self.used_names: set[str] = set()
+        self.seq: dict[int, int] = {}
+        self.projects: list[Project] = []
+
+    def new_code(self, unit: Region, signed: dt.date | None) -> str:
+        self.seq[unit.pk] = self.seq.get(unit.pk, 0) + 1
+        year = (signed or self.today).year
+        return f"{unit.code}-{year}-{self.seq[unit.pk]:03d}"
+
+    def staff(self, p: Project, unit: Region) -> None:
+        rng = self.rng
         p.leader = f"{_person(rng)}（{_post(unit)}）"
         p.secretaries = [_person(rng) for _ in range(rng.choice([1, 2, 2, 3]))]  # XN-XM-6
         p.steward = _person(rng)
         p.responsible_unit = f"{unit.short_name or unit.name}{rng.choice(['经信局', '招商服务中心', '发改局'])}"
 
-    def output(p: Project) -> None:
+    def output(self, p: Project) -> None:
         if p.project_type != ProjectType.INDUSTRY:
             return
-        ratio = math.exp(rng.gauss(math.log(1.1 if p.kind == ProjectKind.NEW else 0.9), 0.5))
+        ratio = math.exp(self.rng.gauss(math.log(1.1 if p.kind == ProjectKind.NEW else 0.9), 0.5))
         p.expected_output = _q(float(p.investment) * 10000 * ratio, "1")  # 万元; ≥ 2000 → growth point (XN-GS-9)
 
-    def apply_timeline(p: Project, t: dict[str, Any], unit: Region) -> None:
+    def apply_timeline(self, p: Project, t: dict[str, Any], unit: Region) -> None:
         p.signed_on, p.started_on, p.producing_on = t["signed_on"], t["started_on"], t["producing_on"]
         if t.get("exited_on"):
-            p.exited_on = min(t["exited_on"], today)
-            p.exit_reason = rng.choice(EXIT_REASONS)
+            p.exited_on = min(t["exited_on"], self.today)
+            p.exit_reason = self.rng.choice(EXIT_REASONS)
             p.exit_unit = p.responsible_unit or f"{unit.name}经信局"
-        p.list_kind = _list_kind(t, today)
+        p.list_kind = _list_kind(t, self.today)
 
-    # 1. The named projects of the city's texts, in their counties.
-    named = 0
-    for spec in NAMED_PROJECTS.get(city, []):
-        unit = by_name.get(spec["county"])
-        if unit is None:
-            continue
-        kind = spec.get("kind", ProjectKind.NEW)
-        investment = Decimal(spec["investment"]) if spec.get("investment") else _q(rng.uniform(2, 30))
+    # -- 1. named projects ------------------------------------------------------------------------------------
+
+    def add_named(self) -> int:
+        """The projects the city's texts name; returns how many."""
+        by_name = {u.name: u for u in self.lib.units}
+        named = 0
+        for spec in NAMED_PROJECTS.get(self.city, []):
+            unit = by_name.get(spec["county"])
+            if unit is None:
+                continue
+            p = self._named_project(spec, unit)
+            self.staff(p, unit)
+            timeline = _timeline(
+                self.rng, self.rules, p.investment, self.today, spec.get("stage", ProjectStatus.BUILDING)
+            )
+            self.apply_timeline(p, timeline, unit)
+            p.code = self.new_code(unit, p.signed_on)
+            p.note = "政策文件点名推进的重点项目"
+            self.output(p)
+            self.projects.append(p)
+            self.used_names.add(p.name)
+            named += 1
+        return named
+
+    def _named_project(self, spec: dict[str, Any], unit: Region) -> Project:
+        lib = self.lib
+        investment = Decimal(spec["investment"]) if spec.get("investment") else _q(self.rng.uniform(2, 30))
+        ind, cluster = self._named_sector(spec)
+        ent = None
+        if spec.get("anchor"):
+            ent = next((pk for pk, name, _ in lib.ents[unit.pk] if spec["anchor"] in name), None)
+        parks_by_name = {p.name: p for ps in lib.parks.values() for p in ps}
+        park = next((p for n, p in parks_by_name.items() if spec.get("park") and spec["park"] in n), None)
+        return Project(
+            name=spec["name"],
+            enterprise_id=ent,
+            investor=f"{self.province_short}{spec['investor']}有限公司",
+            county=unit,
+            park=park,
+            industry=ind,
+            cluster=cluster,
+            kind=spec.get("kind", ProjectKind.NEW),
+            project_type=ProjectType.INDUSTRY,
+            investment=investment,
+        )
+
+    def _named_sector(self, spec: dict[str, Any]) -> tuple[Industry | None, Cluster | None]:
+        """The industry and cluster of a named project: the cluster whose text names it, else one of its industry."""
+        lib = self.lib
         ind = lib.industry_like(spec.get("industry", "")) if spec.get("industry") else None
         cluster = next((c for c in lib.clusters if spec["name"][:3] in (c.description or "")), None)
         if cluster is None and ind is not None and lib.by_industry.get(ind.pk):
             cluster = lib.by_industry[ind.pk][0]
         if cluster is not None and lib.cluster_industry.get(cluster.pk):
             ind = lib.cluster_industry[cluster.pk]
-        ent = None
-        if spec.get("anchor"):
-            ent = next((pk for pk, name, _ in lib.ents[unit.pk] if spec["anchor"] in name), None)
-        park = next((p for n, p in parks_by_name.items() if spec.get("park") and spec["park"] in n), None)
-        p = Project(
-            name=spec["name"],
-            enterprise_id=ent,
-            investor=f"{province_short}{spec['investor']}有限公司",
-            county=unit,
-            park=park,
-            industry=ind,
-            cluster=cluster,
-            kind=kind,
-            project_type=ProjectType.INDUSTRY,
-            investment=investment,
-        )
-        staff(p, unit)
-        apply_timeline(p, _timeline(rng, rules, investment, today, spec.get("stage", ProjectStatus.BUILDING)), unit)
-        p.code = new_code(unit, p.signed_on)
-        p.note = "政策文件点名推进的重点项目"
-        output(p)
-        projects.append(p)
-        used_names.add(p.name)
-        named += 1
+        return ind, cluster
 
-    # 2. Generated projects: counties weighted, industries from the county layout, sizes log-normal.
-    weights = [1.0 + 0.2 * (i % 3) for i in range(len(lib.units))]
-    big = [Decimal(100), Decimal(120), Decimal(50), Decimal(50), Decimal(60)]  # a few 百亿级/五十亿级 (YY-P-1)
-    while len(projects) < max(count, named):
-        unit = rng.choices(lib.units, weights)[0]
+    # -- 2. generated projects --------------------------------------------------------------------------------
+
+    def add_generated(self, target: int) -> None:
+        rng = self.rng
+        weights = [1.0 + 0.2 * (i % 3) for i in range(len(self.lib.units))]
+        big = [Decimal(100), Decimal(120), Decimal(50), Decimal(50), Decimal(60)]  # a few 百亿级/五十亿级 (YY-P-1)
+        while len(self.projects) < target:
+            unit = rng.choices(self.lib.units, weights)[0]
+            p = self._generated_project(unit, big)
+            if p is None:
+                continue
+            self.staff(p, unit)
+            self.apply_timeline(p, _timeline(rng, self.rules, p.investment, self.today, None), unit)
+            p.code = self.new_code(unit, p.signed_on)
+            self.output(p)
+            self.projects.append(p)
+
+    def _generated_project(self, unit: Region, big: list[Decimal]) -> Project | None:
+        """A new project in `unit`; None when its name is taken (twice)."""
+        rng = self.rng
         r = rng.random()
         ptype = ProjectType.INDUSTRY if r < 0.88 else ProjectType.INFRASTRUCTURE if r < 0.96 else ProjectType.LIVELIHOOD
         kind = ProjectKind.UPGRADE if ptype == ProjectType.INDUSTRY and rng.random() < 0.32 else ProjectKind.NEW
-        ind, cluster = lib.pick_sector(unit) if ptype == ProjectType.INDUSTRY else (None, None)
+        ind, cluster = self.lib.pick_sector(unit) if ptype == ProjectType.INDUSTRY else (None, None)
         investment = big.pop() if big and kind == ProjectKind.NEW and rng.random() < 0.05 else _investment(rng, kind)
-        ent_pk, investor = None, ""
-        ents = lib.ents.get(unit.pk) or []
-        if kind == ProjectKind.UPGRADE and ents:
-            above = [e for e in ents if e[2]] or ents
-            ent_pk, ent_name, _ = rng.choice(above)
-            stem = normalize_company_name(ent_name, prefixes)[:8]
-        elif ents and rng.random() < 0.25:  # an expansion by a registered (often small) firm: XN-GS-5 candidates
-            ent_pk, ent_name, _ = rng.choice(ents)
-            stem = normalize_company_name(ent_name, prefixes)[:8]
-        else:
-            stem = "".join(rng.sample(_WORDS, 2))
-            investor = f"{province_short}{stem}{rng.choice(['科技', '实业', '新材料', '智能制造', '产业发展'])}有限公司"
+        ent_pk, investor, stem = self._investor(unit, kind)
         if ptype == ProjectType.INDUSTRY:
-            product = rng.choice(lib.products(ind, cluster))
+            product = rng.choice(self.lib.products(ind, cluster))
             if kind == ProjectKind.UPGRADE:
                 name = f"{stem}{product if rng.random() < 0.3 else ''}{rng.choice(UPGRADE_SUFFIXES)}"
             else:
@@ -349,14 +396,13 @@ def seed_projects(*, seed: int = 2025, today: dt.date | None = None, count: int 
             name = place + ("" if item.startswith("园区") else rng.choice(["", "经济开发区", "工业园区"])) + item
             investor = investor or f"{unit.short_name or unit.name}城市发展投资集团有限公司"
             ent_pk = None
-        if name in used_names:
-            name = name.removesuffix("项目") + f"（{rng.choice(['一', '二', '三'])}期）项目"
-            if name in used_names:
-                continue
-        used_names.add(name)
-        park = rng.choice(lib.parks[unit.pk]) if lib.parks.get(unit.pk) and rng.random() < 0.3 else None
-        p = Project(
-            name=name,
+        unique = self._unique_name(name)
+        if unique is None:
+            return None
+        self.used_names.add(unique)
+        park = rng.choice(self.lib.parks[unit.pk]) if self.lib.parks.get(unit.pk) and rng.random() < 0.3 else None
+        return Project(
+            name=unique,
             enterprise_id=ent_pk,
             investor=investor,
             county=unit,
@@ -370,20 +416,44 @@ def seed_projects(*, seed: int = 2025, today: dt.date | None = None, count: int 
             project_type=ptype,
             investment=investment,
         )
-        staff(p, unit)
-        apply_timeline(p, _timeline(rng, rules, investment, today, None), unit)
-        p.code = new_code(unit, p.signed_on)
-        output(p)
-        projects.append(p)
 
-    if not any(p.exited_on for p in projects):  # at least one red project (XN-XM-4), with its explanation
-        stuck = [p for p in projects if p.signed_on and not p.started_on and (today - p.signed_on).days > 90]
-        p = min(stuck or [p for p in projects if p.signed_on and not p.producing_on], key=lambda p: p.signed_on)
-        p.exited_on, p.exit_reason, p.exit_unit = today - dt.timedelta(days=15), EXIT_REASONS[2], p.responsible_unit
-    created = bulk.do_create_projects(actor=SYSTEM, projects=projects, rules=rules, adjust=_progress(rng, today))
-    issues = _issues(rng, created, today)
+    def _investor(self, unit: Region, kind: str) -> tuple[int | None, str, str]:
+        """(enterprise pk, investor name, name stem): a registered firm of the county, else a new investor."""
+        rng = self.rng
+        ents = self.lib.ents.get(unit.pk) or []
+        if kind == ProjectKind.UPGRADE and ents:
+            above = [e for e in ents if e[2]] or ents
+            ent_pk, ent_name, _ = rng.choice(above)
+            return ent_pk, "", normalize_company_name(ent_name, self.prefixes)[:8]
+        if ents and rng.random() < 0.25:  # an expansion by a registered (often small) firm: XN-GS-5 candidates
+            ent_pk, ent_name, _ = rng.choice(ents)
+            return ent_pk, "", normalize_company_name(ent_name, self.prefixes)[:8]
+        stem = "".join(rng.sample(_WORDS, 2))
+        investor = (
+            f"{self.province_short}{stem}{rng.choice(['科技', '实业', '新材料', '智能制造', '产业发展'])}有限公司"
+        )
+        return None, investor, stem
 
-    # 3. Six months of grading, oldest first (XN-XM-5); deadlines to rectify were given before the last one.
+    def _unique_name(self, name: str) -> str | None:
+        """The name, or a numbered phase of it when taken; None when that is taken too."""
+        if name not in self.used_names:
+            return name
+        name = name.removesuffix("项目") + f"（{self.rng.choice(['一', '二', '三'])}期）项目"
+        return None if name in self.used_names else name
+
+
+def _ensure_red(projects: list[Project], today: dt.date) -> None:
+    """At least one red project (XN-XM-4), with its explanation."""
+    if any(p.exited_on for p in projects):
+        return
+    stuck = [p for p in projects if p.signed_on and not p.started_on and (today - p.signed_on).days > 90]
+    p = min(stuck or [p for p in projects if p.signed_on and not p.producing_on], key=lambda p: p.signed_on)
+    p.exited_on, p.exit_reason, p.exit_unit = today - dt.timedelta(days=15), EXIT_REASONS[2], p.responsible_unit
+
+
+def _grade(rng: random.Random, created: list[Project], today: dt.date) -> list[dt.date]:
+    """Grade the last six months, oldest first (XN-XM-5), giving some late projects a deadline to rectify before
+    the last one; returns the months."""
     last = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
     months = [_month_back(last, n) for n in range(GRADED_MONTHS - 1, -1, -1)]
     for m in months[:-1]:
@@ -399,12 +469,7 @@ def seed_projects(*, seed: int = 2025, today: dt.date | None = None, count: int 
         p.rectify_note = "限期完成滞后节点，按月报送整改进展"
         p.save(update_fields=["rectify_by", "rectify_note"])
     services.do_grade_month(actor=SYSTEM, month=months[-1])
-
-    stats = ProjectDemoStats(projects=len(created), named=named, issues=issues, months=months)
-    for p in created:
-        stats.colours[p.colour] = stats.colours.get(p.colour, 0) + 1
-    stats.seconds = time.perf_counter() - t0
-    return stats
+    return months
 
 
 def _progress(rng: random.Random, today: dt.date) -> Any:

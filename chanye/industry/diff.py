@@ -63,6 +63,18 @@ def _keyed(items: list[Any], key: str = "code") -> dict[str, Any]:
 
 def diff_packs(a: schema.PackSpec, b: schema.PackSpec) -> list[str]:
     """Lines describing every change from pack `a` to pack `b`; empty when they are the same."""
+    return [
+        *_diff_system(a, b),
+        *_diff_regions(a, b),
+        *_diff_industries(a, b),
+        *_diff_clusters(a, b),
+        *_diff_layout(a, b),
+        *_diff_thresholds(a, b),
+        *_diff_targets(a, b),
+    ]
+
+
+def _diff_system(a: schema.PackSpec, b: schema.PackSpec) -> list[str]:
     out: list[str] = []
     if a.industrial_system.label != b.industrial_system.label:
         out.append(f"产业体系：“{a.industrial_system.label}”→“{b.industrial_system.label}”")
@@ -70,7 +82,11 @@ def diff_packs(a: schema.PackSpec, b: schema.PackSpec) -> list[str]:
     out += _list_change(
         "产业类别", [f.name for f in a.industrial_system.families], [f.name for f in b.industrial_system.families]
     )
+    return out
 
+
+def _diff_regions(a: schema.PackSpec, b: schema.PackSpec) -> list[str]:
+    out: list[str] = []
     ra, rb = _keyed(a.regions), _keyed(b.regions)
     for code in rb.keys() - ra.keys():
         out.append(f"区域：新增 {rb[code].name}（{code}）")
@@ -81,7 +97,11 @@ def diff_packs(a: schema.PackSpec, b: schema.PackSpec) -> list[str]:
             va, vb = getattr(ra[code], f), getattr(rb[code], f)
             if va != vb:
                 out.append(f"区域 {rb[code].name}：{f} {va!r} → {vb!r}")
+    return out
 
+
+def _diff_industries(a: schema.PackSpec, b: schema.PackSpec) -> list[str]:
+    out: list[str] = []
     ia, ib = _keyed(a.industries), _keyed(b.industries)
     for code in ib.keys() - ia.keys():
         out.append(f"重点产业：新增 {ib[code].name}")
@@ -90,7 +110,11 @@ def diff_packs(a: schema.PackSpec, b: schema.PackSpec) -> list[str]:
     for code in ia.keys() & ib.keys():
         if ia[code].name != ib[code].name:
             out.append(f"重点产业：{ia[code].name} 改名为 {ib[code].name}")
+    return out
 
+
+def _diff_clusters(a: schema.PackSpec, b: schema.PackSpec) -> list[str]:
+    out: list[str] = []
     ca = {c.code: (c, p) for c, p in schema.iter_clusters(a.clusters)}
     cb = {c.code: (c, p) for c, p in schema.iter_clusters(b.clusters)}
     for code in [k for k in cb if k not in ca]:
@@ -102,25 +126,36 @@ def diff_packs(a: schema.PackSpec, b: schema.PackSpec) -> list[str]:
         where = f"（原属 {p.name}）" if p else ""
         out.append(f"集群：删除 {c.name}{where}")
     for code in [k for k in ca if k in cb]:
-        (x, px), (y, py) = ca[code], cb[code]
-        label = f"集群 {y.name}"
-        if x.name != y.name:
-            out.append(f"集群 {x.name}：改名为 {y.name}")
-        if (px.code if px else None) != (py.code if py else None):
-            out.append(f"{label}：上级由 {px.name if px else '无'} 改为 {py.name if py else '无'}")
-        for f, flabel in (("family", "类别"), ("column", "专栏"), ("region", "区域")):
-            if getattr(x, f) != getattr(y, f):
-                out.append(f"{label}：{flabel} {getattr(x, f) or '无'} → {getattr(y, f) or '无'}")
-        out += _text_change(f"{label} 说明", x.description, y.description)
-        out += _list_change(f"{label} 骨干企业", x.anchors, y.anchors)
-        out += _list_change(f"{label} 产业链", [ch.names() for ch in x.chains], [ch.names() for ch in y.chains])
-        out += _list_change(f"{label} 产业", x.industries, y.industries)
-        out += _list_change(
-            f"{label} 认定",
-            [r.model_dump(exclude_defaults=True) for r in x.recognitions],
-            [r.model_dump(exclude_defaults=True) for r in y.recognitions],
-        )
+        out += _diff_cluster(ca[code], cb[code])
+    return out
 
+
+def _diff_cluster(old: tuple[Any, Any], new: tuple[Any, Any]) -> list[str]:
+    """Changes to one cluster (with its parent cluster, if any) kept in both packs."""
+    (x, px), (y, py) = old, new
+    out: list[str] = []
+    label = f"集群 {y.name}"
+    if x.name != y.name:
+        out.append(f"集群 {x.name}：改名为 {y.name}")
+    if (px.code if px else None) != (py.code if py else None):
+        out.append(f"{label}：上级由 {px.name if px else '无'} 改为 {py.name if py else '无'}")
+    for f, flabel in (("family", "类别"), ("column", "专栏"), ("region", "区域")):
+        if getattr(x, f) != getattr(y, f):
+            out.append(f"{label}：{flabel} {getattr(x, f) or '无'} → {getattr(y, f) or '无'}")
+    out += _text_change(f"{label} 说明", x.description, y.description)
+    out += _list_change(f"{label} 骨干企业", x.anchors, y.anchors)
+    out += _list_change(f"{label} 产业链", [ch.names() for ch in x.chains], [ch.names() for ch in y.chains])
+    out += _list_change(f"{label} 产业", x.industries, y.industries)
+    out += _list_change(
+        f"{label} 认定",
+        [r.model_dump(exclude_defaults=True) for r in x.recognitions],
+        [r.model_dump(exclude_defaults=True) for r in y.recognitions],
+    )
+    return out
+
+
+def _diff_layout(a: schema.PackSpec, b: schema.PackSpec) -> list[str]:
+    out: list[str] = []
     la = a.county_layout.units if a.county_layout else []
     lb = b.county_layout.units if b.county_layout else []
     pos_a = {u.region: i for i, u in enumerate(la, start=1)}
@@ -143,7 +178,11 @@ def diff_packs(a: schema.PackSpec, b: schema.PackSpec) -> list[str]:
             out.append(f"县域布局 {region} 产业备注：{ua[region].industry_notes} → {ub[region].industry_notes}")
     if a.county_layout and b.county_layout and a.county_layout.totals != b.county_layout.totals:
         out.append(f"县域布局合计：{a.county_layout.totals} → {b.county_layout.totals}")
+    return out
 
+
+def _diff_thresholds(a: schema.PackSpec, b: schema.PackSpec) -> list[str]:
+    out: list[str] = []
     ta, tb = _keyed(a.thresholds, "key"), _keyed(b.thresholds, "key")
     for k in tb.keys() - ta.keys():
         out.append(f"阈值：新增 {tb[k].label} {tb[k].comparator}{tb[k].value}{tb[k].unit}")
@@ -153,7 +192,22 @@ def diff_packs(a: schema.PackSpec, b: schema.PackSpec) -> list[str]:
         x, y = ta[k], tb[k]
         if (x.value, x.unit, x.comparator) != (y.value, y.unit, y.comparator):
             out.append(f"阈值 {y.label}：{x.comparator}{x.value}{x.unit} → {y.comparator}{y.value}{y.unit}")
+    return out
 
+
+_TARGET_FIELDS = (
+    ("value", "目标值"),
+    ("unit", "单位"),
+    ("comparator", "比较"),
+    ("year", "年份"),
+    ("per_year", "每年"),
+    ("scope", "范围"),
+    ("indicator", "指标"),
+)
+
+
+def _diff_targets(a: schema.PackSpec, b: schema.PackSpec) -> list[str]:
+    out: list[str] = []
     ga, gb = _keyed(a.targets), _keyed(b.targets)
     for k in [t.code for t in b.targets if t.code not in ga]:
         t = gb[k]
@@ -162,15 +216,7 @@ def diff_packs(a: schema.PackSpec, b: schema.PackSpec) -> list[str]:
         out.append(f"目标：删除 {ga[k].label}（{ga[k].rule}）")
     for k in [t.code for t in b.targets if t.code in ga]:
         x, y = ga[k], gb[k]
-        for f, flabel in (
-            ("value", "目标值"),
-            ("unit", "单位"),
-            ("comparator", "比较"),
-            ("year", "年份"),
-            ("per_year", "每年"),
-            ("scope", "范围"),
-            ("indicator", "指标"),
-        ):
+        for f, flabel in _TARGET_FIELDS:
             if getattr(x, f) != getattr(y, f):
                 out.append(f"目标 {y.label}：{flabel} {getattr(x, f)} → {getattr(y, f)}")
     return out

@@ -241,6 +241,26 @@ class ProjectImporter(Importer):
     # -- rows ----------------------------------------------------------------------------------
     def validate_row(self, ctx: RowContext) -> dict[str, Any] | None:
         out: dict[str, Any] = {}
+        ex = self._validate_code(ctx, out)
+        self._validate_name(ctx, out)
+        self._validate_place(ctx, out)
+        self._validate_enterprise(ctx, out)
+        self._validate_texts(ctx, out)
+        if (
+            ctx.raw("uscc") is None
+            and ctx.raw("investor") is None
+            and not (ex and (ex["enterprise_id"] or ex["investor"]))
+        ):
+            ctx.error("investor", "请填写投资企业统一社会信用代码或投资主体", "")
+        self._validate_classification(ctx, out)
+        self._validate_investment(ctx, out)
+        self._validate_expected_output(ctx, out)
+        self._validate_secretaries(ctx, out)
+        self._validate_dates(ctx, out, ex)
+        return out
+
+    def _validate_code(self, ctx: RowContext, out: dict[str, Any]) -> dict[str, Any] | None:
+        """项目编号: required, unique in the sheet, within the user's scope; returns the stored project, if any."""
         code = ctx.cell("code", project_code)
         ex = None
         if code:
@@ -255,7 +275,9 @@ class ProjectImporter(Importer):
                 ex = None
         elif ctx.raw("code") is None:
             ctx.error("code", "项目编号不能为空", "")
+        return ex
 
+    def _validate_name(self, ctx: RowContext, out: dict[str, Any]) -> None:
         name = ctx.raw("name")
         if name is None:
             ctx.error("name", "项目名称不能为空", "")
@@ -264,6 +286,8 @@ class ProjectImporter(Importer):
         else:
             out["name"] = " ".join(str(name).split())
 
+    def _validate_place(self, ctx: RowContext, out: dict[str, Any]) -> None:
+        """区县 and 园区: the park must lie in the county, the county in an officer's region."""
         county = self._region(ctx, "county", county=True)
         park = self._region(ctx, "park", county=False)
         if county is None and ctx.raw("county") is None:
@@ -280,17 +304,22 @@ class ProjectImporter(Importer):
         if park is not None:
             out["park"] = park
 
+    def _validate_enterprise(self, ctx: RowContext, out: dict[str, Any]) -> None:
+        """The investing enterprise's 统一社会信用代码 must be in the (visible) registry."""
         code_ent = ctx.cell("uscc", lambda v: parse_identifier(v, "统一社会信用代码"))
-        if code_ent:
-            pk = self.ent_by_uscc.get(code_ent)
-            if pk is not None:
-                out["enterprise_id"] = pk
-            elif code_ent in self.all_uscc:
-                ctx.error("uscc", "该企业不在您的管辖范围内", code_ent)
-            elif found := uscc.problems(code_ent):
-                ctx.error("uscc", "统一社会信用代码无效：" + "；".join(p.message for p in found), code_ent)
-            else:
-                ctx.error("uscc", "企业库中没有该统一社会信用代码：请先导入企业名录，或只填写“投资主体”", code_ent)
+        if not code_ent:
+            return
+        pk = self.ent_by_uscc.get(code_ent)
+        if pk is not None:
+            out["enterprise_id"] = pk
+        elif code_ent in self.all_uscc:
+            ctx.error("uscc", "该企业不在您的管辖范围内", code_ent)
+        elif found := uscc.problems(code_ent):
+            ctx.error("uscc", "统一社会信用代码无效：" + "；".join(p.message for p in found), code_ent)
+        else:
+            ctx.error("uscc", "企业库中没有该统一社会信用代码：请先导入企业名录，或只填写“投资主体”", code_ent)
+
+    def _validate_texts(self, ctx: RowContext, out: dict[str, Any]) -> None:
         for key, limit in self.TEXT_LIMITS.items():
             if ctx.raw(key) is None:
                 continue
@@ -301,13 +330,9 @@ class ProjectImporter(Importer):
                 out[key] = text
         if ctx.raw("note") is not None:
             out["note"] = str(ctx.raw("note")).strip()
-        if (
-            ctx.raw("uscc") is None
-            and ctx.raw("investor") is None
-            and not (ex and (ex["enterprise_id"] or ex["investor"]))
-        ):
-            ctx.error("investor", "请填写投资企业统一社会信用代码或投资主体", "")
 
+    def _validate_classification(self, ctx: RowContext, out: dict[str, Any]) -> None:
+        """重点产业, 产业集群 and the choice columns 类别 (kind), 项目清单 (HG-P-1), 项目类型 (YY-P-1)."""
         industry = self._lookup(ctx, "industry", self.industries, "重点产业")
         if industry is not None:
             out["industry"] = industry
@@ -327,63 +352,56 @@ class ProjectImporter(Importer):
             else:
                 out[key] = v
 
+    def _validate_investment(self, ctx: RowContext, out: dict[str, Any]) -> None:
         if ctx.raw("investment") is None:
             ctx.error("investment", "总投资不能为空", "")
+            return
+        mc = self.mapped["investment"]
+        d = ctx.cell("investment", parse_decimal)
+        if d is None:
+            return
+        d = (d * mc.factor).quantize(Decimal("0.0001"))
+        if d <= 0:
+            ctx.error("investment", "总投资应大于0")
+        elif d >= MAX_INVESTMENT:
+            ctx.error("investment", f"总投资{d:,.0f}亿元过大，请检查表头单位（亿元/万元）")
         else:
-            mc = self.mapped["investment"]
-            d = ctx.cell("investment", parse_decimal)
-            if d is not None:
-                d = (d * mc.factor).quantize(Decimal("0.0001"))
-                if d <= 0:
-                    ctx.error("investment", "总投资应大于0")
-                elif d >= MAX_INVESTMENT:
-                    ctx.error("investment", f"总投资{d:,.0f}亿元过大，请检查表头单位（亿元/万元）")
-                else:
-                    out["investment"] = d
-        if "expected_output" in self.mapped:
-            d = ctx.cell("expected_output", parse_decimal)
-            if d is not None:
-                d = (d * self.mapped["expected_output"].factor).quantize(Decimal("0.01"))
-                if d >= Decimal("1e11"):
-                    ctx.error("expected_output", "预计新增产值过大，请检查表头单位（万元/亿元）")
-                else:
-                    out["expected_output"] = d
+            out["investment"] = d
 
-        if ctx.raw("secretaries") is not None:
-            names = split_list(ctx.raw("secretaries"))
-            if len(names) > MAX_SECRETARIES:
-                ctx.error(
-                    "secretaries",
-                    f"项目秘书为1—{MAX_SECRETARIES}名（XN-XM-6），这里填了{len(names)}名：{'、'.join(names)}",
-                )
-            elif any(len(n) > 30 for n in names):
-                ctx.error("secretaries", "每位项目秘书的姓名不能超过30个字；多名秘书请用顿号分隔")
-            else:
-                out["secretaries"] = names
+    def _validate_expected_output(self, ctx: RowContext, out: dict[str, Any]) -> None:
+        if "expected_output" not in self.mapped:
+            return
+        d = ctx.cell("expected_output", parse_decimal)
+        if d is None:
+            return
+        d = (d * self.mapped["expected_output"].factor).quantize(Decimal("0.01"))
+        if d >= Decimal("1e11"):
+            ctx.error("expected_output", "预计新增产值过大，请检查表头单位（万元/亿元）")
+        else:
+            out["expected_output"] = d
 
+    def _validate_secretaries(self, ctx: RowContext, out: dict[str, Any]) -> None:
+        """1–3 项目秘书 (XN-XM-6)."""
+        if ctx.raw("secretaries") is None:
+            return
+        names = split_list(ctx.raw("secretaries"))
+        if len(names) > MAX_SECRETARIES:
+            ctx.error(
+                "secretaries",
+                f"项目秘书为1—{MAX_SECRETARIES}名（XN-XM-6），这里填了{len(names)}名：{'、'.join(names)}",
+            )
+        elif any(len(n) > 30 for n in names):
+            ctx.error("secretaries", "每位项目秘书的姓名不能超过30个字；多名秘书请用顿号分隔")
+        else:
+            out["secretaries"] = names
+
+    def _validate_dates(self, ctx: RowContext, out: dict[str, Any], ex: dict[str, Any] | None) -> None:
         dates = {k: self._date(ctx, k) for k in ("signed_on", "started_on", "producing_on")}
         for k, v in dates.items():
             if v is not None:
                 out[k] = v
-
         if all(ctx.raw(k) is None or dates[k] is not None for k in dates):  # unparsable dates were reported
-
-            def eff(k: str) -> dt.date | None:  # the value after this row: the cell, else what is stored
-                return dates[k] if ctx.raw(k) is not None else (ex[k] if ex else None)
-
-            signed, started, producing = eff("signed_on"), eff("started_on"), eff("producing_on")
-            value = {"signed_on": signed, "started_on": started, "producing_on": producing}
-            if started and not signed:
-                ctx.error("started_on", "已开工的项目应有签约日期（请填写签约日期）", started)
-            elif started and signed and started < signed:
-                key = "started_on" if ctx.raw("started_on") is not None else "signed_on"
-                ctx.error(key, f"开工日期{started:%Y-%m-%d}不能早于签约日期{signed:%Y-%m-%d}", value[key])
-            if producing and not started:
-                ctx.error("producing_on", "投产前应先开工（请填写开工日期）", producing)
-            elif producing and started and producing < started:
-                key = "producing_on" if ctx.raw("producing_on") is not None else "started_on"
-                ctx.error(key, f"投产日期{producing:%Y-%m-%d}不能早于开工日期{started:%Y-%m-%d}", value[key])
-        return out
+            _check_date_order(ctx, dates, ex)
 
     # -- write ---------------------------------------------------------------------------------
     def write(self, rows: list[tuple[int, dict[str, Any]]], batch: ImportBatch) -> tuple[int, int, int]:
@@ -422,6 +440,26 @@ class ProjectImporter(Importer):
         self._progress(batch, 80)
         created = bulk.do_create_projects(actor=self.user, projects=[p for _, p in new], rules=rules, message=message)
         return len(created), updated, unchanged
+
+
+def _check_date_order(ctx: RowContext, dates: dict[str, dt.date | None], ex: dict[str, Any] | None) -> None:
+    """签约 ≤ 开工 ≤ 投产, on the values after this row (the cell, else what is stored)."""
+
+    def eff(k: str) -> dt.date | None:  # the value after this row: the cell, else what is stored
+        return dates[k] if ctx.raw(k) is not None else (ex[k] if ex else None)
+
+    signed, started, producing = eff("signed_on"), eff("started_on"), eff("producing_on")
+    value = {"signed_on": signed, "started_on": started, "producing_on": producing}
+    if started and not signed:
+        ctx.error("started_on", "已开工的项目应有签约日期（请填写签约日期）", started)
+    elif started and signed and started < signed:
+        key = "started_on" if ctx.raw("started_on") is not None else "signed_on"
+        ctx.error(key, f"开工日期{started:%Y-%m-%d}不能早于签约日期{signed:%Y-%m-%d}", value[key])
+    if producing and not started:
+        ctx.error("producing_on", "投产前应先开工（请填写开工日期）", producing)
+    elif producing and started and producing < started:
+        key = "producing_on" if ctx.raw("producing_on") is not None else "started_on"
+        ctx.error(key, f"投产日期{producing:%Y-%m-%d}不能早于开工日期{started:%Y-%m-%d}", value[key])
 
 
 _FK = {"county", "park", "industry", "cluster"}

@@ -230,6 +230,35 @@ def _parse_rows(
             ]
         )
     header = rows[best]
+    columns = _division_columns(header, best, names, errors, warnings)
+    region_col = _region_column(rows, best, columns[0][0] if columns else 0)
+    if region_col < 0:
+        errors.append(RowError(best + 1, "地区", "", "第一列应为地区名称，行业列放在其后"))
+
+    # unit and year from the title rows and the header
+    head_text = " ".join(
+        to_halfwidth(str(c)) for row in rows[: best + 1] for c in row if c is not None and str(c).strip()
+    )
+    unit = _head_unit(head_text, errors)
+    year = _head_year(head_text, year, need_year, sheet_name, errors)
+    if errors:
+        raise BenchmarkError(errors, warnings)
+
+    header_label = str(clean_cell(header[region_col]) or "地区")
+    body = _Body(rows, best, columns, region_col, header_label, UNITS[unit], errors, warnings)
+    if not body.regions and not errors:
+        errors.append(RowError(0, "", "", "表头下面没有地区数据行"))
+    if errors:
+        raise BenchmarkError(sorted(errors, key=lambda e: (e.row, e.column)), warnings)
+    return BenchmarkTable(
+        body.regions, [c for _, c in columns], body.values, year, unit, body.where, warnings, header_label
+    )
+
+
+def _division_columns(
+    header: list[Any], best: int, names: Mapping[str, str], errors: list[RowError], warnings: list[RowError]
+) -> list[tuple[int, str]]:
+    """The header's division columns as (index, code); unknown, total and duplicate columns are reported."""
     columns: list[tuple[int, str]] = []  # (index, code)
     seen: dict[str, int] = {}
     for j, cell in enumerate(header):
@@ -251,34 +280,42 @@ def _parse_rows(
         else:
             seen[code] = j
             columns.append((j, code))
-    first = columns[0][0] if columns else 0
+    return columns
+
+
+def _region_column(rows: list[list[Any]], best: int, first: int) -> int:
+    """The column of region names left of the first division column `first`; -1 when there is none."""
+    header = rows[best]
     region_col = next(
         (j for j in range(first) if clean_cell(header[j]) is not None and squash(str(header[j])) in REGION_HEADERS),
         None,
     )
-    if region_col is None:  # no 地区 heading: the column nearest the divisions that names most rows below
-        body = [r for r in rows[best + 1 :] if any(clean_cell(c) is not None for c in r)]
-        filled = [
-            j
-            for j in range(first)
-            if sum(1 for r in body if j < len(r) and clean_cell(r[j]) is not None) * 2 >= len(body)
-        ]
-        region_col = filled[-1] if filled else (0 if first > 0 else -1)
-    if region_col < 0:
-        errors.append(RowError(best + 1, "地区", "", "第一列应为地区名称，行业列放在其后"))
+    if region_col is not None:
+        return region_col
+    # no 地区 heading: the column nearest the divisions that names most rows below
+    body = [r for r in rows[best + 1 :] if any(clean_cell(c) is not None for c in r)]
+    filled = [
+        j for j in range(first) if sum(1 for r in body if j < len(r) and clean_cell(r[j]) is not None) * 2 >= len(body)
+    ]
+    return filled[-1] if filled else (0 if first > 0 else -1)
 
-    # unit and year from the title rows and the header
-    head_text = " ".join(
-        to_halfwidth(str(c)) for row in rows[: best + 1] for c in row if c is not None and str(c).strip()
-    )
+
+def _head_unit(head_text: str, errors: list[RowError]) -> str:
+    """The one unit (亿元/万元) named in the title rows and the header; "" (and an error) otherwise."""
     units = set(_UNIT_IN.findall(head_text))
-    unit = ""
     if len(units) > 1:
         errors.append(RowError(0, "单位", "、".join(sorted(units)), "标题和表头中的单位不一致，请统一为亿元或万元"))
     elif not units:
         errors.append(RowError(0, "单位", "", "请在标题或表头中注明产值单位，例如“单位：亿元”或“工业总产值(万元)”"))
     else:
-        unit = units.pop()
+        return units.pop()
+    return ""
+
+
+def _head_year(
+    head_text: str, year: int | None, need_year: bool, sheet_name: str | None, errors: list[RowError]
+) -> int | None:
+    """The data year: the one given, else the one named in the title (or the sheet name) when it is needed."""
     if year is None and need_year:
         years = sorted(set(_YEAR.findall(head_text + " " + (sheet_name or ""))))
         if len(years) == 1:
@@ -289,62 +326,92 @@ def _parse_rows(
             errors.append(RowError(0, "年份", "", "请在标题中注明数据年份（如“2023年”），或在导入时指定年份"))
     if year is not None and not 1990 <= year <= timezone.localdate().year:
         errors.append(RowError(0, "年份", str(year), f"年份应在1990—{timezone.localdate().year}之间"))
-    if errors:
-        raise BenchmarkError(errors, warnings)
+    return year
 
-    factor = UNITS[unit]
-    regions: list[str] = []
-    where: list[int] = []
-    values: list[list[Decimal]] = []
-    first_row: dict[str, int] = {}
-    header_label = str(clean_cell(header[region_col]) or "地区")
-    for i in range(best + 1, len(rows)):
-        raw = rows[i]
-        texts = [str(c) for c in (clean_cell(x) for x in raw) if c is not None]
-        if not texts:
-            continue
-        name_cell = clean_cell(raw[region_col]) if region_col < len(raw) else None
-        name = squash(display(name_cell)) if name_cell is not None else ""
-        if _NOTE.match(squash(texts[0])):
-            warnings.append(RowError(i + 1, "", texts[0][:30], "识别为注释行，已跳过"))
-            continue
-        if _TOTAL.match(name) or re.match(r"^(合\s*计|总\s*计)", name):
-            warnings.append(RowError(i + 1, header_label, name, "识别为合计行，已跳过"))
-            continue
-        if not name:
-            errors.append(RowError(i + 1, header_label, "", "缺少地区名称"))
-            continue
-        if len(name) > 60:
-            errors.append(RowError(i + 1, header_label, name[:30], "地区名称过长（最多60个字）"))
-            continue
-        if name in first_row:
-            errors.append(RowError(i + 1, header_label, name, f"与第{first_row[name]}行的地区重复"))
-            continue
-        first_row[name] = i + 1
+
+_NOT_PUBLISHED = {"…", "...", "x", "X", "×"}
+
+
+class _Body:
+    """The region rows below the header: names, file rows and values in 万元; problems go to `errors`/`warnings`."""
+
+    def __init__(
+        self,
+        rows: list[list[Any]],
+        best: int,
+        columns: list[tuple[int, str]],
+        region_col: int,
+        header_label: str,
+        factor: Decimal,
+        errors: list[RowError],
+        warnings: list[RowError],
+    ) -> None:
+        self.header = rows[best]
+        self.columns = columns
+        self.region_col = region_col
+        self.header_label = header_label
+        self.factor = factor
+        self.errors = errors
+        self.warnings = warnings
+        self.regions: list[str] = []
+        self.where: list[int] = []
+        self.values: list[list[Decimal]] = []
+        self.first_row: dict[str, int] = {}
+        for i in range(best + 1, len(rows)):
+            self._read_row(i, rows[i])
+
+    def _read_row(self, i: int, raw: list[Any]) -> None:
+        name = self._region_name(i, raw)
+        if name is None:
+            return
+        self.first_row[name] = i + 1
         row_values: list[Decimal] = []
         blanks = 0
-        for j, _code in columns:
+        for j, _code in self.columns:
             cell = clean_cell(raw[j]) if j < len(raw) else None
-            if cell is None or (isinstance(cell, str) and cell in {"…", "...", "x", "X", "×"}):
+            if cell is None or (isinstance(cell, str) and cell in _NOT_PUBLISHED):
                 row_values.append(Decimal(0))
                 blanks += 1
                 continue
             try:
                 v = parse_decimal(cell)
             except CellError as e:
-                errors.append(RowError(i + 1, display(header[j]), display(cell), str(e)))
+                self.errors.append(RowError(i + 1, display(self.header[j]), display(cell), str(e)))
                 continue
-            row_values.append(v * factor)
+            row_values.append(v * self.factor)
         if blanks:
-            warnings.append(RowError(i + 1, header_label, name, f"{blanks}个行业为空或“—”，按0计（未生产或未公布）"))
-        regions.append(name)
-        where.append(i + 1)
-        values.append(row_values)
-    if not regions and not errors:
-        errors.append(RowError(0, "", "", "表头下面没有地区数据行"))
-    if errors:
-        raise BenchmarkError(sorted(errors, key=lambda e: (e.row, e.column)), warnings)
-    return BenchmarkTable(regions, [c for _, c in columns], values, year, unit, where, warnings, header_label)
+            self.warnings.append(
+                RowError(i + 1, self.header_label, name, f"{blanks}个行业为空或“—”，按0计（未生产或未公布）")
+            )
+        self.regions.append(name)
+        self.where.append(i + 1)
+        self.values.append(row_values)
+
+    def _region_name(self, i: int, raw: list[Any]) -> str | None:
+        """The row's region name; None for blank, note and total rows and for unusable names (reported)."""
+        texts = [str(c) for c in (clean_cell(x) for x in raw) if c is not None]
+        if not texts:
+            return None
+        name_cell = clean_cell(raw[self.region_col]) if self.region_col < len(raw) else None
+        name = squash(display(name_cell)) if name_cell is not None else ""
+        label = self.header_label
+        if _NOTE.match(squash(texts[0])):
+            self.warnings.append(RowError(i + 1, "", texts[0][:30], "识别为注释行，已跳过"))
+            return None
+        if _TOTAL.match(name) or re.match(r"^(合\s*计|总\s*计)", name):
+            self.warnings.append(RowError(i + 1, label, name, "识别为合计行，已跳过"))
+            return None
+        problem = None
+        if not name:
+            problem = RowError(i + 1, label, "", "缺少地区名称")
+        elif len(name) > 60:
+            problem = RowError(i + 1, label, name[:30], "地区名称过长（最多60个字）")
+        elif name in self.first_row:
+            problem = RowError(i + 1, label, name, f"与第{self.first_row[name]}行的地区重复")
+        if problem:
+            self.errors.append(problem)
+            return None
+        return name
 
 
 def parse_benchmark_xlsx(

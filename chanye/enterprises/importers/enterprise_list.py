@@ -155,27 +155,7 @@ class EnterpriseImporter(Importer):
 
     def validate_row(self, ctx: RowContext) -> dict[str, Any] | None:
         out: dict[str, Any] = {}
-        code = ctx.cell("uscc", lambda v: parse_identifier(v, "统一社会信用代码"))
-        if code:
-            found = uscc.problems(code)
-            if found:
-                pk = self.existing.get(code)
-                if pk is None or not Enterprise.objects.filter(pk=pk, uscc_override=True).exists():
-                    ctx.error(
-                        "uscc",
-                        "统一社会信用代码无效："
-                        + "；".join(p.message for p in found)
-                        + ("。早期合法代码请由市级管理员在企业页面登记豁免" if found[0].code == "check" else ""),
-                        code,
-                    )
-            out["uscc"] = code
-            if code in self.seen:
-                ctx.error("uscc", f"与第{self.seen[code]}行重复（同一统一社会信用代码）", code)
-            else:
-                self.seen[code] = ctx.row
-            pk = self.existing.get(code)
-            if pk is not None and pk not in self.visible:
-                ctx.error("uscc", "该企业不在您的管辖范围内，不能修改", code)
+        code = self._validate_uscc(ctx, out)
         name = ctx.raw("name")
         if name is not None:
             out["name"] = " ".join(str(name).split())
@@ -183,6 +163,45 @@ class EnterpriseImporter(Importer):
             ctx.error("name", "企业名称不能为空", "")
         if code is None and ctx.raw("uscc") is None:
             ctx.error("uscc", "统一社会信用代码不能为空", "")
+        self._validate_place(ctx, out)
+        self._validate_industry_code(ctx, out)
+        self._validate_memberships(ctx, out)
+        self._validate_scale(ctx, out)
+        if ctx.raw("aliases") is not None:
+            out["aliases"] = split_list(ctx.raw("aliases"))
+        self._validate_honours(ctx, out)
+        if ctx.raw("address") is not None:
+            out["address"] = str(ctx.raw("address"))[:200]
+        return out
+
+    def _validate_uscc(self, ctx: RowContext, out: dict[str, Any]) -> str | None:
+        """统一社会信用代码: valid (or exempted), unique in the sheet, within the user's scope."""
+        code = ctx.cell("uscc", lambda v: parse_identifier(v, "统一社会信用代码"))
+        if not code:
+            return code
+        found = uscc.problems(code)
+        if found:
+            pk = self.existing.get(code)
+            if pk is None or not Enterprise.objects.filter(pk=pk, uscc_override=True).exists():
+                ctx.error(
+                    "uscc",
+                    "统一社会信用代码无效："
+                    + "；".join(p.message for p in found)
+                    + ("。早期合法代码请由市级管理员在企业页面登记豁免" if found[0].code == "check" else ""),
+                    code,
+                )
+        out["uscc"] = code
+        if code in self.seen:
+            ctx.error("uscc", f"与第{self.seen[code]}行重复（同一统一社会信用代码）", code)
+        else:
+            self.seen[code] = ctx.row
+        pk = self.existing.get(code)
+        if pk is not None and pk not in self.visible:
+            ctx.error("uscc", "该企业不在您的管辖范围内，不能修改", code)
+        return code
+
+    def _validate_place(self, ctx: RowContext, out: dict[str, Any]) -> None:
+        """所属区县 (required, within the user's unit) and 所属园区 (a blank mapped cell clears it)."""
         county = self._region(ctx, "county", True)
         if county is None and ctx.raw("county") is None:
             ctx.error("county", "所属区县不能为空", "")
@@ -195,19 +214,30 @@ class EnterpriseImporter(Importer):
             out["park"] = park
         elif ctx.raw("park") is None and "park" in self.mapped:
             out["park"] = None
+
+    def _validate_industry_code(self, ctx: RowContext, out: dict[str, Any]) -> None:
         ic = ctx.raw("industry_code")
-        if ic is not None:
-            s = squash(str(ic)).upper()
-            if isinstance(ic, float) and ic.is_integer():
-                s = str(int(ic))
-            if s[:1].isalpha() and len(s) > 1:
-                s = s[1:]
-            if s.isdigit() and len(s) in (3,) and ("0" + s) in self.codes and s not in self.codes:
-                s = "0" + s  # a leading zero lost by Excel (e.g. 0111 稻谷种植)
-            if s not in self.codes:
-                ctx.error("industry_code", "不是有效的国民经济行业分类（GB/T 4754-2017）代码")
-            else:
-                out["industry_code_id"] = s
+        if ic is None:
+            return
+        s = self._normalize_industry_code(ic)
+        if s not in self.codes:
+            ctx.error("industry_code", "不是有效的国民经济行业分类（GB/T 4754-2017）代码")
+        else:
+            out["industry_code_id"] = s
+
+    def _normalize_industry_code(self, ic: Any) -> str:
+        """The cell as a GB/T 4754 code: no section letter, Excel's float and lost leading zero undone."""
+        s = squash(str(ic)).upper()
+        if isinstance(ic, float) and ic.is_integer():
+            s = str(int(ic))
+        if s[:1].isalpha() and len(s) > 1:
+            s = s[1:]
+        if s.isdigit() and len(s) in (3,) and ("0" + s) in self.codes and s not in self.codes:
+            s = "0" + s  # a leading zero lost by Excel (e.g. 0111 稻谷种植)
+        return s
+
+    def _validate_memberships(self, ctx: RowContext, out: dict[str, Any]) -> None:
+        """重点产业 and 产业集群: lists of the pack's names."""
         for key, table, what in (("industries", self.industries, "重点产业"), ("clusters", self.clusters, "产业集群")):
             raw = ctx.raw(key)
             if raw is None:
@@ -220,24 +250,28 @@ class EnterpriseImporter(Importer):
                 else:
                     objs.append(obj)
             out[key] = objs
+
+    def _validate_scale(self, ctx: RowContext, out: dict[str, Any]) -> None:
+        """规上 flag, 入规/退规/成立 dates (not in the future; 退规 not before 入规)."""
         if "is_above_scale" in self.mapped:
             v = ctx.cell("is_above_scale", parse_bool)
             if v is not None:
                 out["is_above_scale"] = v
         for key in ("scale_entered_on", "scale_exited_on", "established_on"):
-            v = ctx.cell(key, parse_date)
-            if v is not None:
-                if v > self.today:
+            d = ctx.cell(key, parse_date)
+            if d is not None:
+                if d > self.today:
                     ctx.error(key, "日期在未来")
-                out[key] = v
+                out[key] = d
         if (
             out.get("scale_entered_on")
             and out.get("scale_exited_on")
             and out["scale_exited_on"] < out["scale_entered_on"]
         ):
             ctx.error("scale_exited_on", "退规日期早于入规日期")
-        if ctx.raw("aliases") is not None:
-            out["aliases"] = split_list(ctx.raw("aliases"))
+
+    def _validate_honours(self, ctx: RowContext, out: dict[str, Any]) -> None:
+        """The honour columns present in the sheet, and 智能工厂 grade; sets the kinds the sheet speaks for."""
         honours, kinds = [], []
         for kind, col in HONOUR_COLUMNS:
             if col.key not in self.mapped:
@@ -254,21 +288,21 @@ class EnterpriseImporter(Importer):
                 honours.append({"kind": kind, **h})
         if "smart_factory_grade" in self.mapped:
             kinds.append(HonourKind.SMART_FACTORY)
-            raw = ctx.raw("smart_factory_grade")
-            if raw is not None:
-                grade = _GRADES.get(squash(str(raw)))
-                if grade is None:
-                    ctx.error("smart_factory_grade", "应为 基础级/先进级/卓越级/领航级")
-                else:
-                    out["smart_factory_grade"] = grade
-                    honours.append({"kind": HonourKind.SMART_FACTORY, "level": "", "grade": grade})
-            else:
-                out["smart_factory_grade"] = ""
+            self._validate_smart_factory(ctx, out, honours)
         if kinds:
             out["honours"], out["honour_kinds"] = honours, kinds
-        if ctx.raw("address") is not None:
-            out["address"] = str(ctx.raw("address"))[:200]
-        return out
+
+    def _validate_smart_factory(self, ctx: RowContext, out: dict[str, Any], honours: list[dict]) -> None:
+        raw = ctx.raw("smart_factory_grade")
+        if raw is None:
+            out["smart_factory_grade"] = ""
+            return
+        grade = _GRADES.get(squash(str(raw)))
+        if grade is None:
+            ctx.error("smart_factory_grade", "应为 基础级/先进级/卓越级/领航级")
+        else:
+            out["smart_factory_grade"] = grade
+            honours.append({"kind": HonourKind.SMART_FACTORY, "level": "", "grade": grade})
 
     def write(self, rows: list[tuple[int, dict[str, Any]]], batch: ImportBatch) -> tuple[int, int, int]:
         counts = {"created": 0, "updated": 0, "unchanged": 0}

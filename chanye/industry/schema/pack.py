@@ -40,62 +40,98 @@ class PackSpec(Base):
 
     @model_validator(mode="after")
     def _references(self) -> PackSpec:
-        errors: list[str] = []
         region_keys = {r.code for r in self.regions} | {r.name for r in self.regions} | {self.city.code, self.city.name}
         region_keys |= {r.short_name for r in self.regions if r.short_name}
         industry_keys = {i.code for i in self.industries} | {i.name for i in self.industries}
-        family_codes = {f.code for f in self.industrial_system.families}
-
-        def dupes(values: list[str], what: str) -> None:
-            seen: set[str] = set()
-            for v in values:
-                if v in seen:
-                    errors.append(f"{what}“{v}”重复")
-                seen.add(v)
-
-        dupes([r.code for r in self.regions], "区域代码")
-        dupes([i.code for i in self.industries], "产业编号")
-        for r in self.regions:
-            if r.parent and r.parent not in region_keys:
-                errors.append(f"区域“{r.name}”的上级“{r.parent}”未定义")
         all_clusters = list(iter_clusters(self.clusters))
-        dupes([c.code for c, _ in all_clusters], "集群编号")
         cluster_keys = {c.code for c, _ in all_clusters} | {c.name for c, _ in all_clusters}
-        for c, _parent in all_clusters:
-            for ind in c.industries:
-                if ind not in industry_keys:
-                    errors.append(f"集群“{c.name}”引用的产业“{ind}”未在 industries 中定义")
-            if c.region and c.region not in region_keys:
-                errors.append(f"集群“{c.name}”的区域“{c.region}”未定义")
-            if c.family and family_codes and c.family not in family_codes:
-                errors.append(f"集群“{c.name}”的类别“{c.family}”未在 industrial_system.families 中定义")
-        if self.county_layout:
-            for u in self.county_layout.units:
-                if u.region not in region_keys:
-                    errors.append(f"县域布局中的区域“{u.region}”未定义")
-                for ind in u.industries:
-                    if ind not in industry_keys:
-                        errors.append(f"县域布局“{u.region}”引用的产业“{ind}”未定义")
-                for cl in u.clusters:
-                    if cl not in cluster_keys:
-                        errors.append(f"县域布局“{u.region}”引用的集群“{cl}”未定义")
-        dupes([ch.code for c, _ in all_clusters for ch in c.chains], "产业链编号")
-        dupes([t.code for t in self.targets], "目标编号")
-        dupes([t.key for t in self.thresholds], "阈值键")
-        dupes([t.code for t in self.tiers], "层级编号")
-        dupes([r.code for r in self.rewards], "奖补编号")
-        dept_names = {d.name for d in self.departments} | {d.code for d in self.departments}
-        if self.departments:
-            for task in self.tasks:
-                for u in task.units:
-                    if u not in dept_names:
-                        errors.append(f"任务“{task.code}”的责任单位“{u}”未在 departments 中定义")
-        for t in self.targets:
-            kind, _, ref = t.scope.partition(":")
-            if kind == "region" and ref not in region_keys:
-                errors.append(f"目标“{t.code}”的范围区域“{ref}”未定义")
-            if kind == "cluster" and ref not in cluster_keys:
-                errors.append(f"目标“{t.code}”的范围集群“{ref}”未定义")
+        errors = [
+            *_dupes([r.code for r in self.regions], "区域代码"),
+            *_dupes([i.code for i in self.industries], "产业编号"),
+            *(
+                f"区域“{r.name}”的上级“{r.parent}”未定义"
+                for r in self.regions
+                if r.parent and r.parent not in region_keys
+            ),
+            *_dupes([c.code for c, _ in all_clusters], "集群编号"),
+            *_cluster_errors(self, all_clusters, region_keys, industry_keys),
+            *_layout_errors(self, region_keys, industry_keys, cluster_keys),
+            *_dupes([ch.code for c, _ in all_clusters for ch in c.chains], "产业链编号"),
+            *_dupes([t.code for t in self.targets], "目标编号"),
+            *_dupes([t.key for t in self.thresholds], "阈值键"),
+            *_dupes([t.code for t in self.tiers], "层级编号"),
+            *_dupes([r.code for r in self.rewards], "奖补编号"),
+            *_task_errors(self),
+            *_target_errors(self, region_keys, cluster_keys),
+        ]
         if errors:
             raise ValueError("；".join(errors))
         return self
+
+
+def _dupes(values: list[str], what: str) -> list[str]:
+    errors: list[str] = []
+    seen: set[str] = set()
+    for v in values:
+        if v in seen:
+            errors.append(f"{what}“{v}”重复")
+        seen.add(v)
+    return errors
+
+
+def _cluster_errors(
+    spec: PackSpec,
+    all_clusters: list[tuple[ClusterSpec, ClusterSpec | None]],
+    region_keys: set[str],
+    industry_keys: set[str],
+) -> list[str]:
+    """Each cluster's industries, region and family must be defined."""
+    errors: list[str] = []
+    family_codes = {f.code for f in spec.industrial_system.families}
+    for c, _parent in all_clusters:
+        for ind in c.industries:
+            if ind not in industry_keys:
+                errors.append(f"集群“{c.name}”引用的产业“{ind}”未在 industries 中定义")
+        if c.region and c.region not in region_keys:
+            errors.append(f"集群“{c.name}”的区域“{c.region}”未定义")
+        if c.family and family_codes and c.family not in family_codes:
+            errors.append(f"集群“{c.name}”的类别“{c.family}”未在 industrial_system.families 中定义")
+    return errors
+
+
+def _layout_errors(spec: PackSpec, region_keys: set[str], industry_keys: set[str], cluster_keys: set[str]) -> list[str]:
+    """Each county-layout row's region, industries and clusters must be defined."""
+    errors: list[str] = []
+    if not spec.county_layout:
+        return errors
+    for u in spec.county_layout.units:
+        if u.region not in region_keys:
+            errors.append(f"县域布局中的区域“{u.region}”未定义")
+        errors += [f"县域布局“{u.region}”引用的产业“{ind}”未定义" for ind in u.industries if ind not in industry_keys]
+        errors += [f"县域布局“{u.region}”引用的集群“{cl}”未定义" for cl in u.clusters if cl not in cluster_keys]
+    return errors
+
+
+def _task_errors(spec: PackSpec) -> list[str]:
+    """With departments listed, each task's responsible units must be among them."""
+    if not spec.departments:
+        return []
+    dept_names = {d.name for d in spec.departments} | {d.code for d in spec.departments}
+    return [
+        f"任务“{task.code}”的责任单位“{u}”未在 departments 中定义"
+        for task in spec.tasks
+        for u in task.units
+        if u not in dept_names
+    ]
+
+
+def _target_errors(spec: PackSpec, region_keys: set[str], cluster_keys: set[str]) -> list[str]:
+    """A target scoped to a region or a cluster must name a defined one."""
+    errors: list[str] = []
+    for t in spec.targets:
+        kind, _, ref = t.scope.partition(":")
+        if kind == "region" and ref not in region_keys:
+            errors.append(f"目标“{t.code}”的范围区域“{ref}”未定义")
+        if kind == "cluster" and ref not in cluster_keys:
+            errors.append(f"目标“{t.code}”的范围集群“{ref}”未定义")
+    return errors
