@@ -38,6 +38,25 @@ def django_db_setup(django_db_setup, django_db_blocker):
         _load_mini_pack()
 
 
+@pytest.fixture(autouse=True)
+def _transactional_tests_start_empty(request):
+    """A transactional test that does not ask for the mini pack starts from an empty database, as it would without
+    the session's preload (only the first one to run finds the pack: each empties the database after itself)."""
+    if "mini_pack" in request.fixturenames:
+        return
+    marker = request.node.get_closest_marker("django_db")
+    transactional = (marker is not None and marker.kwargs.get("transaction")) or any(
+        f in request.fixturenames for f in ("transactional_db", "live_server")
+    )
+    if not transactional:
+        return
+    request.getfixturevalue("transactional_db")
+    if _loaded_mini_pack() is not None:
+        from django.core.management import call_command
+
+        call_command("flush", interactive=False, verbosity=0)
+
+
 @pytest.fixture
 def empty_db(db):
     """A database holding nothing, not even the session's mini pack (emptied inside the test's transaction)."""
