@@ -67,6 +67,21 @@ def params_key(indicator: str, params: dict[str, Any] | None) -> str:
     return ",".join(parts)
 
 
+GENERIC_REPORTED = "reported"  # the catalogue entry of figures it does not define (其他（按上报数）)
+
+
+def series_key(indicator: str, params: dict[str, Any] | None, target_code: str) -> str:
+    """The key under which a target's figures are stored next to its indicator code.
+
+    A catalogue indicator is one measure computed (or reported) for different parameter sets: its key is
+    `params_key`, shared by every target naming the same indicator and parameters. A figure the catalogue does not
+    define (its generic `reported` entry, or a code it does not know: 数控化率, 上市企业数, 标识注册量 …) is a series
+    of its own per target — the target's code — so reporting one never changes another."""
+    if indicator in CATALOGUE and indicator != GENERIC_REPORTED:
+        return params_key(indicator, params)
+    return f"target={target_code}"
+
+
 def satisfies(value: Decimal, comparator: str, target: Decimal) -> bool:
     """The legal reading of the comparator words (民法典 第1259条): 以上 ≥, 超过 >, 以内 ≤, 不满 <."""
     return {

@@ -186,6 +186,13 @@ class Target(models.Model):
         return self.label
 
     @property
+    def series_key(self) -> str:
+        """Where this target's figures are kept under its indicator (`core.indicators.series_key`)."""
+        from chanye.core.indicators import series_key
+
+        return series_key(self.indicator, self.params if isinstance(self.params, dict) else {}, self.code)
+
+    @property
     def scope_label(self) -> str:
         if self.cluster_id:
             return self.cluster.name

@@ -17,7 +17,7 @@ class IndicatorValue(models.Model):
         REPORTED = "reported", "部门上报"
 
     indicator = models.CharField("指标", max_length=60, db_index=True)
-    params_key = models.CharField("参数", max_length=60, blank=True, default="")
+    params_key = models.CharField("参数", max_length=100, blank=True, default="")
     period = models.DateField("期间", db_index=True)
     region = models.ForeignKey("regions.Region", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     cluster = models.ForeignKey("industry.Cluster", null=True, blank=True, on_delete=models.CASCADE, related_name="+")

@@ -18,7 +18,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from chanye.core.indicators import params_key, satisfies
+from chanye.core.indicators import satisfies
 from chanye.industry.models import Target
 from chanye.targets.catalogue import get as catalogue_get
 from chanye.targets.models import IndicatorValue
@@ -92,9 +92,9 @@ def _scope(t: Target) -> dict[str, Any]:
 
 def _values(t: Target) -> list[IndicatorValue]:
     return list(
-        IndicatorValue.objects.filter(
-            indicator=t.indicator, params_key=params_key(t.indicator, t.params), **_scope(t)
-        ).order_by("period", "-source")
+        IndicatorValue.objects.filter(indicator=t.indicator, params_key=t.series_key, **_scope(t)).order_by(
+            "period", "-source"
+        )
     )
 
 
@@ -185,7 +185,7 @@ def all_progress(*, today: dt.date | None = None, targets: list[Target] | None =
         buckets.setdefault((v.indicator, v.params_key, v.region_id, v.cluster_id), []).append(v)
     out = []
     for t in targets:
-        key = (t.indicator, params_key(t.indicator, t.params), t.region_id, t.cluster_id)
+        key = (t.indicator, t.series_key, t.region_id, t.cluster_id)
         out.append(progress_for(t, today=today, period_start=period_start, values=buckets.get(key, [])))
     return out
 

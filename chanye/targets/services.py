@@ -10,7 +10,6 @@ from django.db import transaction
 
 from chanye.core import access, audit
 from chanye.core.access import Actor
-from chanye.core.indicators import params_key
 from chanye.core.models import AuditAction
 from chanye.industry.models import Target
 from chanye.targets.models import IndicatorValue
@@ -27,7 +26,7 @@ def do_report_value(*, actor: Actor, target: Target, period: dt.date, value: Dec
     """Record a department's figure for a target's indicator and scope (e.g. 技改投资 from 统计局)."""
     if not can_report(actor, target):
         raise PermissionDenied("只能报送本单位的目标数据。" if access.unit_id(actor) else "无权报送目标数据。")
-    key = params_key(target.indicator, target.params)
+    key = target.series_key
     with transaction.atomic():
         existing = IndicatorValue.objects.filter(
             indicator=target.indicator,

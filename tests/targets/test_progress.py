@@ -7,9 +7,10 @@ from decimal import Decimal
 
 import pytest
 
+from chanye.core.indicators import params_key
 from chanye.industry.models import Target
 from chanye.targets.models import IndicatorValue
-from chanye.targets.progress import compound_projection, linear_projection, params_key, progress_for, satisfies
+from chanye.targets.progress import compound_projection, linear_projection, progress_for, satisfies
 
 pytestmark = pytest.mark.django_db
 TODAY = dt.date(2027, 7, 2)  # half of 2027 gone
