@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("chanye.cultivation.urls")),
     path("", include("chanye.projects.urls")),
     path("", include("chanye.chains.urls")),
+    path("", include("chanye.supervision.urls")),
     path("", include("chanye.core.urls")),
 ]
 

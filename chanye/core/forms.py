@@ -3,10 +3,26 @@ upload form of every import page."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
+
+EVIDENCE_SUFFIXES = (".pdf", ".jpg", ".jpeg", ".png", ".ofd", ".doc", ".docx", ".xls", ".xlsx", ".zip")
+EVIDENCE_MAX_BYTES = 20 * 1024 * 1024
+
+
+def clean_evidence(f: Any) -> Any:
+    """An uploaded evidence file (佐证材料) of an accepted kind and size, or None; refused in words otherwise."""
+    if not f:
+        return None
+    if Path(f.name).suffix.lower() not in EVIDENCE_SUFFIXES:
+        raise ValidationError("佐证材料请上传 PDF、图片、OFD、Word、Excel 或 ZIP 文件。")
+    if f.size > EVIDENCE_MAX_BYTES:
+        raise ValidationError(f"佐证材料不能超过 {EVIDENCE_MAX_BYTES // 2**20} MB。")
+    return f
 
 
 def style(form: forms.Form) -> None:

@@ -4,19 +4,16 @@ whose Chinese refusals are shown next to the field they concern."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 
 from chanye.core import access
-from chanye.core.forms import messages_of, style
+from chanye.core.forms import clean_evidence, messages_of, style
 from chanye.projects.models import Project, ProjectKind, ProjectList, ProjectType
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-EVIDENCE_SUFFIXES = (".pdf", ".jpg", ".jpeg", ".png", ".ofd", ".doc", ".docx", ".xls", ".xlsx", ".zip")
-EVIDENCE_MAX_BYTES = 20 * 1024 * 1024
 
 # Which field a refusal of `services.validate` / `do_save_project` belongs to (the rest go above the form).
 SERVICE_ERROR_FIELDS = [
@@ -211,14 +208,7 @@ class IssueCloseForm(forms.Form):
     evidence_text = forms.CharField(label="佐证说明", max_length=300, required=False)
 
     def clean_evidence(self) -> Any:
-        f = self.cleaned_data.get("evidence")
-        if not f:
-            return None
-        if Path(f.name).suffix.lower() not in EVIDENCE_SUFFIXES:
-            raise ValidationError("佐证材料请上传 PDF、图片、OFD、Word、Excel 或 ZIP 文件。")
-        if f.size > EVIDENCE_MAX_BYTES:
-            raise ValidationError(f"佐证材料不能超过 {EVIDENCE_MAX_BYTES // 2**20} MB。")
-        return f
+        return clean_evidence(self.cleaned_data.get("evidence"))
 
 
 class ExitForm(forms.Form):

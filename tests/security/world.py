@@ -20,6 +20,7 @@ from chanye.core.access import SYSTEM
 from chanye.core.models import ImportBatch
 from chanye.cultivation.models import Alert, AnalysisRun, Candidate, LeaderDemand, SupplierRelation
 from chanye.projects.models import ProjectIssue
+from chanye.supervision.models import Task, TaskReport, TaskUnit
 from chanye.targets.assessment import do_compute_assessment
 from chanye.targets.models import IndicatorValue
 from tests.factories import (
@@ -122,4 +123,11 @@ def build(regions: dict[str, Any], users: dict[str, Any]) -> World:
         )
     do_compute_assessment(actor=SYSTEM, year=year)
     AnalysisRun.objects.create(month=MONTH, counts={"approach": 2})
-    return World(own, foreign, users, chain, link, city_target, year)
+    world = World(own, foreign, users, chain, link, city_target, year)
+    for which, side, prefix in (("own", own, "咸安"), ("foreign", foreign, f"嘉鱼{MARKER}")):
+        task = Task.objects.create(code=f"task-{which}", label=f"{prefix}督办任务")
+        unit = TaskUnit.objects.create(task=task, region=side.county, is_lead=True)
+        report = TaskReport.objects.create(task=task, unit=unit, on=dt.date(2025, 3, 1), text=f"{prefix}进展")
+        report.evidence.save("progress.pdf", ContentFile(b"%PDF-1.4 progress"), save=True)
+        world.extra.update({f"task_{which}": task, f"unit_{which}": unit, f"report_{which}": report})
+    return world

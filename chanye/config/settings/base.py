@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "chanye.cultivation",
     "chanye.projects",
     "chanye.chains",
+    "chanye.supervision",
     "chanye.demo",
 ]
 

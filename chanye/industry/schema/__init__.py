@@ -29,6 +29,7 @@ from chanye.industry.schema.organisation import (
     ChainLeaderSpec,
     DepartmentSpec,
     LeaderCriterion,
+    TaskDefaults,
     TaskSpec,
     TierCriterion,
 )
@@ -77,6 +78,7 @@ __all__ = [
     "RewardSpec",
     "Stage",
     "TargetSpec",
+    "TaskDefaults",
     "TaskSpec",
     "ThresholdSpec",
     "TierCriterion",

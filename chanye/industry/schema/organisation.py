@@ -3,6 +3,7 @@ chain-leader selection (XN-LZ-1, XN-LZ-9)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import Literal
 
@@ -16,16 +17,38 @@ class DepartmentSpec(Base):
     name: str
 
 
+Cadence = Literal["month", "quarter", "year"]
+
+
 class TaskSpec(Base):
-    """A task with its responsible units; the first is the lead (EZ-ORG-1)."""
+    """A task with its responsible units (EZ-ORG-1, YY-ORG-1), tracked on the 督办 pages.
+
+    `lead`: the lead unit's name, "" for the pack's default (`task_defaults.lead`), "none" where the text names no
+    lead (益阳 服务业 分工负责). `deadline`, `cadence` (how often each unit reports progress) and `key` (重点督办)
+    default to `task_defaults`."""
 
     code: str
     label: str
     units: list[str]
     rule: str | None = None
     source_text: str = ""
+    lead: str = ""
+    deadline: dt.date | None = None
+    cadence: Cadence | None = None
+    key: bool | None = None
 
     _rule = field_validator("rule")(check_rule)
+
+
+class TaskDefaults(Base):
+    """What the text says of all its tasks at once: `lead: first` (益阳 “排第一的为牵头单位”), units co-responsible
+    for every task (鄂州 “以下工作均需各区人民政府、葛店经开区、临空经济区管委会具体落实”), a reporting cadence,
+    重点督办."""
+
+    lead: Literal["first", "none"] = "none"
+    co_responsible: list[str] = []
+    cadence: Cadence | None = None
+    key: bool = False
 
 
 class TierCriterion(Base):

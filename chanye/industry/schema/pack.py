@@ -8,7 +8,7 @@ from pydantic import Field, model_validator
 
 from chanye.industry.schema.base import Base
 from chanye.industry.schema.clusters import ClusterSpec, CountyLayoutSpec, iter_clusters
-from chanye.industry.schema.organisation import ChainLeaderSpec, DepartmentSpec, TaskSpec, TierCriterion
+from chanye.industry.schema.organisation import ChainLeaderSpec, DepartmentSpec, TaskDefaults, TaskSpec, TierCriterion
 from chanye.industry.schema.policy import AssessmentSpec, RewardSpec, TargetSpec, ThresholdSpec, TierSpec
 from chanye.industry.schema.projects import ProjectsSpec
 from chanye.industry.schema.system import City, IndustrialSystem, IndustrySpec, RegionSpec
@@ -34,6 +34,7 @@ class PackSpec(Base):
     assessment: AssessmentSpec | None = None
     departments: list[DepartmentSpec] = []
     tasks: list[TaskSpec] = []
+    task_defaults: TaskDefaults | None = None
     tier_criteria: list[TierCriterion] = []
     chain_leaders: ChainLeaderSpec | None = None
     projects: ProjectsSpec | None = None
@@ -113,16 +114,26 @@ def _layout_errors(spec: PackSpec, region_keys: set[str], industry_keys: set[str
 
 
 def _task_errors(spec: PackSpec) -> list[str]:
-    """With departments listed, each task's responsible units must be among them."""
-    if not spec.departments:
-        return []
-    dept_names = {d.name for d in spec.departments} | {d.code for d in spec.departments}
-    return [
-        f"任务“{task.code}”的责任单位“{u}”未在 departments 中定义"
+    """A task's lead is one of its units; with departments listed, every responsible unit is among them."""
+    errors = [
+        f"任务“{task.code}”的牵头单位“{task.lead}”不在其责任单位中"
         for task in spec.tasks
-        for u in task.units
-        if u not in dept_names
+        if task.lead not in ("", "none") and task.lead not in task.units
     ]
+    if not spec.departments:
+        return errors
+    dept_names = {d.name for d in spec.departments} | {d.code for d in spec.departments}
+    co = spec.task_defaults.co_responsible if spec.task_defaults else []
+    return (
+        errors
+        + [
+            f"任务“{task.code}”的责任单位“{u}”未在 departments 中定义"
+            for task in spec.tasks
+            for u in task.units
+            if u not in dept_names
+        ]
+        + [f"task_defaults 的共同责任单位“{u}”未在 departments 中定义" for u in co if u not in dept_names]
+    )
 
 
 def _target_errors(spec: PackSpec, region_keys: set[str], cluster_keys: set[str]) -> list[str]:

@@ -134,6 +134,10 @@ class Command(BaseCommand):
 
         if chain_stats := seed_chains(seed=opts["seed"]):
             self.stdout.write(chain_stats.summary())
+        from chanye.demo.tasks import seed_tasks
+
+        if n := seed_tasks(seed=opts["seed"]):
+            self.stdout.write(f"已为政策包的督办任务生成 {n} 条进展报送。")
         self.stdout.write("\n演示账号（密码均为 " + DEMO_PASSWORD + "）：")
         for u in users:
             self.stdout.write(f"  {u.username:<10} {u.get_role_display():<12} {u.scope_label}")

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class SupervisionConfig(AppConfig):
+    name = "chanye.supervision"
+    label = "supervision"
+    verbose_name = "任务督办"
+
+    def ready(self) -> None:
+        from chanye.core import hooks
+        from chanye.supervision import services
+
+        hooks.pack_loaded.register(services.sync_from_pack)
