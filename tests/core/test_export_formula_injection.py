@@ -85,6 +85,11 @@ def hostile(regions, users):
     Alert.objects.create(kind="threshold", enterprise=firms[2], month=month, detail=HOSTILE[1], rule="XN-GS-6")
     Candidate.objects.create(enterprise=firms[3], source="revenue", added_month=month)
     do_compute_assessment(actor=SYSTEM, year=today.year - 1)
+    from chanye.supervision.models import Department, Task, TaskReport, TaskUnit
+
+    task = Task.objects.create(code="hostile", label=HOSTILE[0])
+    dept = TaskUnit.objects.create(task=task, department=Department.objects.create(name=HOSTILE[4]), is_lead=True)
+    TaskReport.objects.create(task=task, unit=dept, on=month, text=HOSTILE[1])
     bad = csv_bytes([["统一社会信用代码", "企业名称", "所属区县"], *[["", h, h] for h in HOSTILE]])
     failed = run_import("enterprises", data=bad, filename="名录.csv", user=users["admin"])
     assert failed.batch.status == ImportBatch.Status.INVALID
@@ -115,6 +120,7 @@ def _cases(h) -> dict[str, list[str]]:
         "targets:assessment_export": [f"/assessment/{h['year']}/export.xlsx"],
         "core:import_template": [f"/imports/template/{k}.xlsx" for k in registry.names()],
         "core:import_errors": [f"/imports/{h['batch'].pk}/errors.xlsx"],
+        "supervision:export": ["/supervision/export.xlsx"],
     }
 
 
@@ -130,6 +136,7 @@ SHOWN = {
     "/cultivation/alerts.xlsx": [HOSTILE[2], HOSTILE[1]],
     "/cultivation/candidates.xlsx": [HOSTILE[3]],
     "/cultivation/quota.xlsx": [HOSTILE[3]],
+    "/supervision/export.xlsx": [HOSTILE[0], HOSTILE[4], HOSTILE[1]],
 }
 
 
