@@ -313,9 +313,7 @@ def _speed_section(ss: dict[str, Any], ps: dict[str, Any]) -> dict[str, Any]:
             }
         )
     else:
-        text.append(
-            f"签约到开工（{ss['note']}）：今年开工{ss['ytd']['n']}个{avg}；本月开工{ss['month']['n']}个。"
-        )
+        text.append(f"签约到开工（{ss['note']}）：今年开工{ss['ytd']['n']}个{avg}；本月开工{ss['month']['n']}个。")
         tabs.append(
             {
                 "name": "签约到开工",
@@ -332,7 +330,9 @@ def _speed_section(ss: dict[str, Any], ps: dict[str, Any]) -> dict[str, Any]:
             {
                 "name": "开工到投产",
                 "headers": ["总投资", "时限(月)", "今年投产", "按期", "超期", "平均用时(月)"],
-                "rows": [[x["label"], x["months"], x["n"], x["within"], x["over"], x["avg_months"]] for x in ps["bands"]],
+                "rows": [
+                    [x["label"], x["months"], x["n"], x["within"], x["over"], x["avg_months"]] for x in ps["bands"]
+                ],
                 "total": ["合计", None, ps["n"], ps["within"], ps["over"], ps["avg_months"]],
             }
         )

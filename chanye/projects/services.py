@@ -460,6 +460,6 @@ __all__ = [
     "do_save_project",
     "do_set_rectification",
     "overdue_milestones",
-    "staffing_gaps",
     "replan",
+    "staffing_gaps",
 ]

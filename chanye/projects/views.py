@@ -37,7 +37,6 @@ from chanye.projects.forms import (
     ProjectForm,
     RectifyForm,
 )
-from chanye.projects.progress import band_label
 from chanye.projects.models import (
     Colour,
     IssueStatus,
@@ -47,6 +46,7 @@ from chanye.projects.models import (
     ProjectStatus,
     ProjectType,
 )
+from chanye.projects.progress import band_label
 
 PER_PAGE = 50
 # one width per column of selectors.EXPORT_HEADERS
@@ -151,9 +151,7 @@ def _gantt_plan_text(rules: project_rules.ProjectRules) -> str:
     for a pack that states none — the production date or today."""
     if not rules.bands:
         return f"从签约到投产或今天（{project_rules.NO_CLOCKS}，不画计划投产）"
-    bands = "、".join(
-        f"{band_label(lo, hi, i == 0)}{months}个月" for i, (lo, hi, months) in enumerate(rules.bands)
-    )
+    bands = "、".join(f"{band_label(lo, hi, i == 0)}{months}个月" for i, (lo, hi, months) in enumerate(rules.bands))
     return f"从签约到计划投产（按总投资分档：{bands}，XN-XM-2）"
 
 
