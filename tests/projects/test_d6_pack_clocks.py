@@ -29,7 +29,11 @@ from tests.factories import ProjectFactory, UserFactory
 
 PACKS = ROOT / "packs"
 XIANNING = [PACKS / "xianning-2025.yaml", PACKS / "xianning-2025-draft.yaml"]
-NO_CLOCK = {"ezhou": PACKS / "ezhou-2027.yaml", "huanggang": PACKS / "huanggang-2025.yaml", "yiyang": PACKS / "yiyang-2025.yaml"}
+NO_CLOCK = {
+    "ezhou": PACKS / "ezhou-2027.yaml",
+    "huanggang": PACKS / "huanggang-2025.yaml",
+    "yiyang": PACKS / "yiyang-2025.yaml",
+}
 SIGNED = dt.date(2025, 1, 10)
 XN_MILESTONES = [
     "项目注册",
@@ -119,7 +123,7 @@ def test_yy_p_1_xianning_pack_files_carry_no_tiers_and_state_their_clocks():
         assert [b["months"] for b in cfg["production_bands"]] == [9, 12, 18]
 
 
-# ---------------------------------------------------------------- 鄂州, 黄冈, 益阳: no clock of their own, none borrowed
+# ------------------------------------------------------------ 鄂州, 黄冈, 益阳: no clock of their own, none borrowed
 
 
 def test_d6_no_clock_pack_states_no_start_limit_bands_or_milestones(no_clock):
@@ -163,7 +167,9 @@ def test_hg_p_1_ez_yy_bulletin_shows_no_xianning_deadline(no_clock):
     assert "60天" not in d["summary"] and "XN-XM" not in d["summary"]
     speed = next(s for s in bulletin_tables.tables(d) if s["key"] == "speed")
     text = "".join(speed["text"]) + str(speed["tables"])
-    assert "本市政策未规定开工时限" in text and "60天" not in text and "超期" not in text and "XN-XM" not in speed["title"]
+    assert (
+        "本市政策未规定开工时限" in text and "60天" not in text and "超期" not in text and "XN-XM" not in speed["title"]
+    )
 
 
 def test_hg_p_1_ez_yy_pages_show_dates_and_colours_without_xianning_deadlines(no_clock, client):
@@ -172,7 +178,10 @@ def test_hg_p_1_ez_yy_pages_show_dates_and_colours_without_xianning_deadlines(no
     admin = UserFactory(username="clock-admin", role="city_admin")
     client.force_login(admin)
     detail = client.get(f"/projects/{p.pk}/").content.decode()
-    assert "本市政策未规定开工/投产时限" in detail and "逾期" not in detail.split('id="milestones"')[1].split("</table>")[0]
+    assert (
+        "本市政策未规定开工/投产时限" in detail
+        and "逾期" not in detail.split('id="milestones"')[1].split("</table>")[0]
+    )
     gantt = client.get("/projects/gantt/").content.decode()
     assert "本市政策未规定开工/投产时限" in gantt and "9个月" not in gantt
     page = client.get("/projects/bulletin/?month=2025-06").content.decode()
