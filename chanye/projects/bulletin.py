@@ -54,6 +54,9 @@ def bulletin(month: dt.date, *, user: Any = None, region: Region | None = None) 
     values = indicator_values(month, projects=sc.projects, lim=lim, targets=targets)
     board = colour_board(sc, month, graded)
     city = city_name()
+    overdue_figures = overdue(sc, month)
+    if not project_rules.current().milestones:  # a pack without milestones marks nothing overdue (FIDELITY D6)
+        overdue_figures["note"] = f"{project_rules.NO_CLOCKS}，项目无节点计划，不计节点逾期"
     data = {
         "month": month,
         "end": project_rules.month_end(month),
@@ -67,7 +70,7 @@ def bulletin(month: dt.date, *, user: Any = None, region: Region | None = None) 
         "board": board,
         "movements": movements(sc, month),
         "changes": colour_changes(sc, month, graded=graded, prev_graded=prev_graded),
-        "overdue": overdue(sc, month),
+        "overdue": overdue_figures,
         "start_speed": start_speed(sc, month),
         "production_speed": production_speed(sc, month),
         "key_projects": key_projects(sc, month, values, targets=targets),
@@ -76,8 +79,6 @@ def bulletin(month: dt.date, *, user: Any = None, region: Region | None = None) 
         "targets": target_progress(sc, month, values, targets=targets),
         "issues": issues(sc, month),
     }
-    if not project_rules.current().milestones:  # a pack without milestones marks nothing overdue (FIDELITY D6)
-        data["overdue"]["note"] = f"{project_rules.NO_CLOCKS}，项目无节点计划，不计节点逾期"
     data["summary"] = summary(data)
     return data
 
