@@ -269,7 +269,7 @@ def _generate_projects(n: int, last: object) -> None:
             if started > end:
                 started = None
         if started and rng.random() < 0.6:
-            months = rules.production_months(investment)
+            months = rules.production_months(investment) or 12  # synthetic build time when the pack has no bands
             producing = project_rules.add_months(started, months) + dt.timedelta(days=rng.randint(-60, 75))
             if producing > end:
                 producing = None

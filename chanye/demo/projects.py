@@ -175,12 +175,18 @@ class _Library:
         return ind, cluster
 
 
+DEMO_BUILD_MONTHS = 12  # typical start → production of a demo project when the pack states no bands
+
+
 def _timeline(
     rng: random.Random, rules: project_rules.ProjectRules, investment: Decimal, today: dt.date, stage: str | None
 ) -> dict[str, Any]:
-    """Signing, start, production and exit dates: start 15–150 days after signing (a third later than the 60 days
-    of XN-XM-1), production after the band's months (XN-XM-2) ± a spread, some stuck, a few exited."""
-    band = rules.production_months(investment)
+    """Signing, start, production and exit dates: start 15–150 days after signing (a third later than 咸宁's 60 days
+    of XN-XM-1), production after the band's months (XN-XM-2, or DEMO_BUILD_MONTHS without bands) ± a spread, some
+    stuck, a few exited."""
+    # synthetic durations only: a pack without XN-XM-2 bands (鄂州, 黄冈, 益阳) still gets plausible build times, but
+    # no deadline is planned or shown from them
+    band = rules.production_months(investment) or DEMO_BUILD_MONTHS
     if stage in (ProjectStatus.BUILDING, ProjectStatus.PRODUCING):  # the named projects: as the texts describe them
         if stage == ProjectStatus.PRODUCING:
             producing = today - dt.timedelta(days=rng.randint(20, 150))

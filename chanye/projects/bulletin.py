@@ -54,6 +54,9 @@ def bulletin(month: dt.date, *, user: Any = None, region: Region | None = None) 
     values = indicator_values(month, projects=sc.projects, lim=lim, targets=targets)
     board = colour_board(sc, month, graded)
     city = city_name()
+    overdue_figures = overdue(sc, month)
+    if not project_rules.current().milestones:  # a pack without milestones marks nothing overdue (FIDELITY D6)
+        overdue_figures["note"] = f"{project_rules.NO_CLOCKS}，项目无节点计划，不计节点逾期"
     data = {
         "month": month,
         "end": project_rules.month_end(month),
@@ -67,7 +70,7 @@ def bulletin(month: dt.date, *, user: Any = None, region: Region | None = None) 
         "board": board,
         "movements": movements(sc, month),
         "changes": colour_changes(sc, month, graded=graded, prev_graded=prev_graded),
-        "overdue": overdue(sc, month),
+        "overdue": overdue_figures,
         "start_speed": start_speed(sc, month),
         "production_speed": production_speed(sc, month),
         "key_projects": key_projects(sc, month, values, targets=targets),
@@ -91,13 +94,25 @@ def summary(d: dict[str, Any]) -> str:
         f"{'' if b['graded'] else '（本月尚未评定，按项目日期推算）'}。",
         f"本月新签约{mv['signed']}个、新开工{mv['started']}个、新投产{mv['producing']}个、退出{mv['exited']}个；"
         f"四色变化{d['changes']['changed']}个（升色{d['changes']['totals']['up']}个、降色{d['changes']['totals']['down']}个）。",
-        f"月末逾期未完成节点{od['milestones']}个，涉及项目{od['project_count']}个。",
-        f"今年开工项目{ss['ytd']['n']}个，签约后{ss['limit']}天内开工{ss['ytd']['within']}个"
-        f"{'、平均' + decimal_text(ss['ytd']['avg_days']) + '天' if ss['ytd']['avg_days'] is not None else ''}"
-        "（XN-XM-1）；"
-        f"今年投产项目{ps['n']}个，按期投产{ps['within']}个（XN-XM-2）。",
+        f"{od['note']}。"
+        if od.get("note")
+        else f"月末逾期未完成节点{od['milestones']}个，涉及项目{od['project_count']}个。",
+        _speed_summary(ss, ps),
     ]
     return "".join(parts)
+
+
+def _speed_summary(ss: dict[str, Any], ps: dict[str, Any]) -> str:
+    """The speed sentence: against the pack's clocks (XN-XM-1/2), or — for a pack that states none — the counts and
+    average durations with the note that the city's policy sets no limit."""
+    avg = f"、平均{decimal_text(ss['ytd']['avg_days'])}天" if ss["ytd"]["avg_days"] is not None else ""
+    if ss["limit"] is not None:
+        start = f"今年开工项目{ss['ytd']['n']}个，签约后{ss['limit']}天内开工{ss['ytd']['within']}个{avg}（XN-XM-1）；"
+    else:
+        start = f"今年开工项目{ss['ytd']['n']}个{avg.replace('、', '，签约到开工', 1)}（{ss['note']}）；"
+    if ps["bands"]:
+        return start + f"今年投产项目{ps['n']}个，按期投产{ps['within']}个（XN-XM-2）。"
+    return start + f"今年投产项目{ps['n']}个（{ps['note']}）。"
 
 
 def parse_bulletin_month(raw: str, *, today: dt.date | None = None) -> dt.date:

@@ -120,7 +120,9 @@ def tables(d: dict[str, Any]) -> list[dict[str, Any]]:
             "key": "overdue",
             "title": "节点逾期",
             "text": [
-                f"截至月末，计划完成日期已过仍未完成的节点{od['milestones']}个，涉及项目{od['project_count']}个"
+                f"{od['note']}。"
+                if od.get("note")
+                else f"截至月末，计划完成日期已过仍未完成的节点{od['milestones']}个，涉及项目{od['project_count']}个"
                 "（已退出项目不计）。"
             ],
             "tables": [
@@ -144,40 +146,7 @@ def tables(d: dict[str, Any]) -> list[dict[str, Any]]:
             ],
         }
     )
-    ss, ps = d["start_speed"], d["production_speed"]
-    avg = f"，平均{number_text(ss['ytd']['avg_days'])}天" if ss["ytd"]["avg_days"] is not None else ""
-    out.append(
-        {
-            "key": "speed",
-            "title": "建设速度（XN-XM-1、XN-XM-2）",
-            "text": [
-                f"签约到开工（{ss['limit']}天内）：今年开工{ss['ytd']['n']}个，{ss['limit']}天内开工{ss['ytd']['within']}个、"
-                f"超期{ss['ytd']['over']}个{avg}；本月开工{ss['month']['n']}个，{ss['limit']}天内{ss['month']['within']}个。",
-                f"开工到投产（按总投资分档时限）：今年投产{ps['n']}个，按期{ps['within']}个、超期{ps['over']}个"
-                + (f"，平均用时{number_text(ps['avg_months'])}个月" if ps["avg_months"] is not None else "")
-                + "。",
-            ],
-            "tables": [
-                {
-                    "name": "签约到开工",
-                    "headers": ["区县", "今年开工", f"{ss['limit']}天内", "超期", "平均天数"],
-                    "rows": [
-                        [r["region"].name, r["ytd"]["n"], r["ytd"]["within"], r["ytd"]["over"], r["ytd"]["avg_days"]]
-                        for r in ss["rows"]
-                    ],
-                    "total": ["合计", ss["ytd"]["n"], ss["ytd"]["within"], ss["ytd"]["over"], ss["ytd"]["avg_days"]],
-                },
-                {
-                    "name": "开工到投产",
-                    "headers": ["总投资", "时限(月)", "今年投产", "按期", "超期", "平均用时(月)"],
-                    "rows": [
-                        [x["label"], x["months"], x["n"], x["within"], x["over"], x["avg_months"]] for x in ps["bands"]
-                    ],
-                    "total": ["合计", None, ps["n"], ps["within"], ps["over"], ps["avg_months"]],
-                },
-            ],
-        }
-    )
+    out.append(_speed_section(d["start_speed"], d["production_speed"]))
     kp = d["key_projects"]
     kt = kp["targets"]
     target_text = ""
@@ -318,3 +287,64 @@ def tables(d: dict[str, Any]) -> list[dict[str, Any]]:
         }
     )
     return out
+
+
+def _speed_section(ss: dict[str, Any], ps: dict[str, Any]) -> dict[str, Any]:
+    """建设速度: against the pack's clocks (XN-XM-1/2); for a pack that states none, counts and average durations only,
+    with the note that the city's policy sets no limit (no “超期”)."""
+    avg = f"，平均{number_text(ss['ytd']['avg_days'])}天" if ss["ytd"]["avg_days"] is not None else ""
+    pavg = f"，平均用时{number_text(ps['avg_months'])}个月" if ps["avg_months"] is not None else ""
+    text, tabs = [], []
+    if ss["limit"] is not None:
+        lim = ss["limit"]
+        text.append(
+            f"签约到开工（{lim}天内）：今年开工{ss['ytd']['n']}个，{lim}天内开工{ss['ytd']['within']}个、"
+            f"超期{ss['ytd']['over']}个{avg}；本月开工{ss['month']['n']}个，{lim}天内{ss['month']['within']}个。"
+        )
+        tabs.append(
+            {
+                "name": "签约到开工",
+                "headers": ["区县", "今年开工", f"{lim}天内", "超期", "平均天数"],
+                "rows": [
+                    [r["region"].name, r["ytd"]["n"], r["ytd"]["within"], r["ytd"]["over"], r["ytd"]["avg_days"]]
+                    for r in ss["rows"]
+                ],
+                "total": ["合计", ss["ytd"]["n"], ss["ytd"]["within"], ss["ytd"]["over"], ss["ytd"]["avg_days"]],
+            }
+        )
+    else:
+        text.append(f"签约到开工（{ss['note']}）：今年开工{ss['ytd']['n']}个{avg}；本月开工{ss['month']['n']}个。")
+        tabs.append(
+            {
+                "name": "签约到开工",
+                "headers": ["区县", "今年开工", "平均天数"],
+                "rows": [[r["region"].name, r["ytd"]["n"], r["ytd"]["avg_days"]] for r in ss["rows"]],
+                "total": ["合计", ss["ytd"]["n"], ss["ytd"]["avg_days"]],
+            }
+        )
+    if ps["bands"]:
+        text.append(
+            f"开工到投产（按总投资分档时限）：今年投产{ps['n']}个，按期{ps['within']}个、超期{ps['over']}个{pavg}。"
+        )
+        tabs.append(
+            {
+                "name": "开工到投产",
+                "headers": ["总投资", "时限(月)", "今年投产", "按期", "超期", "平均用时(月)"],
+                "rows": [
+                    [x["label"], x["months"], x["n"], x["within"], x["over"], x["avg_months"]] for x in ps["bands"]
+                ],
+                "total": ["合计", None, ps["n"], ps["within"], ps["over"], ps["avg_months"]],
+            }
+        )
+    else:
+        text.append(f"开工到投产（{ps['note']}）：今年投产{ps['n']}个{pavg}。")
+        tabs.append(
+            {
+                "name": "开工到投产",
+                "headers": ["区县", "今年投产"],
+                "rows": [[r["region"].name, r["n"]] for r in ps["rows"]],
+                "total": ["合计", ps["n"]],
+            }
+        )
+    title = "建设速度（XN-XM-1、XN-XM-2）" if ss["limit"] is not None or ps["bands"] else "建设速度"
+    return {"key": "speed", "title": title, "text": text, "tables": tabs}

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 
 from chanye.core import access
 from chanye.core.forms import clean_evidence, messages_of, style
+from chanye.projects import rules as project_rules
 from chanye.projects.models import Project, ProjectKind, ProjectList, ProjectType
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -100,6 +101,12 @@ class ProjectForm(forms.Form):
         self.fields["park"].queryset = parks
         self.fields["industry"].queryset = Industry.objects.filter(is_active=True)
         self.fields["cluster"].queryset = Cluster.objects.filter(is_active=True)
+        staffing = project_rules.current().staffing
+        self.fields["secretaries"].help_text = (
+            f"{staffing.secretaries_min}—{staffing.secretaries_max}名政府工作人员，用顿号分隔（XN-XM-6）。"
+            if staffing is not None
+            else "用顿号分隔。"
+        )
         style(self)
 
     @staticmethod

@@ -32,7 +32,6 @@ from chanye.projects.models import Project, ProjectKind, ProjectList, ProjectTyp
 from chanye.regions.models import RegionLevel
 from chanye.regions.selectors import region_lookup
 
-MAX_SECRETARIES = 3  # XN-XM-6
 MAX_INVESTMENT = Decimal(10000)  # 亿元: a larger figure is almost surely a unit slip (万元 typed under 亿元)
 
 _BRACKETS = re.compile(r"[()（）\[\]【】]")
@@ -381,14 +380,17 @@ class ProjectImporter(Importer):
             out["expected_output"] = d
 
     def _validate_secretaries(self, ctx: RowContext, out: dict[str, Any]) -> None:
-        """1–3 项目秘书 (XN-XM-6)."""
+        """At most the pack's number of 项目秘书 (XN-XM-6, 咸宁: 1–3), only for a pack that states it; too few is
+        flagged on the project page (`services.staffing_gaps`), not refused: the library is imported as it is."""
         if ctx.raw("secretaries") is None:
             return
         names = split_list(ctx.raw("secretaries"))
-        if len(names) > MAX_SECRETARIES:
+        staffing = project_rules.current().staffing
+        if staffing is not None and len(names) > staffing.secretaries_max:
             ctx.error(
                 "secretaries",
-                f"项目秘书为1—{MAX_SECRETARIES}名（XN-XM-6），这里填了{len(names)}名：{'、'.join(names)}",
+                f"项目秘书为{staffing.secretaries_min}—{staffing.secretaries_max}名（XN-XM-6），"
+                f"这里填了{len(names)}名：{'、'.join(names)}",
             )
         elif any(len(n) > 30 for n in names):
             ctx.error("secretaries", "每位项目秘书的姓名不能超过30个字；多名秘书请用顿号分隔")

@@ -8,6 +8,9 @@ Definitions (the platform's):
 * **XN-XM-1**: signing → start in at most `start_within_days` days (exactly 60 days is within);
 * **XN-XM-2**: start → production within the band's months for the project's total investment, counted by calendar
   month as `rules.add_months` does (exactly 9 months is within; exactly 5亿 is in the 12-month band).
+
+Both clocks are the pack's: a pack that states none (鄂州, 黄冈, 益阳 — FIDELITY D6) gets the counts and average
+durations only, with `limit`/`bands` empty, `within`/`over` None and a `note` (“本市政策未规定开工时限”).
 """
 
 from __future__ import annotations
@@ -45,7 +48,8 @@ def start_speed(sc: Scope, month: dt.date) -> dict[str, Any]:
     limit = rules.start_within_days
     end, y0 = project_rules.month_end(month), dt.date(month.year, 1, 1)
     days = ExpressionWrapper(F("started_on") - F("signed_on"), output_field=DurationField())
-    within = Q(started_on__lte=F("signed_on") + dt.timedelta(days=limit))
+    # without a start clock `shape` drops the within/over counts (computed against 0 days, never shown)
+    within = Q(started_on__lte=F("signed_on") + dt.timedelta(days=limit or 0))
     in_month = Q(started_on__gte=month)
     aggs = {
         "n": Count("pk"),
@@ -62,13 +66,19 @@ def start_speed(sc: Scope, month: dt.date) -> dict[str, Any]:
         for suffix, label in (("", "ytd"), ("_month", "month")):
             n, w = r[f"n{suffix}"] or 0, r[f"within{suffix}"] or 0
             avg = as_days(r[f"avg{suffix}"])
-            out[label] = {"n": n, "within": w, "over": n - w, "avg_days": None if avg is None else round(avg, 1)}
+            out[label] = {
+                "n": n,
+                "within": w if limit is not None else None,
+                "over": n - w if limit is not None else None,
+                "avg_days": None if avg is None else round(avg, 1),
+            }
         return out
 
     per = {r.pop("county"): shape(r) for r in qs.values("county").annotate(**aggs)}
     blank = shape(dict.fromkeys(aggs))
     rows = [{"region": u, **per.get(u.pk, blank)} for u in sc.units]
-    return {"limit": limit, "rows": rows, **shape(qs.aggregate(**aggs))}
+    note = "" if limit is not None else project_rules.NO_START_CLOCK
+    return {"limit": limit, "note": note, "rows": rows, **shape(qs.aggregate(**aggs))}
 
 
 def production_speed(sc: Scope, month: dt.date) -> dict[str, Any]:
@@ -78,6 +88,8 @@ def production_speed(sc: Scope, month: dt.date) -> dict[str, Any]:
     rules = project_rules.current()
     end, y0 = project_rules.month_end(month), dt.date(month.year, 1, 1)
     bands = rules.bands
+    if not bands:
+        return _production_without_clock(sc, y0, end, month)
     band_idx = Case(
         *[
             When(Q(investment__gte=lo) & (Q() if hi is None else Q(investment__lt=hi)), then=Value(i))
@@ -120,7 +132,7 @@ def production_speed(sc: Scope, month: dt.date) -> dict[str, Any]:
         avg = as_days(r.get("avg"))
         out_bands.append(
             {
-                "label": _band_label(lo, hi, i == 0),
+                "label": band_label(lo, hi, i == 0),
                 "months": m,
                 "n": n,
                 "within": w,
@@ -143,6 +155,7 @@ def production_speed(sc: Scope, month: dt.date) -> dict[str, Any]:
     avg = as_days(total["avg"])
     return {
         "bands": out_bands,
+        "note": "",
         "rows": rows,
         "n": total["n"],
         "within": total["within"],
@@ -153,7 +166,28 @@ def production_speed(sc: Scope, month: dt.date) -> dict[str, Any]:
     }
 
 
-def _band_label(lo: Decimal, hi: Decimal | None, first: bool) -> str:
+def _production_without_clock(sc: Scope, y0: dt.date, end: dt.date, month: dt.date) -> dict[str, Any]:
+    """`production_speed` for a pack that states no start → production clock: how many went into production and how
+    long they took, with no band, no “按期” and no “超期”."""
+    qs = sc.projects.filter(started_on__isnull=False, producing_on__range=(y0, end)).order_by()
+    days = ExpressionWrapper(F("producing_on") - F("started_on"), output_field=DurationField())
+    per_county = dict(qs.values_list("county").annotate(n=Count("pk")))
+    total = qs.aggregate(n=Count("pk"), avg=Avg(days), n_month=Count("pk", filter=Q(producing_on__gte=month)))
+    avg = as_days(total["avg"])
+    return {
+        "bands": [],
+        "note": project_rules.NO_PRODUCTION_CLOCK,
+        "rows": [{"region": u, "n": per_county.get(u.pk, 0), "within": None, "over": None} for u in sc.units],
+        "n": total["n"],
+        "within": None,
+        "over": None,
+        "avg_months": None if avg is None else round(avg / DAYS_PER_MONTH, 1),
+        "n_month": total["n_month"],
+        "within_month": None,
+    }
+
+
+def band_label(lo: Decimal, hi: Decimal | None, first: bool) -> str:
     lo_s, hi_s = decimal_text(lo), decimal_text(hi) if hi is not None else ""
     if hi is None:
         return f"{lo_s}亿元及以上"

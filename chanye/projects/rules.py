@@ -1,12 +1,18 @@
-"""The project rules of the active pack (its `projects` section), with the platform defaults taken from 咸宁's
-project-acceleration plan (seeds/000) when a pack sets none:
+"""The project rules of the active pack (its `projects` section). The clocks are the pack's alone: a pack that
+states none has none (issue 12, FIDELITY D6) — no borrowed deadlines from another city:
 
-* XN-XM-1 — signing → start of construction within 60 days;
-* XN-XM-2 — start → production within 9 / 12 / 18 months for total investment 1–5 / 5–10 / 10亿元 and above
-  (以上 includes the bound: exactly 5亿 falls in the 12-month band, exactly 10亿 in the 18-month band; below 1亿 the
-  texts are silent and the first band applies);
-* XN-XM-3 — the 12 milestones in order, planned from those anchors;
-* XN-XM-5 — grades and the default rectification deadline.
+* XN-XM-1 — signing → start of construction within `start_within_days` (咸宁: 60 days); None when the pack states
+  no start clock (鄂州, 黄冈, 益阳): no planned start, no overdue start;
+* XN-XM-2 — start → production within the months of the project's investment band (咸宁: 9 / 12 / 18 months for
+  1–5 / 5–10 / 10亿元 and above). The seed's bands “1-5亿元 / 5-10亿元” overlap at 5亿: the platform reads exactly
+  5亿 in the 12-month band and exactly 10亿 in the 18-month band (10亿元以上 includes the bound); below 1亿 the text
+  is silent and the first band applies. No bands → no planned production;
+* XN-XM-3 — the pack's milestones in order, planned from those anchors (a milestone whose anchor is unknown gets no
+  planned date); no milestones in the pack → a project is tracked by its own dates and colour only;
+* XN-XM-5 — grades and the default rectification deadline (platform defaults);
+* XN-XM-6 — the people of a project (咸宁: 1–3 项目秘书, a 包保领导 and a 项目管家) when the pack's `staffing` states
+  them; other packs ask for none;
+* YY-P-1 — the investment tiers (益阳: 十亿级 / 50亿级 / 100亿级); none in the pack → no tier.
 """
 
 from __future__ import annotations
@@ -19,40 +25,42 @@ from typing import Any
 
 from chanye.industry.selectors import active_pack
 
-DEFAULT_MILESTONES: list[dict[str, Any]] = [
-    {"code": "registration", "name": "项目注册", "after": "signed", "days": 3, "rule": "XN-XM-3"},
-    {"code": "funds", "name": "资金到位", "after": "signed", "days": 7, "rule": "XN-XM-3"},
-    {"code": "site_staff", "name": "现场管理和工作人员到位", "after": "signed", "days": 14, "rule": "XN-XM-3"},
-    {"code": "land", "name": "土地供应", "after": "signed", "days": 30, "rule": "XN-XM-3"},
-    {"code": "survey", "name": "地勘规划和环评能评", "after": "signed", "days": 40, "rule": "XN-XM-3"},
-    {"code": "drawings", "name": "施工图", "after": "signed", "days": 50, "rule": "XN-XM-3"},
-    {"code": "tender", "name": "招投标", "after": "signed", "days": 55, "rule": "XN-XM-3"},
-    {"code": "construction", "name": "施工队进场", "after": "start", "days": 0, "rule": "XN-XM-1"},
-    {"code": "equipment", "name": "设备采购", "after": "production", "months": -3, "rule": "XN-XM-3"},
-    {"code": "recruitment", "name": "员工招聘", "after": "production", "months": -1, "rule": "XN-XM-3"},
-    {"code": "acceptance", "name": "验收投产", "after": "production", "days": 0, "rule": "XN-XM-2"},
-    {"code": "statistics", "name": "进规纳统", "after": "production", "months": 3, "rule": "XN-XM-3"},
-]
-DEFAULT_BANDS: list[dict[str, Any]] = [
-    {"min": 0, "max": 5, "months": 9, "rule": "XN-XM-2"},
-    {"min": 5, "max": 10, "months": 12, "rule": "XN-XM-2"},
-    {"min": 10, "max": None, "months": 18, "rule": "XN-XM-2"},
-]
 START_MILESTONE, PRODUCTION_MILESTONE = "construction", "acceptance"
+NO_START_CLOCK = "本市政策未规定开工时限"
+NO_PRODUCTION_CLOCK = "本市政策未规定投产时限"
+NO_CLOCKS = "本市政策未规定开工/投产时限"
+
+
+@dataclass(frozen=True)
+class Staffing:
+    """XN-XM-6 as a pack states it: how many 项目秘书, and whether a 包保领导 and a 项目管家 are required."""
+
+    secretaries_min: int = 1
+    secretaries_max: int = 3
+    leader: bool = True
+    steward: bool = True
 
 
 @dataclass(frozen=True)
 class ProjectRules:
-    start_within_days: int
+    start_within_days: int | None
     bands: list[tuple[Decimal, Decimal | None, int]]
     milestones: list[dict[str, Any]]
     grades: list[str]
     initial_grade: int
     rectify_days: int
     investment_tiers: list[Decimal]
+    staffing: Staffing | None = None  # XN-XM-6, only where the pack states it
 
-    def production_months(self, investment: Decimal) -> int:
-        """XN-XM-2: months from start to production for a project of `investment` 亿元."""
+    @property
+    def has_clocks(self) -> bool:
+        """Whether the pack states any project clock (a start limit, production bands or milestones)."""
+        return self.start_within_days is not None or bool(self.bands) or bool(self.milestones)
+
+    def production_months(self, investment: Decimal) -> int | None:
+        """XN-XM-2: months from start to production for a project of `investment` 亿元; None without bands."""
+        if not self.bands:
+            return None
         for lo, hi, months in self.bands:
             if investment >= lo and (hi is None or investment < hi):
                 return months
@@ -66,7 +74,8 @@ class ProjectRules:
         return len(self.grades)
 
     def tier(self, investment: Decimal) -> Decimal | None:
-        """The investment tier (e.g. 10 → 十亿级) a project reaches, the highest one it is at or above."""
+        """The investment tier (e.g. 10 → 十亿级, YY-P-1) a project reaches, the highest one it is at or above (级 reads
+        as reaching the tier: exactly 10亿 is 十亿级); None when the pack states no tiers."""
         reached = [t for t in self.investment_tiers if investment >= t]
         return max(reached) if reached else None
 
@@ -90,9 +99,9 @@ def current() -> ProjectRules:
 
 def _parse(pack: Any) -> ProjectRules:
     cfg = ((pack.content or {}).get("projects") if pack else None) or {}
-    bands = cfg.get("production_bands") or DEFAULT_BANDS
+    start = cfg.get("start_within_days")
     return ProjectRules(
-        start_within_days=int(cfg.get("start_within_days") or 60),
+        start_within_days=int(start) if start is not None else None,
         bands=sorted(
             (
                 (
@@ -100,15 +109,27 @@ def _parse(pack: Any) -> ProjectRules:
                     Decimal(str(b["max"])) if b.get("max") is not None else None,
                     int(b["months"]),
                 )
-                for b in bands
+                for b in cfg.get("production_bands") or []
             ),
             key=lambda b: b[0],
         ),
-        milestones=cfg.get("milestones") or DEFAULT_MILESTONES,
+        milestones=list(cfg.get("milestones") or []),
         grades=list(cfg.get("grades") or ["五档", "四档", "三档", "二档", "一档"]),
         initial_grade=int(cfg.get("initial_grade") or 3),
         rectify_days=int(cfg.get("rectify_days") or 30),
-        investment_tiers=[Decimal(str(t)) for t in (cfg.get("investment_tiers") or [10, 50, 100])],
+        investment_tiers=[Decimal(str(t)) for t in cfg.get("investment_tiers") or []],
+        staffing=_staffing(cfg.get("staffing")),
+    )
+
+
+def _staffing(cfg: Any) -> Staffing | None:
+    if not cfg:
+        return None
+    return Staffing(
+        secretaries_min=int(cfg.get("secretaries_min", 1)),
+        secretaries_max=int(cfg.get("secretaries_max", 3)),
+        leader=bool(cfg.get("leader", True)),
+        steward=bool(cfg.get("steward", True)),
     )
 
 
@@ -124,18 +145,27 @@ def month_end(month: dt.date) -> dt.date:
 
 def plan(
     rules: ProjectRules, *, signed_on: dt.date, investment: Decimal, started_on: dt.date | None = None
-) -> dict[str, dt.date]:
-    """Planned dates of every milestone: start = signing + 60 days (XN-XM-1) — or the actual start once known — and
-    production = start + the band's months (XN-XM-2); the other milestones are offsets of those anchors."""
-    start = started_on or signed_on + dt.timedelta(days=rules.start_within_days)
-    anchors = {
+) -> dict[str, dt.date | None]:
+    """Planned dates of the pack's milestones: start = signing + `start_within_days` (XN-XM-1) — or the actual start
+    once known — and production = start + the band's months (XN-XM-2); the other milestones are offsets of those
+    anchors or of earlier milestones. An anchor the pack gives no clock for is unknown (None), and so is every
+    milestone planned from it."""
+    start = started_on
+    if start is None and rules.start_within_days is not None:
+        start = signed_on + dt.timedelta(days=rules.start_within_days)
+    months = rules.production_months(investment)
+    anchors: dict[str, dt.date | None] = {
         "signed": signed_on,
         "start": start,
-        "production": add_months(start, rules.production_months(investment)),
+        "production": add_months(start, months) if start is not None and months is not None else None,
     }
-    out: dict[str, dt.date] = {}
+    out: dict[str, dt.date | None] = {}
     for m in rules.milestones:
-        base = anchors.get(m.get("after", "signed")) or out[m["after"]]
-        d = add_months(base, int(m.get("months") or 0)) + dt.timedelta(days=int(m.get("days") or 0))
-        out[m["code"]] = d
+        after = m.get("after", "signed")
+        base = anchors[after] if after in anchors else out.get(after)
+        out[m["code"]] = (
+            None
+            if base is None
+            else add_months(base, int(m.get("months") or 0)) + dt.timedelta(days=int(m.get("days") or 0))
+        )
     return out

@@ -96,16 +96,35 @@ def validate(p: Project) -> None:
         errors.append("投产前应先开工（请填写开工日期）。")
     if p.started_on and p.producing_on and p.producing_on < p.started_on:
         errors.append("投产日期不能早于开工日期。")
-    if len(p.secretaries or []) > 3:
-        errors.append("项目秘书为1—3名（XN-XM-6）。")
+    staffing = project_rules.current().staffing
+    if staffing is not None and len(p.secretaries or []) > staffing.secretaries_max:
+        errors.append(f"项目秘书为{staffing.secretaries_min}—{staffing.secretaries_max}名（XN-XM-6）。")
     if p.park_id and p.park_id != p.county_id and p.park.parent_id != p.county_id:
         errors.append(f"园区“{p.park.name}”不属于“{p.county.name}”。")
     if errors:
         raise ValidationError(errors)
 
 
+def staffing_gaps(p: Project, rules: project_rules.ProjectRules | None = None) -> list[str]:
+    """XN-XM-6, where the pack states it: what the project still lacks (fewer 项目秘书 than the minimum, no 包保领导,
+    no 项目管家). Flagged on the project page and after each save, never a refusal: projects registered before the
+    people were named (an import, a signed lead) stay valid. Empty for a pack that states no staffing."""
+    staffing = (rules or project_rules.current()).staffing
+    if staffing is None or p.status == ProjectStatus.EXITED:
+        return []
+    gaps = []
+    if len(p.secretaries or []) < staffing.secretaries_min:
+        gaps.append(f"项目秘书应为{staffing.secretaries_min}—{staffing.secretaries_max}名（XN-XM-6）")
+    if staffing.leader and not (p.leader or "").strip():
+        gaps.append("尚未确定包保领导（XN-XM-6）")
+    if staffing.steward and not (p.steward or "").strip():
+        gaps.append("尚未确定项目管家（XN-XM-6）")
+    return gaps
+
+
 def replan(p: Project, rules: project_rules.ProjectRules | None = None) -> None:
-    """(Re)plan the milestones from the pack; planned dates edited by hand are kept."""
+    """(Re)plan the pack's milestones (XN-XM-1/2/3); planned dates edited by hand are kept. A pack without
+    milestones leaves the project none (its dates and colour are tracked on the project itself)."""
     rules = rules or project_rules.current()
     existing = {m.code: m for m in p.milestones.all()}
     planned = (
@@ -442,4 +461,5 @@ __all__ = [
     "do_set_rectification",
     "overdue_milestones",
     "replan",
+    "staffing_gaps",
 ]

@@ -46,6 +46,7 @@ from chanye.projects.models import (
     ProjectStatus,
     ProjectType,
 )
+from chanye.projects.progress import band_label
 
 PER_PAGE = 50
 # one width per column of selectors.EXPORT_HEADERS
@@ -139,9 +140,19 @@ def gantt(request: AuthedRequest) -> HttpResponse:
             "page": page,
             "chart": chart,
             "unsigned": qs.filter(signed_on__isnull=True).count(),
+            "plan_text": _gantt_plan_text(project_rules.current()),
             **_filter_options(request),
         },
     )
+
+
+def _gantt_plan_text(rules: project_rules.ProjectRules) -> str:
+    """What the light bar of the portfolio 横道图 runs to: the planned production of the pack's bands (XN-XM-2), or —
+    for a pack that states none — the production date or today."""
+    if not rules.bands:
+        return f"从签约到投产或今天（{project_rules.NO_CLOCKS}，不画计划投产）"
+    bands = "、".join(f"{band_label(lo, hi, i == 0)}{months}个月" for i, (lo, hi, months) in enumerate(rules.bands))
+    return f"从签约到计划投产（按总投资分档：{bands}，XN-XM-2）"
 
 
 # ---------------------------------------------------------------- one project
@@ -167,6 +178,9 @@ def _detail_context(request: AuthedRequest, p: Project, **extra: Any) -> dict[st
         "enterprise_visible": selectors.can_see_enterprise(request.user, p.enterprise_id),
         "can_rectify": can_edit and bool(overdue) and p.status not in (ProjectStatus.EXITED, ProjectStatus.PRODUCING),
         "rectify_days": project_rules.current().rectify_days,
+        "staffing_gaps": services.staffing_gaps(p),
+        "staffing": project_rules.current().staffing,
+        "clocks": project_rules.current().has_clocks,
         "exited": p.status == ProjectStatus.EXITED,
         "raise_form": extra.pop("raise_form", None) or IssueRaiseForm(),
         "exit_form": extra.pop("exit_form", None) or ExitForm(),
@@ -219,10 +233,26 @@ def edit(request: AuthedRequest, pk: int | None = None) -> HttpResponse:
             if instance is not None:  # the service set the typed values on it before refusing
                 instance = form.instance = selectors.access_project(user=request.user, pk=instance.pk)
         else:
-            messages.success(request, "项目已登记，节点计划已按政策包生成。" if instance is None else "已保存修改。")
+            rules = project_rules.current()
+            if instance is not None:
+                messages.success(request, "已保存修改。")
+            elif rules.milestones:
+                messages.success(request, "项目已登记，节点计划已按政策包生成。")
+            else:
+                messages.success(request, f"项目已登记（{project_rules.NO_CLOCKS}，按项目日期和四色跟踪）。")
+            gaps = services.staffing_gaps(p, rules)
+            if gaps:  # XN-XM-6: checked on every save, flagged rather than refused
+                messages.warning(request, "请补充包保责任：" + "；".join(gaps) + "。")
             return redirect("projects:detail", pk=p.pk)
     return render(
-        request, "projects/edit.html", {"form": form, "instance": instance, "chain_nodes": selectors.chain_nodes()}
+        request,
+        "projects/edit.html",
+        {
+            "form": form,
+            "instance": instance,
+            "chain_nodes": selectors.chain_nodes(),
+            "rules": project_rules.current(),
+        },
     )
 
 

@@ -42,7 +42,7 @@ from chanye.industry.schema.policy import (
     ThresholdSpec,
     TierSpec,
 )
-from chanye.industry.schema.projects import MilestoneSpec, ProductionBand, ProjectsSpec
+from chanye.industry.schema.projects import MilestoneSpec, ProductionBand, ProjectsSpec, StaffingSpec
 from chanye.industry.schema.system import City, Family, IndustrialSystem, IndustrySpec, RegionSpec
 
 __all__ = [
@@ -76,6 +76,7 @@ __all__ = [
     "RecognitionLevel",
     "RegionSpec",
     "RewardSpec",
+    "StaffingSpec",
     "Stage",
     "TargetSpec",
     "TaskDefaults",

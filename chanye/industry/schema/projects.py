@@ -36,17 +36,38 @@ class ProductionBand(Base):
     _rule = field_validator("rule")(check_rule)
 
 
+class StaffingSpec(Base):
+    """XN-XM-6 (咸宁): each project has 1–3 government staff as 项目现场秘书, a 包保领导 and a 项目管家."""
+
+    secretaries_min: int = 1
+    secretaries_max: int = 3
+    leader: bool = True
+    steward: bool = True
+    rule: str | None = None
+
+    _rule = field_validator("rule")(check_rule)
+
+    @model_validator(mode="after")
+    def _range(self) -> StaffingSpec:
+        if not 0 <= self.secretaries_min <= self.secretaries_max:
+            raise ValueError("项目秘书人数范围应满足 0 ≤ secretaries_min ≤ secretaries_max")
+        return self
+
+
 class ProjectsSpec(Base):
     """Project rules (RULES.md §5): signing → start, start → production by investment band, the milestone schedule,
-    the monthly grading (XN-XM-5) and the investment tiers of the project library."""
+    the monthly grading (XN-XM-5), the project staff (XN-XM-6) and the investment tiers of the project library
+    (YY-P-1). Every clock is optional: a pack states only what its city's texts say (FIDELITY D6) — no start limit,
+    no bands, no milestones means projects are tracked by their dates and colours without deadlines."""
 
-    start_within_days: int = 60  # XN-XM-1
+    start_within_days: int | None = None  # XN-XM-1 (咸宁: 60)
     production_bands: list[ProductionBand] = []  # XN-XM-2
     milestones: list[MilestoneSpec] = []  # XN-XM-3
     grades: list[str] = ["五档", "四档", "三档", "二档", "一档"]  # XN-XM-5, lowest first
     initial_grade: int = 3  # 1-based position in `grades`
     rectify_days: int = 30  # default deadline when a project behind schedule is given time to rectify
-    investment_tiers: list[Decimal] = [Decimal(10), Decimal(50), Decimal(100)]  # 十亿级, 50亿级, 100亿级
+    staffing: StaffingSpec | None = None  # XN-XM-6
+    investment_tiers: list[Decimal] = []  # YY-P-1 (益阳: 10, 50, 100 → 十亿级, 50亿级, 100亿级)
     rule: str | None = None
 
     _rule = field_validator("rule")(check_rule)
