@@ -365,7 +365,8 @@ def do_grade_month(*, actor: Actor, month: dt.date) -> dict[str, int]:
     monthly job (`chanye projects grade`, the system): one audit row with the counts.
 
     On schedule (no milestone overdue at month end) → one grade up; behind → one grade down, unless a rectification
-    deadline still runs (→ 限期整改, grade kept). The previous month's grade is the starting point."""
+    deadline still runs (→ 限期整改, grade kept). The previous month's grade is the starting point. A pack that states
+    no project clock has no schedule to judge: every project is 不评 (grade kept) and only its colour is recorded."""
     if not access.is_city_admin(actor):
         raise PermissionDenied("只有市级管理员可以运行项目月度升降档。")
     rules = project_rules.current()
@@ -401,8 +402,10 @@ def do_grade_month(*, actor: Actor, month: dt.date) -> dict[str, int]:
         grade = previous.get(p.pk, rules.initial_grade)
         n = overdue.get(p.pk, 0)
         on_schedule = n == 0
-        if status in (ProjectStatus.EXITED, ProjectStatus.PRODUCING, ProjectStatus.PLANNED):
-            change = GradeChange.NONE  # out of the schedule's reach: producing, exited, or not yet signed
+        if not rules.has_clocks or status in (ProjectStatus.EXITED, ProjectStatus.PRODUCING, ProjectStatus.PLANNED):
+            # out of the schedule's reach: a pack without project clocks (no schedule to judge against), or a project
+            # producing, exited or not yet signed; its colour of the month is still kept
+            change = GradeChange.NONE
         elif on_schedule:
             change = GradeChange.UP if grade < rules.max_grade else GradeChange.HOLD
             grade = min(rules.max_grade, grade + 1)

@@ -94,3 +94,20 @@ def test_xn_xm_5_a_deadline_does_not_reach_back_to_months_before_it_was_given(re
         actor=SYSTEM, month=last_month
     )  # re-graded after the deadline was given: that month was simply behind
     assert history(p)[-1][3] == "down"
+
+
+@pytest.mark.parametrize("city", ["ezhou-2027", "huanggang-2025", "yiyang-2025"])
+def test_a_pack_without_project_clocks_grades_nobody_and_keeps_the_colours(city):
+    """XN-XM-5 is 咸宁's: where a pack states no schedule, the monthly job records each project's colour and leaves
+    its grade alone (不评) — no project climbs a grade a month for lack of milestones to miss."""
+    from chanye.industry.services import do_load_pack
+    from chanye.regions.models import Region
+    from tests.conftest import ROOT
+
+    do_load_pack(actor=SYSTEM, path=ROOT / "packs" / f"{city}.yaml")
+    county = Region.objects.filter(level="county", parent__packs__code=city).first()
+    p = ProjectFactory(county=county, signed_on=dt.date(2025, 1, 10), started_on=dt.date(2025, 3, 1))
+    for m in (4, 5, 6):
+        do_grade_month(actor=SYSTEM, month=dt.date(2025, m, 1))
+    rows = list(ProjectMonth.objects.filter(project=p).order_by("month").values_list("change", "grade", "colour"))
+    assert rows == [("none", 3, "blue")] * 3
