@@ -105,6 +105,15 @@ def test_demo_runs_for_every_citys_pack(pack, transactional_db, tmp_path):
 
     assert "个演示项目" in text and Project.objects.filter(county=officer.region).exists()
     assert not Project.objects.filter(name__startswith="永森硅业").exists() and ProjectMonth.objects.exists()
+    # the 目标 page shows believable, varied statuses, and the 督办 page the pack's tasks with progress (issue 12)
+    from collections import Counter
+
+    from chanye.supervision.models import Task, TaskReport
+    from chanye.targets.progress import all_progress
+
+    statuses = Counter(p.status for p in all_progress())
+    assert len(statuses) >= 3 and statuses["no_data"] < sum(statuses.values()) / 3, statuses
+    assert Task.objects.filter(is_active=True).exists() and TaskReport.objects.exists()
 
 
 def test_demo_chain_leaders_fill_every_ledger_within_the_rules(mini_pack):

@@ -134,6 +134,10 @@ class Command(BaseCommand):
 
         if chain_stats := seed_chains(seed=opts["seed"]):
             self.stdout.write(chain_stats.summary())
+        from chanye.demo.reported import seed_reported
+
+        if n := seed_reported(seed=opts["seed"]):
+            self.stdout.write(f"已为需部门报送的目标生成 {n} 条报送数据。")
         from chanye.demo.tasks import seed_tasks
 
         if n := seed_tasks(seed=opts["seed"]):
