@@ -22,6 +22,19 @@ Dim = Literal["region", "cluster", "industry", "year", "month"]
 Kind = Literal["computed", "reported"]
 NUMERIC_PARAMS = {"threshold", "min_investment", "below"}
 COMPARATOR_PARAMS = {"threshold_comparator"}
+# The measure a threshold applies to, as the texts write it (黄冈 “产值过千亿”): 营业收入 or 工业总产值.
+MEASURE_WORDS = {"revenue": "revenue", "营业收入": "revenue", "营收": "revenue", "output": "output", "产值": "output"}
+MEASURE_WORDS |= {"工业总产值": "output", "总产值": "output"}
+
+
+def measure_of(word: Any) -> str:
+    """`revenue` or `output` for a pack's `measure` (the code or the text's word); revenue when not written."""
+    if word in (None, ""):
+        return "revenue"
+    try:
+        return MEASURE_WORDS[str(word).strip()]
+    except KeyError:
+        raise ValueError(f"无法识别的统计口径：{word}") from None
 
 # The legal reading of the words a text bounds a figure with (民法典 第1259条: 以上、以下、以内 include the number;
 # 不满、超过 exclude it). “级” names reaching a tier: a firm with exactly 100亿 is a 百亿级企业 (EZ-T-1, YY-T-1).
@@ -98,6 +111,8 @@ def _param_text(k: str, v: Any) -> str:
         return format(Decimal(str(v)).normalize(), "f")
     if k in COMPARATOR_PARAMS:
         return bound_comparator(v)
+    if k == "measure":
+        return measure_of(v)
     if isinstance(v, bool):
         return "true" if v else "false"
     return str(v).strip()

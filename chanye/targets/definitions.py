@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from chanye.core.indicators import bound_comparator, params_key
+from chanye.core.indicators import bound_comparator, measure_of, params_key
 
 log = logging.getLogger(__name__)
 
@@ -40,8 +40,6 @@ SECTIONS = {
     "服务业": "FGHIJKLMNOPQRST",
     "第三产业": "FGHIJKLMNOPQRST",
 }
-MEASURES = ("revenue", "output")  # 营业收入 (主营业务收入 when 营业收入 is not reported), 工业总产值
-MEASURE_WORDS = {"营业收入": "revenue", "营收": "revenue", "产值": "output", "工业总产值": "output"}
 FAMILIES = ("traditional", "emerging", "future", "county", "pillar", "other")  # industry.models.ClusterFamily
 
 
@@ -53,7 +51,7 @@ class CountSpec:
     key: str
     threshold: Decimal
     inclusive: bool  # 以上/达/级: the threshold itself counts
-    measure: str = "revenue"
+    measure: str = "revenue"  # 营业收入 (主营业务收入 when 营业收入 is not reported) or output: 工业总产值
     sections: str = ""  # GB/T 4754 门类 letters; empty: every enterprise
     family: str = ""  # cluster family; empty: every top-level cluster
 
@@ -82,15 +80,6 @@ def _sections(sector: Any) -> str:
     raise ValueError(f"无法识别的行业门类：{sector}")
 
 
-def _measure(measure: Any) -> str:
-    if measure in (None, ""):
-        return "revenue"
-    m = MEASURE_WORDS.get(str(measure).strip(), str(measure).strip())
-    if m not in MEASURES:
-        raise ValueError(f"无法识别的统计口径：{measure}")
-    return m
-
-
 def count_spec(indicator: str, params: dict[str, Any]) -> CountSpec:
     """The spec of one parameter set of a count indicator; ValueError when a parameter cannot be read."""
     if params.get("threshold") in (None, ""):
@@ -103,7 +92,7 @@ def count_spec(indicator: str, params: dict[str, Any]) -> CountSpec:
         key=params_key(indicator, params),
         threshold=Decimal(str(params["threshold"])),
         inclusive=bound_comparator(params.get("threshold_comparator")) == ">=",
-        measure=_measure(params.get("measure")),
+        measure=measure_of(params.get("measure")),
         sections=_sections(params.get("sector")) if indicator == ENTERPRISE_COUNT else "",
         family=family if indicator == CLUSTER_COUNT else "",
     )
