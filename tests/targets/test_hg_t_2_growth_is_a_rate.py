@@ -1,5 +1,6 @@
 """HG-T-2 “力争每年集群规上工业企业数新增10%以上”: a rate against the baseline (last year's end), of the 规上
-enterprises in clusters — not the raw count, which any 10 firms would “meet” (FIDELITY D4). `baseline_year` moves the baseline."""
+enterprises in clusters — not the raw count, which any 10 firms would “meet” (FIDELITY D4). `baseline_year` moves
+the baseline."""
 
 from __future__ import annotations
 
