@@ -209,8 +209,9 @@ _C: tuple[Indicator, ...] = (
         "recognised_cluster_count",
         "获认定集群数",
         "个",
-        "获国家级/省级认定的集群数（params.level, params.kind；只写级别时计该级别任一类认定的集群，每个集群计一次）",
-        params=("level", "kind"),
+        "获国家级/省级认定的集群数（params.level, params.kind；只写级别时计该级别任一类认定的集群，每个集群计一次；"
+        "params.new 只计规划期内新认定的）",
+        params=("level", "kind", "new"),
         rules=("XN-CL-1", "HG-T-1", "EZ-T-3"),
         aliases=("特色产业集群", "先进制造业集群"),
     ),

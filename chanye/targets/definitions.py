@@ -153,15 +153,19 @@ def growth_specs(month: dt.date) -> list[GrowthSpec]:
     return list(out.values())
 
 
-def recognition_keys(recognitions: list[dict[str, Any]]) -> set[str]:
+def recognition_keys(recognitions: list[dict[str, Any]], new_since: int | None = None) -> set[str]:
     """The keys under which one cluster counts for `recognised_cluster_count`: each (level, kind) it holds, each level
     alone (a target naming only 省级 counts every provincial cluster) and each kind alone. A cluster counts once per
-    key however many recognitions it holds (EZ-T-3, HG-T-1: FIDELITY D3)."""
+    key however many recognitions it holds (EZ-T-3, HG-T-1: FIDELITY D3). A recognition of `new_since` or later (the
+    plan period's first year) also counts under the same keys with `new=true` (XN-CL-1 “新认定”); one without a year
+    is not new."""
     keys: set[str] = set()
     for rec in recognitions:
-        level, kind = rec.get("level"), rec.get("kind")
+        level, kind, year = rec.get("level"), rec.get("kind"), rec.get("year")
+        is_new = new_since is not None and isinstance(year, int) and year >= new_since
         for params in ({"level": level, "kind": kind}, {"level": level}, {"kind": kind}):
-            key = params_key("recognised_cluster_count", params)
-            if key:
-                keys.add(key)
+            for flag in (False, True) if is_new else (False,):
+                key = params_key("recognised_cluster_count", {**params, "new": flag})
+                if key and key != "new=true":
+                    keys.add(key)
     return keys

@@ -380,13 +380,18 @@ def _cluster_counts(per_cluster: list[dict[str, Any]]) -> list[Row]:
 
 
 def _recognition_counts() -> list[Row]:
-    """Active clusters by recognition level and kind, by level alone and by kind alone (from the pack, not from
-    enterprise data; EZ-T-3, HG-T-1 省级产业集群: FIDELITY D3)."""
+    """Active clusters by recognition level and kind, by level alone and by kind alone, and the same for recognitions
+    new in the active pack's period (from the pack, not from enterprise data; EZ-T-3, HG-T-1 省级产业集群: FIDELITY
+    D3; XN-CL-1 新认定)."""
     from chanye.industry.models import Cluster
+    from chanye.industry.selectors import active_pack
 
+    pack = active_pack()
+    period = pack.content.get("period") if pack else None
+    since = int(period[0]) if period else None
     counts: dict[str, int] = {}
     for recognitions in Cluster.objects.filter(is_active=True).values_list("recognitions", flat=True):
-        for key in defs.recognition_keys(recognitions or []):
+        for key in defs.recognition_keys(recognitions or [], since):
             counts[key] = counts.get(key, 0) + 1
     return [Row("recognised_cluster_count", Decimal(n), params_key=key) for key, n in sorted(counts.items())]
 
