@@ -101,7 +101,7 @@ def count_spec(indicator: str, params: dict[str, Any]) -> CountSpec:
 def growth_spec(params: dict[str, Any], month: dt.date) -> GrowthSpec:
     """Growth to `month` against the end of `params.baseline_year` (default: the year before `month`'s)."""
     year = params.get("baseline_year")
-    base_year = int(year) if year not in (None, "") else month.year - 1
+    base_year = month.year - 1 if year is None or year == "" else int(year)
     if base_year >= month.year:
         raise ValueError("基期应早于当年")
     return GrowthSpec(

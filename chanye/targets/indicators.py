@@ -182,7 +182,9 @@ def build_measures(engine: Engine, month: dt.date, baselines: list[dt.date] | No
     for b, column in zip(sorted(set(baselines or [])), flags_at, strict=True):
         at = _above_on(sp, b, column)
         m = m.left_join(at, m.id == at.enterprise_id).drop("enterprise_id")
-    fill = {c: False for c in ["is_above", "entered", "exited", "in_cluster", *flags_at, *[f"has_{k}" for k in kinds]]}
+    fill: dict[str, bool | float | str] = {
+        c: False for c in ["is_above", "entered", "exited", "in_cluster", *flags_at, *[f"has_{k}" for k in kinds]]
+    }
     fill["section"] = ""
     fill |= {
         c: 0.0 for c in ["output_ytd", "output_prev", "revenue_ytd", "revenue_12m", "output_12m", "rd_ytd", "rd_prev"]
@@ -236,12 +238,12 @@ def _per_enterprise_aggregates(
         if spec.indicator == defs.CHAIN_LEADER_COUNT:
             reaches = reaches & m.has_chain_leader
         aggs[f"{spec.indicator}|{spec.key}"] = reaches.sum()
-    for g in growth or []:
-        base = m[baseline_column(g.baseline)]
-        now = a & m.in_cluster if g.in_clusters else a
-        base = base & m.in_cluster if g.in_clusters else base
-        aggs[f"{GROWTH_NOW}|{g.key}"] = now.sum()
-        aggs[f"{GROWTH_BASE}|{g.key}"] = base.sum()
+    for rate in growth or []:
+        base = m[baseline_column(rate.baseline)]
+        now = a & m.in_cluster if rate.in_clusters else a
+        base = base & m.in_cluster if rate.in_clusters else base
+        aggs[f"{GROWTH_NOW}|{rate.key}"] = now.sum()
+        aggs[f"{GROWTH_BASE}|{rate.key}"] = base.sum()
     return aggs
 
 
