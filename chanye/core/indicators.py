@@ -36,6 +36,7 @@ def measure_of(word: Any) -> str:
     except KeyError:
         raise ValueError(f"无法识别的统计口径：{word}") from None
 
+
 # The legal reading of the words a text bounds a figure with (民法典 第1259条: 以上、以下、以内 include the number;
 # 不满、超过 exclude it). “级” names reaching a tier: a firm with exactly 100亿 is a 百亿级企业 (EZ-T-1, YY-T-1).
 # “突破/过/超” pass the number, so exclude it (XN-CL-3 营收超100亿, HG-T-1 产值过千亿).
