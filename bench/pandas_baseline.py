@@ -56,6 +56,15 @@ HONOUR_KINDS = [
     "chain_leader",
 ]
 SMART_GRADES = ["basic", "advanced", "excellent", "leading"]
+# How chanye reads a target's definition (chanye.core.indicators.params_key, chanye.targets.definitions): the bound's
+# word, the measure, the GB/T 4754 门类 of a sector.
+BOUND = {w: ">=" for w in (">=", "≥", "以上", "达", "达到", "级", "不低于", "不少于")}
+BOUND |= {w: ">" for w in (">", "超过", "超", "突破", "过")}
+MEASURE = {"revenue": "revenue", "营业收入": "revenue", "营收": "revenue"}
+MEASURE |= {"output": "output", "产值": "output", "工业总产值": "output", "总产值": "output"}
+SERVICES = "FGHIJKLMNOPQRST"
+SECTIONS = {"农林牧渔业": "A", "农、林、牧、渔业": "A", "采矿业": "B", "制造业": "C", "工业": "BCD", "建筑业": "E"}
+SECTIONS |= {"电力、热力、燃气及水生产和供应业": "D", "服务业": SERVICES, "第三产业": SERVICES}
 Q4, Q2 = Decimal("0.0001"), Decimal("0.01")
 
 
@@ -262,6 +271,52 @@ def _key(v: Decimal) -> str:
     return format(v.normalize(), "f")
 
 
+def _params(p: Any) -> dict[str, Any]:
+    p = json.loads(p) if isinstance(p, str) else p
+    return p if isinstance(p, dict) else {}
+
+
+def count_definitions(
+    targets: pd.DataFrame, indicator: str, defaults: list[int], extra: str = ""
+) -> dict[str, tuple[Decimal, bool, str, str, str]]:
+    """key → (threshold 亿元, inclusive, measure, 门类 letters, family) for the defaults and each target's params;
+    `extra` is the indicator's own filter parameter (sector or family)."""
+    out: dict[str, tuple[Decimal, bool, str, str, str]] = {}
+    written = [_params(x) for x in targets.params[targets.indicator == indicator]]
+    for p in [{"threshold": x} for x in defaults] + written:
+        if p.get("threshold") in (None, ""):
+            continue
+        t = Decimal(str(p["threshold"]))
+        cmp = BOUND.get(str(p.get("threshold_comparator") or ">").strip())
+        meas = MEASURE.get(str(p.get("measure") or "revenue").strip())
+        if cmp is None or meas is None:
+            continue
+        parts = [f"threshold={_key(t)}"] + ([f"threshold_comparator={cmp}"] if cmp != ">" else [])
+        parts += [f"measure={meas}"] if meas != "revenue" else []
+        value = str(p.get(extra) or "").strip() if extra else ""
+        parts += [f"{extra}={value}"] if value else []
+        sections = SECTIONS.get(value, value) if extra == "sector" else ""
+        family = value if extra == "family" else ""
+        out.setdefault(",".join(parts), (t, cmp == ">=", meas, sections, family))
+    return out
+
+
+def growth_definitions(targets: pd.DataFrame, month: dt.date) -> dict[str, tuple[dt.date, bool]]:
+    """key → (baseline day, in clusters only) of above_scale_count_growth: last year's end, all and in clusters, and
+    each target's."""
+    out = {"": (dt.date(month.year - 1, 12, 31), False), "in_clusters=true": (dt.date(month.year - 1, 12, 31), True)}
+    for p in [_params(x) for x in targets.params[targets.indicator == "above_scale_count_growth"]]:
+        year = p.get("baseline_year")
+        base = month.year - 1 if year in (None, "") else int(year)
+        if base >= month.year:
+            continue
+        parts = (["in_clusters=true"] if p.get("in_clusters") else []) + (
+            [f"baseline_year={str(year).strip()}"] if year not in (None, "") else []
+        )
+        out.setdefault(",".join(parts), (dt.date(base, 12, 31), bool(p.get("in_clusters"))))
+    return out
+
+
 def indicators(con: psycopg.Connection, month: dt.date) -> pd.DataFrame:  # noqa: C901 — a plain script on purpose: the baseline the analysis is measured against
     """The enterprise indicators of chanye's catalogue for `month` (city, county-level units, parks, clusters)."""
     d = month_end(month)
@@ -269,7 +324,11 @@ def indicators(con: psycopg.Connection, month: dt.date) -> pd.DataFrame:  # noqa
     prev_y0, prev_end = dt.date(month.year - 1, 1, 1), month.replace(year=month.year - 1)
     last12 = dt.date(month.year - 1, month.month, 1)
     start = min(prev_y0, last12)
-    ent = read(con, "SELECT id, county_id, park_id, smart_factory_grade FROM enterprises_enterprise").set_index("id")
+    ent = read(
+        con,
+        "SELECT e.id, e.county_id, e.park_id, e.smart_factory_grade, c.section FROM enterprises_enterprise e "
+        "LEFT JOIN industry_industrycode c ON c.code = e.industry_code_id",
+    ).set_index("id")
     sp = read(con, "SELECT enterprise_id, entered_on, exited_on FROM enterprises_scaleperiod", ["entered_on"])
     sp["exited_on"] = pd.to_datetime(sp["exited_on"], format="%Y-%m-%d")
     hon = read(con, "SELECT enterprise_id, kind FROM enterprises_honour")
@@ -283,6 +342,9 @@ def indicators(con: psycopg.Connection, month: dt.date) -> pd.DataFrame:  # noqa
     clusters = read(con, "SELECT id, parent_id, family, is_active, recognitions FROM industry_cluster")
     targets = read(con, "SELECT indicator, params FROM industry_target WHERE is_active")
     regions = read(con, "SELECT id, level, is_county_level FROM regions_region")
+    pack = read(con, "SELECT content FROM industry_pack WHERE is_active ORDER BY loaded_at DESC LIMIT 1")
+    period = json.loads(pack.content[0]).get("period") if len(pack) else None
+    new_since = int(period[0]) if period else None
 
     m = ent.copy()
     m["is_above"] = m.index.isin(
@@ -309,18 +371,9 @@ def indicators(con: psycopg.Connection, month: dt.date) -> pd.DataFrame:  # noqa
         m[f"has_{k}"] = m.index.isin(hon.enterprise_id[hon.kind == k])
     m["smart_rank"] = m.smart_factory_grade.map({g: i + 1 for i, g in enumerate(SMART_GRADES)}).fillna(0)
 
-    def target_thresholds(indicator: str, defaults: list[int]) -> list[Decimal]:
-        found = set()
-        for p in targets.params[targets.indicator == indicator]:
-            p = json.loads(p) if isinstance(p, str) else p
-            if isinstance(p, dict) and p.get("threshold") not in (None, ""):
-                found.add(Decimal(str(p["threshold"])))
-        return sorted(found | {Decimal(x) for x in defaults})
-
-    ent_thresholds = sorted(
-        set(target_thresholds("enterprise_count_revenue_over", [10, 30, 50, 100]))
-        | set(target_thresholds("chain_leader_count_revenue_over", []))
-    )
+    active_ids = set(clusters.id[clusters.is_active])
+    m["in_cluster"] = m.index.isin(ec.enterprise_id[ec.cluster_id.isin(active_ids)])
+    m["section"] = m.section.fillna("")
     a = m.is_above
     cols = {
         "above_scale_count": a,
@@ -344,10 +397,21 @@ def indicators(con: psycopg.Connection, month: dt.date) -> pd.DataFrame:  # noqa
     }
     for i, grade in enumerate(SMART_GRADES):
         cols[f"smart_factory_count|grade={grade}"] = m.smart_rank >= i + 1
-    for t in ent_thresholds:
-        over = m.revenue_12m > float(t) * 10000
-        cols[f"enterprise_count_revenue_over|threshold={_key(t)}"] = over
-        cols[f"chain_leader_count_revenue_over|threshold={_key(t)}"] = over & m.has_chain_leader
+    for indicator, extra in (("enterprise_count_revenue_over", "sector"), ("chain_leader_count_revenue_over", "")):
+        definitions = count_definitions(targets, indicator, [10, 30, 50, 100], extra)
+        for key, (t, inclusive, meas, sections, _) in definitions.items():
+            value = m.output_12m if meas == "output" else m.revenue_12m
+            over = value >= float(t) * 10000 if inclusive else value > float(t) * 10000
+            if sections:
+                over = over & m.section.isin(list(sections))
+            cols[f"{indicator}|{key}"] = over & m.has_chain_leader if indicator.startswith("chain") else over
+    growth = growth_definitions(targets, month)
+    for key, (day, in_clusters) in growth.items():
+        then = m.index.isin(
+            sp[(sp.entered_on <= ts(day)) & (sp.exited_on.isna() | (sp.exited_on > ts(day)))].enterprise_id
+        )
+        cols[f"growth_now|{key}"] = a & m.in_cluster if in_clusters else a
+        cols[f"growth_base|{key}"] = then & m.in_cluster if in_clusters else then
     parts = pd.DataFrame(cols).astype(float)
     parts["county_id"], parts["park_id"] = m.county_id, m.park_id
 
@@ -367,6 +431,9 @@ def indicators(con: psycopg.Connection, month: dt.date) -> pd.DataFrame:  # noqa
         v["rd_expense_growth"] = None if not v["rd_prev"] else 100.0 * (v["rd_ytd"] - v["rd_prev"]) / v["rd_prev"]
         for k in ("high_tech_above", "rd_above", "digital_above", "above_scale_output_prev", "rd_ytd", "rd_prev"):
             v.pop(k)
+        for key in growth:
+            now, base = v.pop(f"growth_now|{key}"), v.pop(f"growth_base|{key}")
+            v[f"above_scale_count_growth|{key}"] = None if not base else 100.0 * (now - base) / base
         for name, x in v.items():
             if x is not None:
                 code, _, key = name.partition("|")
@@ -392,6 +459,7 @@ def indicators(con: psycopg.Connection, month: dt.date) -> pd.DataFrame:  # noqa
                 "cluster_output": mc.output_ytd / 10000,
                 "cluster_revenue": mc.revenue_ytd / 10000,
                 "cluster_revenue_12m": mc.revenue_12m / 10000,
+                "cluster_output_12m": mc.output_12m / 10000,
                 "cluster_id": mc.cluster_id,
             }
         )
@@ -405,9 +473,14 @@ def indicators(con: psycopg.Connection, month: dt.date) -> pd.DataFrame:  # noqa
     top_all = set(active.id[active.parent_id.isna()])
     top = set(active.id[active.parent_id.isna() & (active.family != "county")])
     in_top = per_cluster[per_cluster.index.isin(top_all)]
-    for t in target_thresholds("cluster_count_revenue_over", [100, 500, 1000]):
-        n = int((in_top.cluster_revenue_12m > float(t)).sum())
-        out.append(("cluster_count_revenue_over", f"threshold={_key(t)}", None, None, dec(n)))
+    family_of = active.set_index("id").family
+    for key, (t, inclusive, meas, _, family) in count_definitions(
+        targets, "cluster_count_revenue_over", [100, 500, 1000], "family"
+    ).items():
+        rows = in_top[family_of.reindex(in_top.index) == family] if family else in_top
+        value = rows.cluster_output_12m if meas == "output" else rows.cluster_revenue_12m
+        n = int((value >= float(t) if inclusive else value > float(t)).sum())
+        out.append(("cluster_count_revenue_over", key, None, None, dec(n)))
     if top:
         members = m[m.index.isin(ec.enterprise_id[ec.cluster_id.isin(top)])]
         v = members.output_ytd.where(members.is_above, 0.0).sum() / 10000
@@ -417,8 +490,13 @@ def indicators(con: psycopg.Connection, month: dt.date) -> pd.DataFrame:  # noqa
             out.append(("cluster_share_of_above_scale_output", "", None, None, dec(100 * v / total)))
     counts: dict[str, int] = {}
     for rec_list in active.recognitions:
+        keys: set[str] = set()
         for rec in json.loads(rec_list) if isinstance(rec_list, str) else rec_list:
-            key = f"level={rec.get('level')},kind={rec.get('kind')}"
+            level, kind, year = rec.get("level"), rec.get("kind"), rec.get("year")
+            is_new = new_since is not None and isinstance(year, int) and year >= new_since
+            for k in (f"level={level},kind={kind}", f"level={level}", f"kind={kind}"):
+                keys |= {k, f"{k},new=true"} if is_new else {k}
+        for key in keys:
             counts[key] = counts.get(key, 0) + 1
     for key, n in counts.items():
         out.append(("recognised_cluster_count", key, None, None, dec(n)))

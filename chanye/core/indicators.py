@@ -21,6 +21,58 @@ from typing import Any, Literal
 Dim = Literal["region", "cluster", "industry", "year", "month"]
 Kind = Literal["computed", "reported"]
 NUMERIC_PARAMS = {"threshold", "min_investment", "below"}
+COMPARATOR_PARAMS = {"threshold_comparator"}
+# The measure a threshold applies to, as the texts write it (黄冈 “产值过千亿”): 营业收入 or 工业总产值.
+MEASURE_WORDS = {"revenue": "revenue", "营业收入": "revenue", "营收": "revenue", "output": "output", "产值": "output"}
+MEASURE_WORDS |= {"工业总产值": "output", "总产值": "output"}
+
+
+def measure_of(word: Any) -> str:
+    """`revenue` or `output` for a pack's `measure` (the code or the text's word); revenue when not written."""
+    if word in (None, ""):
+        return "revenue"
+    try:
+        return MEASURE_WORDS[str(word).strip()]
+    except KeyError:
+        raise ValueError(f"无法识别的统计口径：{word}") from None
+
+
+# The legal reading of the words a text bounds a figure with (民法典 第1259条: 以上、以下、以内 include the number;
+# 不满、超过 exclude it). “级” names reaching a tier: a firm with exactly 100亿 is a 百亿级企业 (EZ-T-1, YY-T-1).
+# “突破/过/超” pass the number, so exclude it (XN-CL-3 营收超100亿, HG-T-1 产值过千亿).
+BOUND_WORDS = {
+    ">=": ">=",
+    "≥": ">=",
+    "以上": ">=",
+    "达": ">=",
+    "达到": ">=",
+    "级": ">=",
+    "不低于": ">=",
+    "不少于": ">=",
+    ">": ">",
+    "超过": ">",
+    "超": ">",
+    "突破": ">",
+    "过": ">",
+    "<=": "<=",
+    "≤": "<=",
+    "以下": "<=",
+    "以内": "<=",
+    "不超过": "<=",
+    "<": "<",
+    "不满": "<",
+    "低于": "<",
+}
+
+
+def bound_comparator(word: Any, default: str = ">") -> str:
+    """The comparator (">=", ">", "<=", "<") a pack's bound is written with, as a symbol or as the text's word."""
+    if word in (None, ""):
+        return default
+    try:
+        return BOUND_WORDS[str(word).strip()]
+    except KeyError:
+        raise ValueError(f"无法识别的比较方式：{word}") from None
 
 
 @dataclass(frozen=True)
@@ -32,6 +84,9 @@ class Indicator:
     kind: Kind = "computed"
     dims: tuple[Dim, ...] = ("region", "year")
     params: tuple[str, ...] = ()  # e.g. ("threshold",) for enterprise_count_revenue_over
+    # The value a parameter has when a target does not set it (("threshold_comparator", ">"), ("measure", "revenue")):
+    # a target writing the default shares the series of one that leaves it out.
+    defaults: tuple[tuple[str, str], ...] = ()
     rules: tuple[str, ...] = ()
     aliases: tuple[str, ...] = field(default=())  # words policy texts use for it (for extraction)
 
@@ -52,18 +107,34 @@ def get(code: str) -> Indicator | None:
     return CATALOGUE.get(code)
 
 
+def _param_text(k: str, v: Any) -> str:
+    if k in NUMERIC_PARAMS:
+        return format(Decimal(str(v)).normalize(), "f")
+    if k in COMPARATOR_PARAMS:
+        return bound_comparator(v)
+    if k == "measure":
+        return measure_of(v)
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    return str(v).strip()
+
+
 def params_key(indicator: str, params: dict[str, Any] | None) -> str:
-    """The key of a parameter set (`threshold=100000`, `level=省级,kind=…`): values of one indicator computed for
-    different parameters are kept apart under it, in the order the indicator declares its parameters."""
+    """The key of a parameter set (`threshold=100`, `threshold=100,threshold_comparator=>=,sector=制造业`,
+    `level=provincial`): values of one indicator computed for different parameters are kept apart under it, in the
+    order the indicator declares its parameters. Parameters the indicator does not declare are notes (threshold_unit)
+    and a parameter at its default is left out, so equal definitions share one key and different ones never do."""
     ind = CATALOGUE.get(indicator)
+    defaults = dict(ind.defaults) if ind else {}
     parts = []
     for k in ind.params if ind else ():
         v = (params or {}).get(k)
-        if v in (None, ""):
+        if v in (None, "") or v is False:
             continue
-        if k in NUMERIC_PARAMS:
-            v = format(Decimal(str(v)).normalize(), "f")
-        parts.append(f"{k}={v}")
+        text = _param_text(k, v)
+        if defaults.get(k) == text:
+            continue
+        parts.append(f"{k}={text}")
     return ",".join(parts)
 
 

@@ -19,6 +19,7 @@ from django.db import transaction
 
 from chanye.analytics.engine import FIGURE, Engine, connect
 from chanye.core import dates, indicators
+from chanye.targets import definitions as defs
 from chanye.targets.models import IndicatorValue
 
 SMART_GRADES = ["basic", "advanced", "excellent", "leading"]  # XN-RD-3, lowest first
@@ -43,28 +44,32 @@ class Row:
     params_key: str = ""
 
 
-def _thresholds(indicator: str, defaults: list[int]) -> list[Decimal]:
-    from chanye.industry.models import Target
-
-    found = {
-        Decimal(str(t.params["threshold"]))
-        for t in Target.objects.filter(is_active=True, indicator=indicator)
-        if isinstance(t.params, dict) and t.params.get("threshold") not in (None, "")
-    }
-    return sorted(found | {Decimal(d) for d in defaults})
-
-
 def _num(v: Any) -> float:
     """A DuckDB aggregate as a float: NULL or NaN (a sum over no rows) is 0."""
     return 0.0 if v is None or v != v else float(v)
 
 
-def _key(v: Decimal) -> str:
-    return format(v.normalize(), "f")
+def _above_on(sp: Any, day: dt.date, column: str) -> Any:
+    """The enterprises 规上 on `day` (XN-GS-2: by their entry and exit dates), flagged in `column`."""
+    import ibis
+
+    return (
+        sp.filter((sp.entered_on <= day) & (sp.exited_on.isnull() | (sp.exited_on > day)))
+        .select("enterprise_id")
+        .distinct()
+        .mutate(**{column: ibis.literal(True)})
+    )
 
 
-def build_measures(engine: Engine, month: dt.date) -> Any:
-    """The per-enterprise measures table for the period ending with `month` (an Ibis table)."""
+def baseline_column(day: dt.date) -> str:
+    return f"above_at_{day:%Y%m%d}"
+
+
+def build_measures(engine: Engine, month: dt.date, baselines: list[dt.date] | None = None) -> Any:
+    """The per-enterprise measures table for the period ending with `month` (an Ibis table).
+
+    Besides the figures: the enterprise's GB/T 4754 门类 (`section`), whether it belongs to an active cluster
+    (`in_cluster`), and its 规上 status at each of `baselines` (`above_at_YYYYMMDD`, for growth rates)."""
     import ibis
 
     d = month_end(month)
@@ -75,19 +80,29 @@ def build_measures(engine: Engine, month: dt.date) -> Any:
     e = engine.load(
         "ent",
         "enterprises_enterprise",
-        {"id": "BIGINT", "county_id": "BIGINT", "park_id": "BIGINT", "smart_factory_grade": "VARCHAR"},
+        {
+            "id": "BIGINT",
+            "county_id": "BIGINT",
+            "park_id": "BIGINT",
+            "smart_factory_grade": "VARCHAR",
+            "industry_code_id": "VARCHAR",
+        },
+    )
+    codes = engine.load("codes", "industry_industrycode", {"code": "VARCHAR", "section": "VARCHAR"})
+    ec = engine.load("ec_m", "enterprises_enterprise_clusters", {"enterprise_id": "BIGINT", "cluster_id": "BIGINT"})
+    cl = engine.load("cl_m", "industry_cluster", {"id": "BIGINT", "is_active": "BOOLEAN"})
+    members = (
+        ec.inner_join(cl.filter(cl.is_active), ec.cluster_id == cl.id)
+        .select("enterprise_id")
+        .distinct()
+        .mutate(in_cluster=ibis.literal(True))
     )
     sp = engine.load(
         "sp", "enterprises_scaleperiod", {"enterprise_id": "BIGINT", "entered_on": "DATE", "exited_on": "DATE"}
     )
     hon = engine.load("hon", "enterprises_honour", {"enterprise_id": "BIGINT", "kind": "VARCHAR"})
     # 规上 status at the period end, entries and exits this year (XN-GS-2, re-entries count as entries).
-    above = (
-        sp.filter((sp.entered_on <= d) & (sp.exited_on.isnull() | (sp.exited_on > d)))
-        .select("enterprise_id")
-        .distinct()
-        .mutate(is_above=ibis.literal(True))
-    )
+    above = _above_on(sp, d, "is_above")
     entered = (
         sp.filter((sp.entered_on >= y0) & (sp.entered_on <= d))
         .select("enterprise_id")
@@ -148,6 +163,10 @@ def build_measures(engine: Engine, month: dt.date) -> Any:
 
     m = (
         e.mutate(smart_rank=grade)
+        .left_join(codes, e.industry_code_id == codes.code)
+        .drop("code", "industry_code_id")
+        .left_join(members, e.id == members.enterprise_id)
+        .drop("enterprise_id")
         .left_join(above, e.id == above.enterprise_id)
         .drop("enterprise_id")
         .left_join(entered, e.id == entered.enterprise_id)
@@ -159,7 +178,14 @@ def build_measures(engine: Engine, month: dt.date) -> Any:
         .left_join(flags, e.id == flags.enterprise_id)
         .drop("enterprise_id")
     )
-    fill = {c: False for c in ["is_above", "entered", "exited", *[f"has_{k}" for k in kinds]]}
+    flags_at = [baseline_column(b) for b in sorted(set(baselines or []))]
+    for b, column in zip(sorted(set(baselines or [])), flags_at, strict=True):
+        at = _above_on(sp, b, column)
+        m = m.left_join(at, m.id == at.enterprise_id).drop("enterprise_id")
+    fill: dict[str, bool | float | str] = {
+        c: False for c in ["is_above", "entered", "exited", "in_cluster", *flags_at, *[f"has_{k}" for k in kinds]]
+    }
+    fill["section"] = ""
     fill |= {
         c: 0.0 for c in ["output_ytd", "output_prev", "revenue_ytd", "revenue_12m", "output_12m", "rd_ytd", "rd_prev"]
     }
@@ -167,8 +193,23 @@ def build_measures(engine: Engine, month: dt.date) -> Any:
     return engine.materialise("measures", m)
 
 
-def _per_enterprise_aggregates(m: Any, ent_thresholds: list[Decimal]) -> dict[str, Any]:
-    """Named Ibis aggregations over (a group of) the measures table."""
+def _reaches(m: Any, spec: defs.CountSpec) -> Any:
+    """Whether an enterprise's 12-month measure reaches the spec's threshold, in its sector (EZ-T-1, YY-T-1)."""
+    value = m.output_12m if spec.measure == "output" else m.revenue_12m
+    bound = float(spec.threshold) * WAN_PER_YI
+    cond = value >= bound if spec.inclusive else value > bound
+    if spec.sections:
+        cond = cond & m.section.isin(list(spec.sections))
+    return cond
+
+
+def _per_enterprise_aggregates(
+    m: Any,
+    counts: list[defs.CountSpec],
+    growth: list[defs.GrowthSpec] | None = None,
+) -> dict[str, Any]:
+    """Named Ibis aggregations over (a group of) the measures table; `counts` are the enterprise and chain-leader
+    count definitions, `growth` the 规上 count growth ones (each a current and a baseline count, `_derive`d)."""
     a = m.is_above
     aggs: dict[str, Any] = {
         "above_scale_count": a.sum(),
@@ -192,11 +233,21 @@ def _per_enterprise_aggregates(m: Any, ent_thresholds: list[Decimal]) -> dict[st
     }
     for i, g in enumerate(SMART_GRADES):
         aggs[f"smart_factory_count|grade={g}"] = (m.smart_rank >= i + 1).sum()
-    for t in ent_thresholds:
-        over = m.revenue_12m > float(t) * WAN_PER_YI
-        aggs[f"enterprise_count_revenue_over|threshold={_key(t)}"] = over.sum()
-        aggs[f"chain_leader_count_revenue_over|threshold={_key(t)}"] = (over & m.has_chain_leader).sum()
+    for spec in counts:
+        reaches = _reaches(m, spec)
+        if spec.indicator == defs.CHAIN_LEADER_COUNT:
+            reaches = reaches & m.has_chain_leader
+        aggs[f"{spec.indicator}|{spec.key}"] = reaches.sum()
+    for rate in growth or []:
+        base = m[baseline_column(rate.baseline)]
+        now = a & m.in_cluster if rate.in_clusters else a
+        base = base & m.in_cluster if rate.in_clusters else base
+        aggs[f"{GROWTH_NOW}|{rate.key}"] = now.sum()
+        aggs[f"{GROWTH_BASE}|{rate.key}"] = base.sum()
     return aggs
+
+
+GROWTH_NOW, GROWTH_BASE = "growth_now", "growth_base"
 
 
 def _derive(values: dict[str, float | None]) -> dict[str, float | None]:
@@ -216,10 +267,15 @@ def _derive(values: dict[str, float | None]) -> dict[str, float | None]:
     out["rd_expense_growth"] = None if not rp else 100.0 * (rc - rp) / rp
     for k in ("high_tech_above", "rd_above", "digital_above", "above_scale_output_prev", "rd_ytd", "rd_prev"):
         out.pop(k, None)
+    # HG-T-2 (FIDELITY D4): growth is a rate against the baseline's count, not the count itself; none without a base.
+    for name in [k for k in values if k.startswith(f"{GROWTH_NOW}|")]:
+        key = name.partition("|")[2]
+        now, base = out.pop(name) or 0, out.pop(f"{GROWTH_BASE}|{key}", 0) or 0
+        out[f"{defs.COUNT_GROWTH}|{key}"] = None if not base else 100.0 * (now - base) / base
     return out
 
 
-def compute(  # noqa: C901 — over the limit when it was set (issue 11); split when next changed
+def compute(
     month: dt.date, *, engine: Engine | None = None, progress: Callable[[str], None] | None = None
 ) -> list[Row]:
     """Every computed indicator for `month`, for the city, each county-level unit and each cluster."""
@@ -231,10 +287,10 @@ def compute(  # noqa: C901 — over the limit when it was set (issue 11); split 
     engine = engine or connect()
     try:
         progress("读取数据")
-        m = build_measures(engine, month)
-        ent_thresholds = sorted(
-            set(_thresholds("enterprise_count_revenue_over", DEFAULT_ENTERPRISE_THRESHOLDS))
-            | set(_thresholds("chain_leader_count_revenue_over", []))
+        growth = defs.growth_specs(month)
+        m = build_measures(engine, month, [g.baseline for g in growth])
+        counts = defs.count_specs(defs.ENTERPRISE_COUNT, DEFAULT_ENTERPRISE_THRESHOLDS) + defs.count_specs(
+            defs.CHAIN_LEADER_COUNT, DEFAULT_ENTERPRISE_THRESHOLDS
         )
         rows: list[Row] = []
 
@@ -248,7 +304,7 @@ def compute(  # noqa: C901 — over the limit when it was set (issue 11); split 
                 rows.append(Row(code, Decimal(str(round(float(v), 4))), region_id, cluster_id, pk))
 
         progress("全市与区县")
-        aggs = _per_enterprise_aggregates(m, ent_thresholds)
+        aggs = _per_enterprise_aggregates(m, counts, growth)
         city = engine.records(m.aggregate(**aggs))[0]
         emit(city)
         units = {r.pk for r in Region.objects.county_level()}
@@ -271,6 +327,7 @@ def compute(  # noqa: C901 — over the limit when it was set (issue 11); split 
             "cluster_output": mc.output_ytd.sum() / WAN_PER_YI,
             "cluster_revenue": mc.revenue_ytd.sum() / WAN_PER_YI,
             "cluster_revenue_12m": mc.revenue_12m.sum() / WAN_PER_YI,
+            "cluster_output_12m": mc.output_12m.sum() / WAN_PER_YI,
             "enterprise_count": mc.count(),
         }
         per_cluster = engine.records(mc.group_by("cluster_id").aggregate(**cluster_aggs))
@@ -280,13 +337,9 @@ def compute(  # noqa: C901 — over the limit when it was set (issue 11); split 
                 v = 0.0 if v is None or v != v else float(v)  # a sum over no matching rows is zero
                 rows.append(Row(code, Decimal(str(round(v, 4))), cluster_id=int(r["cluster_id"])))
 
-        # XN-CL-1, HG-T-1: top-level clusters whose revenue over the last 12 months exceeds a threshold; county
-        # characteristic clusters count too (黄冈's 百亿特色集群 are county ones).
-        top_all = set(Cluster.objects.filter(is_active=True, parent__isnull=True).values_list("pk", flat=True))
-        top = set(Cluster.objects.filter(pk__in=top_all).exclude(family="county").values_list("pk", flat=True))
-        for t in _thresholds("cluster_count_revenue_over", DEFAULT_CLUSTER_THRESHOLDS):
-            n = sum(1 for r in per_cluster if r["cluster_id"] in top_all and _num(r["cluster_revenue_12m"]) > float(t))
-            rows.append(Row("cluster_count_revenue_over", Decimal(n), params_key=f"threshold={_key(t)}"))
+        rows += _cluster_counts(per_cluster)
+        top_level = Cluster.objects.filter(is_active=True, parent__isnull=True)
+        top = set(top_level.exclude(family="county").values_list("pk", flat=True))
 
         # XN-CL-2: 规上 output of the enterprises in any (non-county) cluster, each counted once.
         member = ec.filter(ec.cluster_id.isin(list(top))).select("enterprise_id").distinct() if top else None
@@ -299,18 +352,50 @@ def compute(  # noqa: C901 — over the limit when it was set (issue 11); split 
             if total and total == total:
                 rows.append(Row("cluster_share_of_above_scale_output", Decimal(str(round(100 * v / total, 4)))))
 
-        # Recognised clusters by level and kind (from the pack, not from enterprise data).
-        counts: dict[str, int] = {}
-        for c in Cluster.objects.filter(is_active=True):
-            for rec in c.recognitions:
-                key = f"level={rec.get('level')},kind={rec.get('kind')}"
-                counts[key] = counts.get(key, 0) + 1
-        for key, n in counts.items():
-            rows.append(Row("recognised_cluster_count", Decimal(n), params_key=key))
+        rows += _recognition_counts()
         return rows
     finally:
         if own:
             engine.close()
+
+
+def _cluster_counts(per_cluster: list[dict[str, Any]]) -> list[Row]:
+    """XN-CL-1, HG-T-1, YY-T-1: top-level clusters whose 12-month revenue (or output: 黄冈 产值过千亿, 益阳 千亿级产业)
+    passes (超过/过) or reaches (级/达) a threshold, of one family when the target names it (黄冈 百亿特色 = county,
+    块状经济 = other; 益阳 制造业 = pillar, 服务业 = other). Without a family every top-level cluster counts, county
+    characteristic ones included."""
+    from chanye.industry.models import Cluster
+
+    family = dict(Cluster.objects.filter(is_active=True, parent__isnull=True).values_list("pk", "family"))
+    rows = []
+    for spec in defs.count_specs(defs.CLUSTER_COUNT, DEFAULT_CLUSTER_THRESHOLDS):
+        column = "cluster_output_12m" if spec.measure == "output" else "cluster_revenue_12m"
+        n = sum(
+            1
+            for r in per_cluster
+            if r["cluster_id"] in family
+            and (not spec.family or family[r["cluster_id"]] == spec.family)
+            and spec.passes(_num(r[column]))
+        )
+        rows.append(Row(defs.CLUSTER_COUNT, Decimal(n), params_key=spec.key))
+    return rows
+
+
+def _recognition_counts() -> list[Row]:
+    """Active clusters by recognition level and kind, by level alone and by kind alone, and the same for recognitions
+    new in the active pack's period (from the pack, not from enterprise data; EZ-T-3, HG-T-1 省级产业集群: FIDELITY
+    D3; XN-CL-1 新认定)."""
+    from chanye.industry.models import Cluster
+    from chanye.industry.selectors import active_pack
+
+    pack = active_pack()
+    period = pack.content.get("period") if pack else None
+    since = int(period[0]) if period else None
+    counts: dict[str, int] = {}
+    for recognitions in Cluster.objects.filter(is_active=True).values_list("recognitions", flat=True):
+        for key in defs.recognition_keys(recognitions or [], since):
+            counts[key] = counts.get(key, 0) + 1
+    return [Row("recognised_cluster_count", Decimal(n), params_key=key) for key, n in sorted(counts.items())]
 
 
 @transaction.atomic

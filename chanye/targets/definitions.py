@@ -1,0 +1,171 @@
+"""What the indicator engine computes for parameterised indicators: each active target's own definition.
+
+A pack's target names an indicator and the parameters its text writes: the threshold and the word bounding it
+(`threshold_comparator`: 以上/达/级 include the number, 超过/突破/过 exclude it), the measure (营业收入 or 产值), the
+国民经济行业 sector, the cluster family, the recognition level, the growth baseline. Each distinct definition is
+parsed once here into a spec and computed under its `params_key`, so a target reads exactly the figure its text
+defines and two definitions never share a series (issue 12: FIDELITY D2, D3, D4; EZ-T-1, HG-T-1, HG-T-2, YY-T-1).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from chanye.core.indicators import bound_comparator, measure_of, params_key
+
+log = logging.getLogger(__name__)
+
+ENTERPRISE_COUNT = "enterprise_count_revenue_over"
+CHAIN_LEADER_COUNT = "chain_leader_count_revenue_over"
+CLUSTER_COUNT = "cluster_count_revenue_over"
+COUNT_GROWTH = "above_scale_count_growth"
+
+# GB/T 4754-2017 门类 of the sectors the texts name (益阳 YY-T-1: 农林牧渔业 2, 制造业 5; 制造业 15, 建筑业 3,
+# 服务业 2).
+# 服务业 is the 第三产业 of 国家统计局《三次产业划分规定》: 门类 F–T (its few service 大类 inside A, B and C — 05, 11,
+# 43 — are not split out). A section letter (or several) may be written instead of the name.
+SECTIONS = {
+    "农林牧渔业": "A",
+    "农、林、牧、渔业": "A",
+    "采矿业": "B",
+    "制造业": "C",
+    "工业": "BCD",
+    "电力、热力、燃气及水生产和供应业": "D",
+    "建筑业": "E",
+    "服务业": "FGHIJKLMNOPQRST",
+    "第三产业": "FGHIJKLMNOPQRST",
+}
+FAMILIES = ("traditional", "emerging", "future", "county", "pillar", "other")  # industry.models.ClusterFamily
+
+
+@dataclass(frozen=True)
+class CountSpec:
+    """Enterprises, chain leaders or top-level clusters whose 12-month measure reaches a threshold (亿元)."""
+
+    indicator: str
+    key: str
+    threshold: Decimal
+    inclusive: bool  # 以上/达/级: the threshold itself counts
+    measure: str = "revenue"  # 营业收入 (主营业务收入 when 营业收入 is not reported) or output: 工业总产值
+    sections: str = ""  # GB/T 4754 门类 letters; empty: every enterprise
+    family: str = ""  # cluster family; empty: every top-level cluster
+
+    def passes(self, value_yi: float) -> bool:
+        t = float(self.threshold)
+        return value_yi >= t if self.inclusive else value_yi > t
+
+
+@dataclass(frozen=True)
+class GrowthSpec:
+    """The 规上 enterprise count at the period end against the baseline's year end, as a rate (HG-T-2)."""
+
+    key: str
+    baseline: dt.date
+    in_clusters: bool = False
+
+
+def _sections(sector: Any) -> str:
+    if sector in (None, ""):
+        return ""
+    text = str(sector).strip()
+    if text in SECTIONS:
+        return SECTIONS[text]
+    if text.isascii() and text.isalpha() and text.isupper():
+        return text
+    raise ValueError(f"无法识别的行业门类：{sector}")
+
+
+def count_spec(indicator: str, params: dict[str, Any]) -> CountSpec:
+    """The spec of one parameter set of a count indicator; ValueError when a parameter cannot be read."""
+    if params.get("threshold") in (None, ""):
+        raise ValueError("缺少门槛（threshold）")
+    family = str(params.get("family") or "").strip()
+    if family and family not in FAMILIES:
+        raise ValueError(f"无法识别的集群类别：{family}")
+    return CountSpec(
+        indicator=indicator,
+        key=params_key(indicator, params),
+        threshold=Decimal(str(params["threshold"])),
+        inclusive=bound_comparator(params.get("threshold_comparator")) == ">=",
+        measure=measure_of(params.get("measure")),
+        sections=_sections(params.get("sector")) if indicator == ENTERPRISE_COUNT else "",
+        family=family if indicator == CLUSTER_COUNT else "",
+    )
+
+
+def growth_spec(params: dict[str, Any], month: dt.date) -> GrowthSpec:
+    """Growth to `month` against the end of `params.baseline_year` (default: the year before `month`'s)."""
+    year = params.get("baseline_year")
+    base_year = month.year - 1 if year is None or year == "" else int(year)
+    if base_year >= month.year:
+        raise ValueError("基期应早于当年")
+    return GrowthSpec(
+        key=params_key(COUNT_GROWTH, params),
+        baseline=dt.date(base_year, 12, 31),
+        in_clusters=bool(params.get("in_clusters")),
+    )
+
+
+def _target_params(indicators: Iterable[str]) -> list[tuple[str, str, dict[str, Any]]]:
+    from chanye.industry.models import Target
+
+    return [
+        (t.code, t.indicator, t.params if isinstance(t.params, dict) else {})
+        for t in Target.objects.filter(is_active=True, indicator__in=list(indicators)).order_by("code")
+    ]
+
+
+def count_specs(indicator: str, default_thresholds: Iterable[int | Decimal] = ()) -> list[CountSpec]:
+    """The platform's default thresholds (strictly over, revenue) and every active target's definition, one spec per
+    key. A target whose parameters cannot be read is logged and left without a figure (暂无数据), not guessed."""
+    out: dict[str, CountSpec] = {}
+    for t in default_thresholds:
+        spec = count_spec(indicator, {"threshold": t})
+        out.setdefault(spec.key, spec)
+    for code, _, params in _target_params([indicator]):
+        try:
+            spec = count_spec(indicator, params)
+        except (ValueError, ArithmeticError) as exc:
+            log.warning("目标 %s 的参数无法计算：%s", code, exc)
+            continue
+        out.setdefault(spec.key, spec)
+    return sorted(out.values(), key=lambda s: (s.threshold, s.key))
+
+
+def growth_specs(month: dt.date) -> list[GrowthSpec]:
+    """All 规上 enterprises and those in clusters against last year's end, and every active target's definition."""
+    out: dict[str, GrowthSpec] = {}
+    for params in ({}, {"in_clusters": True}):
+        spec = growth_spec(params, month)
+        out[spec.key] = spec
+    for code, _, params in _target_params([COUNT_GROWTH]):
+        try:
+            spec = growth_spec(params, month)
+        except (ValueError, TypeError) as exc:
+            log.warning("目标 %s 的参数无法计算：%s", code, exc)
+            continue
+        out.setdefault(spec.key, spec)
+    return list(out.values())
+
+
+def recognition_keys(recognitions: list[dict[str, Any]], new_since: int | None = None) -> set[str]:
+    """The keys under which one cluster counts for `recognised_cluster_count`: each (level, kind) it holds, each level
+    alone (a target naming only 省级 counts every provincial cluster) and each kind alone. A cluster counts once per
+    key however many recognitions it holds (EZ-T-3, HG-T-1: FIDELITY D3). A recognition of `new_since` or later (the
+    plan period's first year) also counts under the same keys with `new=true` (XN-CL-1 “新认定”); one without a year
+    is not new."""
+    keys: set[str] = set()
+    for rec in recognitions:
+        level, kind, year = rec.get("level"), rec.get("kind"), rec.get("year")
+        is_new = new_since is not None and isinstance(year, int) and year >= new_since
+        for params in ({"level": level, "kind": kind}, {"level": level}, {"kind": kind}):
+            for flag in (False, True) if is_new else (False,):
+                key = params_key("recognised_cluster_count", {**params, "new": flag})
+                if key and key != "new=true":
+                    keys.add(key)
+    return keys
