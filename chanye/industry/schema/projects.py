@@ -58,8 +58,10 @@ class StaffingSpec(Base):
 class ProjectsSpec(Base):
     """Project rules (RULES.md §5): signing → start, start → production by investment band, the milestone schedule,
     the monthly grading (XN-XM-5), the project staff (XN-XM-6), the investment tiers of the project library
-    (YY-P-1) and the cadences a text names: quarterly concentrated starts (HG-P-1) and the quarterly dispatch (YY-P-3). Every clock is optional: a pack states only what its city's texts say (FIDELITY D6) — no start limit,
-    no bands, no milestones means projects are tracked by their dates and colours without deadlines."""
+    (YY-P-1) and the cadences a text names: quarterly concentrated starts (HG-P-1) and the quarterly dispatch
+    (YY-P-3). Every clock and cadence is optional: a pack states only what its city's texts say (FIDELITY D6) — no
+    start limit, no bands, no milestones means projects are tracked by their dates and colours without deadlines; no
+    cadence means no quarterly page."""
 
     start_within_days: int | None = None  # XN-XM-1 (咸宁: 60)
     production_bands: list[ProductionBand] = []  # XN-XM-2
