@@ -150,7 +150,7 @@ def test_hg_p_1_page_and_xlsx_show_the_same_sections_with_an_audit_row(huanggang
     sheet = wb["下季度拟集中开工"]
     values = [[c for c in row] for row in sheet.iter_rows(values_only=True)]
     total = next(r for r in values if r[0] == "合计")
-    assert total[:3] == ("合计", 4, 20.5)
+    assert list(total[:3]) == ["合计", 4, 20.5]
     assert AuditLog.objects.filter(action="export", message__contains="季度集中开工").exists()
 
 
