@@ -5,6 +5,8 @@ viewers everything; other roles 404. The page and its exports show the same sect
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
@@ -30,19 +32,19 @@ def _quarter(request: AuthedRequest, default: Quarter) -> Quarter:
     return default
 
 
-def _numbered(sections: list[dict[str, object]]) -> list[dict[str, object]]:
+def _numbered(sections: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Sections with their Chinese numbers (一、二、…), as the documents number them."""
     return [{"n": "一二三四五六七八九十"[k] if k < 10 else str(k + 1), **s} for k, s in enumerate(sections)]
 
 
-def _heading(d: dict[str, object]) -> str:
+def _heading(d: dict[str, Any]) -> str:
     return f"{d['title']}（{d['subtitle']}）" if d["subtitle"] else str(d["title"])
 
 
 # ---------------------------------------------------------------- 季度集中开工 (HG-P-1)
 
 
-def _starts(request: AuthedRequest) -> dict[str, object]:
+def _starts(request: AuthedRequest) -> dict[str, Any]:
     require_reader(request.user)
     if not starts.stated():
         raise Http404("本市政策未规定季度集中开工")
@@ -87,7 +89,7 @@ def concentrated_starts_export(request: AuthedRequest) -> HttpResponse:
 # ---------------------------------------------------------------- 季调度 (YY-P-3)
 
 
-def _dispatch(request: AuthedRequest) -> dict[str, object]:
+def _dispatch(request: AuthedRequest) -> dict[str, Any]:
     require_reader(request.user)
     if not dispatch_figures.stated():
         raise Http404("本市政策未规定季调度")

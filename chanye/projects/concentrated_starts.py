@@ -132,7 +132,7 @@ def _project_row(p: Project) -> list[Any]:
         p.name,
         p.investor_name,
         p.county.name,
-        p.park.name if p.park_id else "",
+        p.park.name if p.park is not None else "",
         p.investment,
         p.signed_on.isoformat() if p.signed_on else "",
         p.started_on.isoformat() if p.started_on else "",
