@@ -22,6 +22,7 @@ from chanye.core.downloads import DOCX, XLSX, attachment
 from chanye.core.models import AuditAction
 from chanye.projects import bulletin as bulletin_figures
 from chanye.projects import bulletin_tables, indicators, progress, stats
+from chanye.projects import rules as project_rules
 from chanye.projects.selectors import require_reader
 from chanye.regions.models import Region
 
@@ -55,6 +56,7 @@ def bulletin(request: AuthedRequest) -> HttpResponse:
             "chart": bulletin_figures.chart_data(d),
             "growth_chart": bulletin_figures.growth_chart(d["growth"]),
             "tech_chart": bulletin_figures.tech_chart(d["tech"]),
+            "project_rules": project_rules.current(),
         },
     )
 

@@ -126,6 +126,21 @@ def _docx_table(doc: Any, headers: Sequence[str], rows: Iterable[Sequence[Any]],
 
 def bulletin_docx(d: dict[str, Any], *, cjk: bool | None = None) -> bytes:
     """The bulletin as a Word document: title, scope, sections with tables, the three charts as pictures."""
+    return sections_docx(
+        title=d["title"],
+        subtitle=d["subtitle"],
+        end=d["end"],
+        sections=bulletin_tables.tables(d),
+        images=chart_images(d, cjk=cjk),
+    )
+
+
+def sections_docx(
+    *, title: str, subtitle: str, end: Any, sections: Sequence[dict[str, Any]], images: dict[str, bytes] | None = None
+) -> bytes:
+    """A report (the 月通报, the 季调度 YY-P-3) as a Word document: title, scope, numbered sections of text and
+    tables, a chart picture after a table that names one."""
+    images = images or {}
     doc = Document()
     sec = doc.sections[0]
     sec.left_margin = sec.right_margin = Cm(2.6)
@@ -133,20 +148,19 @@ def bulletin_docx(d: dict[str, Any], *, cjk: bool | None = None) -> bytes:
     style.font.name = "仿宋"
     style.font.size = Pt(12)
     style.element.rPr.rFonts.set(qn("w:eastAsia"), "仿宋")
-    doc.core_properties.title = d["title"]
-    _para(doc, d["title"], font="宋体", size=18, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
-    if d["subtitle"]:
-        _para(doc, f"（{d['subtitle']}）", font="楷体", size=14, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
+    doc.core_properties.title = title
+    _para(doc, title, font="宋体", size=18, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
+    if subtitle:
+        _para(doc, f"（{subtitle}）", font="楷体", size=14, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
     _para(
         doc,
-        f"数据截至{d['end']:%Y年%m月%d日}　　生成于{timezone.localdate():%Y年%m月%d日}",
+        f"数据截至{end:%Y年%m月%d日}　　生成于{timezone.localdate():%Y年%m月%d日}",
         font="楷体",
         size=11,
         align=WD_ALIGN_PARAGRAPH.CENTER,
         indent=False,
     )
-    images = chart_images(d, cjk=cjk)
-    for k, s in enumerate(bulletin_tables.tables(d)):
+    for k, s in enumerate(sections):
         _para(doc, f"{_section_number(k)}、{s['title']}", font="黑体", size=14, indent=False)
         for text in s["text"]:
             _para(doc, text)
@@ -232,8 +246,6 @@ def _bar(
 
 def bulletin_xlsx(d: dict[str, Any]) -> bytes:
     """The bulletin as a workbook: one sheet per section, native bar charts on the colour, change and overdue sheets."""
-    wb = xlsx.workbook()
-    first = True
     charts_spec = {
         "board": {
             "title": "各区县项目四色分布",
@@ -244,13 +256,28 @@ def bulletin_xlsx(d: dict[str, Any]) -> bytes:
         "changes": {"title": "四色变化（与上月相比）", "colours": ["#6c757d"], "cols": (2, 2)},
         "overdue": {"title": "各区县逾期节点", "colours": ["#dc3545", "#fd7e14"], "cols": (2, 3)},
     }
-    for s in bulletin_tables.tables(d):
+    heading = d["title"] + (f"（{d['subtitle']}）" if d["subtitle"] else "")
+    return sections_xlsx(heading=heading, sections=bulletin_tables.tables(d), charts_spec=charts_spec)
+
+
+def sections_xlsx(
+    *,
+    heading: str,
+    sections: Sequence[dict[str, Any]],
+    charts_spec: dict[str, dict[str, Any]] | None = None,
+    text_columns: Sequence[str] = ("项目编号",),
+) -> bytes:
+    """A report (the 月通报, the 季调度 YY-P-3, the quarterly concentrated starts HG-P-1) as a workbook: one sheet per
+    section, its text, then its tables; a native bar chart beside a table that names one in `charts_spec`. Columns
+    headed by a name in `text_columns` (project codes) are written as text."""
+    charts_spec = charts_spec or {}
+    wb = xlsx.workbook()
+    first = True
+    for s in sections:
         ws = wb.active if first else wb.create_sheet()
         first = False
         ws.title = s["title"].split("（")[0][:31]
-        ws.cell(row=1, column=1, value=d["title"] + (f"（{d['subtitle']}）" if d["subtitle"] else "")).font = Font(
-            bold=True, size=13
-        )
+        ws.cell(row=1, column=1, value=heading).font = Font(bold=True, size=13)
         ws.cell(row=2, column=1, value=s["title"]).font = BOLD
         row = 3
         for text in s["text"]:
@@ -260,7 +287,11 @@ def bulletin_xlsx(d: dict[str, Any]) -> bytes:
         chart_col = 1
         for tbl in s["tables"]:
             ws.cell(row=row, column=1, value=tbl["name"]).font = BOLD
-            header_row, last, row = _ws_table(ws, row + 1, tbl["headers"], tbl["rows"], tbl.get("total"))
+            text_cols = [j for j, h in enumerate(tbl["headers"]) if h in text_columns]
+            rows = tbl["rows"]
+            if text_cols:
+                rows = [[str(v) if j in text_cols and v is not None else v for j, v in enumerate(r)] for r in rows]
+            header_row, last, row = _ws_table(ws, row + 1, tbl["headers"], rows, tbl.get("total"))
             chart_col = max(chart_col, len(tbl["headers"]) + 2)
             spec = charts_spec.get(tbl.get("chart", ""))
             if spec:

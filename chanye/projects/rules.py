@@ -12,7 +12,11 @@ states none has none (issue 12, FIDELITY D6) — no borrowed deadlines from anot
 * XN-XM-5 — grades and the default rectification deadline (platform defaults);
 * XN-XM-6 — the people of a project (咸宁: 1–3 项目秘书, a 包保领导 and a 项目管家) when the pack's `staffing` states
   them; other packs ask for none;
-* YY-P-1 — the investment tiers (益阳: 十亿级 / 50亿级 / 100亿级); none in the pack → no tier.
+* YY-P-1 — the investment tiers (益阳: 十亿级 / 50亿级 / 100亿级); none in the pack → no tier;
+* HG-P-1 — `concentrated_starts: quarter` (黄冈: 按季举办重大项目集中开工活动): the quarterly concentrated-start
+  page (`chanye.projects.concentrated_starts`); packs without it show nothing of it;
+* YY-P-3 — `dispatch: quarter` (益阳: “月通报”“季调度”“年考评”): the quarterly dispatch report
+  (`chanye.projects.dispatch`); packs without it show nothing of it.
 """
 
 from __future__ import annotations
@@ -51,6 +55,8 @@ class ProjectRules:
     rectify_days: int
     investment_tiers: list[Decimal]
     staffing: Staffing | None = None  # XN-XM-6, only where the pack states it
+    concentrated_starts: str | None = None  # HG-P-1: "quarter" where the pack states it
+    dispatch: str | None = None  # YY-P-3: "quarter" where the pack states it
 
     @property
     def has_clocks(self) -> bool:
@@ -119,6 +125,8 @@ def _parse(pack: Any) -> ProjectRules:
         rectify_days=int(cfg.get("rectify_days") or 30),
         investment_tiers=[Decimal(str(t)) for t in cfg.get("investment_tiers") or []],
         staffing=_staffing(cfg.get("staffing")),
+        concentrated_starts=cfg.get("concentrated_starts") or None,
+        dispatch=cfg.get("dispatch") or None,
     )
 
 

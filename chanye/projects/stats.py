@@ -38,6 +38,7 @@ from django.db.models import (
     FilteredRelation,
     Q,
     QuerySet,
+    Sum,
     Value,
     When,
 )
@@ -57,6 +58,7 @@ from chanye.projects.models import (
 )
 from chanye.regions.models import Region
 
+ZERO = Decimal(0)
 COLOURS = [Colour.GREEN, Colour.BLUE, Colour.YELLOW, Colour.RED]  # XN-XM-4, high to low
 COLOUR_RANK = {c: i for i, c in enumerate(reversed(COLOURS))}  # red 0 … green 3
 
@@ -188,18 +190,24 @@ def colour_board(sc: Scope, month: dt.date, graded: bool | None = None) -> dict[
     return {"graded": graded, "rows": rows, "totals": totals, "total": sum(totals.values())}
 
 
-def movements(sc: Scope, month: dt.date) -> dict[str, Any]:
-    """Signed, started, put into production and exited in the month, per county."""
-    end = project_rules.month_end(month)
-    aggs = {
-        "signed": Count("pk", filter=Q(signed_on__range=(month, end))),
-        "started": Count("pk", filter=Q(started_on__range=(month, end))),
-        "producing": Count("pk", filter=Q(producing_on__range=(month, end))),
-        "exited": Count("pk", filter=Q(exited_on__range=(month, end))),
+def movements(sc: Scope, month: dt.date, *, since: dt.date | None = None) -> dict[str, Any]:
+    """Signed, started, put into production and exited in the month — or from `since` to the end of `month` (a
+    quarter: the quarterly concentrated starts HG-P-1, the 季调度 YY-P-3) — per county, with the total investment
+    (亿元) of the projects started and put into production then."""
+    first, end = since or month, project_rules.month_end(month)
+    started, producing = Q(started_on__range=(first, end)), Q(producing_on__range=(first, end))
+    aggs: dict[str, Any] = {
+        "signed": Count("pk", filter=Q(signed_on__range=(first, end))),
+        "started": Count("pk", filter=started),
+        "producing": Count("pk", filter=producing),
+        "exited": Count("pk", filter=Q(exited_on__range=(first, end))),
+        "started_investment": Coalesce(Sum("investment", filter=started), Value(ZERO)),
+        "producing_investment": Coalesce(Sum("investment", filter=producing), Value(ZERO)),
     }
     per = {r.pop("county"): r for r in sc.projects.order_by().values("county").annotate(**aggs)}
-    rows = _rows(sc, per, dict.fromkeys(aggs, 0))
-    return {"rows": rows, "totals": {k: sum(r[k] for r in rows) for k in aggs}}
+    empty = {k: ZERO if k.endswith("investment") else 0 for k in aggs}
+    rows = _rows(sc, per, empty)
+    return {"rows": rows, "totals": {k: sum((r[k] for r in rows), empty[k]) for k in aggs}}
 
 
 def colour_changes(
@@ -301,11 +309,13 @@ def as_days(v: dt.timedelta | None) -> float | None:
     return None if v is None else v.total_seconds() / 86400
 
 
-def issues(sc: Scope, month: dt.date) -> dict[str, Any]:
-    """一单三制 (YY-P-2) as of the month end: issues raised and closed in the month, open and overdue at its end, and
-    per department the closure rate and average days to close — `issues.issue_stats`'s figures, but of the state at
-    the month end (an issue closed later was still open then), counted in the database."""
+def issues(sc: Scope, month: dt.date, *, since: dt.date | None = None) -> dict[str, Any]:
+    """一单三制 (YY-P-2) as of the month end: issues raised and closed in the month (or from `since`: a quarter, the
+    季调度 YY-P-3), open and overdue at its end, and per department the closure rate and average days to close —
+    `issues.issue_stats`'s figures, but of the state at the month end (an issue closed later was still open then),
+    counted in the database."""
     end = project_rules.month_end(month)
+    first = since or month
     qs = sc.within(ProjectIssue.objects.all()).filter(raised_on__lte=end).order_by()
     open_at_end = Q(closed_on__isnull=True) | Q(closed_on__gt=end)
     closed_by_end = Q(closed_on__lte=end)
@@ -318,8 +328,8 @@ def issues(sc: Scope, month: dt.date) -> dict[str, Any]:
         "avg": Avg(took, filter=closed_by_end),
     }
     s = qs.aggregate(
-        raised=Count("pk", filter=Q(raised_on__gte=month)),
-        closed=Count("pk", filter=Q(closed_on__range=(month, end))),
+        raised=Count("pk", filter=Q(raised_on__gte=first)),
+        closed=Count("pk", filter=Q(closed_on__range=(first, end))),
         **aggs,
     )
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from chanye.projects import bulletin_views, views
+from chanye.projects import bulletin_views, cadence_views, views
 
 app_name = "projects"
 urlpatterns = [
@@ -25,4 +25,13 @@ urlpatterns = [
     path("projects/growth-points.xlsx", bulletin_views.growth_points_export, name="growth_points_export"),
     path("projects/tech-upgrade/", bulletin_views.tech_upgrade, name="tech_upgrade"),
     path("projects/tech-upgrade.xlsx", bulletin_views.tech_upgrade_export, name="tech_upgrade_export"),
+    # cadences the pack states: 季度集中开工 (HG-P-1), 季调度 (YY-P-3)
+    path("projects/concentrated-starts/", cadence_views.concentrated_starts, name="concentrated_starts"),
+    path(
+        "projects/concentrated-starts.xlsx",
+        cadence_views.concentrated_starts_export,
+        name="concentrated_starts_export",
+    ),
+    path("projects/dispatch/", cadence_views.dispatch, name="dispatch"),
+    path("projects/dispatch.<str:fmt>", cadence_views.dispatch_export, name="dispatch_export"),
 ]

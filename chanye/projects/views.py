@@ -98,6 +98,7 @@ def board(request: AuthedRequest) -> HttpResponse:
             "page": page,
             "rows": rows,
             "today": today,
+            "project_rules": project_rules.current(),
             **_filter_options(request),
         },
     )

@@ -107,6 +107,8 @@ def _cases(h) -> dict[str, list[str]]:
         "projects:bulletin_export": ["/projects/bulletin.xlsx"],
         "projects:growth_points_export": ["/projects/growth-points.xlsx"],
         "projects:tech_upgrade_export": ["/projects/tech-upgrade.xlsx"],
+        "projects:concentrated_starts_export": ["/projects/concentrated-starts.xlsx"],
+        "projects:dispatch_export": ["/projects/dispatch.xlsx"],
         "chains:gaps_export": ["/chains/gaps.xlsx"],
         "chains:export_all": ["/chains/export.xlsx"],
         "chains:export": [f"/chains/{h['chain'].pk}/export.xlsx"],
@@ -128,6 +130,8 @@ def _cases(h) -> dict[str, list[str]]:
 SHOWN = {
     "/enterprises/export.xlsx": HOSTILE,
     "/projects/export.xlsx": HOSTILE[:2],
+    "/projects/concentrated-starts.xlsx": HOSTILE[:2],  # the hostile project is signed, not started: a candidate
+    "/projects/dispatch.xlsx": [HOSTILE[3]],  # the county's name
     "/chains/export.xlsx": [HOSTILE[0], HOSTILE[2]],
     "/attraction/targets/export.xlsx": HOSTILE[1:4],
     "/attraction/leads/export.xlsx": [HOSTILE[0]],

@@ -208,6 +208,12 @@ ROUTES: list[Route] = [
     Route("projects:growth_points_export", READ),
     Route("projects:tech_upgrade", READ),
     Route("projects:tech_upgrade_export", READ),
+    # the mini pack states both cadences (test-only), so these answer there; packs without them 404
+    Route("projects:concentrated_starts", READ),
+    Route("projects:concentrated_starts_export", READ),
+    Route("projects:dispatch", READ),
+    Route("projects:dispatch_export", READ, lambda w, which: {"fmt": "xlsx"}),
+    Route("projects:dispatch_export", READ, lambda w, which: {"fmt": "docx"}),
     # chains and 招商
     Route("chains:list", READ),
     Route("chains:gaps", READ),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 from decimal import Decimal
+from typing import Literal
 
 from pydantic import field_validator, model_validator
 
@@ -56,9 +57,11 @@ class StaffingSpec(Base):
 
 class ProjectsSpec(Base):
     """Project rules (RULES.md §5): signing → start, start → production by investment band, the milestone schedule,
-    the monthly grading (XN-XM-5), the project staff (XN-XM-6) and the investment tiers of the project library
-    (YY-P-1). Every clock is optional: a pack states only what its city's texts say (FIDELITY D6) — no start limit,
-    no bands, no milestones means projects are tracked by their dates and colours without deadlines."""
+    the monthly grading (XN-XM-5), the project staff (XN-XM-6), the investment tiers of the project library
+    (YY-P-1) and the cadences a text names: quarterly concentrated starts (HG-P-1) and the quarterly dispatch
+    (YY-P-3). Every clock and cadence is optional: a pack states only what its city's texts say (FIDELITY D6) — no
+    start limit, no bands, no milestones means projects are tracked by their dates and colours without deadlines; no
+    cadence means no quarterly page."""
 
     start_within_days: int | None = None  # XN-XM-1 (咸宁: 60)
     production_bands: list[ProductionBand] = []  # XN-XM-2
@@ -68,6 +71,8 @@ class ProjectsSpec(Base):
     rectify_days: int = 30  # default deadline when a project behind schedule is given time to rectify
     staffing: StaffingSpec | None = None  # XN-XM-6
     investment_tiers: list[Decimal] = []  # YY-P-1 (益阳: 10, 50, 100 → 十亿级, 50亿级, 100亿级)
+    concentrated_starts: Literal["quarter"] | None = None  # HG-P-1 按季举办重大项目集中开工活动 (黄冈)
+    dispatch: Literal["quarter"] | None = None  # YY-P-3 季调度 (益阳): a quarterly report per industry and unit
     rule: str | None = None
 
     _rule = field_validator("rule")(check_rule)
