@@ -7,6 +7,7 @@ class TargetsConfig(AppConfig):
     verbose_name = "目标、指标与考核"
 
     def ready(self) -> None:
-        from chanye.targets import hooks
+        from chanye.targets import hooks, park_land_import
 
         hooks.register()
+        park_land_import.register()

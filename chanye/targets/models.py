@@ -74,3 +74,23 @@ class AssessmentScore(models.Model):
     @property
     def rank_change(self) -> int | None:
         return None if self.previous_rank is None else self.previous_rank - self.rank
+
+
+class ParkLand(models.Model):
+    """A park's industrial land area in a year (亩), imported from the natural-resources bureau's figures: the
+    denominator of the 亩均税收 evaluation every park gets (HG-A-1 “坚持园区亩均税收综合评价全覆盖”)."""
+
+    region = models.ForeignKey("regions.Region", on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveIntegerField("年度")
+    area_mu = models.DecimalField("用地面积（亩）", max_digits=14, decimal_places=2)
+    source_note = models.CharField("数据来源", max_length=200, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["region", "year"], name="park_land_region_year")]
+        ordering = ["year", "region"]
+        verbose_name = "园区用地面积"
+        verbose_name_plural = "园区用地面积"
+
+    def __str__(self) -> str:
+        return f"{self.region} {self.year} {self.area_mu}亩"

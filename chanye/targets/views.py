@@ -139,6 +139,7 @@ def assessment(request: AuthedRequest) -> HttpResponse:
     # The ranking is published to every unit (HG-A-1 "results published"); score cards are per county.
     scores, detailed = selectors.assessment_view(request.user, run)
     chart = {"regions": [s.region.label for s in scores], "totals": [float(s.total) for s in scores]}
+    mu_tax_on = _mu_tax_enabled()
     return render(
         request,
         "targets/assessment.html",
@@ -149,6 +150,7 @@ def assessment(request: AuthedRequest) -> HttpResponse:
             "year": year,
             "years": list(AssessmentRun.objects.values_list("year", flat=True)),
             "chart_json": json.dumps(chart, ensure_ascii=False),
+            "mu_tax": mu_tax_on,
         },
     )
 
@@ -204,3 +206,68 @@ def indicator_catalogue(request: AuthedRequest) -> HttpResponse:
         values = sorted(((k[1], v) for k, v in latest.items() if k[0] == ind.code), key=lambda kv: kv[0])
         rows.append({"ind": ind, "values": values})
     return render(request, "targets/catalogue.html", {"rows": rows})
+
+
+def _mu_tax_enabled() -> bool:
+    from chanye.industry.selectors import active_pack
+
+    pack = active_pack()
+    assessment = (pack.content.get("assessment") or {}) if pack else {}
+    return assessment.get("park_evaluation") == "mu_tax"
+
+
+def _mu_tax_year(request: AuthedRequest) -> int:
+    try:
+        return int(request.GET.get("year") or timezone.localdate().year - 1)
+    except ValueError as e:
+        raise Http404("年度不正确") from e
+
+
+@login_required
+def mu_tax(request: AuthedRequest) -> HttpResponse:
+    """园区亩均税收评价 (HG-A-1): every park ranked by tax per mu; parks without land area listed as not evaluated."""
+    _require(request)
+    if not _mu_tax_enabled():
+        raise Http404("本市政策包没有园区亩均税收评价")
+    from chanye.targets import mu_tax as evaluation
+
+    year = _mu_tax_year(request)
+    rows = evaluation.evaluate(year)
+    done, total = evaluation.coverage(rows)
+    chart = {
+        "parks": [r.park.label for r in rows if r.per_mu is not None],
+        "values": [float(r.per_mu) for r in rows if r.per_mu is not None],
+    }
+    return render(
+        request,
+        "targets/mu_tax.html",
+        {
+            "rows": rows,
+            "year": year,
+            "done": done,
+            "total": total,
+            "chart": chart,
+            "chart_json": json.dumps(chart, ensure_ascii=False),
+        },
+    )
+
+
+@login_required
+def mu_tax_export(request: AuthedRequest) -> HttpResponse:
+    _require(request)
+    if not _mu_tax_enabled():
+        raise Http404("本市政策包没有园区亩均税收评价")
+    from chanye.core import xlsx
+    from chanye.core.downloads import audited_export
+    from chanye.targets import mu_tax as evaluation
+
+    year = _mu_tax_year(request)
+    rows = [[r.rank, r.park.name, r.firms, r.tax, r.area_mu, r.per_mu, r.missing] for r in evaluation.evaluate(year)]
+    data = xlsx.table(
+        ["排名", "园区", "企业数", "税收（万元）", "用地面积（亩）", "亩均税收（万元/亩）", "说明"],
+        rows,
+        title=f"{year}年园区亩均税收评价",
+        widths=[6, 24, 8, 14, 14, 18, 20],
+        sheet_name="亩均税收",
+    )
+    return audited_export(request.user, data, f"{year}年园区亩均税收评价", f"导出{year}年园区亩均税收评价")

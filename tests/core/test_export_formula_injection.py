@@ -123,6 +123,7 @@ def _cases(h) -> dict[str, list[str]]:
         "core:import_template": [f"/imports/template/{k}.xlsx" for k in registry.names()],
         "core:import_errors": [f"/imports/{h['batch'].pk}/errors.xlsx"],
         "supervision:export": ["/supervision/export.xlsx"],
+        "targets:mu_tax_export": [f"/assessment/mu-tax/export.xlsx?year={h['year']}"],
     }
 
 

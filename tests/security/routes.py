@@ -244,6 +244,8 @@ ROUTES: list[Route] = [
     Route("chains:target_edit", WRITE, s("target"), method="POST", scoped=True, data=body(name="")),
     Route("chains:leads", READ),
     Route("chains:leads_export", READ),
+    Route("targets:mu_tax", READ),
+    Route("targets:mu_tax_export", READ),
     # 督办 (a task of each county: the 咸安 officer's own and 嘉鱼's)
     Route("supervision:list", READ),
     Route("supervision:export", READ),

@@ -110,6 +110,7 @@ class AssessmentSpec(Base):
     rule: str
     name: str = "年度考核"
     indicators: list[AssessmentIndicator]
+    park_evaluation: Literal["mu_tax"] | None = None  # HG-A-1 园区亩均税收综合评价
 
     _rule = field_validator("rule")(check_rule)
 
