@@ -99,7 +99,9 @@ _C: tuple[Indicator, ...] = (
         "single_champion_count",
         "制造业单项冠军数",
         "家",
-        "持有单项冠军称号的企业数",
+        "持有单项冠军称号的企业数；params.level（national/provincial/city）只计该级别的称号"
+        "（咸宁“国家级制造业单项冠军”：national）",
+        params=("level",),
         rules=("XN-CL-3", "EZ-T-1"),
         aliases=("单项冠军",),
     ),
