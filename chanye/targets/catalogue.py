@@ -283,14 +283,6 @@ _C: tuple[Indicator, ...] = (
         rules=("XN-GS-9",),
     ),
     Indicator(
-        "techrenovation_coverage",
-        "规上企业技改覆盖率",
-        "%",
-        "实施技改的规上企业占比",
-        kind="reported",
-        rules=("XN-JG-3", "EZ-T-4"),
-    ),
-    Indicator(
         "supply_demand_matchmaking_count",
         "产供销对接活动数",
         "场",
