@@ -266,15 +266,6 @@ _C: tuple[Indicator, ...] = (
         aliases=("入库培育",),
     ),
     Indicator(
-        "producing_firms_into_above_scale",
-        "已投产企业入规数",
-        "家",
-        "已正式投产企业中入规的家数",
-        kind="reported",
-        rules=("XN-GS-5",),
-        aliases=("已正式投产企业",),
-    ),
-    Indicator(
         "growth_point_current_count",
         "现有工业增长点项目数",
         "个",
