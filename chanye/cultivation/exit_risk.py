@@ -61,3 +61,13 @@ def exit_risk_library(*, user: Any, year: int | None = None, unit: Region | None
         .select_related("county")
         .order_by("prev_output", "name", "pk")
     )
+
+
+def warned_count(library: QuerySet[Enterprise]) -> int:
+    """How many firms of `library` (an `exit_risk_library`) have an open 退规风险预警."""
+    return (
+        Alert.objects.filter(enterprise__in=library.values("pk"), kind=AlertKind.EXIT_RISK, status__in=OPEN_STATUSES)
+        .values("enterprise")
+        .distinct()
+        .count()
+    )

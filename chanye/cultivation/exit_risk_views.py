@@ -11,7 +11,7 @@ from django.shortcuts import render
 
 from chanye.accounts.http import AuthedRequest
 from chanye.core import access
-from chanye.cultivation.exit_risk import default_year, exit_risk_library, exit_risk_line
+from chanye.cultivation.exit_risk import default_year, exit_risk_library, exit_risk_line, warned_count
 from chanye.regions.models import Region
 
 
@@ -44,7 +44,7 @@ def exit_risk(request: AuthedRequest) -> HttpResponse:
             "page": page,
             "year": year,
             "line": exit_risk_line(),
-            "warned": qs.filter(has_open_alert=True).count(),
+            "warned": warned_count(qs),
             "units": units,
             "unit": unit,
         },
