@@ -9,7 +9,8 @@ class CultivationConfig(AppConfig):
     def ready(self) -> None:
         from chanye.core import indicators
         from chanye.cultivation import indicators as catalogue
-        from chanye.cultivation import leader_indicators
+        from chanye.cultivation import leader_indicators, pool_indicators
 
         indicators.register(*catalogue.INDICATORS)
         indicators.register_provider(leader_indicators.PROVIDER)
+        indicators.register_provider(pool_indicators.PROVIDER)

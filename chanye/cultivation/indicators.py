@@ -1,5 +1,6 @@
 """The chain leaders' indicators in the catalogue (XN-LZ-2…5; computed by `cultivation.leader_indicators`,
-stored by targets): registered from `CultivationConfig.ready`."""
+stored by targets) and the candidate pool's (XN-GS-5; computed by `cultivation.pool_indicators`): registered from
+`CultivationConfig.ready`."""
 
 from __future__ import annotations
 
@@ -47,5 +48,13 @@ INDICATORS: tuple[Indicator, ...] = (
         "每家链主企业当年对接活动数",
         kind="reported",
         rules=("XN-LZ-5",),
+    ),
+    Indicator(
+        "producing_firms_into_above_scale",
+        "已投产企业入规数",
+        "家",
+        "培育库中定有计划入规时间（逐户入规时间表）的企业，入库后进入规上的家数（累计；培育库与规上名录计算）",
+        rules=("XN-GS-5",),
+        aliases=("已正式投产企业",),
     ),
 )

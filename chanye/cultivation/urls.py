@@ -1,6 +1,6 @@
 from django.urls import path
 
-from chanye.cultivation import leader_actions, leader_views, views
+from chanye.cultivation import exit_risk_views, leader_actions, leader_views, views
 
 app_name = "cultivation"
 urlpatterns = [
@@ -15,6 +15,8 @@ urlpatterns = [
     path("chain-leaders/claims/", leader_views.claims, name="claims"),
     path("chain-leaders/claims/event/", leader_actions.claim_event, name="claim_event"),
     path("chain-leaders/<str:what>.xlsx", leader_views.export, name="leader_export"),
+    path("cultivation/exit-risk/", exit_risk_views.exit_risk, name="exit_risk"),
+    path("cultivation/exit-risk.xlsx", exit_risk_views.exit_risk_export, name="exit_risk_export"),
     path("cultivation/<str:what>.xlsx", views.export_xlsx, name="export"),
     path("cultivation/candidates/add/", views.candidate_add, name="candidate_add"),
     path("cultivation/candidates/<int:pk>/remove/", views.candidate_remove, name="candidate_remove"),

@@ -1,5 +1,6 @@
 """The project library's indicators: their entries in the catalogue (registered from `ProjectsConfig.ready`) and
-their computation — the project indicators of the target tree (XN-GS-8/9, XN-JG-1/2, HG-T-2, YY-P-1) for the city,
+their computation — the project indicators of the target tree (XN-GS-8/9, XN-JG-1/2, HG-T-2, YY-P-1; the 技改
+coverage of 规上 firms, XN-JG-3, in `chanye.projects.coverage`) for the city,
 every county and every park, one database aggregation each, stored by targets through the provider `PROVIDER`
 (`core.indicators` provider "projects") — with the pack's thresholds (`limits`) they are counted against.
 
@@ -26,6 +27,7 @@ from django.utils import timezone
 from chanye.core import indicators as core_indicators
 from chanye.core.indicators import Indicator, params_key
 from chanye.projects import rules as project_rules
+from chanye.projects.coverage import coverage_rows
 from chanye.projects.models import Project, ProjectKind, ProjectType
 from chanye.projects.stats import cmp_q, entered_between, exists_at, live_at
 from chanye.regions.models import Region
@@ -42,6 +44,14 @@ INDICATORS: tuple[Indicator, ...] = (
         params=("min_investment", "min_investment_unit"),
         rules=("XN-JG-1", "XN-JG-2"),
         aliases=("技改项目",),
+    ),
+    Indicator(
+        "techrenovation_coverage",
+        "规上企业技改覆盖率",
+        "%",
+        "期末规上企业中，本轮（方案期首年1月1日起）入库（签约；未签约的按登记日期）且未退出的技改项目所属企业的"
+        "占比（项目库与规上名录计算；项目须关联企业）",
+        rules=("XN-JG-3", "EZ-T-4"),
     ),
     Indicator(
         "growth_point_count",
@@ -122,6 +132,7 @@ PROJECT_INDICATORS = (
     "growth_point_expected_output",
     "techrenovation_project_count",
     "project_count_investment_over",
+    "techrenovation_coverage",
 )
 
 
@@ -331,7 +342,7 @@ def project_indicator_values(year: int, month: dt.date | None = None) -> core_in
         for (code, key), per in values.items()
         for region_id in units | set(per)
     ]
-    return core_indicators.Provided(period, rows)
+    return core_indicators.Provided(period, rows + coverage_rows(period))  # XN-JG-3
 
 
 PROVIDER = core_indicators.Provider("projects", PROJECT_INDICATORS, project_indicator_values)

@@ -26,6 +26,7 @@ SMART_GRADES = ["basic", "advanced", "excellent", "leading"]  # XN-RD-3, lowest 
 DEFAULT_ENTERPRISE_THRESHOLDS = [10, 30, 50, 100]  # 亿元 (XN-CL-3, EZ-T-1, YY-T-1)
 DEFAULT_CLUSTER_THRESHOLDS = [100, 500, 1000]  # 亿元 (XN-CL-1, HG-T-1)
 WAN_PER_YI = 10000
+HONOUR_LEVELS = ("national", "provincial", "city")  # enterprises.choices.HonourLevel, "" (not stated) aside
 
 
 month_end = dates.month_end  # kept for callers of this module; one definition in core.dates
@@ -100,7 +101,7 @@ def build_measures(engine: Engine, month: dt.date, baselines: list[dt.date] | No
     sp = engine.load(
         "sp", "enterprises_scaleperiod", {"enterprise_id": "BIGINT", "entered_on": "DATE", "exited_on": "DATE"}
     )
-    hon = engine.load("hon", "enterprises_honour", {"enterprise_id": "BIGINT", "kind": "VARCHAR"})
+    hon = engine.load("hon", "enterprises_honour", {"enterprise_id": "BIGINT", "kind": "VARCHAR", "level": "VARCHAR"})
     # 规上 status at the period end, entries and exits this year (XN-GS-2, re-entries count as entries).
     above = _above_on(sp, d, "is_above")
     entered = (
@@ -158,7 +159,11 @@ def build_measures(engine: Engine, month: dt.date, baselines: list[dt.date] | No
         "green_factory",
         "chain_leader",
     ]
-    flags = hon.group_by("enterprise_id").aggregate(**{f"has_{k}": (hon.kind == k).any() for k in kinds})
+    # XN-CL-3 “国家级制造业单项冠军”: the champion honour by the level it was awarded at (`Honour.level`).
+    champion_at = {
+        f"has_single_champion_{lv}": ((hon.kind == "single_champion") & (hon.level == lv)).any() for lv in HONOUR_LEVELS
+    }
+    flags = hon.group_by("enterprise_id").aggregate(**{f"has_{k}": (hon.kind == k).any() for k in kinds}, **champion_at)
     grade = ibis.cases(*[(e.smart_factory_grade == g, i + 1) for i, g in enumerate(SMART_GRADES)], else_=0)
 
     m = (
@@ -183,7 +188,16 @@ def build_measures(engine: Engine, month: dt.date, baselines: list[dt.date] | No
         at = _above_on(sp, b, column)
         m = m.left_join(at, m.id == at.enterprise_id).drop("enterprise_id")
     fill: dict[str, bool | float | str] = {
-        c: False for c in ["is_above", "entered", "exited", "in_cluster", *flags_at, *[f"has_{k}" for k in kinds]]
+        c: False
+        for c in [
+            "is_above",
+            "entered",
+            "exited",
+            "in_cluster",
+            *flags_at,
+            *[f"has_{k}" for k in kinds],
+            *[f"has_single_champion_{lv}" for lv in HONOUR_LEVELS],
+        ]
     }
     fill["section"] = ""
     fill |= {
@@ -218,6 +232,7 @@ def _per_enterprise_aggregates(
         "above_scale_output": m.output_ytd.sum(where=a) / WAN_PER_YI,
         "above_scale_output_prev": m.output_prev.sum(where=a) / WAN_PER_YI,
         "single_champion_count": m.has_single_champion.sum(),
+        **{f"single_champion_count|level={lv}": m[f"has_single_champion_{lv}"].sum() for lv in HONOUR_LEVELS},
         "specialized_count": m.has_specialized.sum(),
         "little_giant_count": m.has_little_giant.sum(),
         "innovative_sme_count": m.has_innovative_sme.sum(),

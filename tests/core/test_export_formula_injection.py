@@ -73,6 +73,7 @@ def hostile(regions, users):
     firms = [EnterpriseFactory(name=h, county=xa, is_above_scale=True) for h in HOSTILE]
     for e in firms:
         e.monthly.create(month=month, source="stats", output=Decimal("-12.5"))
+        e.monthly.create(month=month.replace(year=month.year - 1), source="stats", output=Decimal("100"))  # 退规风险库
     ProjectFactory(name=HOSTILE[0], investor=HOSTILE[1], county=xa, signed_on=month, leader=HOSTILE[4])
     chain = ChainFactory(name=HOSTILE[0])
     link = ChainLinkFactory(chain=chain, name=HOSTILE[2])
@@ -119,6 +120,7 @@ def _cases(h) -> dict[str, list[str]]:
         "chains:conversion_export": ["/attraction/leads/conversion.xlsx"],
         "cultivation:leader_export": ["/chain-leaders/leaders.xlsx", "/chain-leaders/demands.xlsx"],
         "cultivation:export": [f"/cultivation/{w}.xlsx" for w in ("alerts", "candidates", "quota", "tiers")],
+        "cultivation:exit_risk_export": ["/cultivation/exit-risk.xlsx"],
         "targets:assessment_export": [f"/assessment/{h['year']}/export.xlsx"],
         "core:import_template": [f"/imports/template/{k}.xlsx" for k in registry.names()],
         "core:import_errors": [f"/imports/{h['batch'].pk}/errors.xlsx"],
@@ -141,6 +143,7 @@ SHOWN = {
     "/cultivation/alerts.xlsx": [HOSTILE[2], HOSTILE[1]],
     "/cultivation/candidates.xlsx": [HOSTILE[3]],
     "/cultivation/quota.xlsx": [HOSTILE[3]],
+    "/cultivation/exit-risk.xlsx": HOSTILE,
     "/supervision/export.xlsx": [HOSTILE[0], HOSTILE[4], HOSTILE[1]],
 }
 
