@@ -174,6 +174,13 @@ class Target(models.Model):
     params = models.JSONField("参数", default=dict, blank=True)
     rule = models.CharField("规则编号", max_length=30, blank=True, db_index=True)
     source_text = models.TextField("原文", blank=True)
+    reporter = models.CharField("报送单位", max_length=80, blank=True)
+    cadence = models.CharField(
+        "报送频次",
+        max_length=10,
+        blank=True,
+        choices=[("month", "按月"), ("quarter", "按季"), ("year", "按年")],
+    )
     is_active = models.BooleanField(default=True)
     pack = models.ForeignKey(Pack, null=True, on_delete=models.SET_NULL, related_name="+")
 

@@ -264,24 +264,26 @@ def do_load_spec(*, actor: Actor, spec: schema.PackSpec, text: str) -> LoadResul
             result,
             "阈值",
         )
-    for t in spec.targets:
-        kind, _, ref = t.scope.partition(":")
+    for target in spec.targets:
+        kind, _, ref = target.scope.partition(":")
         _upsert(
             Target,
-            {"code": t.code},
+            {"code": target.code},
             {
-                "indicator": t.indicator,
-                "label": t.label,
-                "value": t.value,
-                "unit": t.unit,
-                "comparator": t.comparator,
-                "year": t.year,
-                "per_year": t.per_year,
+                "indicator": target.indicator,
+                "label": target.label,
+                "value": target.value,
+                "unit": target.unit,
+                "comparator": target.comparator,
+                "year": target.year,
+                "per_year": target.per_year,
                 "region": by_key.get(ref) if kind == "region" else None,
                 "cluster": clusters.get(ref) if kind == "cluster" else None,
-                "params": t.params,
-                "rule": t.rule,
-                "source_text": t.source_text,
+                "params": target.params,
+                "rule": target.rule,
+                "source_text": target.source_text,
+                "reporter": target.reporter,
+                "cadence": target.cadence or "",
                 "is_active": True,
                 "pack": pack,
             },

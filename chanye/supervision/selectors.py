@@ -14,7 +14,8 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 
 from chanye.core import access
-from chanye.supervision.models import Cadence, Task, TaskReport, TaskStatus, TaskUnit
+from chanye.core.dates import last_completed_period
+from chanye.supervision.models import Task, TaskReport, TaskStatus, TaskUnit
 
 
 def require_reader(user: Any) -> None:
@@ -38,20 +39,6 @@ def visible_tasks(user: Any) -> QuerySet[Task]:
 def access_task(*, user: Any, code: str) -> Task:
     """One task by code, 404 (audited) outside the user's scope."""
     return access.get(visible_tasks(user), user, what="督办任务", code=code)
-
-
-def last_period_start(cadence: str, today: dt.date) -> tuple[dt.date, dt.date] | None:
-    """(start, end) of the last completed reporting period before `today`; None without a cadence."""
-    if cadence == Cadence.MONTH:
-        end = today.replace(day=1) - dt.timedelta(days=1)
-        return end.replace(day=1), end
-    if cadence == Cadence.QUARTER:
-        q_start = dt.date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
-        end = q_start - dt.timedelta(days=1)
-        return dt.date(end.year, 3 * ((end.month - 1) // 3) + 1, 1), end
-    if cadence == Cadence.YEAR:
-        return dt.date(today.year - 1, 1, 1), dt.date(today.year - 1, 12, 31)
-    return None
 
 
 @dataclass
@@ -86,7 +73,7 @@ def task_state(task: Task, today: dt.date) -> TaskState:
     st = TaskState(task)
     done = task.status == TaskStatus.DONE
     st.past_deadline = bool(task.deadline and not done and today > task.deadline)
-    period = last_period_start(task.cadence, today)
+    period = last_completed_period(task.cadence, today)
     reports = list(task.reports.all())
     for unit in task.units.all():
         mine = [r for r in reports if r.unit_id == unit.pk]

@@ -18,6 +18,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from chanye.core.dates import last_completed_period
 from chanye.core.indicators import satisfies
 from chanye.industry.models import Target
 from chanye.targets.catalogue import get as catalogue_get
@@ -74,6 +75,7 @@ class Progress:
     needed_per_year: Decimal | None = None
     needed_rate: Decimal | None = None
     history: list[tuple[int, float]] = field(default_factory=list)
+    report_due: bool = False  # a reported figure with a cadence not reported for the last completed period
 
     @property
     def status_label(self) -> str:
@@ -98,6 +100,13 @@ def _values(t: Target) -> list[IndicatorValue]:
     )
 
 
+def report_due(t: Target, latest: dt.date | None, today: dt.date) -> bool:
+    """Whether a target reported on a cadence (报送频次) lacks its figure for the last completed period: its latest
+    figure is as of a month before that period began (or there is none)."""
+    period = last_completed_period(t.cadence, today)
+    return period is not None and (latest is None or latest < period[0])
+
+
 def _d(x: float | None) -> Decimal | None:
     return None if x is None or math.isnan(x) else Decimal(str(round(x, 2)))
 
@@ -118,6 +127,7 @@ def progress_for(  # noqa: C901 — over the limit when it was set (issue 11); s
         if v.period not in by_period or v.source == IndicatorValue.Source.REPORTED:
             by_period[v.period] = v
     series = sorted(by_period.values(), key=lambda v: v.period)
+    p.report_due = report_due(t, series[-1].period if series else None, today)
     if series:
         last = series[-1]
         p.current, p.as_of, p.source = last.value, last.period, last.get_source_display()

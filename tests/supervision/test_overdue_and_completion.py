@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 
+from chanye.core.dates import last_completed_period
 from chanye.supervision import selectors
 from chanye.supervision.models import Department, Task, TaskReport, TaskUnit
 
@@ -40,11 +41,11 @@ def report(task, unit, on):
 
 
 def test_last_completed_periods():
-    assert selectors.last_period_start("quarter", TODAY) == (dt.date(2026, 4, 1), dt.date(2026, 6, 30))
-    assert selectors.last_period_start("quarter", dt.date(2026, 1, 1)) == (dt.date(2025, 10, 1), dt.date(2025, 12, 31))
-    assert selectors.last_period_start("month", dt.date(2026, 3, 31)) == (dt.date(2026, 2, 1), dt.date(2026, 2, 28))
-    assert selectors.last_period_start("year", TODAY) == (dt.date(2025, 1, 1), dt.date(2025, 12, 31))
-    assert selectors.last_period_start("", TODAY) is None
+    assert last_completed_period("quarter", TODAY) == (dt.date(2026, 4, 1), dt.date(2026, 6, 30))
+    assert last_completed_period("quarter", dt.date(2026, 1, 1)) == (dt.date(2025, 10, 1), dt.date(2025, 12, 31))
+    assert last_completed_period("month", dt.date(2026, 3, 31)) == (dt.date(2026, 2, 1), dt.date(2026, 2, 28))
+    assert last_completed_period("year", TODAY) == (dt.date(2025, 1, 1), dt.date(2025, 12, 31))
+    assert last_completed_period("", TODAY) is None
 
 
 def test_yy_p_3_a_unit_that_reported_only_before_the_last_quarter_is_overdue(regions):

@@ -131,3 +131,43 @@ def test_migration_moves_a_stored_figure_to_its_target_only_when_one_target_owns
     shared.refresh_from_db()
     assert own.params_key == "target=only-one"
     assert shared.params_key == ""  # ezhou's 20 city-wide reported targets shared it: none may claim it
+
+
+def test_a_reported_target_with_a_cadence_is_due_until_the_last_period_is_reported(ezhou, admin, client):
+    """A reported target may name its reporting department and cadence (报送单位/报送频次): it is 本期待报送 while its
+    latest figure is older than the last completed period — quarterly on 2026-12-05: the figure for 2026 Q3 or later."""
+    t = _t("ez-t-5-city-st-projects")
+    Target.objects.filter(pk=t.pk).update(reporter="市科技局", cadence="quarter")
+    t.refresh_from_db()
+    assert progress_for(t, today=TODAY).report_due  # nothing reported yet
+    do_report_value(actor=admin, target=t, period=dt.date(2026, 6, 1), value=Decimal(120), note="市科技局")
+    assert progress_for(t, today=TODAY).report_due  # June is Q2: Q3 (July–September) is still missing
+    do_report_value(actor=admin, target=t, period=dt.date(2026, 7, 1), value=Decimal(130), note="市科技局")
+    assert not progress_for(t, today=TODAY).report_due  # a Q3 figure
+    assert not progress_for(_t("ez-t-3-nc-rate"), today=TODAY).report_due  # no cadence, never due
+    Target.objects.filter(pk=t.pk).update(cadence="month")
+    t.refresh_from_db()
+    assert progress_for(t, today=TODAY).report_due  # monthly: November's figure is owed
+    client.force_login(admin)
+    page = client.get("/targets/ez-t-5-city-st-projects/").content.decode()
+    assert "本期待报送" in page and "市科技局，按月报送" in page
+
+
+def test_the_pack_states_reporter_and_cadence(db, tmp_path):
+    """`reporter` and `cadence` on a pack's target are loaded (and refused in words when the cadence is unknown)."""
+    import yaml
+
+    from chanye.industry import schema
+
+    data = yaml.safe_load((ROOT / "packs" / "ezhou-2027.yaml").read_text(encoding="utf-8"))
+    entry = next(x for x in data["targets"] if x["code"] == "ez-t-3-nc-rate")
+    entry.update(reporter="市经信局", cadence="year")
+    path = tmp_path / "ezhou.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    do_load_pack(actor=SYSTEM, path=path)
+    t = _t("ez-t-3-nc-rate")
+    assert (t.reporter, t.cadence) == ("市经信局", "year")
+    entry["cadence"] = "weekly"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(schema.PackError):
+        schema.read(path)

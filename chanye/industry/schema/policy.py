@@ -35,6 +35,8 @@ class TargetSpec(Base):
     params: dict[str, Any] = {}
     rule: str
     source_text: str = ""
+    reporter: str = ""  # for a reported figure: the department that reports it (报送单位)
+    cadence: Literal["month", "quarter", "year"] | None = None  # how often it is reported (报送频次)
 
     _rule = field_validator("rule")(check_rule)
 
