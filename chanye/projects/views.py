@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from chanye.accounts.http import AuthedRequest
 from chanye.core import access, audit, xlsx
-from chanye.core.downloads import attachment
+from chanye.core.downloads import attachment, evidence_download
 from chanye.core.forms import messages_of
 from chanye.core.models import AuditAction
 from chanye.industry.models import Cluster, Industry
@@ -379,16 +379,7 @@ def evidence(request: AuthedRequest, issue_pk: int) -> FileResponse:
     """The evidence file of a closed issue, for users who may see its project (never public media)."""
     selectors.require_reader(request.user)
     issue = selectors.access_issue(user=request.user, pk=issue_pk)
-    if not issue.evidence:
-        raise Http404("没有佐证材料")
-    try:
-        fh = issue.evidence.open("rb")
-    except FileNotFoundError as e:
-        raise Http404("佐证材料文件不存在") from e
-    audit.record(actor=request.user, action=AuditAction.EXPORT, obj=issue, message="下载佐证材料")
-    resp = FileResponse(fh, as_attachment=True, filename=Path(issue.evidence.name).name)
-    resp["Content-Type"] = "application/octet-stream"  # never rendered by the browser
-    return resp
+    return evidence_download(request.user, issue, issue.evidence, "下载佐证材料")
 
 
 @login_required

@@ -118,7 +118,7 @@ class TaskReport(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = ScopedManager()
-    scope_region_paths = ("unit__region",)
+    scope_region_paths = ("task__units__region",)  # whoever shares the task sees its reports
     scope_enterprise_path = None
 
     class Meta:

@@ -6,7 +6,7 @@ Readers are the city, county/park officers (the tasks their unit shares) and dep
 
 from __future__ import annotations
 
-from pathlib import Path
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,18 +17,18 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from chanye.accounts.http import AuthedRequest
-from chanye.core import access, audit, xlsx
-from chanye.core.downloads import audited_export
+from chanye.core import access, xlsx
+from chanye.core.downloads import audited_export, evidence_download
 from chanye.core.forms import messages_of
-from chanye.core.models import AuditAction
 from chanye.supervision import selectors, services
 from chanye.supervision.forms import ReportForm, SettingsForm
 from chanye.supervision.models import TaskReport, TaskStatus
 
 
-def _filtered(request: AuthedRequest) -> tuple[list[selectors.TaskState], dict[str, str]]:
-    today = timezone.localdate()
-    states = selectors.task_states(request.user, today)
+def _filtered(
+    request: AuthedRequest, states: list[selectors.TaskState]
+) -> tuple[list[selectors.TaskState], dict[str, str]]:
+    """The task states the list's filters keep (status, 重点督办, overdue, a unit, a word), and the filters."""
     f = {k: request.GET.get(k, "") for k in ("status", "key", "overdue", "unit", "q")}
     if f["status"]:
         states = [s for s in states if s.task.status == f["status"]]
@@ -37,7 +37,7 @@ def _filtered(request: AuthedRequest) -> tuple[list[selectors.TaskState], dict[s
     if f["overdue"] == "1":
         states = [s for s in states if s.overdue]
     if f["unit"]:
-        states = [s for s in states if any(selectors.unit_key(u.unit) == f["unit"] for u in s.units)]
+        states = [s for s in states if any(u.unit.key == f["unit"] for u in s.units)]
     if f["q"]:
         states = [s for s in states if f["q"] in s.task.label or f["q"] in s.task.code]
     return states, f
@@ -48,9 +48,9 @@ def _filtered(request: AuthedRequest) -> tuple[list[selectors.TaskState], dict[s
 def task_list(request: AuthedRequest) -> HttpResponse:
     selectors.require_reader(request.user)
     all_states = selectors.task_states(request.user, timezone.localdate())
-    states, f = _filtered(request)
+    states, f = _filtered(request, all_states)
     completion = selectors.unit_completion(all_states)
-    querystring = "&".join(f"{k}={v}" for k, v in f.items() if v)
+    querystring = urlencode({k: v for k, v in f.items() if v})
     return render(
         request,
         "supervision/list.html",
@@ -167,7 +167,7 @@ EXPORT_HEADERS = [
 def task_export(request: AuthedRequest) -> HttpResponse:
     """The filtered task list as .xlsx, one row per task and responsible unit."""
     selectors.require_reader(request.user)
-    states, f = _filtered(request)
+    states, f = _filtered(request, selectors.task_states(request.user, timezone.localdate()))
     rows = []
     for st in states:
         t = st.task
@@ -205,16 +205,5 @@ def task_export(request: AuthedRequest) -> HttpResponse:
 def evidence(request: AuthedRequest, pk: int) -> FileResponse:
     """A progress report's evidence file, for users who may see its task (never public media)."""
     selectors.require_reader(request.user)
-    report = access.get(TaskReport.objects.select_related("task"), request.user, what="进展报送", pk=pk)
-    if not selectors.visible_tasks(request.user).filter(pk=report.task_id).exists():
-        raise Http404("进展报送不存在")
-    if not report.evidence:
-        raise Http404("没有佐证材料")
-    try:
-        fh = report.evidence.open("rb")
-    except FileNotFoundError as e:
-        raise Http404("佐证材料文件不存在") from e
-    audit.record(actor=request.user, action=AuditAction.EXPORT, obj=report, message="下载任务佐证材料")
-    resp = FileResponse(fh, as_attachment=True, filename=Path(report.evidence.name).name)
-    resp["Content-Type"] = "application/octet-stream"
-    return resp
+    report = access.get(TaskReport, request.user, what="进展报送", pk=pk, task__is_active=True)
+    return evidence_download(request.user, report, report.evidence, "下载任务佐证材料")

@@ -115,3 +115,13 @@ def test_the_unit_page_and_the_export_show_the_lists_figures(people, client):
     assert len(rows) == sum(t.units.count() for t in shared)
     assert any(row[3] == "市经信局" and row[10] == "经信局进展" for row in rows)
     assert AuditLog.objects.filter(action="export", message__startswith="导出督办任务").exists()
+
+
+def test_a_district_officer_opens_the_evidence_of_every_unit_on_a_task_it_shares(people, client):
+    """The task page lists every unit's reports; each evidence link works for whoever sees the task."""
+    dept = unit("ez-2-1-3", "市经信局")
+    pdf = SimpleUploadedFile("经信局方案.pdf", b"%PDF-1.4 plan", content_type="application/pdf")
+    report = services.do_report_progress(actor=people["admin"], unit=dept, text="印发工作方案", evidence=pdf)
+    client.force_login(people["huarong"])
+    got = client.get(f"/supervision/evidence/{report.pk}/")
+    assert got.status_code == 200 and b"".join(got.streaming_content) == b"%PDF-1.4 plan"
