@@ -7,57 +7,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
 
 from django.utils import timezone
 
-from chanye.projects import rules as project_rules
-
-NUMBERS = "一二三四"
-
-
-@dataclass(frozen=True, order=True)
-class Quarter:
-    year: int
-    q: int  # 1–4
-
-    @classmethod
-    def of(cls, day: dt.date) -> Quarter:
-        return cls(day.year, (day.month - 1) // 3 + 1)
-
-    @property
-    def first(self) -> dt.date:
-        """The quarter's first day."""
-        return dt.date(self.year, 3 * self.q - 2, 1)
-
-    @property
-    def last_month(self) -> dt.date:
-        """The first day of the quarter's third month (the month the bulletin's figures at its end are of)."""
-        return dt.date(self.year, 3 * self.q, 1)
-
-    @property
-    def end(self) -> dt.date:
-        """The quarter's last day."""
-        return project_rules.month_end(self.last_month)
-
-    @property
-    def code(self) -> str:
-        return f"{self.year}Q{self.q}"
-
-    @property
-    def label(self) -> str:
-        return f"{self.year}年第{NUMBERS[self.q - 1]}季度"
-
-    @property
-    def short(self) -> str:
-        return f"第{NUMBERS[self.q - 1]}季度"
-
-    def next(self) -> Quarter:
-        return Quarter(self.year + 1, 1) if self.q == 4 else Quarter(self.year, self.q + 1)
-
-    def previous(self) -> Quarter:
-        return Quarter(self.year - 1, 4) if self.q == 1 else Quarter(self.year, self.q - 1)
-
+from chanye.core.dates import NUMBERS, Quarter
 
 QUARTER_RE = re.compile(r"^\s*(\d{4})\s*(?:[-_ ]?\s*[Qq]|年第?)\s*([1-4一二三四])\s*(?:季度?)?\s*$")
 
