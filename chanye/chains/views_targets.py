@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -47,15 +47,21 @@ def _target_counts(f: TargetFilter, chains: list[Chain]) -> list[dict[str, Any]]
     return out
 
 
+def _filtered(request: AuthedRequest) -> tuple[TargetFilter, QuerySet[AttractionTarget]]:
+    """The library as the page's filters select it, in its order: the page and the export list the same rows."""
+    f = TargetFilter.from_params(request.GET)
+    qs = f.apply(AttractionTarget.objects.select_related("link__chain")).order_by(
+        "link__chain__sort_order", "link__position", "-revenue", "name"
+    )
+    return f, qs
+
+
 @login_required
 @require_GET
 def targets(request: AuthedRequest) -> HttpResponse:
     """招商目标库: the candidate companies per link, filterable by chain, link, location and text."""
     selectors.require_reader(request)
-    f = TargetFilter.from_params(request.GET)
-    qs = f.apply(AttractionTarget.objects.select_related("link__chain")).order_by(
-        "link__chain__sort_order", "link__position", "-revenue", "name"
-    )
+    f, qs = _filtered(request)
     paginator = Paginator(qs, PER_PAGE)
     page = paginator.get_page(request.GET.get("page"))
     visible = Lead.objects.for_user(request.user).filter(target_id__in=[t.pk for t in page])
@@ -175,10 +181,7 @@ TARGET_HEADERS = [
 def targets_export(request: AuthedRequest) -> HttpResponse:
     """The (filtered) library as .xlsx, in the import's columns so an edited copy can be imported back."""
     selectors.require_reader(request)
-    f = TargetFilter.from_params(request.GET)
-    qs = f.apply(AttractionTarget.objects.select_related("link__chain")).order_by(
-        "link__chain__sort_order", "link__position", "-revenue", "name"
-    )
+    f, qs = _filtered(request)
     rows = (
         [
             t.link.chain.code,
