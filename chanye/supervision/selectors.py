@@ -105,10 +105,6 @@ class UnitCompletion:
         return round(self.done * 100 / self.tasks) if self.tasks else None
 
 
-def unit_key(unit: TaskUnit) -> str:
-    return unit.key
-
-
 def unit_completion(states: list[TaskState]) -> list[UnitCompletion]:
     """Per responsible unit: tasks it shares, those it leads, done, overdue (for it), its reports — most overdue
     first, then by name."""
@@ -116,7 +112,7 @@ def unit_completion(states: list[TaskState]) -> list[UnitCompletion]:
     for st in states:
         for us in st.units:
             u = us.unit
-            row = out.setdefault(unit_key(u), UnitCompletion(unit_key(u), u.name))
+            row = out.setdefault(u.key, UnitCompletion(u.key, u.name))
             row.tasks += 1
             row.lead += u.is_lead
             row.done += st.task.status == TaskStatus.DONE
@@ -127,4 +123,4 @@ def unit_completion(states: list[TaskState]) -> list[UnitCompletion]:
 
 def states_of_unit(states: list[TaskState], key: str) -> list[tuple[TaskState, UnitState]]:
     """What one unit owes: each task it shares, with its own state in it."""
-    return [(st, us) for st in states for us in st.units if unit_key(us.unit) == key]
+    return [(st, us) for st in states for us in st.units if us.unit.key == key]
