@@ -14,6 +14,7 @@ from chanye.core.models import AuditAction, ImportBatch
 from chanye.core.roles import CITY
 from chanye.core.text import squash
 from chanye.regions.models import Region
+from chanye.regions.selectors import region_lookup
 from chanye.targets.models import ParkLand
 
 MU_PER = {"亩": Decimal(1), "公顷": Decimal(15), "平方米": Decimal(1) / Decimal("666.6667")}
@@ -43,11 +44,7 @@ class ParkLandImporter(Importer):
         return ("park", "year")
 
     def prepare(self) -> None:
-        self.parks: dict[str, Region] = {}
-        for r in Region.objects.filter(level="park"):
-            for key in (r.name, r.short_name, r.code):
-                if key:
-                    self.parks.setdefault(squash(key), r)
+        self.parks = {k: r for k, r in region_lookup().items() if r.level == "park"}
         self.seen: dict[tuple[int, int], int] = {}
 
     def validate_row(self, ctx: RowContext) -> dict[str, Any] | None:
