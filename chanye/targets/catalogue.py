@@ -61,6 +61,36 @@ _C: tuple[Indicator, ...] = (
         rules=("XN-CL-2",),
         aliases=("集群规上企业产值",),
     ),
+    # HG-A-1 “每年对各县(市、区)产业集群开展考核评价”: a county's own clusters (placed in it by the cluster's region or
+    # the county layout), counting the county's own member firms only.
+    Indicator(
+        "county_cluster_output",
+        "本地产业集群产值",
+        "亿元",
+        "区县内企业中属于布局在本区县的产业集群者当年工业总产值合计（集群由其所在区县或区县产业布局确定）",
+        rules=("HG-A-1",),
+    ),
+    Indicator(
+        "county_cluster_output_growth",
+        "本地产业集群产值增速",
+        "%",
+        "本地产业集群产值比上年同期增长的百分比（同一批企业的上年同期产值为基数）",
+        rules=("HG-A-1",),
+    ),
+    Indicator(
+        "county_cluster_above_scale_count",
+        "本地产业集群规上企业数",
+        "家",
+        "区县内属于布局在本区县的产业集群的规上企业数（期末）",
+        rules=("HG-A-1",),
+    ),
+    Indicator(
+        "county_cluster_new_above_count",
+        "本地产业集群新增规上企业数",
+        "家",
+        "区县内属于布局在本区县的产业集群、当年首次或重新进入规上的企业数",
+        rules=("HG-A-1",),
+    ),
     Indicator(
         "cluster_output",
         "集群产值",

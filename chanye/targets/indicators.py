@@ -91,13 +91,14 @@ def build_measures(engine: Engine, month: dt.date, baselines: list[dt.date] | No
     )
     codes = engine.load("codes", "industry_industrycode", {"code": "VARCHAR", "section": "VARCHAR"})
     ec = engine.load("ec_m", "enterprises_enterprise_clusters", {"enterprise_id": "BIGINT", "cluster_id": "BIGINT"})
-    cl = engine.load("cl_m", "industry_cluster", {"id": "BIGINT", "is_active": "BOOLEAN"})
+    cl = engine.load("cl_m", "industry_cluster", {"id": "BIGINT", "is_active": "BOOLEAN", "region_id": "BIGINT"})
     members = (
         ec.inner_join(cl.filter(cl.is_active), ec.cluster_id == cl.id)
         .select("enterprise_id")
         .distinct()
         .mutate(in_cluster=ibis.literal(True))
     )
+    own_members = _own_cluster_members(engine, e, ec, cl)
     sp = engine.load(
         "sp", "enterprises_scaleperiod", {"enterprise_id": "BIGINT", "entered_on": "DATE", "exited_on": "DATE"}
     )
@@ -172,6 +173,8 @@ def build_measures(engine: Engine, month: dt.date, baselines: list[dt.date] | No
         .drop("code", "industry_code_id")
         .left_join(members, e.id == members.enterprise_id)
         .drop("enterprise_id")
+        .left_join(own_members, e.id == own_members.enterprise_id)
+        .drop("enterprise_id")
         .left_join(above, e.id == above.enterprise_id)
         .drop("enterprise_id")
         .left_join(entered, e.id == entered.enterprise_id)
@@ -194,6 +197,7 @@ def build_measures(engine: Engine, month: dt.date, baselines: list[dt.date] | No
             "entered",
             "exited",
             "in_cluster",
+            "in_own_cluster",
             *flags_at,
             *[f"has_{k}" for k in kinds],
             *[f"has_single_champion_{lv}" for lv in HONOUR_LEVELS],
@@ -205,6 +209,29 @@ def build_measures(engine: Engine, month: dt.date, baselines: list[dt.date] | No
     }
     m = m.mutate(**{c: m[c].fill_null(v) for c, v in fill.items()})
     return engine.materialise("measures", m)
+
+
+def _own_cluster_members(engine: Engine, e: Any, ec: Any, cl: Any) -> Any:
+    """The enterprises in an active cluster placed in their own county (HG-A-1 “对各县(市、区)产业集群开展考核评价”): a
+    cluster is placed in a county by its `region` or by the county's layout (a cluster several counties share, such as
+    黄冈 红安、罗田、黄州食品饮料, is each of those counties' cluster for its own firms). Flagged `in_own_cluster`."""
+    import ibis
+
+    layout = engine.load("layout_m", "industry_countylayout", {"id": "BIGINT", "region_id": "BIGINT"})
+    lc = engine.load(
+        "layout_cl_m", "industry_countylayout_clusters", {"countylayout_id": "BIGINT", "cluster_id": "BIGINT"}
+    )
+    active = cl.filter(cl.is_active)
+    by_layout = lc.inner_join(layout, lc.countylayout_id == layout.id).select(
+        cluster_id=lc.cluster_id, county_id=layout.region_id
+    )
+    by_region = active.filter(active.region_id.notnull()).select(cluster_id=active.id, county_id=active.region_id)
+    placed = by_layout.union(by_region).distinct()
+    placed = placed.semi_join(active, placed.cluster_id == active.id)
+    homes = e.select(ent_id=e.id, home=e.county_id)
+    own = ec.inner_join(placed, ec.cluster_id == placed.cluster_id).inner_join(homes, ec.enterprise_id == homes.ent_id)
+    own = own.filter(own.home == own.county_id)
+    return own.select("enterprise_id").distinct().mutate(in_own_cluster=ibis.literal(True))
 
 
 def _reaches(m: Any, spec: defs.CountSpec) -> Any:
@@ -245,6 +272,11 @@ def _per_enterprise_aggregates(
         "digital_above": (a & m.has_digital).sum(),
         "rd_ytd": m.rd_ytd.sum(),
         "rd_prev": m.rd_prev.sum(),
+        # HG-A-1: the unit's own clusters (placed in its county), for the yearly cluster assessment.
+        "county_cluster_output": m.output_ytd.sum(where=m.in_own_cluster) / WAN_PER_YI,
+        "county_cluster_output_prev": m.output_prev.sum(where=m.in_own_cluster) / WAN_PER_YI,
+        "county_cluster_above_scale_count": (a & m.in_own_cluster).sum(),
+        "county_cluster_new_above_count": (m.entered & m.in_own_cluster).sum(),
     }
     for i, g in enumerate(SMART_GRADES):
         aggs[f"smart_factory_count|grade={g}"] = (m.smart_rank >= i + 1).sum()
@@ -280,7 +312,17 @@ def _derive(values: dict[str, float | None]) -> dict[str, float | None]:
     out["above_scale_output_growth"] = None if not prev else 100.0 * (cur - prev) / prev
     rp, rc = values.get("rd_prev") or 0, values.get("rd_ytd") or 0
     out["rd_expense_growth"] = None if not rp else 100.0 * (rc - rp) / rp
-    for k in ("high_tech_above", "rd_above", "digital_above", "above_scale_output_prev", "rd_ytd", "rd_prev"):
+    cp, cc = values.get("county_cluster_output_prev") or 0, values.get("county_cluster_output") or 0
+    out["county_cluster_output_growth"] = None if not cp else 100.0 * (cc - cp) / cp
+    for k in (
+        "high_tech_above",
+        "rd_above",
+        "digital_above",
+        "above_scale_output_prev",
+        "rd_ytd",
+        "rd_prev",
+        "county_cluster_output_prev",
+    ):
         out.pop(k, None)
     # HG-T-2 (FIDELITY D4): growth is a rate against the baseline's count, not the count itself; none without a base.
     for name in [k for k in values if k.startswith(f"{GROWTH_NOW}|")]:
