@@ -223,7 +223,9 @@ def do_load_spec(*, actor: Actor, spec: schema.PackSpec, text: str) -> LoadResul
         if _set_m2m(obj.industries, [industries[k] for k in c.industries]):
             result.updated["集群"] = result.updated.get("集群", 0) + (0 if result.created.get("集群") else 1)
         clusters[c.code] = clusters[c.name] = obj
-    stale_c = Cluster.objects.filter(is_active=True).exclude(
+    # A cluster the city registered itself (pack empty: a 块状经济 base, HG-A-1) is the city's, not the pack's: a reload
+    # keeps it.
+    stale_c = Cluster.objects.filter(is_active=True, pack__isnull=False).exclude(
         code__in=[c.code for c, _ in schema.iter_clusters(spec.clusters)]
     )
     if n := stale_c.update(is_active=False):

@@ -94,3 +94,35 @@ class ParkLand(models.Model):
 
     def __str__(self) -> str:
         return f"{self.region} {self.year} {self.area_mu}亩"
+
+
+class BlockRecognition(models.Model):
+    """The city's yearly decision on one 块状经济 base (HG-A-1 “制定市级块状经济认定办法,每年认定一次制造基地”): the
+    base (a cluster of the family the pack's `assessment.block_recognition` names), the year, the year's output at the
+    time of the decision and whether it passed the pack's tier, and the decision with its document number and reason."""
+
+    class Decision(models.TextChoices):
+        RECOGNISED = "recognised", "认定"
+        REFUSED = "refused", "不予认定"
+
+    cluster = models.ForeignKey("industry.Cluster", on_delete=models.CASCADE, related_name="block_recognitions")
+    year = models.PositiveIntegerField("年度")
+    output = models.DecimalField("当年产值（亿元）", max_digits=14, decimal_places=4, null=True, blank=True)
+    output_through = models.DateField("产值截至", null=True, blank=True)
+    meets = models.BooleanField("达到认定门槛", default=False)
+    decision = models.CharField("认定结果", max_length=12, choices=Decision.choices)
+    document_no = models.CharField("认定文号", max_length=100, blank=True)
+    note = models.CharField("说明", max_length=300, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField("认定时间", auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["cluster", "year"], name="block_recognition_cluster_year")]
+        ordering = ["-year", "cluster"]
+        verbose_name = "块状经济年度认定"
+        verbose_name_plural = "块状经济年度认定"
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.cluster} {self.get_decision_display()}"

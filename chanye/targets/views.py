@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -151,6 +152,7 @@ def assessment(request: AuthedRequest) -> HttpResponse:
             "years": list(AssessmentRun.objects.values_list("year", flat=True)),
             "chart_json": json.dumps(chart, ensure_ascii=False),
             "mu_tax": mu_tax_on,
+            "block_label": _block_label(),
         },
     )
 
@@ -271,3 +273,112 @@ def mu_tax_export(request: AuthedRequest) -> HttpResponse:
         sheet_name="亩均税收",
     )
     return audited_export(request.user, data, f"{year}年园区亩均税收评价", f"导出{year}年园区亩均税收评价")
+
+
+def _block_label() -> str:
+    from chanye.targets import block_economy
+
+    cfg = block_economy.config()
+    return cfg.label if cfg else ""
+
+
+def _block_config() -> Any:
+    from chanye.targets import block_economy
+
+    cfg = block_economy.config()
+    if cfg is None:
+        raise Http404("本市政策包没有块状经济年度认定")
+    return cfg
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def block_recognition(request: AuthedRequest) -> HttpResponse:
+    """块状经济年度认定 (HG-A-1): every base with the year's output against the tier, and the city's decisions."""
+    from django.core.exceptions import ValidationError
+
+    from chanye.industry.models import Cluster
+    from chanye.regions.models import Region
+    from chanye.targets import block_economy
+    from chanye.targets.models import BlockRecognition
+
+    _require(request)
+    cfg = _block_config()
+    year = _mu_tax_year(request) if request.method == "GET" else _post_year(request)
+    if request.method == "POST":
+        access.require_write(request.user, roles=CITY, what="块状经济认定")
+        try:
+            if request.POST.get("action") == "register":
+                county = Region.objects.filter(pk=request.POST.get("county") or 0, is_county_level=True).first()
+                if county is None:
+                    raise ValidationError("请选择所在区县。")
+                base = block_economy.do_register_base(
+                    actor=request.user, name=request.POST.get("name", ""), county=county
+                )
+                messages.success(
+                    request, f"已登记块状经济基地“{base.name}”。企业可在企业名录导入的“所属集群”列填写该名称。"
+                )
+            else:
+                cluster = Cluster.objects.filter(pk=request.POST.get("cluster") or 0).first()
+                if cluster is None:
+                    raise ValidationError("找不到该基地。")
+                rec = block_economy.do_decide(
+                    actor=request.user,
+                    cluster=cluster,
+                    year=year,
+                    decision=request.POST.get("decision", ""),
+                    document_no=request.POST.get("document_no", ""),
+                    note=request.POST.get("note", ""),
+                )
+                messages.success(request, f"已记录：{cluster.name} {year}年{rec.get_decision_display()}。")
+        except ValidationError as e:
+            messages.error(request, "；".join(e.messages))
+        return redirect(f"{request.path}?year={year}")
+    items = block_economy.rows(year, cfg)
+    chart = {
+        "bases": [r.cluster.name for r in items if r.output is not None],
+        "values": [float(r.output) for r in items if r.output is not None],
+        "threshold": float(cfg.threshold),
+    }
+    return render(
+        request,
+        "targets/block_recognition.html",
+        {
+            "cfg": cfg,
+            "rows": items,
+            "year": year,
+            "meeting": sum(1 for r in items if r.meets),
+            "recognised": block_economy.recognised_count(year),
+            "counties": Region.objects.county_level().order_by("code"),
+            "decisions": BlockRecognition.Decision.choices,
+            "can_decide": access.can_write(request.user, roles=CITY),
+            "chart": chart,
+            "chart_json": json.dumps(chart, ensure_ascii=False),
+        },
+    )
+
+
+def _post_year(request: AuthedRequest) -> int:
+    try:
+        return int(request.POST.get("year") or request.GET.get("year") or timezone.localdate().year - 1)
+    except ValueError as e:
+        raise Http404("年度不正确") from e
+
+
+@login_required
+def block_recognition_export(request: AuthedRequest) -> HttpResponse:
+    _require(request)
+    cfg = _block_config()
+    from chanye.core import xlsx
+    from chanye.core.downloads import audited_export
+    from chanye.targets import block_economy
+
+    year = _mu_tax_year(request)
+    data = xlsx.table(
+        ["基地", "所在区县", "当年产值（亿元）", "产值截至", "达到门槛", "认定结果", "认定文号", "说明", "往年认定"],
+        block_economy.export_rows(block_economy.rows(year, cfg), year),
+        title=f"{year}年{cfg.label}（{cfg.rule_text}）",
+        widths=[28, 12, 16, 12, 10, 10, 18, 30, 14],
+        sheet_name="块状经济认定",
+    )
+    return audited_export(request.user, data, f"{year}年{cfg.label}", f"导出{year}年{cfg.label}")

@@ -248,6 +248,9 @@ ROUTES: list[Route] = [
     Route("chains:leads_export", READ),
     Route("targets:mu_tax", READ),
     Route("targets:mu_tax_export", READ),
+    Route("targets:block_recognition", READ),
+    Route("targets:block_recognition", CITY, method="POST", data=body(cluster="", decision="")),
+    Route("targets:block_recognition_export", READ),
     # 督办 (a task of each county: the 咸安 officer's own and 嘉鱼's)
     Route("supervision:list", READ),
     Route("supervision:export", READ),

@@ -64,10 +64,26 @@ class PackSpec(Base):
             *_dupes([r.code for r in self.rewards], "奖补编号"),
             *_task_errors(self),
             *_target_errors(self, region_keys, cluster_keys),
+            *_block_recognition_errors(self),
         ]
         if errors:
             raise ValueError("；".join(errors))
         return self
+
+
+def _block_recognition_errors(spec: PackSpec) -> list[str]:
+    """The 块状经济 recognition names a defined family and a cluster tier (HG-A-1)."""
+    block = spec.assessment.block_recognition if spec.assessment else None
+    if block is None:
+        return []
+    errors = []
+    families = {f.code for f in spec.industrial_system.families}
+    if families and block.family not in families:
+        errors.append(f"块状经济认定的集群类别“{block.family}”未在 industrial_system.families 中定义")
+    tier = next((t for t in spec.tiers if t.code == block.tier), None)
+    if tier is None or tier.applies_to != "cluster":
+        errors.append(f"块状经济认定的门槛层级“{block.tier}”未在 tiers 中定义为集群层级")
+    return errors
 
 
 def _dupes(values: list[str], what: str) -> list[str]:

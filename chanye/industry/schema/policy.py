@@ -106,6 +106,15 @@ class AssessmentIndicator(Base):
     higher_is_better: bool = True
 
 
+class BlockRecognitionSpec(Base):
+    """The yearly recognition of 块状经济 bases (HG-A-1 “制定市级块状经济认定办法,每年认定一次制造基地”): which cluster
+    family the bases are and which cluster tier (its value, comparator and measure) a base must pass."""
+
+    family: str
+    tier: str
+    label: str = "块状经济年度认定"
+
+
 class AssessmentSpec(Base):
     """Yearly county assessment (HG-A-1, YY-P-3): indicators, weights, scoring."""
 
@@ -113,6 +122,7 @@ class AssessmentSpec(Base):
     name: str = "年度考核"
     indicators: list[AssessmentIndicator]
     park_evaluation: Literal["mu_tax"] | None = None  # HG-A-1 园区亩均税收综合评价
+    block_recognition: BlockRecognitionSpec | None = None  # HG-A-1 块状经济年度认定
 
     _rule = field_validator("rule")(check_rule)
 
