@@ -24,6 +24,7 @@ class HonourKind(models.TextChoices):
     GREEN_FACTORY = "green_factory", "绿色工厂"
     RD_INSTITUTION = "rd_institution", "研发机构"
     DIGITAL = "digital", "数字化转型"
+    INTEGRATION_DEMO = "integration_demo", "两化融合示范企业"  # HG-T-3, HG-R-5
 
 
 class HonourLevel(models.TextChoices):

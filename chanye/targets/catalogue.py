@@ -92,6 +92,24 @@ _C: tuple[Indicator, ...] = (
         rules=("HG-A-1",),
     ),
     Indicator(
+        "cluster_share_with_honour",
+        "称号企业达标的集群占比",
+        "%",
+        "某类一级集群中，成员企业持有 params.honour 称号（smart_factory 智能工厂、integration_demo 两化融合示范企业等）"
+        "不少于 params.min_count 家的集群所占百分比；“每个集群至少N家”即目标100%（params.family 只计该类别的集群）",
+        params=("honour", "min_count", "family"),
+        rules=("HG-T-3",),
+    ),
+    Indicator(
+        "cluster_honour_count",
+        "集群称号企业数",
+        "家",
+        "某集群成员企业中持有 params.honour 称号的企业数",
+        dims=("cluster", "year"),
+        params=("honour",),
+        rules=("HG-T-3",),
+    ),
+    Indicator(
         "cluster_output",
         "集群产值",
         "亿元",

@@ -24,6 +24,7 @@ ENTERPRISE_COUNT = "enterprise_count_revenue_over"
 CHAIN_LEADER_COUNT = "chain_leader_count_revenue_over"
 CLUSTER_COUNT = "cluster_count_revenue_over"
 COUNT_GROWTH = "above_scale_count_growth"
+CLUSTER_HONOUR_SHARE = "cluster_share_with_honour"
 
 # GB/T 4754-2017 门类 of the sectors the texts name (益阳 YY-T-1: 农林牧渔业 2, 制造业 5; 制造业 15, 建筑业 3,
 # 服务业 2).
@@ -67,6 +68,47 @@ class GrowthSpec:
     key: str
     baseline: dt.date
     in_clusters: bool = False
+
+
+@dataclass(frozen=True)
+class HonourShareSpec:
+    """The share of a family's top-level clusters in which at least `min_count` member firms hold `honour` (HG-T-3
+    “每个特色产业集群打造至少1家智能制造示范工厂、10家两化融合示范企业”: every cluster, so the target is 100 %)."""
+
+    key: str
+    honour: str
+    min_count: int
+    family: str = ""
+
+
+def honour_share_spec(params: dict[str, Any]) -> HonourShareSpec:
+    from chanye.enterprises.choices import HonourKind
+
+    honour = str(params.get("honour") or "").strip()
+    if honour not in HonourKind.values:
+        raise ValueError(f"无法识别的称号：{honour or '（未填写）'}")
+    family = str(params.get("family") or "").strip()
+    if family and family not in FAMILIES:
+        raise ValueError(f"无法识别的集群类别：{family}")
+    min_count = int(params.get("min_count") or 1)
+    if min_count < 1:
+        raise ValueError("每个集群的企业数（min_count）至少为1")
+    return HonourShareSpec(
+        key=params_key(CLUSTER_HONOUR_SHARE, params), honour=honour, min_count=min_count, family=family
+    )
+
+
+def honour_share_specs() -> list[HonourShareSpec]:
+    """Every active target's definition of `cluster_share_with_honour` (none by default)."""
+    out: dict[str, HonourShareSpec] = {}
+    for code, _, params in _target_params([CLUSTER_HONOUR_SHARE]):
+        try:
+            spec = honour_share_spec(params)
+        except (ValueError, TypeError) as exc:
+            log.warning("目标 %s 的参数无法计算：%s", code, exc)
+            continue
+        out.setdefault(spec.key, spec)
+    return list(out.values())
 
 
 def _sections(sector: Any) -> str:

@@ -26,6 +26,7 @@ SMART_GRADES = ["basic", "advanced", "excellent", "leading"]  # XN-RD-3, lowest 
 DEFAULT_ENTERPRISE_THRESHOLDS = [10, 30, 50, 100]  # 亿元 (XN-CL-3, EZ-T-1, YY-T-1)
 DEFAULT_CLUSTER_THRESHOLDS = [100, 500, 1000]  # 亿元 (XN-CL-1, HG-T-1)
 WAN_PER_YI = 10000
+HONOUR_KINDS = ("smart_factory", "integration_demo", "green_factory", "high_tech", "specialized", "little_giant")
 HONOUR_LEVELS = ("national", "provincial", "city")  # enterprises.choices.HonourLevel, "" (not stated) aside
 
 
@@ -159,6 +160,8 @@ def build_measures(engine: Engine, month: dt.date, baselines: list[dt.date] | No
         "innovative_sme",
         "green_factory",
         "chain_leader",
+        "smart_factory",
+        "integration_demo",
     ]
     # XN-CL-3 “国家级制造业单项冠军”: the champion honour by the level it was awarded at (`Honour.level`).
     champion_at = {
@@ -386,6 +389,8 @@ def compute(
             "cluster_revenue_12m": mc.revenue_12m.sum() / WAN_PER_YI,
             "cluster_output_12m": mc.output_12m.sum() / WAN_PER_YI,
             "enterprise_count": mc.count(),
+            # HG-T-3: member firms holding each honour, per cluster
+            **{f"honour_{k}": mc[f"has_{k}"].sum() for k in HONOUR_KINDS},
         }
         per_cluster = engine.records(mc.group_by("cluster_id").aggregate(**cluster_aggs))
         for r in per_cluster:
@@ -395,6 +400,7 @@ def compute(
                 rows.append(Row(code, Decimal(str(round(v, 4))), cluster_id=int(r["cluster_id"])))
 
         rows += _cluster_counts(per_cluster)
+        rows += _honour_rows(per_cluster)
         top_level = Cluster.objects.filter(is_active=True, parent__isnull=True)
         top = set(top_level.exclude(family="county").values_list("pk", flat=True))
 
@@ -435,6 +441,38 @@ def _cluster_counts(per_cluster: list[dict[str, Any]]) -> list[Row]:
             and spec.passes(_num(r[column]))
         )
         rows.append(Row(defs.CLUSTER_COUNT, Decimal(n), params_key=spec.key))
+    return rows
+
+
+def _honour_rows(per_cluster: list[dict[str, Any]]) -> list[Row]:
+    """Per cluster, its member firms holding each honour; and each `cluster_share_with_honour` definition: the share of
+    the family's active top-level clusters with at least `min_count` such firms — a cluster without members counts as
+    falling short (HG-T-3 “每个特色产业集群……至少1家……10家”)."""
+    from chanye.industry.models import Cluster
+
+    rows = [
+        Row(
+            "cluster_honour_count",
+            Decimal(int(_num(r[f"honour_{k}"]))),
+            cluster_id=int(r["cluster_id"]),
+            params_key=f"honour={k}",
+        )
+        for r in per_cluster
+        for k in HONOUR_KINDS
+        if _num(r[f"honour_{k}"])
+    ]
+    by_cluster = {int(r["cluster_id"]): r for r in per_cluster}
+    family = dict(Cluster.objects.filter(is_active=True, parent__isnull=True).values_list("pk", "family"))
+    for spec in defs.honour_share_specs():
+        pool = [pk for pk, f in family.items() if not spec.family or f == spec.family]
+        if not pool:
+            continue
+        meeting = sum(
+            1 for pk in pool if pk in by_cluster and _num(by_cluster[pk][f"honour_{spec.honour}"]) >= spec.min_count
+        )
+        rows.append(
+            Row(defs.CLUSTER_HONOUR_SHARE, Decimal(str(round(100.0 * meeting / len(pool), 4))), params_key=spec.key)
+        )
     return rows
 
 

@@ -52,6 +52,15 @@ HONOUR_COLUMNS = [
         Column("h_rd_institution", "研发机构", ("建有研发机构",), help="国家级/省级/市级/是/否"),
     ),
     (HonourKind.DIGITAL, Column("h_digital", "数字化转型", ("完成数字化转型",), help="是/否")),
+    (
+        HonourKind.INTEGRATION_DEMO,
+        Column(
+            "h_integration_demo",
+            "两化融合示范企业",
+            ("两化融合试点示范企业", "两化融合示范"),
+            help="国家级/省级/市级/是/否（HG-T-3）",
+        ),
+    ),
 ]
 _LEVELS = {
     "国家级": "national",
