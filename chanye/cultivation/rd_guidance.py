@@ -155,23 +155,19 @@ def guidance_list(*, user: Any, year: int | None = None, unit: Region | None = N
     out = GuidanceList(year=year, standard=std, missing=missing)
     if std is None:
         return out
-    in_year = Q(
-        monthly__source="stats",
-        monthly__month__gte=dt.date(year, 1, 1),
-        monthly__month__lte=dt.date(year, 12, 1),
-    )
-    revenue = Coalesce("monthly__revenue", "monthly__main_revenue")
     qs = Enterprise.objects.for_user(user)
     if unit is not None:
         qs = qs.filter(Q(county=unit) | Q(park=unit))
+    # filter() before annotate(): the sums read only the year's 统计 rows (the (month, source) index), one join.
+    in_year = qs.filter(
+        monthly__source="stats", monthly__month__gte=dt.date(year, 1, 1), monthly__month__lte=dt.date(year, 12, 1)
+    )
+    reported = Q(monthly__revenue__isnull=False) | Q(monthly__main_revenue__isnull=False)
     figures = (
-        qs.annotate(
-            year_revenue=Sum(revenue, filter=in_year),
-            year_rd=Sum("monthly__rd_expense", filter=in_year),
-            year_months=Count(
-                "monthly",
-                filter=in_year & (Q(monthly__revenue__isnull=False) | Q(monthly__main_revenue__isnull=False)),
-            ),
+        in_year.annotate(
+            year_revenue=Sum(Coalesce("monthly__revenue", "monthly__main_revenue")),
+            year_rd=Sum("monthly__rd_expense"),
+            year_months=Count("monthly", filter=reported),
         )
         .filter(year_revenue__gt=0, year_rd__gt=0)
         .values_list("pk", "uscc", "name", "county__name", "year_revenue", "year_rd", "year_months")
