@@ -1,6 +1,6 @@
 from django.urls import path
 
-from chanye.cultivation import exit_risk_views, leader_actions, leader_views, views
+from chanye.cultivation import exit_risk_views, leader_actions, leader_views, rd_guidance_views, views
 
 app_name = "cultivation"
 urlpatterns = [
@@ -17,6 +17,8 @@ urlpatterns = [
     path("chain-leaders/<str:what>.xlsx", leader_views.export, name="leader_export"),
     path("cultivation/exit-risk/", exit_risk_views.exit_risk, name="exit_risk"),
     path("cultivation/exit-risk.xlsx", exit_risk_views.exit_risk_export, name="exit_risk_export"),
+    path("cultivation/rd-guidance/", rd_guidance_views.rd_guidance, name="rd_guidance"),
+    path("cultivation/rd-guidance.xlsx", rd_guidance_views.rd_guidance_export, name="rd_guidance_export"),
     path("cultivation/<str:what>.xlsx", views.export_xlsx, name="export"),
     path("cultivation/candidates/add/", views.candidate_add, name="candidate_add"),
     path("cultivation/candidates/<int:pk>/remove/", views.candidate_remove, name="candidate_remove"),

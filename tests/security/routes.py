@@ -167,6 +167,8 @@ ROUTES: list[Route] = [
     Route("cultivation:export", READ, lambda w, which: {"what": "tier-candidates"}),
     Route("cultivation:exit_risk", READ),
     Route("cultivation:exit_risk_export", READ),
+    Route("cultivation:rd_guidance", READ, query="?year=2025"),
+    Route("cultivation:rd_guidance_export", READ, query="?year=2025"),
     Route("cultivation:candidate_add", WRITE, method="POST", data=body(enterprise="", planned_entry="")),
     Route("cultivation:candidate_remove", WRITE, s("candidate"), method="POST", scoped=True, data=body(reason="")),
     Route("cultivation:alert_action", WRITE, s("alert"), method="POST", scoped=True, data=body(action="nonsense")),

@@ -79,7 +79,12 @@ def _side(regions: dict[str, Any], county: str, officer: Any, prefix: str, link:
     ent = EnterpriseFactory(county=r, name=f"{prefix}示例机电有限公司", is_above_scale=True)
     for m in range(1, 7):
         MonthlyFigureFactory(
-            enterprise=ent, month=dt.date(2025, m, 1), output=Decimal("500"), invoice_sales=Decimal("300")
+            enterprise=ent,
+            month=dt.date(2025, m, 1),
+            output=Decimal("500"),
+            invoice_sales=Decimal("300"),
+            revenue=Decimal("500"),
+            rd_expense=Decimal("60"),  # 12 % of revenue: on the 研发强度引导名单 (XN-RD-4) of 2025
         )
     project = ProjectFactory(county=r, name=f"{prefix}智能装备项目", enterprise=ent, investor="")
     milestone = project.milestones.order_by("seq").first()

@@ -9,7 +9,14 @@ from pydantic import Field, model_validator
 from chanye.industry.schema.base import Base
 from chanye.industry.schema.clusters import ClusterSpec, CountyLayoutSpec, iter_clusters
 from chanye.industry.schema.organisation import ChainLeaderSpec, DepartmentSpec, TaskDefaults, TaskSpec, TierCriterion
-from chanye.industry.schema.policy import AssessmentSpec, RewardSpec, TargetSpec, ThresholdSpec, TierSpec
+from chanye.industry.schema.policy import (
+    AssessmentSpec,
+    HighTechRdBands,
+    RewardSpec,
+    TargetSpec,
+    ThresholdSpec,
+    TierSpec,
+)
 from chanye.industry.schema.projects import ProjectsSpec
 from chanye.industry.schema.system import City, IndustrialSystem, IndustrySpec, RegionSpec
 
@@ -36,6 +43,7 @@ class PackSpec(Base):
     tasks: list[TaskSpec] = []
     task_defaults: TaskDefaults | None = None
     tier_criteria: list[TierCriterion] = []
+    high_tech_rd_bands: HighTechRdBands | None = None  # XN-RD-4
     chain_leaders: ChainLeaderSpec | None = None
     projects: ProjectsSpec | None = None
 

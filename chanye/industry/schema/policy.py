@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from decimal import Decimal
 from typing import Any, Literal
@@ -69,6 +70,46 @@ class TierSpec(Base):
 
     _rule = field_validator("rule")(check_rule)
     _code = field_validator("code")(check_code)
+
+
+class RdShareBand(Base):
+    """One band of the 高企 R&D-share standard: firms whose sales revenue is at most `revenue_max` 万元 (含; None for
+    the open top band) need R&D expense of at least `min_share` % of it."""
+
+    revenue_max: Decimal | None = None
+    min_share: Decimal
+
+    @field_validator("min_share")
+    @classmethod
+    def _share(cls, v: Decimal) -> Decimal:
+        if not 0 < v <= 100:
+            raise ValueError("研发费用占比应大于0且不超过100（%）")
+        return v
+
+
+class HighTechRdBands(Base):
+    """The 高新技术企业 R&D-share standard by revenue band (XN-RD-4 guides firms at a multiple of it to 重大专项).
+
+    The seed text only says “高新技术企业认定标准”; the bands are the national 认定办法's, written in the pack as a
+    platform default. Bands ascend by revenue, each bound included in its band, and the last one is open."""
+
+    rule: str
+    source: str = ""
+    bands: list[RdShareBand]
+
+    _rule = field_validator("rule")(check_rule)
+
+    @model_validator(mode="after")
+    def _ascending_and_open(self) -> HighTechRdBands:
+        if not self.bands:
+            raise ValueError("高企研发费用占比分档不能为空")
+        bounds = [b.revenue_max for b in self.bands]
+        if bounds[-1] is not None or any(b is None for b in bounds[:-1]):
+            raise ValueError("高企研发费用占比分档：只有最后一档不写 revenue_max（以上不封顶）")
+        closed = [b for b in bounds if b is not None]
+        if any(lo >= hi for lo, hi in itertools.pairwise(closed)) or any(b <= 0 for b in closed):
+            raise ValueError("高企研发费用占比分档：revenue_max 应为正数并逐档递增")
+        return self
 
 
 class RewardSpec(Base):
