@@ -5,6 +5,7 @@ viewers everything; other roles 404. The page and its exports show the same sect
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.contrib import messages
@@ -102,12 +103,16 @@ def _dispatch(request: AuthedRequest) -> dict[str, Any]:
 def dispatch(request: AuthedRequest) -> HttpResponse:
     """季调度 (YY-P-3) of a quarter (`?quarter=2025Q2`, default this quarter): per industry and per county."""
     d = _dispatch(request)
+    sections = dispatch_figures.sections(d)
+    charts = [{k: v for k, v in c.items() if k != "cols"} for c in dispatch_figures.colour_charts(d, sections)]
     return render(
         request,
         "projects/cadence_report.html",
         {
             "d": d,
-            "sections": _numbered(dispatch_figures.sections(d)),
+            "charts": charts,
+            "charts_json": json.dumps({"charts": charts}, ensure_ascii=False),
+            "sections": _numbered(sections),
             "quarters": available_quarters(),
             "rule": dispatch_figures.RULE,
             "page_title": "季调度",
@@ -129,8 +134,15 @@ def dispatch_export(request: AuthedRequest, fmt: str) -> HttpResponse:
     d = _dispatch(request)
     name = _heading(d)
     sections = dispatch_figures.sections(d)
+    specs = dispatch_figures.colour_charts(d, sections)
     if fmt == "docx":
-        data = reports.sections_docx(title=d["title"], subtitle=d["subtitle"], end=d["end"], sections=sections)
+        data = reports.sections_docx(
+            title=d["title"],
+            subtitle=d["subtitle"],
+            end=d["end"],
+            sections=sections,
+            images=reports.colour_chart_images(specs),
+        )
     else:
-        data = reports.sections_xlsx(heading=name, sections=sections)
+        data = reports.sections_xlsx(heading=name, sections=sections, charts_spec=reports.colour_charts_spec(specs))
     return audited_export(request.user, data, f"{d['quarter'].code}季调度", f"导出{name}（.{fmt}）", ext=fmt)

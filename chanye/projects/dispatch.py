@@ -187,6 +187,7 @@ def sections(d: dict[str, Any]) -> list[dict[str, Any]]:
                     "headers": headers("产业", colours),
                     "rows": [cells(r["name"], r, colours) for r in d["industries"]],
                     "total": cells("合计", total, colours),
+                    "chart": "industries",
                 }
             ],
         },
@@ -200,10 +201,40 @@ def sections(d: dict[str, Any]) -> list[dict[str, Any]]:
                     "headers": headers("区县", colours),
                     "rows": [cells(r["name"], r, colours) for r in d["counties"]],
                     "total": cells("合计", total, colours),
+                    "chart": "counties",
                 }
             ],
         },
     ]
+
+
+def colour_charts(d: dict[str, Any], sections_: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The charts of the tables that name one: each row's projects by colour, stacked — one definition for the page
+    (ECharts), the .docx (pictures) and the .xlsx (native charts)."""
+    colours = d["colours"]
+    out = []
+    for s in sections_:
+        for tbl in s["tables"]:
+            if not tbl.get("chart") or not tbl["rows"]:
+                continue
+            out.append(
+                {
+                    "id": tbl["chart"],
+                    "title": f"{tbl['name']}项目四色分布",
+                    "categories": [r[0] for r in tbl["rows"]],
+                    "series": [
+                        {
+                            "name": c["label"],
+                            "code": c["code"],
+                            "colour": c["hex"],
+                            "values": [r[1 + i] for r in tbl["rows"]],
+                        }
+                        for i, c in enumerate(colours)
+                    ],
+                    "cols": (2, 1 + len(colours)),
+                }
+            )
+    return out
 
 
 def _n(v: Decimal) -> str:

@@ -72,6 +72,38 @@ def chart_images(d: dict[str, Any], *, cjk: bool | None = None) -> dict[str, byt
     }
 
 
+def colour_chart_images(specs: Sequence[dict[str, Any]], *, cjk: bool | None = None) -> dict[str, bytes]:
+    """PNG pictures of stacked colour charts (`dispatch.colour_charts`) for a .docx; category names fall back to
+    numbers where no CJK font is installed."""
+    return {
+        c["id"]: charts.bar_chart(
+            title=Text(c["title"], "Projects by colour"),
+            categories=[Text(name, f"#{i + 1}") for i, name in enumerate(c["categories"])],
+            series=[
+                Series(Text(s["name"], COLOUR_EN.get(s["code"], s["code"])), s["values"], s["colour"])
+                for s in c["series"]
+            ],
+            stacked=True,
+            unit=Text("个", "projects"),
+            cjk=cjk,
+        )
+        for c in specs
+    }
+
+
+def colour_charts_spec(specs: Sequence[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """The same charts as native .xlsx charts beside their tables."""
+    return {
+        c["id"]: {
+            "title": c["title"],
+            "stacked": True,
+            "colours": [s["colour"] for s in c["series"]],
+            "cols": c["cols"],
+        }
+        for c in specs
+    }
+
+
 # ---------------------------------------------------------------- .docx
 
 

@@ -227,3 +227,24 @@ def test_yy_p_3_packs_without_the_setting_show_nothing_of_it(empty_db, client, n
         assert client.get(url).status_code == 404, url
     assert "季调度" not in client.get("/projects/").content.decode()
     assert "季调度" not in client.get("/projects/bulletin/?month=2025-06").content.decode()
+
+
+def test_yy_p_3_page_docx_and_xlsx_carry_the_same_colour_charts(yiyang, client):
+    """One chart definition (`dispatch.colour_charts`) per table: ECharts data on the page, a picture in the .docx, a
+    native stacked chart beside the table in the .xlsx — each the table's colour columns."""
+    client.force_login(UserFactory(username="yy-admin", role="city_admin"))
+    d = dispatch_mod.dispatch(Q2)
+    sections = dispatch_mod.sections(d)
+    specs = dispatch_mod.colour_charts(d, sections)
+    assert [c["id"] for c in specs] == ["industries", "counties"]
+    counties = next(t for s in sections for t in s["tables"] if t.get("chart") == "counties")
+    green = next(s for s in specs[1]["series"] if s["code"] == "green")
+    assert specs[1]["categories"] == [r[0] for r in counties["rows"]]
+    assert green["values"] == [r[1] for r in counties["rows"]]  # the table's 绿色 column
+
+    html = client.get("/projects/dispatch/?quarter=2025Q2").content.decode()
+    assert 'id="chart-industries"' in html and 'id="chart-counties"' in html and "cadence_charts.js" in html
+    doc = Document(io.BytesIO(client.get("/projects/dispatch.docx?quarter=2025Q2").content))
+    assert len(doc.inline_shapes) == 2
+    wb = load_workbook(io.BytesIO(client.get("/projects/dispatch.xlsx?quarter=2025Q2").content))
+    assert sum(len(ws._charts) for ws in wb.worksheets) == 2
