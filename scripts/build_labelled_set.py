@@ -17,6 +17,9 @@ sys.path.insert(0, str(ROOT))
 from chanye.industry import schema  # noqa: E402
 
 SEEDS = ROOT.parent / "shared" / "seeds"
+# The parameters a sentence itself states: the revenue line (threshold), the grade, and the recognition level (国家级/
+# 省级: “国家级制造业单项冠军” is the series single_champion_count level=national, XN-CL-3).
+LABEL_PARAMS = ("threshold", "threshold_unit", "grade", "level")
 DOCS = {
     "000_b37abdc7448489cf.txt": "000",
     "001_ad3b9516b934926c.txt": "001",
@@ -56,7 +59,7 @@ def main() -> None:
                     "year": t.year,
                     "per_year": t.per_year,
                     "indicator": t.indicator,
-                    "params": {k: v for k, v in t.params.items() if k in ("threshold", "threshold_unit", "grade")},
+                    "params": {k: v for k, v in t.params.items() if k in LABEL_PARAMS},
                 }
             )
         for r in spec.rewards:

@@ -144,7 +144,8 @@ def test_a_reported_target_with_a_cadence_is_due_until_the_last_period_is_report
     assert progress_for(t, today=TODAY).report_due  # June is Q2: Q3 (July–September) is still missing
     do_report_value(actor=admin, target=t, period=dt.date(2026, 7, 1), value=Decimal(130), note="市科技局")
     assert not progress_for(t, today=TODAY).report_due  # a Q3 figure
-    assert not progress_for(_t("ez-t-3-nc-rate"), today=TODAY).report_due  # no cadence, never due
+    assert not progress_for(_t("ez-t-1-above-scale-count"), today=TODAY).report_due  # no cadence, never due
+    assert progress_for(_t("ez-t-3-nc-rate"), today=TODAY).report_due  # yearly (the pack): 2025 is not reported
     Target.objects.filter(pk=t.pk).update(cadence="month")
     t.refresh_from_db()
     assert progress_for(t, today=TODAY).report_due  # monthly: November's figure is owed
