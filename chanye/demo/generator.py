@@ -137,6 +137,9 @@ def generate(
     builder.add_generated(target)
     ents = builder.ents[:target]
     meta = builder.meta[: len(ents)]
+    from chanye.demo.calibrate import calibrate
+
+    calibrate(rng, ents, meta, end.year)  # sizes to the city's own targets (issue 12)
     progress("企业", 20)
 
     # 3. Trajectories: yearly growth, some shrinking; 规上 when the last 12 months reach the threshold.

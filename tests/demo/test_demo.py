@@ -112,7 +112,10 @@ def test_demo_runs_for_every_citys_pack(pack, transactional_db, tmp_path):
     from chanye.targets.progress import all_progress
 
     statuses = Counter(p.status for p in all_progress())
-    assert len(statuses) >= 3 and statuses["no_data"] < sum(statuses.values()) / 3, statuses
+    # some met and some not (a plan whose horizon has passed — 黄冈 2025 — has no “on track” left), few without data
+    total = sum(statuses.values())
+    assert statuses["met"] and statuses["behind"] + statuses["on_track"], statuses
+    assert statuses["met"] < total * 0.6 and statuses["no_data"] < total / 3, statuses
     assert Task.objects.filter(is_active=True).exists() and TaskReport.objects.exists()
 
 

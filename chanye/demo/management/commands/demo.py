@@ -117,6 +117,14 @@ class Command(BaseCommand):
                 f"已完成 {last:%Y-%m} 月度分析：门槛提醒 {counts['approach'] + counts['reached']} 家，"
                 f"退规风险预警 {counts['exit_risk']} 家，培育库 {counts.get('candidates_added', 0)} 家。"
             )
+            from chanye.demo.pool import seed_timetables
+
+            if (n := seed_timetables(seed=opts["seed"])) and (last := latest_month()) is not None:
+                from chanye.cultivation.pool_indicators import PROVIDER as POOL
+                from chanye.targets.indicators import store_provided
+
+                store_provided(POOL, last.year, last)
+                self.stdout.write(f"已为培育库中 {n} 家企业定下计划入规时间（XN-GS-5 逐户确定入规时间表）。")
         if result.pack.content.get("assessment"):
             from chanye.targets.assessment import do_compute_assessment
 
