@@ -114,6 +114,11 @@ def test_demo_runs_for_every_citys_pack(pack, transactional_db, tmp_path):
     statuses = Counter(p.status for p in all_progress())
     assert len(statuses) >= 3 and statuses["no_data"] < sum(statuses.values()) / 3, statuses
     assert Task.objects.filter(is_active=True).exists() and TaskReport.objects.exists()
+    # 益阳's 千亿级产业 have their demo leaders and teams (YY-ORG-1); packs without the arrangement have none
+    from chanye.supervision.models import IndustryLiaison
+
+    filled = IndustryLiaison.objects.filter(is_active=True, leaders__isnull=False).distinct().count()
+    assert filled == (5 if pack == "yiyang-2025" else 0)
 
 
 def test_demo_chain_leaders_fill_every_ledger_within_the_rules(mini_pack):
