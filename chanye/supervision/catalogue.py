@@ -33,6 +33,7 @@ from django.db.models import (
     Sum,
     Value,
 )
+from django.db.models.functions import Cast
 
 from chanye.core import hooks
 from chanye.enterprises.choices import FigureSource
@@ -118,14 +119,14 @@ def members(*, user: Any, liaison: IndustryLiaison, win: Window | None) -> Query
         qs = qs.annotate(is_anchor=Exists(Enterprise.objects.filter(match, pk=OuterRef("pk"))))
     else:
         qs = qs.annotate(is_anchor=Value(False, output_field=BooleanField()))
+    order: list[Any] = [F("is_anchor").desc(), F("is_above_scale").desc()]
     if win is not None:
         qs = qs.annotate(output12=_output(win.start, win.end), output_prev=_output(*win.previous))
-    else:
-        empty = Value(None, output_field=DecimalField(max_digits=20, decimal_places=4))
+        order.append(F("output12").desc(nulls_last=True))
+    else:  # no 统计 figures at all: no output to order by (PostgreSQL refuses ORDER BY NULL)
+        empty = Cast(Value(None), output_field=DecimalField(max_digits=20, decimal_places=4))
         qs = qs.annotate(output12=empty, output_prev=empty)
-    return qs.prefetch_related("clusters").order_by(
-        F("is_anchor").desc(), F("is_above_scale").desc(), F("output12").desc(nulls_last=True), "name", "pk"
-    )
+    return qs.prefetch_related("clusters").order_by(*order, "name", "pk")
 
 
 def growth(current: Decimal | None, previous: Decimal | None) -> Decimal | None:
@@ -213,12 +214,12 @@ class Summary:
 def summary(qs: QuerySet[Enterprise], *, cluster: Cluster, win: Window | None, city_wide: bool) -> Summary:
     """The industry's figures over the members the user sees: counts, 12-month output and growth, the monthly total;
     for city-wide users also the pack's anchors that match no member (a 企业库 to complete)."""
+    sums = {"out": Sum("output12"), "prev": Sum("output_prev")} if win is not None else {}
     totals = qs.order_by().aggregate(
         n=Count("pk"),
         above=Count("pk", filter=Q(is_above_scale=True)),
         anchors=Count("pk", filter=Q(is_anchor=True)),
-        out=Sum("output12"),
-        prev=Sum("output_prev"),
+        **sums,
     )
     monthly: list[tuple[dt.date, Decimal | None]] = []
     if win is not None:
@@ -243,8 +244,8 @@ def summary(qs: QuerySet[Enterprise], *, cluster: Cluster, win: Window | None, c
         members=totals["n"],
         above_scale=totals["above"],
         anchors=totals["anchors"],
-        output12=totals["out"] if win else None,
-        output_prev=totals["prev"] if win else None,
+        output12=totals.get("out"),
+        output_prev=totals.get("prev"),
         monthly=monthly,
         anchors_missing=missing,
     )

@@ -21,7 +21,7 @@ from chanye.core.access import Actor
 from chanye.core.models import AuditAction
 from chanye.industry.models import Pack
 from chanye.supervision.models import Department, IndustryLiaison, LiaisonLeader, LiaisonMember
-from chanye.supervision.services import resolve_unit
+from chanye.supervision.services import city_units, resolve_unit
 
 LABEL = "千亿级产业联系机制"
 PHONE = re.compile(r"^[0-9+\-() 转]{5,30}$")
@@ -75,7 +75,10 @@ def lead_unit_choices(liaison: IndustryLiaison) -> list[Department]:
     """The departments that can lead an industry: the pack's departments that are not counties or parks written as
     units (“各区县（市）人民政府（管委会）”, “园区（管委会）”)."""
     city = liaison.pack.city if liaison.pack_id and liaison.pack else None
-    return [d for d in Department.objects.all() if city is None or resolve_unit(d.name, city) is None]
+    if city is None:
+        return list(Department.objects.all())
+    units = city_units(city)
+    return [d for d in Department.objects.all() if resolve_unit(d.name, city, units) is None]
 
 
 # ---------------------------------------------------------------- actions

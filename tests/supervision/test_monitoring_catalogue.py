@@ -164,3 +164,23 @@ def test_yy_m_1_without_statistics_the_catalogue_lists_members_without_figures(r
     assert resp.context["window"] is None
     assert [(r.enterprise.name, r.kind, r.output12) for r in resp.context["rows"]] == [(e.name, "anchor", None)]
     assert "暂无统计数据" in resp.content.decode()
+
+
+def test_yy_m_1_the_catalogue_page_takes_the_same_few_queries_whatever_the_number_of_firms(
+    firms, users, regions, client
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(users["admin"])
+    url = reverse("supervision:catalogue", kwargs={"code": "food"})
+    ProjectFactory(county=regions["咸安区"], cluster=Cluster.objects.get(code="food"))
+    with CaptureQueriesContext(connection) as small:
+        client.get(url)
+    for i in range(8):
+        firm(regions["咸安区"], f"咸安第{i}食品有限公司", "food-cold-chain", above=i % 2 == 0, monthly=10 + i)
+        ProjectFactory(county=regions["嘉鱼县"], cluster=Cluster.objects.get(code="food-cold-chain"))
+    with CaptureQueriesContext(connection) as large:
+        resp = client.get(url)
+    assert len(resp.context["rows"]) == 6 + 8 and len(resp.context["projects"]) == 9
+    assert len(large) == len(small) <= 30, [q["sql"][:120] for q in large.captured_queries]
