@@ -49,3 +49,9 @@ producing_enterprises = Hook(
     "Firms whose project went into production in a window: fn(since, until) -> set[int] of enterprise ids (projects; "
     "the candidate pool's 新投产工业项目, XN-GS-4).",
 )
+cluster_projects = Hook(
+    "cluster_projects",
+    "The projects of an industry (a cluster and its sub-clusters) that a user may see, largest investment first and "
+    "ready to show (colour, status, tier, next milestone): fn(*, user, cluster_code, limit) -> (count, projects) "
+    "(projects; the key projects of supervision's monitoring catalogue, YY-M-1).",
+)

@@ -53,7 +53,7 @@ class FilterIn(Schema):
     q: str = Field("", description="名称或信用代码")
     county: str = Field("", description="区县/园区代码")
     industry: str = Field("", description="重点产业编号，或国民经济行业代码前缀（数字）")
-    cluster: str = Field("", description="集群编号")
+    cluster: str = Field("", description="集群编号（含其下级集群）")
     tier: str = Field("", description="荣誉/梯度类别，如 specialized")
     above_scale: str = Field("", description="1 规上，0 规下")
     page: int = Field(1, ge=1, le=100_000)

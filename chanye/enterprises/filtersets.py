@@ -16,7 +16,7 @@ class EnterpriseFilter:
     q: str = ""
     county: str = ""
     industry: str = ""  # Industry code (key industry) or GB/T 4754 prefix when digits
-    cluster: str = ""
+    cluster: str = ""  # cluster code (its sub-clusters included, as on the project board)
     tier: str = ""  # HonourKind value
     above_scale: str = ""  # "1" / "0" / ""
 
@@ -40,7 +40,11 @@ class EnterpriseFilter:
             else:
                 qs = qs.filter(industries__code=self.industry)
         if self.cluster:
-            qs = qs.filter(clusters__code=self.cluster)
+            # a subquery, not a join: a firm in the cluster and one of its sub-clusters is listed once
+            member = Enterprise.clusters.through.objects.filter(
+                Q(cluster__code=self.cluster) | Q(cluster__parent__code=self.cluster)
+            )
+            qs = qs.filter(pk__in=member.values("enterprise_id"))
         if self.tier:
             qs = qs.filter(Exists(Honour.objects.filter(enterprise=OuterRef("pk"), kind=self.tier)))
         if self.above_scale in ("1", "0"):

@@ -8,7 +8,7 @@ class ProjectsConfig(AppConfig):
 
     def ready(self) -> None:
         from chanye.core import hooks, indicators
-        from chanye.projects import importers, milestone_import, services
+        from chanye.projects import importers, milestone_import, selectors, services
         from chanye.projects import indicators as project_indicators
 
         importers.register()
@@ -16,3 +16,4 @@ class ProjectsConfig(AppConfig):
         indicators.register(*project_indicators.INDICATORS)
         indicators.register_provider(project_indicators.PROVIDER)
         hooks.producing_enterprises.register(services.producing_enterprises)
+        hooks.cluster_projects.register(selectors.cluster_projects)  # YY-M-1 monitoring catalogue

@@ -118,6 +118,16 @@ def page_of_projects(
     return page, out
 
 
+def cluster_projects(*, user: Any, cluster_code: str, limit: int = 30) -> tuple[int, list[Project]]:
+    """The key projects of an industry for its monitoring catalogue (YY-M-1, the `cluster_projects` hook): the board's
+    own filter (`ProjectFilter(cluster=…)`, sub-clusters included) in the user's scope, largest investment first, the
+    first `limit` decorated like the board's rows; with how many there are in all."""
+    today = timezone.localdate()
+    qs = project_list(user=user, filters=ProjectFilter(cluster=cluster_code), today=today).order_by("-investment", "pk")
+    page, rows = page_of_projects(qs, number=1, per_page=limit, today=today)
+    return page.paginator.count, rows
+
+
 def decorate(p: Project, rules: project_rules.ProjectRules) -> Project:
     """Labels the templates show: grade, investment tier, colour badge."""
     p.grade_label = rules.grade_label(p.grade)  # type: ignore[attr-defined]

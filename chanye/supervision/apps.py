@@ -8,6 +8,7 @@ class SupervisionConfig(AppConfig):
 
     def ready(self) -> None:
         from chanye.core import hooks
-        from chanye.supervision import services
+        from chanye.supervision import liaison, services
 
         hooks.pack_loaded.register(services.sync_from_pack)
+        hooks.pack_loaded.register(liaison.sync_from_pack)  # after the tasks: their departments exist (YY-ORG-1)

@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 
 from chanye.core.forms import clean_evidence, style
-from chanye.supervision.models import Cadence, TaskStatus, TaskUnit
+from chanye.supervision.models import Cadence, Department, TaskStatus, TaskUnit
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -39,6 +39,34 @@ class SettingsForm(forms.Form):
     deadline = forms.DateField(label="完成时限", required=False, widget=DATE)
     cadence = forms.ChoiceField(label="报送频次", choices=Cadence.choices, required=False)
     is_key = forms.BooleanField(label="重点督办", required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        style(self)
+
+
+class LeadUnitForm(forms.Form):
+    """The industry's lead unit (YY-ORG-1 一个牵头单位): one of the pack's departments, or none."""
+
+    department = forms.ModelChoiceField(
+        label="牵头单位", queryset=Department.objects.none(), required=False, empty_label="（未确定）"
+    )
+
+    def __init__(self, *args: Any, choices: list[Department], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["department"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = Department.objects.filter(pk__in=[d.pk for d in choices])
+        style(self)
+
+
+class MemberForm(forms.Form):
+    """A member of the working team (YY-ORG-1 一套工作班子)."""
+
+    name = forms.CharField(label="姓名", max_length=40)
+    unit = forms.CharField(label="单位", max_length=80)
+    role = forms.CharField(label="职务/分工", max_length=80)
+    phone = forms.CharField(label="联系电话", max_length=30, required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -128,3 +128,70 @@ class TaskReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit} {self.on}"
+
+
+class IndustryLiaison(models.Model):
+    """The city-leader liaison arrangement of one 千亿级产业 (YY-ORG-1, 益阳 四（三）“两名市领导、一个牵头单位、一套
+    工作班子”): the industry is a top-level cluster of the pack's `industry_liaison`; the lead unit comes from the pack
+    (the sector lead of 四（二）) unless the city changed it; the leaders and the working team are the city's own (the
+    text names none) and survive a reload of the pack. The lead unit keeps the industry's monitoring catalogue
+    (YY-M-1)."""
+
+    cluster = models.OneToOneField(
+        "industry.Cluster", on_delete=models.CASCADE, related_name="liaison", verbose_name="千亿级产业"
+    )
+    lead_unit = models.ForeignKey(
+        Department, null=True, blank=True, on_delete=models.PROTECT, related_name="liaisons", verbose_name="牵头单位"
+    )
+    lead_unit_edited = models.BooleanField("牵头单位已由平台修改", default=False)
+    leaders_required = models.PositiveSmallIntegerField("联系市领导人数", default=2)
+    note = models.CharField("说明", max_length=300, blank=True)
+    rule = models.CharField("规则编号", max_length=30, blank=True)
+    source_text = models.TextField("原文", blank=True)
+    is_active = models.BooleanField(default=True)
+    pack = models.ForeignKey("industry.Pack", null=True, on_delete=models.SET_NULL, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["cluster__sort_order", "cluster__code"]
+        verbose_name = "千亿级产业联系机制"
+        verbose_name_plural = "千亿级产业联系机制"
+
+    def __str__(self) -> str:
+        return str(self.cluster)
+
+
+class LiaisonLeader(models.Model):
+    """One of the city leaders (市领导) in charge of an industry (YY-ORG-1)."""
+
+    liaison = models.ForeignKey(IndustryLiaison, on_delete=models.CASCADE, related_name="leaders")
+    name = models.CharField("姓名", max_length=40)
+    post = models.CharField("职务", max_length=80)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["liaison", "order", "pk"]
+        verbose_name = "联系市领导"
+        verbose_name_plural = "联系市领导"
+
+    def __str__(self) -> str:
+        return f"{self.post}{self.name}"
+
+
+class LiaisonMember(models.Model):
+    """A member of an industry's working team (工作班子, YY-ORG-1)."""
+
+    liaison = models.ForeignKey(IndustryLiaison, on_delete=models.CASCADE, related_name="team")
+    name = models.CharField("姓名", max_length=40)
+    unit = models.CharField("单位", max_length=80)
+    role = models.CharField("职务/分工", max_length=80)
+    phone = models.CharField("联系电话", max_length=30, blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["liaison", "order", "pk"]
+        verbose_name = "工作班子成员"
+        verbose_name_plural = "工作班子成员"
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.name}"

@@ -12,10 +12,19 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
+from django.http import Http404
 
 from chanye.core import access
 from chanye.core.dates import last_completed_period
-from chanye.supervision.models import Task, TaskReport, TaskStatus, TaskUnit
+from chanye.supervision.models import (
+    IndustryLiaison,
+    LiaisonLeader,
+    LiaisonMember,
+    Task,
+    TaskReport,
+    TaskStatus,
+    TaskUnit,
+)
 
 
 def require_reader(user: Any) -> None:
@@ -124,3 +133,58 @@ def unit_completion(states: list[TaskState]) -> list[UnitCompletion]:
 def states_of_unit(states: list[TaskState], key: str) -> list[tuple[TaskState, UnitState]]:
     """What one unit owes: each task it shares, with its own state in it."""
     return [(st, us) for st in states for us in st.units if us.unit.key == key]
+
+
+# ---------------------------------------------------------------- 千亿级产业联系机制 (YY-ORG-1)
+
+
+def liaisons() -> QuerySet[IndustryLiaison]:
+    """The active arrangements of the pack's `industry_liaison`, in the pack's cluster order, with their leaders and
+    team (city-wide reference data: any reader sees them)."""
+    return (
+        IndustryLiaison.objects.filter(is_active=True, cluster__is_active=True)
+        .select_related("cluster", "lead_unit", "pack__city")
+        .prefetch_related("leaders", "team")
+    )
+
+
+def liaison_stated() -> bool:
+    """Whether the active pack states the liaison arrangement (益阳); packs without it show no entry for it."""
+    return IndustryLiaison.objects.filter(is_active=True, cluster__is_active=True).exists()
+
+
+def access_liaison(*, user: Any, code: str) -> IndustryLiaison:
+    """The arrangement of the industry (top-level cluster) `code`; 404 when the pack states none for it."""
+    access.require_reader(user, what="千亿级产业联系机制")
+    liaison = liaisons().filter(cluster__code=code).first()
+    if liaison is None:
+        raise Http404("该产业未列入千亿级产业联系机制")
+    return liaison
+
+
+@dataclass
+class LiaisonState:
+    """An arrangement with what it lacks (YY-ORG-1: 两名市领导、一个牵头单位、一套工作班子)."""
+
+    liaison: IndustryLiaison
+    leaders: list[LiaisonLeader]
+    team: list[LiaisonMember]
+    missing: list[str]
+
+    @property
+    def complete(self) -> bool:
+        return not self.missing
+
+
+def liaison_state(liaison: IndustryLiaison) -> LiaisonState:
+    """What the arrangement lacks, in words: fewer leaders than the pack's number, no lead unit, an empty team (uses
+    the prefetched leaders and team of `liaisons`)."""
+    leaders, team = list(liaison.leaders.all()), list(liaison.team.all())
+    missing = []
+    if len(leaders) < liaison.leaders_required:
+        missing.append(f"联系市领导{len(leaders)}名，应为{liaison.leaders_required}名")
+    if liaison.lead_unit_id is None:
+        missing.append("未确定牵头单位")
+    if not team:
+        missing.append("工作班子尚无成员")
+    return LiaisonState(liaison, leaders, team, missing)

@@ -27,17 +27,18 @@ SETTINGS = ["status", "deadline", "cadence", "is_key", "done_on"]
 # ---------------------------------------------------------------- from the pack
 
 
-def _city_units(city: Region) -> list[Region]:
+def city_units(city: Region) -> list[Region]:
+    """The city's counties and parks (its children and theirs)."""
     return list(Region.objects.filter(parent=city) | Region.objects.filter(parent__parent=city))
 
 
-def resolve_unit(name: str, city: Region) -> list[Region] | None:
+def resolve_unit(name: str, city: Region, units: list[Region] | None = None) -> list[Region] | None:
     """The counties/parks a responsible unit's name stands for, or None for a department.
 
     “各区人民政府” / “各县(市、区)” → every county of the city; with “管委会” also the county-level parks
     (“各区县（市）人民政府（管委会）”); “园区（管委会）” → every park; “葛店经开区管委会” → 葛店经开区; a unit named
-    exactly like a county or park → it."""
-    units = _city_units(city)
+    exactly like a county or park → it. `units`: the city's units when the caller resolves many names."""
+    units = city_units(city) if units is None else units
     counties = [r for r in units if r.level == "county"]
     parks = [r for r in units if r.level == "park"]
     if name.startswith("各") and ("区" in name or "县" in name):

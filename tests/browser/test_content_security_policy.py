@@ -55,6 +55,7 @@ def test_main_pages_render_their_charts_with_no_policy_violation(page, live_serv
         (f"/chains/{city['chain'].pk}/", "#chain-map canvas"),
         ("/alerts/", "#chart-alerts canvas"),
         ("/targets/", ".spark canvas"),
+        ("/supervision/liaison/food/catalogue/", "#catalogue-enterprises"),  # inline SVG trends (YY-M-1)
         ("/api/v1/docs", "#swagger-ui .opblock"),  # django-ninja's vendored Swagger UI
     ]
     violations = {}

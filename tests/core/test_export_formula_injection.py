@@ -19,6 +19,7 @@ from chanye.core.access import SYSTEM
 from chanye.core.imports import registry
 from chanye.core.imports.runner import run_import
 from chanye.core.models import ImportBatch
+from chanye.industry.models import Cluster
 from tests.factories import (
     AttractionTargetFactory,
     ChainFactory,
@@ -71,7 +72,9 @@ def hostile(regions, users):
     today = timezone.localdate()
     month = today.replace(day=1)
     firms = [EnterpriseFactory(name=h, county=xa, is_above_scale=True) for h in HOSTILE]
+    food = Cluster.objects.get(code="food")  # the mini pack's industry with a monitoring catalogue (YY-M-1)
     for e in firms:
+        e.clusters.add(food)
         e.monthly.create(month=month, source="stats", output=Decimal("-12.5"))
         e.monthly.create(month=month.replace(year=month.year - 1), source="stats", output=Decimal("100"))  # 退规风险库
     ProjectFactory(name=HOSTILE[0], investor=HOSTILE[1], county=xa, signed_on=month, leader=HOSTILE[4])
@@ -125,6 +128,7 @@ def _cases(h) -> dict[str, list[str]]:
         "core:import_template": [f"/imports/template/{k}.xlsx" for k in registry.names()],
         "core:import_errors": [f"/imports/{h['batch'].pk}/errors.xlsx"],
         "supervision:export": ["/supervision/export.xlsx"],
+        "supervision:catalogue_export": ["/supervision/liaison/food/catalogue.xlsx"],
         "targets:mu_tax_export": [f"/assessment/mu-tax/export.xlsx?year={h['year']}"],
     }
 
@@ -145,6 +149,7 @@ SHOWN = {
     "/cultivation/quota.xlsx": [HOSTILE[3]],
     "/cultivation/exit-risk.xlsx": HOSTILE,
     "/supervision/export.xlsx": [HOSTILE[0], HOSTILE[4], HOSTILE[1]],
+    "/supervision/liaison/food/catalogue.xlsx": HOSTILE,  # the 企业库's firm names
 }
 
 

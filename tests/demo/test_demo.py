@@ -117,6 +117,11 @@ def test_demo_runs_for_every_citys_pack(pack, transactional_db, tmp_path):
     assert statuses["met"] and statuses["behind"] + statuses["on_track"], statuses
     assert statuses["met"] < total * 0.6 and statuses["no_data"] < total / 3, statuses
     assert Task.objects.filter(is_active=True).exists() and TaskReport.objects.exists()
+    # 益阳's 千亿级产业 have their demo leaders and teams (YY-ORG-1); packs without the arrangement have none
+    from chanye.supervision.models import IndustryLiaison
+
+    filled = IndustryLiaison.objects.filter(is_active=True, leaders__isnull=False).distinct().count()
+    assert filled == (5 if pack == "yiyang-2025" else 0)
 
 
 def test_demo_chain_leaders_fill_every_ledger_within_the_rules(mini_pack):

@@ -275,6 +275,20 @@ ROUTES: list[Route] = [
         data=body(action="settings", status="bad"),
     ),
     Route("supervision:evidence", READ, lambda w, which: {"pk": w.extra[f"report_{which}"].pk}, scoped=True),
+    # 千亿级产业联系机制 (YY-ORG-1) and its monitoring catalogue (YY-M-1): the mini pack states them for `food`
+    # (test-only); both counties' firms and projects are in it, so the 咸安 officer's catalogue and export must show
+    # none of 嘉鱼's
+    Route("supervision:liaison_list", READ),
+    Route("supervision:liaison", READ, lambda w, which: {"code": "food"}),
+    Route(
+        "supervision:liaison",
+        CITY,
+        lambda w, which: {"code": "food"},
+        method="POST",
+        data=body(action="member", name=""),
+    ),
+    Route("supervision:catalogue", READ, lambda w, which: {"code": "food"}),
+    Route("supervision:catalogue_export", READ, lambda w, which: {"code": "food"}),
     Route("chains:lead_new", WRITE),
     Route("chains:lead_new", WRITE, method="POST", data=body(company="")),
     Route("chains:conversion", READ),

@@ -19,7 +19,8 @@ from chanye.chains.models import AttractionTarget
 from chanye.core.access import SYSTEM
 from chanye.core.models import ImportBatch
 from chanye.cultivation.models import Alert, AnalysisRun, Candidate, LeaderDemand, SupplierRelation
-from chanye.projects.models import ProjectIssue
+from chanye.industry.models import Cluster
+from chanye.projects.models import Project, ProjectIssue
 from chanye.supervision.models import Task, TaskReport, TaskUnit
 from chanye.targets.assessment import do_compute_assessment
 from chanye.targets.models import IndicatorValue
@@ -128,6 +129,10 @@ def build(regions: dict[str, Any], users: dict[str, Any]) -> World:
         )
     do_compute_assessment(actor=SYSTEM, year=year)
     AnalysisRun.objects.create(month=MONTH, counts={"approach": 2})
+    food = Cluster.objects.get(code="food")  # the mini pack's industry with a monitoring catalogue (YY-M-1)
+    for side in (own, foreign):
+        side.enterprise.clusters.add(food)
+        Project.objects.filter(pk=side.project.pk).update(cluster=food)
     world = World(own, foreign, users, chain, link, city_target, year)
     for which, side, prefix in (("own", own, "咸安"), ("foreign", foreign, f"嘉鱼{MARKER}")):
         task = Task.objects.create(code=f"task-{which}", label=f"{prefix}督办任务")

@@ -24,6 +24,9 @@ _MESSAGES = {
     "dict_type": "应为键值对",
     "model_type": "应为键值对（映射）",
     "literal_error": "取值不在允许范围内",
+    "too_short": "至少应有一项",
+    "greater_than_equal": "数值小于允许的最小值",
+    "less_than_equal": "数值大于允许的最大值",
 }
 
 

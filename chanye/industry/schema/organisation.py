@@ -1,5 +1,5 @@
-"""Who does what: departments and the tasks they lead (EZ-ORG-1), the enterprise ladder's criteria (XN-RD-6) and
-chain-leader selection (XN-LZ-1, XN-LZ-9)."""
+"""Who does what: departments and the tasks they lead (EZ-ORG-1), the city leaders' liaison arrangement of each
+千亿级产业 (YY-ORG-1), the enterprise ladder's criteria (XN-RD-6) and chain-leader selection (XN-LZ-1, XN-LZ-9)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Literal
 
-from pydantic import field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from chanye.industry.schema.base import Base, check_rule
 
@@ -49,6 +49,29 @@ class TaskDefaults(Base):
     co_responsible: list[str] = []
     cadence: Cadence | None = None
     key: bool = False
+
+
+class LiaisonIndustry(Base):
+    """One industry of the liaison arrangement (YY-ORG-1): a top-level cluster and its lead unit (牵头单位) as the text
+    names it; `lead_unit` empty where the text names no single lead (益阳 服务业 “分工负责”), with `note` saying so."""
+
+    cluster: str
+    lead_unit: str = ""
+    note: str = ""
+
+
+class IndustryLiaisonSpec(Base):
+    """The city-leader liaison arrangement of the key industries (YY-ORG-1, 益阳 四（三）“实行千亿级产业市级领导
+    联系机制，按照‘两名市领导、一个牵头单位、一套工作班子’的工作模式”): per industry, how many city leaders (the text
+    names none: the city fills them in), the lead unit, and a working team the city keeps. The lead units also keep
+    the industry's monitoring catalogue (YY-M-1)."""
+
+    rule: str | None = "YY-ORG-1"
+    leaders_per_industry: int = Field(default=2, ge=1, le=9)
+    source_text: str = ""
+    industries: list[LiaisonIndustry] = Field(min_length=1)
+
+    _rule = field_validator("rule")(check_rule)
 
 
 class TierCriterion(Base):

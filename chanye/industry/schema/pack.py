@@ -8,7 +8,14 @@ from pydantic import Field, model_validator
 
 from chanye.industry.schema.base import Base
 from chanye.industry.schema.clusters import ClusterSpec, CountyLayoutSpec, iter_clusters
-from chanye.industry.schema.organisation import ChainLeaderSpec, DepartmentSpec, TaskDefaults, TaskSpec, TierCriterion
+from chanye.industry.schema.organisation import (
+    ChainLeaderSpec,
+    DepartmentSpec,
+    IndustryLiaisonSpec,
+    TaskDefaults,
+    TaskSpec,
+    TierCriterion,
+)
 from chanye.industry.schema.policy import (
     AssessmentSpec,
     HighTechRdBands,
@@ -42,6 +49,7 @@ class PackSpec(Base):
     departments: list[DepartmentSpec] = []
     tasks: list[TaskSpec] = []
     task_defaults: TaskDefaults | None = None
+    industry_liaison: IndustryLiaisonSpec | None = None
     tier_criteria: list[TierCriterion] = []
     high_tech_rd_bands: HighTechRdBands | None = None  # XN-RD-4
     chain_leaders: ChainLeaderSpec | None = None
@@ -71,6 +79,7 @@ class PackSpec(Base):
             *_dupes([t.code for t in self.tiers], "层级编号"),
             *_dupes([r.code for r in self.rewards], "奖补编号"),
             *_task_errors(self),
+            *_liaison_errors(self, all_clusters),
             *_target_errors(self, region_keys, cluster_keys),
             *_block_recognition_errors(self),
         ]
@@ -158,6 +167,27 @@ def _task_errors(spec: PackSpec) -> list[str]:
         ]
         + [f"task_defaults 的共同责任单位“{u}”未在 departments 中定义" for u in co if u not in dept_names]
     )
+
+
+def _liaison_errors(spec: PackSpec, all_clusters: list[tuple[ClusterSpec, ClusterSpec | None]]) -> list[str]:
+    """YY-ORG-1: each industry of the liaison arrangement is a top-level cluster, named once; with departments listed,
+    its lead unit is one of them."""
+    if not spec.industry_liaison:
+        return []
+    top = {c.code for c, parent in all_clusters if parent is None}
+    known = {c.code for c, _ in all_clusters}
+    codes = [i.cluster for i in spec.industry_liaison.industries]
+    errors = _dupes(codes, "联系机制的产业")
+    errors += [f"联系机制的产业“{c}”未在 clusters 中定义" for c in codes if c not in known]
+    errors += [f"联系机制的产业“{c}”不是顶层集群（应为千亿级产业本身）" for c in codes if c in known and c not in top]
+    if spec.departments:
+        names = {d.name for d in spec.departments}
+        errors += [
+            f"联系机制的产业“{i.cluster}”的牵头单位“{i.lead_unit}”未在 departments 中定义"
+            for i in spec.industry_liaison.industries
+            if i.lead_unit and i.lead_unit not in names
+        ]
+    return errors
 
 
 def _target_errors(spec: PackSpec, region_keys: set[str], cluster_keys: set[str]) -> list[str]:

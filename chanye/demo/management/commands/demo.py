@@ -150,6 +150,10 @@ class Command(BaseCommand):
 
         if n := seed_tasks(seed=opts["seed"]):
             self.stdout.write(f"已为政策包的督办任务生成 {n} 条进展报送。")
+        from chanye.demo.liaison import seed_liaison
+
+        if n := seed_liaison(seed=opts["seed"]):
+            self.stdout.write(f"已为 {n} 个千亿级产业的联系机制填写演示市领导和工作班子（YY-ORG-1）。")
         self.stdout.write("\n演示账号（密码均为 " + DEMO_PASSWORD + "）：")
         for u in users:
             self.stdout.write(f"  {u.username:<10} {u.get_role_display():<12} {u.scope_label}")
