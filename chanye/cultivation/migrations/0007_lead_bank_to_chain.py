@@ -1,5 +1,5 @@
-"""XN-LZ-11: the lead bank (主办银行) moves from each chain leader to its chain ("引导一家主办银行服务一条产业链，业务覆盖
-产业链上的每家企业"), and the coverage of the leader's declared local partners to the enterprises on the chain.
+"""XN-LZ-11: the lead bank (主办银行) moves from each chain leader to its chain ("引导一家主办银行服务一条产业链，
+业务覆盖产业链上的每家企业"), and the coverage of the leader's declared local partners to the enterprises on the chain.
 
 A leader's chains are the active chains its enterprise is placed on. Leaders are taken earliest-dated first (bank
 date, then approval date, then id): a chain gets the bank of its earliest-dated leader. Every bank that is not carried
@@ -43,9 +43,11 @@ def carry_banks_to_chains(apps, schema_editor):
     LinkEnterprise = apps.get_model("chains", "LinkEnterprise")
     ChainCredit = apps.get_model("chains", "ChainCredit")
     AuditLog = apps.get_model("core", "AuditLog")
+    db = schema_editor.connection.alias  # `migrate --database` (restoring an older backup) works on another alias
 
     leaders = (
-        ChainLeader.objects.exclude(lead_bank="")
+        ChainLeader.objects.using(db)
+        .exclude(lead_bank="")
         .select_related("enterprise")
         .order_by(F("lead_bank_since").asc(nulls_last=True), F("approved_on").asc(nulls_last=True), "pk")
     )
@@ -56,9 +58,9 @@ def carry_banks_to_chains(apps, schema_editor):
         name, bank, since = leader.enterprise.name, leader.lead_bank, leader.lead_bank_since
         chain_ids = sorted(
             set(
-                LinkEnterprise.objects.filter(
-                    enterprise_id=leader.enterprise_id, link__chain__is_active=True
-                ).values_list("link__chain_id", flat=True)
+                LinkEnterprise.objects.using(db)
+                .filter(enterprise_id=leader.enterprise_id, link__chain__is_active=True)
+                .values_list("link__chain_id", flat=True)
             )
         )
         if not chain_ids:
@@ -77,11 +79,11 @@ def carry_banks_to_chains(apps, schema_editor):
             printed.append(text)
             continue
         for cid in chain_ids:
-            chain = chains.get(cid) or Chain.objects.get(pk=cid)
+            chain = chains.get(cid) or Chain.objects.using(db).get(pk=cid)
             chains[cid] = chain
             if not chain.lead_bank:
                 chain.lead_bank, chain.lead_bank_since = bank, since
-                chain.save(update_fields=["lead_bank", "lead_bank_since"])
+                chain.save(update_fields=["lead_bank", "lead_bank_since"], using=db)
                 kept_by.setdefault(leader.pk, []).append(cid)
                 rows.append(
                     _audit(
@@ -117,19 +119,21 @@ def carry_banks_to_chains(apps, schema_editor):
     for cid, lines in notes.items():
         chain = chains[cid]
         chain.lead_bank_note = "\n".join(lines)
-        chain.save(update_fields=["lead_bank_note"])
+        chain.save(update_fields=["lead_bank_note"], using=db)
 
     # coverage: the leader's served local partners → the enterprises on the chains that kept the leader's bank
     lost = {}
     for rel in (
-        SupplierRelation.objects.filter(bank_covered=True)
+        SupplierRelation.objects.using(db)
+        .filter(bank_covered=True)
         .select_related("leader__enterprise")
         .order_by("-year", "pk")  # the latest year's credit line wins
     ):
         carried = False
         for cid in kept_by.get(rel.leader_id, []):
-            if rel.partner_id and LinkEnterprise.objects.filter(link__chain_id=cid, enterprise_id=rel.partner_id).exists():
-                ChainCredit.objects.get_or_create(
+            on_chain = LinkEnterprise.objects.using(db).filter(link__chain_id=cid, enterprise_id=rel.partner_id)
+            if rel.partner_id and on_chain.exists():
+                ChainCredit.objects.using(db).get_or_create(
                     chain_id=cid,
                     enterprise_id=rel.partner_id,
                     defaults={"bank": chains[cid].lead_bank, "credit": rel.credit},
@@ -154,7 +158,7 @@ def carry_banks_to_chains(apps, schema_editor):
             )
         )
         printed.append(text)
-    AuditLog.objects.bulk_create(rows)
+    AuditLog.objects.using(db).bulk_create(rows)
     for line in printed:
         print(f"\n  {line}", end="")
 
@@ -163,9 +167,11 @@ def carry_banks_back(apps, schema_editor):
     """Reverse: each listed leader on a chain with a bank gets that bank again (the first such chain's)."""
     ChainLeader = apps.get_model("cultivation", "ChainLeader")
     LinkEnterprise = apps.get_model("chains", "LinkEnterprise")
-    for leader in ChainLeader.objects.filter(lead_bank=""):
+    db = schema_editor.connection.alias
+    for leader in ChainLeader.objects.using(db).filter(lead_bank=""):
         m = (
-            LinkEnterprise.objects.filter(enterprise_id=leader.enterprise_id, link__chain__is_active=True)
+            LinkEnterprise.objects.using(db)
+            .filter(enterprise_id=leader.enterprise_id, link__chain__is_active=True)
             .exclude(link__chain__lead_bank="")
             .select_related("link__chain")
             .order_by("link__chain__sort_order", "link__chain__code")
@@ -173,7 +179,7 @@ def carry_banks_back(apps, schema_editor):
         )
         if m is not None:
             leader.lead_bank, leader.lead_bank_since = m.link.chain.lead_bank, m.link.chain.lead_bank_since
-            leader.save(update_fields=["lead_bank", "lead_bank_since"])
+            leader.save(update_fields=["lead_bank", "lead_bank_since"], using=db)
 
 
 class Migration(migrations.Migration):
