@@ -1,5 +1,6 @@
 """/api/v1/chains/ and /api/v1/leads/ (issue 6 §7, XN-CL-5, XN-SYS-4): chain maps with each link's figures and gap
-status, the gap list (缺失/薄弱环节) of a chain, and the attraction leads (招商线索) with their history.
+status and the chain's lead bank with its coverage (XN-LZ-11), the gap list (缺失/薄弱环节) of a chain, and the
+attraction leads (招商线索) with their history.
 
 Same rules as the pages (`chanye.chains.views_map`): readers are the city, county/park officers and department viewers;
 other roles (enterprise users, auditors, system and security administrators) get 404 like everywhere else in the API.
@@ -24,7 +25,7 @@ from chanye.core import access
 from chanye.industry.models import Cluster
 from chanye.regions.models import Region
 
-from . import selectors
+from . import finance, selectors
 from .models import Chain, ChainEdge, Lead, LeadStage, Stage
 
 STATUSES = ("missing", "weak", "single", "strong")
@@ -79,6 +80,13 @@ class StatusCounts(Schema):
     strong: int = Field(description="较强")
 
 
+class FinanceOut(Schema):
+    members: int = Field(description="链上企业数（按用户范围，一家企业在多个环节只计一次）")
+    covered: int = Field(description="其中由主办银行服务覆盖的企业数（XN-LZ-11）")
+    credit: Decimal = Field(description="已覆盖企业的授信额度合计（万元）")
+    complete: bool = Field(description="主办银行已覆盖链上每家企业")
+
+
 class ChainOut(Schema):
     id: int
     code: str
@@ -90,6 +98,9 @@ class ChainOut(Schema):
     links: int = Field(description="环节数")
     enterprises: int = Field(description="链上本地企业数（按用户范围，一家企业在多个环节只计一次）")
     status_counts: StatusCounts
+    lead_bank: str = Field(description="主办银行（XN-LZ-11：一家主办银行服务一条产业链）；未确定时为空")
+    lead_bank_since: dt.date | None = Field(description="主办银行对接日期")
+    finance: FinanceOut = Field(description="主办银行对链上企业的覆盖（按用户范围和区县）")
 
 
 class FiguresOut(Schema):
@@ -153,7 +164,7 @@ def _counts(figures: list[selectors.LinkFigures]) -> dict[str, int]:
     return {k: sum(1 for f in figures if f.status == k) for k in STATUSES}
 
 
-def _chain_out(chain: Chain, figures: list[selectors.LinkFigures]) -> dict[str, Any]:
+def _chain_out(chain: Chain, figures: list[selectors.LinkFigures], fin: finance.ChainFinance) -> dict[str, Any]:
     return {
         "id": chain.pk,
         "code": chain.code,
@@ -165,6 +176,9 @@ def _chain_out(chain: Chain, figures: list[selectors.LinkFigures]) -> dict[str, 
         "links": len(figures),
         "enterprises": selectors.chain_enterprises(figures),
         "status_counts": _counts(figures),
+        "lead_bank": chain.lead_bank,
+        "lead_bank_since": chain.lead_bank_since,
+        "finance": {"members": fin.members, "covered": fin.covered, "credit": fin.credit, "complete": fin.complete},
     }
 
 
@@ -196,7 +210,8 @@ def list_chains(
     chains = list(selectors.chains_for(cluster=picked))
     window = selectors.figures_window()
     figures = selectors.link_figures_many(chains, user=request.user, county=unit, until=window[1] if window else None)
-    return [_chain_out(c, figures[c.pk]) for c in chains]
+    fins = finance.finance_many(chains, user=request.user, county=unit)
+    return [_chain_out(c, figures[c.pk], fins[c.pk]) for c in chains]
 
 
 @router.get(
@@ -210,6 +225,7 @@ def get_chain(
     county: str = Query("", description="区县/园区代码（市级用户；区县用户固定为本单位）"),
 ):
     chain, shown, window, thresholds, figures = _chain_figures(request, chain_id, county)
+    fin = finance.chain_finance(chain, user=request.user, county=_county(request, county))
     codes = {f.link.pk: f.link.code for f in figures}
     nxt: dict[int, list[str]] = {}
     for a, b in (
@@ -217,7 +233,7 @@ def get_chain(
     ):
         nxt.setdefault(a, []).append(codes[b])
     return {
-        **_chain_out(chain, figures),
+        **_chain_out(chain, figures, fin),
         "county_code": shown.code if shown else None,
         "window_from": window[0] if window else None,
         "window_to": window[1] if window else None,

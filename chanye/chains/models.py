@@ -4,6 +4,8 @@
   classes and flags (key link, 卡脖子). Templates come from the pack and are edited in the web UI; a chain edited by
   a user is kept as edited when the pack is reloaded (`edited`).
 * `LinkEnterprise`: a local enterprise on a link with its role (链主 / core supplier / ordinary).
+* `Chain.lead_bank` and `ChainCredit` (XN-LZ-11 "链主企业+合作银行+若干链属企业"): one lead bank (主办银行) per chain,
+  and which enterprises on the chain its business covers, with their credit lines (`chanye.chains.finance`).
 * `AttractionTarget`: a candidate company from outside the city for a link (imported from the bureau's lists).
 * `Lead` / `LeadEvent`: the pipeline 线索 → 接洽 → 考察 → 签约 → 落地; a signed lead becomes a yellow project.
 """
@@ -35,6 +37,12 @@ class Chain(models.Model):
     edited = models.BooleanField("已在平台修改", default=False)  # pack reloads no longer overwrite it
     is_active = models.BooleanField("启用", default=True)
     sort_order = models.PositiveIntegerField(default=0)
+    # XN-LZ-11 "引导一家主办银行服务一条产业链": the chain's one lead bank, named by the city
+    lead_bank = models.CharField("主办银行", max_length=100, blank=True)
+    lead_bank_since = models.DateField("主办银行对接日期", null=True, blank=True)
+    # banks the move from one bank per chain leader to one per chain did not keep (cultivation 0007); shown to the
+    # city until it names the chain's bank again
+    lead_bank_note = models.TextField("主办银行待确认说明", blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -107,6 +115,29 @@ class LinkEnterprise(models.Model):
 
     def __str__(self) -> str:
         return f"{self.link} · {self.enterprise}"
+
+
+class ChainCredit(models.Model):
+    """An enterprise on the chain served by the chain's lead bank (XN-LZ-11 "业务覆盖产业链上的每家企业"), with its
+    credit line. `bank` is the bank that served it: once the city names another bank, the row no longer counts."""
+
+    chain = models.ForeignKey(Chain, on_delete=models.CASCADE, related_name="credits")
+    enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.CASCADE, related_name="chain_credits")
+    bank = models.CharField("主办银行", max_length=100)
+    credit = models.DecimalField("授信额度(万元)", max_digits=18, decimal_places=4, null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ScopedManager()
+    scope_region_paths = ("enterprise__county", "enterprise__park")
+    scope_enterprise_path = "enterprise"
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["chain", "enterprise"], name="chain_credit_unique")]
+        verbose_name = "链属企业金融服务"
+        verbose_name_plural = "链属企业金融服务"
+
+    def __str__(self) -> str:
+        return f"{self.chain} · {self.enterprise}"
 
 
 class AttractionTarget(models.Model):

@@ -1,9 +1,9 @@
-"""产业链图谱 and 招商: the map and gap pages (views_map), chain editing and placements (views_edit), the target
-library (views_targets) and the lead pipeline (views_leads)."""
+"""产业链图谱 and 招商: the map and gap pages (views_map), the chain's lead bank (views_finance), chain editing and
+placements (views_edit), the target library (views_targets) and the lead pipeline (views_leads)."""
 
 from django.urls import path
 
-from chanye.chains import views_edit, views_leads, views_map, views_relatedness, views_targets
+from chanye.chains import views_edit, views_finance, views_leads, views_map, views_relatedness, views_targets
 
 app_name = "chains"
 urlpatterns = [
@@ -15,6 +15,10 @@ urlpatterns = [
     path("chains/<int:pk>/", views_map.chain_map, name="map"),
     path("chains/<int:pk>/data.json", views_map.map_data, name="map_data"),
     path("chains/<int:pk>/links/<int:link_pk>/", views_map.link_panel, name="link_panel"),
+    # the chain's lead bank and which enterprises on it the bank serves (XN-LZ-11)
+    path("chains/<int:pk>/finance/", views_finance.chain_finance, name="finance"),
+    path("chains/<int:pk>/finance/bank/", views_finance.lead_bank, name="lead_bank"),
+    path("chains/<int:pk>/finance/members/", views_finance.financed, name="financed"),
     # editing chains, their files, and the enterprises on their links
     path("chains/new/", views_edit.chain_edit, name="new"),
     path("chains/import/", views_edit.chain_import, name="import"),

@@ -24,7 +24,7 @@ from chanye.core.models import AuditAction
 from chanye.industry.models import Cluster
 from chanye.regions.models import Region
 
-from . import selectors
+from . import finance, selectors
 from .models import Chain, LinkRole, Stage
 from .services import PLACERS, can_edit_chains
 
@@ -182,6 +182,7 @@ def chain_map(request: AuthedRequest, pk: int) -> HttpResponse:
             "window_label": _window_label(window),
             "height": _map_height(figures),
             "can_edit": can_edit_chains(request.user),
+            "finance": finance.chain_finance(chain, user=request.user, county=county),  # XN-LZ-11
             "distribution": (
                 selectors.county_distribution(chain, user=request.user, links=[f.link for f in figures])
                 if county is None and not access.is_officer(request.user)

@@ -44,6 +44,12 @@ chain_node_names = Hook(
     "chain_node_names",
     "The link names of the active chain maps, offered as a project's 产业链环节: fn() -> list[str] (chains).",
 )
+chain_finance = Hook(
+    "chain_finance",
+    "The chains enterprises are on, with each chain's one lead bank and its coverage of the chain's enterprises "
+    "(XN-LZ-11): fn(*, enterprise_ids, user) -> dict[int, list] of enterprise id → objects with chain_id, chain, bank, "
+    "since, members, covered, credit, url, complete (chains; the chain-leader pages of cultivation).",
+)
 producing_enterprises = Hook(
     "producing_enterprises",
     "Firms whose project went into production in a window: fn(since, until) -> set[int] of enterprise ids (projects; "

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
 from chanye.core import access
 from chanye.core.apiparams import Month, Year
@@ -140,6 +140,16 @@ class DemandOut(Schema):
     closed_on: dt.date | None
 
 
+class LeaderChainOut(Schema):
+    chain_id: int
+    chain: str
+    lead_bank: str
+    lead_bank_since: dt.date | None
+    members: int = Field(description="链上企业数（按用户范围，一家企业在多个环节只计一次）")
+    covered: int = Field(description="由主办银行服务覆盖的企业数")
+    credit: Decimal = Field(description="授信额度合计（万元）")
+
+
 class LeaderDetailOut(LeaderOut):
     year: int
     official: str | None
@@ -147,9 +157,10 @@ class LeaderDetailOut(LeaderOut):
     missed_visit_months: list[str]
     demands: list[DemandOut]
     local_supporting_rate: Decimal | None
-    lead_bank: str
-    chain_members: int
-    chain_members_served: int
+    lead_bank: str = Field(description="所在产业链的主办银行（XN-LZ-11：一条产业链一家；在多条产业链上时以“、”分隔）")
+    chain_members: int = Field(description="所在产业链的链上企业数（按用户范围；多条产业链时逐链相加）")
+    chain_members_served: int = Field(description="其中由该产业链主办银行服务覆盖的企业数")
+    chains: list[LeaderChainOut] = Field(description="所在产业链（链主角色在前）及各自的主办银行与覆盖")
 
 
 @leaders_router.get(
@@ -203,7 +214,19 @@ def leader_detail(request: HttpRequest, leader_id: int, year: Year | None = None
             for d in x.demands.all()
         ],
         "local_supporting_rate": supply.local_rate(x.relations.filter(year=year)),
-        "lead_bank": x.lead_bank,
-        "chain_members": (fin := finance.finance_coverage(x, year)).members,
-        "chain_members_served": fin.covered,
+        "lead_bank": finance.banks(chains := finance.leader_finance(x, user=request.user)),
+        "chain_members": sum(f.members for f in chains),
+        "chain_members_served": sum(f.covered for f in chains),
+        "chains": [
+            {
+                "chain_id": f.chain_id,
+                "chain": f.chain,
+                "lead_bank": f.bank,
+                "lead_bank_since": f.since,
+                "members": f.members,
+                "covered": f.covered,
+                "credit": f.credit,
+            }
+            for f in chains
+        ],
     }

@@ -1,92 +1,41 @@
-"""Chain finance (XN-LZ-11): one lead bank (主办银行) per chain leader's chain, and which local chain members (链属企业,
-the leader's declared local partners) its business covers, with their credit lines.
+"""Chain finance as the chain-leader pages show it (XN-LZ-11): "链主企业+合作银行+若干链属企业 … 引导一家主办银行服务
+一条产业链，业务覆盖产业链上的每家企业".
+
+The lead bank belongs to the chain, not to a leader: every leader on a chain shows that chain's one bank, and its
+coverage counts every enterprise on the chain (in the reader's scope), not the leader's declared supply partners. Both
+are kept by the chains app (`chanye.chains.finance`: the city names the bank, the chain page marks the enterprises
+served); this app asks for them through `core.hooks.chain_finance`, so it imports nothing of chains.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass
-from decimal import Decimal
+from collections.abc import Iterable
 from typing import Any
 
-from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import Count, Q, Sum
-
-from chanye.core import audit
-from chanye.core.access import Actor
-from chanye.core.models import AuditAction
-from chanye.cultivation.ledger import money, require_editor, require_listed
-from chanye.cultivation.models import ChainLeader, SupplierRelation
-
-ZERO = Decimal(0)
+from chanye.core import hooks
+from chanye.cultivation.models import ChainLeader
 
 
-@transaction.atomic
-def do_set_lead_bank(*, actor: Actor, leader: ChainLeader, bank: str, since: dt.date) -> ChainLeader:
-    """Name the chain's lead bank (主办银行): one bank serves one chain; naming another replaces it."""
-    require_editor(actor, leader)
-    require_listed(leader)
-    bank = bank.strip()
-    if not bank:
-        raise ValidationError("请填写主办银行名称。")
-    before = {"lead_bank": leader.lead_bank, "since": leader.lead_bank_since}
-    leader.lead_bank, leader.lead_bank_since = bank, since
-    leader.save(update_fields=["lead_bank", "lead_bank_since"])
-    audit.record(
-        actor=actor,
-        action=AuditAction.UPDATE,
-        obj=leader,
-        before=before,
-        after={"lead_bank": bank, "since": since},
-        message="主办银行（XN-LZ-11）",
-    )
-    return leader
+def leaders_finance(leaders: Iterable[ChainLeader], *, user: Any) -> dict[int, list[Any]]:
+    """Leader pk → the chains its enterprise is on (where it is 链主 first), each with its one lead bank and the
+    bank's coverage of the chain's enterprises the user may see (XN-LZ-11); [] when it is on no chain map."""
+    leaders = list(leaders)
+    merged: dict[int, list[Any]] = {}
+    for answer in hooks.chain_finance(enterprise_ids={x.enterprise_id for x in leaders}, user=user):
+        for eid, chains in answer.items():
+            merged.setdefault(eid, []).extend(chains)
+    return {x.pk: merged.get(x.enterprise_id, []) for x in leaders}
 
 
-@transaction.atomic
-def do_mark_financed(
-    *, actor: Actor, relation: SupplierRelation, covered: bool, credit: Any = None
-) -> SupplierRelation:
-    """Record whether the lead bank serves this chain member (链属企业), with its credit line."""
-    require_editor(actor, relation.leader)
-    if covered and not relation.leader.lead_bank:
-        raise ValidationError("请先确定主办银行（XN-LZ-11）。")
-    value = money(credit, "授信额度", required=False) if covered else None
-    before = {"bank_covered": relation.bank_covered, "credit": relation.credit}
-    relation.bank_covered, relation.credit = covered, value
-    relation.save(update_fields=["bank_covered", "credit"])
-    audit.record(
-        actor=actor,
-        action=AuditAction.UPDATE,
-        obj=relation,
-        before=before,
-        after={"bank_covered": covered, "credit": value},
-        message="链属企业金融服务覆盖（XN-LZ-11）",
-    )
-    return relation
+def leader_finance(leader: ChainLeader, *, user: Any) -> list[Any]:
+    return leaders_finance([leader], user=user)[leader.pk]
 
 
-@dataclass
-class FinanceCoverage:
-    bank: str
-    members: int  # local chain members (链属企业) declared for the year
-    covered: int
-    credit: Decimal
-
-    @property
-    def complete(self) -> bool:
-        """XN-LZ-11: the lead bank's business covers every enterprise on the chain."""
-        return bool(self.bank) and self.members > 0 and self.covered == self.members
+def banks(chains: Iterable[Any]) -> str:
+    """The lead banks of a leader's chains, each once ("" when none is named): one bank per chain (XN-LZ-11)."""
+    return "、".join(dict.fromkeys(f.bank for f in chains if f.bank))
 
 
-def finance_coverage(leader: ChainLeader, year: int) -> FinanceCoverage:
-    members = leader.relations.filter(year=year, is_local=True)
-    agg = members.aggregate(
-        n=Count("id"),
-        covered=Count("id", filter=Q(bank_covered=True)),
-        credit=Sum("credit", filter=Q(bank_covered=True)),
-    )
-    return FinanceCoverage(
-        bank=leader.lead_bank, members=agg["n"], covered=agg["covered"], credit=agg["credit"] or ZERO
-    )
+def coverage(chains: Iterable[Any]) -> str:
+    """ "covered/members" per chain, e.g. "3/5" (or "3/5；2/4" for a leader on two chains)."""
+    return "；".join(f"{f.covered}/{f.members}" for f in chains)

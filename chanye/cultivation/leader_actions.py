@@ -1,7 +1,7 @@
 """The writes of the chain-leader pages: one POST endpoint per leader page dispatching every step — selection
-(XN-LZ-1/9), duties (XN-LZ-3/4/5), 包保 official, visits and demands (XN-LZ-10), supplier relations (XN-LZ-2), lead
-bank (XN-LZ-11), subsidy claims (XN-LZ-6/7/8) — and the city's event claims. Refusals come back as a Chinese message;
-every write goes through `chanye.cultivation.leaders` and the ledger modules."""
+(XN-LZ-1/9), duties (XN-LZ-3/4/5), 包保 official, visits and demands (XN-LZ-10), supplier relations (XN-LZ-2), subsidy
+claims (XN-LZ-6/7/8) — and the city's event claims (the lead bank is the chain's, XN-LZ-11: set on the chain page).
+Refusals come back as a Chinese message; every write goes through `chanye.cultivation.leaders` and the ledgers."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 from chanye.accounts.http import AuthedRequest
 from chanye.core import access
 from chanye.core.roles import CITY
-from chanye.cultivation import duties, finance, leaders, subsidies, supply, visits
+from chanye.cultivation import duties, leaders, subsidies, supply, visits
 from chanye.cultivation.leader_views import get_leader, require_page
 from chanye.cultivation.models import LeaderObjection, SubsidyKind
 from chanye.industry.models import Industry
@@ -171,17 +171,6 @@ def _delete_relation(u: Any, leader: Any, p: Any) -> None:
     supply.do_delete_relation(actor=u, relation=rel)
 
 
-def _lead_bank(u: Any, leader: Any, p: Any) -> None:
-    finance.do_set_lead_bank(
-        actor=u, leader=leader, bank=p.get("bank", ""), since=_date(p.get("since", ""), "对接日期")
-    )
-
-
-def _financed(u: Any, leader: Any, p: Any) -> None:
-    rel = _found(leader.relations.filter(pk=p.get("relation") or 0).first())
-    finance.do_mark_financed(actor=u, relation=rel, covered=p.get("covered") == "1", credit=p.get("credit", ""))
-
-
 def _claim(u: Any, leader: Any, p: Any) -> None:
     subsidies.do_claim(
         actor=u,
@@ -213,8 +202,6 @@ _ACTIONS: dict[str, tuple[str, Callable[[Any, Any, Any], None]]] = {
     "demand_step": ("demands", _demand_step),
     "relation": ("relations", _relation),
     "delete_relation": ("relations", _delete_relation),
-    "lead_bank": ("finance", _lead_bank),
-    "financed": ("finance", _financed),
     "claim": ("claims", _claim),
 }
 

@@ -1,6 +1,7 @@
 """Chain-leader pages: the library (链主企业库) with its selection steps (XN-LZ-1/9), each leader's page with duties
-(XN-LZ-3/4/5), 包保 visits and demands (XN-LZ-10), supplier relations (XN-LZ-2), the subsidy claims (XN-LZ-6/7/8),
-the demands to-do list and .xlsx exports. The writes (the leader page's steps, event claims) are `leader_actions`."""
+(XN-LZ-3/4/5), 包保 visits and demands (XN-LZ-10), supplier relations (XN-LZ-2), its chain's lead bank and coverage
+(XN-LZ-11, kept on the chain), the subsidy claims (XN-LZ-6/7/8), the demands to-do list and .xlsx exports. The writes
+(the leader page's steps, event claims) are `leader_actions`."""
 
 from __future__ import annotations
 
@@ -205,8 +206,7 @@ def leader_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "relations": relations,
             "directions": Direction.choices,
             "local_rate": supply.local_rate(leader.relations.filter(year=year)),
-            "finance": finance.finance_coverage(leader, year),
-            "members": [r for r in relations if r.is_local],
+            "chain_finance": finance.leader_finance(leader, user=request.user),  # XN-LZ-11: the chain's bank
             "claims": leader.claims.all(),
             "limits": {
                 "share": subsidies.limit("mna_cost_subsidy_share"),
@@ -302,8 +302,15 @@ def export(request: AuthedRequest, what: str) -> HttpResponse:
         headers = ["重点产业", "统一社会信用代码", "链主企业", "区县", "评审得分", "批准日期", "包保领导"]
         kinds = [ActivityKind(d.kind).label for d in duties.DUTIES]
         headers += [f"{k}（{year}年，完成/目标）" for k in kinds]
-        headers += ["未走访月份", "未办结诉求", "本地化配套率(%)", "主办银行", "链属企业覆盖"]
+        headers += [
+            "未走访月份",
+            "未办结诉求",
+            "本地化配套率(%)",
+            "所在产业链主办银行",
+            "链上企业覆盖（已覆盖/链上企业）",
+        ]
         rows = []
+        fins = finance.leaders_finance(qs, user=request.user)  # XN-LZ-11: each leader's chains and their bank
         for x in qs:
             prog = duties.duty_progress(x, year, today=today, rules=rules)
             official = visits.current_official(x)
@@ -320,8 +327,8 @@ def export(request: AuthedRequest, what: str) -> HttpResponse:
                     "、".join(f"{m:%Y-%m}" for m in visits.missed_months(x, today=today) if m.year == year),
                     x.demands.exclude(status=DemandStatus.CLOSED).count(),
                     float(r) if (r := supply.local_rate(x.relations.filter(year=year))) is not None else None,
-                    x.lead_bank,
-                    f"{(f := finance.finance_coverage(x, year)).covered}/{f.members}",
+                    finance.banks(fins[x.pk]),
+                    finance.coverage(fins[x.pk]),
                 )
             )
         title, widths = f"链主企业库{year}", [12, 22, 30, 10, 9, 11, 16, 16, 16, 16, 16, 20, 10, 12, 20, 12]

@@ -162,9 +162,7 @@ class ChainLeader(models.Model):
     approved_on = models.DateField("批准日期", null=True, blank=True)
     revoked_on = models.DateField("撤销日期", null=True, blank=True)
     reason = models.CharField("说明", max_length=300, blank=True)
-    # XN-LZ-11 "链主企业+合作银行+若干链属企业": one lead bank (主办银行) serves the leader's chain
-    lead_bank = models.CharField("主办银行", max_length=100, blank=True)
-    lead_bank_since = models.DateField("主办银行对接日期", null=True, blank=True)
+    # XN-LZ-11: the lead bank (主办银行) is the chain's (`chains.Chain.lead_bank`), shown here through the chain
 
     objects = ScopedManager()
     scope_region_paths = ("enterprise__county", "enterprise__park")
@@ -345,8 +343,6 @@ class SupplierRelation(models.Model):
     )
     is_local = models.BooleanField("本地企业")
     amount = models.DecimalField("年采购/销售额(万元)", max_digits=18, decimal_places=4)
-    bank_covered = models.BooleanField("主办银行已覆盖", default=False)  # XN-LZ-11
-    credit = models.DecimalField("授信额度(万元)", max_digits=18, decimal_places=4, null=True, blank=True)
 
     class Meta:
         ordering = ["direction", "-amount"]

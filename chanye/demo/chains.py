@@ -3,7 +3,8 @@ lead pipeline at every stage (signed leads become yellow projects through the re
 
 Enterprises of a chain's cluster are placed on links whose GB/T 4754 classes match their own industry code when the
 link names classes, otherwise spread over the links; about a fifth of the links stay empty and some get one or two
-firms, so the map shows missing, weak and single-firm links as a real city's would.
+firms, so the map shows missing, weak and single-firm links as a real city's would. Each chain with enterprises gets
+one lead bank (XN-LZ-11 "一家主办银行服务一条产业链") serving about seven in ten of them, with credit lines.
 """
 
 from __future__ import annotations
@@ -18,7 +19,16 @@ from django.utils import timezone
 
 from chanye.accounts.models import Role, User
 from chanye.chains import leads as lead_services
-from chanye.chains.models import PIPELINE, AttractionTarget, Chain, Lead, LeadStage, LinkEnterprise, LinkRole
+from chanye.chains.models import (
+    PIPELINE,
+    AttractionTarget,
+    Chain,
+    ChainCredit,
+    Lead,
+    LeadStage,
+    LinkEnterprise,
+    LinkRole,
+)
 from chanye.enterprises.models import Enterprise
 from chanye.regions.models import Region
 
@@ -47,6 +57,8 @@ STEP_NOTES = {
     "dropped": "企业投资计划调整，暂缓布局",
 }
 OWNERS = ["刘晓峰", "陈静", "王志刚", "周敏", "黄磊", "吴婷"]
+BANKS = ["湖北银行咸宁分行", "咸宁农商银行", "工商银行咸宁分行", "建设银行咸宁分行"]
+CREDITS = [200, 500, 800, 1500]  # 万元
 
 
 @dataclass
@@ -132,8 +144,27 @@ def seed_chains(*, seed: int = 2025, today: dt.date | None = None) -> ChainDemoS
                     )
     LinkEnterprise.objects.bulk_create(members, ignore_conflicts=True)
     AttractionTarget.objects.bulk_create(targets)
+    _seed_lead_banks(chains, rng, today)
     n_leads, signed = _seed_leads(rng, today)
     return ChainDemoStats(chains=len(chains), placed=placed, targets=len(targets), leads=n_leads, signed=signed)
+
+
+def _seed_lead_banks(chains: list[Chain], rng: random.Random, today: dt.date) -> None:
+    """One lead bank per chain with enterprises (XN-LZ-11), serving about 70 % of the enterprises on it."""
+    credits: list[ChainCredit] = []
+    for chain in chains:
+        on_chain = sorted(set(LinkEnterprise.objects.filter(link__chain=chain).values_list("enterprise_id", flat=True)))
+        if not on_chain:
+            continue
+        chain.lead_bank = rng.choice(BANKS)
+        chain.lead_bank_since = today - dt.timedelta(days=rng.randint(120, 400))
+        chain.save(update_fields=["lead_bank", "lead_bank_since"])
+        credits += [
+            ChainCredit(chain=chain, enterprise_id=eid, bank=chain.lead_bank, credit=Decimal(rng.choice(CREDITS)))
+            for eid in on_chain
+            if rng.random() < 0.7
+        ]
+    ChainCredit.objects.bulk_create(credits)
 
 
 def _seed_leads(rng: random.Random, today: dt.date) -> tuple[int, int]:

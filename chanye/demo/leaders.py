@@ -200,13 +200,7 @@ def _listed_leader(
                 is_local=False,
                 amount=Decimal(rng.randint(1000, 6000)),
             )
-    leader.lead_bank = rng.choice(["湖北银行咸宁分行", "咸宁农商银行", "工商银行咸宁分行", "建设银行咸宁分行"])
-    leader.lead_bank_since = approved + dt.timedelta(days=40)
-    leader.save(update_fields=["lead_bank", "lead_bank_since"])
-    for rel in SupplierRelation.objects.filter(leader=leader, is_local=True):
-        if rng.random() < 0.7:
-            rel.bank_covered, rel.credit = True, Decimal(rng.choice([200, 500, 800, 1500]))
-            rel.save(update_fields=["bank_covered", "credit"])
+    # the lead bank is the chain's (XN-LZ-11): chanye.demo.chains names one per chain
     SubsidyClaim.objects.create(
         kind=SubsidyKind.MNA_COST,
         leader=leader,

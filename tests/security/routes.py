@@ -225,6 +225,9 @@ ROUTES: list[Route] = [
     Route("chains:map", READ, lambda w, which: {"pk": w.chain.pk}),
     Route("chains:map_data", READ, lambda w, which: {"pk": w.chain.pk}),
     Route("chains:link_panel", READ, lambda w, which: {"pk": w.chain.pk, "link_pk": w.link.pk}),
+    Route("chains:finance", READ, lambda w, which: {"pk": w.chain.pk}),  # XN-LZ-11: members in the user's scope
+    Route("chains:lead_bank", CITY, lambda w, which: {"pk": w.chain.pk}, method="POST", data=body(bank="")),
+    Route("chains:financed", WRITE, lambda w, which: {"pk": w.chain.pk}, method="POST", data=body(enterprise="")),
     Route("chains:new", CITY),
     Route("chains:new", CITY, method="POST", data=body()),
     Route("chains:import", CITY),
