@@ -76,7 +76,13 @@ def hostile(regions, users):
     for e in firms:
         e.clusters.add(food)
         e.monthly.create(month=month, source="stats", output=Decimal("-12.5"))
-        e.monthly.create(month=month.replace(year=month.year - 1), source="stats", output=Decimal("100"))  # 退规风险库
+        e.monthly.create(  # 退规风险库; 研发强度引导名单 (R&D half of revenue)
+            month=month.replace(year=month.year - 1),
+            source="stats",
+            output=Decimal("100"),
+            revenue=Decimal("100"),
+            rd_expense=Decimal("50"),
+        )
     ProjectFactory(name=HOSTILE[0], investor=HOSTILE[1], county=xa, signed_on=month, leader=HOSTILE[4])
     chain = ChainFactory(name=HOSTILE[0])
     link = ChainLinkFactory(chain=chain, name=HOSTILE[2])
@@ -97,6 +103,13 @@ def hostile(regions, users):
     bad = csv_bytes([["统一社会信用代码", "企业名称", "所属区县"], *[["", h, h] for h in HOSTILE]])
     failed = run_import("enterprises", data=bad, filename="名录.csv", user=users["admin"])
     assert failed.batch.status == ImportBatch.Status.INVALID
+    from chanye.targets.block_economy import do_register_base
+    from chanye.targets.models import IndicatorValue
+
+    base = do_register_base(actor=SYSTEM, name=HOSTILE[2], county=xa)  # 块状经济年度认定 (HG-A-1)
+    IndicatorValue.objects.create(
+        indicator="cluster_output", cluster=base, period=dt.date(today.year - 1, 12, 1), value=12
+    )
     xa.name = HOSTILE[3]  # a county's name is typed by someone too (the pack)
     xa.save(update_fields=["name"])
     return {"firms": firms, "chain": chain, "batch": failed.batch, "year": today.year - 1}
@@ -130,6 +143,8 @@ def _cases(h) -> dict[str, list[str]]:
         "supervision:export": ["/supervision/export.xlsx"],
         "supervision:catalogue_export": ["/supervision/liaison/food/catalogue.xlsx"],
         "targets:mu_tax_export": [f"/assessment/mu-tax/export.xlsx?year={h['year']}"],
+        "targets:block_recognition_export": [f"/assessment/blocks/export.xlsx?year={h['year']}"],
+        "cultivation:rd_guidance_export": [f"/cultivation/rd-guidance.xlsx?year={h['year']}"],
     }
 
 
@@ -150,6 +165,10 @@ SHOWN = {
     "/cultivation/exit-risk.xlsx": HOSTILE,
     "/supervision/export.xlsx": [HOSTILE[0], HOSTILE[4], HOSTILE[1]],
     "/supervision/liaison/food/catalogue.xlsx": HOSTILE,  # the 企业库's firm names
+}
+SHOWN_PREFIX = {  # exports whose URL carries a query (the year)
+    "/assessment/blocks/export.xlsx": [HOSTILE[2]],  # the base's name
+    "/cultivation/rd-guidance.xlsx": HOSTILE,
 }
 
 
@@ -177,7 +196,8 @@ def test_no_spreadsheet_the_platform_writes_holds_a_formula_and_hostile_names_re
             formulas = [(c.coordinate, c.value) for c in cells if c.data_type == "f"]
             assert formulas == [], (url, formulas)
             texts = {c.value for c in cells if isinstance(c.value, str)}
-            for h in SHOWN.get(url, []):
+            shown = SHOWN.get(url, []) + next((v for k, v in SHOWN_PREFIX.items() if url.startswith(k)), [])
+            for h in shown:
                 assert h in texts, (url, h)
             for c in cells:
                 if isinstance(c.value, str) and c.value in HOSTILE:
