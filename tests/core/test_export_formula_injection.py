@@ -126,6 +126,7 @@ def _cases(h) -> dict[str, list[str]]:
         "core:import_errors": [f"/imports/{h['batch'].pk}/errors.xlsx"],
         "supervision:export": ["/supervision/export.xlsx"],
         "targets:mu_tax_export": [f"/assessment/mu-tax/export.xlsx?year={h['year']}"],
+        "targets:echelons_export": ["/targets/echelons/export.xlsx"],
     }
 
 
