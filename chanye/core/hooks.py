@@ -40,6 +40,12 @@ monthly_figures_changed = Hook(
     "monthly_figures_changed",
     "After monthly figures were stored (a form, an import): fn(*, months) (analytics refreshes its summaries).",
 )
+tier_projects = Hook(
+    "tier_projects",
+    "The projects a user may see that are implemented this year with total investment of at least `at_least` 亿元, "
+    "largest first: fn(*, user, at_least, today) -> list[dict] of id, code, name, county, county_id, park, investor, "
+    "investment (亿元), project_type, status, url (projects; the 梯队名单's project tiers, YY-P-1).",
+)
 chain_node_names = Hook(
     "chain_node_names",
     "The link names of the active chain maps, offered as a project's 产业链环节: fn() -> list[str] (chains).",

@@ -266,6 +266,10 @@ def do_load_spec(*, actor: Actor, spec: schema.PackSpec, text: str) -> LoadResul
             result,
             "阈值",
         )
+    # A threshold the pack no longer states (益阳's yy_ten_yi_project_investment became the tier yy-project-10yi) goes.
+    stale_th = Threshold.objects.filter(pack=pack).exclude(key__in=[t.key for t in spec.thresholds])
+    if n := stale_th.delete()[0]:
+        result.deactivated["阈值"] = n
     for target in spec.targets:
         kind, _, ref = target.scope.partition(":")
         _upsert(

@@ -10,7 +10,9 @@ class ProjectsConfig(AppConfig):
         from chanye.core import hooks, indicators
         from chanye.projects import importers, milestone_import, selectors, services
         from chanye.projects import indicators as project_indicators
+        from chanye.projects import selectors as project_selectors
 
+        hooks.tier_projects.register(project_selectors.tier_projects)  # YY-P-1 梯队名单
         importers.register()
         milestone_import.register()
         indicators.register(*project_indicators.INDICATORS)

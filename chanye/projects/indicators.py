@@ -29,7 +29,7 @@ from chanye.core.indicators import Indicator, params_key
 from chanye.projects import rules as project_rules
 from chanye.projects.coverage import coverage_rows
 from chanye.projects.models import Project, ProjectKind, ProjectType
-from chanye.projects.stats import cmp_q, entered_between, exists_at, live_at
+from chanye.projects.stats import cmp_q, entered_between, implemented_at, live_at
 from chanye.regions.models import Region
 
 # ---------------------------------------------------------------- the catalogue
@@ -265,7 +265,7 @@ def _indicator_aggregates(month: dt.date, lim: Limits, targets: list[Any] | None
     y0, end = dt.date(month.year, 1, 1), project_rules.month_end(month)
     entered = entered_between(y0, end) & live_at(end)
     growth = entered & cmp_q("expected_output", lim.growth_output, lim.growth_cmp)
-    implemented = exists_at(end) & live_at(end) & (Q(producing_on__isnull=True) | Q(producing_on__gte=y0))
+    implemented = implemented_at(end)
     aggs: dict[tuple[str, str], Any] = {
         ("key_projects_landed_count", ""): Count("pk", filter=Q(signed_on__range=(y0, end))),  # XN-GS-8
         ("projects_started_count", ""): Count("pk", filter=Q(started_on__range=(y0, end))),  # HG-T-2

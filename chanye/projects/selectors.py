@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -14,6 +15,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Case, Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 
 from chanye.core import access, hooks
@@ -126,6 +128,37 @@ def cluster_projects(*, user: Any, cluster_code: str, limit: int = 30) -> tuple[
     qs = project_list(user=user, filters=ProjectFilter(cluster=cluster_code), today=today).order_by("-investment", "pk")
     page, rows = page_of_projects(qs, number=1, per_page=limit, today=today)
     return page.paginator.count, rows
+
+
+def tier_projects(*, user: Any, at_least: Decimal, today: dt.date | None = None) -> list[dict[str, Any]]:
+    """The projects of the 梯队名单's project tiers (YY-P-1, the `tier_projects` hook): those in the user's scope
+    implemented this year (`stats.implemented_at`, the definition `project_count_investment_over` counts) whose total
+    investment is at least `at_least` 亿元, largest first, as plain rows (the targets app reads them, not the model)."""
+    from chanye.projects.stats import implemented_at
+
+    today = today or timezone.localdate()
+    qs = (
+        projects_for(user)
+        .filter(implemented_at(today), investment__gte=at_least)
+        .select_related("county", "park", "enterprise")
+        .order_by("-investment", "code")
+    )
+    return [
+        {
+            "id": p.pk,
+            "code": p.code,
+            "name": p.name,
+            "county": p.county.name,
+            "county_id": p.county_id,
+            "park": p.park.name if p.park else "",
+            "investor": p.enterprise.name if p.enterprise else p.investor,
+            "investment": p.investment,
+            "project_type": p.get_project_type_display() if p.project_type else "",
+            "status": p.get_status_display(),
+            "url": reverse("projects:detail", args=[p.pk]),
+        }
+        for p in qs
+    ]
 
 
 def decorate(p: Project, rules: project_rules.ProjectRules) -> Project:

@@ -122,6 +122,13 @@ def live_at(day: dt.date) -> Q:
     return Q(exited_on__isnull=True) | Q(exited_on__gt=day)
 
 
+def implemented_at(end: dt.date) -> Q:
+    """Implemented in the year of `end` (YY-P-1 “实施…十亿级项目”): in the library by `end`, not exited by it and not
+    already producing before the year began — `project_count_investment_over` and the 梯队名单's project tiers."""
+    y0 = dt.date(end.year, 1, 1)
+    return exists_at(end) & live_at(end) & (Q(producing_on__isnull=True) | Q(producing_on__gte=y0))
+
+
 def entered_between(y0: dt.date, end: dt.date) -> Q:
     """Entered the library between `y0` and `end`: signed then, or registered then if never signed."""
     return Q(signed_on__range=(y0, end)) | Q(signed_on__isnull=True, created_at__date__range=(y0, end))

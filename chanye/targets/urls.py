@@ -1,11 +1,13 @@
 from django.urls import path
 
-from chanye.targets import policy_views, views
+from chanye.targets import echelon_views, policy_views, views
 
 app_name = "targets"
 urlpatterns = [
     path("targets/", views.target_tree, name="tree"),
     path("targets/from-text/", policy_views.policy_extract, name="policy"),
+    path("targets/echelons/", echelon_views.echelon_lists, name="echelons"),
+    path("targets/echelons/export.xlsx", echelon_views.echelon_export, name="echelons_export"),
     path("indicators/", views.indicator_catalogue, name="catalogue"),
     path("assessment/", views.assessment, name="assessment"),
     path("assessment/mu-tax/", views.mu_tax, name="mu_tax"),

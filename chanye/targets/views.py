@@ -18,7 +18,7 @@ from chanye.core.downloads import DOCX, XLSX, attachment
 from chanye.core.imports.values import CellError, parse_month
 from chanye.core.roles import CITY
 from chanye.industry.models import Target
-from chanye.targets import selectors, services
+from chanye.targets import echelons, selectors, services
 from chanye.targets.catalogue import CATALOGUE
 from chanye.targets.progress import STATUS_LABELS, progress_for
 
@@ -57,6 +57,7 @@ def target_tree(request: AuthedRequest) -> HttpResponse:
             "prefixes": prefixes,
             "sparks_json": json.dumps(sparks),
             "catalogue": CATALOGUE,
+            "has_tiers": bool(echelons.pack_tiers()),  # 梯队名单 (EZ-T-1, HG-T-1, YY-T-1, YY-P-1)
         },
     )
 

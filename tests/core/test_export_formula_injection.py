@@ -145,6 +145,7 @@ def _cases(h) -> dict[str, list[str]]:
         "targets:mu_tax_export": [f"/assessment/mu-tax/export.xlsx?year={h['year']}"],
         "targets:block_recognition_export": [f"/assessment/blocks/export.xlsx?year={h['year']}"],
         "cultivation:rd_guidance_export": [f"/cultivation/rd-guidance.xlsx?year={h['year']}"],
+        "targets:echelons_export": ["/targets/echelons/export.xlsx"],
     }
 
 

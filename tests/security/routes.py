@@ -256,6 +256,10 @@ ROUTES: list[Route] = [
     Route("targets:block_recognition", READ),
     Route("targets:block_recognition", CITY, method="POST", data=body(cluster="", decision="")),
     Route("targets:block_recognition_export", READ),
+    # 梯队名单 (EZ-T-1, HG-T-1, YY-T-1, YY-P-1): the mini pack's enterprise and project tiers list both counties' firms
+    # and projects; the 咸安 officer's page and export must show none of 嘉鱼's
+    Route("targets:echelons", READ),
+    Route("targets:echelons_export", READ),
     # 督办 (a task of each county: the 咸安 officer's own and 嘉鱼's)
     Route("supervision:list", READ),
     Route("supervision:export", READ),

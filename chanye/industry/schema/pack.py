@@ -82,6 +82,7 @@ class PackSpec(Base):
             *_liaison_errors(self, all_clusters),
             *_target_errors(self, region_keys, cluster_keys),
             *_block_recognition_errors(self),
+            *_tier_family_errors(self),
         ]
         if errors:
             raise ValueError("；".join(errors))
@@ -101,6 +102,16 @@ def _block_recognition_errors(spec: PackSpec) -> list[str]:
     if tier is None or tier.applies_to != "cluster":
         errors.append(f"块状经济认定的门槛层级“{block.tier}”未在 tiers 中定义为集群层级")
     return errors
+
+
+def _tier_family_errors(spec: PackSpec) -> list[str]:
+    """A cluster tier's family is one the industrial system defines (HG-T-1)."""
+    families = {f.code for f in spec.industrial_system.families}
+    return [
+        f"层级“{t.name}”的集群类别“{t.family}”未在 industrial_system.families 中定义"
+        for t in spec.tiers
+        if t.family and families and t.family not in families
+    ]
 
 
 def _dupes(values: list[str], what: str) -> list[str]:

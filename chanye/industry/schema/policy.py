@@ -57,7 +57,12 @@ class TargetSpec(Base):
 
 
 class TierSpec(Base):
-    """A size tier the policy names (黄冈 千亿/百亿/十亿 clusters, 益阳 千百十), optionally with a count target."""
+    """A size tier the policy names (黄冈 千亿/百亿/十亿 clusters, 益阳 千百十), optionally with a count target. The
+    梯队名单 page (`chanye.targets.echelons`) lists what reaches each tier and what is close to it.
+
+    `family`: for a cluster tier, the cluster family it counts (黄冈 千亿优势 = pillar, 百亿特色 = county, 块状经济 =
+    other); none → every top-level cluster. `level`: who cultivates it — the city, or each county (益阳 县级百亿级产业 /
+    十亿级企业 / 一亿级项目). `above_scale`: a county or park tier on 规上工业总产值 counts the 规上 firms only."""
 
     code: str
     name: str
@@ -66,10 +71,25 @@ class TierSpec(Base):
     unit: str
     comparator: Literal[">=", ">", "<=", "<", "="] = ">"
     measure: str = "revenue"  # revenue | output | investment
+    family: str | None = None
+    level: Literal["city", "county"] = "city"
+    above_scale: bool = False
     rule: str | None = None
+    source_text: str = ""
 
     _rule = field_validator("rule")(check_rule)
     _code = field_validator("code")(check_code)
+
+    @model_validator(mode="after")
+    def _fits(self) -> TierSpec:
+        if self.family and self.applies_to != "cluster":
+            raise ValueError(f"层级“{self.name}”：只有集群层级（applies_to: cluster）可以写 family")
+        if self.above_scale and self.applies_to not in ("county", "park"):
+            raise ValueError(f"层级“{self.name}”：只有区县、园区层级可以写 above_scale（规上）")
+        wanted = ("investment",) if self.applies_to == "project" else ("revenue", "output")
+        if self.measure not in wanted:
+            raise ValueError(f"层级“{self.name}”的口径（measure）应为 {' 或 '.join(wanted)}，不是“{self.measure}”")
+        return self
 
 
 class RdShareBand(Base):
