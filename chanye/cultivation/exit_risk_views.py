@@ -12,22 +12,12 @@ from django.shortcuts import render
 from chanye.accounts.http import AuthedRequest
 from chanye.core import access
 from chanye.cultivation.exit_risk import default_year, exit_risk_library, exit_risk_line, warned_count
+from chanye.cultivation.list_filters import year_and_unit
 from chanye.regions.models import Region
 
 
 def _filters(request: AuthedRequest) -> tuple[int, list[Region], Region | None]:
-    """The year read (`?year=`, default 上年度) and, for city-wide users, the county-level unit (`?county=`)."""
-    try:
-        year = int(request.GET.get("year", ""))
-    except ValueError:
-        year = default_year()
-    units = list(Region.objects.county_level())
-    unit = None
-    if access.is_city_wide(request.user):
-        unit = next((u for u in units if u.code == request.GET.get("county", "")), None)
-    else:
-        units = [u for u in units if u.pk == request.user.region_id]
-    return year, units, unit
+    return year_and_unit(request, default_year)
 
 
 @login_required

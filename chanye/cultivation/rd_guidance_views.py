@@ -9,6 +9,7 @@ from django.shortcuts import render
 
 from chanye.accounts.http import AuthedRequest
 from chanye.core import access
+from chanye.cultivation.list_filters import year_and_unit
 from chanye.cultivation.rd_guidance import GuidanceList, guidance_list, last_full_year
 from chanye.regions.models import Region
 
@@ -16,20 +17,7 @@ TITLE = "研发强度引导名单"
 
 
 def _filters(request: AuthedRequest) -> tuple[int, list[Region], Region | None]:
-    """The year read (`?year=`, default the last full calendar year) and, for city-wide users, the unit (`?county=`)."""
-    try:
-        year = int(request.GET.get("year", ""))
-    except ValueError:
-        year = last_full_year()
-    if not 2000 <= year <= 2100:
-        year = last_full_year()
-    units = list(Region.objects.county_level())
-    unit = None
-    if access.is_city_wide(request.user):
-        unit = next((u for u in units if u.code == request.GET.get("county", "")), None)
-    else:
-        units = [u for u in units if u.pk == request.user.region_id]
-    return year, units, unit
+    return year_and_unit(request, last_full_year)
 
 
 def _list(request: AuthedRequest) -> tuple[GuidanceList, list[Region], Region | None]:
