@@ -88,10 +88,11 @@ def calibrate(rng: random.Random, ents: list[Any], meta: list[dict[str, Any]], y
             members[c.pk].append(i)
     fixed: set[int] = set()
     sized = 0
-    per_cluster = [t for t in targets if t.indicator in ("cluster_output", "cluster_revenue") and t.cluster_id]
-    for t in sorted(per_cluster, key=lambda t: (t.cluster.parent_id is None, t.code)):  # children before parents
+    per_cluster = [t for t in targets if t.indicator in ("cluster_output", "cluster_revenue") and t.cluster]
+    # children before parents
+    for t in sorted(per_cluster, key=lambda t: (t.cluster is None or t.cluster.parent_id is None, t.code)):
         along = _along(t, first_year, year)
-        _scale(members[t.cluster_id], float(t.value) * YI * along * rng.choice(REACH), meta, fixed)
+        _scale(members[t.cluster.pk], float(t.value) * YI * along * rng.choice(REACH), meta, fixed)  # type: ignore[union-attr]
         sized += 1
     targeted = {t.cluster_id for t in per_cluster}
     top = list(Cluster.objects.filter(is_active=True, parent__isnull=True))
@@ -100,31 +101,30 @@ def calibrate(rng: random.Random, ents: list[Any], meta: list[dict[str, Any]], y
         family = str((t.params or {}).get("family") or "")
         if threshold is None:
             continue
-        pool = [c for c in top if (not family or c.family == family) and c.pk not in targeted and members[c.pk]]
-        pool.sort(key=lambda c: -sum(meta[i]["size"] for i in members[c.pk]))
+        clusters = [c for c in top if (not family or c.family == family) and c.pk not in targeted and members[c.pk]]
+        clusters.sort(key=lambda c: -sum(meta[i]["size"] for i in members[c.pk]))
         factors = _around(rng, max(1, round(float(t.value) * _along(t, first_year, year))))
-        for c, factor in zip(pool, factors, strict=False):
+        for c, factor in zip(clusters, factors, strict=False):
             _scale(members[c.pk], threshold * factor, meta, fixed)
             targeted.add(c.pk)
             sized += 1
     sections = dict(IndustryCode.objects.values_list("code", "section"))
     chosen: set[int] = set()
     for t in sorted((t for t in targets if t.indicator == defs.ENTERPRISE_COUNT), key=lambda t: -(_threshold(t) or 0)):
-        threshold = _threshold(t)
-        if threshold is None:
-            continue
         try:
-            wanted = defs._sections((t.params or {}).get("sector"))
-        except ValueError:
+            spec = defs.count_spec(defs.ENTERPRISE_COUNT, t.params if isinstance(t.params, dict) else {})
+        except (ValueError, ArithmeticError):
             continue
-        pool = [
-            i
-            for i, e in enumerate(ents)
-            if i not in chosen and (not wanted or sections.get(e.industry_code_id or "", "") in wanted)
-        ]
-        pool.sort(key=lambda i: -meta[i]["size"])
+        threshold = float(spec.threshold) * YI
+
+        def in_sector(e: Any, wanted: str = spec.sections) -> bool:
+            section = sections.get(e.industry_code_id or "", "")
+            return not wanted or (bool(section) and section in wanted)
+
+        firms = [i for i, e in enumerate(ents) if i not in chosen and in_sector(e)]
+        firms.sort(key=lambda i: -meta[i]["size"])
         factors = _around(rng, max(1, round(float(t.value) * _along(t, first_year, year))))
-        for i, factor in zip(pool, factors, strict=False):
+        for i, factor in zip(firms, factors, strict=False):
             meta[i]["size"] = max(meta[i]["size"], threshold * factor)
             meta[i]["anchor"] = True  # a firm that size is 规上 and named among the city's leading firms
             chosen.add(i)
