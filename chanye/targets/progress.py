@@ -134,7 +134,13 @@ def progress_for(  # noqa: C901 — over the limit when it was set (issue 11); s
         year_end: dict[int, IndicatorValue] = {}
         for v in series:
             year_end[v.period.year] = v  # the latest period of each year
-        p.history = [(y, float(v.value)) for y, v in sorted(year_end.items())]
+        # A past year seen only part-way (its latest figure before December: the first month of the data) is not that
+        # year's figure — a year-to-date sum of one month read as a year bends every projection; the latest year is.
+        p.history = [
+            (y, float(v.value))
+            for y, v in sorted(year_end.items())
+            if v.period.month == 12 or y == last.period.year
+        ]
 
     params = t.params if isinstance(t.params, dict) else {}
     if params.get("baseline") not in (None, True, False, ""):
@@ -165,7 +171,7 @@ def progress_for(  # noqa: C901 — over the limit when it was set (issue 11); s
         p.expected = (base + (t.value - base) * Decimal(str(p.elapsed))).quantize(Decimal("0.01"))
         p.status = "on_track" if p.current >= p.expected else "behind"
 
-    if t.year and not t.per_year:
+    if t.year and not t.per_year and t.year >= today.year:  # a deadline already past is judged, not projected
         p.projection_linear = _d(linear_projection(p.history, t.year))
         p.projection_compound = _d(compound_projection(p.history, t.year))
         years_left = max(0.0, (dt.date(t.year, 12, 31) - today).days / 365.25)

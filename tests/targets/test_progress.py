@@ -135,3 +135,22 @@ def test_threshold_params_select_the_right_series(regions):
     value("enterprise_count_revenue_over", dt.date(2027, 6, 1), 2, params_key="threshold=50")
     value("enterprise_count_revenue_over", dt.date(2027, 6, 1), 1, params_key="threshold=100")
     assert progress_for(t, today=TODAY).current == 1
+
+
+def test_a_past_year_seen_only_part_way_is_left_out_of_the_history_and_the_projections():
+    """Data beginning in December 2024 gives 2024 one month's year-to-date: not 2024's figure (browser walk, issue 12)."""
+    t = target(indicator="above_scale_output", unit="亿元", value=Decimal(3000), comparator=">", year=2030)
+    value("above_scale_output", dt.date(2024, 1, 1), 250)  # January only: a month's output, not a year's
+    value("above_scale_output", dt.date(2025, 12, 1), 2600)
+    value("above_scale_output", dt.date(2026, 12, 1), 2700)
+    value("above_scale_output", dt.date(2027, 6, 1), 1400)  # this year, to June: kept as the latest
+    p = progress_for(t, today=TODAY)
+    assert [y for y, _ in p.history] == [2025, 2026, 2027]
+
+
+def test_a_deadline_already_past_is_judged_not_projected():
+    t = target(value=Decimal(100), year=2025)
+    value("above_scale_count", dt.date(2025, 12, 1), 80)
+    value("above_scale_count", dt.date(2026, 12, 1), 90)
+    p = progress_for(t, today=TODAY)
+    assert p.status == "behind" and p.projection_linear is None and p.projection_compound is None
