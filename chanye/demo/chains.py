@@ -57,7 +57,7 @@ STEP_NOTES = {
     "dropped": "企业投资计划调整，暂缓布局",
 }
 OWNERS = ["刘晓峰", "陈静", "王志刚", "周敏", "黄磊", "吴婷"]
-BANKS = ["湖北银行咸宁分行", "咸宁农商银行", "工商银行咸宁分行", "建设银行咸宁分行"]
+BANKS = ["湖北银行{city}分行", "{city}农商银行", "工商银行{city}分行", "建设银行{city}分行"]  # {city}: the pack's city
 CREDITS = [200, 500, 800, 1500]  # 万元
 
 
@@ -151,12 +151,16 @@ def seed_chains(*, seed: int = 2025, today: dt.date | None = None) -> ChainDemoS
 
 def _seed_lead_banks(chains: list[Chain], rng: random.Random, today: dt.date) -> None:
     """One lead bank per chain with enterprises (XN-LZ-11), serving about 70 % of the enterprises on it."""
+    from chanye.industry.selectors import active_pack
+
+    pack = active_pack()
+    city = pack.city.name.removesuffix("市") if pack else "本市"
     credits: list[ChainCredit] = []
     for chain in chains:
         on_chain = sorted(set(LinkEnterprise.objects.filter(link__chain=chain).values_list("enterprise_id", flat=True)))
         if not on_chain:
             continue
-        chain.lead_bank = rng.choice(BANKS)
+        chain.lead_bank = rng.choice(BANKS).format(city=city)
         chain.lead_bank_since = today - dt.timedelta(days=rng.randint(120, 400))
         chain.save(update_fields=["lead_bank", "lead_bank_since"])
         credits += [

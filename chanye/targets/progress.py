@@ -137,9 +137,7 @@ def progress_for(  # noqa: C901 — over the limit when it was set (issue 11); s
         # A past year seen only part-way (its latest figure before December: the first month of the data) is not that
         # year's figure — a year-to-date sum of one month read as a year bends every projection; the latest year is.
         p.history = [
-            (y, float(v.value))
-            for y, v in sorted(year_end.items())
-            if v.period.month == 12 or y == last.period.year
+            (y, float(v.value)) for y, v in sorted(year_end.items()) if v.period.month == 12 or y == last.period.year
         ]
 
     params = t.params if isinstance(t.params, dict) else {}

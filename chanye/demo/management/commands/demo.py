@@ -124,7 +124,7 @@ class Command(BaseCommand):
                 from chanye.targets.indicators import store_provided
 
                 store_provided(POOL, last.year, last)
-                self.stdout.write(f"已为培育库中 {n} 家企业定下计划入规时间（XN-GS-5 逐户确定入规时间表）。")
+                self.stdout.write(f"已为培育库中 {n} 家企业定下计划入规时间（逐户确定入规时间表）。")
         if result.pack.content.get("assessment"):
             from chanye.targets.assessment import do_compute_assessment
 
