@@ -23,6 +23,18 @@ def _reported(t: Target) -> bool:
     return ind is None or ind.kind == "reported"
 
 
+COUNT_UNITS = ("家", "个", "场", "次", "项", "台", "座", "人", "名", "件", "户", "条", "处")
+
+
+def _plausible(t: Target, value: Decimal) -> Decimal:
+    """A figure a department could report: whole numbers for counts (no “0.55家”), a share of at most 100 %."""
+    if t.unit in COUNT_UNITS:
+        return value.quantize(Decimal("1"))
+    if t.unit == "%":
+        value = min(value, Decimal(100))
+    return value.quantize(Decimal("0.01"))
+
+
 @transaction.atomic
 def seed_reported(*, seed: int = 2025, today: dt.date | None = None) -> int:
     """Figures for every reported target still without any; the number of figures written."""
@@ -40,7 +52,7 @@ def seed_reported(*, seed: int = 2025, today: dt.date | None = None) -> int:
         years = [today.year - 2, today.year - 1, today.year]
         for i, year in enumerate(years):
             share = reach * (0.6 + 0.2 * i)
-            value = (t.value * Decimal(str(round(share, 3)))).quantize(Decimal("0.01"))
+            value = _plausible(t, t.value * Decimal(str(round(share, 3))))
             period = dt.date(year, 12, 1) if year < today.year else today.replace(day=1)
             do_report_value(actor=actor, target=t, period=period, value=value, note="演示数据（部门报送）")
             n += 1

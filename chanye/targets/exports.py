@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from decimal import Decimal
 
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -50,9 +51,9 @@ def assessment_xlsx(run: AssessmentRun, scores: list[AssessmentScore], detailed:
                     x["label"],
                     float(x["weight"]),
                     "完成比例（封顶）" if x["scoring"] == "share_capped" else "排名",
-                    x.get("actual"),
-                    x.get("target"),
-                    x.get("share"),
+                    _number(x.get("actual")),
+                    _number(x.get("target")),
+                    _number(x.get("share")),
                     x.get("rank"),
                     float(x["score"]),
                     x.get("note", ""),
@@ -103,8 +104,21 @@ def assessment_docx(run: AssessmentRun, scores: list[AssessmentScore], detailed:
         for x in s.details:
             r = dt_.add_row().cells
             r[0].text, r[1].text = x["label"], x["weight"]
-            r[2].text, r[3].text = x.get("actual") or "—", x.get("target") or "—"
+            r[2].text, r[3].text = _shown(x.get("actual")), _shown(x.get("target"))
             r[4].text, r[5].text = x["score"], x.get("note", "")
     buf = io.BytesIO()
     doc.save(buf)
     return buf.getvalue()
+
+
+def _number(v: object) -> float | None:
+    """A figure stored as text in the score card ("228.5018") as a number the spreadsheet can sum and sort."""
+    return None if v in (None, "") else float(str(v))
+
+
+def _shown(v: object) -> str:
+    """The same figure for the Word table: "24.0000" → "24", "228.5018" → "228.5"."""
+    if v in (None, ""):
+        return "—"
+    d = Decimal(str(v)).quantize(Decimal("0.01"))
+    return f"{d.normalize():f}"

@@ -29,6 +29,15 @@ def num(value: object) -> str:
 
 
 @register.filter
+def decnum(value: object) -> str:
+    """A number stored as text (an assessment's actual value "24.0000") shown like `num`: 24."""
+    try:
+        return num(Decimal(str(value))) if value not in (None, "") else "—"
+    except ArithmeticError:
+        return str(value)
+
+
+@register.filter
 def pct(value: object, target: object) -> float:
     try:
         t = float(target)  # type: ignore[arg-type]
