@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 
 from chanye.enterprises.models import Enterprise, MonthlyFigure
 from chanye.regions.models import Region
@@ -46,20 +46,33 @@ def parks() -> list[Region]:
     return list(Region.objects.filter(level="park").order_by("code"))
 
 
+def _unit_parks() -> set[int]:
+    """Parks that are county-level units (黄冈 龙感湖管理区): their firms are registered under them as their county."""
+    return set(Region.objects.filter(level="park", is_county_level=True).values_list("pk", flat=True))
+
+
+def _place(park_id: int | None, county_id: int | None, unit_parks: set[int]) -> int | None:
+    """The park a firm counts for: its park, else its county when that county is a park."""
+    return park_id if park_id is not None else (county_id if county_id in unit_parks else None)
+
+
 def _tax_by_park(year: int) -> dict[int, Decimal]:
     """Per park, the year's tax of its enterprises: per enterprise and month the first source of SOURCE_ORDER that
     reports a tax, summed."""
+    unit_parks = _unit_parks()
     rows = (
-        MonthlyFigure.objects.filter(month__year=year, tax__isnull=False, enterprise__park__isnull=False)
-        .values("enterprise_id", "enterprise__park_id", "month", "source")
+        MonthlyFigure.objects.filter(month__year=year, tax__isnull=False)
+        .filter(Q(enterprise__park__isnull=False) | Q(enterprise__county__in=unit_parks))
+        .values("enterprise_id", "enterprise__park_id", "enterprise__county_id", "month", "source")
         .annotate(t=Sum("tax"))
     )
     best: dict[tuple[int, object], tuple[int, int, Decimal]] = {}
     for r in rows:
         rank = SOURCE_ORDER.index(r["source"]) if r["source"] in SOURCE_ORDER else len(SOURCE_ORDER)
         key = (r["enterprise_id"], r["month"])
-        if key not in best or rank < best[key][0]:
-            best[key] = (rank, r["enterprise__park_id"], r["t"])
+        place = _place(r["enterprise__park_id"], r["enterprise__county_id"], unit_parks)
+        if place is not None and (key not in best or rank < best[key][0]):
+            best[key] = (rank, place, r["t"])
     out: dict[int, Decimal] = {}
     for _, park_id, t in best.values():
         out[park_id] = out.get(park_id, Decimal(0)) + t
@@ -70,7 +83,17 @@ def evaluate(year: int) -> list[ParkRow]:
     """Every park with its firms, tax, land area and 亩均税收, ranked (1 = highest); parks not evaluated last."""
     tax = _tax_by_park(year)
     area = dict(ParkLand.objects.filter(year=year).values_list("region_id", "area_mu"))
-    firms = dict(Enterprise.objects.filter(park__isnull=False).values_list("park").annotate(n=Count("pk")))
+    unit_parks = _unit_parks()
+    firms: dict[int, int] = {}
+    for park_id, county_id, n in (
+        Enterprise.objects.filter(Q(park__isnull=False) | Q(county__in=unit_parks))
+        .values_list("park", "county")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        place = _place(park_id, county_id, unit_parks)
+        if place is not None:
+            firms[place] = firms.get(place, 0) + n
     rows = [ParkRow(p, firms.get(p.pk, 0), tax.get(p.pk), area.get(p.pk)) for p in parks()]
     rated = sorted((r for r in rows if r.per_mu is not None), key=lambda r: (-(r.per_mu or 0), r.park.code))
     for i, r in enumerate(rated, start=1):

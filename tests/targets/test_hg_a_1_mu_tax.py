@@ -107,3 +107,15 @@ def test_page_and_export_show_the_same_figures_and_other_packs_have_no_page(regi
 
     do_load_pack(actor=SYSTEM, path=ROOT / "packs" / "ezhou-2027.yaml")  # 鄂州's text has no park evaluation
     assert client.get("/assessment/mu-tax/").status_code == 404
+
+
+def test_hg_a_1_a_county_level_park_counts_the_firms_registered_under_it(regions, parks):
+    """黄冈 龙感湖管理区 is a park that is a county-level unit: its firms have it as their county, not as a park."""
+    gxq, _ = parks
+    gxq.is_county_level = True
+    gxq.save(update_fields=["is_county_level"])
+    firm(None, gxq, {1: ("tax", 120)})  # registered under the park as its county-level unit
+    firm(gxq, regions["咸安区"], {2: ("tax", 30)})  # and one in the park by its park column
+    ParkLand.objects.create(region=gxq, year=YEAR, area_mu=50)
+    row = next(r for r in mu_tax.evaluate(YEAR) if r.park == gxq)
+    assert (row.firms, row.tax, row.per_mu) == (2, Decimal(150), Decimal("3.00"))
