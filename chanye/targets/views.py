@@ -138,6 +138,9 @@ def assessment(request: AuthedRequest) -> HttpResponse:
             messages.error(request, "；".join(e.messages))
         return redirect(f"{request.path}?year={year}")
     run = AssessmentRun.objects.filter(year=year).first()
+    if run is None and not (request.GET.get("year") or request.POST.get("year")):
+        run = AssessmentRun.objects.order_by("-year").first()  # the latest computed year rather than an empty page
+        year = run.year if run else year
     # The ranking is published to every unit (HG-A-1 "results published"); score cards are per county.
     scores, detailed = selectors.assessment_view(request.user, run)
     chart = {"regions": [s.region.label for s in scores], "totals": [float(s.total) for s in scores]}
@@ -154,6 +157,7 @@ def assessment(request: AuthedRequest) -> HttpResponse:
             "chart_json": json.dumps(chart, ensure_ascii=False),
             "mu_tax": mu_tax_on,
             "block_label": _block_label(),
+            "configured": _assessment_configured(),
         },
     )
 
@@ -274,6 +278,13 @@ def mu_tax_export(request: AuthedRequest) -> HttpResponse:
         sheet_name="亩均税收",
     )
     return audited_export(request.user, data, f"{year}年园区亩均税收评价", f"导出{year}年园区亩均税收评价")
+
+
+def _assessment_configured() -> bool:
+    from chanye.industry.selectors import active_pack
+
+    pack = active_pack()
+    return bool(pack and (pack.content or {}).get("assessment"))
 
 
 def _block_label() -> str:

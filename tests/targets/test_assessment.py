@@ -100,3 +100,17 @@ def test_county_officer_sees_the_ranking_but_only_their_own_score_card(client, u
     assert c.get("/assessment/2025/421221/").status_code == 200
     assert c.get("/assessment/2025/421202/").status_code == 404
     assert c.post("/assessment/", {"year": 2025}).status_code == 404
+
+
+def test_the_page_opens_on_the_latest_computed_year_and_a_pack_without_assessment_says_so(client, users, data, login):
+    from chanye.core.access import SYSTEM
+    from chanye.industry.services import do_load_pack
+    from tests.conftest import ROOT
+
+    c = login(users["admin"])
+    do_compute_assessment(actor=SYSTEM, year=2024)
+    page = c.get("/assessment/").content.decode()
+    assert "2024年" in page and 'id="compute"' in page and "尚未计算" not in page
+    do_load_pack(actor=SYSTEM, path=ROOT / "packs" / "ezhou-2027.yaml")  # 鄂州's text sets no assessment
+    page = c.get("/assessment/?year=2026").content.decode()
+    assert "本市政策包没有规定年度考核" in page and 'id="compute"' not in page
