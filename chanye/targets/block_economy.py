@@ -146,7 +146,9 @@ def _slug(name: str) -> str:
 
 
 @transaction.atomic
-def do_register_base(*, actor: Actor, name: str, county: Region, description: str = "") -> Cluster:
+def do_register_base(
+    *, actor: Actor, name: str, county: Region, description: str = "", industries: tuple[Any, ...] = ()
+) -> Cluster:
     """Register a 块状经济 base the pack does not name (the city's own; a pack reload keeps it). Its firms join through
     the enterprise list's 所属集群 column, like any cluster's."""
     _require_city_writer(actor)
@@ -174,6 +176,8 @@ def do_register_base(*, actor: Actor, name: str, county: Region, description: st
         rule="HG-A-1",
         sort_order=1000 + n,
     )
+    if industries:
+        cluster.industries.set(industries)  # the pack's industries the base belongs to (firms join by the import)
     audit.record(
         actor=actor,
         action=AuditAction.CREATE,

@@ -80,6 +80,10 @@ class Command(BaseCommand):
                     sys.stdout.write(f"\r生成演示数据：{stage} {pct:3d}%   ")
                     sys.stdout.flush()
 
+            from chanye.demo.blocks import register_bases
+
+            if n := register_bases():  # before the firms, so those of the bases' industries join them (HG-A-1)
+                self.stdout.write(f"已登记 {n} 个演示块状经济基地。")
             stats = generator.generate(
                 seed=opts["seed"], enterprises=opts["enterprises"], months=opts["months"], progress=progress
             )
@@ -133,6 +137,10 @@ class Command(BaseCommand):
                 do_compute_assessment(actor=access.system("chanye demo"), year=y)
             rule = result.pack.content["assessment"].get("rule")
             self.stdout.write(f"已计算 {year - 2}、{year - 1} 年考核（{rule}）。")
+            from chanye.demo.blocks import decide_last_year
+
+            if n := decide_last_year(seed=opts["seed"]):
+                self.stdout.write(f"已记录 {year - 1} 年 {n} 个块状经济基地的认定结果。")
         users = ensure_demo_users()
         from chanye.demo.leaders import seed_chain_leaders
 
