@@ -23,6 +23,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Q, Sum
+from django.utils import timezone
 
 from chanye.projects import rules as project_rules
 from chanye.projects.bulletin import city_name
@@ -108,7 +109,8 @@ def dispatch(quarter: Quarter, *, user: Any = None) -> dict[str, Any]:
     total = row_figures(sc, quarter, graded)
     return {
         "quarter": quarter,
-        "end": quarter.end,
+        # the data's date: the quarter's end, or today while the quarter runs (not a date still to come)
+        "end": min(quarter.end, timezone.localdate()),
         "graded": graded,
         "city": city,
         "scope": sc.label,

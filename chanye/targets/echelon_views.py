@@ -24,8 +24,12 @@ def _lists(request: AuthedRequest) -> echelons.Lists:
 
 @login_required
 def echelon_lists(request: AuthedRequest) -> HttpResponse:
-    """One section per tier: counts, the entities reaching it with the figure and its share of the tier, the 后备."""
-    data = _lists(request)
+    """One section per tier: counts, the entities reaching it with the figure and its share of the tier, the 后备; a
+    pack without tiers gets the page saying so (not a bare 404)."""
+    access.require_reader(request.user, what="目标与考核页面")
+    data = echelons.lists(user=request.user)
+    if not data.echelons:
+        return render(request, "targets/echelons_none.html", status=200)
     shown = [e for e in data.echelons if not e.missing]
     chart = {
         "tiers": [e.tier.name for e in shown],

@@ -494,8 +494,13 @@ def export_rows(data: Lists) -> list[list[Any]]:
             out.append([*head, "无法列出", "", "", "", None, None, ech.missing])
             continue
         for status, e in ech.rows:
-            out.append([*head, status, e.name, e.county, e.detail, e.figure, e.share, ""])
+            out.append([*head, status, e.name, e.county, e.detail, _two(e.figure), _two(e.share), ""])
     return out
+
+
+def _two(v: Any) -> Any:
+    """Two decimals for the spreadsheet, as the page shows them (2388.28753498 → 2388.29)."""
+    return v.quantize(Decimal("0.01")) if isinstance(v, Decimal) else v
 
 
 EXPORT_HEADERS = [

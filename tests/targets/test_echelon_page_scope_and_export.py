@@ -71,4 +71,6 @@ def test_the_targets_page_links_the_lists_only_when_the_pack_has_tiers(mini_pack
     pack.content = {**pack.content, "tiers": []}
     pack.save(update_fields=["content"])
     assert reverse("targets:echelons") not in client.get(reverse("targets:tree")).content.decode()
-    assert client.get(reverse("targets:echelons")).status_code == 404
+    page = client.get(reverse("targets:echelons"))  # the page says why there is no list; the export has nothing
+    assert page.status_code == 200 and "本市政策包没有写明规模梯队" in page.content.decode()
+    assert client.get(reverse("targets:echelons_export")).status_code == 404
