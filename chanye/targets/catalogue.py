@@ -95,8 +95,9 @@ _C: tuple[Indicator, ...] = (
         "cluster_share_with_honour",
         "称号企业达标的集群占比",
         "%",
-        "某类一级集群中，成员企业持有 params.honour 称号（smart_factory 智能工厂、integration_demo 两化融合示范企业等）"
-        "不少于 params.min_count 家的集群所占百分比；“每个集群至少N家”即目标100%（params.family 只计该类别的集群）",
+        "一级集群中，持有指定称号的成员企业达到规定家数的集群所占百分比；“每个集群至少N家”即目标100%"
+        "（params.honour：smart_factory 智能工厂、integration_demo 两化融合示范企业等；params.min_count 家数；"
+        "params.family 只计该类别的集群）",
         params=("honour", "min_count", "family"),
         rules=("HG-T-3",),
     ),

@@ -211,3 +211,87 @@ def recognition_keys(recognitions: list[dict[str, Any]], new_since: int | None =
                 if key and key != "new=true":
                     keys.add(key)
     return keys
+
+
+# ---------------------------------------------------------------- the parameters in words, for the target pages
+
+_PARAM_LABELS = {
+    "threshold": "门槛",
+    "threshold_comparator": "边界",
+    "measure": "口径",
+    "sector": "行业门类",
+    "family": "集群类别",
+    "level": "级别",
+    "kind": "类型",
+    "new": "范围",
+    "in_clusters": "范围",
+    "baseline_year": "基期",
+    "honour": "称号",
+    "min_count": "每个集群至少",
+    "min_investment": "最低投资",
+    "project_type": "项目类型",
+    "below": "上限",
+    "grade": "等级",
+    "segment": "细分领域",
+}
+_VALUES = {
+    ("threshold_comparator", ">"): "超过（不含本数）",
+    ("threshold_comparator", ">="): "达到（含本数）",
+    ("measure", "output"): "工业总产值",
+    ("measure", "revenue"): "营业收入",
+    ("new", True): "新认定",
+    ("in_clusters", True): "仅产业集群企业",
+    ("level", "national"): "国家级",
+    ("level", "provincial"): "省级",
+    ("level", "city"): "市级",
+}
+
+
+def describe_params(params: dict[str, Any] | None) -> list[tuple[str, str]]:
+    """A target's own parameters as (label, value) in Chinese words — what its figure counts — for the target page;
+    notes (threshold_unit, baselines) fold into the value they qualify."""
+    params = params if isinstance(params, dict) else {}
+    from chanye.enterprises.choices import HonourKind
+
+    family_names = {
+        "traditional": "传统产业",
+        "emerging": "新兴产业",
+        "future": "未来产业",
+        "county": "县域特色产业集群",
+        "pillar": "支柱（优势）产业集群",
+        "other": "其他（如块状经济）",
+    }
+    out: list[tuple[str, str]] = []
+    for key, label in _PARAM_LABELS.items():
+        if key not in params or params[key] in (None, "", False):
+            continue
+        v = params[key]
+        if (key, v) in _VALUES:
+            text = _VALUES[(key, v)]
+        elif key == "threshold":
+            text = f"{v}{params.get('threshold_unit') or '亿元'}"
+        elif key == "min_investment":
+            text = f"{v}{params.get('min_investment_unit') or '万元'}"
+        elif key == "family":
+            text = family_names.get(str(v), str(v))
+        elif key == "honour":
+            text = dict(HonourKind.choices).get(str(v), str(v))
+        elif key == "min_count":
+            text = f"{v}家"
+        elif key == "baseline_year":
+            text = f"{v}年末"
+        else:
+            text = str(v)
+        out.append((label, text))
+    return out
+
+
+def plain_definition(text: str) -> str:
+    """An indicator's catalogue definition without its notes on parameters (“（params.measure=output：…）”, “；params.
+    family 只计…”): those are the target's, shown in words by `describe_params`."""
+    import re
+
+    text = re.sub(r"（[^（）]*params\.[^（）]*）", "", text)
+    text = re.sub(r"[；;，,]\s*params\.[^；;]*", "", text)
+    text = re.sub(r"params\.\w+(=\w+)?", "", text)
+    return re.sub(r"\s{2,}", " ", text).strip("；; ")

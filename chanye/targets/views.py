@@ -18,7 +18,7 @@ from chanye.core.downloads import DOCX, XLSX, attachment
 from chanye.core.imports.values import CellError, parse_month
 from chanye.core.roles import CITY
 from chanye.industry.models import Target
-from chanye.targets import echelons, selectors, services
+from chanye.targets import definitions, echelons, selectors, services
 from chanye.targets.catalogue import CATALOGUE
 from chanye.targets.progress import STATUS_LABELS, progress_for
 
@@ -108,6 +108,8 @@ def target_detail(request: AuthedRequest, code: str) -> HttpResponse:
             "p": p,
             "t": target,
             "indicator": CATALOGUE.get(target.indicator),
+            "definition": definitions.plain_definition(getattr(CATALOGUE.get(target.indicator), "definition", "")),
+            "params_text": definitions.describe_params(target.params),
             "can_report": can_report,
             "errors": errors,
             "history_json": json.dumps(p.history),

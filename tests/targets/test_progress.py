@@ -138,7 +138,7 @@ def test_threshold_params_select_the_right_series(regions):
 
 
 def test_a_past_year_seen_only_part_way_is_left_out_of_the_history_and_the_projections():
-    """Data beginning in December 2024 gives 2024 one month's year-to-date: not 2024's figure (browser walk, issue 12)."""
+    """Data beginning in 2024 gives 2024 one month's year-to-date: not 2024's figure (browser walk, issue 12)."""
     t = target(indicator="above_scale_output", unit="亿元", value=Decimal(3000), comparator=">", year=2030)
     value("above_scale_output", dt.date(2024, 1, 1), 250)  # January only: a month's output, not a year's
     value("above_scale_output", dt.date(2025, 12, 1), 2600)

@@ -140,3 +140,30 @@ def test_policy_text_page_proposes_targets_beside_the_text_and_downloads_yaml(cl
 
 def test_policy_page_is_not_for_enterprise_users(client, users, two_counties, login):
     assert login(users["qiye"]).get("/targets/from-text/").status_code == 404
+
+
+def test_a_target_page_says_its_own_definition_in_words_not_in_parameter_notation(client, users, login):
+    """“（params.measure=output：工业总产值）” is the catalogue's note for pack authors; an officer reads 门槛 10亿元,
+    超过（不含本数）, 口径 工业总产值, 行业门类 制造业 (browser walk, issue 12)."""
+    from chanye.industry.models import Target
+
+    Target.objects.create(
+        code="t-words",
+        indicator="enterprise_count_revenue_over",
+        label="产值超10亿元的制造业企业",
+        value=5,
+        unit="家",
+        comparator=">=",
+        params={
+            "threshold": 10,
+            "threshold_unit": "亿元",
+            "threshold_comparator": ">",
+            "measure": "output",
+            "sector": "制造业",
+        },
+        rule="EZ-T-1",
+    )
+    page = login(users["admin"]).get("/targets/t-words/").content.decode()
+    assert "params." not in page
+    for words in ("门槛：10亿元", "边界：超过（不含本数）", "口径：工业总产值", "行业门类：制造业", "（未定年限）"):
+        assert words in page, words
