@@ -138,6 +138,9 @@ def params_key(indicator: str, params: dict[str, Any] | None) -> str:
     return ",".join(parts)
 
 
+# Units of counts (家, 个 …): their figures are whole numbers, and so is what a target expects of them by now.
+COUNT_UNITS = ("家", "个", "场", "次", "项", "台", "座", "人", "名", "件", "户", "条", "处")
+
 GENERIC_REPORTED = "reported"  # the catalogue entry of figures it does not define (其他（按上报数）)
 
 

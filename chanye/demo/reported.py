@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from chanye.core import access
-from chanye.core.indicators import CATALOGUE
+from chanye.core.indicators import CATALOGUE, COUNT_UNITS
 from chanye.industry.models import Target
 from chanye.targets.models import IndicatorValue
 from chanye.targets.services import do_report_value
@@ -23,7 +23,6 @@ def _reported(t: Target) -> bool:
     return ind is None or ind.kind == "reported"
 
 
-COUNT_UNITS = ("家", "个", "场", "次", "项", "台", "座", "人", "名", "件", "户", "条", "处")
 
 
 def _plausible(t: Target, value: Decimal) -> Decimal:

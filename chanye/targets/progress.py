@@ -13,13 +13,13 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_CEILING, Decimal
 from typing import Any
 
 from django.utils import timezone
 
 from chanye.core.dates import last_completed_period
-from chanye.core.indicators import satisfies
+from chanye.core.indicators import COUNT_UNITS, satisfies
 from chanye.industry.models import Target
 from chanye.targets.catalogue import get as catalogue_get
 from chanye.targets.models import IndicatorValue
@@ -167,6 +167,8 @@ def progress_for(  # noqa: C901 — over the limit when it was set (issue 11); s
     else:
         base = p.baseline if p.baseline is not None else Decimal(0)
         p.expected = (base + (t.value - base) * Decimal(str(p.elapsed))).quantize(Decimal("0.01"))
+        if t.unit in COUNT_UNITS:  # 应达 1个, not 0.64个: a whole count, the same test for a whole current value
+            p.expected = p.expected.to_integral_value(rounding=ROUND_CEILING)
         p.status = "on_track" if p.current >= p.expected else "behind"
 
     if t.year and not t.per_year and t.year >= today.year:  # a deadline already past is judged, not projected

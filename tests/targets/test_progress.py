@@ -89,7 +89,8 @@ def test_per_year_target_uses_the_share_of_this_year(regions):
     )
     value("above_scale_new_count", dt.date(2027, 6, 1), 23, region=regions["咸安区"])
     p = progress_for(t, today=TODAY)
-    assert p.expected == pytest.approx(Decimal("22.6"), abs=Decimal("0.3")) and p.status == "on_track"
+    # 45 × 183/365 = 22.6 firms by 2 July, shown and tested as a whole count: 23 (23 reached: on track)
+    assert p.expected == Decimal(23) and p.status == "on_track"
     # last year's figure does not count for this year
     IndicatorValue.objects.all().update(period=dt.date(2026, 12, 1))
     assert progress_for(t, today=TODAY).current == 0
@@ -154,3 +155,14 @@ def test_a_deadline_already_past_is_judged_not_projected():
     value("above_scale_count", dt.date(2026, 12, 1), 90)
     p = progress_for(t, today=TODAY)
     assert p.status == "behind" and p.projection_linear is None and p.projection_compound is None
+
+
+def test_a_count_target_expects_a_whole_number_by_now():
+    """应达 1个, not 0.64个 (issue 13's “counts shown as fractions”): the expected count is rounded up, which for a whole
+    current count decides the status exactly as the fraction did."""
+    t = target(value=Decimal(1), unit="个", comparator=">=", year=2028, params={"baseline": 0, "baseline_year": 2026})
+    value("above_scale_count", dt.date(2027, 6, 1), 0)
+    p = progress_for(t, today=TODAY)
+    assert p.expected == Decimal(1) and p.status == "behind"
+    value("above_scale_count", dt.date(2027, 7, 1), 1)
+    assert progress_for(t, today=TODAY).status == "met"
