@@ -158,8 +158,8 @@ def test_a_deadline_already_past_is_judged_not_projected():
 
 
 def test_a_count_target_expects_a_whole_number_by_now():
-    """应达 1个, not 0.64个 (issue 13's “counts shown as fractions”): the expected count is rounded up, which for a whole
-    current count decides the status exactly as the fraction did."""
+    """应达 1个, not 0.64个 (issue 13's “counts shown as fractions”): the expected count is rounded up, which for a
+    whole current count decides the status exactly as the fraction did."""
     t = target(value=Decimal(1), unit="个", comparator=">=", year=2028, params={"baseline": 0, "baseline_year": 2026})
     value("above_scale_count", dt.date(2027, 6, 1), 0)
     p = progress_for(t, today=TODAY)
