@@ -23,8 +23,6 @@ def _reported(t: Target) -> bool:
     return ind is None or ind.kind == "reported"
 
 
-
-
 def _plausible(t: Target, value: Decimal) -> Decimal:
     """A figure a department could report: whole numbers for counts (no “0.55家”), a share of at most 100 %."""
     if t.unit in COUNT_UNITS:
