@@ -15,6 +15,11 @@ class RegionQuerySet(models.QuerySet):
         """The units that hold county quotas: counties and county-level parks (咸宁高新区)."""
         return self.filter(is_county_level=True)
 
+    def unit_parks(self) -> RegionQuerySet:
+        """Parks that are county-level units (咸宁高新区, 黄冈 龙感湖管理区): their firms are registered under them as
+        their county, so a park's firms are those of its park column and, for these, those of its county column."""
+        return self.filter(level="park", is_county_level=True)
+
 
 class Region(models.Model):
     """A GB/T 2260 region, or a park with a local code under its city (RULES.md shared vocabulary).

@@ -303,7 +303,7 @@ def engine_figures(month: dt.date, tiers: list[Tier]) -> Figures:
             for r in engine.records(_sums(m.filter(m.county_id.notnull()), ["county_id"])):
                 out.counties[int(r["county_id"])] = _amounts(r)
         if "park" in kinds:
-            unit_parks = list(Region.objects.filter(level="park", is_county_level=True).values_list("pk", flat=True))
+            unit_parks = list(Region.objects.unit_parks().values_list("pk", flat=True))
             place = (
                 ibis.cases((m.county_id.isin(unit_parks), m.county_id), else_=m.park_id) if unit_parks else m.park_id
             )

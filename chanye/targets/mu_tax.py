@@ -48,7 +48,7 @@ def parks() -> list[Region]:
 
 def _unit_parks() -> set[int]:
     """Parks that are county-level units (黄冈 龙感湖管理区): their firms are registered under them as their county."""
-    return set(Region.objects.filter(level="park", is_county_level=True).values_list("pk", flat=True))
+    return set(Region.objects.unit_parks().values_list("pk", flat=True))
 
 
 def _place(park_id: int | None, county_id: int | None, unit_parks: set[int]) -> int | None:
