@@ -24,24 +24,10 @@ from chanye.core.models import AuditAction
 from chanye.industry.models import Target
 from chanye.industry.selectors import active_pack
 from chanye.regions.models import Region
-from chanye.targets.models import AssessmentRun, AssessmentScore, IndicatorValue
+from chanye.targets.models import AssessmentRun, AssessmentScore
+from chanye.targets.selectors import latest_of_year
 
 TWO = Decimal("0.01")
-
-
-def _actual(indicator: str, region_id: int, year: int) -> Decimal | None:
-    """The county's value for the year: its latest period in that year (reported wins over computed)."""
-    vals = list(
-        IndicatorValue.objects.filter(
-            indicator=indicator, params_key="", region_id=region_id, period__year=year
-        ).order_by("period", "-source")
-    )
-    if not vals:
-        return None
-    last_period = vals[-1].period
-    same = [v for v in vals if v.period == last_period]
-    reported = [v for v in same if v.source == IndicatorValue.Source.REPORTED]
-    return (reported or same)[0].value
 
 
 def _target(indicator: str, region_id: int, year: int) -> Decimal | None:
@@ -65,7 +51,8 @@ def score_units(config: dict[str, Any], year: int, units: list[Region]) -> dict[
         code, weight = ind["indicator"], Decimal(str(ind["weight"]))
         cap = Decimal(str(ind.get("cap", "1.2")))
         higher = ind.get("higher_is_better", True)
-        actual = {u.pk: _actual(code, u.pk, year) for u in units}
+        found = latest_of_year(code, year, by="region", ids=[u.pk for u in units])  # one query per indicator
+        actual = {u.pk: found[u.pk][0] if u.pk in found else None for u in units}
         ranks = _ranks(actual, higher)
         for u in units:
             a = actual[u.pk]

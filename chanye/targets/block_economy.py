@@ -26,7 +26,7 @@ from chanye.core.roles import CITY
 from chanye.industry.models import Cluster
 from chanye.industry.selectors import active_pack
 from chanye.regions.models import Region
-from chanye.targets.models import BlockRecognition, IndicatorValue
+from chanye.targets.models import BlockRecognition
 
 
 @dataclass(frozen=True)
@@ -97,16 +97,9 @@ def bases(cfg: Config) -> list[Cluster]:
 
 def _outputs(cluster_ids: list[int], year: int) -> dict[int, tuple[Decimal, dt.date]]:
     """Each cluster's `cluster_output` at the latest computed month of `year` (reported wins over computed)."""
-    out: dict[int, tuple[Decimal, dt.date, str]] = {}
-    rows = IndicatorValue.objects.filter(
-        indicator="cluster_output", params_key="", cluster_id__in=cluster_ids, period__year=year
-    ).values_list("cluster_id", "period", "source", "value")
-    for cid, period, source, value in rows:
-        best = out.get(cid)
-        better_source = source == IndicatorValue.Source.REPORTED
-        if best is None or period > best[1] or (period == best[1] and better_source):
-            out[cid] = (value, period, source)
-    return {cid: (v, p) for cid, (v, p, _) in out.items()}
+    from chanye.targets.selectors import latest_of_year
+
+    return latest_of_year("cluster_output", year, by="cluster", ids=cluster_ids)
 
 
 def rows(year: int, cfg: Config | None = None) -> list[BaseRow]:

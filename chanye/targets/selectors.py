@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Q
@@ -73,3 +74,23 @@ def target_tree(*, user: Any, today: dt.date | None = None, status: str = "", ru
     nodes += [counties[k] for k in sorted(counties, key=lambda k: order.get(k, 0))]
     nodes += list(clusters.values())
     return nodes
+
+
+def latest_of_year(
+    indicator: str, year: int, *, by: str, ids: list[int], params_key: str = ""
+) -> dict[int, tuple[Decimal, dt.date]]:
+    """Per region (`by="region"`) or cluster (`by="cluster"`) of `ids`: its value of `indicator` at its latest period
+    in `year`, a department's reported figure winning over the computed one of the same period — the year's figure
+    the yearly assessment (HG-A-1, YY-P-3) and the 块状经济 recognition read; one query."""
+    from chanye.targets.models import IndicatorValue
+
+    column = f"{by}_id"
+    rows = IndicatorValue.objects.filter(
+        indicator=indicator, params_key=params_key, period__year=year, **{f"{column}__in": ids}
+    ).values_list(column, "period", "source", "value")
+    best: dict[int, tuple[dt.date, bool, Decimal]] = {}
+    for key, period, source, value in rows:
+        reported = source == IndicatorValue.Source.REPORTED
+        if key not in best or (period, reported) > best[key][:2]:
+            best[key] = (period, reported, value)
+    return {k: (v, p) for k, (p, _, v) in best.items()}
