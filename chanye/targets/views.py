@@ -225,9 +225,10 @@ def _mu_tax_enabled() -> bool:
     return assessment.get("park_evaluation") == "mu_tax"
 
 
-def _mu_tax_year(request: AuthedRequest) -> int:
+def _year(request: AuthedRequest) -> int:
+    """The year of a yearly evaluation page (亩均税收, 块状经济认定): the form's, else the query's, else last year."""
     try:
-        return int(request.GET.get("year") or timezone.localdate().year - 1)
+        return int(request.POST.get("year") or request.GET.get("year") or timezone.localdate().year - 1)
     except ValueError as e:
         raise Http404("年度不正确") from e
 
@@ -240,7 +241,7 @@ def mu_tax(request: AuthedRequest) -> HttpResponse:
         raise Http404("本市政策包没有园区亩均税收评价")
     from chanye.targets import mu_tax as evaluation
 
-    year = _mu_tax_year(request)
+    year = _year(request)
     rows = evaluation.evaluate(year)
     done, total = evaluation.coverage(rows)
     chart = {
@@ -270,7 +271,7 @@ def mu_tax_export(request: AuthedRequest) -> HttpResponse:
     from chanye.core.downloads import audited_export
     from chanye.targets import mu_tax as evaluation
 
-    year = _mu_tax_year(request)
+    year = _year(request)
     rows = [[r.rank, r.park.name, r.firms, r.tax, r.area_mu, r.per_mu, r.missing] for r in evaluation.evaluate(year)]
     data = xlsx.table(
         ["排名", "园区", "企业数", "税收（万元）", "用地面积（亩）", "亩均税收（万元/亩）", "说明"],
@@ -318,7 +319,7 @@ def block_recognition(request: AuthedRequest) -> HttpResponse:
 
     _require(request)
     cfg = _block_config()
-    year = _mu_tax_year(request) if request.method == "GET" else _post_year(request)
+    year = _year(request)
     if request.method == "POST":
         access.require_write(request.user, roles=CITY, what="块状经济认定")
         try:
@@ -372,13 +373,6 @@ def block_recognition(request: AuthedRequest) -> HttpResponse:
     )
 
 
-def _post_year(request: AuthedRequest) -> int:
-    try:
-        return int(request.POST.get("year") or request.GET.get("year") or timezone.localdate().year - 1)
-    except ValueError as e:
-        raise Http404("年度不正确") from e
-
-
 @login_required
 def block_recognition_export(request: AuthedRequest) -> HttpResponse:
     _require(request)
@@ -387,7 +381,7 @@ def block_recognition_export(request: AuthedRequest) -> HttpResponse:
     from chanye.core.downloads import audited_export
     from chanye.targets import block_economy
 
-    year = _mu_tax_year(request)
+    year = _year(request)
     data = xlsx.table(
         ["基地", "所在区县", "当年产值（亿元）", "产值截至", "达到门槛", "认定结果", "认定文号", "说明", "往年认定"],
         block_economy.export_rows(block_economy.rows(year, cfg), year),
