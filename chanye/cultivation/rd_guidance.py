@@ -39,8 +39,14 @@ RULE = "XN-RD-4"
 MULTIPLE_KEY = "rd_intensity_guidance_multiple"
 BANDS_KEY = "high_tech_rd_bands"
 WAN_PER_YI = Decimal(10000)
-NO_BANDS = "本市政策包未写高新技术企业认定标准的研发费用占比分档（high_tech_rd_bands），不生成研发强度引导名单。"
-NO_MULTIPLE = "本市政策包未写研发投入占比的引导倍数（rd_intensity_guidance_multiple），不生成研发强度引导名单。"
+NO_BANDS = (
+    "本市政策包未写高新技术企业认定标准的研发费用占比分档，不生成研发强度引导名单"
+    "（供市级管理员：政策包 high_tech_rd_bands 一节）。"
+)
+NO_MULTIPLE = (
+    "本市政策包未写研发投入占比的引导倍数，不生成研发强度引导名单"
+    "（供市级管理员：政策包阈值 rd_intensity_guidance_multiple）。"
+)
 
 
 def _money(v: Decimal) -> str:
