@@ -101,7 +101,7 @@ def honour_share_spec(params: dict[str, Any]) -> HonourShareSpec:
 def honour_share_specs() -> list[HonourShareSpec]:
     """Every active target's definition of `cluster_share_with_honour` (none by default)."""
     out: dict[str, HonourShareSpec] = {}
-    for code, _, params in _target_params([CLUSTER_HONOUR_SHARE]):
+    for code, _, params in target_params([CLUSTER_HONOUR_SHARE]):
         try:
             spec = honour_share_spec(params)
         except (ValueError, TypeError) as exc:
@@ -153,7 +153,7 @@ def growth_spec(params: dict[str, Any], month: dt.date) -> GrowthSpec:
     )
 
 
-def _target_params(indicators: Iterable[str]) -> list[tuple[str, str, dict[str, Any]]]:
+def target_params(indicators: Iterable[str]) -> list[tuple[str, str, dict[str, Any]]]:
     from chanye.industry.models import Target
 
     return [
@@ -169,7 +169,7 @@ def count_specs(indicator: str, default_thresholds: Iterable[int | Decimal] = ()
     for t in default_thresholds:
         spec = count_spec(indicator, {"threshold": t})
         out.setdefault(spec.key, spec)
-    for code, _, params in _target_params([indicator]):
+    for code, _, params in target_params([indicator]):
         try:
             spec = count_spec(indicator, params)
         except (ValueError, ArithmeticError) as exc:
@@ -185,7 +185,7 @@ def growth_specs(month: dt.date) -> list[GrowthSpec]:
     for params in ({}, {"in_clusters": True}):
         spec = growth_spec(params, month)
         out[spec.key] = spec
-    for code, _, params in _target_params([COUNT_GROWTH]):
+    for code, _, params in target_params([COUNT_GROWTH]):
         try:
             spec = growth_spec(params, month)
         except (ValueError, TypeError) as exc:

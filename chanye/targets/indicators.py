@@ -476,13 +476,6 @@ def _honour_rows(per_cluster: list[dict[str, Any]]) -> list[Row]:
     return rows
 
 
-def _target_keys(indicator: str) -> list[tuple[str, str, str]]:
-    """(target code, indicator, series key) of the active targets naming `indicator`."""
-    from chanye.industry.models import Target
-
-    return [(t.code, t.indicator, t.series_key) for t in Target.objects.filter(is_active=True, indicator=indicator)]
-
-
 def _recognition_counts() -> list[Row]:
     """Active clusters by recognition level and kind, by level alone and by kind alone, and the same for recognitions
     new in the active pack's period (from the pack, not from enterprise data; EZ-T-3, HG-T-1 省级产业集群: FIDELITY
@@ -495,7 +488,10 @@ def _recognition_counts() -> list[Row]:
     since = int(period[0]) if period else None
     # Every target's own definition has a figure, 0 when no cluster holds that recognition: the recognitions come from
     # the pack, so none is a count, not missing data.
-    counts: dict[str, int] = dict.fromkeys((key for _, _, key in _target_keys("recognised_cluster_count") if key), 0)
+    named = defs.target_params(["recognised_cluster_count"])  # the definitions' one reading of the targets
+    counts: dict[str, int] = dict.fromkeys(
+        (key for _, ind, params in named if (key := indicators.params_key(ind, params))), 0
+    )
     for recognitions in Cluster.objects.filter(is_active=True).values_list("recognitions", flat=True):
         for key in defs.recognition_keys(recognitions or [], since):
             counts[key] = counts.get(key, 0) + 1
