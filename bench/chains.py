@@ -88,6 +88,7 @@ def build(pack: Path, fresh: bool) -> None:
     from django.db import transaction
 
     from chanye.chains.models import AttractionTarget, Chain, ChainEdge, ChainLink, LinkEnterprise
+    from chanye.core import access
     from chanye.core.text import normalize_company_name
     from chanye.core.uscc_gen import make_uscc
     from chanye.enterprises.models import Enterprise, MonthlyFigure
@@ -98,7 +99,7 @@ def build(pack: Path, fresh: bool) -> None:
     call_command("migrate", interactive=False, verbosity=0)
     if not Pack.objects.exists():
         t = time.perf_counter()
-        do_load_pack(actor=None, path=pack)
+        do_load_pack(actor=access.system("bench"), path=pack)
         print(f"dataset: pack {pack.name} loaded in {time.perf_counter() - t:.1f} s")
     chain = Chain.objects.filter(code=CHAIN).first()
     if chain is not None and not fresh and LinkEnterprise.objects.filter(link__chain=chain).count() >= ENTERPRISES:

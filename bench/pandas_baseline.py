@@ -43,6 +43,7 @@ PROJECT_INDICATORS = (
     "growth_point_expected_output",
     "techrenovation_project_count",
     "project_count_investment_over",
+    "techrenovation_coverage",
 )
 HONOUR_KINDS = [
     "high_tech",
@@ -55,6 +56,16 @@ HONOUR_KINDS = [
     "green_factory",
     "chain_leader",
 ]
+# chanye.targets.indicators.HONOUR_KINDS: per cluster, its member firms holding each (HG-T-3)
+CLUSTER_HONOUR_KINDS = (
+    "smart_factory",
+    "integration_demo",
+    "green_factory",
+    "high_tech",
+    "specialized",
+    "little_giant",
+)
+HONOUR_LEVELS = ("national", "provincial", "city")  # chanye.targets.indicators.HONOUR_LEVELS
 SMART_GRADES = ["basic", "advanced", "excellent", "leading"]
 # How chanye reads a target's definition (chanye.core.indicators.params_key, chanye.targets.definitions): the bound's
 # word, the measure, the GB/T 4754 门类 of a sector.
@@ -331,7 +342,7 @@ def indicators(con: psycopg.Connection, month: dt.date) -> pd.DataFrame:  # noqa
     ).set_index("id")
     sp = read(con, "SELECT enterprise_id, entered_on, exited_on FROM enterprises_scaleperiod", ["entered_on"])
     sp["exited_on"] = pd.to_datetime(sp["exited_on"], format="%Y-%m-%d")
-    hon = read(con, "SELECT enterprise_id, kind FROM enterprises_honour")
+    hon = read(con, "SELECT enterprise_id, kind, level FROM enterprises_honour")
     mf = read(
         con,
         "SELECT enterprise_id, month, output, revenue, main_revenue, rd_expense FROM enterprises_monthlyfigure "
@@ -339,7 +350,12 @@ def indicators(con: psycopg.Connection, month: dt.date) -> pd.DataFrame:  # noqa
         ["month"],
     )
     ec = read(con, "SELECT enterprise_id, cluster_id FROM enterprises_enterprise_clusters")
-    clusters = read(con, "SELECT id, parent_id, family, is_active, recognitions FROM industry_cluster")
+    clusters = read(con, "SELECT id, parent_id, family, is_active, recognitions, region_id FROM industry_cluster")
+    layout = read(
+        con,
+        "SELECT l.region_id AS county_id, c.cluster_id FROM industry_countylayout l "
+        "JOIN industry_countylayout_clusters c ON c.countylayout_id = l.id",
+    )
     targets = read(con, "SELECT indicator, params FROM industry_target WHERE is_active")
     regions = read(con, "SELECT id, level, is_county_level FROM regions_region")
     pack = read(con, "SELECT content FROM industry_pack WHERE is_active ORDER BY loaded_at DESC LIMIT 1")
@@ -367,12 +383,29 @@ def indicators(con: psycopg.Connection, month: dt.date) -> pd.DataFrame:  # noqa
         ("rd_prev", mf.rd_expense, in_prev),
     ):
         m[name] = col.where(mask).groupby(g).sum().reindex(m.index).fillna(0.0)
-    for k in HONOUR_KINDS:
+    for k in {*HONOUR_KINDS, *CLUSTER_HONOUR_KINDS}:
         m[f"has_{k}"] = m.index.isin(hon.enterprise_id[hon.kind == k])
+    for lv in HONOUR_LEVELS:
+        m[f"has_single_champion_{lv}"] = m.index.isin(
+            hon.enterprise_id[(hon.kind == "single_champion") & (hon.level == lv)]
+        )
     m["smart_rank"] = m.smart_factory_grade.map({g: i + 1 for i, g in enumerate(SMART_GRADES)}).fillna(0)
 
     active_ids = set(clusters.id[clusters.is_active])
     m["in_cluster"] = m.index.isin(ec.enterprise_id[ec.cluster_id.isin(active_ids)])
+    # HG-A-1: firms in an active cluster placed in their own county (by the cluster's region or the county's layout)
+    placed = pd.concat(
+        [
+            layout[["cluster_id", "county_id"]],
+            clusters[clusters.region_id.notna()].rename(columns={"id": "cluster_id", "region_id": "county_id"})[
+                ["cluster_id", "county_id"]
+            ],
+        ]
+    )
+    placed = placed[placed.cluster_id.isin(active_ids)].drop_duplicates()
+    own = ec.merge(placed, on="cluster_id").merge(m[["county_id"]], left_on="enterprise_id", right_index=True)
+    own = own[own.county_id_x == own.county_id_y]
+    m["in_own_cluster"] = m.index.isin(own.enterprise_id)
     m["section"] = m.section.fillna("")
     a = m.is_above
     cols = {
@@ -382,6 +415,7 @@ def indicators(con: psycopg.Connection, month: dt.date) -> pd.DataFrame:  # noqa
         "above_scale_output": m.output_ytd.where(a, 0.0) / 10000,
         "above_scale_output_prev": m.output_prev.where(a, 0.0) / 10000,
         "single_champion_count": m.has_single_champion,
+        **{f"single_champion_count|level={lv}": m[f"has_single_champion_{lv}"] for lv in HONOUR_LEVELS},
         "specialized_count": m.has_specialized,
         "little_giant_count": m.has_little_giant,
         "innovative_sme_count": m.has_innovative_sme,
@@ -394,6 +428,10 @@ def indicators(con: psycopg.Connection, month: dt.date) -> pd.DataFrame:  # noqa
         "digital_above": a & m.has_digital,
         "rd_ytd": m.rd_ytd,
         "rd_prev": m.rd_prev,
+        "county_cluster_output": m.output_ytd.where(m.in_own_cluster, 0.0) / 10000,
+        "county_cluster_output_prev": m.output_prev.where(m.in_own_cluster, 0.0) / 10000,
+        "county_cluster_above_scale_count": a & m.in_own_cluster,
+        "county_cluster_new_above_count": m.entered & m.in_own_cluster,
     }
     for i, grade in enumerate(SMART_GRADES):
         cols[f"smart_factory_count|grade={grade}"] = m.smart_rank >= i + 1
@@ -429,7 +467,17 @@ def indicators(con: psycopg.Connection, month: dt.date) -> pd.DataFrame:  # noqa
         prev, cur = v["above_scale_output_prev"], v["above_scale_output"]
         v["above_scale_output_growth"] = None if not prev else 100.0 * (cur - prev) / prev
         v["rd_expense_growth"] = None if not v["rd_prev"] else 100.0 * (v["rd_ytd"] - v["rd_prev"]) / v["rd_prev"]
-        for k in ("high_tech_above", "rd_above", "digital_above", "above_scale_output_prev", "rd_ytd", "rd_prev"):
+        cp, cc = v["county_cluster_output_prev"], v["county_cluster_output"]
+        v["county_cluster_output_growth"] = None if not cp else 100.0 * (cc - cp) / cp
+        for k in (
+            "high_tech_above",
+            "rd_above",
+            "digital_above",
+            "above_scale_output_prev",
+            "rd_ytd",
+            "rd_prev",
+            "county_cluster_output_prev",
+        ):
             v.pop(k)
         for key in growth:
             now, base = v.pop(f"growth_now|{key}"), v.pop(f"growth_base|{key}")
@@ -460,6 +508,7 @@ def indicators(con: psycopg.Connection, month: dt.date) -> pd.DataFrame:  # noqa
                 "cluster_revenue": mc.revenue_ytd / 10000,
                 "cluster_revenue_12m": mc.revenue_12m / 10000,
                 "cluster_output_12m": mc.output_12m / 10000,
+                **{f"honour_{k}": mc[f"has_{k}"].astype(float) for k in CLUSTER_HONOUR_KINDS},
                 "cluster_id": mc.cluster_id,
             }
         )
@@ -469,6 +518,9 @@ def indicators(con: psycopg.Connection, month: dt.date) -> pd.DataFrame:  # noqa
     for cluster_id, r in per_cluster.iterrows():
         for code in ("above_scale_count", "above_scale_output", "cluster_output", "cluster_revenue"):
             out.append((code, "", None, int(cluster_id), dec(r[code])))
+        for k in CLUSTER_HONOUR_KINDS:
+            if r[f"honour_{k}"]:
+                out.append(("cluster_honour_count", f"honour={k}", None, int(cluster_id), dec(r[f"honour_{k}"])))
     active = clusters[clusters.is_active]
     top_all = set(active.id[active.parent_id.isna()])
     top = set(active.id[active.parent_id.isna() & (active.family != "county")])
@@ -488,7 +540,11 @@ def indicators(con: psycopg.Connection, month: dt.date) -> pd.DataFrame:  # noqa
         total = city["above_scale_output"]
         if total:
             out.append(("cluster_share_of_above_scale_output", "", None, None, dec(100 * v / total)))
-    counts: dict[str, int] = {}
+    # every target's own definition has a figure, 0 when no cluster holds that recognition
+    counts: dict[str, int] = {
+        ",".join(f"{k}={str(p[k]).lower()}" for k in ("level", "kind", "new") if p.get(k) not in (None, "", False)): 0
+        for p in (_params(x) for x in targets.params[targets.indicator == "recognised_cluster_count"])
+    }
     for rec_list in active.recognitions:
         keys: set[str] = set()
         for rec in json.loads(rec_list) if isinstance(rec_list, str) else rec_list:

@@ -53,12 +53,13 @@ def p95(samples: list[float]) -> float:
 def bench_dataset(n: int, months: int, pack: Path) -> None:
     from django.core.management import call_command
 
+    from chanye.core import access
     from chanye.demo import generator
     from chanye.enterprises.models import Enterprise
     from chanye.industry.services import do_load_pack
 
     call_command("migrate", interactive=False, verbosity=0)
-    do_load_pack(actor=None, path=pack)
+    do_load_pack(actor=access.system("bench"), path=pack)
     from chanye.enterprises.models import MonthlyFigure
 
     have = Enterprise.objects.count()
@@ -331,13 +332,14 @@ def bench_projects(n: int, pack: Path) -> None:
 
     from django.core.management import call_command
 
+    from chanye.core import access
     from chanye.industry.services import do_load_pack
     from chanye.projects import bulletin, indicators, reports
     from chanye.projects.models import Milestone, Project
     from chanye.projects.services import do_grade_month
 
     call_command("migrate", interactive=False, verbosity=0)
-    do_load_pack(actor=None, path=pack)
+    do_load_pack(actor=access.system("bench"), path=pack)
     last = (dt.date.today().replace(day=1) - dt.timedelta(days=1)).replace(day=1)
     have = Project.objects.filter(code__startswith="BENCH-").count()
     if have == n:

@@ -17,6 +17,7 @@ analysis do not pay for them.
 
 from __future__ import annotations
 
+import datetime as dt
 import sysconfig
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -203,3 +204,75 @@ def connect(*, database: dict[str, Any] | None = None) -> Engine:
 def in_list(values: Iterable[Any]) -> str:
     vals = [f"'{v}'" if isinstance(v, str) else str(v) for v in values]
     return "(" + ", ".join(vals or ["NULL"]) + ")"
+
+
+# FigureYear (enterprises_figureyear): one row per enterprise, source and year, a column per month, kept by the
+# database's triggers on the monthly figures (docs/decisions/0012). Sums over a window of months read two rows per
+# enterprise and source instead of up to 24 monthly rows.
+FIGURE_YEAR = "enterprises_figureyear"
+
+
+def figure_year_columns() -> dict[str, str]:
+    """FigureYear's columns as Ibis types (for `Engine.aggregate`)."""
+    from chanye.enterprises.models import FIGURE_YEAR_MEASURES
+
+    cols = {"enterprise_id": "int64", "source": "string", "year": "int64"}
+    cols.update({f"{p}_{m:02d}": FIGURE for p, _, _ in FIGURE_YEAR_MEASURES for m in range(1, 13)})
+    return cols
+
+
+def _months(first: dt.date, last: dt.date) -> dict[int, list[int]]:
+    """The months from `first` to `last` (both included) as year → month numbers."""
+    out: dict[int, list[int]] = {}
+    y, m = first.year, first.month
+    while (y, m) <= (last.year, last.month):
+        out.setdefault(y, []).append(m)
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return out
+
+
+MonthValue = Callable[[Any, int], Any]  # (FigureYear table, month number) → that month's value in the row
+
+
+def column(prefix: str) -> MonthValue:
+    """A FigureYear measure by its prefix (output, revenue, invoice, rd)."""
+    return lambda t, m: t[f"{prefix}_{m:02d}"]
+
+
+def window_sum(t: Any, value: MonthValue, first: dt.date, last: dt.date) -> Any:
+    """Row-level: the sum of a row's months between `first` and `last`; NULL when none of them has a figure, so
+    that `.sum()` over an enterprise's rows is NULL exactly when a sum of its monthly rows would be."""
+    import functools
+
+    import ibis
+
+    branches = []
+    for year, months in _months(first, last).items():
+        values = [value(t, m) for m in months]
+        total = functools.reduce(lambda a, b: a + b, [v.fill_null(0) for v in values])
+        present = functools.reduce(lambda a, b: a | b, [v.notnull() for v in values])
+        branches.append((t.year == year, ibis.ifelse(present, total, ibis.null())))
+    if not branches:
+        return ibis.null()
+    return ibis.cases(*branches)
+
+
+def window_count(t: Any, value: MonthValue, first: dt.date, last: dt.date) -> Any:
+    """Row-level: how many of a row's months between `first` and `last` have a figure."""
+    import functools
+
+    import ibis
+
+    branches = []
+    for year, months in _months(first, last).items():
+        # ifelse, not a cast: PostgreSQL casts no boolean to a bigint
+        n = functools.reduce(lambda a, b: a + b, [ibis.ifelse(value(t, m).notnull(), 1, 0) for m in months])
+        branches.append((t.year == year, n))
+    return ibis.cases(*branches, else_=ibis.literal(0)) if branches else ibis.literal(0)
+
+
+def month_value(t: Any, value: MonthValue, month: dt.date) -> Any:
+    """Row-level: the month's figure in the row of its year, NULL in the other rows (aggregate with `.max()`)."""
+    import ibis
+
+    return ibis.ifelse(t.year == month.year, value(t, month.month), ibis.null())

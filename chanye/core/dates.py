@@ -26,6 +26,13 @@ def month_end(month: dt.date) -> dt.date:
     return month.replace(day=calendar.monthrange(month.year, month.month)[1])
 
 
+def add_months(d: dt.date, months: int) -> dt.date:
+    """`d` moved by a number of months (negative: back), the day kept or cut to the month's last day."""
+    y, m = divmod(d.month - 1 + months, 12)
+    year, month = d.year + y, m + 1
+    return dt.date(year, month, min(d.day, calendar.monthrange(year, month)[1]))
+
+
 NUMBERS = "一二三四"
 
 

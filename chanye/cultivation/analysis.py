@@ -20,9 +20,18 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from chanye.analytics.engine import FIGURE, Engine, connect
+from chanye.analytics.engine import (
+    FIGURE_YEAR,
+    Engine,
+    column,
+    connect,
+    figure_year_columns,
+    month_value,
+    window_count,
+    window_sum,
+)
 from chanye.core.access import Actor
-from chanye.core.dates import month_end
+from chanye.core.dates import add_months, month_end
 from chanye.industry.selectors import threshold
 
 
@@ -55,42 +64,38 @@ def compute(month: dt.date, engine: Engine) -> dict[str, list[dict[str, Any]]]:
         .mutate(is_above=ibis.literal(True))
     )
 
-    columns = {
-        "enterprise_id": "int64",
-        "month": "date",
-        "source": "string",
-        "output": FIGURE,
-        "invoice_sales": FIGURE,
-        "revenue": FIGURE,
-        "main_revenue": FIGURE,
-    }
+    first12 = add_months(month, -11)
+    output, invoice = column("output"), column("invoice")
 
-    def last_12_months(mf: Any) -> Any:
+    def rev(t: Any, m: int) -> Any:  # XN-GS-4 revenue: 营业收入, else 主营业务收入, else 开票销售额
+        return t[f"revenue_{m:02d}"].fill_null(t[f"invoice_{m:02d}"])
+
+    def last_12_months(fy: Any) -> Any:
         """Revenue and invoices of the last 12 months (the year to date lies within them) per firm and source."""
-        mf = mf.filter((mf.month > last12) & (mf.month <= month))
-        rev = mf.revenue.fill_null(mf.main_revenue).fill_null(mf.invoice_sales)
-        return mf.group_by(["enterprise_id", "source"]).aggregate(
-            r=rev.sum().cast("float64"),
-            invoice_12m=mf.invoice_sales.sum().cast("float64"),
-            invoice_ytd=mf.invoice_sales.sum(where=mf.month >= y0).cast("float64"),
+        fy = fy.filter(fy.year.between(first12.year, month.year))
+        return fy.group_by(["enterprise_id", "source"]).aggregate(
+            r=window_sum(fy, rev, first12, month).sum().cast("float64"),
+            invoice_12m=window_sum(fy, invoice, first12, month).sum().cast("float64"),
+            invoice_ytd=window_sum(fy, invoice, y0, month).sum().cast("float64"),
         )
 
-    def stats_output(mf: Any) -> Any:
+    def stats_output(fy: Any) -> Any:
         """统计 output: last year's total and months, this month and the same month last year, per firm."""
-        mf = mf.filter((mf.source == "stats") & (mf.month >= start) & (mf.month <= month))
-        in_prev = (mf.month >= prev_y0) & (mf.month <= prev_y1)
-        return mf.group_by("enterprise_id").aggregate(
-            prev_year=mf.output.sum(where=in_prev).cast("float64"),
-            prev_year_months=mf.output.count(where=in_prev),
-            this_month=mf.output.max(where=mf.month == month).cast("float64"),
-            same_month_last_year=mf.output.max(where=mf.month == same_last_year).cast("float64"),
+        fy = fy.filter((fy.source == "stats") & fy.year.between(start.year, month.year))
+        return fy.group_by("enterprise_id").aggregate(
+            prev_year=window_sum(fy, output, prev_y0, prev_y1).sum().cast("float64"),
+            prev_year_months=window_count(fy, output, prev_y0, prev_y1).sum(),
+            this_month=month_value(fy, output, month).max().cast("float64"),
+            same_month_last_year=month_value(fy, output, same_last_year).max().cast("float64"),
         )
 
-    # Summed in the app database, where the rows are: only one row per firm (and source) reaches DuckDB.
+    # Summed in the app database from FigureYear (a row per firm, source and year, kept by triggers): only one row
+    # per firm (and source) reaches DuckDB.
+    columns = figure_year_columns()
     recent, out = engine.aggregate_many(
         [
-            ("c_recent", "enterprises_monthlyfigure", columns, last_12_months),
-            ("c_output", "enterprises_monthlyfigure", columns, stats_output),
+            ("c_recent", FIGURE_YEAR, columns, last_12_months),
+            ("c_output", FIGURE_YEAR, columns, stats_output),
         ]
     )
     # XN-GS-4: operating revenue over 12 months, from whichever source reports it (统计 revenue, else 开票销售额)

@@ -159,6 +159,48 @@ class MonthlyFigure(models.Model):
         return f"{self.enterprise_id} {self.month:%Y-%m} {self.get_source_display()}"
 
 
+# The month columns of FigureYear: (prefix, label, the MonthlyFigure expression it holds). `revenue` is the
+# operating revenue as the rules read it (营业收入, else 主营业务收入).
+FIGURE_YEAR_MEASURES: tuple[tuple[str, str, str], ...] = (
+    ("output", "工业总产值", "output"),
+    ("revenue", "营业收入", "COALESCE(revenue, main_revenue)"),
+    ("invoice", "开票销售额", "invoice_sales"),
+    ("rd", "研发费用", "rd_expense"),
+)
+
+
+class FigureYear(models.Model):
+    """One enterprise's figures of one source and year, a column per month (docs/decisions/0012).
+
+    Kept by database triggers on MonthlyFigure (every insert, update, delete and truncate, whatever writes it), so
+    it never disagrees with the monthly rows. The monthly analysis and the indicators read their 12-month and
+    year-to-date sums from it: two rows per enterprise and source instead of up to 24 monthly rows. Read-only for
+    the application."""
+
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.DO_NOTHING, related_name="+", db_constraint=False)
+    source = models.CharField("来源", max_length=10)
+    year = models.PositiveIntegerField("年份")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["enterprise", "source", "year"], name="figure_year_unique"),
+        ]
+        indexes = [models.Index(fields=["year", "source"])]
+        verbose_name = "年度月度数据"
+        verbose_name_plural = "年度月度数据"
+
+    def __str__(self) -> str:
+        return f"{self.enterprise_id} {self.year} {self.source}"
+
+
+for _prefix, _label, _expr in FIGURE_YEAR_MEASURES:
+    for _m in range(1, 13):
+        FigureYear.add_to_class(
+            f"{_prefix}_{_m:02d}",
+            models.DecimalField(f"{_label}{_m}月(万元)", max_digits=18, decimal_places=4, null=True),
+        )
+
+
 class FigureRevision(models.Model):
     """The value a figure had before it was revised (history kept forever)."""
 

@@ -21,12 +21,12 @@ states none has none (issue 12, FIDELITY D6) — no borrowed deadlines from anot
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from chanye.core.dates import add_months, month_end  # noqa: F401 — month_end: callers read project_rules.month_end
 from chanye.industry.selectors import active_pack
 
 START_MILESTONE, PRODUCTION_MILESTONE = "construction", "acceptance"
@@ -139,16 +139,6 @@ def _staffing(cfg: Any) -> Staffing | None:
         leader=bool(cfg.get("leader", True)),
         steward=bool(cfg.get("steward", True)),
     )
-
-
-def add_months(d: dt.date, months: int) -> dt.date:
-    y, m = divmod(d.month - 1 + months, 12)
-    year, month = d.year + y, m + 1
-    return dt.date(year, month, min(d.day, calendar.monthrange(year, month)[1]))
-
-
-def month_end(month: dt.date) -> dt.date:
-    return month.replace(day=calendar.monthrange(month.year, month.month)[1])
 
 
 def plan(

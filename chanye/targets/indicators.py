@@ -17,7 +17,7 @@ from typing import Any
 
 from django.db import transaction
 
-from chanye.analytics.engine import FIGURE, Engine, connect
+from chanye.analytics.engine import FIGURE_YEAR, Engine, column, connect, figure_year_columns, window_sum
 from chanye.core import dates, indicators
 from chanye.targets import definitions as defs
 from chanye.targets.models import IndicatorValue
@@ -30,7 +30,7 @@ HONOUR_KINDS = ("smart_factory", "integration_demo", "green_factory", "high_tech
 HONOUR_LEVELS = ("national", "provincial", "city")  # enterprises.choices.HonourLevel, "" (not stated) aside
 
 
-month_end = dates.month_end  # kept for callers of this module; one definition in core.dates
+add_months, month_end = dates.add_months, dates.month_end  # one definition each, in core.dates
 
 
 def shift_year(d: dt.date, years: int) -> dt.date:
@@ -119,37 +119,23 @@ def build_measures(engine: Engine, month: dt.date, baselines: list[dt.date] | No
         .mutate(exited=ibis.literal(True))
     )
 
-    def per_enterprise(mf: Any) -> Any:
-        """统计 figures summed per enterprise, in the app database (only these rows reach DuckDB)."""
-        mf = mf.filter((mf.source == "stats") & (mf.month >= window_start) & (mf.month <= month))
-        rev = mf.revenue.fill_null(mf.main_revenue)
-        in_ytd = (mf.month >= y0) & (mf.month <= month)
-        in_prev = (mf.month >= prev_y0) & (mf.month <= prev_end)
-        in_12 = (mf.month > last12) & (mf.month <= month)
-        return mf.group_by("enterprise_id").aggregate(
-            output_ytd=mf.output.sum(where=in_ytd).cast("float64"),
-            output_prev=mf.output.sum(where=in_prev).cast("float64"),
-            revenue_ytd=rev.sum(where=in_ytd).cast("float64"),
-            revenue_12m=rev.sum(where=in_12).cast("float64"),
-            output_12m=mf.output.sum(where=in_12).cast("float64"),
-            rd_ytd=mf.rd_expense.sum(where=in_ytd).cast("float64"),
-            rd_prev=mf.rd_expense.sum(where=in_prev).cast("float64"),
+    first12 = add_months(month, -11)
+    output, revenue, rd = column("output"), column("revenue"), column("rd")
+
+    def per_enterprise(fy: Any) -> Any:
+        """统计 figures summed per enterprise, in the app database from FigureYear (one row per firm and year)."""
+        fy = fy.filter((fy.source == "stats") & fy.year.between(window_start.year, month.year))
+        return fy.group_by("enterprise_id").aggregate(
+            output_ytd=window_sum(fy, output, y0, month).sum().cast("float64"),
+            output_prev=window_sum(fy, output, prev_y0, prev_end).sum().cast("float64"),
+            revenue_ytd=window_sum(fy, revenue, y0, month).sum().cast("float64"),
+            revenue_12m=window_sum(fy, revenue, first12, month).sum().cast("float64"),
+            output_12m=window_sum(fy, output, first12, month).sum().cast("float64"),
+            rd_ytd=window_sum(fy, rd, y0, month).sum().cast("float64"),
+            rd_prev=window_sum(fy, rd, prev_y0, prev_end).sum().cast("float64"),
         )
 
-    figures = engine.aggregate(
-        "figures",
-        "enterprises_monthlyfigure",
-        {
-            "enterprise_id": "int64",
-            "month": "date",
-            "source": "string",
-            "output": FIGURE,
-            "revenue": FIGURE,
-            "main_revenue": FIGURE,
-            "rd_expense": FIGURE,
-        },
-        per_enterprise,
-    )
+    figures = engine.aggregate("figures", FIGURE_YEAR, figure_year_columns(), per_enterprise)
     kinds = [
         "high_tech",
         "rd_institution",
@@ -190,8 +176,8 @@ def build_measures(engine: Engine, month: dt.date, baselines: list[dt.date] | No
         .drop("enterprise_id")
     )
     flags_at = [baseline_column(b) for b in sorted(set(baselines or []))]
-    for b, column in zip(sorted(set(baselines or [])), flags_at, strict=True):
-        at = _above_on(sp, b, column)
+    for b, flag in zip(sorted(set(baselines or [])), flags_at, strict=True):
+        at = _above_on(sp, b, flag)
         m = m.left_join(at, m.id == at.enterprise_id).drop("enterprise_id")
     fill: dict[str, bool | float | str] = {
         c: False
