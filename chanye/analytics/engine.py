@@ -206,10 +206,12 @@ def in_list(values: Iterable[Any]) -> str:
     return "(" + ", ".join(vals or ["NULL"]) + ")"
 
 
-# FigureYear (enterprises_figureyear): one row per enterprise, source and year, a column per month, kept by the
-# database's triggers on the monthly figures (docs/decisions/0012). Sums over a window of months read two rows per
-# enterprise and source instead of up to 24 monthly rows.
+# FigureYear (enterprises_figureyear): one row per enterprise, source and year, a column per month in whole 元 and a
+# bitmask of the months with a figure, kept by the database's triggers on the monthly figures (docs/decisions/0012).
+# Sums over a window of months read two rows per enterprise and source instead of up to 24 monthly rows, and add
+# integers instead of decimals.
 FIGURE_YEAR = "enterprises_figureyear"
+YUAN_PER_WAN = 10000
 
 
 def figure_year_columns() -> dict[str, str]:
@@ -217,7 +219,9 @@ def figure_year_columns() -> dict[str, str]:
     from chanye.enterprises.models import FIGURE_YEAR_MEASURES
 
     cols = {"enterprise_id": "int64", "source": "string", "year": "int64"}
-    cols.update({f"{p}_{m:02d}": FIGURE for p, _, _ in FIGURE_YEAR_MEASURES for m in range(1, 13)})
+    for p, _, _ in FIGURE_YEAR_MEASURES:
+        cols.update({f"{p}_{m:02d}": "int64" for m in range(1, 13)})
+        cols[f"{p}_months"] = "int64"
     return cols
 
 
@@ -231,48 +235,60 @@ def _months(first: dt.date, last: dt.date) -> dict[int, list[int]]:
     return out
 
 
-MonthValue = Callable[[Any, int], Any]  # (FigureYear table, month number) → that month's value in the row
+@dataclass(frozen=True)
+class Measure:
+    """A FigureYear measure: its value in month m of a row (元) and the row's bitmask of months that have one."""
+
+    value: Callable[[Any, int], Any]
+    months: Callable[[Any], Any]
+
+    def otherwise(self, other: Measure) -> Measure:
+        """This measure, else `other`, month by month (营业收入, else 开票销售额)."""
+        return Measure(
+            lambda t, m: self.value(t, m).fill_null(other.value(t, m)), lambda t: self.months(t) | other.months(t)
+        )
 
 
-def column(prefix: str) -> MonthValue:
+def measure(prefix: str) -> Measure:
     """A FigureYear measure by its prefix (output, revenue, invoice, rd)."""
-    return lambda t, m: t[f"{prefix}_{m:02d}"]
+    return Measure(lambda t, m: t[f"{prefix}_{m:02d}"], lambda t: t[f"{prefix}_months"])
 
 
-def window_sum(t: Any, value: MonthValue, first: dt.date, last: dt.date) -> Any:
-    """Row-level: the sum of a row's months between `first` and `last`; NULL when none of them has a figure, so
-    that `.sum()` over an enterprise's rows is NULL exactly when a sum of its monthly rows would be."""
+def _bits(months: list[int]) -> int:
+    return sum(1 << (m - 1) for m in months)
+
+
+def sum_over(t: Any, what: Measure, first: dt.date, last: dt.date) -> Any:
+    """Aggregate: the sum of the months from `first` to `last` over an enterprise's rows, in 万元; NULL when none of
+    those months has a figure (as a sum of its monthly rows would be)."""
     import functools
 
     import ibis
 
     branches = []
     for year, months in _months(first, last).items():
-        values = [value(t, m) for m in months]
-        total = functools.reduce(lambda a, b: a + b, [v.fill_null(0) for v in values])
-        present = functools.reduce(lambda a, b: a | b, [v.notnull() for v in values])
+        total = functools.reduce(lambda a, b: a + b, [what.value(t, m).fill_null(0) for m in months])
+        present = (what.months(t) & _bits(months)) != 0
         branches.append((t.year == year, ibis.ifelse(present, total, ibis.null())))
     if not branches:
-        return ibis.null()
-    return ibis.cases(*branches)
+        return ibis.null().cast("float64")
+    return ibis.cases(*branches).sum().cast("float64") / YUAN_PER_WAN
 
 
-def window_count(t: Any, value: MonthValue, first: dt.date, last: dt.date) -> Any:
-    """Row-level: how many of a row's months between `first` and `last` have a figure."""
-    import functools
-
+def any_in(t: Any, what: Measure, first: dt.date, last: dt.date) -> Any:
+    """Aggregate: whether any month from `first` to `last` has a figure in an enterprise's rows."""
     import ibis
 
-    branches = []
-    for year, months in _months(first, last).items():
-        # ifelse, not a cast: PostgreSQL casts no boolean to a bigint
-        n = functools.reduce(lambda a, b: a + b, [ibis.ifelse(value(t, m).notnull(), 1, 0) for m in months])
-        branches.append((t.year == year, n))
-    return ibis.cases(*branches, else_=ibis.literal(0)) if branches else ibis.literal(0)
+    branches = [
+        (t.year == year, (what.months(t) & _bits(months)) != 0) for year, months in _months(first, last).items()
+    ]
+    return ibis.cases(*branches, else_=False).any() if branches else ibis.literal(False)
 
 
-def month_value(t: Any, value: MonthValue, month: dt.date) -> Any:
-    """Row-level: the month's figure in the row of its year, NULL in the other rows (aggregate with `.max()`)."""
+def value_in(t: Any, what: Measure, month: dt.date) -> Any:
+    """Aggregate: the month's figure of an enterprise (in the row of its year), in 万元; NULL without one."""
     import ibis
 
-    return ibis.ifelse(t.year == month.year, value(t, month.month), ibis.null())
+    return (
+        ibis.ifelse(t.year == month.year, what.value(t, month.month), ibis.null()).max().cast("float64") / YUAN_PER_WAN
+    )

@@ -23,12 +23,12 @@ from typing import Any
 from chanye.analytics.engine import (
     FIGURE_YEAR,
     Engine,
-    column,
+    any_in,
     connect,
     figure_year_columns,
-    month_value,
-    window_count,
-    window_sum,
+    measure,
+    sum_over,
+    value_in,
 )
 from chanye.core.access import Actor
 from chanye.core.dates import add_months, month_end
@@ -65,28 +65,26 @@ def compute(month: dt.date, engine: Engine) -> dict[str, list[dict[str, Any]]]:
     )
 
     first12 = add_months(month, -11)
-    output, invoice = column("output"), column("invoice")
-
-    def rev(t: Any, m: int) -> Any:  # XN-GS-4 revenue: 营业收入, else 主营业务收入, else 开票销售额
-        return t[f"revenue_{m:02d}"].fill_null(t[f"invoice_{m:02d}"])
+    output, invoice = measure("output"), measure("invoice")
+    rev = measure("revenue").otherwise(invoice)  # XN-GS-4 revenue: 营业收入, else 主营业务收入, else 开票销售额
 
     def last_12_months(fy: Any) -> Any:
         """Revenue and invoices of the last 12 months (the year to date lies within them) per firm and source."""
         fy = fy.filter(fy.year.between(first12.year, month.year))
         return fy.group_by(["enterprise_id", "source"]).aggregate(
-            r=window_sum(fy, rev, first12, month).sum().cast("float64"),
-            invoice_12m=window_sum(fy, invoice, first12, month).sum().cast("float64"),
-            invoice_ytd=window_sum(fy, invoice, y0, month).sum().cast("float64"),
+            r=sum_over(fy, rev, first12, month),
+            invoice_12m=sum_over(fy, invoice, first12, month),
+            invoice_ytd=sum_over(fy, invoice, y0, month),
         )
 
     def stats_output(fy: Any) -> Any:
-        """统计 output: last year's total and months, this month and the same month last year, per firm."""
+        """统计 output: last year's total and whether it has any month, this month and the same month last year."""
         fy = fy.filter((fy.source == "stats") & fy.year.between(start.year, month.year))
         return fy.group_by("enterprise_id").aggregate(
-            prev_year=window_sum(fy, output, prev_y0, prev_y1).sum().cast("float64"),
-            prev_year_months=window_count(fy, output, prev_y0, prev_y1).sum(),
-            this_month=month_value(fy, output, month).max().cast("float64"),
-            same_month_last_year=month_value(fy, output, same_last_year).max().cast("float64"),
+            prev_year=sum_over(fy, output, prev_y0, prev_y1),
+            has_prev_year=any_in(fy, output, prev_y0, prev_y1),
+            this_month=value_in(fy, output, month),
+            same_month_last_year=value_in(fy, output, same_last_year),
         )
 
     # Summed in the app database from FigureYear (a row per firm, source and year, kept by triggers): only one row
@@ -127,7 +125,7 @@ def compute(month: dt.date, engine: Engine) -> dict[str, list[dict[str, Any]]]:
     risk = engine.records(
         m.filter(
             m.is_above
-            & (m.prev_year_months > 0)
+            & m.has_prev_year
             & (m.prev_year <= exit_output)
             & m.this_month.notnull()
             & (m.same_month_last_year > 0)

@@ -172,8 +172,10 @@ FIGURE_YEAR_MEASURES: tuple[tuple[str, str, str], ...] = (
 class FigureYear(models.Model):
     """One enterprise's figures of one source and year, a column per month (docs/decisions/0012).
 
-    Kept by database triggers on MonthlyFigure (every insert, update, delete and truncate, whatever writes it), so
-    it never disagrees with the monthly rows. The monthly analysis and the indicators read their 12-month and
+    Amounts are whole 元 (a MonthlyFigure amount has four decimals of 万元, so this is exact): integer sums are exact
+    and several times cheaper than decimal ones. `<measure>_months` has bit m−1 set when month m has a figure.
+    Kept by database triggers on MonthlyFigure (every insert, update, delete and truncate, whatever writes it), so it
+    never disagrees with the monthly rows. The monthly analysis and the indicators read their 12-month and
     year-to-date sums from it: two rows per enterprise and source instead of up to 24 monthly rows. Read-only for
     the application."""
 
@@ -195,10 +197,8 @@ class FigureYear(models.Model):
 
 for _prefix, _label, _expr in FIGURE_YEAR_MEASURES:
     for _m in range(1, 13):
-        FigureYear.add_to_class(
-            f"{_prefix}_{_m:02d}",
-            models.DecimalField(f"{_label}{_m}月(万元)", max_digits=18, decimal_places=4, null=True),
-        )
+        FigureYear.add_to_class(f"{_prefix}_{_m:02d}", models.BigIntegerField(f"{_label}{_m}月(元)", null=True))
+    FigureYear.add_to_class(f"{_prefix}_months", models.IntegerField(f"{_label}有数月份", default=0))
 
 
 class FigureRevision(models.Model):

@@ -17,7 +17,7 @@ from typing import Any
 
 from django.db import transaction
 
-from chanye.analytics.engine import FIGURE_YEAR, Engine, column, connect, figure_year_columns, window_sum
+from chanye.analytics.engine import FIGURE_YEAR, Engine, connect, figure_year_columns, measure, sum_over
 from chanye.core import dates, indicators
 from chanye.targets import definitions as defs
 from chanye.targets.models import IndicatorValue
@@ -120,19 +120,19 @@ def build_measures(engine: Engine, month: dt.date, baselines: list[dt.date] | No
     )
 
     first12 = add_months(month, -11)
-    output, revenue, rd = column("output"), column("revenue"), column("rd")
+    output, revenue, rd = measure("output"), measure("revenue"), measure("rd")
 
     def per_enterprise(fy: Any) -> Any:
         """统计 figures summed per enterprise, in the app database from FigureYear (one row per firm and year)."""
         fy = fy.filter((fy.source == "stats") & fy.year.between(window_start.year, month.year))
         return fy.group_by("enterprise_id").aggregate(
-            output_ytd=window_sum(fy, output, y0, month).sum().cast("float64"),
-            output_prev=window_sum(fy, output, prev_y0, prev_end).sum().cast("float64"),
-            revenue_ytd=window_sum(fy, revenue, y0, month).sum().cast("float64"),
-            revenue_12m=window_sum(fy, revenue, first12, month).sum().cast("float64"),
-            output_12m=window_sum(fy, output, first12, month).sum().cast("float64"),
-            rd_ytd=window_sum(fy, rd, y0, month).sum().cast("float64"),
-            rd_prev=window_sum(fy, rd, prev_y0, prev_end).sum().cast("float64"),
+            output_ytd=sum_over(fy, output, y0, month),
+            output_prev=sum_over(fy, output, prev_y0, prev_end),
+            revenue_ytd=sum_over(fy, revenue, y0, month),
+            revenue_12m=sum_over(fy, revenue, first12, month),
+            output_12m=sum_over(fy, output, first12, month),
+            rd_ytd=sum_over(fy, rd, y0, month),
+            rd_prev=sum_over(fy, rd, prev_y0, prev_end),
         )
 
     figures = engine.aggregate("figures", FIGURE_YEAR, figure_year_columns(), per_enterprise)
