@@ -115,12 +115,14 @@ def main() -> None:
     import psycopg
 
     from chanye.analytics.selectors import latest_month
+    from chanye.cultivation.figure_uses import THRESHOLD_REMINDER
     from chanye.projects.indicators import PROJECT_INDICATORS
     from chanye.targets.indicators import HONOUR_KINDS, HONOUR_LEVELS
 
     assert tuple(PROJECT_INDICATORS) == pb.PROJECT_INDICATORS, "bench/pandas_baseline.py: update PROJECT_INDICATORS"
     assert HONOUR_KINDS == pb.CLUSTER_HONOUR_KINDS, "bench/pandas_baseline.py: update CLUSTER_HONOUR_KINDS"
     assert HONOUR_LEVELS == pb.HONOUR_LEVELS, "bench/pandas_baseline.py: update HONOUR_LEVELS"
+    assert THRESHOLD_REMINDER.sources == pb.INVOICE_SOURCES, "bench/pandas_baseline.py: update INVOICE_SOURCES"
     month = dt.date.fromisoformat(args.month[:7] + "-01") if args.month else latest_month()
     m = f"{month:%Y-%m}"
     print(f"database: {url}, month {m}, {args.repeat} repetitions (median shown)")

@@ -65,6 +65,14 @@ CLUSTER_HONOUR_KINDS = (
     "specialized",
     "little_giant",
 )
+INVOICE_SOURCES = ("tax", "stats", "self")  # chanye.cultivation.figure_uses.THRESHOLD_REMINDER.sources
+SOURCE_LABELS = {"stats": "统计", "tax": "税务", "power": "电力", "self": "企业自报"}
+
+
+def source_note(source: str) -> str:
+    return "" if source == "tax" else f"（{SOURCE_LABELS[source]}来源，无税务数据）"
+
+
 HONOUR_LEVELS = ("national", "provincial", "city")  # chanye.targets.indicators.HONOUR_LEVELS
 SMART_GRADES = ["basic", "advanced", "excellent", "leading"]
 # How chanye reads a target's definition (chanye.core.indicators.params_key, chanye.targets.definitions): the bound's
@@ -161,9 +169,16 @@ def analyze(con: psycopg.Connection, month: dt.date, *, window: bool = False) ->
     rev = mf.revenue.fillna(mf.main_revenue).fillna(mf.invoice_sales)
     per_source = rev.where(in12).groupby([mf.enterprise_id, mf.source]).sum(min_count=1)
     m["revenue_12m"] = per_source.groupby(level=0).max()
-    tax = mf[mf.source == "tax"]
-    m["invoice_12m"] = tax.invoice_sales.where(in12[tax.index]).groupby(tax.enterprise_id).sum(min_count=1)
-    m["invoice_ytd"] = tax.invoice_sales.where(tax.month >= ts(y0)).groupby(tax.enterprise_id).sum(min_count=1)
+    # 开票销售额 of the first source (税务, 统计, 企业自报) that has any in the window
+    inv = pd.DataFrame(
+        {
+            "i12": mf.invoice_sales.where(in12).groupby([mf.enterprise_id, mf.source]).sum(min_count=1),
+            "iytd": mf.invoice_sales.where(mf.month >= ts(y0)).groupby([mf.enterprise_id, mf.source]).sum(min_count=1),
+        }
+    ).reset_index()
+    inv = inv[inv.source.isin(INVOICE_SOURCES) & (inv.i12.notna() | inv.iytd.notna())]
+    inv = inv.assign(rank=inv.source.map(INVOICE_SOURCES.index)).sort_values("rank").groupby("enterprise_id").first()
+    m["invoice_12m"], m["invoice_ytd"], m["invoice_source"] = inv.i12, inv.iytd, inv.source
     st = mf[mf.source == "stats"]
     prev = st.output.where((st.month >= ts(prev_y0)) & (st.month <= ts(prev_y1)))
     m["prev_year"] = prev.groupby(st.enterprise_id).sum(min_count=1)
@@ -187,7 +202,8 @@ def analyze(con: psycopg.Connection, month: dt.date, *, window: bool = False) ->
                 "reference": None,
                 "change_pct": None,
                 "threshold": line_d.quantize(Q4),
-                "detail": f"近12个月开票销售额 {wan(r.invoice_12m)} 万元，本年累计 {wan(r.invoice_ytd)} 万元；"
+                "detail": f"近12个月开票销售额{source_note(r.invoice_source)} {wan(r.invoice_12m)} 万元，"
+                f"本年累计 {wan(r.invoice_ytd)} 万元；"
                 f"规上门槛 {line_d.normalize():f} 万元",
                 "rule": "XN-GS-6",
             }

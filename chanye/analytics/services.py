@@ -10,16 +10,16 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count, Sum
 
+from chanye.analytics.figure_uses import MONTH_SUMMARY
 from chanye.analytics.models import BenchmarkFigure, FigureMonth, MonthSummary
 from chanye.core import access
 from chanye.core.access import Actor
-from chanye.enterprises.choices import FigureSource
 from chanye.enterprises.models import MonthlyFigure
 
 
 def refresh_month_summaries(*, months: Iterable[dt.date] | None = None) -> int:
     """Recompute MonthSummary and FigureMonth for the given months (all months when None). Idempotent."""
-    base = MonthlyFigure.objects.filter(source=FigureSource.STATS)
+    base = MonthlyFigure.objects.filter(source__in=MONTH_SUMMARY.sources)
     if months is not None:
         month_list = sorted(set(months))
     else:  # order_by() first: the model's default ordering would make DISTINCT return one month per row

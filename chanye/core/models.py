@@ -84,6 +84,9 @@ class ImportBatch(models.Model):
     unchanged = models.PositiveIntegerField("未变", default=0)
     errors = models.JSONField("错误", default=list, blank=True)
     warnings = models.JSONField("提示", default=list, blank=True)
+    # What the file fed, column by column, and what cannot be computed from it (issue 13): [{"level", "text"}],
+    # level "info" or "warning"; written by the importer's `describe` (and `describe_written` after the write).
+    summary = models.JSONField("数据用途说明", default=list, blank=True)
     progress = models.PositiveSmallIntegerField("进度(%)", default=0)
     started_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)

@@ -1,6 +1,7 @@
 """Monthly cultivation analysis (`chanye analyze --month YYYY-MM`): threshold and exit-risk warnings.
 
-- XN-GS-6: a firm not yet 规上 whose invoiced sales (开票销售额, 税务) over the last 12 months or the year to date
+- XN-GS-6: a firm not yet 规上 whose invoiced sales (开票销售额: the tax bureau's, else the first other source of
+  `figure_uses.THRESHOLD_REMINDER` that has them for the window) over the last 12 months or the year to date
   reach the pack's share (default 80 %) of 2000万元 is "approaching"; at 2000万元 it has "reached" the threshold.
   It stays in the county's to-do list until it enters 规上 or is dismissed with a reason.
 - XN-GS-7: a 规上 firm whose previous-year output was 3000万元 or less (以下 includes 3000) is in the exit-risk
@@ -32,6 +33,7 @@ from chanye.analytics.engine import (
 )
 from chanye.core.access import Actor
 from chanye.core.dates import add_months, month_end
+from chanye.cultivation.figure_uses import CANDIDATE_POOL, EXIT_RISK, THRESHOLD_REMINDER
 from chanye.industry.selectors import threshold
 
 
@@ -79,7 +81,7 @@ def compute(month: dt.date, engine: Engine) -> dict[str, list[dict[str, Any]]]:
 
     def stats_output(fy: Any) -> Any:
         """统计 output: last year's total and whether it has any month, this month and the same month last year."""
-        fy = fy.filter((fy.source == "stats") & fy.year.between(start.year, month.year))
+        fy = fy.filter((fy.source == EXIT_RISK.sources[0]) & fy.year.between(start.year, month.year))
         return fy.group_by("enterprise_id").aggregate(
             prev_year=sum_over(fy, output, prev_y0, prev_y1),
             has_prev_year=any_in(fy, output, prev_y0, prev_y1),
@@ -97,8 +99,14 @@ def compute(month: dt.date, engine: Engine) -> dict[str, list[dict[str, Any]]]:
         ]
     )
     # XN-GS-4: operating revenue over 12 months, from whichever source reports it (统计 revenue, else 开票销售额)
-    revenue = recent.group_by("enterprise_id").aggregate(revenue_12m=recent.r.max())
-    inv = recent.filter(recent.source == "tax").select("enterprise_id", "invoice_12m", "invoice_ytd")
+    pool_sources = recent.filter(recent.source.isin(CANDIDATE_POOL.sources))
+    revenue = pool_sources.group_by("enterprise_id").aggregate(revenue_12m=pool_sources.r.max())
+    # XN-GS-6: 开票销售额 of the first source in THRESHOLD_REMINDER.sources (税务 first) that has any in the window
+    order = THRESHOLD_REMINDER.sources
+    inv = recent.filter(recent.source.isin(order) & (recent.invoice_12m.notnull() | recent.invoice_ytd.notnull()))
+    inv = inv.mutate(rank=ibis.cases(*((inv.source == s, i) for i, s in enumerate(order))))
+    inv = inv.mutate(pick=ibis.row_number().over(group_by="enterprise_id", order_by="rank"))
+    inv = inv.filter(inv.pick == 0).select("enterprise_id", "invoice_12m", "invoice_ytd", invoice_source="source")
     m = (
         e.left_join(above, e.id == above.enterprise_id)
         .drop("enterprise_id")
@@ -117,7 +125,7 @@ def compute(month: dt.date, engine: Engine) -> dict[str, list[dict[str, Any]]]:
     thr = engine.records(
         m.filter(~m.is_above & (best >= share * above_line))
         .mutate(best=best)
-        .select("id", "invoice_12m", "invoice_ytd", "best")
+        .select("id", "invoice_12m", "invoice_ytd", "best", "invoice_source")
         .order_by("id")
     )
     # XN-GS-7 (规上 with last year's output ≤ 3000万; this month down ≥ 20 % on the same month last year)

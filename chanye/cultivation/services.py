@@ -27,6 +27,7 @@ from chanye.cultivation.models import (
     SupportAction,
 )
 from chanye.cultivation.selectors import revenue_12m
+from chanye.enterprises.choices import FigureSource
 from chanye.enterprises.models import Enterprise
 
 
@@ -345,8 +346,10 @@ def _store_threshold_alerts(month: dt.date, rows: list[dict[str, Any]], line: De
         kind = AlertKind.REACHED if best >= line else AlertKind.APPROACH
         if (eid, kind) in dismissed:
             continue
+        source = r.get("invoice_source") or "tax"
+        named = "" if source == "tax" else f"（{FigureSource(source).label}来源，无税务数据）"
         detail = (
-            f"近12个月开票销售额 {_wan(r['invoice_12m'])} 万元，本年累计 {_wan(r['invoice_ytd'])} 万元；"
+            f"近12个月开票销售额{named} {_wan(r['invoice_12m'])} 万元，本年累计 {_wan(r['invoice_ytd'])} 万元；"
             f"规上门槛 {line.normalize():f} 万元"
         )
         existing = open_thr.get((eid, kind))

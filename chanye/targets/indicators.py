@@ -20,6 +20,7 @@ from django.db import transaction
 from chanye.analytics.engine import FIGURE_YEAR, Engine, connect, figure_year_columns, measure, sum_over
 from chanye.core import dates, indicators
 from chanye.targets import definitions as defs
+from chanye.targets.figure_uses import INDICATOR_FIGURES
 from chanye.targets.models import IndicatorValue
 
 SMART_GRADES = ["basic", "advanced", "excellent", "leading"]  # XN-RD-3, lowest first
@@ -124,7 +125,7 @@ def build_measures(engine: Engine, month: dt.date, baselines: list[dt.date] | No
 
     def per_enterprise(fy: Any) -> Any:
         """统计 figures summed per enterprise, in the app database from FigureYear (one row per firm and year)."""
-        fy = fy.filter((fy.source == "stats") & fy.year.between(window_start.year, month.year))
+        fy = fy.filter((fy.source == INDICATOR_FIGURES.sources[0]) & fy.year.between(window_start.year, month.year))
         return fy.group_by("enterprise_id").aggregate(
             output_ytd=sum_over(fy, output, y0, month),
             output_prev=sum_over(fy, output, prev_y0, prev_end),

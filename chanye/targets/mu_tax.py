@@ -12,9 +12,10 @@ from django.db.models import Count, Q, Sum
 
 from chanye.enterprises.models import Enterprise, MonthlyFigure
 from chanye.regions.models import Region
+from chanye.targets.figure_uses import MU_TAX
 from chanye.targets.models import ParkLand
 
-SOURCE_ORDER = ("tax", "stats", "self")  # whose tax figure counts when several sources report one
+SOURCE_ORDER = MU_TAX.sources  # whose tax figure counts when several sources report one
 
 
 @dataclass

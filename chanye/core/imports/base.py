@@ -83,6 +83,7 @@ class ImportOutcome:
     batch: ImportBatch
     errors: list[RowError] = field(default_factory=list)
     warnings: list[RowError] = field(default_factory=list)
+    summary: list[dict[str, str]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -155,6 +156,7 @@ class Importer:
         self.today = today or timezone.localdate()
         self.errors: list[RowError] = []
         self.warnings: list[RowError] = []
+        self.summary: list[dict[str, str]] = []
         self.mapped: dict[str, MappedColumn] = {}
         self._beat = time.monotonic()
 
@@ -322,6 +324,7 @@ class Importer:
         if self.errors:
             self.errors.sort(key=lambda e: (e.row, e.column))
             return self._finish(batch, ImportBatch.Status.INVALID)
+        self.summary = self.describe(clean)
         if self.dry_run:
             return self._finish(batch, ImportBatch.Status.VALID)
         self._progress(batch, 60)
@@ -348,8 +351,22 @@ class Importer:
         self._progress(batch, 95)
         self.after_commit(clean)
         registry.run_after_import(self, clean)  # other apps' follow-up work (e.g. the indicators after monthly)
+        written = self.describe_written(clean)
+        if written:
+            self.summary.extend(written)  # the outcome holds the same list
+            batch.summary = self.summary
+            ImportBatch.objects.filter(pk=batch.pk).update(summary=batch.summary)
         self._progress(batch, 100)
         return outcome
+
+    def describe(self, rows: list[tuple[int, dict[str, Any]]]) -> list[dict[str, str]]:
+        """What the file's valid rows feed, for the batch page and the command ([{"level", "text"}]; level "info"
+        or "warning"). Importers whose columns feed computations say so; the default says nothing."""
+        return []
+
+    def describe_written(self, rows: list[tuple[int, dict[str, Any]]]) -> list[dict[str, str]]:
+        """Added to `describe` after a real import, when the stored data can be looked at."""
+        return []
 
     @contextmanager
     def writing(self, batch: ImportBatch) -> Iterator[None]:
@@ -378,6 +395,7 @@ class Importer:
         batch.status = status
         batch.errors = [e.as_dict() for e in self.errors[:5000]]
         batch.warnings = [w.as_dict() for w in self.warnings[:1000]]
+        batch.summary = self.summary
         batch.finished_at = batch.heartbeat_at = timezone.now()
         batch.progress = 100 if status != ImportBatch.Status.DONE else batch.progress
         if batch.pk is None:
@@ -387,6 +405,7 @@ class Importer:
                 "status",
                 "errors",
                 "warnings",
+                "summary",
                 "finished_at",
                 "heartbeat_at",
                 "progress",
@@ -399,4 +418,4 @@ class Importer:
             if not mine.update(**{f: getattr(batch, f) for f in fields}):
                 batch.refresh_from_db()
                 return ImportOutcome(batch=batch, errors=[RowError(0, "", "", m["message"]) for m in batch.errors])
-        return ImportOutcome(batch=batch, errors=self.errors, warnings=self.warnings)
+        return ImportOutcome(batch=batch, errors=self.errors, warnings=self.warnings, summary=self.summary)

@@ -3,26 +3,41 @@ by 统一社会信用代码 or name, each metric converted from the unit of its 
 
 from __future__ import annotations
 
+from collections import Counter
 from decimal import Decimal
 from typing import Any
 
-from chanye.core import access, hooks, uscc
+from django.db.models import Q
+
+from chanye.core import access, figure_uses, hooks, uscc
 from chanye.core.imports.base import Column, Importer, RowContext, RowError
 from chanye.core.imports.values import parse_decimal, parse_identifier, parse_month
 from chanye.core.models import ImportBatch
 from chanye.core.roles import Role
 from chanye.core.text import squash
 from chanye.enterprises import services
-from chanye.enterprises.choices import METRICS, FigureSource
+from chanye.enterprises.choices import METRIC_BY_FIELD, METRICS, FigureSource
 from chanye.enterprises.importers.enterprise_list import NAME_COL, USCC_COL
 from chanye.enterprises.matching import NameMatcher
-from chanye.enterprises.models import Enterprise, EnterpriseAlias
+from chanye.enterprises.models import Enterprise, EnterpriseAlias, MonthlyFigure
 
 SOURCE_COL = Column("source", "数据来源", ("来源",), help="统计/税务/电力/企业自报；空则用导入时选择的来源")
 _SOURCES = {label: value for value, label in FigureSource.choices} | {v: v for v in FigureSource.values}
 _SOURCES.update(
     {"统计局": "stats", "税务局": "tax", "供电公司": "power", "电力公司": "power", "自报": "self", "企业": "self"}
 )
+
+
+def _note(level: str, text: str) -> dict[str, str]:
+    return {"level": level, "text": text}
+
+
+def _use_label(use: figure_uses.FigureUse) -> str:
+    return f"{use.label}（{use.rule}）" if use.rule else use.label
+
+
+def _sources(use: figure_uses.FigureUse) -> str:
+    return "/".join(FigureSource(s).label for s in use.sources)
 
 
 class MonthlyImporter(Importer):
@@ -155,6 +170,67 @@ class MonthlyImporter(Importer):
             self._progress(batch, 60 + int(30 * done / max(1, len(rows))))
 
         return services.do_store_monthly(actor=self.user, items=[r for _, r in rows], batch=batch, progress=progress)
+
+    def describe(self, rows: list[tuple[int, dict[str, Any]]]) -> list[dict[str, str]]:
+        """Column by column: which source its figures went to and what reads them (chanye.core.figure_uses); then
+        what the monthly analysis cannot compute from this sheet."""
+        uses = figure_uses.uses()
+        notes: list[dict[str, str]] = []
+        fed: set[tuple[str, str]] = set()
+        for mc in sorted(self.metric_cols, key=lambda c: c.index):  # in the sheet's order
+            metric = self.metrics[mc.column.key]
+            per_source = Counter(r["source"] for _, r in rows if metric.field in r["values"])
+            head = f"“{mc.header}”"
+            if mc.factor != 1:
+                head += f"（已由{mc.unit}换算为{metric.unit}）"
+            if not per_source:
+                notes.append(_note("warning", f"{head}：没有任何数值，未写入。"))
+                continue
+            for source, n in sorted(per_source.items()):
+                fed.add((metric.field, source))
+                where = f"{head} → {FigureSource(source).label}来源，{n}行"
+                readers = [u for u in uses if u.reads(metric.field, source)]
+                others = [u for u in uses if metric.field in u.metrics and source not in u.sources]
+                if readers:
+                    notes.append(_note("info", f"{where}：用于{'、'.join(_use_label(u) for u in readers)}。"))
+                elif others:
+                    text = "；".join(f"{_use_label(u)}只读取{_sources(u)}来源" for u in others)
+                    notes.append(
+                        _note(
+                            "warning", f"{where}：不参与计算（{text}）。如数据实际来自其他部门，请用“数据来源”列注明。"
+                        )
+                    )
+                else:
+                    notes.append(_note("info", f"{where}：在企业页面展示，不参与指标和预警计算。"))
+        for u in uses:
+            if u.monthly_analysis and not any(u.reads(m, s) for m, s in fed):
+                wanted = "或".join(METRIC_BY_FIELD[m].label for m in u.metrics)
+                notes.append(
+                    _note("warning", f"本表没有可用于{_use_label(u)}的{wanted}（{_sources(u)}来源）：需另行导入。")
+                )
+        return notes
+
+    def describe_written(self, rows: list[tuple[int, dict[str, Any]]]) -> list[dict[str, str]]:
+        """For the sheet's latest months (at most three): which parts of the monthly analysis have figures to work
+        on, counted over everything stored for the month within the user's scope, not only this sheet."""
+        months = sorted({r["month"] for _, r in rows}, reverse=True)[:3]
+        notes = []
+        stored = access.scoped(MonthlyFigure, self.user)
+        for month in sorted(months):
+            for u in figure_uses.uses():
+                if not u.monthly_analysis:
+                    continue
+                has = Q()
+                for m in u.metrics:
+                    has |= Q(**{f"{m}__isnull": False})
+                n = stored.filter(month=month, source__in=u.sources).filter(has).values("enterprise").distinct().count()
+                if n:
+                    notes.append(_note("info", f"{month:%Y-%m}：{n}家企业有{_use_label(u)}所需数据，重新分析后生效。"))
+                else:
+                    notes.append(
+                        _note("warning", f"{month:%Y-%m}：没有任何企业有{_use_label(u)}所需数据，本月无法计算。")
+                    )
+        return notes
 
     def after_commit(self, rows: list[tuple[int, dict[str, Any]]]) -> None:
         """The month summaries the dashboard reads; other apps' work (the indicators) is an `after_import` hook."""

@@ -77,3 +77,5 @@ class Command(BaseCommand):
             self.stdout.write(f"校验通过：{b.rows} 行，未写入（--dry-run）。")
         else:
             self.stdout.write(f"导入完成：{b.rows} 行，新增 {b.created}，更新 {b.updated}，未变 {b.unchanged}。")
+        for n in outcome.summary:
+            self.stdout.write(("注意：" if n["level"] == "warning" else "说明：") + n["text"])
