@@ -356,7 +356,9 @@ def indicators(con: psycopg.Connection, month: dt.date) -> pd.DataFrame:  # noqa
         "SELECT e.id, e.county_id, e.park_id, e.smart_factory_grade, c.section FROM enterprises_enterprise e "
         "LEFT JOIN industry_industrycode c ON c.code = e.industry_code_id",
     ).set_index("id")
-    sp = read(con, "SELECT enterprise_id, entered_on, exited_on FROM enterprises_scaleperiod", ["entered_on"])
+    sp = read(
+        con, "SELECT enterprise_id, entered_on, exited_on, entry_assumed FROM enterprises_scaleperiod", ["entered_on"]
+    )
     sp["exited_on"] = pd.to_datetime(sp["exited_on"], format="%Y-%m-%d")
     hon = read(con, "SELECT enterprise_id, kind, level FROM enterprises_honour")
     mf = read(
@@ -382,7 +384,8 @@ def indicators(con: psycopg.Connection, month: dt.date) -> pd.DataFrame:  # noqa
     m["is_above"] = m.index.isin(
         sp[(sp.entered_on <= ts(d)) & (sp.exited_on.isna() | (sp.exited_on > ts(d)))].enterprise_id
     )
-    m["entered"] = m.index.isin(sp[(sp.entered_on >= ts(y0)) & (sp.entered_on <= ts(d))].enterprise_id)
+    known = sp[~sp.entry_assumed.astype(str).isin(["t", "True", "true"])]  # an assumed entry date is not a new entry
+    m["entered"] = m.index.isin(known[(known.entered_on >= ts(y0)) & (known.entered_on <= ts(d))].enterprise_id)
     m["exited"] = m.index.isin(sp[(sp.exited_on >= ts(y0)) & (sp.exited_on <= ts(d))].enterprise_id)
     rev = mf.revenue.fillna(mf.main_revenue)
     in_ytd = (mf.month >= ts(y0)) & (mf.month <= ts(month))

@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from chanye.analytics.models import FigureMonth, MonthSummary
 from chanye.core import access
-from chanye.enterprises.models import Enterprise, ScalePeriod
+from chanye.enterprises.models import Enterprise
+from chanye.enterprises.selectors import new_entries
 from chanye.industry.models import Cluster, Target
 from chanye.regions.models import Region
 
@@ -67,10 +68,7 @@ def dashboard(*, user: Any, month: dt.date | None = None) -> dict[str, Any]:
         .order_by()
     }
     new_this_year = dict(
-        ScalePeriod.objects.filter(enterprise__in=ents, entered_on__year=year)
-        .values_list("enterprise__county")
-        .annotate(n=Count("id"))
-        .order_by()
+        new_entries(enterprises=ents, year=year).values_list("enterprise__county").annotate(n=Count("id")).order_by()
     )
     summ = MonthSummary.objects.filter(region_id__in=unit_ids, above_scale=True, cluster__isnull=True)
     month_out = dict(summ.filter(month=month).values_list("region_id", "output")) if month else {}

@@ -45,7 +45,7 @@ def entered_counts(month: dt.date) -> dict[int | None, int] | None:
     end = month_end(month)
     joined = cohort.filter(enterprise=OuterRef("pk")).order_by("added_month").values("added_month")[:1]
     entered = ScalePeriod.objects.filter(
-        enterprise=OuterRef("pk"), entered_on__gte=OuterRef("joined"), entered_on__lte=end
+        enterprise=OuterRef("pk"), entered_on__gte=OuterRef("joined"), entered_on__lte=end, entry_assumed=False
     )
     firms = (
         Enterprise.objects.annotate(joined=Subquery(joined))

@@ -15,6 +15,7 @@ from django.utils import timezone
 from chanye.core import access
 from chanye.cultivation.models import Alert, AlertKind, AlertStatus, Candidate
 from chanye.enterprises.models import Enterprise, MonthlyFigure, ScalePeriod
+from chanye.enterprises.selectors import new_entries
 from chanye.industry.models import Target
 from chanye.regions.models import Region
 
@@ -33,10 +34,7 @@ def quota_progress(*, user: Any, today: dt.date | None = None) -> dict[str, Any]
     ents = Enterprise.objects.for_user(user)
     above = dict(ents.filter(is_above_scale=True).values_list("county").annotate(n=Count("id")).order_by())
     new = dict(
-        ScalePeriod.objects.filter(enterprise__in=ents, entered_on__year=year)
-        .values_list("enterprise__county")
-        .annotate(n=Count("id"))
-        .order_by()
+        new_entries(enterprises=ents, year=year).values_list("enterprise__county").annotate(n=Count("id")).order_by()
     )
     exits = dict(
         ScalePeriod.objects.filter(enterprise__in=ents, exited_on__year=year)

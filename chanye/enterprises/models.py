@@ -92,6 +92,9 @@ class ScalePeriod(models.Model):
     enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="scale_periods")
     entered_on = models.DateField("入规日期")
     exited_on = models.DateField("退规日期", null=True, blank=True)
+    # A roster said 是否规上 = 是 without an entry date: 规上 from 1 January of the roster's year by the stated rule
+    # (`services.assumed_entry`), not counted as a new entry (新增规上) since the real date is not known.
+    entry_assumed = models.BooleanField("入规日期为推定", default=False)
 
     class Meta:
         ordering = ["entered_on"]

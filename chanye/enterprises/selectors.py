@@ -9,7 +9,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from chanye.core import access
 from chanye.enterprises.choices import METRICS, FigureSource
 from chanye.enterprises.filtersets import EnterpriseFilter
-from chanye.enterprises.models import Enterprise, Honour, MonthlyFigure
+from chanye.enterprises.models import Enterprise, Honour, MonthlyFigure, ScalePeriod
 
 
 def enterprise_list(*, user: Any, filters: EnterpriseFilter) -> QuerySet[Enterprise]:
@@ -57,3 +57,9 @@ def monthly_series(
 
 def monthly_rows(*, enterprise: Enterprise) -> QuerySet[MonthlyFigure]:
     return MonthlyFigure.objects.filter(enterprise=enterprise).order_by("-month", "source")
+
+
+def new_entries(*, enterprises: QuerySet[Enterprise], year: int) -> QuerySet[ScalePeriod]:
+    """The 规上 entries (新增规上, XN-GS-2) of the year among `enterprises`: periods entered that year, re-entries
+    included; an entry whose date a roster did not give (`entry_assumed`) is not known to be new and does not count."""
+    return ScalePeriod.objects.filter(enterprise__in=enterprises, entered_on__year=year, entry_assumed=False)

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from chanye.core import access, audit, hooks, uscc
@@ -130,7 +131,45 @@ def _sync_relations(ent: Enterprise, data: dict[str, Any]) -> list[str]:  # noqa
             period.exited_on = exited
             period.save(update_fields=["exited_on"])
             changed.append("scale_periods")
+    changed += _sync_scale_flag(ent, data)
     return sorted(set(changed))
+
+
+def assumed_entry(year: int) -> dt.date:
+    """The stated rule for a roster that marks a firm 规上 without an entry date (issue 13): 规上 from 1 January of
+    the roster's year (the statistics office's 规上 roster is a year's), the date marked as assumed."""
+    return dt.date(year, 1, 1)
+
+
+def _sync_scale_flag(ent: Enterprise, data: dict[str, Any]) -> list[str]:
+    """One fact, one source: the registry's 规上 flag is what the 规上 periods say today, and a 是否规上 without dates
+    becomes a period by `assumed_entry` (or is refused when it contradicts an open period)."""
+    if not any(k in data for k in ("is_above_scale", "scale_entered_on", "scale_exited_on")):
+        return []
+    changed: list[str] = []
+    today = timezone.localdate()
+    open_now = Q(entered_on__lte=today) & (Q(exited_on__isnull=True) | Q(exited_on__gt=today))
+    said = data.get("is_above_scale")
+    dated = data.get("scale_entered_on") or data.get("scale_exited_on")
+    if said is True and not dated and not ent.scale_periods.filter(open_now).exists():
+        start = data.get("scale_assumed_from") or assumed_entry(today.year)
+        last_exit = ent.scale_periods.aggregate(m=Max("exited_on"))["m"]
+        if last_exit is not None and last_exit >= start:
+            start = last_exit + dt.timedelta(days=1)
+        ScalePeriod.objects.create(enterprise=ent, entered_on=min(start, today), entry_assumed=True)
+        changed.append("scale_periods")
+    elif said is False and not dated:
+        current = ent.scale_periods.filter(open_now).first()
+        if current is not None:
+            raise ValidationError(
+                f"标为非规上，但该企业自{current.entered_on:%Y-%m-%d}起为规上且未退规：请填写退规日期。"
+            )
+    above = ent.scale_periods.filter(open_now).exists()
+    if ent.is_above_scale != above:
+        ent.is_above_scale = above
+        ent.save(update_fields=["is_above_scale", "updated_at"])
+        changed.append("is_above_scale")
+    return changed
 
 
 def do_save_enterprise(

@@ -102,13 +102,16 @@ def build_measures(engine: Engine, month: dt.date, baselines: list[dt.date] | No
     )
     own_members = _own_cluster_members(engine, e, ec, cl)
     sp = engine.load(
-        "sp", "enterprises_scaleperiod", {"enterprise_id": "BIGINT", "entered_on": "DATE", "exited_on": "DATE"}
+        "sp",
+        "enterprises_scaleperiod",
+        {"enterprise_id": "BIGINT", "entered_on": "DATE", "exited_on": "DATE", "entry_assumed": "BOOLEAN"},
     )
     hon = engine.load("hon", "enterprises_honour", {"enterprise_id": "BIGINT", "kind": "VARCHAR", "level": "VARCHAR"})
-    # 规上 status at the period end, entries and exits this year (XN-GS-2, re-entries count as entries).
+    # 规上 status at the period end, entries and exits this year (XN-GS-2, re-entries count as entries; an entry whose
+    # date is assumed is not known to be new: enterprises.selectors.new_entries).
     above = _above_on(sp, d, "is_above")
     entered = (
-        sp.filter((sp.entered_on >= y0) & (sp.entered_on <= d))
+        sp.filter((sp.entered_on >= y0) & (sp.entered_on <= d) & ~sp.entry_assumed)
         .select("enterprise_id")
         .distinct()
         .mutate(entered=ibis.literal(True))

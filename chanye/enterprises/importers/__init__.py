@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from chanye.core.roles import Role
@@ -17,7 +18,9 @@ TEMPLATE_NOTES = {
         "3. 所属区县填写名称（如 咸安区、咸宁高新区）或区划代码（如 421202）。",
         "4. 行业代码按《国民经济行业分类》GB/T 4754-2017 填写小类代码，如 3311。",
         "5. 荣誉列填写 是/否，或级别 国家级/省级/市级，可带认定年份，如“省级(2023)”。",
-        "6. 系统先校验整个文件：只要有一处错误，就不会写入任何数据，并列出每处错误的行、列、值和原因。",
+        "6. 是否规上填“是”但没有入规日期的企业，按导入时选择的名录年份自当年1月1日起计为规上（入规日期标为推定，"
+        "不计入新增规上）；有实际入规日期的请填写。",
+        "7. 系统先校验整个文件：只要有一处错误，就不会写入任何数据，并列出每处错误的行、列、值和原因。",
     ],
     "monthly": [
         "1. 每行是一家企业一个月的数据；用统一社会信用代码（推荐）或企业名称识别企业。",
@@ -42,6 +45,9 @@ TEMPLATE_EXAMPLES: dict[str, list[dict[str, Any]]] = {
 }
 
 
+_THIS_YEAR = dt.date.today().year  # the years offered for a roster (the choice "导入当年" follows the calendar)
+
+
 def register() -> None:
     """Register the enterprise-list and monthly-figure importers (from `EnterprisesConfig.ready`)."""
     from chanye.core.imports import registry
@@ -54,6 +60,15 @@ def register() -> None:
         notes=TEMPLATE_NOTES["enterprises"],
         examples=TEMPLATE_EXAMPLES["enterprises"],
         text_keys=["uscc", "industry_code"],
+        options=[
+            registry.ImportOption(
+                "roster_year",
+                "名录年份（导入企业名录、“是否规上”为“是”但没有入规日期时使用）",
+                choices=[("", "导入当年"), *((str(y), f"{y}年") for y in range(_THIS_YEAR, _THIS_YEAR - 5, -1))],
+                default="",
+                help="“是否规上”为“是”但没有入规日期的企业，自该年1月1日起计为规上（入规日期标为推定，不计入新增规上）",
+            )
+        ],
         order=10,
     )
     registry.register(

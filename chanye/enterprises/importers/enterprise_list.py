@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 
 from chanye.core import access, uscc
 from chanye.core.imports.base import Column, ImportAbort, Importer, RowContext, RowError
@@ -15,7 +16,7 @@ from chanye.core.models import ImportBatch
 from chanye.core.text import squash
 from chanye.enterprises import services
 from chanye.enterprises.choices import HonourKind, SmartFactoryGrade
-from chanye.enterprises.models import Enterprise
+from chanye.enterprises.models import Enterprise, ScalePeriod
 from chanye.industry.models import Cluster, Industry, IndustryCode
 from chanye.regions.selectors import region_lookup
 
@@ -144,6 +145,16 @@ class EnterpriseImporter(Importer):
             if c.name.endswith("产业集群"):
                 self.clusters.setdefault(squash(c.name[:-4]), c)
         self.existing = {u: e for u, e in Enterprise.objects.values_list("uscc", "pk")}
+        year = self.options.get("roster_year")
+        self.roster_year = int(year) if year else self.today.year
+        # the open 规上 period of each firm (a 否 without 退规日期 must not silently contradict it)
+        today = self.today
+        self.open_since = dict(
+            ScalePeriod.objects.filter(entered_on__lte=today)
+            .filter(Q(exited_on__isnull=True) | Q(exited_on__gt=today))
+            .values_list("enterprise__uscc", "entered_on")
+        )
+        self.assumed: list[str] = []
         visible = access.scoped(Enterprise, self.user)
         self.visible = set(visible.values_list("pk", flat=True))
         self.seen: dict[str, int] = {}
@@ -278,6 +289,14 @@ class EnterpriseImporter(Importer):
             and out["scale_exited_on"] < out["scale_entered_on"]
         ):
             ctx.error("scale_exited_on", "退规日期早于入规日期")
+        dated = out.get("scale_entered_on") or out.get("scale_exited_on")
+        since = self.open_since.get(out.get("uscc", ""))
+        if out.get("is_above_scale") is True and not dated and since is None:
+            # the stated rule (services.assumed_entry), said once for the file in the summary
+            out["scale_assumed_from"] = services.assumed_entry(self.roster_year)
+            self.assumed.append(str(out.get("name") or out.get("uscc")))
+        elif out.get("is_above_scale") is False and not dated and since is not None:
+            ctx.error("is_above_scale", f"标为非规上，但该企业自{since:%Y-%m-%d}起为规上且未退规：请填写退规日期", "否")
 
     def _validate_honours(self, ctx: RowContext, out: dict[str, Any]) -> None:
         """The honour columns present in the sheet, and 智能工厂 grade; sets the kinds the sheet speaks for."""
@@ -312,6 +331,20 @@ class EnterpriseImporter(Importer):
         else:
             out["smart_factory_grade"] = grade
             honours.append({"kind": HonourKind.SMART_FACTORY, "level": "", "grade": grade})
+
+    def describe(self, rows: list[tuple[int, dict[str, Any]]]) -> list[dict[str, str]]:
+        """The 规上 firms of the roster without an entry date, and the rule applied to them."""
+        if not self.assumed:
+            return []
+        names = "、".join(self.assumed[:5]) + (f"等{len(self.assumed)}家" if len(self.assumed) > 5 else "")
+        start = services.assumed_entry(self.roster_year)
+        return [
+            {
+                "level": "warning",
+                "text": f"{len(self.assumed)}家企业标为规上但没有入规日期（{names}）："
+                f"按名录年份，自{start.year}年{start.month}月{start.day}日起计为规上，入规日期标为“推定”，不计入新增规上。如有实际入规日期，请填写“入规日期”列后重新导入。",
+            }
+        ]
 
     def write(self, rows: list[tuple[int, dict[str, Any]]], batch: ImportBatch) -> tuple[int, int, int]:
         counts = {"created": 0, "updated": 0, "unchanged": 0}
