@@ -161,6 +161,11 @@ def table(
     return to_bytes(wb)
 
 
+def template_unit(units: dict[str, Any]) -> str:
+    """The unit a template's header shows: the one the platform stores and every page speaks (factor 1, e.g. 万元)."""
+    return next((u for u, f in units.items() if f == 1), next(iter(units)))
+
+
 def template(
     columns: Sequence[Column],
     *,
@@ -178,7 +183,7 @@ def template(
     ws = wb.active
     ws.title = "数据"
     for i, col in enumerate(columns, start=1):
-        header = col.label + (f"({next(iter(col.units))})" if col.units else "")
+        header = col.label + (f"({template_unit(col.units)})" if col.units else "")
         cell = ws.cell(row=1, column=i, value=header)
         cell.font = _styles()["BOLD"]
         cell.fill = _styles()["REQUIRED_FILL" if col.required else "HEADER_FILL"]
@@ -203,7 +208,7 @@ def template(
     for c in help_ws[help_ws.max_row]:
         c.font, c.fill = _styles()["BOLD"], _styles()["HEADER_FILL"]
     for col in columns:
-        header = col.label + (f"({next(iter(col.units))})" if col.units else "")
+        header = col.label + (f"({template_unit(col.units)})" if col.units else "")
         aliases = f"；也可写作：{'、'.join(col.aliases)}" if col.aliases else ""
         help_ws.append([header, "必填" if col.required else "选填", (col.help or "") + aliases, col.example])
     for letter, w in zip("ABCD", (24, 10, 70, 24), strict=True):

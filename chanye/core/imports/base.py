@@ -157,6 +157,7 @@ class Importer:
         self.errors: list[RowError] = []
         self.warnings: list[RowError] = []
         self.summary: list[dict[str, str]] = []
+        self.examples_skipped = 0
         self.mapped: dict[str, MappedColumn] = {}
         self._beat = time.monotonic()
 
@@ -248,7 +249,30 @@ class Importer:
             if self.is_subtotal_or_note(values, texts):
                 self.warnings.append(RowError(i + 1, "", texts[0][:30], "识别为合计/小计或备注行，已跳过"))
                 continue
+            if self.is_template_example(values):
+                self.examples_skipped += 1
+                self.warnings.append(RowError(i + 1, "", texts[0][:30], "模板中的示例行，已跳过"))
+                continue
             yield i + 1, values
+
+    def is_template_example(self, values: dict[str, Any]) -> bool:
+        """The template's own example row, left in (issue 13): every value the example gives, as the template wrote
+        it. Skipped with a warning instead of failing validation or creating the example firm."""
+        try:
+            examples = registry.get(self.kind).examples
+        except registry.UnknownImportKind:
+            return False
+
+        def norm(v: Any) -> str:
+            if isinstance(v, float) and v.is_integer():
+                v = int(v)
+            return squash(str(v))
+
+        for ex in examples:
+            keys = [k for k in ex if k in self.mapped]
+            if keys and all(values.get(k) is not None and norm(values[k]) == norm(ex[k]) for k in keys):
+                return True
+        return False
 
     def is_subtotal_or_note(self, values: dict[str, Any], texts: list[str]) -> bool:
         """Only rows recognisably such: a lone note (注：…), or no real identifier and a 合计/小计 label."""
@@ -315,7 +339,8 @@ class Importer:
                 self.validate_all(clean)
                 batch.rows = len(rows)
                 if not rows and not self.errors:
-                    self.errors.append(RowError(0, "", "", "表头下面没有数据行"))
+                    only = "（只有模板中的示例行，已跳过；请在其下方或替换它填写数据）" if self.examples_skipped else ""
+                    self.errors.append(RowError(0, "", "", "表头下面没有数据行" + only))
         except SheetFormulaError as e:  # each formula cell without a saved value, where it is
             self.errors.extend(RowError(c.row, f"{c.column}列", c.formula, FORMULA_WITHOUT_VALUE) for c in e.cells)
         except SheetError as e:
