@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -111,3 +112,30 @@ def sign_in(page, live_server, username: str) -> list[str]:
     page.get_by_label("密码").fill(PASSWORD)
     page.get_by_role("button", name="登录").click()
     return errors
+
+
+def argument_free_pages() -> list[str]:
+    """The paths of every page route that takes no argument (the menus' pages, lists, dashboards)."""
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    def walk(resolver: Any, prefix: str) -> list[str]:
+        out: list[str] = []
+        for p in resolver.url_patterns:
+            if isinstance(p, URLResolver):
+                out += walk(p, prefix + str(p.pattern))
+            elif isinstance(p, URLPattern):
+                path = prefix + str(p.pattern)
+                if "<" not in path and "(?P" not in path and "api/" not in path:
+                    out.append("/" + path.lstrip("^").rstrip("$"))
+        return out
+
+    return sorted(set(walk(get_resolver(), "")))
+
+
+# A count shown with a fraction: "55.0家", "3.5项" — not "9.7个月" (months are not a count of things).
+FRACTIONAL_COUNT = re.compile(r"\d+\.\d+\s*(?:家|项|名|户|场|个(?!月))")
+
+
+def visible_text(html: str) -> str:
+    html = re.sub(r"<script.*?</script>|<style.*?</style>", "", html, flags=re.S)
+    return re.sub(r"<[^>]+>", " ", html)

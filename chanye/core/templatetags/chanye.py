@@ -29,6 +29,22 @@ def num(value: object) -> str:
 
 
 @register.filter
+def figure(value: object, unit: str = "") -> str:
+    """A figure with its unit: counts (家, 个 … core.indicators.COUNT_UNITS) as whole numbers — 55家, not 55.0家 —,
+    other figures to one decimal (29.7亿元); "—" without a figure."""
+    from chanye.core.indicators import COUNT_UNITS
+
+    if value is None or value == "":
+        return "—"
+    try:
+        d = Decimal(str(value))
+    except ArithmeticError:
+        return f"{value}{unit}"
+    places = Decimal(1) if unit in COUNT_UNITS else Decimal("0.1")
+    return f"{d.quantize(places):f}{unit}"
+
+
+@register.filter
 def decnum(value: object) -> str:
     """A number stored as text (an assessment's actual value "24.0000") shown like `num`: 24."""
     try:
