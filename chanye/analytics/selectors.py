@@ -6,12 +6,14 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Max, Q, Sum
+from django.db.models import Count, F, Max, Q, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from chanye.analytics.figure_uses import MONTH_SUMMARY
 from chanye.analytics.models import FigureMonth, MonthSummary
-from chanye.core import access
-from chanye.enterprises.models import Enterprise
+from chanye.core import access, hooks
+from chanye.enterprises.models import Enterprise, FigureYear
 from chanye.enterprises.selectors import new_entries
 from chanye.industry.models import Cluster, Target
 from chanye.regions.models import Region
@@ -50,6 +52,26 @@ def _units_for(user: Any) -> list[Region]:
 
 def _target(indicator: str, **scope: Any) -> Target | None:
     return Target.objects.filter(is_active=True, indicator=indicator, **scope).order_by("-year").first()
+
+
+def cluster_ytd_output(*, enterprises: Any, clusters: list[Cluster], month: dt.date) -> dict[int, Decimal]:
+    """Per cluster, the year-to-date 统计 output (万元) of its 规上 members among `enterprises` (the user's scope: a
+    county officer's page shows its own firms in each cluster), from FigureYear's month columns (whole 元)."""
+    months = [f"output_{m:02d}" for m in range(1, month.month + 1)]
+    ytd = sum((Coalesce(F(c), 0) for c in months[1:]), Coalesce(F(months[0]), 0))
+    rows = (
+        FigureYear.objects.filter(
+            source=MONTH_SUMMARY.sources[0],
+            year=month.year,
+            enterprise__in=enterprises.filter(is_above_scale=True),
+            enterprise__clusters__in=clusters,
+        )
+        .values("enterprise__clusters")
+        .annotate(s=Sum(ytd))
+        .values_list("enterprise__clusters", "s")
+        .order_by()
+    )
+    return {pk: Decimal(s or 0) / 10000 for pk, s in rows}
 
 
 def dashboard(*, user: Any, month: dt.date | None = None) -> dict[str, Any]:
@@ -127,51 +149,30 @@ def dashboard(*, user: Any, month: dt.date | None = None) -> dict[str, Any]:
         .values_list("clusters", "n")
         .order_by()
     )
-    if city_wide and month:
-        cytd = dict(
-            MonthSummary.objects.filter(cluster__in=clusters, above_scale=True, month__gte=ytd_start, month__lte=month)
-            .values("cluster_id")
-            .annotate(s=Sum("output"))
-            .values_list("cluster_id", "s")
-            .order_by()
-        )
-    else:
-        cytd = {}
+    cytd = cluster_ytd_output(enterprises=ents, clusters=clusters, month=month) if month else {}
     for c in clusters:
         cluster_rows.append(
             {
                 "cluster": c,
                 "above": ccount.get(c.pk, 0),
-                "ytd_output": (cytd.get(c.pk) or Decimal(0)) / YI if city_wide else None,
+                "ytd_output": (cytd.get(c.pk) or Decimal(0)) / YI,
             }
         )
 
-    cluster_targets = []
-    if city_wide and month:
-        last12 = dt.date(month.year - 1, month.month, 1)
-        for t in Target.objects.filter(is_active=True, cluster__isnull=False).select_related("cluster"):
-            if t.unit == "亿元":
-                s = MonthSummary.objects.filter(
-                    cluster=t.cluster, above_scale=True, month__gt=last12, month__lte=month
-                ).aggregate(s=Sum("output"))["s"]
-                current, basis = (s or Decimal(0)) / YI, "近12个月规上产值"
-            elif t.unit == "家":
-                current, basis = Decimal(ents.filter(clusters=t.cluster).count()), "在库企业数"
-            else:
-                continue
-            cluster_targets.append({"target": t, "current": current, "basis": basis})
+    # 集群目标: each cluster target's figure as the 目标 page has it (targets.progress through the hook), not a second
+    # reading here; a county officer's page shows its county's figures and targets, not the city's.
+    cluster_targets = [p for found in hooks.target_progress(cluster_only=True) for p in found] if city_wide else []
 
     total_above = sum(r["above"] for r in rows)
+    own = {"region__isnull": True, "cluster__isnull": True} if city_wide else {"region_id__in": unit_ids}
     kpis = {
         "above": total_above,
-        "above_target": _target("above_scale_count", region__isnull=True, cluster__isnull=True),
+        "above_target": _target("above_scale_count", **own),
         "new": sum(r["new"] for r in rows),
-        "new_target": _target("above_scale_new_count", region__isnull=True, cluster__isnull=True)
-        if city_wide
-        else _target("above_scale_new_count", region_id__in=unit_ids),
+        "new_target": _target("above_scale_new_count", **own),
         "ytd_output": sum((r["ytd_output"] for r in rows), Decimal(0)),
-        "output_target": _target("cluster_above_scale_output", region__isnull=True)
-        or _target("above_scale_output", region__isnull=True),
+        "output_target": (_target("cluster_above_scale_output", **own) if city_wide else None)
+        or _target("above_scale_output", **own),
         "enterprises": sum(r["total"] for r in rows),
     }
     return {

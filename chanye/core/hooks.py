@@ -40,6 +40,12 @@ monthly_figures_changed = Hook(
     "monthly_figures_changed",
     "After monthly figures were stored (a form, an import): fn(*, months) (analytics refreshes its summaries).",
 )
+target_progress = Hook(
+    "target_progress",
+    "Progress of the active targets as the 目标 page computes it (one definition of a target's current figure): "
+    "fn(*, cluster_only) -> list of objects with target, current, as_of, source, status, status_label, percent "
+    "(targets; the dashboard's 集群目标).",
+)
 tier_projects = Hook(
     "tier_projects",
     "The projects a user may see that are implemented this year with total investment of at least `at_least` 亿元, "

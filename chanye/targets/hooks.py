@@ -26,7 +26,19 @@ def store_when_stale(provider: Any, year: int, month: Any = None) -> None:
     store_provided(provider, year, month)
 
 
+def target_progress(*, cluster_only: bool = False) -> list[Any]:
+    """Progress of the active targets (of clusters only, when asked), as the 目标 page computes it."""
+    from chanye.industry.models import Target
+    from chanye.targets.progress import all_progress
+
+    targets = Target.objects.filter(is_active=True).select_related("region", "cluster").order_by("rule", "code")
+    if cluster_only:
+        targets = targets.filter(cluster__isnull=False)
+    return all_progress(targets=list(targets))
+
+
 def register() -> None:
+    from chanye.core import hooks as core_hooks
     from chanye.core import indicators
     from chanye.core.imports import registry
     from chanye.targets import catalogue
@@ -34,3 +46,4 @@ def register() -> None:
     catalogue.register()
     registry.after_import("monthly")(refresh_after_monthly_import)
     indicators.on_stale(store_when_stale)
+    core_hooks.target_progress.register(target_progress)

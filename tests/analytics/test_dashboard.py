@@ -104,13 +104,37 @@ def test_refreshing_all_months_writes_one_row_per_month_and_unit(data):
     assert city.output == 35015 and city.enterprises == 18
 
 
-def test_xn_sys_5_cluster_output_target_shows_last_12_months(client, users, data, login):
+def test_xn_sys_5_cluster_targets_show_the_target_pages_figure(client, users, data, login):
+    """One definition: the dashboard's 集群目标 row is the 目标 page's progress of the same target (cluster_output, the
+    members' output of the year to date), not a reading of its own."""
     from chanye.industry.models import Cluster
+    from chanye.targets import indicators
+    from chanye.targets.hooks import target_progress
 
     cold = Cluster.objects.get(code="food-cold-chain")
     data["b"].clusters.add(cold)
-    refresh_month_summaries()
+    indicators.refresh(dt.date(2025, 2, 1))
     resp = login(users["admin"]).get("/?month=2025-02")
-    (row,) = [c for c in resp.context["cluster_targets"] if c["target"].code == "t-cold-chain"]
-    assert row["current"] == Decimal(4)  # 20000 万元 × 2 months in the 12 months to 2025-02 = 4 亿元
+    (row,) = [c for c in resp.context["cluster_targets"] if c.target.code == "t-cold-chain"]
+    assert row.current == Decimal(4)  # 20000 万元 × 2 months of 2025 = 4 亿元
+    (page,) = [p for p in target_progress(cluster_only=True) if p.target.code == "t-cold-chain"]
+    assert (row.current, row.status, row.as_of) == (page.current, page.status, page.as_of)
     assert "冷链食品年产值" in resp.content.decode()
+
+
+def test_a_county_officer_is_not_measured_against_the_citys_targets(client, users, data, login):
+    resp = login(users["xianan"]).get("/?month=2025-02")
+    kpis = resp.context["kpis"]
+    assert kpis["above"] == 2 and kpis["above_target"] is None and kpis["output_target"] is None  # city: >2000家
+    assert kpis["new_target"].value == 45 and kpis["new_target"].region.name == "咸安区"  # the county's own
+    assert resp.context["cluster_targets"] == []
+    assert "本辖区未分解该目标" in resp.content.decode()
+
+
+def test_a_county_officer_sees_the_cluster_output_of_their_own_firms(client, users, data, login):
+    food = Cluster.objects.get(code="food")
+    data["c"].clusters.add(food)  # 嘉鱼's firm in the same cluster: not 咸安's
+    xianan = {c["cluster"].code: c for c in login(users["xianan"]).get("/?month=2025-02").context["clusters"]}
+    assert xianan["food"]["above"] == 1 and xianan["food"]["ytd_output"] == Decimal(2)  # a: 10000 × 2 万元
+    city = {c["cluster"].code: c for c in login(users["admin"]).get("/?month=2025-02").context["clusters"]}
+    assert city["food"]["ytd_output"] == Decimal("3")  # a and c: (10000 + 5000) × 2 万元
