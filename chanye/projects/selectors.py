@@ -554,3 +554,17 @@ def chain_nodes() -> list[str]:
     """The link names of the active chain maps (offered, not imposed, as a project's 产业链环节), in chain order —
     from whichever app keeps chain maps (`hooks.chain_node_names`)."""
     return [name for names in hooks.chain_node_names() for name in names]
+
+
+def bulletin_gap(*, user: Any, today: dt.date | None = None) -> dict[str, Any]:
+    """Why the 四色图's count differs from the latest 月通报's (issue 13): the board lists every project the user may
+    see as it stands today; the bulletin counts the projects in the library at its month's end (`stats.exists_at`:
+    signed by then, or registered by then if never signed). Both counts from the same scope."""
+    from chanye.projects.bulletin import default_month
+    from chanye.projects.stats import exists_at, scope
+
+    month = default_month(today)
+    projects = scope(user=user).projects
+    now = projects.count()
+    at_end = projects.filter(exists_at(project_rules.month_end(month))).count()
+    return {"month": month, "now": now, "at_end": at_end, "after": now - at_end}

@@ -95,6 +95,7 @@ def board(request: AuthedRequest) -> HttpResponse:
         {
             "filters": f,
             "board": counts,
+            "gap": None if f.active else selectors.bulletin_gap(user=request.user, today=today),
             "page": page,
             "rows": rows,
             "today": today,
