@@ -41,7 +41,7 @@ from chanye.demo.project_data import (
 from chanye.enterprises.models import Enterprise
 from chanye.industry.models import Cluster, CountyLayout, Industry
 from chanye.industry.selectors import active_pack
-from chanye.projects import bulk, services
+from chanye.projects import bulk, plausibility, services
 from chanye.projects import rules as project_rules
 from chanye.projects.models import (
     Colour,
@@ -280,6 +280,7 @@ class _Seeder:
         self.used_names: set[str] = set()
         self.seq: dict[int, int] = {}
         self.projects: list[Project] = []
+        self.county_output = plausibility.county_outputs(today.year - 1)
 
     def new_code(self, unit: Region, signed: dt.date | None) -> str:
         self.seq[unit.pk] = self.seq.get(unit.pk, 0) + 1
@@ -297,7 +298,12 @@ class _Seeder:
         if p.project_type != ProjectType.INDUSTRY:
             return
         ratio = math.exp(self.rng.gauss(math.log(1.1 if p.kind == ProjectKind.NEW else 0.9), 0.5))
-        p.expected_output = _q(float(p.investment) * 10000 * ratio, "1")  # 万元; ≥ 2000 → growth point (XN-GS-9)
+        ratio = min(ratio, 0.9 * float(plausibility.OUTPUT_PER_INVESTMENT_MAX))
+        expected = float(p.investment) * 10000 * ratio  # 万元; ≥ 2000 → growth point (XN-GS-9)
+        county = self.county_output.get(p.county_id)
+        if county:  # believable against the county's industry (projects.plausibility): a big project, not half of it
+            expected = min(expected, float(county) * 0.8 * float(plausibility.SHARE_OF_COUNTY_MAX))
+        p.expected_output = _q(expected, "1")
 
     def apply_timeline(self, p: Project, t: dict[str, Any], unit: Region) -> None:
         p.signed_on, p.started_on, p.producing_on = t["signed_on"], t["started_on"], t["producing_on"]

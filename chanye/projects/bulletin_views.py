@@ -21,7 +21,7 @@ from chanye.core import access, audit
 from chanye.core.downloads import DOCX, XLSX, attachment
 from chanye.core.models import AuditAction
 from chanye.projects import bulletin as bulletin_figures
-from chanye.projects import bulletin_tables, indicators, progress, stats
+from chanye.projects import bulletin_tables, indicators, plausibility, progress, stats
 from chanye.projects import rules as project_rules
 from chanye.projects.selectors import require_reader
 from chanye.regions.models import Region
@@ -136,14 +136,26 @@ def growth_points(request: AuthedRequest) -> HttpResponse:
     threshold, per county against the yearly targets."""
     sc, g, qs, year = _growth(request)
     unit = _county(request, sc)
+    # The page counts to this month; the latest 月通报 to its month's end: say what the bulletin counts (issue 13).
+    as_of = indicators.period_for(year)
+    bulletin_month = bulletin_figures.default_month()
+    in_bulletin = None
+    if bulletin_month.year == year and bulletin_month != as_of:
+        in_bulletin = {"month": bulletin_month, **progress.growth_points(sc, bulletin_month)}
+    listed = _list_context(request, qs, unit, year)
+    outputs = plausibility.county_outputs(year - 1)
+    doubts = {p.pk: plausibility.project_doubts(p, outputs=outputs) for p in listed["page"]}
     return render(
         request,
         "projects/growth_points.html",
         {
             "g": g,
+            "as_of": as_of,
+            "in_bulletin": in_bulletin,
+            "doubts": {pk: d for pk, d in doubts.items() if d},
             "chart": bulletin_figures.growth_chart(g),
             "units": sc.units,
-            **_list_context(request, qs, unit, year),
+            **listed,
         },
     )
 

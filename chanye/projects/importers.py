@@ -26,7 +26,7 @@ from chanye.core.models import ImportBatch
 from chanye.core.text import squash, to_halfwidth
 from chanye.enterprises.models import Enterprise
 from chanye.industry.models import Cluster, Industry
-from chanye.projects import bulk, services
+from chanye.projects import bulk, plausibility, services
 from chanye.projects import rules as project_rules
 from chanye.projects.models import Project, ProjectKind, ProjectList, ProjectType
 from chanye.regions.models import RegionLevel
@@ -175,6 +175,7 @@ class ProjectImporter(Importer):
 
     def prepare(self) -> None:
         self.regions = region_lookup()
+        self.county_outputs = plausibility.county_outputs(self.today.year - 1)
         self.industries: dict[str, Industry] = {}
         for i in Industry.objects.filter(is_active=True):
             for key in (squash(i.name), i.code, squash(i.name).removesuffix("产业"), squash(i.name) + "产业"):
@@ -256,7 +257,24 @@ class ProjectImporter(Importer):
         self._validate_expected_output(ctx, out)
         self._validate_secretaries(ctx, out)
         self._validate_dates(ctx, out, ex)
+        self._doubt_expected_output(ctx, out)
         return out
+
+    def _doubt_expected_output(self, ctx: RowContext, out: dict[str, Any]) -> None:
+        """A 预计新增产值 out of proportion to the investment or the county's output is imported with a warning
+        (`plausibility`), not refused."""
+        expected = out.get("expected_output")
+        if expected is None:
+            return
+        county = out.get("county")
+        found = plausibility.doubts(
+            investment=out.get("investment"),  # required: the row has it
+            expected_output=expected,
+            county_output=self.county_outputs.get(county.pk) if county is not None else None,
+            year=self.today.year,
+        )
+        header = ctx.headers.get("expected_output", "预计新增产值")
+        self.warnings += [RowError(ctx.row, header, f"{expected}", doubt) for doubt in found]
 
     def _validate_code(self, ctx: RowContext, out: dict[str, Any]) -> dict[str, Any] | None:
         """项目编号: required, unique in the sheet, within the user's scope; returns the stored project, if any."""

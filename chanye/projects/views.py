@@ -24,8 +24,8 @@ from chanye.core.forms import messages_of
 from chanye.core.models import AuditAction
 from chanye.industry.models import Cluster, Industry
 from chanye.projects import issues as issue_services
+from chanye.projects import plausibility, selectors, services
 from chanye.projects import rules as project_rules
-from chanye.projects import selectors, services
 from chanye.projects.filtersets import IssueFilter, ProjectFilter, tier_label
 from chanye.projects.forms import (
     ExitForm,
@@ -181,6 +181,7 @@ def _detail_context(request: AuthedRequest, p: Project, **extra: Any) -> dict[st
         "can_rectify": can_edit and bool(overdue) and p.status not in (ProjectStatus.EXITED, ProjectStatus.PRODUCING),
         "rectify_days": project_rules.current().rectify_days,
         "staffing_gaps": services.staffing_gaps(p),
+        "output_doubts": plausibility.project_doubts(p),
         "staffing": project_rules.current().staffing,
         "clocks": project_rules.current().has_clocks,
         "exited": p.status == ProjectStatus.EXITED,
@@ -245,6 +246,8 @@ def edit(request: AuthedRequest, pk: int | None = None) -> HttpResponse:
             gaps = services.staffing_gaps(p, rules)
             if gaps:  # XN-XM-6: checked on every save, flagged rather than refused
                 messages.warning(request, "请补充包保责任：" + "；".join(gaps) + "。")
+            for doubt in plausibility.project_doubts(p):  # issue 13: a believable 预计新增产值
+                messages.warning(request, doubt + "。")
             return redirect("projects:detail", pk=p.pk)
     return render(
         request,

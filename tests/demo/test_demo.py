@@ -140,6 +140,12 @@ def test_demo_runs_for_every_citys_pack(pack, transactional_db, tmp_path):
                     (username, path, m.group(0)) for m in FRACTIONAL_COUNT.finditer(visible_text(resp.content.decode()))
                 ]
     assert not fractions, fractions
+    # the growth points' 预计新增产值 are believable against investment and county output (issue 13)
+    from chanye.projects import plausibility
+
+    outputs = plausibility.county_outputs(dt.date.today().year - 1)
+    doubted = [(p.name, d) for p in Project.objects.all() if (d := plausibility.project_doubts(p, outputs=outputs))]
+    assert not doubted, doubted
 
 
 def test_demo_chain_leaders_fill_every_ledger_within_the_rules(mini_pack):
