@@ -118,7 +118,7 @@ def test_demo_runs_for_every_citys_pack(pack, transactional_db, tmp_path):
     total = sum(statuses.values())
     assert statuses["met"] and statuses["behind"] + statuses["on_track"], statuses
     assert statuses["met"] < total * 0.6 and statuses["no_data"] < total / 3, statuses
-    assert Task.objects.filter(is_active=True).exists() and TaskReport.objects.exists()
+    assert xianning or (Task.objects.filter(is_active=True).exists() and TaskReport.objects.exists())  # 咸宁 has none
     # 益阳's 千亿级产业 have their demo leaders and teams (YY-ORG-1); packs without the arrangement have none
     from chanye.supervision.models import IndustryLiaison
 
