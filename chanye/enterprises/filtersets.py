@@ -31,7 +31,13 @@ class EnterpriseFilter:
             has_letters = any(c.isascii() and c.isalpha() for c in term)
             name_lookup = "name__icontains" if has_letters else "name__contains"
             aliases = EnterpriseAlias.objects.filter(**{name_lookup: term}).values("enterprise_id")
-            qs = qs.filter(Q(**{name_lookup: term}) | Q(uscc__startswith=term.upper()) | Q(pk__in=aliases))
+            # any part of a credit code (an officer types the 6 digits they remember), not only its start
+            code = (
+                Q(uscc__contains=term.upper())
+                if len(term) >= 4 and term.isalnum()
+                else Q(uscc__startswith=term.upper())
+            )
+            qs = qs.filter(Q(**{name_lookup: term}) | code | Q(pk__in=aliases))
         if self.county:
             qs = qs.filter(Q(county__code=self.county) | Q(park__code=self.county))
         if self.industry:

@@ -46,7 +46,6 @@ MIDDLEWARE = [
     # chanye.core.sessions.SessionMiddleware (polling does not extend the idle timeout), and a GET page that only
     # reads is still shown while another program holds SQLite's write lock
     "chanye.core.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -165,6 +164,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
 LANGUAGE_CODE = "zh-hans"
+# The product is Chinese whatever the browser asks for (issue 13): no LocaleMiddleware, one language.
+LANGUAGES = [("zh-hans", "简体中文")]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
