@@ -69,3 +69,32 @@ class BenchmarkFigure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.region} {self.year} {self.industry_code}"
+
+
+class DataDuty(models.Model):
+    """Who owes a source of data, how often and by when (数据更新, issue 13): the city's setting for one registered
+    source (`chanye.core.freshness`); without a row the source's defaults apply. Set by a city administrator."""
+
+    class Cadence(models.TextChoices):
+        MONTH = "month", "每月"
+        QUARTER = "quarter", "每季度"
+        YEAR = "year", "每年"
+        CONTINUOUS = "continuous", "随时更新"
+
+    key = models.CharField("数据来源", max_length=40, unique=True)
+    owner_unit = models.CharField("责任单位", max_length=80, blank=True)
+    owner_name = models.CharField("责任人", max_length=40, blank=True)
+    owner_user = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="责任人账号"
+    )
+    cadence = models.CharField("更新频次", max_length=12, choices=Cadence.choices, default=Cadence.MONTH)
+    due_day = models.PositiveSmallIntegerField("截止（期末后第几天）", default=15)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["key"]
+        verbose_name = "数据报送责任"
+        verbose_name_plural = "数据报送责任"
+
+    def __str__(self) -> str:
+        return f"{self.key} {self.owner_unit}"

@@ -223,3 +223,28 @@ def county_industry_matrix(*, until: dt.date | None = None) -> tuple[list[Any], 
         if county_id in index:
             x[index[county_id], divisions.index(div)] = s
     return counties, [(d, names.get(d, d)) for d in divisions], x
+
+
+def data_freshness(*, user: Any, today: dt.date | None = None, detail: bool = True) -> list[Any]:
+    """Every registered data source (chanye.core.freshness) with the city's duty: owner, cadence, due day, the period
+    due, whether it arrived, how late, and per county who reported — within the user's scope."""
+    from chanye.analytics.models import DataDuty
+    from chanye.core import freshness
+
+    today = today or timezone.localdate()
+    duties = {d.key: d for d in DataDuty.objects.all()}
+    return [
+        freshness.status_of(s, duties.get(s.key), user=user, today=today, detail=detail) for s in freshness.sources()
+    ]
+
+
+def overdue_for(*, user: Any, today: dt.date | None = None) -> list[Any]:
+    """The overdue sources a user should hear about on their home page: those they are the named owner of, and for a
+    city administrator every one."""
+    from chanye.analytics.models import DataDuty
+
+    admin = access.is_city_admin(user)
+    if not admin and not DataDuty.objects.filter(owner_user_id=getattr(user, "pk", None)).exists():
+        return []
+    statuses = [s for s in data_freshness(user=user, today=today, detail=False) if s.overdue]
+    return statuses if admin else [s for s in statuses if s.owner_user_id == getattr(user, "pk", None)]

@@ -107,3 +107,35 @@ def do_store_benchmarks(*, actor: Actor, table: Any, source: str, batch: Any = N
     BenchmarkFigure.objects.bulk_create(new, batch_size=2000)
     BenchmarkFigure.objects.bulk_update(changed, ["output", "source", "batch"], batch_size=2000)
     return len(new), len(changed), unchanged
+
+
+@transaction.atomic
+def do_set_duty(*, actor: Actor, key: str, data: dict[str, Any]) -> Any:
+    """Set who owes a data source, how often and by when (数据更新); city administrators only, audited."""
+    from chanye.analytics.models import DataDuty
+    from chanye.core import audit, freshness
+    from chanye.core.models import AuditAction
+
+    if not access.is_city_admin(actor):
+        raise PermissionDenied("只有市级管理员可以设置数据报送责任。")
+    if key not in {s.key for s in freshness.sources()}:
+        raise PermissionDenied("没有这个数据来源。")
+    duty, created = DataDuty.objects.get_or_create(key=key)
+    fields = ["owner_unit", "owner_name", "owner_user", "cadence", "due_day"]
+    before = {f: str(getattr(duty, f) or "") for f in fields}
+    for f in fields:
+        if f in data:
+            setattr(duty, f, data[f])
+    duty.save()
+    after = {f: str(getattr(duty, f) or "") for f in fields}
+    changed = {f: v for f, v in after.items() if v != before[f]}
+    if changed or created:
+        audit.record(
+            actor=actor,
+            action=AuditAction.CREATE if created else AuditAction.UPDATE,
+            obj=duty,
+            object_repr=f"数据报送责任：{key}",
+            before={f: before[f] for f in changed},
+            after=changed,
+        )
+    return duty

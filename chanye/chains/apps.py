@@ -7,10 +7,11 @@ class ChainsConfig(AppConfig):
     verbose_name = "产业链与招商"
 
     def ready(self) -> None:
-        from chanye.chains import finance, importers, services, target_import
+        from chanye.chains import finance, freshness, importers, services, target_import
         from chanye.core import hooks
 
         importers.register()
+        freshness.register()
         target_import.register()
         hooks.pack_loaded.register(services.sync_from_pack)
         hooks.chain_node_names.register(services.active_link_names)

@@ -8,12 +8,13 @@ class ProjectsConfig(AppConfig):
 
     def ready(self) -> None:
         from chanye.core import hooks, indicators
-        from chanye.projects import importers, milestone_import, selectors, services
+        from chanye.projects import freshness, importers, milestone_import, selectors, services
         from chanye.projects import indicators as project_indicators
         from chanye.projects import selectors as project_selectors
 
         hooks.tier_projects.register(project_selectors.tier_projects)  # YY-P-1 梯队名单
         importers.register()
+        freshness.register()
         milestone_import.register()
         indicators.register(*project_indicators.INDICATORS)
         indicators.register_provider(project_indicators.PROVIDER)

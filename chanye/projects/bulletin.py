@@ -79,8 +79,21 @@ def bulletin(month: dt.date, *, user: Any = None, region: Region | None = None) 
         "targets": target_progress(sc, month, values, targets=targets),
         "issues": issues(sc, month),
     }
+    data["late_data"] = late_data(user)
     data["summary"] = summary(data)
     return data
+
+
+def late_data(user: Any = None) -> list[dict[str, Any]]:
+    """The data sources overdue today (数据更新, issue 13), for the bulletin: whose, due when, how late."""
+    from chanye.analytics.selectors import data_freshness
+    from chanye.core import access
+
+    return [
+        {"label": s.source.label, "owner": s.owner_unit, "due_on": s.due_on, "late_days": s.late_days}
+        for s in data_freshness(user=user or access.SYSTEM, detail=False)
+        if s.overdue
+    ]
 
 
 def summary(d: dict[str, Any]) -> str:
@@ -99,6 +112,9 @@ def summary(d: dict[str, Any]) -> str:
         else f"月末逾期未完成节点{od['milestones']}个，涉及项目{od['project_count']}个。",
         _speed_summary(ss, ps),
     ]
+    if d.get("late_data"):
+        late = "、".join(f"{x['label']}（{x['owner']}，逾期{x['late_days']}天）" for x in d["late_data"])
+        parts.append(f"逾期未更新的数据：{late}。")
     return "".join(parts)
 
 

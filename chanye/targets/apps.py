@@ -9,9 +9,10 @@ class TargetsConfig(AppConfig):
     def ready(self) -> None:
         from chanye.core import figure_uses
         from chanye.targets import figure_uses as uses
-        from chanye.targets import hooks, park_land_import
+        from chanye.targets import freshness, hooks, park_land_import
 
         hooks.register()
+        freshness.register()
         for use in uses.USES:
             figure_uses.register(use)
         park_land_import.register()

@@ -359,7 +359,7 @@ def test_cli_prints_every_error_and_exits_non_zero(tmp_path, regions, monkeypatc
     assert "新增 1" in out.getvalue() and Project.objects.count() == 1
 
 
-def test_the_downloaded_template_has_the_chinese_headers_and_its_example_imports(regions, users, login):
+def test_the_downloaded_template_has_the_chinese_headers_and_its_example_is_valid(regions, users, login):
     client = login(users["admin"])
     page = client.get("/imports/")
     assert page.status_code == 200
@@ -371,7 +371,17 @@ def test_the_downloaded_template_has_the_chinese_headers_and_its_example_imports
     sheet = read_sheet(resp.content, "t.xlsx")
     assert sheet.rows[0][:5] == ["项目编号", "项目名称", "投资企业统一社会信用代码", "投资主体", "区县"]
     assert "总投资(亿元)" in sheet.rows[0] and "预计新增产值(万元)" in sheet.rows[0] and "项目秘书" in sheet.rows[0]
+    # left as downloaded, the example is skipped, never imported (tests/core/test_import_template_example_row.py);
+    # filled in as an officer would (their own project code), the example's values are all valid
     out = run_import("projects", data=resp.content, filename="项目库导入模板.xlsx", user=users["admin"])
+    assert not out.ok and not Project.objects.exists()
+    from openpyxl import load_workbook
+
+    wb = load_workbook(io.BytesIO(resp.content))
+    wb["数据"]["A2"] = "XA-2025-099"  # the officer's own code, not the example's
+    buf = io.BytesIO()
+    wb.save(buf)
+    out = run_import("projects", data=buf.getvalue(), filename="项目库导入模板.xlsx", user=users["admin"])
     assert out.ok, out.errors
     assert Project.objects.get().secretaries == ["张明", "李华"]
     ms = client.get("/imports/template/milestones.xlsx")

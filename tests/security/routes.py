@@ -114,6 +114,8 @@ ROUTES: list[Route] = [
     Route("core:audit", frozenset({"auditor"})),
     # dashboard and analytics
     Route("dashboard", ANY),
+    Route("data_freshness", READ),  # 数据更新: business users read; the city administrator sets the duties
+    Route("data_freshness", CITY, method="POST", data=body(key="monthly:stats")),
     Route("chains:relatedness", READ),
     # targets and assessment
     Route("targets:tree", READ),
