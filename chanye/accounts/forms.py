@@ -40,3 +40,47 @@ class LoginForm(AuthenticationForm):
                 until = f"{timezone.localtime(lock.until):%H:%M}"
                 raise forms.ValidationError(self.error_messages[code].format(until=until), code=code) from None
             raise
+
+
+class UserScopeForm(forms.Form):
+    """A role and its unit: a county officer's county or park, an enterprise user's firm (by credit code)."""
+
+    role = forms.ChoiceField(label="角色")
+    region = forms.ModelChoiceField(label="所属单位（区县/园区工作人员）", queryset=None, required=False)
+    enterprise = forms.CharField(label="所属企业统一社会信用代码（企业用户）", max_length=18, required=False)
+
+    def __init__(self, *args, **kwargs):
+        from chanye.accounts.models import Role
+        from chanye.regions.models import Region
+
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = Role.choices
+        self.fields["region"].queryset = Region.objects.exclude(level="city").order_by("sort_order", "code")
+        for name, f in self.fields.items():
+            f.widget.attrs["class"] = (
+                "form-select form-select-sm" if name in ("role", "region") else "form-control form-control-sm"
+            )
+
+    def clean_enterprise(self):
+        from chanye.core import uscc
+        from chanye.enterprises.models import Enterprise
+
+        raw = (self.cleaned_data.get("enterprise") or "").strip()
+        if not raw:
+            return None
+        ent = Enterprise.objects.filter(uscc=uscc.normalize(raw)).first()
+        if ent is None:
+            raise forms.ValidationError("企业库中没有该统一社会信用代码。")
+        return ent
+
+
+class NewUserForm(UserScopeForm):
+    username = forms.CharField(label="用户名", max_length=150)
+    full_name = forms.CharField(label="姓名或单位", max_length=50, required=False)
+
+    field_order = ["username", "full_name", "role", "region", "enterprise"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("username", "full_name"):
+            self.fields[name].widget.attrs["class"] = "form-control form-control-sm"

@@ -26,6 +26,8 @@ class User(AbstractUser):
     # API tokens included, until then or until the security administrator unlocks it.
     locked_until = models.DateTimeField("锁定至", null=True, blank=True)
     password_changed_at = models.DateTimeField("密码修改时间", null=True, blank=True)
+    # Set when the system administrator resets the password: the temporary one must be replaced at the next sign-in.
+    must_change_password = models.BooleanField("须修改密码", default=False)
 
     class Meta:
         verbose_name = "用户"

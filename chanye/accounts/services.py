@@ -59,8 +59,82 @@ def do_set_password(*, actor: Actor, user: User, password: str) -> None:
     with transaction.atomic():
         user.set_password(password)
         user.password_changed_at = timezone.now()
-        user.save(update_fields=["password", "password_changed_at"])
+        user.must_change_password = False
+        user.save(update_fields=["password", "password_changed_at", "must_change_password"])
         audit.record(actor=actor, action=AuditAction.UPDATE, obj=user, message="修改密码")
+
+
+def _require_system_admin(actor: Actor) -> None:
+    from django.core.exceptions import PermissionDenied
+
+    if getattr(actor, "role", None) != Role.SYS_ADMIN and not getattr(actor, "is_system", False):
+        raise PermissionDenied("只有系统管理员可以管理用户账号。")
+
+
+def temporary_password() -> str:
+    """A one-time password meeting the password rules (10+ characters, upper, lower, digit, symbol)."""
+    return f"Cy{secrets.token_hex(5)}#{secrets.randbelow(90) + 10}"
+
+
+def do_reset_password(*, actor: Actor, user: User) -> str:
+    """The system administrator resets a forgotten password: a temporary one, returned once (never stored or logged in
+    clear), to be replaced at the next sign-in. Audited."""
+    _require_system_admin(actor)
+    raw = temporary_password()
+    with transaction.atomic():
+        user.set_password(raw)
+        user.password_changed_at = timezone.now()
+        user.must_change_password = True
+        user.save(update_fields=["password", "password_changed_at", "must_change_password"])
+        audit.record(actor=actor, action=AuditAction.UPDATE, obj=user, message="重置密码（临时密码，须在登录后修改）")
+    return raw
+
+
+def do_set_active(*, actor: Actor, user: User, active: bool) -> None:
+    """Disable (停用) or enable an account; nobody disables their own. Audited."""
+    _require_system_admin(actor)
+    if getattr(actor, "pk", None) == user.pk and not active:
+        raise ValidationError("不能停用自己的账号。")
+    if user.is_active == active:
+        return
+    with transaction.atomic():
+        user.is_active = active
+        user.save(update_fields=["is_active"])
+        audit.record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            obj=user,
+            before={"is_active": not active},
+            after={"is_active": active},
+            message="启用账号" if active else "停用账号",
+        )
+
+
+def do_set_scope(*, actor: Actor, user: User, role: str, region: Any = None, enterprise: Any = None) -> None:
+    """Change an account's role and unit (assign a county officer to a county or park, an enterprise user to a firm),
+    by the rules of `do_create_user`. Audited."""
+    _require_system_admin(actor)
+    if role not in Role.values:
+        raise ValidationError(f"未知角色：{role}")
+    if role == Role.COUNTY_OFFICER and region is None:
+        raise ValidationError("区县/园区工作人员必须指定所属单位。")
+    if role == Role.ENTERPRISE and enterprise is None:
+        raise ValidationError("企业用户必须指定所属企业。")
+    fields = ["role", "region", "enterprise"]
+    before = audit.snapshot(user, fields)
+    user.role = role
+    user.region = region if role == Role.COUNTY_OFFICER else None
+    user.enterprise = enterprise if role == Role.ENTERPRISE else None
+    with transaction.atomic():
+        user.save(update_fields=fields)
+        audit.record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            obj=user,
+            before=before,
+            after=audit.snapshot(user, fields),
+            message="调整角色与所属单位",
+        )
 
 
 def do_unlock(*, actor: Actor, user: User) -> None:

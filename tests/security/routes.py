@@ -62,6 +62,28 @@ ROUTES: list[Route] = [
     Route("accounts:logout", ANY, method="POST", skip="signs the user out; tests/accounts"),
     Route("accounts:password_change", ANY),
     Route("accounts:users", frozenset({"admin", "sysadmin", "secadmin"})),
+    Route("accounts:user_new", frozenset({"sysadmin"}), method="POST", data=body()),
+    Route(
+        "accounts:user_active",
+        frozenset({"sysadmin"}),
+        kwargs=lambda w, which: {"pk": w.users["viewer"].pk},
+        method="POST",
+        data=body(active="1"),
+    ),
+    Route(
+        "accounts:user_reset",
+        frozenset({"sysadmin"}),
+        kwargs=lambda w, which: {"pk": w.users["viewer"].pk},
+        method="POST",
+        destructive=True,
+    ),
+    Route(
+        "accounts:user_scope",
+        frozenset({"sysadmin"}),
+        kwargs=lambda w, which: {"pk": w.users["viewer"].pk},
+        method="POST",
+        data=body(),
+    ),
     Route(
         "accounts:unlock",
         frozenset({"secadmin"}),
