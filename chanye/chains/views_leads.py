@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from chanye.accounts.http import AuthedRequest
 from chanye.accounts.models import User
-from chanye.core import access, xlsx
+from chanye.core import access, audit, xlsx
 from chanye.core.downloads import audited_export
 from chanye.core.forms import messages_of
 from chanye.industry.models import Cluster
@@ -198,7 +198,7 @@ def leads_export(request: AuthedRequest) -> HttpResponse:
         widths=[14, 32, 22, 8, 12, 18, 18, 14, 10, 30, 12, 12, 12, 12, 12, 12, 12, 24, 14, 30],
         sheet_name="招商线索",
     )
-    return audited_export(request.user, data, "招商线索", f"导出招商线索（{f.querystring() or '全部'}）")
+    return audited_export(request.user, data, "招商线索", f"导出招商线索（{audit.query_words(f.querystring())}）")
 
 
 # ---------------------------------------------------------------- a lead: register, edit, page, 推进, 终止
@@ -401,4 +401,6 @@ def conversion_export(request: AuthedRequest) -> HttpResponse:
         ws.column_dimensions["A"].width = 30
         ws.freeze_panes = "B2"
     data = xlsx.to_bytes(wb)
-    return audited_export(request.user, data, "招商转化情况", f"导出招商转化情况（{f.querystring() or '全部'}）")
+    return audited_export(
+        request.user, data, "招商转化情况", f"导出招商转化情况（{audit.query_words(f.querystring())}）"
+    )

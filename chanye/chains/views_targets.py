@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from chanye.accounts.http import AuthedRequest
-from chanye.core import access, xlsx
+from chanye.core import access, audit, xlsx
 from chanye.core.downloads import attachment, audited_export
 from chanye.core.forms import messages_of
 from chanye.core.imports.runner import start_import
@@ -206,4 +206,4 @@ def targets_export(request: AuthedRequest) -> HttpResponse:
         widths=[16, 20, 14, 8, 34, 22, 16, 30, 16, 14, 20, 30],
         sheet_name="招商目标库",
     )
-    return audited_export(request.user, data, "招商目标库", f"导出招商目标库（{f.querystring() or '全部'}）")
+    return audited_export(request.user, data, "招商目标库", f"导出招商目标库（{audit.query_words(f.querystring())}）")

@@ -112,3 +112,12 @@ def record_many(
     ]
     AuditLog.objects.bulk_create(rows, batch_size=2000)
     return len(rows)
+
+
+def query_words(querystring: str) -> str:
+    """A list's filters as an audit row shows them: decoded, "county=421202，q=咸宁" (not "q=%E5%92%B8…"); 全部
+    without filters."""
+    from urllib.parse import parse_qsl
+
+    pairs = parse_qsl(querystring or "")
+    return "，".join(f"{k}={v}" for k, v in pairs) or "全部"

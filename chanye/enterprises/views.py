@@ -71,7 +71,9 @@ def enterprise_export(request: HttpRequest) -> HttpResponse:
         for e in qs.iterator(chunk_size=2000)
     )
     data = xlsx.table(headers, rows, text_columns=[0, 4], widths=[22, 36, 12, 16, 10, 8, 40], sheet_name="企业名录")
-    audit.record(actor=request.user, action=AuditAction.EXPORT, message=f"导出企业名录（{f.querystring() or '全部'}）")
+    audit.record(
+        actor=request.user, action=AuditAction.EXPORT, message=f"导出企业名录（{audit.query_words(f.querystring())}）"
+    )
     return attachment(data, f"企业名录_{timezone.localdate():%Y%m%d}.xlsx")
 
 

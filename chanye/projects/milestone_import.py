@@ -134,7 +134,10 @@ class MilestoneImporter(Importer):
             if (d["project"].pk, d["milestone"]) not in self.milestones:
                 self.errors.append(
                     RowError(
-                        row_no, header["node"], d["milestone"], "该项目没有这个节点：请市级管理员按政策包重新生成该项目的节点计划后再导入"
+                        row_no,
+                        header["node"],
+                        d["milestone"],
+                        "该项目没有这个节点：请市级管理员按政策包重新生成该项目的节点计划后再导入",
                     )
                 )
             by_project[d["project"].pk].append((row_no, d))

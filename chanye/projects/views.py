@@ -119,7 +119,9 @@ def export(request: AuthedRequest) -> HttpResponse:
         widths=EXPORT_WIDTHS,
         sheet_name="项目库",
     )
-    audit.record(actor=request.user, action=AuditAction.EXPORT, message=f"导出项目库（{f.querystring() or '全部'}）")
+    audit.record(
+        actor=request.user, action=AuditAction.EXPORT, message=f"导出项目库（{audit.query_words(f.querystring())}）"
+    )
     return attachment(data, f"项目库_{timezone.localdate():%Y%m%d}.xlsx")
 
 

@@ -45,6 +45,17 @@ def figure(value: object, unit: str = "") -> str:
 
 
 @register.filter
+def model_name(label: object) -> str:
+    """An audit row's object type ("accounts.user") in words (用户); the label itself for a model no longer there."""
+    from django.apps import apps
+
+    try:
+        return str(apps.get_model(str(label))._meta.verbose_name)
+    except (LookupError, ValueError):
+        return str(label)
+
+
+@register.filter
 def decnum(value: object) -> str:
     """A number stored as text (an assessment's actual value "24.0000") shown like `num`: 24."""
     try:
