@@ -77,3 +77,20 @@ def normalize_company_name(name: str, region_names: tuple[str, ...] = ()) -> str
                 changed = True
                 break
     return s
+
+
+_RULE = r"[A-Z]{2}-[A-Z]{1,4}-\d+(?:/\d+)*"
+_RULES = re.compile(rf"{_RULE}(?:\s*[、/,，]\s*{_RULE})*")
+
+
+def without_rule_ids(text: str) -> str:
+    """Text for a document sent out (月通报 .docx/.xlsx, issue 13): the platform's rule IDs (XN-XM-4, YY-P-3 …) and
+    the brackets or separators they leave empty removed — “（XN-GS-9，预增产值2000万元及以上）” becomes
+    “（预增产值2000万元及以上）”, “按期投产79个（XN-XM-2）。” becomes “按期投产79个。”."""
+    if not text or not _RULES.search(text):
+        return text
+    out = _RULES.sub("", text)
+    out = re.sub(r"（\s*[，、；;,]?\s*", "（", out)
+    out = re.sub(r"\s*[，、；;,]?\s*）", "）", out)
+    out = re.sub(r"\(\s*\)|（\s*）", "", out)
+    return re.sub(r"\s{2,}", " ", out).strip()

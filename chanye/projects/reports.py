@@ -173,6 +173,7 @@ def sections_docx(
     """A report (the 月通报, the 季调度 YY-P-3) as a Word document: title, scope, numbered sections of text and
     tables, a chart picture after a table that names one."""
     images = images or {}
+    sections = distributable(sections)
     doc = Document()
     sec = doc.sections[0]
     sec.left_margin = sec.right_margin = Cm(2.6)
@@ -210,6 +211,39 @@ def sections_docx(
     buf = io.BytesIO()
     doc.save(buf)
     return buf.getvalue()
+
+
+RULE_COLUMNS = ("依据", "规则", "规则编号")  # columns of rule IDs only: left out of documents sent out
+
+
+def distributable(sections: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A report's sections as a document sent out shows them: without the platform's rule IDs (issue 13) in titles,
+    text, table names, headers and notes; the page keeps them as small references."""
+    from chanye.core.text import without_rule_ids as w
+
+    def table(t: dict[str, Any]) -> dict[str, Any]:
+        keep = [j for j, h in enumerate(t["headers"]) if h not in RULE_COLUMNS]
+
+        def row(r: Sequence[Any]) -> list[Any]:
+            return [w(r[j]) if isinstance(r[j], str) else r[j] for j in keep]
+
+        out = {
+            **t,
+            "name": w(t.get("name", "")),
+            "headers": [w(t["headers"][j]) for j in keep],
+            "rows": [row(r) for r in t["rows"]],
+        }
+        if t.get("total") is not None:
+            out["total"] = row(t["total"])
+        if t.get("note"):
+            out["note"] = w(t["note"])
+        return out
+
+    out = []
+    for s in sections:
+        tables = [table(t) for t in s["tables"]]
+        out.append({**s, "title": w(s["title"]), "text": [w(x) for x in s["text"]], "tables": tables})
+    return out
 
 
 def _section_number(k: int) -> str:
@@ -303,6 +337,7 @@ def sections_xlsx(
     section, its text, then its tables; a native bar chart beside a table that names one in `charts_spec`. Columns
     headed by a name in `text_columns` (project codes) are written as text."""
     charts_spec = charts_spec or {}
+    sections = distributable(sections)
     wb = xlsx.workbook()
     first = True
     for s in sections:
