@@ -29,6 +29,14 @@ def _require(request: AuthedRequest) -> None:
     access.require_reader(request.user, what="企业培育页面")
 
 
+def _own_run(request: Any, run: AnalysisRun | None) -> dict[str, int]:
+    """A county officer's header counts the county's own alerts of the run's month, not the city's run totals."""
+    if run is None or access.is_city_wide(request.user):
+        return {}
+    mine = Alert.objects.for_user(request.user).filter(month=run.month)
+    return dict(mine.values_list("kind").annotate(n=Count("id")).order_by())
+
+
 @login_required
 def alert_list(request: AuthedRequest) -> HttpResponse:
     """The to-do list: open alerts of the user's unit, newest month first."""
@@ -74,7 +82,8 @@ def alert_list(request: AuthedRequest) -> HttpResponse:
             "chart": open_alerts_by_month(user=request.user),
             "runs": runs,
             "month": month,
-            "run": next((r for r in runs if r.month == month), runs[0] if runs else None),
+            "run": (run := next((r for r in runs if r.month == month), runs[0] if runs else None)),
+            "own_run": _own_run(request, run),
             "data_months": _data_months() if access.is_city_admin(request.user) else [],
         },
     )
@@ -115,7 +124,7 @@ def analysis_status(request: AuthedRequest, month: str) -> HttpResponse:
         run = None
     if run is None:
         raise Http404
-    resp = render(request, "cultivation/_analysis_run.html", {"run": run})
+    resp = render(request, "cultivation/_analysis_run.html", {"run": run, "own_run": _own_run(request, run)})
     if run.status != AnalysisRun.Status.RUNNING and request.GET.get("polling"):
         resp["HX-Refresh"] = "true"
     return resp
