@@ -60,6 +60,7 @@ class ProjectFilter:
     tier: str = ""  # investment tier (亿元) from the pack, e.g. "10" → 10 ≤ 总投资 < next tier
     overdue: str = ""  # "1": only projects with overdue milestones
     signed_year: str = ""
+    sort: str = ""  # "late": the longest overdue first (issue 13: lateness visible and sortable)
 
     @classmethod
     def from_params(cls, params: Any) -> ProjectFilter:

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
-from django.db.models import Case, Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
+from django.db.models import Case, Count, DateField, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.urls import reverse
@@ -63,8 +63,19 @@ def issues_for(user: Any) -> QuerySet[ProjectIssue]:
 def project_list(*, user: Any, filters: ProjectFilter, today: dt.date | None = None) -> QuerySet[Project]:
     """The filtered projects in the user's scope, largest first within each county (no annotations: cheap to page)."""
     rules = project_rules.current()
-    qs = filters.apply(projects_for(user), tiers=rules.investment_tiers, today=today or timezone.localdate())
+    today = today or timezone.localdate()
+    qs = filters.apply(projects_for(user), tiers=rules.investment_tiers, today=today)
+    if filters.sort == "late":  # the longest overdue first: its earliest overdue milestone's planned date
+        exited = When(status=ProjectStatus.EXITED, then=Value(None))  # a project that left is not late
+        qs = qs.annotate(late_first=Case(exited, default=_late_since(today), output_field=DateField()))
+        return qs.order_by(F("late_first").asc(nulls_last=True), "-investment", "pk")
     return qs.order_by("county_id", "-investment", "pk")
+
+
+def _late_since(today: dt.date) -> Subquery:
+    """The planned date of a project's earliest overdue milestone (XN-XM-3), as a subquery."""
+    first = Milestone.objects.filter(overdue_q(today), project=OuterRef("pk")).order_by("planned_on")
+    return Subquery(first.values("planned_on")[:1])
 
 
 def with_progress(qs: QuerySet[Project], *, today: dt.date) -> QuerySet[Project]:
@@ -85,6 +96,7 @@ def with_progress(qs: QuerySet[Project], *, today: dt.date) -> QuerySet[Project]
         ),
         next_name=Subquery(upcoming.values("name")[:1]),
         next_on=Subquery(upcoming.values("planned_on")[:1]),
+        late_since=_late_since(today),
     )
 
 
@@ -117,6 +129,8 @@ def page_of_projects(
     out = [rows[i] for i in ids if i in rows]
     for p in out:
         decorate(p, rules)
+        # days since the earliest overdue milestone fell due (0 when none, or the project left)
+        p.late_days = (today - p.late_since).days if p.late_since and p.overdue_count else 0
     return page, out
 
 

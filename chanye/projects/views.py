@@ -96,6 +96,7 @@ def board(request: AuthedRequest) -> HttpResponse:
             "filters": f,
             "board": counts,
             "gap": None if f.active else selectors.bulletin_gap(user=request.user, today=today),
+            "sort_qs": {"late": f.querystring(sort="late"), "": f.querystring(sort="")},
             "page": page,
             "rows": rows,
             "today": today,

@@ -248,7 +248,7 @@ def test_board_queries_do_not_grow_with_the_number_of_projects(login, users, reg
     few = (count("/projects/"), count("/projects/gantt/"), count("/projects/?overdue=1"))
     ProjectFactory.create_batch(30, county=regions["嘉鱼县"], signed_on=TODAY - dt.timedelta(days=90))
     many = (count("/projects/"), count("/projects/gantt/"), count("/projects/?overdue=1"))
-    assert many == few and max(many) <= 20
+    assert many == few and max(many) <= 26  # constant: the page, plus the latest 月通报's count it explains
 
 
 def test_portfolio_gantt_has_one_bar_per_signed_project_with_the_planned_production(login, users, library):
