@@ -46,6 +46,11 @@ target_progress = Hook(
     "fn(*, cluster_only) -> list of objects with target, current, as_of, source, status, status_label, percent "
     "(targets; the dashboard's 集群目标).",
 )
+enterprise_support = Hook(
+    "enterprise_support",
+    "The support (帮扶) recorded for an enterprise, newest first: fn(*, enterprise, user) -> list of dicts with on, "
+    "description, alert (its kind in words), month, by (cultivation; shown on the firm's page).",
+)
 tier_projects = Hook(
     "tier_projects",
     "The projects a user may see that are implemented this year with total investment of at least `at_least` 亿元, "

@@ -17,3 +17,7 @@ class CultivationConfig(AppConfig):
         indicators.register_provider(pool_indicators.PROVIDER)
         for use in uses.USES:
             figure_uses.register(use)
+        from chanye.core import hooks
+        from chanye.cultivation.selectors import enterprise_support
+
+        hooks.enterprise_support.register(enterprise_support)

@@ -207,3 +207,25 @@ def open_alerts_by_month(*, user: Any, today: dt.date | None = None, months: int
 
 def _next_month(d: dt.date) -> dt.date:
     return dt.date(d.year + 1, 1, 1) if d.month == 12 else dt.date(d.year, d.month + 1, 1)
+
+
+def enterprise_support(*, enterprise: Any, user: Any) -> list[dict[str, Any]]:
+    """The support (帮扶) recorded for a firm, newest first, within the user's scope (the `enterprise_support` hook:
+    the firm's page shows what was done for it, not only the alert list)."""
+    from chanye.cultivation.models import SupportAction
+
+    actions = (
+        SupportAction.objects.filter(alert__in=Alert.objects.for_user(user).filter(enterprise=enterprise))
+        .select_related("alert", "by")
+        .order_by("-on", "-id")
+    )
+    return [
+        {
+            "on": a.on,
+            "description": a.description,
+            "alert": a.alert.get_kind_display(),
+            "month": a.alert.month,
+            "by": str(a.by) if a.by else "",
+        }
+        for a in actions
+    ]

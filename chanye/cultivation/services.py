@@ -67,12 +67,17 @@ def do_transition(*, actor: Actor, alert: Alert, to: str, reason: str = "") -> A
 
 
 def do_add_support(*, actor: Actor, alert: Alert, description: str, on: dt.date | None = None) -> SupportAction:
-    """Record a support action; an acknowledged alert moves to 帮扶中."""
+    """Record a support action (帮扶) on the day it happened (`on`, not after today; default today). An open or
+    acknowledged alert moves to 帮扶中: recording support is taking the alert on (issue 13: officers visit first and
+    record afterwards, without a separate 签收 step)."""
     _check(actor, alert)
     if not description.strip():
         raise ValidationError("请填写帮扶内容。")
-    if alert.status not in (AlertStatus.ACKNOWLEDGED, AlertStatus.SUPPORTING):
-        raise ValidationError("请先签收预警，再记录帮扶。")
+    if alert.status not in (AlertStatus.OPEN, AlertStatus.ACKNOWLEDGED, AlertStatus.SUPPORTING):
+        raise ValidationError("该预警已办结或排除，不能再记录帮扶。")
+    today = timezone.localdate()
+    if on is not None and on > today:
+        raise ValidationError("帮扶日期不能晚于今天。")
     with transaction.atomic():
         action = SupportAction.objects.create(
             alert=alert,
@@ -80,16 +85,17 @@ def do_add_support(*, actor: Actor, alert: Alert, description: str, on: dt.date 
             description=description.strip(),
             by=access.user_row(actor),
         )
-        if alert.status == AlertStatus.ACKNOWLEDGED:
+        if alert.status in (AlertStatus.OPEN, AlertStatus.ACKNOWLEDGED):
+            before = alert.status
             alert.status = AlertStatus.SUPPORTING
             alert.save(update_fields=["status", "updated_at"])
             audit.record(
                 actor=actor,
                 action=AuditAction.UPDATE,
                 obj=alert,
-                before={"status": AlertStatus.ACKNOWLEDGED},
+                before={"status": before},
                 after={"status": alert.status},
-                message="预警帮扶中",
+                message="预警帮扶中" + ("（记录帮扶即签收）" if before == AlertStatus.OPEN else ""),
             )
         audit.record(
             actor=actor,

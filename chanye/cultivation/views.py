@@ -84,6 +84,7 @@ def alert_list(request: AuthedRequest) -> HttpResponse:
             "month": month,
             "run": (run := next((r for r in runs if r.month == month), runs[0] if runs else None)),
             "own_run": _own_run(request, run),
+            "today": timezone.localdate(),
             "data_months": _data_months() if access.is_city_admin(request.user) else [],
         },
     )
@@ -139,7 +140,14 @@ def alert_action(request: AuthedRequest, pk: int) -> HttpResponse:
     action = request.POST.get("action", "")
     try:
         if action == "support":
-            services.do_add_support(actor=request.user, alert=alert, description=request.POST.get("description", ""))
+            raw = request.POST.get("on", "").strip()
+            try:
+                on = dt.date.fromisoformat(raw) if raw else None
+            except ValueError:
+                raise ValidationError(f"帮扶日期“{raw}”无法识别，请按 2025-11-20 的格式填写。") from None
+            services.do_add_support(
+                actor=request.user, alert=alert, description=request.POST.get("description", ""), on=on
+            )
         else:
             services.do_transition(actor=request.user, alert=alert, to=action, reason=request.POST.get("reason", ""))
         messages.success(request, "已保存。")

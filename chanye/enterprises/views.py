@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from chanye.core import access, audit, xlsx
+from chanye.core import access, audit, hooks, xlsx
 from chanye.core.downloads import attachment
 from chanye.core.models import AuditAction
 from chanye.core.roles import BUSINESS
@@ -124,6 +124,7 @@ def enterprise_detail(request: HttpRequest, uscc: str) -> HttpResponse:
             "form": form,
             "can_submit": can_submit,
             "chain_links": ent.chain_links.select_related("link__chain").filter(link__chain__is_active=True),
+            "support": [a for found in hooks.enterprise_support(enterprise=ent, user=request.user) for a in found],
         },
     )
 

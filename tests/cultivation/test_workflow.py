@@ -28,8 +28,6 @@ def test_workflow_in_order_with_support_before_resolving(users, alerts):
     a = alerts["xa"]
     with pytest.raises(ValidationError, match="不能直接改为“已办结”"):
         do_transition(actor=users["xianan"], alert=a, to="resolved", reason="好了")
-    with pytest.raises(ValidationError, match="先签收"):
-        do_add_support(actor=users["xianan"], alert=a, description="走访")
     a = do_transition(actor=users["xianan"], alert=a, to="acknowledged")
     with pytest.raises(ValidationError, match="先记录帮扶"):
         do_transition(actor=users["xianan"], alert=a, to="resolved", reason="恢复生产")
@@ -128,3 +126,32 @@ def test_the_to_do_list_pages_through_more_than_fifty_alerts(users, regions, log
     assert "第 1 / 2 页，共 55 条" in first and "page=2" in first
     second = c.get("/alerts/?kind=&show=open&month=&page=2").content.decode()
     assert second.count("咸安分页测试") == 5
+
+
+def test_support_can_be_recorded_first_with_the_day_it_happened(users, alerts):
+    """An officer visits, then records it: recording support on an open alert takes it on (帮扶中) — no separate
+    签收 first —, on the day of the visit, never a future one; the firm's page lists it."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from chanye.core import hooks
+
+    a = alerts["xa"]
+    visit = timezone.localdate() - dt.timedelta(days=16)
+    with pytest.raises(ValidationError, match="不能晚于今天"):
+        do_add_support(actor=users["xianan"], alert=a, description="走访", on=timezone.localdate() + dt.timedelta(1))
+    do_add_support(actor=users["xianan"], alert=a, description="走访了解订单", on=visit)
+    a.refresh_from_db()
+    assert a.status == "supporting" and a.actions.get().on == visit
+    assert AuditLog.objects.filter(object_type="cultivation.alert", message__contains="记录帮扶即签收").exists()
+    (found,) = hooks.enterprise_support(enterprise=a.enterprise, user=users["xianan"])
+    assert [(x["on"], x["description"]) for x in found] == [(visit, "走访了解订单")]
+    assert hooks.enterprise_support(enterprise=a.enterprise, user=users["jiayu"]) == [[]]  # not 嘉鱼's to see
+
+
+def test_the_firm_page_shows_its_support(users, alerts, login):
+    a = alerts["xa"]
+    do_add_support(actor=users["xianan"], alert=a, description="协调电力保障")
+    page = login(users["xianan"]).get(f"/enterprises/{a.enterprise.uscc}/").content.decode()
+    assert 'id="support"' in page and "协调电力保障" in page
