@@ -314,7 +314,7 @@ def _back_to_members(chain: Chain, link_pk: int | None = None) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def members(request: AuthedRequest, pk: int) -> HttpResponse:
-    """The placement page; POST action=add (the form), recommend (one enterprise by id), add_all (every recommended
+    """The placement page; POST action=add (the form), recommend / add_selected (the ticked recommendations),
     enterprise of a link), role (change a member's role), remove."""
     require_placer(request)
     chain = _chain_for_members(pk)
@@ -342,21 +342,23 @@ def members(request: AuthedRequest, pk: int) -> HttpResponse:
             verb = "已更新" if existed else "已加入"
             messages.success(request, f"{verb}：{ent.name} → {link.name}（{m.get_role_display()}）。")
             return _back_to_members(chain, link.pk)
-        if action in ("recommend", "add_all"):
+        if action in ("recommend", "add_selected"):
+            # Suggestions by industry code are reviewed one by one (issue 13: a code match is not a supply relation):
+            # only the enterprises ticked, each still a recommendation for this link, are placed.
             link = get_object_or_404(ChainLink, pk=_posted_pk(request, "link"), chain=chain)
             recommended = recommendations(chain=chain, user=request.user, links=[link])[link.pk]
-            if action == "recommend":
-                wanted = str(request.POST.get("enterprise", ""))
-                recommended = [e for e in recommended if str(e.pk) == wanted]
-                if not recommended:
-                    raise Http404("企业不在推荐列表中")
+            wanted = {str(v) for v in request.POST.getlist("enterprise")}
+            chosen = [e for e in recommended if str(e.pk) in wanted]
+            if not wanted:
+                messages.error(request, "请先勾选要加入的企业。")
+                return _back_to_members(chain, link.pk)
+            if len(chosen) != len(wanted):
+                raise Http404("企业不在推荐列表中")
             with transaction.atomic():
-                for e in recommended:
+                for e in chosen:
                     services.do_place_enterprise(actor=request.user, link=link, enterprise=e, role=LinkRole.ORDINARY)
-            if action == "recommend":
-                messages.success(request, f"已加入：{recommended[0].name} → {link.name}（一般企业）。")
-            else:
-                messages.success(request, f"已把{len(recommended)}家推荐企业加入“{link.name}”（一般企业）。")
+            names = "、".join(e.name for e in chosen[:3]) + (f"等{len(chosen)}家" if len(chosen) > 3 else "")
+            messages.success(request, f"已加入“{link.name}”（一般企业）：{names}。")
             return _back_to_members(chain, link.pk)
         if action in ("role", "remove"):
             member = access.get(

@@ -13,6 +13,7 @@ import datetime as dt
 import random
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Q, Sum
 from django.utils import timezone
@@ -30,6 +31,7 @@ from chanye.chains.models import (
     LinkRole,
 )
 from chanye.enterprises.models import Enterprise
+from chanye.industry.models import IndustryCode
 from chanye.regions.models import Region
 
 PLACES = [
@@ -84,6 +86,11 @@ def _company(rng: random.Random, used: set[str]) -> str:
             return name
 
 
+def _codes(link: Any, known: set[str]) -> list[str]:
+    """A link's GB/T 4754 class codes (letter dropped) that the registry knows."""
+    return [c for c in (x.lstrip("ABCDEFGHIJKLMNOPQRST") for x in link.gbt4754) if c in known and len(c) == 4]
+
+
 def seed_chains(*, seed: int = 2025, today: dt.date | None = None) -> ChainDemoStats | None:
     """Place enterprises, create targets and leads; None when there are no chains or placements exist already."""
     chains = list(Chain.objects.filter(is_active=True).select_related("cluster").order_by("sort_order", "pk"))
@@ -95,6 +102,8 @@ def seed_chains(*, seed: int = 2025, today: dt.date | None = None) -> ChainDemoS
     used: set[str] = set()
     targets: list[AttractionTarget] = []
     members: list[LinkEnterprise] = []
+    recoded: list[tuple[int, str]] = []
+    known = set(IndustryCode.objects.values_list("code", flat=True))
     for chain in chains:
         links = list(chain.links.order_by("position"))
         cluster = chain.cluster
@@ -116,14 +125,28 @@ def seed_chains(*, seed: int = 2025, today: dt.date | None = None) -> ChainDemoS
         thin = {x.pk for x in links if x.pk not in empty and rng.random() < 0.25}
         open_links = [x for x in links if x.pk not in empty]
         counts = {x.pk: 0 for x in links}
-        for rank, (eid, code) in enumerate(pool):
-            matching = [x for x in open_links if code and any(code.startswith(c) for c in x.gbt4754)]
-            choices = matching or open_links
-            choices = [x for x in choices if not (x.pk in thin and counts[x.pk] >= rng.choice([1, 2]))] or choices
+        rank = 0
+        for eid, code in pool:
+            # only on a link whose industry codes match the firm's (issue 13: cement and logistics firms were put on
+            # 铝土矿开采 because every cluster member was placed somewhere); the others stay off the chain
+            matching = [
+                x
+                for x in open_links
+                if code and any(code.startswith(c.lstrip("ABCDEFGHIJKLMNOPQRST")) for c in x.gbt4754)
+            ]
+            if not matching:
+                # about half of the other members make one of the links' products: in this synthetic city their
+                # industry code says so (the one a real registry would hold), so the chain map and the code agree
+                coded = [x for x in open_links if _codes(x, known)]
+                if not coded or rng.random() < 0.5:
+                    continue
+                link = rng.choice(coded)
+                recoded.append((eid, rng.choice(_codes(link, known))))
+                matching = [link]
+            choices = [x for x in matching if not (x.pk in thin and counts[x.pk] >= rng.choice([1, 2]))] or matching
             link = rng.choice(choices)
-            role = LinkRole.CORE if rank < 3 else LinkRole.ORDINARY
-            if rank == 0:
-                role = LinkRole.LEADER
+            role = LinkRole.LEADER if rank == 0 else LinkRole.CORE if rank < 3 else LinkRole.ORDINARY
+            rank += 1
             members.append(LinkEnterprise(link=link, enterprise_id=eid, role=role))
             counts[link.pk] += 1
             placed += 1
@@ -142,6 +165,8 @@ def seed_chains(*, seed: int = 2025, today: dt.date | None = None) -> ChainDemoS
                             source="演示：行业协会百强名单",
                         )
                     )
+    for eid, code in recoded:
+        Enterprise.objects.filter(pk=eid).update(industry_code_id=code)
     LinkEnterprise.objects.bulk_create(members, ignore_conflicts=True)
     AttractionTarget.objects.bulk_create(targets)
     _seed_lead_banks(chains, rng, today)

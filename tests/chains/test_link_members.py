@@ -168,7 +168,7 @@ def test_recommendations_are_the_scoped_enterprises_whose_gbt_class_falls_under_
     assert [e.name for e in county[slaughter.pk]] == ["咸安屠宰有限公司"]
 
 
-def test_one_click_and_bulk_add_of_recommended_enterprises(users, login, meat, firms):
+def test_recommended_enterprises_are_added_only_as_ticked(users, login, meat, firms):
     slaughter = link(meat, "屠宰加工")
     client = login(users["admin"])
     text = client.get(f"/chains/{meat.pk}/members/").content.decode()
@@ -185,8 +185,19 @@ def test_one_click_and_bulk_add_of_recommended_enterprises(users, login, meat, f
     )
     assert resp.status_code == 404  # not a recommendation for this link
 
-    client.post(f"/chains/{meat.pk}/members/", {"action": "add_all", "link": link(meat, "生猪养殖").pk})
-    client.post(f"/chains/{meat.pk}/members/", {"action": "add_all", "link": slaughter.pk})
+    # nothing ticked: nothing added (no wholesale placement by industry code)
+    client.post(f"/chains/{meat.pk}/members/", {"action": "add_selected", "link": slaughter.pk})
+    assert len(members(meat)) == 1
+    pigs = recommendations(chain=meat, user=users["admin"])[link(meat, "生猪养殖").pk]
+    client.post(
+        f"/chains/{meat.pk}/members/",
+        {"action": "add_selected", "link": link(meat, "生猪养殖").pk, "enterprise": [e.pk for e in pigs]},
+    )
+    rest = recommendations(chain=meat, user=users["admin"])[slaughter.pk]
+    client.post(
+        f"/chains/{meat.pk}/members/",
+        {"action": "add_selected", "link": slaughter.pk, "enterprise": [e.pk for e in rest]},
+    )
     assert members(meat) == {
         ("屠宰加工", "咸安屠宰有限公司", "ordinary"),
         ("屠宰加工", "嘉鱼屠宰有限公司", "ordinary"),
@@ -195,9 +206,22 @@ def test_one_click_and_bulk_add_of_recommended_enterprises(users, login, meat, f
     assert recommendations(chain=meat, user=users["admin"])[slaughter.pk] == []
 
 
-def test_county_officers_bulk_add_takes_only_their_countys_enterprises(users, login, meat, firms):
+def test_county_officers_cannot_tick_another_countys_enterprise(users, login, meat, firms):
     slaughter = link(meat, "屠宰加工")
-    login(users["xianan"]).post(f"/chains/{meat.pk}/members/", {"action": "add_all", "link": slaughter.pk})
+    c = login(users["xianan"])
+    resp = c.post(
+        f"/chains/{meat.pk}/members/",
+        {
+            "action": "add_selected",
+            "link": slaughter.pk,
+            "enterprise": [firms["xa_slaughter"].pk, firms["jy_slaughter"].pk],
+        },
+    )
+    assert resp.status_code == 404 and members(meat) == set()  # 嘉鱼's firm is not a recommendation for 咸安
+    c.post(
+        f"/chains/{meat.pk}/members/",
+        {"action": "add_selected", "link": slaughter.pk, "enterprise": firms["xa_slaughter"].pk},
+    )
     assert members(meat) == {("屠宰加工", "咸安屠宰有限公司", "ordinary")}
 
 

@@ -24,6 +24,10 @@ def test_demo_leads_reach_every_stage_through_the_services_and_are_seeded_once(m
     today = dt.date(2025, 6, 30)
     stats = seed_chains(seed=3, today=today)
     assert stats is not None and stats.placed == LinkEnterprise.objects.count() > 0
+    # every firm sits on a link its industry code belongs to (issue 13: no cement firm on 铝土矿开采)
+    for m in LinkEnterprise.objects.select_related("link", "enterprise"):
+        codes = [c.lstrip("ABCDEFGHIJKLMNOPQRST") for c in m.link.gbt4754]
+        assert any((m.enterprise.industry_code_id or "").startswith(c) for c in codes), (m.link.name, m.enterprise)
     stages = {s for s in Lead.objects.values_list("stage", flat=True)}
     assert stages == set(LeadStage.values)
     dropped = Lead.objects.filter(stage=LeadStage.DROPPED).first()
