@@ -281,6 +281,7 @@ class _Seeder:
         self.seq: dict[int, int] = {}
         self.projects: list[Project] = []
         self.county_output = plausibility.county_outputs(today.year - 1)
+        self.growth_left: dict[int, float] = {}
 
     def new_code(self, unit: Region, signed: dt.date | None) -> str:
         self.seq[unit.pk] = self.seq.get(unit.pk, 0) + 1
@@ -303,6 +304,11 @@ class _Seeder:
         county = self.county_output.get(p.county_id)
         if county:  # believable against the county's industry (projects.plausibility): a big project, not half of it
             expected = min(expected, float(county) * 0.8 * float(plausibility.SHARE_OF_COUNTY_MAX))
+            if p.signed_on and p.signed_on.year == self.today.year:
+                # the year's new projects together add at most a quarter of what the county's industry made last year
+                left = self.growth_left.setdefault(p.county_id, float(county) * 0.25)
+                expected = max(0.0, min(expected, left))
+                self.growth_left[p.county_id] = left - expected
         p.expected_output = _q(expected, "1")
 
     def apply_timeline(self, p: Project, t: dict[str, Any], unit: Region) -> None:

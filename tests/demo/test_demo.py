@@ -146,6 +146,15 @@ def test_demo_runs_for_every_citys_pack(pack, transactional_db, tmp_path):
     outputs = plausibility.county_outputs(dt.date.today().year - 1)
     doubted = [(p.name, d) for p in Project.objects.all() if (d := plausibility.project_doubts(p, outputs=outputs))]
     assert not doubted, doubted
+    # plausible against each other: the counties add up to the city; new 规上 are a part of 规上; the year's growth
+    # points add less output than the whole city's 规上 industry made last year
+    from chanye.analytics import selectors as dash
+    from chanye.projects import progress, stats
+
+    board = dash.dashboard(user=User.objects.get(username="admin"))
+    assert sum(r["above"] for r in board["rows"]) == board["kpis"]["above"] >= board["kpis"]["new"]
+    growth = progress.growth_points(stats.scope(), board["month"])
+    assert growth["output"] * 10000 < sum(outputs.values()), (growth["output"], sum(outputs.values()))
 
 
 def test_demo_chain_leaders_fill_every_ledger_within_the_rules(mini_pack):
