@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
@@ -46,7 +48,9 @@ class UserScopeForm(forms.Form):
     """A role and its unit: a county officer's county or park, an enterprise user's firm (by credit code)."""
 
     role = forms.ChoiceField(label="角色")
-    region = forms.ModelChoiceField(label="所属单位（区县/园区工作人员）", queryset=None, required=False)
+    region: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label="所属单位（区县/园区工作人员）", queryset=None, required=False
+    )
     enterprise = forms.CharField(label="所属企业统一社会信用代码（企业用户）", max_length=18, required=False)
 
     def __init__(self, *args, **kwargs):
@@ -54,8 +58,10 @@ class UserScopeForm(forms.Form):
         from chanye.regions.models import Region
 
         super().__init__(*args, **kwargs)
-        self.fields["role"].choices = Role.choices
-        self.fields["region"].queryset = Region.objects.exclude(level="city").order_by("sort_order", "code")
+        role, region = self.fields["role"], self.fields["region"]
+        assert isinstance(role, forms.ChoiceField) and isinstance(region, forms.ModelChoiceField)
+        role.choices = Role.choices
+        region.queryset = Region.objects.exclude(level="city").order_by("sort_order", "code")
         for name, f in self.fields.items():
             f.widget.attrs["class"] = (
                 "form-select form-select-sm" if name in ("role", "region") else "form-control form-control-sm"

@@ -85,7 +85,7 @@ def user_new(request: AuthedRequest) -> HttpResponse:
     access.require(request.user, frozenset({Role.SYS_ADMIN}), what="新增用户")
     form = NewUserForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
+        messages.error(request, "；".join(str(e) for errs in form.errors.values() for e in errs))
         return redirect("accounts:users")
     c = form.cleaned_data
     raw = services.temporary_password()
@@ -138,7 +138,7 @@ def user_scope(request: AuthedRequest, pk: int) -> HttpResponse:
     user = _managed(request, pk)
     form = UserScopeForm(request.POST, prefix=f"u{pk}")
     if not form.is_valid():
-        messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
+        messages.error(request, "；".join(str(e) for errs in form.errors.values() for e in errs))
         return redirect("accounts:users")
     c = form.cleaned_data
     try:

@@ -4,6 +4,7 @@ source holds, when that month last changed, and per county how many of the firms
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import Any
 
 from django.db.models import Count, Max
@@ -67,7 +68,7 @@ def register() -> None:
             Source(
                 key=f"monthly:{source}",
                 label=label,
-                feeds=lambda source=source: _feeds(source),  # read late: other apps register their uses after this
+                feeds=functools.partial(_feeds, source),  # read late: other apps register their uses after this
                 read=_reader(source),
                 default_owner=owner,
                 default_cadence="month",

@@ -164,7 +164,9 @@ def dashboard(*, user: Any, month: dt.date | None = None) -> dict[str, Any]:
     cluster_targets = [p for found in hooks.target_progress(cluster_only=True) for p in found] if city_wide else []
 
     total_above = sum(r["above"] for r in rows)
-    own = {"region__isnull": True, "cluster__isnull": True} if city_wide else {"region_id__in": unit_ids}
+    own: dict[str, Any] = (
+        {"region__isnull": True, "cluster__isnull": True} if city_wide else {"region_id__in": unit_ids}
+    )
     kpis = {
         "above": total_above,
         "above_target": _target("above_scale_count", **own),

@@ -75,7 +75,7 @@ def data_freshness(request: AuthedRequest) -> HttpResponse:
             do_set_duty(actor=request.user, key=key, data=form.cleaned_data)
             messages.success(request, "已保存数据报送责任。")
             return redirect("data_freshness")
-        messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
+        messages.error(request, "；".join(str(e) for errs in form.errors.values() for e in errs))
     statuses = selectors.data_freshness(user=request.user)
     duties = {d.key: d for d in DataDuty.objects.all()}
     forms = (

@@ -64,7 +64,7 @@ def project_list(*, user: Any, filters: ProjectFilter, today: dt.date | None = N
     """The filtered projects in the user's scope, largest first within each county (no annotations: cheap to page)."""
     rules = project_rules.current()
     today = today or timezone.localdate()
-    qs = filters.apply(projects_for(user), tiers=rules.investment_tiers, today=today)
+    qs: QuerySet[Project] = filters.apply(projects_for(user), tiers=rules.investment_tiers, today=today)
     if filters.sort == "late":  # the longest overdue first: its earliest overdue milestone's planned date
         exited = When(status=ProjectStatus.EXITED, then=Value(None))  # a project that left is not late
         qs = qs.annotate(late_first=Case(exited, default=_late_since(today), output_field=DateField()))
@@ -130,7 +130,8 @@ def page_of_projects(
     for p in out:
         decorate(p, rules)
         # days since the earliest overdue milestone fell due (0 when none, or the project left)
-        p.late_days = (today - p.late_since).days if p.late_since and p.overdue_count else 0
+        since, overdue = getattr(p, "late_since", None), getattr(p, "overdue_count", 0)
+        p.late_days = (today - since).days if since and overdue else 0  # type: ignore[attr-defined]
     return page, out
 
 
