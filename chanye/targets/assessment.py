@@ -94,7 +94,7 @@ def do_compute_assessment(*, actor: Actor, year: int) -> AssessmentRun:
     pack = active_pack()
     config = (pack.content or {}).get("assessment") if pack else None
     if not config:
-        raise ValidationError("当前政策包没有配置年度考核（assessment），无法计算。")
+        raise ValidationError("本市政策包没有规定年度考核的指标和计分办法，无法计算。")
     units = list(Region.objects.county_level())
     scored = score_units(config, year, units)
     totals = {pk: v["total"].quantize(TWO) for pk, v in scored.items()}

@@ -213,7 +213,8 @@ def indicator_catalogue(request: AuthedRequest) -> HttpResponse:
     rows = []
     for ind in CATALOGUE.values():
         values = sorted(((k[1], v) for k, v in latest.items() if k[0] == ind.code), key=lambda kv: kv[0])
-        rows.append({"ind": ind, "values": values})
+        # 口径 in words: the notes on a target's parameters (params.threshold …) are the target's, not the officer's
+        rows.append({"ind": ind, "values": values, "definition": definitions.plain_definition(ind.definition)})
     return render(request, "targets/catalogue.html", {"rows": rows})
 
 

@@ -73,7 +73,7 @@ def test_pack_without_assessment_is_refused(regions):
     p = Pack.objects.get()
     p.content = {**p.content, "assessment": None}
     p.save()
-    with pytest.raises(ValidationError, match="没有配置年度考核"):
+    with pytest.raises(ValidationError, match="没有规定年度考核"):
         do_compute_assessment(actor=SYSTEM, year=2025)
 
 
