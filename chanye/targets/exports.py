@@ -12,6 +12,7 @@ from docx.shared import Pt
 from openpyxl.styles import Font, PatternFill
 
 from chanye.core import xlsx
+from chanye.core.text import without_rule_ids
 from chanye.targets.models import AssessmentRun, AssessmentScore
 
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
@@ -78,8 +79,9 @@ def assessment_docx(run: AssessmentRun, scores: list[AssessmentScore], detailed:
     _font(doc)
     title = doc.add_heading(f"{run.year}年{run.name}结果", level=1)
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    # a document sent out: no rule IDs (issue 13); the page shows them as references
     doc.add_paragraph(
-        f"依据：{run.config.get('rule', '')}。计算时间：{run.computed_at:%Y年%m月%d日}。"
+        f"计算时间：{run.computed_at:%Y年%m月%d日}。"
         "各项指标按政策包配置的权重计分：完成比例类指标以区县目标为基准（封顶），排名类指标按区县间排名计分。"
     )
     doc.add_heading("一、总分排名", level=2)
@@ -103,9 +105,9 @@ def assessment_docx(run: AssessmentRun, scores: list[AssessmentScore], detailed:
             cell.text = text
         for x in s.details:
             r = dt_.add_row().cells
-            r[0].text, r[1].text = x["label"], x["weight"]
+            r[0].text, r[1].text = without_rule_ids(x["label"]), x["weight"]
             r[2].text, r[3].text = _shown(x.get("actual")), _shown(x.get("target"))
-            r[4].text, r[5].text = x["score"], x.get("note", "")
+            r[4].text, r[5].text = x["score"], without_rule_ids(x.get("note", ""))
     buf = io.BytesIO()
     doc.save(buf)
     return buf.getvalue()
