@@ -21,11 +21,15 @@ install: $(STAMP)
 demo: install
 	$(BIN)/chanye demo
 
-# Browser tests need Debian's chromium (Playwright's own browser download does not work offline).
+# Browser tests need Debian's chromium (Playwright's own browser download does not work offline), and the layout tests
+# a Chinese font: without one the browser draws narrow empty boxes and no page is as wide as a person sees it.
 browser:
 	@if [ ! -x /usr/bin/chromium ]; then \
 	  if [ "$$(id -u)" = "0" ]; then (apt-get update -qq && apt-get install -y -qq chromium) >/dev/null; \
 	  else echo "提示：未安装 chromium，浏览器测试将跳过（sudo apt-get install -y chromium）"; fi; fi
+	@if ! fc-list :lang=zh 2>/dev/null | grep -q .; then \
+	  if [ "$$(id -u)" = "0" ]; then (apt-get update -qq && apt-get install -y -qq fonts-noto-cjk) >/dev/null; \
+	  else echo "提示：未安装中文字体，版面测试将跳过（sudo apt-get install -y fonts-noto-cjk）"; fi; fi
 
 test: install browser
 	$(BIN)/python -m pytest

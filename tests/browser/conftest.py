@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 
@@ -50,3 +51,26 @@ def page(browser):
     pg.set_default_timeout(15000)
     yield pg
     ctx.close()
+
+
+@pytest.fixture
+def city(mini_pack, users):
+    """Demo data for the small test pack: enterprises with figures, projects, chains and leads, a month's alerts."""
+    from django.utils import timezone
+
+    from chanye.chains.models import Chain
+    from chanye.cultivation.analysis import analyze
+    from chanye.demo import generator
+    from chanye.demo.chains import seed_chains
+    from chanye.demo.projects import seed_projects
+    from chanye.enterprises.models import Enterprise
+
+    today = timezone.localdate()
+    last = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+    generator.generate(seed=5, enterprises=150, months=14, end_month=last)
+    seed_projects(seed=5, today=today, count=60)
+    seed_chains(seed=5, today=today)
+    analyze(last)
+    chain = Chain.objects.filter(links__members__isnull=False).distinct().first() or Chain.objects.first()
+    firm = Enterprise.objects.filter(is_above_scale=True, monthly__isnull=False).distinct().first()
+    return {"chain": chain, "firm": firm}
