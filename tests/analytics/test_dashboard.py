@@ -105,6 +105,7 @@ def test_refreshing_all_months_writes_one_row_per_month_and_unit(data):
     assert city.output == 35015 and city.enterprises == 18
 
 
+@pytest.mark.django_db(transaction=True)  # the indicators read the database through DuckDB's own connection
 def test_xn_sys_5_cluster_targets_show_the_target_pages_figure(client, users, data, login):
     """One definition: the dashboard's 集群目标 row is the 目标 page's progress of the same target (cluster_output, the
     members' output of the year to date), not a reading of its own."""
