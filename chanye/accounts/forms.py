@@ -8,6 +8,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils import timezone
 
 from chanye.accounts.models import ThrottleKind
+from chanye.core.forms import style
 
 
 class LoginForm(AuthenticationForm):
@@ -62,10 +63,7 @@ class UserScopeForm(forms.Form):
         assert isinstance(role, forms.ChoiceField) and isinstance(region, forms.ModelChoiceField)
         role.choices = Role.choices
         region.queryset = Region.objects.exclude(level="city").order_by("sort_order", "code")
-        for name, f in self.fields.items():
-            f.widget.attrs["class"] = (
-                "form-select form-select-sm" if name in ("role", "region") else "form-control form-control-sm"
-            )
+        style(self)
 
     def clean_enterprise(self):
         from chanye.core import uscc
@@ -85,8 +83,3 @@ class NewUserForm(UserScopeForm):
     full_name = forms.CharField(label="姓名或单位", max_length=50, required=False)
 
     field_order = ["username", "full_name", "role", "region", "enterprise"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for name in ("username", "full_name"):
-            self.fields[name].widget.attrs["class"] = "form-control form-control-sm"

@@ -29,12 +29,7 @@ def do_create_user(
 
     A county officer needs a unit (region), an enterprise user an enterprise.
     """
-    if role not in Role.values:
-        raise ValidationError(f"未知角色：{role}（可选：{', '.join(Role.values)}）")
-    if role == Role.COUNTY_OFFICER and region is None:
-        raise ValidationError("区县/园区工作人员必须指定所属单位（--region 区划代码）。")
-    if role == Role.ENTERPRISE and enterprise is None:
-        raise ValidationError("企业用户必须指定所属企业（--enterprise 统一社会信用代码）。")
+    _check_scope(role, region, enterprise)
     if User.objects.filter(username=username).exists():
         raise ValidationError(f"用户名“{username}”已存在。")
     user = User(
@@ -54,13 +49,28 @@ def do_create_user(
     return user
 
 
+def _check_scope(role: str, region: Any, enterprise: Any) -> None:
+    """A role and its unit: a county officer needs a county or park, an enterprise user a firm."""
+    if role not in Role.values:
+        raise ValidationError(f"未知角色：{role}（可选：{'、'.join(Role.labels)}）")
+    if role == Role.COUNTY_OFFICER and region is None:
+        raise ValidationError("区县/园区工作人员必须指定所属单位。")
+    if role == Role.ENTERPRISE and enterprise is None:
+        raise ValidationError("企业用户必须指定所属企业（统一社会信用代码）。")
+
+
+def _store_password(user: User, raw: str, *, temporary: bool) -> None:
+    """The one password writer: hashed, dated, and whether it must be replaced at the next sign-in."""
+    user.set_password(raw)
+    user.password_changed_at = timezone.now()
+    user.must_change_password = temporary
+    user.save(update_fields=["password", "password_changed_at", "must_change_password"])
+
+
 def do_set_password(*, actor: Actor, user: User, password: str) -> None:
     validate_password(password, user)
     with transaction.atomic():
-        user.set_password(password)
-        user.password_changed_at = timezone.now()
-        user.must_change_password = False
-        user.save(update_fields=["password", "password_changed_at", "must_change_password"])
+        _store_password(user, password, temporary=False)
         audit.record(actor=actor, action=AuditAction.UPDATE, obj=user, message="修改密码")
 
 
@@ -82,10 +92,7 @@ def do_reset_password(*, actor: Actor, user: User) -> str:
     _require_system_admin(actor)
     raw = temporary_password()
     with transaction.atomic():
-        user.set_password(raw)
-        user.password_changed_at = timezone.now()
-        user.must_change_password = True
-        user.save(update_fields=["password", "password_changed_at", "must_change_password"])
+        _store_password(user, raw, temporary=True)
         audit.record(actor=actor, action=AuditAction.UPDATE, obj=user, message="重置密码（临时密码，须在登录后修改）")
     return raw
 
@@ -114,12 +121,7 @@ def do_set_scope(*, actor: Actor, user: User, role: str, region: Any = None, ent
     """Change an account's role and unit (assign a county officer to a county or park, an enterprise user to a firm),
     by the rules of `do_create_user`. Audited."""
     _require_system_admin(actor)
-    if role not in Role.values:
-        raise ValidationError(f"未知角色：{role}")
-    if role == Role.COUNTY_OFFICER and region is None:
-        raise ValidationError("区县/园区工作人员必须指定所属单位。")
-    if role == Role.ENTERPRISE and enterprise is None:
-        raise ValidationError("企业用户必须指定所属企业。")
+    _check_scope(role, region, enterprise)
     fields = ["role", "region", "enterprise"]
     before = audit.snapshot(user, fields)
     user.role = role

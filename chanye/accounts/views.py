@@ -18,6 +18,7 @@ from chanye.accounts.forms import LoginForm, NewUserForm, UserScopeForm
 from chanye.accounts.http import AuthedRequest
 from chanye.accounts.models import Role, User
 from chanye.core import access
+from chanye.core.forms import error_text, messages_of
 from chanye.core.roles import SECURITY, USER_ADMINS
 from chanye.regions.models import Region
 
@@ -85,7 +86,7 @@ def user_new(request: AuthedRequest) -> HttpResponse:
     access.require(request.user, frozenset({Role.SYS_ADMIN}), what="新增用户")
     form = NewUserForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "；".join(str(e) for errs in form.errors.values() for e in errs))
+        messages.error(request, error_text(form))
         return redirect("accounts:users")
     c = form.cleaned_data
     raw = services.temporary_password()
@@ -100,7 +101,7 @@ def user_new(request: AuthedRequest) -> HttpResponse:
             full_name=c.get("full_name", ""),
         )
     except ValidationError as e:
-        messages.error(request, "；".join(e.messages))
+        messages.error(request, "；".join(messages_of(e)))
         return redirect("accounts:users")
     User.objects.filter(pk=user.pk).update(must_change_password=True)
     messages.success(
@@ -117,7 +118,7 @@ def user_active(request: AuthedRequest, pk: int) -> HttpResponse:
     try:
         services.do_set_active(actor=request.user, user=user, active=active)
     except ValidationError as e:
-        messages.error(request, "；".join(e.messages))
+        messages.error(request, "；".join(messages_of(e)))
     else:
         messages.success(request, f"已{'启用' if active else '停用'} {user.username}。")
     return redirect("accounts:users")
@@ -138,7 +139,7 @@ def user_scope(request: AuthedRequest, pk: int) -> HttpResponse:
     user = _managed(request, pk)
     form = UserScopeForm(request.POST, prefix=f"u{pk}")
     if not form.is_valid():
-        messages.error(request, "；".join(str(e) for errs in form.errors.values() for e in errs))
+        messages.error(request, error_text(form))
         return redirect("accounts:users")
     c = form.cleaned_data
     try:
@@ -146,7 +147,7 @@ def user_scope(request: AuthedRequest, pk: int) -> HttpResponse:
             actor=request.user, user=user, role=c["role"], region=c.get("region"), enterprise=c.get("enterprise")
         )
     except ValidationError as e:
-        messages.error(request, "；".join(e.messages))
+        messages.error(request, "；".join(messages_of(e)))
     else:
         messages.success(request, f"已调整 {user.username} 的角色与所属单位。")
     return redirect("accounts:users")

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 
 from chanye.analytics.models import DataDuty
+from chanye.core.forms import style
 
 
 class DataDutyForm(forms.ModelForm):
@@ -24,11 +25,7 @@ class DataDutyForm(forms.ModelForm):
         field.queryset = User.objects.filter(is_active=True).order_by("username")
         field.required = False
         self.fields["due_day"].widget.attrs.update({"min": 0, "max": 90})
-        for name, f in self.fields.items():
-            f.widget.attrs.setdefault(
-                "class",
-                "form-select form-select-sm" if name in ("owner_user", "cadence") else "form-control form-control-sm",
-            )
+        style(self)
 
     def clean_due_day(self) -> int:
         v = self.cleaned_data["due_day"]

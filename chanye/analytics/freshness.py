@@ -26,14 +26,13 @@ DEFAULTS = {
 def _reader(source: str) -> Any:
     def read(*, user: Any, period: tuple[dt.date, dt.date] | None, detail: bool = True) -> Reading:
         from chanye.analytics.models import FigureMonth
-        from chanye.core import access
         from chanye.enterprises.models import Enterprise, MonthlyFigure
-        from chanye.regions.models import Region
+        from chanye.regions.selectors import units_for
 
         latest = FigureMonth.objects.filter(source=source, figures__gt=0).aggregate(m=Max("month"))["m"]
         figures = MonthlyFigure.objects.for_user(user).filter(source=source)
         last_update = figures.filter(month=latest).aggregate(t=Max("updated_at"))["t"] if latest and detail else None
-        coverage = []
+        coverage: list[dict[str, Any]] = []
         if period is not None and detail:
             reported = dict(
                 figures.filter(month=period[0])
@@ -44,14 +43,8 @@ def _reader(source: str) -> Any:
             ents = Enterprise.objects.for_user(user)
             if EXPECTED[source] == "above_scale":
                 ents = ents.filter(is_above_scale=True)
-            expected = dict(ents.values_list("county").annotate(n=Count("id")).order_by()) if EXPECTED[source] else {}
-            units = Region.objects.county_level()
-            if access.is_officer(user):
-                units = units.filter(pk=user.region_id)
-            for u in units:
-                coverage.append(
-                    {"unit": u.name, "unit_id": u.pk, "n": reported.get(u.pk, 0), "expected": expected.get(u.pk)}
-                )
+            expected = dict(ents.values_list("county").annotate(n=Count("id")).order_by()) if EXPECTED[source] else None
+            coverage = freshness.coverage_rows(units_for(user), reported, expected)
         return Reading(latest_period=latest, last_update=last_update, coverage=coverage)
 
     return read

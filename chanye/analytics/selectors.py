@@ -17,6 +17,7 @@ from chanye.enterprises.models import Enterprise, FigureYear
 from chanye.enterprises.selectors import new_entries
 from chanye.industry.models import Cluster, Target
 from chanye.regions.models import Region
+from chanye.regions.selectors import units_for
 
 YI = Decimal(10000)  # 万元 per 亿元
 
@@ -41,13 +42,6 @@ def figure_months(limit: int = 12) -> list[dt.date]:
     return list(
         FigureMonth.objects.filter(figures__gt=0).order_by("-month").values_list("month", flat=True).distinct()[:limit]
     )
-
-
-def _units_for(user: Any) -> list[Region]:
-    units = list(Region.objects.county_level())
-    if access.is_officer(user):
-        units = [u for u in units if u.pk == user.region_id] or [user.region]
-    return units
 
 
 def _target(indicator: str, **scope: Any) -> Target | None:
@@ -76,7 +70,7 @@ def cluster_ytd_output(*, enterprises: Any, clusters: list[Cluster], month: dt.d
 
 def dashboard(*, user: Any, month: dt.date | None = None) -> dict[str, Any]:
     month = month or latest_month()
-    units = _units_for(user)
+    units = units_for(user)
     unit_ids = [u.pk for u in units]
     city_wide = not access.is_officer(user)
     ents = Enterprise.objects.for_user(user)

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 from chanye.accounts.http import AuthedRequest
 from chanye.accounts.models import Role
 from chanye.analytics import selectors
+from chanye.core.forms import error_text
 from chanye.core.imports.values import CellError, parse_month
 
 
@@ -75,7 +76,7 @@ def data_freshness(request: AuthedRequest) -> HttpResponse:
             do_set_duty(actor=request.user, key=key, data=form.cleaned_data)
             messages.success(request, "已保存数据报送责任。")
             return redirect("data_freshness")
-        messages.error(request, "；".join(str(e) for errs in form.errors.values() for e in errs))
+        messages.error(request, error_text(form))
     statuses = selectors.data_freshness(user=request.user)
     duties = {d.key: d for d in DataDuty.objects.all()}
     forms = (

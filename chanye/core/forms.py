@@ -25,7 +25,7 @@ def clean_evidence(f: Any) -> Any:
     return f
 
 
-def style(form: forms.Form) -> None:
+def style(form: forms.BaseForm) -> None:
     """Give each visible widget its Bootstrap class (small controls, as on every page of the platform)."""
     for f in form.fields.values():
         w = f.widget
@@ -42,6 +42,11 @@ def style(form: forms.Form) -> None:
 def messages_of(e: Exception) -> list[str]:
     """The Chinese messages of a ValidationError or PermissionDenied raised by a service."""
     return list(getattr(e, "messages", None) or [str(e)])
+
+
+def error_text(form: forms.BaseForm) -> str:
+    """A bound form's errors as one line for a flash message (each message once, in field order)."""
+    return "；".join(str(m) for ms in form.errors.values() for m in ms)
 
 
 SHEET_SUFFIXES = (".xlsx", ".xlsm", ".csv", ".xls")

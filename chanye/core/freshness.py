@@ -32,6 +32,20 @@ class Reading:
     owed: bool = False  # something is expected of it even before any data came (targets with a reporter)
 
 
+def coverage_rows(units: Any, reported: dict[Any, int], expected: dict[Any, int] | None) -> list[dict[str, Any]]:
+    """A reading's coverage: per county-level unit (objects with pk and name) how many reported and, when the source
+    expects something of each unit, how many were expected."""
+    return [
+        {
+            "unit": u.name,
+            "unit_id": u.pk,
+            "n": reported.get(u.pk, 0),
+            "expected": None if expected is None else expected.get(u.pk, 0),
+        }
+        for u in units
+    ]
+
+
 @dataclass(frozen=True)
 class Source:
     key: str

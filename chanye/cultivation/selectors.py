@@ -18,6 +18,7 @@ from chanye.enterprises.models import Enterprise, MonthlyFigure, ScalePeriod
 from chanye.enterprises.selectors import new_entries
 from chanye.industry.models import Target
 from chanye.regions.models import Region
+from chanye.regions.selectors import units_for
 
 
 def _targets(indicator: str) -> dict[int | None, Decimal]:
@@ -28,9 +29,7 @@ def quota_progress(*, user: Any, today: dt.date | None = None) -> dict[str, Any]
     today = today or timezone.localdate()
     year = today.year
     elapsed = max(1, (today - dt.date(year, 1, 1)).days) / (366 if year % 4 == 0 else 365)
-    units = list(Region.objects.county_level())
-    if access.is_officer(user):
-        units = [u for u in units if u.pk == user.region_id]
+    units = units_for(user)
     ents = Enterprise.objects.for_user(user)
     above = dict(ents.filter(is_above_scale=True).values_list("county").annotate(n=Count("id")).order_by())
     new = dict(

@@ -14,28 +14,23 @@ from chanye.core.freshness import Reading, Source
 
 
 def read(*, user: Any, period: tuple[dt.date, dt.date] | None, detail: bool = True) -> Reading:
-    from chanye.core import access
     from chanye.projects.models import Project
-    from chanye.regions.models import Region
+    from chanye.regions.selectors import units_for
 
     projects = Project.objects.for_user(user)
     last = projects.aggregate(t=Max("updated_at"))["t"]
     latest = last.date().replace(day=1) if last else None
-    coverage = []
+    coverage: list[dict[str, Any]] = []
     if period is not None and detail:
         live = projects.filter(exited_on__isnull=True, producing_on__isnull=True)  # still to be followed
-        rows = {
-            r["county"]: r
-            for r in live.values("county")
+        rows = list(
+            live.values("county")
             .annotate(expected=Count("pk"), n=Count("pk", filter=Q(updated_at__date__gte=period[0])))
             .order_by()
-        }
-        units = Region.objects.county_level()
-        if access.is_officer(user):
-            units = units.filter(pk=user.region_id)
-        for u in units:
-            r = rows.get(u.pk, {"n": 0, "expected": 0})
-            coverage.append({"unit": u.name, "unit_id": u.pk, "n": r["n"], "expected": r["expected"]})
+        )
+        coverage = freshness.coverage_rows(
+            units_for(user), {r["county"]: r["n"] for r in rows}, {r["county"]: r["expected"] for r in rows}
+        )
     return Reading(latest_period=latest, last_update=last, coverage=coverage, note="当月有更新的在建/未开工项目")
 
 

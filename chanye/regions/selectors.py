@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Q
 
 from chanye.core.text import squash
@@ -8,6 +10,17 @@ from chanye.regions.models import Region
 
 def county_units() -> list[Region]:
     return list(Region.objects.county_level())
+
+
+def units_for(user: Any) -> list[Region]:
+    """The county-level units a user's pages show, one row each: every one for the city, an officer's own unit (a
+    park officer's park, when it is not county-level itself)."""
+    from chanye.core import access
+
+    units = county_units()
+    if access.is_officer(user):
+        units = [u for u in units if u.pk == user.region_id] or [user.region]
+    return units
 
 
 def region_lookup() -> dict[str, Region]:
