@@ -142,3 +142,18 @@ def test_a_monthly_import_refreshes_the_indicators(regions, settings):
         indicator="above_scale_output", period=MONTH, region__isnull=True, cluster__isnull=True
     )
     assert v.value == 2
+
+
+def test_a_county_level_park_holds_its_own_firms_and_those_of_its_park_column_once(regions):
+    """咸宁高新区 is county-level and a park: its firms are those registered under it and in its park column."""
+    hz = regions["咸宁高新区"]
+    own = EnterpriseFactory(county=hz, is_above_scale=True)
+    placed = EnterpriseFactory(county=regions["咸安区"], park=hz, is_above_scale=True)
+    for e, output in ((own, 2000), (placed, 3000)):
+        ScalePeriod.objects.create(enterprise=e, entered_on=dt.date(2018, 1, 1))
+        MonthlyFigure.objects.create(enterprise=e, month=MONTH, output=output)
+    rows = indicators.compute(MONTH)
+    counts = [r for r in rows if r.region_id == hz.pk and r.cluster_id is None and r.indicator == "above_scale_count"]
+    assert [r.value for r in counts] == [2]  # one row, both firms
+    assert values(rows, region=hz.pk)["above_scale_output", ""] == Decimal("0.5")  # 5,000 万元 = 0.5 亿元
+    assert values(rows, region=regions["咸安区"].pk)["above_scale_count", ""] == 1
