@@ -125,3 +125,7 @@ from chanye.chains.api import router as chains_router  # noqa: E402
 
 api.add_router("/chains", chains_router)
 api.add_router("/leads", leads_router)
+
+from chanye.rewards.api import router as rewards_router  # noqa: E402
+
+api.add_router("/rewards", rewards_router)

@@ -25,6 +25,9 @@ class HonourKind(models.TextChoices):
     RD_INSTITUTION = "rd_institution", "研发机构"
     DIGITAL = "digital", "数字化转型"
     INTEGRATION_DEMO = "integration_demo", "两化融合示范企业"  # HG-T-3, HG-R-5
+    INTEGRATION_STANDARD = "integration_std", "两化融合管理体系贯标企业"  # HG-R-5
+    WELL_KNOWN_TRADEMARK = "wk_trademark", "中国驰名商标"  # EZ-R-2
+    QUALITY_BRAND = "quality_brand", "省级精品品牌（湖北精品等）"  # EZ-R-2
 
 
 class HonourLevel(models.TextChoices):

@@ -321,6 +321,14 @@ def _add_up(
     return out
 
 
+def _in_unit(unit: int) -> Callable[[dict[str, Any]], bool]:
+    return lambda r: unit in (r["county_id"], r["park_id"])
+
+
+def _in_park(park: int) -> Callable[[dict[str, Any]], bool]:
+    return lambda r: r["park_id"] == park
+
+
 def compute(
     month: dt.date, *, engine: Engine | None = None, progress: Callable[[str], None] | None = None
 ) -> list[Row]:
@@ -361,9 +369,9 @@ def compute(
         # column (regions.models.RegionQuerySet.unit_parks); every other park those of its park column.
         seen = {r["county_id"] for r in groups} | {r["park_id"] for r in groups}
         for unit in sorted(county_level & seen):
-            emit(_add_up(groups, aggs, lambda r, u=unit: u in (r["county_id"], r["park_id"])), region_id=int(unit))
+            emit(_add_up(groups, aggs, _in_unit(unit)), region_id=int(unit))
         for park in sorted({r["park_id"] for r in groups if r["park_id"] is not None} - county_level):
-            emit(_add_up(groups, aggs, lambda r, p=park: r["park_id"] == p), region_id=int(park))
+            emit(_add_up(groups, aggs, _in_park(park)), region_id=int(park))
 
         progress("产业集群")
         ec = engine.load("ec", "enterprises_enterprise_clusters", {"enterprise_id": "BIGINT", "cluster_id": "BIGINT"})

@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "chanye.projects",
     "chanye.chains",
     "chanye.supervision",
+    "chanye.rewards",
     "chanye.demo",
 ]
 

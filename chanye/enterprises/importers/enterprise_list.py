@@ -62,6 +62,23 @@ HONOUR_COLUMNS = [
             help="国家级/省级/市级/是/否（HG-T-3）",
         ),
     ),
+    (
+        HonourKind.INTEGRATION_STANDARD,
+        Column(
+            "h_integration_std",
+            "两化融合贯标企业",
+            ("两化融合管理体系贯标", "两化融合贯标"),
+            help="国家级/省级/是/否，可带认定年份，如“国家级(2025)”（HG-R-5）",
+        ),
+    ),
+    (
+        HonourKind.WELL_KNOWN_TRADEMARK,
+        Column("h_wk_trademark", "中国驰名商标", ("驰名商标",), help="是/否，可带认定年份（EZ-R-2）"),
+    ),
+    (
+        HonourKind.QUALITY_BRAND,
+        Column("h_quality_brand", "湖北精品", ("精品品牌", "省级精品"), help="是/否，可带认定年份（EZ-R-2）"),
+    ),
 ]
 _LEVELS = {
     "国家级": "national",

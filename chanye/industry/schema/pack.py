@@ -19,6 +19,7 @@ from chanye.industry.schema.organisation import (
 from chanye.industry.schema.policy import (
     AssessmentSpec,
     HighTechRdBands,
+    RewardFactSpec,
     RewardSpec,
     TargetSpec,
     ThresholdSpec,
@@ -45,6 +46,7 @@ class PackSpec(Base):
     targets: list[TargetSpec] = []
     tiers: list[TierSpec] = []
     rewards: list[RewardSpec] = []
+    reward_facts: list[RewardFactSpec] = []
     assessment: AssessmentSpec | None = None
     departments: list[DepartmentSpec] = []
     tasks: list[TaskSpec] = []
@@ -78,6 +80,20 @@ class PackSpec(Base):
             *_dupes([t.key for t in self.thresholds], "阈值键"),
             *_dupes([t.code for t in self.tiers], "层级编号"),
             *_dupes([r.code for r in self.rewards], "奖补编号"),
+            *(
+                f"奖补“{r.code}”取代的“{c}”未定义"
+                for r in self.rewards
+                for c in r.replaces
+                if c not in {x.code for x in self.rewards}
+            ),
+            *_dupes([f.key for f in self.reward_facts], "奖补事实键"),
+            *(
+                f"奖补“{r.code}”用到的事实“{k}”未在 reward_facts 中定义"
+                for r in self.rewards
+                if r.when is not None
+                for k in (r.when.fact, r.when.base_fact, r.when.unless_fact)
+                if k and k not in {f.key for f in self.reward_facts}
+            ),
             *_task_errors(self),
             *_liaison_errors(self, all_clusters),
             *_target_errors(self, region_keys, cluster_keys),

@@ -132,8 +132,57 @@ class HighTechRdBands(Base):
         return self
 
 
+RewardKind = Literal[
+    # 年营业收入首次突破 value (亿元): the first year above it, never above it before (HG-R-2)
+    "revenue_first_over",
+    # 首次进规 (不含退规企业重新进规): the entry year, or `years` after it while still 规上 (HG-R-3)
+    "scale_first_entry",
+    # after a first entry: `years` consecutive years of revenue growth `comparator` value % (HG-R-3)
+    "scale_growth_streak",
+    # an honour of `honours` (kind or kind:level) recognised in the year (HG-R-5, EZ-R-2)
+    "honour",
+    # a cluster recognised at one of `levels`: every year from the recognition, to its county (HG-R-1)
+    "cluster_recognised",
+    # rate % of the fact `base_fact` (per project when the fact names one), gated by `fact` (EZ-R-1, HG-R-4)
+    "fact_rate",
+    # amount per unit of the fact `fact` (HG-R-5: 1000元 per new 5G station)
+    "fact_per_unit",
+]
+
+
+class RewardWhen(Base):
+    """Who qualifies for a reward, as data the computation reads (rewards.compute). Boundaries follow the text:
+    突破/超过 → ">", 以上/达/(含) → ">=". A fact is a figure the registry does not hold (直播销售额, 技改设备投资 …),
+    imported per enterprise and year as 奖补事实."""
+
+    kind: RewardKind
+    value: Decimal | None = None
+    unit: str = ""
+    comparator: Literal[">=", ">"] = ">="
+    years: int = 0
+    honours: list[str] = []  # honour kinds, optionally "kind:level" (specialized:provincial)
+    levels: list[str] = []  # cluster recognition levels
+    fact: str = ""  # the fact gated by value/comparator (fact_rate) or counted (fact_per_unit)
+    base_fact: str = ""  # the fact a rate applies to (fact_rate)
+    above_scale: bool = False  # only firms 规上 during the year (EZ-R-1 规模以上工业企业)
+    unless_fact: str = ""  # not when the firm has this fact for the year (HG-R-5: 省级资金已奖补的不再重复奖励)
+
+
+class RewardFactSpec(Base):
+    """A figure reward rules need that the registry does not hold, imported per enterprise and year (奖补事实)."""
+
+    key: str
+    label: str
+    unit: str = ""
+    per_project: bool = False
+
+    _key = field_validator("key")(check_code)
+
+
 class RewardSpec(Base):
-    """A reward or subsidy rule (HG-R-2…4, EZ-R-1, XN-LZ-6/8): condition, amount or rate, cap."""
+    """A reward or subsidy rule (HG-R-1…5, EZ-R-1/2, XN-LZ-6/8): condition in words and, when data can decide it,
+    as `when`; amount or rate, cap; `replaces` the lower tiers this one replaces for the same firm, project or
+    cluster in the same year (the higher tier replaces the lower, 国家级 not on top of 省级)."""
 
     code: str
     label: str
@@ -147,6 +196,8 @@ class RewardSpec(Base):
     per: Literal["once", "per_year", "per_project", "per_enterprise_per_year", "per_industry_per_year", ""] = ""
     rule: str
     source_text: str = ""
+    when: RewardWhen | None = None
+    replaces: list[str] = []
 
     _rule = field_validator("rule")(check_rule)
     _code = field_validator("code")(check_code)
@@ -155,6 +206,20 @@ class RewardSpec(Base):
     def _amount_or_rate(self) -> RewardSpec:
         if self.amount is None and self.rate is None:
             raise ValueError(f"奖补“{self.label}”须给出金额（amount）或比例（rate）")
+        w = self.when
+        if w is not None:
+            if w.kind == "fact_rate" and (self.rate is None or not w.base_fact):
+                raise ValueError(f"奖补“{self.label}”按比例计算，须给出比例（rate）和基数事实（when.base_fact）")
+            if w.kind == "fact_per_unit" and (self.amount is None or not w.fact):
+                raise ValueError(f"奖补“{self.label}”按数量计算，须给出单价（amount）和计数事实（when.fact）")
+            if w.kind not in ("fact_rate", "fact_per_unit") and self.amount is None:
+                raise ValueError(f"奖补“{self.label}”须给出金额（amount）")
+            if w.kind in ("revenue_first_over", "scale_growth_streak") and w.value is None:
+                raise ValueError(f"奖补“{self.label}”的条件须给出数值（when.value）")
+            if w.kind == "honour" and not w.honours:
+                raise ValueError(f"奖补“{self.label}”的条件须列出荣誉（when.honours）")
+            if w.kind == "cluster_recognised" and not w.levels:
+                raise ValueError(f"奖补“{self.label}”的条件须列出认定级别（when.levels）")
         return self
 
 
