@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("chanye.projects.urls")),
     path("", include("chanye.chains.urls")),
     path("", include("chanye.supervision.urls")),
+    path("", include("chanye.rewards.urls")),
     path("", include("chanye.core.urls")),
 ]
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet, Sum
 
 from chanye.industry.schema import RewardFactSpec, RewardSpec
-from chanye.rewards.models import Entitlement
+from chanye.rewards.models import Entitlement, EntitlementStatus, RewardFund
 
 
 def reward_rules() -> tuple[list[RewardSpec], list[RewardFactSpec]]:
@@ -35,12 +36,76 @@ def entitlement_list(*, user: Any, year: int | None = None, status: str = "") ->
     return qs.order_by("-year", "rule", "reward_code", "county_id", "enterprise_id", "subject")
 
 
+NOT_ENTITLED = (EntitlementStatus.EXCLUDED, EntitlementStatus.REVOKED)
+
+
+def entitled(qs: QuerySet[Entitlement]) -> QuerySet[Entitlement]:
+    """The rows that entitle to money: every row but the excluded and the revoked."""
+    return qs.exclude(status__in=NOT_ENTITLED)
+
+
 def total_amount(qs: QuerySet[Entitlement]) -> Decimal:
-    """What `qs` entitles to (万元): every row but the excluded and the revoked. The one definition of the total shown
-    on pages, exports and the API."""
-    from django.db.models import Sum
-
-    from chanye.rewards.models import EntitlementStatus
-
-    v = qs.exclude(status__in=[EntitlementStatus.EXCLUDED, EntitlementStatus.REVOKED]).aggregate(s=Sum("amount"))["s"]
+    """What `qs` entitles to (万元). The one definition of the total shown on pages, exports, the CLI and the API."""
+    v = entitled(qs).aggregate(s=Sum("amount"))["s"]
     return (v if v is not None else Decimal(0)).quantize(Decimal("0.0001"))
+
+
+@dataclass
+class CountyShare:
+    county: str
+    count: int
+    amount: Decimal
+    share: Decimal | None  # % of the total
+
+
+def county_shares(qs: QuerySet[Entitlement]) -> list[CountyShare]:
+    """Each county's entitled count and amount and its share of the total (a county's share of the year's rewards)."""
+    total = total_amount(qs)
+    rows = (
+        entitled(qs)
+        .values("county__name", "county__sort_order", "county__code")
+        .annotate(n=Count("id"), s=Sum("amount"))
+        .order_by("county__sort_order", "county__code")
+    )
+    return [
+        CountyShare(
+            r["county__name"],
+            r["n"],
+            Decimal(r["s"] or 0).quantize(Decimal("0.0001")),
+            (Decimal(r["s"] or 0) * 100 / total).quantize(Decimal("0.1")) if total else None,
+        )
+        for r in rows
+    ]
+
+
+def status_counts(qs: QuerySet[Entitlement]) -> dict[str, int]:
+    return dict(qs.order_by().values_list("status").annotate(n=Count("id")).values_list("status", "n"))
+
+
+def years(user: Any) -> list[int]:
+    """The years with entitlements the user may see, newest first."""
+    return list(Entitlement.objects.for_user(user).order_by("-year").values_list("year", flat=True).distinct())
+
+
+@dataclass
+class FundState:
+    fund: RewardFund
+    paid: Decimal
+    approved: Decimal  # approved, not yet paid, with this fund named
+    remaining: Decimal
+
+    @property
+    def warning(self) -> bool:
+        """Less left than is already approved (or nothing left): warn before the budget is exceeded."""
+        return self.remaining <= 0 or self.approved > self.remaining
+
+
+def fund_states(year: int) -> list[FundState]:
+    out = []
+    for f in RewardFund.objects.filter(year=year):
+        paid = f.entitlements.filter(status=EntitlementStatus.PAID).aggregate(s=Sum("amount"))["s"] or Decimal(0)
+        approved = Entitlement.objects.filter(year=year, status=EntitlementStatus.APPROVED).aggregate(s=Sum("amount"))[
+            "s"
+        ] or Decimal(0)
+        out.append(FundState(f, paid, approved, f.budget - paid))
+    return out
