@@ -217,27 +217,26 @@ def _require_city(actor: Actor, what: str) -> None:
         deny(actor, what=what)
 
 
-@transaction.atomic
 def do_publish(*, actor: Actor, entitlements: list[Entitlement], today: dt.date, days: int = 7) -> int:
     """测算 → 公示: the list goes public today, objections until `days` later (inclusive)."""
     _require_city(actor, "奖补公示")
-    if not 1 <= days <= 60:
-        raise ValidationError("公示期应为1—60天。")
-    rows = [e for e in entitlements if e.status == EntitlementStatus.COMPUTED]
-    if not rows:
-        raise ValidationError("没有可公示的测算结果（只有状态为“测算”的奖补可以公示）。")
-    until = today + dt.timedelta(days=days)
-    return _move(
-        actor,
-        rows,
-        f"公示，异议截止{until:%Y-%m-%d}",
-        status=EntitlementStatus.PUBLISHED,
-        published_on=today,
-        objection_until=until,
-    )
+    with transaction.atomic():  # after the gate: a refusal's audit row is not rolled back
+        if not 1 <= days <= 60:
+            raise ValidationError("公示期应为1—60天。")
+        rows = [e for e in entitlements if e.status == EntitlementStatus.COMPUTED]
+        if not rows:
+            raise ValidationError("没有可公示的测算结果（只有状态为“测算”的奖补可以公示）。")
+        until = today + dt.timedelta(days=days)
+        return _move(
+            actor,
+            rows,
+            f"公示，异议截止{until:%Y-%m-%d}",
+            status=EntitlementStatus.PUBLISHED,
+            published_on=today,
+            objection_until=until,
+        )
 
 
-@transaction.atomic
 def do_raise_objection(*, actor: Actor, entitlement: Entitlement, text: str, today: dt.date) -> Objection:
     """An objection during the publication period, by the enterprise itself or an officer who may see the row (a viewer
     only reads)."""
@@ -246,74 +245,77 @@ def do_raise_objection(*, actor: Actor, entitlement: Entitlement, text: str, tod
 
     if not has_role(actor, WRITERS | {Role.ENTERPRISE}) or not in_scope(actor, entitlement):  # viewers only read
         deny(actor, what="奖补", obj=entitlement)
-    text = text.strip()
-    if not text:
-        raise ValidationError("请写明异议内容。")
-    if entitlement.status != EntitlementStatus.PUBLISHED:
-        raise ValidationError("只有公示中的奖补可以提出异议。")
-    if entitlement.objection_until is not None and today > entitlement.objection_until:
-        raise ValidationError(f"公示期已于{entitlement.objection_until:%Y年%m月%d日}结束，不能再提出异议。")
-    o: Objection = Objection.objects.create(
-        entitlement=entitlement, raised_by=actor if getattr(actor, "pk", None) else None, text=text
-    )
-    audit.record(
-        actor=actor, action=AuditAction.CREATE, obj=o, after={"text": text}, message=f"对“{entitlement}”提出异议"
-    )
-    return o
+    with transaction.atomic():  # after the gate: a refusal's audit row is not rolled back
+        text = text.strip()
+        if not text:
+            raise ValidationError("请写明异议内容。")
+        if entitlement.status != EntitlementStatus.PUBLISHED:
+            raise ValidationError("只有公示中的奖补可以提出异议。")
+        if entitlement.objection_until is not None and today > entitlement.objection_until:
+            raise ValidationError(f"公示期已于{entitlement.objection_until:%Y年%m月%d日}结束，不能再提出异议。")
+        o: Objection = Objection.objects.create(
+            entitlement=entitlement, raised_by=actor if getattr(actor, "pk", None) else None, text=text
+        )
+        audit.record(
+            actor=actor, action=AuditAction.CREATE, obj=o, after={"text": text}, message=f"对“{entitlement}”提出异议"
+        )
+        return o
 
 
-@transaction.atomic
 def do_answer_objection(*, actor: Actor, objection: Objection, reply: str, upheld: bool) -> Objection:
     """答复异议: upheld sends the entitlement back to 测算 to be checked and corrected; rejected keeps it published."""
     from django.utils import timezone
 
     _require_city(actor, "公示异议")
-    if objection.outcome:
-        raise ValidationError("该异议已答复。")
-    if not reply.strip():
-        raise ValidationError("请填写答复意见。")
-    before = {"outcome": objection.outcome, "reply": objection.reply}
-    objection.outcome = Objection.Outcome.UPHELD if upheld else Objection.Outcome.REJECTED
-    objection.reply, objection.replied_at = reply.strip(), timezone.now()
-    objection.replied_by = actor if getattr(actor, "pk", None) else None  # type: ignore[assignment]
-    objection.save(update_fields=["outcome", "reply", "replied_at", "replied_by"])
-    audit.record(
-        actor=actor,
-        action=AuditAction.UPDATE,
-        obj=objection,
-        before=before,
-        after={"outcome": objection.outcome, "reply": objection.reply},
-    )
-    if upheld:
-        _move(
-            actor,
-            [objection.entitlement],
-            "异议成立，退回测算核实",
-            status=EntitlementStatus.COMPUTED,
-            published_on=None,
-            objection_until=None,
+    with transaction.atomic():  # after the gate: a refusal's audit row is not rolled back
+        if objection.outcome:
+            raise ValidationError("该异议已答复。")
+        if not reply.strip():
+            raise ValidationError("请填写答复意见。")
+        before = {"outcome": objection.outcome, "reply": objection.reply}
+        objection.outcome = Objection.Outcome.UPHELD if upheld else Objection.Outcome.REJECTED
+        objection.reply, objection.replied_at = reply.strip(), timezone.now()
+        objection.replied_by = actor if getattr(actor, "pk", None) else None  # type: ignore[assignment]
+        objection.save(update_fields=["outcome", "reply", "replied_at", "replied_by"])
+        audit.record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            obj=objection,
+            before=before,
+            after={"outcome": objection.outcome, "reply": objection.reply},
         )
-    return objection
+        if upheld:
+            _move(
+                actor,
+                [objection.entitlement],
+                "异议成立，退回测算核实",
+                status=EntitlementStatus.COMPUTED,
+                published_on=None,
+                objection_until=None,
+            )
+        return objection
 
 
-@transaction.atomic
 def do_approve(*, actor: Actor, entitlements: list[Entitlement], today: dt.date, note: str = "") -> int:
     """公示 → 审核通过: only after the publication period, with every objection answered."""
     _require_city(actor, "奖补审核")
-    rows = [e for e in entitlements if e.status == EntitlementStatus.PUBLISHED]
-    if not rows:
-        raise ValidationError("没有可审核的奖补（只有公示中的奖补可以审核）。")
-    early = [e for e in rows if e.objection_until is not None and today <= e.objection_until]
-    if early:
-        last = max(e.objection_until for e in early if e.objection_until is not None)
-        raise ValidationError(f"{len(early)}项奖补仍在公示期内（最晚至{last:%Y-%m-%d}），公示期满后才能审核。")
-    open_ = [e for e in rows if e.objections.filter(outcome="").exists()]
-    if open_:
-        raise ValidationError(
-            f"{len(open_)}项奖补有未答复的异议，请先答复："
-            f"{'、'.join(str(e.enterprise or e.cluster) for e in open_[:5])}。"
+    with transaction.atomic():  # after the gate: a refusal's audit row is not rolled back
+        rows = [e for e in entitlements if e.status == EntitlementStatus.PUBLISHED]
+        if not rows:
+            raise ValidationError("没有可审核的奖补（只有公示中的奖补可以审核）。")
+        early = [e for e in rows if e.objection_until is not None and today <= e.objection_until]
+        if early:
+            last = max(e.objection_until for e in early if e.objection_until is not None)
+            raise ValidationError(f"{len(early)}项奖补仍在公示期内（最晚至{last:%Y-%m-%d}），公示期满后才能审核。")
+        open_ = [e for e in rows if e.objections.filter(outcome="").exists()]
+        if open_:
+            raise ValidationError(
+                f"{len(open_)}项奖补有未答复的异议，请先答复："
+                f"{'、'.join(str(e.enterprise or e.cluster) for e in open_[:5])}。"
+            )
+        return _move(
+            actor, rows, "审核通过", status=EntitlementStatus.APPROVED, approved_on=today, status_note=note[:300]
         )
-    return _move(actor, rows, "审核通过", status=EntitlementStatus.APPROVED, approved_on=today, status_note=note[:300])
 
 
 def fund_remaining(fund: RewardFund) -> Decimal:
@@ -324,54 +326,53 @@ def fund_remaining(fund: RewardFund) -> Decimal:
     return fund.budget - paid
 
 
-@transaction.atomic
 def do_pay(
     *, actor: Actor, entitlement: Entitlement, paid_on: dt.date, voucher_no: str, fund: RewardFund | None
 ) -> Entitlement:
     """审核通过 → 已拨付, with the date, the voucher and the fund; refused in words beyond the fund's budget."""
     _require_city(actor, "奖补拨付")
-    if entitlement.status != EntitlementStatus.APPROVED:
-        raise ValidationError("只有审核通过的奖补可以拨付。")
-    if not voucher_no.strip():
-        raise ValidationError("请填写拨付凭证号。")
-    if fund is not None:
-        fund = RewardFund.objects.select_for_update().get(pk=fund.pk)
-        left = fund_remaining(fund)
-        if entitlement.amount > left:
-            raise ValidationError(
-                f"“{fund}”剩余{left.normalize():f}万元，不足以拨付{entitlement.amount.normalize():f}万元：请调整预算或改用其他资金。"
-            )
-    _move(
-        actor,
-        [entitlement],
-        f"拨付，凭证{voucher_no.strip()}",
-        status=EntitlementStatus.PAID,
-        paid_on=paid_on,
-        voucher_no=voucher_no.strip(),
-        fund=fund,
-    )
-    return entitlement
+    with transaction.atomic():  # after the gate: a refusal's audit row is not rolled back
+        if entitlement.status != EntitlementStatus.APPROVED:
+            raise ValidationError("只有审核通过的奖补可以拨付。")
+        if not voucher_no.strip():
+            raise ValidationError("请填写拨付凭证号。")
+        if fund is not None:
+            fund = RewardFund.objects.select_for_update().get(pk=fund.pk)
+            left = fund_remaining(fund)
+            if entitlement.amount > left:
+                raise ValidationError(
+                    f"“{fund}”剩余{left.normalize():f}万元，不足以拨付{entitlement.amount.normalize():f}万元：请调整预算或改用其他资金。"
+                )
+        _move(
+            actor,
+            [entitlement],
+            f"拨付，凭证{voucher_no.strip()}",
+            status=EntitlementStatus.PAID,
+            paid_on=paid_on,
+            voucher_no=voucher_no.strip(),
+            fund=fund,
+        )
+        return entitlement
 
 
-@transaction.atomic
 def do_revoke(*, actor: Actor, entitlement: Entitlement, reason: str) -> Entitlement:
     """撤销 with a reason, at any step (a paid reward revoked is to be recovered: the reason says so)."""
     _require_city(actor, "奖补撤销")
-    if entitlement.status in (EntitlementStatus.REVOKED, EntitlementStatus.EXCLUDED):
-        raise ValidationError("该奖补已撤销或不予兑现。")
-    if not reason.strip():
-        raise ValidationError("请填写撤销原因。")
-    _move(
-        actor,
-        [entitlement],
-        f"撤销：{reason.strip()}",
-        status=EntitlementStatus.REVOKED,
-        status_note=reason.strip()[:300],
-    )
-    return entitlement
+    with transaction.atomic():  # after the gate: a refusal's audit row is not rolled back
+        if entitlement.status in (EntitlementStatus.REVOKED, EntitlementStatus.EXCLUDED):
+            raise ValidationError("该奖补已撤销或不予兑现。")
+        if not reason.strip():
+            raise ValidationError("请填写撤销原因。")
+        _move(
+            actor,
+            [entitlement],
+            f"撤销：{reason.strip()}",
+            status=EntitlementStatus.REVOKED,
+            status_note=reason.strip()[:300],
+        )
+        return entitlement
 
 
-@transaction.atomic
 def do_confirm_account(
     *, actor: Actor, entitlement: Entitlement, account_name: str, account_bank: str, account_no: str
 ) -> Entitlement:
@@ -384,56 +385,57 @@ def do_confirm_account(
         actor, "enterprise_id", None
     ):
         deny(actor, what="奖补", obj=entitlement)
-    no = "".join(account_no.split())
-    if not account_name.strip() or not account_bank.strip() or not no.isdigit() or not 8 <= len(no) <= 30:
-        raise ValidationError("请填写收款户名、开户银行和8—30位数字的银行账号。")
-    if entitlement.status in (EntitlementStatus.REVOKED, EntitlementStatus.EXCLUDED, EntitlementStatus.PAID):
-        raise ValidationError("该奖补已办结，无需确认收款账户。")
-    before = {
-        "account_name": entitlement.account_name,
-        "account_bank": entitlement.account_bank,
-        "account_no": entitlement.account_masked,
-    }
-    entitlement.account_name, entitlement.account_bank, entitlement.account_no = (
-        account_name.strip(),
-        account_bank.strip(),
-        no,
-    )
-    entitlement.account_confirmed_at = timezone.now()
-    entitlement.save(update_fields=["account_name", "account_bank", "account_no", "account_confirmed_at"])
-    audit.record(
-        actor=actor,
-        action=AuditAction.UPDATE,
-        obj=entitlement,
-        before=before,
-        after={
+    with transaction.atomic():  # after the gate: a refusal's audit row is not rolled back
+        no = "".join(account_no.split())
+        if not account_name.strip() or not account_bank.strip() or not no.isdigit() or not 8 <= len(no) <= 30:
+            raise ValidationError("请填写收款户名、开户银行和8—30位数字的银行账号。")
+        if entitlement.status in (EntitlementStatus.REVOKED, EntitlementStatus.EXCLUDED, EntitlementStatus.PAID):
+            raise ValidationError("该奖补已办结，无需确认收款账户。")
+        before = {
             "account_name": entitlement.account_name,
             "account_bank": entitlement.account_bank,
             "account_no": entitlement.account_masked,
-        },
-        message="确认收款账户",
-    )
-    return entitlement
+        }
+        entitlement.account_name, entitlement.account_bank, entitlement.account_no = (
+            account_name.strip(),
+            account_bank.strip(),
+            no,
+        )
+        entitlement.account_confirmed_at = timezone.now()
+        entitlement.save(update_fields=["account_name", "account_bank", "account_no", "account_confirmed_at"])
+        audit.record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            obj=entitlement,
+            before=before,
+            after={
+                "account_name": entitlement.account_name,
+                "account_bank": entitlement.account_bank,
+                "account_no": entitlement.account_masked,
+            },
+            message="确认收款账户",
+        )
+        return entitlement
 
 
-@transaction.atomic
 def do_save_fund(*, actor: Actor, name: str, year: int, budget: Decimal, note: str = "") -> RewardFund:
     """A fund's budget for a year (created or changed), audited."""
     _require_city(actor, "奖补资金")
-    if not name.strip() or budget < 0:
-        raise ValidationError("请填写资金名称和不小于0的预算（万元）。")
-    fund = RewardFund.objects.filter(name=name.strip(), year=year).first()
-    before = {"budget": fund.budget, "note": fund.note} if fund else None
-    if fund is None:
-        fund = RewardFund.objects.create(name=name.strip(), year=year, budget=budget, note=note)
-    else:
-        fund.budget, fund.note = budget, note
-        fund.save(update_fields=["budget", "note"])
-    audit.record(
-        actor=actor,
-        action=AuditAction.UPDATE if before else AuditAction.CREATE,
-        obj=fund,
-        before=before,
-        after={"budget": fund.budget, "note": fund.note},
-    )
-    return fund
+    with transaction.atomic():  # after the gate: a refusal's audit row is not rolled back
+        if not name.strip() or budget < 0:
+            raise ValidationError("请填写资金名称和不小于0的预算（万元）。")
+        fund = RewardFund.objects.filter(name=name.strip(), year=year).first()
+        before = {"budget": fund.budget, "note": fund.note} if fund else None
+        if fund is None:
+            fund = RewardFund.objects.create(name=name.strip(), year=year, budget=budget, note=note)
+        else:
+            fund.budget, fund.note = budget, note
+            fund.save(update_fields=["budget", "note"])
+        audit.record(
+            actor=actor,
+            action=AuditAction.UPDATE if before else AuditAction.CREATE,
+            obj=fund,
+            before=before,
+            after={"budget": fund.budget, "note": fund.note},
+        )
+        return fund

@@ -23,7 +23,7 @@ from chanye.core import access
 from chanye.core.downloads import audited_export
 from chanye.core.forms import messages_of
 from chanye.core.roles import BUSINESS, CITY
-from chanye.rewards import exports, selectors, services
+from chanye.rewards import selectors, services
 from chanye.rewards.models import Entitlement, EntitlementStatus, Objection, RewardFund
 
 FILTERS = ("year", "status", "county", "rule", "q")
@@ -221,6 +221,8 @@ def _detail_action(request: AuthedRequest, e: Entitlement, today: dt.date) -> No
 @require_GET
 def export_xlsx(request: AuthedRequest) -> HttpResponse:
     """The filtered list for the finance bureau (.xlsx)."""
+    from chanye.rewards import exports  # openpyxl and python-docx load only when an export is asked for
+
     access.require(request.user, BUSINESS, what="奖补兑现")
     qs, f, year = _filtered(request)
     rows = qs.select_related("fund")
@@ -236,6 +238,8 @@ def export_xlsx(request: AuthedRequest) -> HttpResponse:
 @require_GET
 def notice(request: AuthedRequest) -> HttpResponse:
     """The publication notice of the year's published entitlements (.docx)."""
+    from chanye.rewards import exports
+
     access.require(request.user, CITY, what="奖补公示")
     qs, f, year = _filtered(request)
     published = qs.filter(status=EntitlementStatus.PUBLISHED)

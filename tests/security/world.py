@@ -21,6 +21,7 @@ from chanye.core.models import ImportBatch
 from chanye.cultivation.models import Alert, AnalysisRun, Candidate, LeaderDemand, SupplierRelation
 from chanye.industry.models import Cluster
 from chanye.projects.models import Project, ProjectIssue
+from chanye.rewards.models import Entitlement
 from chanye.supervision.models import Task, TaskReport, TaskUnit
 from chanye.targets.assessment import do_compute_assessment
 from chanye.targets.models import IndicatorValue
@@ -140,4 +141,18 @@ def build(regions: dict[str, Any], users: dict[str, Any]) -> World:
         report = TaskReport.objects.create(task=task, unit=unit, on=dt.date(2025, 3, 1), text=f"{prefix}进展")
         report.evidence.save("progress.pdf", ContentFile(b"%PDF-1.4 progress"), save=True)
         world.extra.update({f"task_{which}": task, f"unit_{which}": unit, f"report_{which}": report})
+        world.extra[f"entitlement_{which}"] = Entitlement.objects.create(
+            key=f"test|{year}|e{side.enterprise.pk}||",
+            year=year,
+            reward_code="test-reward",
+            rule="EZ-R-2",
+            label=f"{prefix}奖补",
+            enterprise=side.enterprise,
+            county=side.county,
+            amount=Decimal("10"),
+            explanation=f"{prefix}测算说明",
+            status="published",
+            published_on=dt.date(year, 12, 1),
+            objection_until=dt.date(year + 5, 1, 1),
+        )
     return world
