@@ -1,7 +1,8 @@
 /* Small behaviours every page may use, by data- attribute instead of inline handlers (Content-Security-Policy
    forbids onchange=/onsubmit=; docs/decisions/0008-content-security-policy.md):
    - <select data-autosubmit> submits its form when changed; data-clear="name other" empties those fields first;
-   - <form data-confirm="问题？"> asks before submitting. */
+   - <form data-confirm="问题？"> asks before submitting;
+   - <button data-busy="计算中…"> shows those words and stays disabled once its form is sent (long work). */
 (function () {
   "use strict";
   document.addEventListener("change", function (ev) {
@@ -14,6 +15,11 @@
   });
   document.addEventListener("submit", function (ev) {
     var form = ev.target;
-    if (form.dataset && form.dataset.confirm && !window.confirm(form.dataset.confirm)) ev.preventDefault();
+    if (form.dataset && form.dataset.confirm && !window.confirm(form.dataset.confirm)) { ev.preventDefault(); return; }
+    var busy = form.querySelector && form.querySelector("button[data-busy]");
+    if (busy) {
+      busy.textContent = busy.dataset.busy;
+      window.setTimeout(function () { busy.disabled = true; }, 0);  // after the submission has taken the button's value
+    }
   }, true);
 })();
