@@ -15,13 +15,13 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from chanye.core import access, uscc
+from chanye.core import access
 from chanye.core.imports.base import Column, ImportAbort, Importer, RowContext, RowError
-from chanye.core.imports.values import CellError, parse_identifier
+from chanye.core.imports.values import CellError
 from chanye.core.models import ImportBatch
 from chanye.core.text import squash
-from chanye.enterprises.matching import NameMatcher
-from chanye.enterprises.models import Enterprise, EnterpriseAlias
+from chanye.enterprises.importers.resolve import EnterpriseResolver
+from chanye.enterprises.models import Enterprise
 
 from . import services
 from .models import Chain, ChainLink, LinkEnterprise, LinkRole
@@ -105,10 +105,9 @@ class LinkMemberImporter(Importer):
     def prepare(self) -> None:
         if not access.has_role(self.user, services.PLACERS):
             raise ImportAbort(RowError(0, "", "", "只有市级管理员和区县/园区工作人员可以导入链上企业。"))
-        qs = access.scoped(Enterprise, self.user)
-        self.qs = qs
-        self.by_uscc = dict(qs.values_list("uscc", "pk"))
-        self._matcher: NameMatcher | None = None
+        self.firms = EnterpriseResolver(
+            self.user, out_of_scope="区县/园区工作人员只能放置本辖区的企业；新企业请先导入企业名录"
+        )
         self.chains: dict[str, Chain] = {}
         for c in Chain.objects.filter(is_active=True):
             self.chains.setdefault(c.code, c)
@@ -127,47 +126,6 @@ class LinkMemberImporter(Importer):
             )
         }
         self.seen: dict[tuple[int, int], int] = {}
-
-    @property
-    def matcher(self) -> NameMatcher:
-        if self._matcher is None:
-            rows = list(self.qs.values_list("pk", "name", "uscc"))
-            aliases = list(EnterpriseAlias.objects.filter(enterprise__in=self.qs).values_list("enterprise_id", "name"))
-            self._matcher = NameMatcher(rows, aliases)
-        return self._matcher
-
-    def _enterprise(self, ctx: RowContext) -> int | None:
-        code = ctx.cell("uscc", lambda v: parse_identifier(v, "统一社会信用代码"))
-        if code:
-            eid = self.by_uscc.get(code)
-            if eid is None:
-                found = uscc.problems(code)
-                if found:
-                    ctx.error("uscc", "统一社会信用代码无效：" + "；".join(p.message for p in found), code)
-                else:
-                    ctx.error(
-                        "uscc",
-                        "您的权限范围内没有该统一社会信用代码的企业（区县/园区工作人员只能放置本辖区的企业；"
-                        "新企业请先导入企业名录）",
-                        code,
-                    )
-            return eid
-        if ctx.raw("uscc") is not None:
-            return None  # the cell was refused above
-        name = ctx.raw("name")
-        if name is None:
-            ctx.error("uscc", "统一社会信用代码和企业名称不能都为空", "")
-            return None
-        m = self.matcher.match(str(name))
-        if m.enterprise_id is not None and not m.fuzzy:
-            return m.enterprise_id
-        if m.candidates:
-            listed = "；".join(f"{c.name}（{c.uscc}）" for c in m.candidates[:5])
-            what = "匹配到多家企业" if m.candidates[0].score >= 100 else "没有完全匹配的企业，可能是"
-            ctx.error("name", f"{what}：{listed}。请填写统一社会信用代码")
-        else:
-            ctx.error("name", "您的权限范围内找不到该企业名称（区县/园区工作人员只能放置本辖区的企业）")
-        return None
 
     def _link(self, ctx: RowContext) -> ChainLink | None:
         raw = ctx.raw("chain")
@@ -199,7 +157,7 @@ class LinkMemberImporter(Importer):
         return by_code or by_name
 
     def validate_row(self, ctx: RowContext) -> dict[str, Any] | None:
-        eid = self._enterprise(ctx)
+        eid = self.firms.resolve(ctx)
         link = self._link(ctx)
         role = ctx.cell("role", parse_role) if ctx.raw("role") is not None else str(LinkRole.ORDINARY)
         note = str(ctx.raw("note") or "").strip()

@@ -5,3 +5,8 @@ class RewardsConfig(AppConfig):
     name = "chanye.rewards"
     label = "rewards"
     verbose_name = "奖补兑现"
+
+    def ready(self) -> None:
+        from chanye.rewards import importers
+
+        importers.register()

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, QuerySet, Sum
 
-from chanye.industry.schema import RewardFactSpec, RewardSpec
 from chanye.rewards.models import Entitlement, EntitlementStatus, RewardFund
+
+if TYPE_CHECKING:
+    from chanye.industry.schema import RewardFactSpec, RewardSpec
 
 
 def reward_rules() -> tuple[list[RewardSpec], list[RewardFactSpec]]:
     """The reward rules and reward facts of the active pack (issue 14)."""
+    from chanye.industry.schema import RewardFactSpec, RewardSpec  # pydantic: only when rules are read
     from chanye.industry.selectors import active_pack
 
     pack = active_pack()

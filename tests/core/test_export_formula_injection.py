@@ -110,6 +110,12 @@ def hostile(regions, users):
     IndicatorValue.objects.create(
         indicator="cluster_output", cluster=base, period=dt.date(today.year - 1, 12, 1), value=12
     )
+    from chanye.rewards.models import Entitlement
+
+    Entitlement.objects.create(  # a reward's label comes from a pack someone typed
+        key="hostile", year=today.year - 1, reward_code="hostile", rule="HG-R-2", label=HOSTILE[1],
+        enterprise=firms[0], county=xa, amount=1, explanation=HOSTILE[2],
+    )  # fmt: skip
     xa.name = HOSTILE[3]  # a county's name is typed by someone too (the pack)
     xa.save(update_fields=["name"])
     return {"firms": firms, "chain": chain, "batch": failed.batch, "year": today.year - 1}
@@ -146,6 +152,7 @@ def _cases(h) -> dict[str, list[str]]:
         "targets:block_recognition_export": [f"/assessment/blocks/export.xlsx?year={h['year']}"],
         "cultivation:rd_guidance_export": [f"/cultivation/rd-guidance.xlsx?year={h['year']}"],
         "targets:echelons_export": ["/targets/echelons/export.xlsx"],
+        "rewards:export": [f"/rewards/export.xlsx?year={h['year']}"],
     }
 
 
@@ -168,6 +175,7 @@ SHOWN = {
     "/supervision/liaison/food/catalogue.xlsx": HOSTILE,  # the 企业库's firm names
 }
 SHOWN_PREFIX = {  # exports whose URL carries a query (the year)
+    "/rewards/export.xlsx": [HOSTILE[0], HOSTILE[1]],  # the firm's name, the reward's label
     "/assessment/blocks/export.xlsx": [HOSTILE[2]],  # the base's name
     "/cultivation/rd-guidance.xlsx": HOSTILE,
 }

@@ -49,6 +49,7 @@ def test_every_importer_in_the_code_is_registered_by_its_app():
         "attraction_targets",
         "benchmarks",
         "park_land",
+        "reward_facts",
     ]
     for k in registry.kinds():
         assert k.importer.kind == k.kind and k.roles, k.kind

@@ -270,7 +270,10 @@ class Importer:
 
         for ex in examples:
             keys = [k for k in ex if k in self.mapped]
-            if keys and all(values.get(k) is not None and norm(values[k]) == norm(ex[k]) for k in keys):
+            # one shared value (a year, a unit) does not make a row the example: at least two of its values must agree
+            if len(keys) >= min(2, len(ex)) and all(
+                values.get(k) is not None and norm(values[k]) == norm(ex[k]) for k in keys
+            ):
                 return True
         return False
 
