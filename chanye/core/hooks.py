@@ -78,3 +78,9 @@ cluster_projects = Hook(
     "ready to show (colour, status, tier, next milestone): fn(*, user, cluster_code, limit) -> (count, projects) "
     "(projects; the key projects of supervision's monitoring catalogue, YY-M-1).",
 )
+reward_claims = Hook(
+    "reward_claims",
+    "Accepted subsidy claims of a year that are rewards (XN-LZ-6/8, checked when registered): fn(*, year) -> list of "
+    "dicts of claim (the claim kind, e.g. mna_cost), enterprise_id, project, industry, cost (万元 or None), amount "
+    "(万元, as accepted), on (date) (cultivation; rewards turns them into entitlements).",
+)

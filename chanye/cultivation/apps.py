@@ -18,6 +18,7 @@ class CultivationConfig(AppConfig):
         for use in uses.USES:
             figure_uses.register(use)
         from chanye.core import hooks
-        from chanye.cultivation.selectors import enterprise_support
+        from chanye.cultivation.selectors import enterprise_support, reward_claims
 
         hooks.enterprise_support.register(enterprise_support)
+        hooks.reward_claims.register(reward_claims)

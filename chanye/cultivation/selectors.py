@@ -228,3 +228,22 @@ def enterprise_support(*, enterprise: Any, user: Any) -> list[dict[str, Any]]:
         }
         for a in actions
     ]
+
+
+def reward_claims(*, year: int) -> list[dict[str, Any]]:
+    """The accepted chain-leader subsidy claims of `year` (XN-LZ-6/8), for the `reward_claims` hook: rewards lists
+    them with the other entitlements of the year."""
+    from chanye.cultivation.models import SubsidyClaim
+
+    return [
+        {
+            "claim": c.kind,
+            "enterprise_id": c.leader.enterprise_id if c.leader is not None else None,
+            "project": c.project,
+            "industry": c.industry.name,
+            "cost": c.cost,
+            "amount": c.amount,
+            "on": c.on,
+        }
+        for c in SubsidyClaim.objects.filter(year=year).select_related("leader", "industry").order_by("on", "pk")
+    ]

@@ -528,6 +528,66 @@ def _fact_per_unit(spec: Any, ctx: Context) -> list[Proposal]:
     return out
 
 
+def _claim(spec: Any, ctx: Context) -> list[Proposal]:
+    """Accepted claims (XN-LZ-6/8), added up per firm and project (the cost is the project's, as last stated): the
+    amount accepted, held to `rate` % of the cost and
+    to `cap` per project (per industry and year for 活动补贴: `per` per_industry_per_year) — claims registered before a
+    rule changed are held to the rule of today, and the explanation says so."""
+    from chanye.core import hooks
+
+    w = spec.when
+    rate = Decimal(spec.rate) if spec.rate is not None else None
+    cap = to_wan(Decimal(spec.cap), spec.cap_unit) if spec.cap is not None else None
+    groups: dict[tuple[int, str], dict[str, Any]] = {}
+    for rows in hooks.reward_claims(year=ctx.year):
+        for c in rows:
+            if c["claim"] != w.claim:
+                continue
+            if c["enterprise_id"] is None:
+                ctx.notes[f"“{spec.label}”的申请没有对应链主企业，无法确定兑现对象"] += 1
+                continue
+            g = groups.setdefault(
+                (c["enterprise_id"], str(c["project"])[:200]),
+                {"amount": Decimal(0), "cost": None, "industry": c["industry"], "n": 0, "on": c["on"]},
+            )
+            g["amount"] += Decimal(c["amount"])
+            if c["cost"] is not None:  # the project's cost as last stated (cultivation.subsidies.check_claim)
+                g["cost"] = Decimal(c["cost"])
+            g["n"] += 1
+    used_by_industry: dict[str, Decimal] = defaultdict(Decimal)
+    out = []
+    for (e, project), g in groups.items():
+        amount = g["amount"]
+        times = f"{g['n']}次" if g["n"] > 1 else ""
+        parts = [f"“{project}”（{g['industry']}）{times}登记申请{fmt_wan(amount)}"]
+        if rate is not None and g["cost"] is not None:
+            most = g["cost"] * rate / 100
+            parts.append(f"费用{g['cost'].normalize():f}万元 × {rate.normalize():f}% = {fmt_wan(most)}")
+            if amount > most:
+                amount = most
+                parts.append("按比例上限核定")
+        if cap is not None:
+            left = cap - used_by_industry[g["industry"]] if spec.per == "per_industry_per_year" else cap
+            if amount > left:
+                amount = max(left, Decimal(0))
+                parts.append(f"超过上限{fmt_wan(cap)}，核定{fmt_wan(amount)}")
+            used_by_industry[g["industry"]] += amount
+        out.append(
+            Proposal(
+                spec.code,
+                spec.rule,
+                spec.label,
+                ctx.year,
+                amount,
+                "；".join(parts) + f"（{spec.rule}）。",
+                enterprise_id=e,
+                subject=project,
+                base=g["cost"],
+            )
+        )
+    return out
+
+
 EVALUATORS = {
     "revenue_first_over": _revenue_first_over,
     "scale_first_entry": _scale_first_entry,
@@ -536,6 +596,7 @@ EVALUATORS = {
     "cluster_recognised": _cluster_recognised,
     "fact_rate": _fact_rate,
     "fact_per_unit": _fact_per_unit,
+    "claim": _claim,
 }
 
 

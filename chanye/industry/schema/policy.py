@@ -147,6 +147,8 @@ RewardKind = Literal[
     "fact_rate",
     # amount per unit of the fact `fact` (HG-R-5: 1000元 per new 5G station)
     "fact_per_unit",
+    # an accepted subsidy claim of kind `claim` (XN-LZ-6 兼并重组费用, XN-LZ-8 活动补贴): rate × cost, capped
+    "claim",
 ]
 
 
@@ -166,6 +168,7 @@ class RewardWhen(Base):
     base_fact: str = ""  # the fact a rate applies to (fact_rate)
     above_scale: bool = False  # only firms 规上 during the year (EZ-R-1 规模以上工业企业)
     unless_fact: str = ""  # not when the firm has this fact for the year (HG-R-5: 省级资金已奖补的不再重复奖励)
+    claim: str = ""  # the claim kind (kind: claim): mna_cost, event
 
 
 class RewardFactSpec(Base):
@@ -212,7 +215,9 @@ class RewardSpec(Base):
                 raise ValueError(f"奖补“{self.label}”按比例计算，须给出比例（rate）和基数事实（when.base_fact）")
             if w.kind == "fact_per_unit" and (self.amount is None or not w.fact):
                 raise ValueError(f"奖补“{self.label}”按数量计算，须给出单价（amount）和计数事实（when.fact）")
-            if w.kind not in ("fact_rate", "fact_per_unit") and self.amount is None:
+            if w.kind == "claim" and not w.claim:
+                raise ValueError(f"奖补“{self.label}”的条件须给出申请类型（when.claim）")
+            if w.kind not in ("fact_rate", "fact_per_unit", "claim") and self.amount is None:
                 raise ValueError(f"奖补“{self.label}”须给出金额（amount）")
             if w.kind in ("revenue_first_over", "scale_growth_streak") and w.value is None:
                 raise ValueError(f"奖补“{self.label}”的条件须给出数值（when.value）")
