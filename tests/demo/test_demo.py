@@ -124,6 +124,8 @@ def test_demo_runs_for_every_citys_pack(pack, transactional_db, tmp_path):
 
     filled = IndustryLiaison.objects.filter(is_active=True, leaders__isnull=False).distinct().count()
     assert filled == (5 if pack == "yiyang-2025" else 0)
+    # the packs with reward clauses have the last year's entitlements computed for the 奖补 page (issue 14)
+    assert ("年奖补测算：应兑现" in text) == (pack != "yiyang-2025"), text[-600:]
     # every page a city administrator and a county officer open shows counts as whole numbers (issue 13: “55.0家”)
     from django.test import Client
 

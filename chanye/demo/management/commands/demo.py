@@ -162,6 +162,12 @@ class Command(BaseCommand):
 
         if n := seed_liaison(seed=opts["seed"]):
             self.stdout.write(f"已为 {n} 个千亿级产业的联系机制填写演示市领导和工作班子（YY-ORG-1）。")
+        if result.pack.content.get("rewards"):
+            from chanye.rewards.services import do_compute_rewards
+
+            last_year = timezone.localdate().year - 1
+            rewards = do_compute_rewards(actor=access.system("chanye demo"), year=last_year)
+            self.stdout.write(f"已按政策包奖补条款{rewards.summary()}（“奖补”页）。")
         self.stdout.write("\n演示账号（密码均为 " + DEMO_PASSWORD + "）：")
         for u in users:
             self.stdout.write(f"  {u.username:<10} {u.get_role_display():<12} {u.scope_label}")
