@@ -18,6 +18,7 @@ from chanye.targets.catalogue import CATALOGUE
 
 NUM = r"(\d+(?:\.\d+)?)"
 UNITS = [
+    "万元/人",
     "万亿元",
     "亿元",
     "万元",
@@ -44,13 +45,40 @@ UNITS = [
     "万台",
     "万人",
     "个点",
+    "万家",
+    "万户",
+    "万个",
+    "万公里",
+    "公里",
+    "万千瓦",
+    "千瓦",
+    "万平方米",
+    "平方米",
+    "万辆",
+    "辆",
+    "万亩",
+    "万套",
+    "套",
 ]
 UNIT_RE = "|".join(sorted((re.escape(u) for u in UNITS), key=len, reverse=True))
 VALUE_RE = re.compile(rf"{NUM}\s*({UNIT_RE})")
 RANGE_RE = re.compile(rf"{NUM}\s*[—\-~～至到]+\s*{NUM}\s*({UNIT_RE})")
-YEAR_RE = re.compile(r"(?:到|至|截至|截止|力争到|确保到|至)\s*(20\d{2})\s*年")
 ANY_RANGE_RE = re.compile(rf"{NUM}\s*[—\-~～至到]+\s*{NUM}\s*({UNIT_RE})")
-YEAR_RE = re.compile(r"(20\d{2})\s*年")
+YEAR_RE = re.compile(r"(20\d{2})\s*年(?!\s*\d{1,2}\s*月)")  # a year, not a date (2024年3月8日)
+DATE_RE = re.compile(r"(20\d{2})\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日")
+# Plan periods: “十四五”末 / 期末 / 期间 is 2025, “十五五” 2030 (the period's last year).
+PLAN_PERIOD = re.compile(r"[“\"]?十([一二三四五六七])五[”\"]?(?:规划)?(?:末|期末|时期|期间|末期)")
+PERIOD_END = {"一": 2010, "二": 2015, "三": 2020, "四": 2025, "五": 2030, "六": 2035, "七": 2040}
+WITHIN = re.compile(r"(?:用|通过|力争|在)?\s*([一二两三四五六七八九十\d]+)\s*年(?:内|时间|左右时间|建设|努力)")
+CN_NUM = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+# What a sentence reports rather than sets: achievements so far, news framing, the size of the document itself.
+PAST = re.compile(
+    r"已(?:经)?(?:培育|建成|达|有|累计|认定|形成|实现|完成|拥有|引进|获批|创建|集聚|突破|超过)|目前|截至目前|今年以来|"
+    r"去年|上年|首批|累计完成|完成了|实现了"
+)
+NEWS = re.compile(r"记者|据了解|了解到|据悉|日前|近日")
+FORWARD = re.compile(r"力争|确保|目标|(?<!截)[到至]\s*20\d{2}|预计|计划|将|十[一二三四五六七]五")
+STEADY = re.compile(r"每年|不少于|不低于")  # a standing duty (每年新增…不少于45家) is set, not reported
 CUES = re.compile(
     r"力争|确保|达到|突破|超过|不少于|不低于|不超过|以上|以内|培育|建成|新增|实现|每年|年均|增长|提高|提升|"
     r"下降|降低|覆盖|打造|引进|储备|谋划|实施|完成|认定|创建|入规|目标|形成|发展|建设|推动|扶持|选派|举办|组织"
@@ -102,6 +130,71 @@ class RewardProposal:
     end: int = 0
 
 
+LINE_START_HEADING = re.compile(
+    r"\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[)）]|\d+[.、．]|第[一二三四五六七八九十]+[章条节部分]|[#＃•·●])"
+)
+
+
+def unwrap(text: str) -> str:
+    """Lines broken inside a sentence by the page layout (a PDF's line width) joined again; the break becomes a space,
+    so that every offset stays where it was. A line is broken when it is long (12+ characters), does not end a
+    sentence, a heading or a date, and the next line does not start a heading or an item."""
+    lines = text.split("\n")
+    out = []
+    for i, line in enumerate(lines):
+        out.append(line)
+        if i == len(lines) - 1:
+            break
+        body = line.strip()
+        nxt = lines[i + 1]
+        broken = (
+            len(body) >= 12
+            and not re.search(r"[。；;！？!?：:）)”日\]】]$", body)
+            and nxt.strip()
+            and not LINE_START_HEADING.match(nxt)
+        )
+        out.append(" " if broken else "\n")
+    return "".join(out)
+
+
+def _doc_year(text: str) -> int | None:
+    """The year the document was issued: its first full date (2024年3月8日), else the first year of its plan period."""
+    m = DATE_RE.search(text)
+    if m:
+        return int(m.group(1))
+    period = re.search(r"(20\d{2})\s*[-—–~至]\s*(20\d{2})\s*年", text[:400])
+    return int(period.group(1)) if period else None
+
+
+def _sentence_year(sent: str, doc_year: int | None) -> int | None:
+    """The deadline a sentence names: 到2030年; a plan period's end (“十四五”末 → 2025); N年内 from the document."""
+    m = YEAR_RE.search(sent)
+    if m:
+        return int(m.group(1))
+    p = PLAN_PERIOD.search(sent)
+    if p:
+        return PERIOD_END[p.group(1)]
+    w = WITHIN.search(sent)
+    if w and doc_year:
+        n = w.group(1)
+        years = int(n) if n.isdigit() else CN_NUM.get(n)
+        if years and years <= 15:
+            return doc_year + years
+    return None
+
+
+def _reports(sent: str, doc_year: int | None) -> bool:
+    """A sentence that reports what is (achievements so far, news) rather than setting a goal."""
+    if FORWARD.search(sent):
+        return False
+    if NEWS.search(sent):
+        return True
+    if PAST.search(sent):
+        return not STEADY.search(sent)
+    years = [int(y) for y in YEAR_RE.findall(sent)]
+    return bool(doc_year and years and all(y < doc_year for y in years))
+
+
 def _sentences(text: str) -> list[tuple[int, int]]:
     """Spans of sentences: ended by 。；;！？ or a line break."""
     spans, start = [], 0
@@ -133,6 +226,8 @@ def _not_a_target(before: str, after: str, unit: str) -> bool:
         return True
     if re.search(r"(等|现有|已有|依托|共有|目前|现)\s*$", before) or re.search(r"依托[^，]*$", before):
         return True
+    if unit == "条" and (re.search(r"共\s*$", before) or re.search(r"措施|政策|举措|意见|条款|内容", before + after)):
+        return True  # the size of the document itself (“《若干措施》共20条”)
     investment = unit in ("亿元", "万元", "万亿元") and re.search(r"(总投资|计划投资|投资|总投|估值)\s*$", before)
     return bool(investment and not re.search(r"不少于|达到|以上|突破|超", before[-6:] + after[:3]))
 
@@ -140,6 +235,8 @@ def _not_a_target(before: str, after: str, unit: str) -> bool:
 def _comparator(before: str, after: str) -> str:
     b = before[-6:]
     a = after[:4]
+    if re.match(r"\s*左右", a) or re.search(r"约\s*$", b):
+        return "="  # about: neither a floor nor a ceiling
     if re.search(r"以上|不少于|不低于|至少|及以上", b + a):
         return ">="
     if re.search(r"不超过|控制在|以内|以下", b + a) and not re.search(r"以下简称", a):
@@ -186,31 +283,35 @@ def _label(clause: str, vstart: int, vend: int, after_unit: str) -> str:
 HEADING = re.compile(r"^\s*[一二三四五六七八九十]+、")
 
 
-def _year_context(text: str, spans: list[tuple[int, int]]) -> dict[int, int | None]:
-    """For each sentence, the deadline year in force: the last "到2030年" before it, until a new year or a
-    top-level heading (一、二、…) starts a new part of the document."""
+def _year_context(text: str, spans: list[tuple[int, int]], doc_year: int | None = None) -> dict[int, int | None]:
+    """For each sentence, the deadline year in force: the last "到2030年" (or “十四五”末, N年内) before it, until a new
+    year or a top-level heading (一、二、…) starts a new part of the document."""
     out: dict[int, int | None] = {}
     current: int | None = None
     for s, e in spans:
         sent = text[s:e]
         if HEADING.match(sent):
             current = None
-        m = YEAR_RE.search(sent)
-        if m:
-            current = int(m.group(1))
+        y = _sentence_year(sent, doc_year)
+        if y is not None:
+            current = y
         out[s] = current
     return out
 
 
 def extract_targets(text: str) -> list[Proposal]:  # noqa: C901 — over the limit when it was set (issue 11); split when next changed
     out: list[Proposal] = []
+    text = unwrap(text)
+    doc_year = _doc_year(text)
     spans = _sentences(text)
-    years = _year_context(text, spans)
+    years = _year_context(text, spans, doc_year)
     # A plan "2023-2025年" ends in 2025: its targets without a year of their own run to then.
     period = re.search(r"(20\d{2})\s*[-—–~至]\s*(20\d{2})\s*年", text[:400])
     default_year = int(period.group(2)) if period else None
     for s, e in spans:
         sent = text[s:e]
+        if _reports(sent, doc_year):
+            continue
         year_here = YEAR_RE.search(sent)
         year = years.get(s) or default_year
         scope_m = SCOPE.match(sent)
@@ -227,8 +328,11 @@ def extract_targets(text: str) -> list[Proposal]:  # noqa: C901 — over the lim
             ym = YEAR_RE.search(clause)
             if ym:
                 clause_year = int(ym.group(1))
+            elif (cy := _sentence_year(clause, doc_year)) is not None:
+                clause_year = cy
             per_year = bool(re.search(r"每年|年均|每年度|全年", clause)) or (
-                sentence_per_year and not ym and not year_here and bool(re.search(r"每年|年均|每年度", sent[:cs]))
+                # 每年 before carries over to the clauses after it; 年均 (a growth rate) does not
+                sentence_per_year and not ym and not year_here and bool(re.search(r"每年|每年度", sent[:cs]))
             )
             if per_year and not ym:
                 clause_year = None
@@ -330,6 +434,7 @@ RATE = re.compile(rf"(?:按|给予|补助|补贴|奖励|预留|比例)[^，,。�
 def extract_rewards(text: str) -> list[RewardProposal]:
     """Reward and subsidy rules: per clause, the amount granted (or the rate of a base) and a cap if stated."""
     out = []
+    text = unwrap(text)
     for s, e in _sentences(text):
         sent = text[s:e]
         if not (REWARD.search(sent) or re.search(r"安排|设立|预留", sent)):
