@@ -1,4 +1,5 @@
-"""Targets from policy text: paste a document, review the proposals beside it, download them as pack YAML."""
+"""Targets and reward rules from policy text: paste a document, review the proposals beside it (edit, keep or drop
+each), download them as pack YAML (`targets` and `rewards`, each reward checked by the pack schema)."""
 
 from __future__ import annotations
 
@@ -41,17 +42,22 @@ def _decode(data: bytes) -> str:
 
 
 def _highlight(text: str, proposals: list[Any]) -> str:
-    """The text with each proposal's sentence marked and numbered."""
+    """The text with each proposal's sentence marked and numbered; each proposal gets `mark`, the number of its
+    sentence, for its link to the text."""
     spans = sorted({(p.start, p.end) for p in proposals if getattr(p, "start", None) is not None})
     out, pos, n = [], 0, 0
+    numbers: dict[tuple[int, int], int] = {}
     for start, end in spans:
         if start < pos:
             continue
         n += 1
+        numbers[(start, end)] = n
         out.append(escape(text[pos:start]))
         out.append(f'<mark id="s{n}" data-n="{n}">{escape(text[start:end])}</mark>')
         pos = end
     out.append(escape(text[pos:]))
+    for p in proposals:
+        p.mark = numbers.get((p.start, p.end))
     return mark_safe("".join(out).replace("\n", "<br>"))
 
 
@@ -70,7 +76,83 @@ def _rows_from_post(post: Any) -> list[dict[str, Any]]:
     return rows
 
 
-def _yaml(rows: list[dict[str, Any]]) -> tuple[str, list[str]]:
+PER = [
+    ("", "—"),
+    ("once", "一次性"),
+    ("per_year", "每年"),
+    ("per_project", "每个项目"),
+    ("per_enterprise_per_year", "每家企业每年"),
+    ("per_industry_per_year", "每个产业每年"),
+]
+REWARD_FIELDS = (
+    "label",
+    "condition",
+    "amount",
+    "amount_unit",
+    "rate",
+    "base",
+    "cap",
+    "cap_unit",
+    "per",
+    "rule",
+    "sentence",
+)
+
+
+def _reward_rows_from_post(post: Any) -> list[dict[str, Any]]:
+    return [
+        {k: post.get(f"r_{k}-{i}", "").strip() for k in REWARD_FIELDS}
+        for i in range(int(post.get("reward_count", 0) or 0))
+        if post.get(f"r_keep-{i}")
+    ]
+
+
+def _number(v: str) -> int | float | None:
+    if not v:
+        return None
+    d = Decimal(v)
+    return float(d) if d != d.to_integral_value() else int(d)
+
+
+def _rewards(rows: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[str]]:
+    """The kept reward rows as pack `rewards` entries, each checked by the pack schema (RewardSpec)."""
+    from pydantic import ValidationError
+
+    from chanye.industry.schema import RewardSpec
+
+    errors, out = [], []
+    for n, r in enumerate(rows, start=1):
+        if not re.fullmatch(r"[A-Z]{2}-[A-Z]+-\d+", r["rule"] or ""):
+            errors.append(f"奖补第{n}条：请填写规则编号（如 HG-R-2）")
+            continue
+        try:
+            entry = {
+                "code": f"{r['rule'].lower()}-r{n}",
+                "label": r["label"] or r["condition"][:40],
+                "condition": r["condition"] or r["sentence"][:80],
+                "amount": _number(r["amount"]),
+                "amount_unit": r["amount_unit"] or "万元",
+                "rate": _number(r["rate"]),
+                "base": r["base"],
+                "cap": _number(r["cap"]),
+                "cap_unit": r["cap_unit"] or "万元",
+                "per": r["per"],
+                "rule": r["rule"],
+                "source_text": r["sentence"],
+            }
+        except InvalidOperation:
+            errors.append(f"奖补第{n}条：金额、比例或上限不是数字")
+            continue
+        try:
+            RewardSpec.model_validate(entry)
+        except ValidationError as e:
+            errors.append(f"奖补第{n}条：" + "；".join(str(x["msg"]).removeprefix("Value error, ") for x in e.errors()))
+            continue
+        out.append({k: v for k, v in entry.items() if v not in (None, "")})
+    return out, errors
+
+
+def _yaml(rows: list[dict[str, Any]], reward_rows: list[dict[str, Any]] | None = None) -> tuple[str, list[str]]:
     errors, targets = [], []
     for n, r in enumerate(rows, start=1):
         try:
@@ -97,7 +179,16 @@ def _yaml(rows: list[dict[str, Any]]) -> tuple[str, list[str]]:
             "source_text": r["sentence"],
         }
         targets.append(t)
-    text = yaml.safe_dump({"targets": targets}, allow_unicode=True, sort_keys=False, width=200)
+    rewards, reward_errors = _rewards(reward_rows or [])
+    errors += reward_errors
+    doc: dict[str, Any] = {"targets": targets}
+    if rewards:
+        doc["rewards"] = rewards
+    text = yaml.safe_dump(doc, allow_unicode=True, sort_keys=False, width=200)
+    if rewards:
+        text += (
+            "# 奖补条款可补充 when（由数据判断的条件）和 replaces（高档替代低档），见 docs/writing-a-pack.md 第8节。\n"
+        )
     return text, errors
 
 
@@ -107,9 +198,13 @@ def policy_extract(request: AuthedRequest) -> HttpResponse:
     access.require_reader(request.user, what="政策文本提取页面")
     from chanye.targets.extract import extract_rewards, extract_targets
 
-    ctx: dict[str, Any] = {"comparators": COMPARATORS, "catalogue": sorted(CATALOGUE.values(), key=lambda i: i.code)}
+    ctx: dict[str, Any] = {
+        "comparators": COMPARATORS,
+        "pers": PER,
+        "catalogue": sorted(CATALOGUE.values(), key=lambda i: i.code),
+    }
     if request.method == "POST" and request.POST.get("action") == "yaml":
-        text, errors = _yaml(_rows_from_post(request.POST))
+        text, errors = _yaml(_rows_from_post(request.POST), _reward_rows_from_post(request.POST))
         if errors:
             ctx["errors"] = errors
         else:
@@ -130,12 +225,14 @@ def policy_extract(request: AuthedRequest) -> HttpResponse:
         text = text[:MAX_TEXT]
     if text.strip():
         proposals = extract_targets(text)
+        rewards = extract_rewards(text)
         ctx.update(
             {
                 "text": text,
                 "proposals": proposals,
-                "rewards": extract_rewards(text),
-                "highlighted": _highlight(text, proposals),
+                "rewards": rewards,
+                "highlighted": _highlight(text, [*proposals, *rewards]),
+                "nothing_found": not proposals and not rewards,
             }
         )
     return render(request, "targets/policy.html", ctx)

@@ -138,6 +138,41 @@ def test_policy_text_page_proposes_targets_beside_the_text_and_downloads_yaml(cl
     TargetSpec.model_validate(t)  # the fragment is valid pack YAML
 
 
+def test_policy_text_page_turns_reward_clauses_into_pack_rewards(client, users, login):
+    """A 奖补办法 with no targets still gets its page; each reward row is edited and downloaded as a `rewards` entry the
+    pack schema accepts, and a wrong row is refused in words."""
+    import yaml
+
+    c = login(users["admin"])
+    text = (
+        "对新认定的国家级、省级专精特新企业，分别给予60万元、30万元一次性奖励。"
+        "技改项目按设备投资的8%给予补助，单个项目最高不超过500万元。"
+    )
+    page = c.post("/targets/from-text/", {"text": text}).content.decode()
+    assert 'name="r_amount-0" value="60"' in page and 'name="r_rate-2" value="8"' in page and 'name="r_cap-2"' in page
+    form = {"action": "yaml", "count": "0", "reward_count": "3"}
+    form |= {"r_keep-0": "on", "r_label-0": "国家级专精特新企业奖励", "r_condition-0": "新认定的国家级专精特新企业",
+             "r_amount-0": "60", "r_amount_unit-0": "万元", "r_per-0": "once", "r_rule-0": "HG-R-9",
+             "r_sentence-0": text.split("。")[0]}  # fmt: skip
+    form |= {"r_keep-2": "on", "r_label-2": "技改补助", "r_condition-2": "技改项目", "r_rate-2": "8",
+             "r_base-2": "设备投资", "r_cap-2": "500", "r_cap_unit-2": "万元", "r_per-2": "per_project",
+             "r_rule-2": ""}  # fmt: skip
+    assert "奖补第2条：请填写规则编号" in c.post("/targets/from-text/", form).content.decode()
+    r = c.post("/targets/from-text/", {**form, "r_rule-2": "HG-R-4", "r_rate-2": "", "r_amount-2": ""})
+    assert "须给出金额（amount）或比例（rate）" in r.content.decode()
+    r = c.post("/targets/from-text/", {**form, "r_rule-2": "HG-R-4"})
+    assert r["Content-Type"].startswith("application/x-yaml")
+    from chanye.industry.schema import RewardSpec
+
+    rewards = yaml.safe_load(r.content.decode())["rewards"]
+    assert [(x["amount"] if "amount" in x else None, x.get("rate"), x.get("cap")) for x in rewards] == [
+        (60, None, None),
+        (None, 8, 500),
+    ]
+    for x in rewards:
+        RewardSpec.model_validate(x)
+
+
 def test_policy_page_is_not_for_enterprise_users(client, users, two_counties, login):
     assert login(users["qiye"]).get("/targets/from-text/").status_code == 404
 
