@@ -165,7 +165,7 @@ def test_policy_text_page_turns_reward_clauses_into_pack_rewards(client, users, 
     from chanye.industry.schema import RewardSpec
 
     rewards = yaml.safe_load(r.content.decode())["rewards"]
-    assert [(x["amount"] if "amount" in x else None, x.get("rate"), x.get("cap")) for x in rewards] == [
+    assert [(x.get("amount"), x.get("rate"), x.get("cap")) for x in rewards] == [
         (60, None, None),
         (None, 8, 500),
     ]
