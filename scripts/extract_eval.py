@@ -1,7 +1,12 @@
-"""Precision and recall of chanye.targets.extract on the labelled set built from the seeds.
+"""Precision and recall of chanye.targets.extract on two labelled sets: the one built from the seed documents
+(tests/data/targets_labelled.jsonl, rewards_labelled.jsonl) and the one from 15 texts of other provinces and cities
+(tests/data/policy_other/, other_targets_labelled.jsonl, other_rewards_labelled.jsonl — labelled by reading before
+any extractor run; see its README).
 
-A proposal matches a label when value, unit, comparator and year agree and one sentence contains the other.
-Run: .venv/bin/python scripts/extract_eval.py [-v]
+A target proposal matches a label when value, unit, comparator and year agree and one sentence contains the other
+(or they share 10+ characters); a reward proposal when the sentences overlap and the amount or the rate agrees and
+the cap agrees where the label has one.
+Run: .venv/bin/python scripts/extract_eval.py [-v] [--other]
 """
 
 from __future__ import annotations
@@ -51,14 +56,26 @@ def _overlap(a: str, b: str) -> bool:
     return m.size >= 10
 
 
-def evaluate(verbose: bool = False) -> dict[str, dict[str, float]]:
-    labels = [json.loads(line) for line in (DATA / "targets_labelled.jsonl").read_text(encoding="utf-8").splitlines()]
-    docs = sorted({lab["doc"] for lab in labels})
+OTHER = DATA / "policy_other"
+
+
+def _text(doc: str, other: bool) -> str:
+    if other:
+        return (OTHER / f"{doc}.txt").read_text(encoding="utf-8")
+    return (SEEDS / NAMES[doc]).read_text(encoding="utf-8")
+
+
+def _labels(name: str) -> list[dict]:
+    return [json.loads(line) for line in (DATA / name).read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def evaluate(verbose: bool = False, other: bool = False) -> dict[str, dict[str, float]]:
+    labels = _labels("other_targets_labelled.jsonl" if other else "targets_labelled.jsonl")
+    docs = sorted({lab["doc"] for lab in labels} | ({p.stem for p in OTHER.glob("*.txt")} if other else set()))
     result: dict[str, dict[str, float]] = {}
     tot = {"tp_p": 0, "n_p": 0, "tp_l": 0, "n_l": 0}
     for doc in docs:
-        text = (SEEDS / NAMES[doc]).read_text(encoding="utf-8")
-        props = extract_targets(text)
+        props = extract_targets(_text(doc, other))
         labs = [lab for lab in labels if lab["doc"] == doc]
 
         def match(p, lab):
@@ -85,7 +102,8 @@ def evaluate(verbose: bool = False) -> dict[str, dict[str, float]]:
                 if lab not in found:
                     near = [p for p in props if _overlap(p.sentence, lab["sentence"])]
                     print(
-                        f"  MISS {doc} {lab['rule']} {lab['value']}{lab['unit']} {lab['comparator']} {lab['year']} "
+                        f"  MISS {doc} {lab.get('rule', '')} {lab['value']}{lab['unit']} {lab['comparator']} "
+                        f"{lab['year']} "
                         f"«{lab['sentence'][:50]}» got {[(p.value, p.unit, p.comparator, p.year) for p in near][:3]}"
                     )
             for p in props:
@@ -100,12 +118,12 @@ def evaluate(verbose: bool = False) -> dict[str, dict[str, float]]:
     return result
 
 
-def evaluate_rewards(verbose: bool = False) -> dict[str, float]:
-    labels = [json.loads(line) for line in (DATA / "rewards_labelled.jsonl").read_text(encoding="utf-8").splitlines()]
+def evaluate_rewards(verbose: bool = False, other: bool = False) -> dict[str, float]:
+    labels = _labels("other_rewards_labelled.jsonl" if other else "rewards_labelled.jsonl")
     tp = n_props = found = 0
-    for doc in sorted({lab["doc"] for lab in labels}):
-        text = (SEEDS / NAMES[doc]).read_text(encoding="utf-8")
-        props = extract_rewards(text)
+    docs = {lab["doc"] for lab in labels} | ({p.stem for p in OTHER.glob("*.txt")} if other else set())
+    for doc in sorted(docs):
+        props = extract_rewards(_text(doc, other))
         labs = [lab for lab in labels if lab["doc"] == doc]
 
         def match(p, lab):
@@ -123,7 +141,8 @@ def evaluate_rewards(verbose: bool = False) -> dict[str, float]:
                 if not any(match(p, lab) for p in props):
                     near = [(p.amount, p.rate, p.cap) for p in props if _overlap(p.sentence, lab["sentence"])]
                     print(
-                        f"  MISS reward {doc} {lab['rule']} amount={lab['amount']} rate={lab['rate']} cap={lab['cap']} "
+                        f"  MISS reward {doc} {lab.get('rule', '')} amount={lab['amount']} rate={lab['rate']} "
+                        f"cap={lab['cap']} "
                         f"«{lab['sentence'][:50]}» got {near}"
                     )
     return {
@@ -136,12 +155,13 @@ def evaluate_rewards(verbose: bool = False) -> dict[str, float]:
 
 def main() -> None:
     verbose = "-v" in sys.argv
-    for doc, r in evaluate(verbose).items():
+    other = "--other" in sys.argv
+    for doc, r in evaluate(verbose, other).items():
         print(
             f"targets {doc}: precision {r['precision']:.2f} recall {r['recall']:.2f} "
             f"({int(r['proposals'])} proposals, {int(r['labels'])} labels)"
         )
-    r = evaluate_rewards(verbose)
+    r = evaluate_rewards(verbose, other)
     print(
         f"rewards: precision {r['precision']:.2f} recall {r['recall']:.2f} "
         f"({r['proposals']} proposals, {r['labels']} labels)"

@@ -216,7 +216,7 @@ def _clauses(sentence: str) -> list[tuple[int, int]]:
     return [(s, e) for s, e in spans if sentence[s:e].strip()]
 
 
-def _not_a_target(before: str, after: str, unit: str) -> bool:
+def _not_a_target(before: str, after: str, unit: str, context: str = "") -> bool:
     """Numbers that qualify a noun, describe what exists, name things or set a procedure, not a target."""
     if re.search(r"第$|号$|20\d\d$|“$|\+$", before) or re.match(
         r"^(年|号|条|月|日|\+|”|星期|工作日|小时|周|天)", after
@@ -224,11 +224,15 @@ def _not_a_target(before: str, after: str, unit: str) -> bool:
         return True
     if re.match(r"^\s*(以上|以下|以内|及以上|左右)?的", after):  # "2000万元以上的企业": a qualifier
         return True
+    if re.match(r"^\s*[\u4e00-\u9fa5]{1,4}?(及以上|以上|以下)的", after):  # "5万吨标准煤及以上的项目"
+        return True
     if re.search(r"(等|现有|已有|依托|共有|目前|现)\s*$", before) or re.search(r"依托[^，]*$", before):
         return True
     if unit == "条" and (re.search(r"共\s*$", before) or re.search(r"措施|政策|举措|意见|条款|内容", before + after)):
         return True  # the size of the document itself (“《若干措施》共20条”)
     investment = unit in ("亿元", "万元", "万亿元") and re.search(r"(总投资|计划投资|投资|总投|估值)\s*$", before)
+    if investment and re.search(r"力争|确保", context + before) and not re.match(r"\s*(以上|及以上)?的|\s*项目", after):
+        return False  # “力争…对制造业投资20亿元”: an investment goal, not the size of a project
     return bool(investment and not re.search(r"不少于|达到|以上|突破|超", before[-6:] + after[:3]))
 
 
@@ -281,6 +285,20 @@ def _label(clause: str, vstart: int, vend: int, after_unit: str) -> str:
 
 
 HEADING = re.compile(r"^\s*[一二三四五六七八九十]+、")
+# Numbers in words, only where the words cannot be a name or an adjective: after a comparator (超百亿元, 至少一个).
+CN_VALUES = dict(zip("一两二三四五六七八九", ["1", "2", "2", "3", "4", "5", "6", "7", "8", "9"], strict=True)) | {
+    "十": "10",
+    "百": "100",
+    "千": "1000",
+}
+CN_VALUE_RES = (
+    re.compile(r"(超过|超|突破|过|达到|达)\s*(百|千)(亿元)(?!级)"),
+    re.compile(r"(至少|不少于)[\u4e00-\u9fa5]{0,3}?([一两二三四五六七八九十])(个|家|项|所|座)"),
+)
+THRESHOLD_LIST = re.compile(
+    rf"(?:营收|营业收入|产值|主营业务收入|销售收入|年产值|规模)?(?:超过|超|突破|过|达到|达)?\s*{NUM}\s*(?:万亿元|亿元|万元)"
+    r"(?:以上)?(?:[\u4e00-\u9fa5]{0,6}(?:企业|集群|项目|产业))?"
+)
 
 
 def _year_context(text: str, spans: list[tuple[int, int]], doc_year: int | None = None) -> dict[int, int | None]:
@@ -394,12 +412,27 @@ def extract_targets(text: str) -> list[Proposal]:  # noqa: C901 — over the lim
                         e,
                     )
                 )
+            # “产值超10亿元、50亿元、100亿元工业企业分别达到100家、15家、8家”: the amounts are the classes' thresholds
+            if "分别" in sent[cs:] and THRESHOLD_LIST.fullmatch(clause.strip()):
+                continue
+            for m in (m for rx in CN_VALUE_RES for m in rx.finditer(clause)):  # “超百亿元”, “至少建成一个平台”
+                if re.match(r"\s*(以上|及以上)?(的|企业|集群|产业|项目|龙头)", clause[m.end() :]):
+                    continue  # “超百亿元的产业集群”: a class, not a goal
+                value = CN_VALUES[m.group(2)]
+                unit = m.group(3)
+                label = _label(clause, m.start(), m.end(), clause[m.end() :])
+                cmp = _comparator(clause[: m.start(2)], clause[m.end() :])
+                out.append(
+                    Proposal(
+                        _indicator(label, {}), label, value, unit, cmp, clause_year, per_year, scope, {}, sent, s, e
+                    )
+                )
             for m in VALUE_RE.finditer(clause):
                 if any(a <= m.start() < b for a, b in taken):
                     continue
                 value, unit = m.group(1), m.group(2)
                 before, after = clause[: m.start()], clause[m.end() :]
-                if _not_a_target(before, after, unit):
+                if _not_a_target(before, after, unit, sent[:cs]):
                     continue
                 cmp = _comparator(before, after)
                 label = _label(clause, m.start(), m.end(), after)
@@ -426,6 +459,7 @@ def _dedupe(props: list[Proposal]) -> list[Proposal]:
 
 
 AMOUNT = re.compile(rf"{NUM}\s*(万元|元|亿元)")
+CAP_LIST = re.compile(rf"最高\s*{NUM}\s*(?:万元|元|亿元)(?:\s*[、和及]\s*{NUM}\s*(?:万元|元|亿元))+")
 CAP = re.compile(rf"(?:最高|最多|不超过|上限|封顶)[^，,。；\d]{{0,8}}{NUM}\s*(万元|元|亿元)")
 GRANT = re.compile(r"奖励|奖补|补助|补贴|资助|贴息|给予|安排|兑现|设立|预留")
 RATE = re.compile(rf"(?:按|给予|补助|补贴|奖励|预留|比例)[^，,。；]{{0,16}}?{NUM}\s*%|预留[^，,。；]{{0,12}}?{NUM}\s*%")
@@ -447,12 +481,38 @@ def extract_rewards(text: str) -> list[RewardProposal]:
             clause = sent[cs:ce]
             if not GRANT.search(clause) and not re.search(r"分别", clause):
                 continue
+            fund = re.search(r"设立|安排", clause)
             amounts = [
                 m
                 for m in AMOUNT.finditer(clause)
                 if not (cap_m and cap_m.start() <= cs + m.start() < cap_m.end())
-                and not re.match(r"^\s*(以上|以下|及以上)?的", clause[m.end() :])
+                and (
+                    not re.match(r"^\s*(以上|以下|及以上)?的", clause[m.end() :])
+                    or (
+                        fund and re.match(r"^\s*的[^，,。；]{0,14}(基金|资金)", clause[m.end() :])
+                    )  # 设立规模100亿元的基金
+                )
             ]
+            # “分别给予最高2000万元、500万元”: every amount of a list after 最高 is a cap
+            caps = CAP_LIST.search(clause)
+            if caps:
+                for c in AMOUNT.finditer(caps.group(0)):
+                    out.append(
+                        RewardProposal(
+                            condition=sent[:cs].strip("，, ")[-80:] or clause[:40],
+                            amount=None,
+                            amount_unit="万元",
+                            rate=None,
+                            base="",
+                            cap=c.group(1),
+                            cap_unit=c.group(2),
+                            sentence=sent,
+                            start=s,
+                            end=e,
+                        )
+                    )
+                found = True
+                continue
             rate_m = RATE.search(clause)
             rate = next((g for g in rate_m.groups() if g), None) if rate_m else None
             if rate_m and re.match(r"^\s*(\(含\))?\s*以上增速|增长", clause[rate_m.end() :]):
