@@ -60,8 +60,9 @@ OTHER = DATA / "policy_other"
 
 
 def _text(doc: str, other: bool) -> str:
-    if other:
-        return (OTHER / f"{doc}.txt").read_text(encoding="utf-8")
+    if other:  # without the file's own header (# 标题/来源/发布/地区: the collector's notes, not the text)
+        lines = (OTHER / f"{doc}.txt").read_text(encoding="utf-8").splitlines()
+        return "\n".join(line for line in lines if not line.startswith("# "))
     return (SEEDS / NAMES[doc]).read_text(encoding="utf-8")
 
 

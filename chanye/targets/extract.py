@@ -76,8 +76,9 @@ PAST = re.compile(
     r"已(?:经)?(?:培育|建成|达|有|累计|认定|形成|实现|完成|拥有|引进|获批|创建|集聚|突破|超过)|目前|截至目前|今年以来|"
     r"去年|上年|首批|累计完成|完成了|实现了"
 )
-NEWS = re.compile(r"记者|据了解|了解到|据悉|日前|近日")
-FORWARD = re.compile(r"力争|确保|目标|(?<!截)[到至]\s*20\d{2}|预计|计划|将|十[一二三四五六七]五")
+NEWS = re.compile(r"记者|据了解|了解到|据悉|日前|近日|介绍|表示|原标题")
+FORWARD = re.compile(r"力争|确保|目标|(?<!截)[到至]\s*20\d{2}|预计|计划|将")
+PERIOD_NAME = re.compile(r"十([一二三四五六七])五")
 STEADY = re.compile(r"每年|不少于|不低于")  # a standing duty (每年新增…不少于45家) is set, not reported
 CUES = re.compile(
     r"力争|确保|达到|突破|超过|不少于|不低于|不超过|以上|以内|培育|建成|新增|实现|每年|年均|增长|提高|提升|"
@@ -91,7 +92,7 @@ GROWTH_DOWN = re.compile(rf"(?:下降|降低|减少)(?:达到|达)?\s*{NUM}\s*(%
 THRESHOLD = re.compile(
     rf"(?:营收|营业收入|产值|主营业务收入|销售收入|年产值|总投资|投资|规模|投资额|税收)?"
     rf"(?:超过|超|突破|过|达到|达|在)?\s*{NUM}\s*(万亿元|亿元|万元)(?:以上|以下|及以上)?"
-    rf"(?:的|级|(?=项目|企业|集群|工业企业))"
+    rf"(?:的|级|(?=[\u4e00-\u9fa5]{{0,4}}(?:项目|企业|集群)))"
 )
 SCOPE = re.compile(r"^\s*(?:\d+[.、．]\s*)?([\u4e00-\u9fa5]{2,6}(?:区|县|市|高新区|开发区|新区))\s*[：:]")
 LEAD_TRIM = re.compile(
@@ -183,9 +184,12 @@ def _sentence_year(sent: str, doc_year: int | None) -> int | None:
     return None
 
 
-def _reports(sent: str, doc_year: int | None) -> bool:
-    """A sentence that reports what is (achievements so far, news) rather than setting a goal."""
-    if FORWARD.search(sent):
+def _reports(sent: str, doc_year: int | None, plan_end: int | None = None) -> bool:
+    """A sentence that reports what is (achievements so far, a past plan period, news) rather than setting a goal."""
+    ends = [PERIOD_END[m] for m in PERIOD_NAME.findall(sent)]
+    if ends and plan_end and all(y < plan_end for y in ends) and not FORWARD.search(sent):
+        return True  # “十三五”期间…年均增长7.4% in a “十四五” plan
+    if FORWARD.search(sent) or (ends and (not plan_end or max(ends) >= plan_end)):
         return False
     if NEWS.search(sent):
         return True
@@ -226,12 +230,22 @@ def _not_a_target(before: str, after: str, unit: str, context: str = "") -> bool
         return True
     if re.match(r"^\s*[\u4e00-\u9fa5]{1,4}?(及以上|以上|以下)的", after):  # "5万吨标准煤及以上的项目"
         return True
+    if unit in MEASURES and re.match(r"^[\u4e00-\u9fa5]", after) and not re.match(r"^(以上|以内|左右|及以上)", after):
+        return True  # “一期20万千瓦风电”: the size of a named project
+    if unit in ("个", "家") and re.match(
+        r"^[\u4e00-\u9fa5()（）]{1,8}[^，,]*?(?:将达到|将达|达到|达|突破|超过)\s*\d", after
+    ):
+        return True  # “76个县(市)主导产业总产值将达1.7万亿元”: the subject counted, not the goal
     if re.search(r"(等|现有|已有|依托|共有|目前|现)\s*$", before) or re.search(r"依托[^，]*$", before):
         return True
     if unit == "条" and (re.search(r"共\s*$", before) or re.search(r"措施|政策|举措|意见|条款|内容", before + after)):
         return True  # the size of the document itself (“《若干措施》共20条”)
     investment = unit in ("亿元", "万元", "万亿元") and re.search(r"(总投资|计划投资|投资|总投|估值)\s*$", before)
-    if investment and re.search(r"力争|确保", context + before) and not re.match(r"\s*(以上|及以上)?的|\s*项目", after):
+    if (
+        investment
+        and re.search(r"力争|确保|将完成|计划完成|目标", context + before)
+        and not re.match(r"\s*(以上|及以上)?的|\s*项目", after)
+    ):
         return False  # “力争…对制造业投资20亿元”: an investment goal, not the size of a project
     return bool(investment and not re.search(r"不少于|达到|以上|突破|超", before[-6:] + after[:3]))
 
@@ -285,6 +299,7 @@ def _label(clause: str, vstart: int, vend: int, after_unit: str) -> str:
 
 
 HEADING = re.compile(r"^\s*[一二三四五六七八九十]+、")
+MEASURES = {"万千瓦", "千瓦", "万吨", "吨", "万亩", "亩", "万平方米", "平方米", "万公里", "公里"}
 # Numbers in words, only where the words cannot be a name or an adjective: after a comparator (超百亿元, 至少一个).
 CN_VALUES = dict(zip("一两二三四五六七八九", ["1", "2", "2", "3", "4", "5", "6", "7", "8", "9"], strict=True)) | {
     "十": "10",
@@ -301,7 +316,9 @@ THRESHOLD_LIST = re.compile(
 )
 
 
-def _year_context(text: str, spans: list[tuple[int, int]], doc_year: int | None = None) -> dict[int, int | None]:
+def _year_context(
+    text: str, spans: list[tuple[int, int]], doc_year: int | None = None, plan_end: int | None = None
+) -> dict[int, int | None]:
     """For each sentence, the deadline year in force: the last "到2030年" (or “十四五”末, N年内) before it, until a new
     year or a top-level heading (一、二、…) starts a new part of the document."""
     out: dict[int, int | None] = {}
@@ -310,6 +327,9 @@ def _year_context(text: str, spans: list[tuple[int, int]], doc_year: int | None 
         sent = text[s:e]
         if HEADING.match(sent):
             current = None
+        if _reports(sent, doc_year, plan_end):
+            out[s] = current
+            continue  # a past year in a report (“2021年全市…达2.6万亿元”) is not the deadline of what follows
         y = _sentence_year(sent, doc_year)
         if y is not None:
             current = y
@@ -322,13 +342,14 @@ def extract_targets(text: str) -> list[Proposal]:  # noqa: C901 — over the lim
     text = unwrap(text)
     doc_year = _doc_year(text)
     spans = _sentences(text)
-    years = _year_context(text, spans, doc_year)
-    # A plan "2023-2025年" ends in 2025: its targets without a year of their own run to then.
+    # A plan "2023-2025年" ends in 2025, a “十四五” plan in 2025: its targets without a year of their own run to then.
     period = re.search(r"(20\d{2})\s*[-—–~至]\s*(20\d{2})\s*年", text[:400])
-    default_year = int(period.group(2)) if period else None
+    named = PERIOD_NAME.search(text[:400])
+    default_year = int(period.group(2)) if period else (PERIOD_END[named.group(1)] if named else None)
+    years = _year_context(text, spans, doc_year, default_year)
     for s, e in spans:
         sent = text[s:e]
-        if _reports(sent, doc_year):
+        if _reports(sent, doc_year, default_year):
             continue
         year_here = YEAR_RE.search(sent)
         year = years.get(s) or default_year
@@ -336,7 +357,7 @@ def extract_targets(text: str) -> list[Proposal]:  # noqa: C901 — over the lim
         scope = scope_m.group(1) if scope_m else None
         if REWARD.search(sent) and not re.search(r"力争|到20\d{2}年", sent):
             continue
-        sentence_per_year = bool(re.search(r"每年|年均|每年度|年度|全年", sent))
+        sentence_per_year = bool(re.search(r"每年|年均|每年度|年度", sent))
         for cs, ce in _clauses(sent):
             clause = sent[cs:ce]
             # Inside a "到2030年…" passage a bare "专精特新企业180家" is a target; elsewhere a cue word is needed.
@@ -348,7 +369,9 @@ def extract_targets(text: str) -> list[Proposal]:  # noqa: C901 — over the lim
                 clause_year = int(ym.group(1))
             elif (cy := _sentence_year(clause, doc_year)) is not None:
                 clause_year = cy
-            per_year = bool(re.search(r"每年|年均|每年度|全年", clause)) or (
+            if not ym and re.search(r"今年|全年|本年", sent[:cs] + clause):
+                clause_year = doc_year  # 今年/全年: the year the text was written (unknown: no year, not the plan's)
+            per_year = bool(re.search(r"每年|年均|每年度", clause)) or (
                 # 每年 before carries over to the clauses after it; 年均 (a growth rate) does not
                 sentence_per_year and not ym and not year_here and bool(re.search(r"每年|每年度", sent[:cs]))
             )
@@ -448,12 +471,18 @@ def extract_targets(text: str) -> list[Proposal]:  # noqa: C901 — over the lim
 
 
 def _dedupe(props: list[Proposal]) -> list[Proposal]:
-    seen, out = set(), []
+    """Each target once: the same proposal twice from one sentence, or a target a text states again (a news report's
+    headline, lead and body; a plan's summary and its chapter) — same value, unit, comparator, year and label."""
+    seen: set[tuple[Any, ...]] = set()
+    out = []
     for p in props:
-        key = (p.start, p.value, p.unit, p.comparator, p.label)
-        if key in seen:
+        keys = {
+            (p.start, p.value, p.unit, p.comparator, p.label),
+            ("again", p.value, p.unit, p.comparator, p.year, p.label, p.scope, tuple(sorted(p.params.items()))),
+        }
+        if keys & seen:
             continue
-        seen.add(key)
+        seen |= keys
         out.append(p)
     return out
 
