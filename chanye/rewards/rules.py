@@ -93,15 +93,19 @@ def _boundary_words(comparator: str) -> str:
 # --- data readers ---------------------------------------------------------------------------------------------------
 
 
-def annual_revenue(*, years: Iterable[int], enterprise_ids: Iterable[int] | None = None) -> dict[tuple[int, int], int]:
-    """营业收入 (元) of full 统计 years by (enterprise, year): the twelve months of `enterprises.FigureYear`."""
+def annual_revenue(
+    *, years: Iterable[int], enterprise_ids: Iterable[int] | None = None, full: bool = True
+) -> dict[tuple[int, int], int]:
+    """营业收入 (元) of 统计 years by (enterprise, year) from `enterprises.FigureYear`: full years only (all twelve
+    months), or with `full=False` every year with figures (a part of a year above a line proves the firm was above)."""
     from chanye.enterprises.choices import FigureSource as Source
     from chanye.enterprises.models import FigureYear
 
     total: Any = Value(0, output_field=IntegerField())
     for m in range(1, 13):
         total = total + Coalesce(F(f"revenue_{m:02d}"), Value(0))
-    qs = FigureYear.objects.filter(source=Source.STATS, year__in=list(years), revenue_months=FULL_YEAR)
+    qs = FigureYear.objects.filter(source=Source.STATS, year__in=list(years))
+    qs = qs.filter(revenue_months=FULL_YEAR) if full else qs.exclude(revenue_months=0)
     if enterprise_ids is not None:
         qs = qs.filter(enterprise_id__in=list(enterprise_ids))
     return {(e, y): int(t) for e, y, t in qs.annotate(total=total).values_list("enterprise_id", "year", "total")}
@@ -204,7 +208,9 @@ def _revenue_first_over(spec: Any, ctx: Context) -> list[Proposal]:
     now = annual_revenue(years=[ctx.year])
     above = {e: t for (e, _), t in now.items() if passes(t, w.comparator, bound)}
     first_year = _first_years_with_figures()
-    earlier = annual_revenue(years=range(first_year or ctx.year, ctx.year), enterprise_ids=above) if above else {}
+    earlier = (
+        annual_revenue(years=range(first_year or ctx.year, ctx.year), enterprise_ids=above, full=False) if above else {}
+    )
     before: dict[int, list[tuple[int, int]]] = defaultdict(list)
     for (e, y), t in earlier.items():
         before[e].append((y, t))

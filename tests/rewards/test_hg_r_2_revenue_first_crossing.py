@@ -60,6 +60,14 @@ def test_hg_r_2_each_tier_once_over_the_years():
     assert "2024年" in excluded(2025, "hg-r-2-revenue-10yi")[grower.pk]  # 10亿 passed in 2024 already
 
 
+def test_hg_r_2_part_of_an_earlier_year_above_the_line_is_enough_to_be_not_first():
+    back = firm()
+    revenue(back, 2024, 11, months=6)  # half a year of figures, already above 10亿
+    revenue(back, 2025, 12)
+    compute(2025)
+    assert "2024年" in excluded(2025, "hg-r-2-revenue-10yi")[back.pk]
+
+
 def test_hg_r_2_an_incomplete_year_is_not_judged():
     partial = firm()
     revenue(partial, 2024, 5)
