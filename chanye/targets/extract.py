@@ -65,7 +65,9 @@ VALUE_RE = re.compile(rf"{NUM}\s*({UNIT_RE})")
 RANGE_RE = re.compile(rf"{NUM}\s*[—\-~～至到]+\s*{NUM}\s*({UNIT_RE})")
 ANY_RANGE_RE = re.compile(rf"{NUM}\s*[—\-~～至到]+\s*{NUM}\s*({UNIT_RE})")
 YEAR_RE = re.compile(r"(20\d{2})\s*年(?!\s*\d{1,2}\s*月)")  # a year, not a date (2024年3月8日)
-DATE_RE = re.compile(r"(20\d{2})\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日")
+DATE_RE = re.compile(
+    r"(20\d{2})\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|(?:发布|时间|日期|来源)[^\n]{0,12}?(20\d{2})[-/.]\d{1,2}[-/.]\d{1,2}"
+)  # 2024年3月8日, or a web page's “发布时间：2024-03-08”
 # Plan periods: “十四五”末 / 期末 / 期间 is 2025, “十五五” 2030 (the period's last year).
 PLAN_PERIOD = re.compile(r"[“\"]?十([一二三四五六七])五[”\"]?(?:规划)?(?:末|期末|时期|期间|末期)")
 PERIOD_END = {"一": 2010, "二": 2015, "三": 2020, "四": 2025, "五": 2030, "六": 2035, "七": 2040}
@@ -162,7 +164,7 @@ def _doc_year(text: str) -> int | None:
     """The year the document was issued: its first full date (2024年3月8日), else the first year of its plan period."""
     m = DATE_RE.search(text)
     if m:
-        return int(m.group(1))
+        return int(m.group(1) or m.group(2))
     period = re.search(r"(20\d{2})\s*[-—–~至]\s*(20\d{2})\s*年", text[:400])
     return int(period.group(1)) if period else None
 

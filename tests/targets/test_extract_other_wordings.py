@@ -65,3 +65,8 @@ def test_rewards_listing_several_amounts_under_one_verb():
     assert [r.amount for r in extract_rewards(text)] == ["60", "30", "10"]
     broken = "对当年首次纳入规上统计的工业企业，给予一次性奖励\n10万元。"
     assert [(r.amount, r.amount_unit) for r in extract_rewards(broken)] == [("10", "万元")]
+
+
+def test_a_web_page_date_dates_this_year():
+    text = "市经信局召开新闻发布会\n发布时间：2023-02-16 09:30\n今年，全市力争新增规上工业企业150家。"
+    assert got(text) == [("150", "家", ">=", 2023)]
