@@ -131,6 +131,7 @@ class RewardProposal:
     sentence: str
     start: int = 0
     end: int = 0
+    when: dict[str, Any] | None = None  # the condition as pack data when the wording says it plainly (a proposal)
 
 
 LINE_START_HEADING = re.compile(
@@ -582,7 +583,65 @@ def extract_rewards(text: str) -> list[RewardProposal]:
                     end=e,
                 )
             )
-    return out
+    return _with_conditions(out)
+
+
+HONOUR_WORDS = [  # longest first: 专精特新“小巨人” before 专精特新
+    ("小巨人", "little_giant"),
+    ("单项冠军", "single_champion"),
+    ("专精特新", "specialized"),
+    ("高新技术企业", "high_tech"),
+    ("驰名商标", "wk_trademark"),
+    ("贯标", "integration_std"),
+    ("两化融合", "integration_demo"),
+    ("智能工厂", "smart_factory"),
+    ("绿色工厂", "green_factory"),
+    ("创新型中小企业", "innovative_sme"),
+]
+LEVEL_WORDS = {"国家级": "national", "国家": "national", "省级": "provincial", "省": "provincial", "市级": "city"}
+FIRST_ENTRY = re.compile(r"首次(?:进规|入规|纳入规|升规|上规|进入规|纳入规模以上|进入规模以上)|新(?:进规|升规|入规)")
+FIRST_OVER = re.compile(r"首次(突破|超过|跨越|迈上|达到)")
+
+
+def guess_when(sent: str) -> list[dict[str, Any]]:
+    """The conditions a reward sentence states plainly, as `rewards[].when` proposals in the order of its amounts: a
+    first crossing of revenue tiers, a first entry into 规上 (and N years after), an honour recognised (with levels
+    when the sentence lists them for 分别 amounts). Anything else is left to the pack author."""
+    m = FIRST_OVER.search(sent)
+    if m and re.search(r"营业收入|主营业务收入|营收|销售收入|产值", sent):
+        tail = sent[m.end() :]
+        tiers = re.findall(rf"{NUM}\s*(?=亿元|、|和|及)", re.split(r"的|，|,", tail)[0])
+        cmp = ">=" if m.group(1) == "达到" else ">"
+        return [{"kind": "revenue_first_over", "value": t, "unit": "亿元", "comparator": cmp} for t in tiers]
+    if FIRST_ENTRY.search(sent):
+        n = re.search(r"满\s*([一二两三四五\d])\s*年", sent)
+        years = (int(n.group(1)) if n.group(1).isdigit() else CN_NUM.get(n.group(1), 0)) if n else 0
+        return [{"kind": "scale_first_entry", "years": years}]
+    if re.search(r"认定|评为|获得|获批|入选|认证|授予", sent):
+        kind = next((k for w, k in HONOUR_WORDS if w in sent), None)
+        if kind is None:
+            return []
+        levels = [LEVEL_WORDS[w] for w in re.findall(r"国家级|省级|市级", sent)]
+        if "分别" in sent and len(levels) > 1:
+            return [{"kind": "honour", "honours": [f"{kind}:{lv}"]} for lv in levels]
+        return [{"kind": "honour", "honours": [f"{kind}:{levels[0]}" if len(levels) == 1 else kind]}]
+    return []
+
+
+def _with_conditions(props: list[RewardProposal]) -> list[RewardProposal]:
+    """Each proposal with the condition its sentence states, paired in order when there are as many as amounts."""
+    by_sentence: dict[int, list[RewardProposal]] = {}
+    for p in props:
+        by_sentence.setdefault(p.start, []).append(p)
+    for group in by_sentence.values():
+        guesses = guess_when(group[0].sentence)
+        if len(guesses) == 1:
+            for p in group:
+                p.when = dict(guesses[0])
+        elif guesses and len(guesses) == len(group):
+            for p, g in zip(group, guesses, strict=True):
+                p.when = g
+    return props
 
 
 def _clauses_all(sentence: str) -> list[tuple[int, int]]:

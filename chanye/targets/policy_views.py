@@ -3,6 +3,7 @@ each), download them as pack YAML (`targets` and `rewards`, each reward checked 
 
 from __future__ import annotations
 
+import json
 import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -96,6 +97,8 @@ REWARD_FIELDS = (
     "per",
     "rule",
     "sentence",
+    "when",
+    "use_when",
 )
 
 
@@ -140,7 +143,9 @@ def _rewards(rows: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[str
                 "rule": r["rule"],
                 "source_text": r["sentence"],
             }
-        except InvalidOperation:
+            if r["use_when"] and r["when"]:
+                entry["when"] = json.loads(r["when"])
+        except (InvalidOperation, ValueError):
             errors.append(f"奖补第{n}条：金额、比例或上限不是数字")
             continue
         try:
@@ -192,6 +197,27 @@ def _yaml(rows: list[dict[str, Any]], reward_rows: list[dict[str, Any]] | None =
     return text, errors
 
 
+WHEN_WORDS = {
+    "revenue_first_over": "首次突破营业收入",
+    "scale_first_entry": "首次进规",
+    "honour": "获得认定",
+}
+
+
+def when_text(when: dict[str, Any] | None) -> str:
+    """A proposed `when` in words (首次突破营业收入10亿元, 首次进规满2年, 获得认定：specialized:national)."""
+    if not when:
+        return ""
+    kind = when.get("kind", "")
+    if kind == "revenue_first_over":
+        return f"{WHEN_WORDS[kind]}{when['value']}{when['unit']}（{'不含' if when['comparator'] == '>' else '含'}本数）"
+    if kind == "scale_first_entry":
+        return WHEN_WORDS[kind] + (f"满{when['years']}年" if when.get("years") else "当年")
+    if kind == "honour":
+        return f"{WHEN_WORDS[kind]}：{'、'.join(when['honours'])}"
+    return kind
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def policy_extract(request: AuthedRequest) -> HttpResponse:
@@ -226,6 +252,9 @@ def policy_extract(request: AuthedRequest) -> HttpResponse:
     if text.strip():
         proposals = extract_targets(text)
         rewards = extract_rewards(text)
+        for r in rewards:  # for the page: the proposed condition in words, and as data for the download
+            setattr(r, "when_json", json.dumps(r.when, ensure_ascii=False) if r.when else "")  # noqa: B010
+            setattr(r, "when_text", when_text(r.when))  # noqa: B010
         ctx.update(
             {
                 "text": text,

@@ -70,3 +70,23 @@ def test_rewards_listing_several_amounts_under_one_verb():
 def test_a_web_page_date_dates_this_year():
     text = "市经信局召开新闻发布会\n发布时间：2023-02-16 09:30\n今年，全市力争新增规上工业企业150家。"
     assert got(text) == [("150", "家", ">=", 2023)]
+
+
+def test_reward_conditions_stated_plainly_are_proposed_as_pack_data():
+    tiers = extract_rewards(
+        "对年主营业务收入首次突破10亿元、30亿元、50亿元的企业，分别给予30万元、50万元、80万元一次性奖励。"
+    )
+    assert [(r.amount, r.when) for r in tiers] == [
+        ("30", {"kind": "revenue_first_over", "value": "10", "unit": "亿元", "comparator": ">"}),
+        ("50", {"kind": "revenue_first_over", "value": "30", "unit": "亿元", "comparator": ">"}),
+        ("80", {"kind": "revenue_first_over", "value": "50", "unit": "亿元", "comparator": ">"}),
+    ]
+    (entry,) = extract_rewards("对首次纳入规上统计的工业企业，给予一次性奖励10万元。")
+    assert entry.when == {"kind": "scale_first_entry", "years": 0}
+    levels = extract_rewards("对新认定的国家级、省级专精特新企业，分别给予60万元、30万元奖励。")
+    assert [r.when for r in levels] == [
+        {"kind": "honour", "honours": ["specialized:national"]},
+        {"kind": "honour", "honours": ["specialized:provincial"]},
+    ]
+    (rate,) = extract_rewards("技改项目按设备投资的8%给予补助，单个项目最高不超过500万元。")
+    assert rate.when is None  # the base is a fact the author declares: not guessed

@@ -151,9 +151,11 @@ def test_policy_text_page_turns_reward_clauses_into_pack_rewards(client, users, 
     page = c.post("/targets/from-text/", {"text": text}).content.decode()
     assert 'name="r_amount-0" value="60"' in page and 'name="r_rate-2" value="8"' in page and 'name="r_cap-2"' in page
     form = {"action": "yaml", "count": "0", "reward_count": "3"}
+    assert "获得认定：specialized:national" in page  # the condition proposed as pack data
     form |= {"r_keep-0": "on", "r_label-0": "国家级专精特新企业奖励", "r_condition-0": "新认定的国家级专精特新企业",
              "r_amount-0": "60", "r_amount_unit-0": "万元", "r_per-0": "once", "r_rule-0": "HG-R-9",
-             "r_sentence-0": text.split("。")[0]}  # fmt: skip
+             "r_sentence-0": text.split("。")[0], "r_use_when-0": "on",
+             "r_when-0": '{"kind": "honour", "honours": ["specialized:national"]}'}  # fmt: skip
     form |= {"r_keep-2": "on", "r_label-2": "技改补助", "r_condition-2": "技改项目", "r_rate-2": "8",
              "r_base-2": "设备投资", "r_cap-2": "500", "r_cap_unit-2": "万元", "r_per-2": "per_project",
              "r_rule-2": ""}  # fmt: skip
@@ -169,6 +171,7 @@ def test_policy_text_page_turns_reward_clauses_into_pack_rewards(client, users, 
         (60, None, None),
         (None, 8, 500),
     ]
+    assert rewards[0]["when"] == {"kind": "honour", "honours": ["specialized:national"]}
     for x in rewards:
         RewardSpec.model_validate(x)
 
