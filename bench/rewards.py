@@ -78,7 +78,7 @@ def add_facts(years: list[int], fresh: bool) -> int:
 
 
 def add_honours(years: list[int]) -> None:
-    """3,000 honours with a year (marked, removed again at the end so that the other benches see the dataset as built)."""
+    """3,000 honours with a year, marked and removed at the end: the other benches see the dataset as built."""
     from chanye.enterprises.models import Enterprise, Honour
 
     rng = random.Random(15)
