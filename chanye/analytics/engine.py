@@ -84,6 +84,22 @@ class Engine:
             self._from_django(name, f"SELECT {', '.join(columns)} FROM {table}{cond}", columns)
         return self.backend.table(name)
 
+    def load_many(self, specs: dict[str, tuple[str, dict[str, str]]]) -> dict[str, Any]:
+        """Several `load`s (name → (table, columns)) at once: on PostgreSQL each copy runs on its own connection, at
+        the same time, into a table of this engine's private in-memory database; elsewhere one after the other."""
+        if self.vendor != "postgresql":
+            return {name: self.load(name, table, columns) for name, (table, columns) in specs.items()}
+        from concurrent.futures import ThreadPoolExecutor
+
+        statements = []
+        for name, (table, columns) in specs.items():
+            casts = ", ".join(f"CAST({c} AS {t}) AS {c}" for c, t in columns.items())
+            statements.append(f"CREATE OR REPLACE TABLE {name} AS SELECT {casts} FROM app.public.{table}")
+        with ThreadPoolExecutor(min(4, len(statements))) as pool:
+            for done in [pool.submit(self._run, sql) for sql in statements]:
+                done.result()
+        return {name: self.backend.table(name) for name in specs}
+
     def aggregate(self, name: str, table: str, columns: dict[str, str], build: Callable[[Any], Any]) -> Any:
         """Run an aggregation of an app table in the app database; load its (small) result into a DuckDB table.
 
@@ -108,23 +124,54 @@ class Engine:
                 self._from_django(name, str(ibis.to_sql(expr, dialect="sqlite")), types)
             return [self.backend.table(name) for name, _, _ in jobs]
 
-        def run(job: tuple[str, Any, dict[str, str]]) -> None:
-            name, expr, types = job
-            casts = ", ".join(f'CAST("{c}" AS {t}) AS "{c}"' for c, t in types.items())
-            sql = ibis.to_sql(expr, dialect="postgres").replace("'", "''")
-            # A table of this engine's private in-memory database, not a TEMP one: visible to every connection.
-            with self.con.cursor() as cur:
-                cur.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT {casts} FROM postgres_query('app', '{sql}')")
-
+        statements = [self._pg_statement(*job) for job in jobs]
         if len(jobs) == 1:
-            run(jobs[0])
+            self._run(statements[0])
         else:
             from concurrent.futures import ThreadPoolExecutor
 
             with ThreadPoolExecutor(len(jobs)) as pool:
-                for done in [pool.submit(run, job) for job in jobs]:
+                for done in [pool.submit(self._run, sql) for sql in statements]:
                     done.result()
         return [self.backend.table(name) for name, _, _ in jobs]
+
+    def aggregate_later(
+        self, name: str, table: str, columns: dict[str, str], build: Callable[[Any], Any]
+    ) -> Callable[[], Any]:
+        """`aggregate`, started now and waited for when its result is asked for: on PostgreSQL the database works on
+        it (on its own connection) while this engine copies other tables; elsewhere it runs at once. The expression
+        is built and compiled here; only the database's work runs in the background."""
+        if self.vendor != "postgresql":
+            done = self.aggregate(name, table, columns, build)
+            return lambda: done
+        from concurrent.futures import ThreadPoolExecutor
+
+        import ibis
+
+        expr = build(ibis.table(columns, name=table))
+        sql = self._pg_statement(name, expr, {c: _duckdb_type(t) for c, t in expr.schema().items()})
+        pool = ThreadPoolExecutor(1)
+        future = pool.submit(self._run, sql)
+        pool.shutdown(wait=False)
+
+        def result() -> Any:
+            future.result()
+            return self.backend.table(name)
+
+        return result
+
+    @staticmethod
+    def _pg_statement(name: str, expr: Any, types: dict[str, str]) -> str:
+        import ibis
+
+        casts = ", ".join(f'CAST("{c}" AS {t}) AS "{c}"' for c, t in types.items())
+        sql = ibis.to_sql(expr, dialect="postgres").replace("'", "''")
+        # A table of this engine's private in-memory database, not a TEMP one: visible to every connection.
+        return f"CREATE OR REPLACE TABLE {name} AS SELECT {casts} FROM postgres_query('app', '{sql}')"
+
+    def _run(self, sql: str) -> None:
+        with self.con.cursor() as cur:
+            cur.execute(sql)
 
     def _from_django(self, name: str, sql: str, columns: dict[str, str]) -> None:
         """Rows of `sql` read through Django's connection (SQLite, docs/decisions/0004) into a DuckDB temp table."""

@@ -73,44 +73,6 @@ def build_measures(engine: Engine, month: dt.date, baselines: list[dt.date] | No
     prev_y0, prev_end = dt.date(month.year - 1, 1, 1), shift_year(month, -1)
     last12 = dt.date(month.year - 1, month.month, 1)
     window_start = min(prev_y0, last12)
-    e = engine.load(
-        "ent",
-        "enterprises_enterprise",
-        {
-            "id": "BIGINT",
-            "county_id": "BIGINT",
-            "park_id": "BIGINT",
-            "smart_factory_grade": "VARCHAR",
-            "industry_code_id": "VARCHAR",
-        },
-    )
-    codes = engine.load("codes", "industry_industrycode", {"code": "VARCHAR", "section": "VARCHAR"})
-    ec = engine.load("ec_m", "enterprises_enterprise_clusters", {"enterprise_id": "BIGINT", "cluster_id": "BIGINT"})
-    cl = engine.load("cl_m", "industry_cluster", {"id": "BIGINT", "is_active": "BOOLEAN", "region_id": "BIGINT"})
-    members = (
-        ec.inner_join(cl.filter(cl.is_active), ec.cluster_id == cl.id)
-        .select("enterprise_id")
-        .distinct()
-        .mutate(in_cluster=ibis.literal(True))
-    )
-    own_members = _own_cluster_members(engine, e, ec, cl)
-    sp = engine.load(
-        "sp",
-        "enterprises_scaleperiod",
-        {"enterprise_id": "BIGINT", "entered_on": "DATE", "exited_on": "DATE", "entry_assumed": "BOOLEAN"},
-    )
-    hon = engine.load("hon", "enterprises_honour", {"enterprise_id": "BIGINT", "kind": "VARCHAR", "level": "VARCHAR"})
-    # 规上 status at the period end and at each baseline, entries and exits this year (XN-GS-2, re-entries count as
-    # entries; an entry whose date is assumed is not known to be new: enterprises.selectors.new_entries) — one row per
-    # enterprise with a scale period, all flags from one grouping.
-    flags_at = [baseline_column(b) for b in sorted(set(baselines or []))]
-    scale = sp.group_by("enterprise_id").aggregate(
-        is_above=_above_on(sp, d).any(),
-        entered=((sp.entered_on >= y0) & (sp.entered_on <= d) & ~sp.entry_assumed).any(),
-        exited=((sp.exited_on >= y0) & (sp.exited_on <= d)).any(),
-        **{flag: _above_on(sp, b).any() for b, flag in zip(sorted(set(baselines or [])), flags_at, strict=True)},
-    )
-
     first12 = add_months(month, -11)
     output, revenue, rd = measure("output"), measure("revenue"), measure("rd")
 
@@ -127,7 +89,52 @@ def build_measures(engine: Engine, month: dt.date, baselines: list[dt.date] | No
             rd_prev=sum_over(fy, rd, prev_y0, prev_end),
         )
 
-    figures = engine.aggregate("figures", FIGURE_YEAR, figure_year_columns(), per_enterprise)
+    # The 统计 sums run in PostgreSQL while DuckDB copies the registry's tables below (engine.aggregate_later).
+    figures_later = engine.aggregate_later("figures", FIGURE_YEAR, figure_year_columns(), per_enterprise)
+    t = engine.load_many(
+        {
+            "ent": (
+                "enterprises_enterprise",
+                {
+                    "id": "BIGINT",
+                    "county_id": "BIGINT",
+                    "park_id": "BIGINT",
+                    "smart_factory_grade": "VARCHAR",
+                    "industry_code_id": "VARCHAR",
+                },
+            ),
+            "codes": ("industry_industrycode", {"code": "VARCHAR", "section": "VARCHAR"}),
+            "ec_m": ("enterprises_enterprise_clusters", {"enterprise_id": "BIGINT", "cluster_id": "BIGINT"}),
+            "cl_m": ("industry_cluster", {"id": "BIGINT", "is_active": "BOOLEAN", "region_id": "BIGINT"}),
+            "sp": (
+                "enterprises_scaleperiod",
+                {"enterprise_id": "BIGINT", "entered_on": "DATE", "exited_on": "DATE", "entry_assumed": "BOOLEAN"},
+            ),
+            "hon": ("enterprises_honour", {"enterprise_id": "BIGINT", "kind": "VARCHAR", "level": "VARCHAR"}),
+            "layout_m": ("industry_countylayout", {"id": "BIGINT", "region_id": "BIGINT"}),
+            "layout_cl_m": ("industry_countylayout_clusters", {"countylayout_id": "BIGINT", "cluster_id": "BIGINT"}),
+        }
+    )
+    e, codes, ec, cl, sp, hon = t["ent"], t["codes"], t["ec_m"], t["cl_m"], t["sp"], t["hon"]
+    members = (
+        ec.inner_join(cl.filter(cl.is_active), ec.cluster_id == cl.id)
+        .select("enterprise_id")
+        .distinct()
+        .mutate(in_cluster=ibis.literal(True))
+    )
+    own_members = _own_cluster_members(e, ec, cl, t["layout_m"], t["layout_cl_m"])
+    # 规上 status at the period end and at each baseline, entries and exits this year (XN-GS-2, re-entries count as
+    # entries; an entry whose date is assumed is not known to be new: enterprises.selectors.new_entries) — one row per
+    # enterprise with a scale period, all flags from one grouping.
+    flags_at = [baseline_column(b) for b in sorted(set(baselines or []))]
+    scale = sp.group_by("enterprise_id").aggregate(
+        is_above=_above_on(sp, d).any(),
+        entered=((sp.entered_on >= y0) & (sp.entered_on <= d) & ~sp.entry_assumed).any(),
+        exited=((sp.exited_on >= y0) & (sp.exited_on <= d)).any(),
+        **{flag: _above_on(sp, b).any() for b, flag in zip(sorted(set(baselines or [])), flags_at, strict=True)},
+    )
+
+    figures = figures_later()
     kinds = [
         "high_tech",
         "rd_institution",
@@ -184,16 +191,12 @@ def build_measures(engine: Engine, month: dt.date, baselines: list[dt.date] | No
     return engine.materialise("measures", m)
 
 
-def _own_cluster_members(engine: Engine, e: Any, ec: Any, cl: Any) -> Any:
+def _own_cluster_members(e: Any, ec: Any, cl: Any, layout: Any, lc: Any) -> Any:
     """The enterprises in an active cluster placed in their own county (HG-A-1 “对各县(市、区)产业集群开展考核评价”): a
     cluster is placed in a county by its `region` or by the county's layout (a cluster several counties share, such as
     黄冈 红安、罗田、黄州食品饮料, is each of those counties' cluster for its own firms). Flagged `in_own_cluster`."""
     import ibis
 
-    layout = engine.load("layout_m", "industry_countylayout", {"id": "BIGINT", "region_id": "BIGINT"})
-    lc = engine.load(
-        "layout_cl_m", "industry_countylayout_clusters", {"countylayout_id": "BIGINT", "cluster_id": "BIGINT"}
-    )
     active = cl.filter(cl.is_active)
     by_layout = lc.inner_join(layout, lc.countylayout_id == layout.id).select(
         cluster_id=lc.cluster_id, county_id=layout.region_id
