@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -62,6 +61,18 @@ class Proposal:
         return (self.enterprise_id, self.cluster_id, self.subject)
 
 
+def grant(spec: Any, ctx: Context, amount: Decimal, why: str, **where: Any) -> Proposal:
+    """An entitlement of `amount` 万元 under `spec`, explained by `why` and the rule's ID."""
+    return Proposal(spec.code, spec.rule, spec.label, ctx.year, amount, f"{why}（{spec.rule}）。", **where)
+
+
+def refuse(spec: Any, ctx: Context, why: str, **where: Any) -> Proposal:
+    """A recipient that meets the rule's main condition and is excluded by one of its clauses: `why` says which."""
+    return Proposal(
+        spec.code, spec.rule, spec.label, ctx.year, Decimal(0), f"{why}（{spec.rule}）。", excluded=True, **where
+    )
+
+
 @dataclass
 class Evaluation:
     proposals: list[Proposal] = field(default_factory=list)
@@ -93,22 +104,18 @@ def _boundary_words(comparator: str) -> str:
 # --- data readers ---------------------------------------------------------------------------------------------------
 
 
-def annual_revenue(
-    *, years: Iterable[int], enterprise_ids: Iterable[int] | None = None, full: bool = True
-) -> dict[tuple[int, int], int]:
-    """营业收入 (元) of 统计 years by (enterprise, year) from `enterprises.FigureYear`: full years only (all twelve
-    months), or with `full=False` every year with figures (a part of a year above a line proves the firm was above)."""
+def annual_revenue(year: int, *, full: bool = True) -> dict[int, int]:
+    """营业收入 (元) of one 统计 year by enterprise from `enterprises.FigureYear`: full years only (all twelve
+    months), or with `full=False` every firm with figures that year (a part of a year above a line proves it above)."""
     from chanye.enterprises.choices import FigureSource as Source
     from chanye.enterprises.models import FigureYear
 
     total: Any = Value(0, output_field=IntegerField())
     for m in range(1, 13):
         total = total + Coalesce(F(f"revenue_{m:02d}"), Value(0))
-    qs = FigureYear.objects.filter(source=Source.STATS, year__in=list(years))
+    qs = FigureYear.objects.filter(source=Source.STATS, year=year)
     qs = qs.filter(revenue_months=FULL_YEAR) if full else qs.exclude(revenue_months=0)
-    if enterprise_ids is not None:
-        qs = qs.filter(enterprise_id__in=list(enterprise_ids))
-    return {(e, y): int(t) for e, y, t in qs.annotate(total=total).values_list("enterprise_id", "year", "total")}
+    return {e: int(t) for e, t in qs.annotate(total=total).values_list("enterprise_id", "total")}
 
 
 def _first_years_with_figures() -> int | None:
@@ -148,7 +155,22 @@ class Context:
         self._periods: dict[int, list[tuple[dt.date, dt.date | None, bool]]] | None = None
         self._facts: dict[str, dict[tuple[int, str], Decimal]] = {}
         self._honours: dict[int, set[tuple[str, str]]] | None = None
+        self._revenue: dict[tuple[int, bool], dict[int, int]] = {}
+        self._first_year: int | None = None
         self.notes: Counter[str] = Counter()
+
+    def revenue(self, year: int, *, full: bool = True) -> dict[int, int]:
+        """`annual_revenue` of `year`, read once for every rule of the computation (the tiers of HG-R-2 share it)."""
+        if (year, full) not in self._revenue:
+            self._revenue[(year, full)] = annual_revenue(year, full=full)
+        return self._revenue[(year, full)]
+
+    @property
+    def first_year(self) -> int:
+        """The first year with 统计 figures (how far back 首次 can be checked)."""
+        if self._first_year is None:
+            self._first_year = _first_years_with_figures() or self.year
+        return self._first_year
 
     def label(self, fact: str) -> str:
         return self.fact_labels.get(fact, fact)
@@ -205,15 +227,12 @@ def _honour_matches(held: set[tuple[str, str]], wanted: list[str]) -> str | None
 def _revenue_first_over(spec: Any, ctx: Context) -> list[Proposal]:
     w = spec.when
     bound = int(Decimal(w.value) * UNIT_IN_YUAN.get(w.unit or "亿元", UNIT_IN_YUAN["亿元"]))
-    now = annual_revenue(years=[ctx.year])
-    above = {e: t for (e, _), t in now.items() if passes(t, w.comparator, bound)}
-    first_year = _first_years_with_figures()
-    earlier = (
-        annual_revenue(years=range(first_year or ctx.year, ctx.year), enterprise_ids=above, full=False) if above else {}
-    )
+    above = {e: t for e, t in ctx.revenue(ctx.year).items() if passes(t, w.comparator, bound)}
     before: dict[int, list[tuple[int, int]]] = defaultdict(list)
-    for (e, y), t in earlier.items():
-        before[e].append((y, t))
+    for y in range(ctx.first_year, ctx.year):
+        for e, t in ctx.revenue(y, full=False).items():
+            if e in above:
+                before[e].append((y, t))
     line = f"{w.value}{w.unit or '亿元'}"
     out = []
     for e, t in above.items():
@@ -221,16 +240,12 @@ def _revenue_first_over(spec: Any, ctx: Context) -> list[Proposal]:
         seen = sorted(y for y, _ in before[e])
         if crossed:
             out.append(
-                Proposal(
-                    spec.code,
-                    spec.rule,
-                    spec.label,
-                    ctx.year,
-                    Decimal(0),
+                refuse(
+                    spec,
+                    ctx,
                     f"{ctx.year}年营业收入{fmt_yi(t)}，{_boundary_words(w.comparator)}{line}；但{crossed[0]}年已"
-                    f"{_boundary_words(w.comparator)[:2]}{line}，非首次突破，不予奖励（{spec.rule}）。",
+                    f"{_boundary_words(w.comparator)[:2]}{line}，非首次突破，不予奖励",
                     enterprise_id=e,
-                    excluded=True,
                 )
             )
             continue
@@ -241,14 +256,12 @@ def _revenue_first_over(spec: Any, ctx: Context) -> list[Proposal]:
         )
         amount = to_wan(Decimal(spec.amount), spec.amount_unit)
         out.append(
-            Proposal(
-                spec.code,
-                spec.rule,
-                spec.label,
-                ctx.year,
+            grant(
+                spec,
+                ctx,
                 amount,
                 f"{ctx.year}年营业收入{fmt_yi(t)}，{_boundary_words(w.comparator)}{line}；{history}：首次突破，"
-                f"一次性奖励{fmt_wan(amount)}（{spec.rule}）。",
+                f"一次性奖励{fmt_wan(amount)}",
                 enterprise_id=e,
                 base=Decimal(t) / WAN,
             )
@@ -268,17 +281,13 @@ def _scale_first_entry(spec: Any, ctx: Context) -> list[Proposal]:
         entered, exited, assumed = periods[0]
         if entered.year != target_entry:
             out.append(
-                Proposal(
-                    spec.code,
-                    spec.rule,
-                    spec.label,
-                    ctx.year,
-                    Decimal(0),
+                refuse(
+                    spec,
+                    ctx,
                     f"{target_entry}年进规，但{entered.year}年已首次进规"
                     f"{f'、{exited.year}年退规' if exited else ''}："
-                    f"退规企业重新进规不属首次进规，不予奖励（{spec.rule}）。",
+                    f"退规企业重新进规不属首次进规，不予奖励",
                     enterprise_id=e,
-                    excluded=True,
                 )
             )
             continue
@@ -286,28 +295,21 @@ def _scale_first_entry(spec: Any, ctx: Context) -> list[Proposal]:
             ctx.notes["入规日期为推定（名册只写“规上”未写日期），无法判断是否首次进规，未测算"] += 1
             continue
         if w.years == 0:
-            why = f"{entered:%Y年%m月}首次进规（此前无规上记录），进规当年奖励{fmt_wan(amount)}（{spec.rule}）。"
+            why = f"{entered:%Y年%m月}首次进规（此前无规上记录），进规当年奖励{fmt_wan(amount)}"
         else:
             due = _anniversary(entered, w.years)
             if exited is not None and exited <= due:
                 out.append(
-                    Proposal(
-                        spec.code,
-                        spec.rule,
-                        spec.label,
-                        ctx.year,
-                        Decimal(0),
-                        f"{entered:%Y年%m月}首次进规，{exited:%Y年%m月}退规，未满{w.years}年，不予奖励（{spec.rule}）。",
+                    refuse(
+                        spec,
+                        ctx,
+                        f"{entered:%Y年%m月}首次进规，{exited:%Y年%m月}退规，未满{w.years}年，不予奖励",
                         enterprise_id=e,
-                        excluded=True,
                     )
                 )
                 continue
-            why = (
-                f"{entered:%Y年%m月}首次进规，至{due:%Y年%m月%d日}进规满{w.years}年且未退规，"
-                f"奖励{fmt_wan(amount)}（{spec.rule}）。"
-            )
-        out.append(Proposal(spec.code, spec.rule, spec.label, ctx.year, amount, why, enterprise_id=e))
+            why = f"{entered:%Y年%m月}首次进规，至{due:%Y年%m月%d日}进规满{w.years}年且未退规，奖励{fmt_wan(amount)}"
+        out.append(grant(spec, ctx, amount, why, enterprise_id=e))
     return out
 
 
@@ -321,12 +323,11 @@ def _scale_growth_streak(spec: Any, ctx: Context) -> list[Proposal]:
     }
     if not firms:
         return []
-    rev = annual_revenue(years=range(ctx.year - n - 1, ctx.year + 1), enterprise_ids=firms)
     out = []
     bound = Decimal(w.value)
 
     def growth(e: int, y: int) -> Decimal | None:
-        a, b = rev.get((e, y - 1)), rev.get((e, y))
+        a, b = ctx.revenue(y - 1).get(e), ctx.revenue(y).get(e)
         if a is None or b is None or a <= 0:
             return None
         return (Decimal(b) - a) * 100 / a
@@ -344,14 +345,12 @@ def _scale_growth_streak(spec: Any, ctx: Context) -> list[Proposal]:
                 continue
         text = "、".join(f"{y}年{r:.1f}%" for y, r in zip(range(ctx.year - n + 1, ctx.year + 1), rates, strict=True))
         out.append(
-            Proposal(
-                spec.code,
-                spec.rule,
-                spec.label,
-                ctx.year,
+            grant(
+                spec,
+                ctx,
                 amount,
                 f"{entered:%Y年%m月}首次进规；营业收入增速{text}，连续{n}年{_boundary_words(w.comparator)}{w.value}%，"
-                f"奖励{fmt_wan(amount)}（{spec.rule}）。",
+                f"奖励{fmt_wan(amount)}",
                 enterprise_id=e,
             )
         )
@@ -367,7 +366,7 @@ def _honour(spec: Any, ctx: Context) -> list[Proposal]:
     kinds = {h.partition(":")[0] for h in w.honours}
     unknown = kinds - set(HonourKind.values)
     if unknown:
-        ctx.notes[f"奖补“{spec.code}”列出的荣誉类别不存在：{'、'.join(sorted(unknown))}"] += 1
+        ctx.notes[f"奖补“{spec.label}”列出的荣誉类别不存在：{'、'.join(sorted(unknown))}"] += 1
     unless = ctx.facts(w.unless_fact) if w.unless_fact else {}
     out = []
     rows = Honour.objects.filter(kind__in=kinds).values_list("enterprise_id", "kind", "level", "year")
@@ -383,26 +382,20 @@ def _honour(spec: Any, ctx: Context) -> list[Proposal]:
     for e, what in matched.items():
         if (e, "") in unless:
             out.append(
-                Proposal(
-                    spec.code,
-                    spec.rule,
-                    spec.label,
-                    ctx.year,
-                    Decimal(0),
-                    f"{ctx.year}年认定为{what}；{ctx.label(w.unless_fact)}，按规定不再重复奖励（{spec.rule}）。",
+                refuse(
+                    spec,
+                    ctx,
+                    f"{ctx.year}年认定为{what}；{ctx.label(w.unless_fact)}，按规定不再重复奖励",
                     enterprise_id=e,
-                    excluded=True,
                 )
             )
             continue
         out.append(
-            Proposal(
-                spec.code,
-                spec.rule,
-                spec.label,
-                ctx.year,
+            grant(
+                spec,
+                ctx,
                 amount,
-                f"{ctx.year}年认定为{what}，奖励{fmt_wan(amount)}（{spec.rule}）。",
+                f"{ctx.year}年认定为{what}，奖励{fmt_wan(amount)}",
                 enterprise_id=e,
             )
         )
@@ -429,13 +422,11 @@ def _cluster_recognised(spec: Any, ctx: Context) -> list[Proposal]:
             what = f"{LEVEL_LABELS.get(r['level'], '')}{KIND_LABELS.get(r.get('kind', ''), '产业集群')}"
             since = f"{year}年认定" if year else "已认定（认定年份未填）"
             out.append(
-                Proposal(
-                    spec.code,
-                    spec.rule,
-                    spec.label,
-                    ctx.year,
+                grant(
+                    spec,
+                    ctx,
                     amount,
-                    f"“{c.name}”{since}为{what}，所在地{ctx.year}年安排集群经费{fmt_wan(amount)}（{spec.rule}）。",
+                    f"“{c.name}”{since}为{what}，所在地{ctx.year}年安排集群经费{fmt_wan(amount)}",
                     cluster_id=c.pk,
                     county_id=c.region_id,
                 )
@@ -472,17 +463,13 @@ def _fact_rate(spec: Any, ctx: Context) -> list[Proposal]:
             continue  # a premium tier the firm does not qualify for: the lower tier applies, nothing to say here
         if reasons:
             out.append(
-                Proposal(
-                    spec.code,
-                    spec.rule,
-                    spec.label,
-                    ctx.year,
-                    Decimal(0),
-                    f"{where}{'；'.join(reasons)}，不予补贴（{spec.rule}）。",
+                refuse(
+                    spec,
+                    ctx,
+                    f"{where}{'；'.join(reasons)}，不予补贴",
                     enterprise_id=e,
                     subject=project,
                     base=base,
-                    excluded=True,
                 )
             )
             continue
@@ -494,13 +481,11 @@ def _fact_rate(spec: Any, ctx: Context) -> list[Proposal]:
             text += f"，超过上限{fmt_wan(cap)}，按上限"
             amount = cap
         out.append(
-            Proposal(
-                spec.code,
-                spec.rule,
-                spec.label,
-                ctx.year,
+            grant(
+                spec,
+                ctx,
                 amount,
-                f"{text}（{spec.rule}）。",
+                f"{text}",
                 enterprise_id=e,
                 subject=project,
                 base=base,
@@ -518,14 +503,12 @@ def _fact_per_unit(spec: Any, ctx: Context) -> list[Proposal]:
             continue
         amount = each * count
         out.append(
-            Proposal(
-                spec.code,
-                spec.rule,
-                spec.label,
-                ctx.year,
+            grant(
+                spec,
+                ctx,
                 amount,
                 f"{ctx.label(w.fact)}{count.normalize():f}{w.unit} × {spec.amount.normalize():f}{spec.amount_unit} = "
-                f"{fmt_wan(amount)}（{spec.rule}）。",
+                f"{fmt_wan(amount)}",
                 enterprise_id=e,
                 subject=project,
                 base=count,
@@ -579,13 +562,11 @@ def _claim(spec: Any, ctx: Context) -> list[Proposal]:
                 parts.append(f"超过上限{fmt_wan(cap)}，核定{fmt_wan(amount)}")
             used_by_industry[g["industry"]] += amount
         out.append(
-            Proposal(
-                spec.code,
-                spec.rule,
-                spec.label,
-                ctx.year,
+            grant(
+                spec,
+                ctx,
                 amount,
-                "；".join(parts) + f"（{spec.rule}）。",
+                "；".join(parts),
                 enterprise_id=e,
                 subject=project,
                 base=g["cost"],
@@ -630,7 +611,7 @@ def evaluate(specs: list[Any], year: int, fact_labels: dict[str, str] | None = N
     not_computable = []
     for spec in specs:
         if spec.when is None:
-            not_computable.append(f"{spec.code}（{spec.rule}）")
+            not_computable.append(f"{spec.label}（{spec.rule}，{spec.code}）")
             continue
         result.proposals.extend(EVALUATORS[spec.when.kind](spec, ctx))
     _apply_replacements(specs, result.proposals)
