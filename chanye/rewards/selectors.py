@@ -103,12 +103,23 @@ class FundState:
         return self.remaining <= 0 or self.approved > self.remaining
 
 
+def fund_paid(fund: RewardFund) -> Decimal:
+    """What has been paid out of `fund` (万元)."""
+    v = fund.entitlements.filter(status=EntitlementStatus.PAID).aggregate(s=Sum("amount"))["s"]
+    return v if v is not None else Decimal(0)
+
+
+def fund_remaining(fund: RewardFund) -> Decimal:
+    """The budget of `fund` not yet paid out (万元): the page's 剩余 and the payment check read this one figure."""
+    return fund.budget - fund_paid(fund)
+
+
 def fund_states(year: int) -> list[FundState]:
+    """Each fund of `year` with what it has paid and what is approved and waiting to be paid (from any fund)."""
+    approved = Entitlement.objects.filter(year=year, status=EntitlementStatus.APPROVED).aggregate(s=Sum("amount"))["s"]
+    waiting = approved if approved is not None else Decimal(0)
     out = []
     for f in RewardFund.objects.filter(year=year):
-        paid = f.entitlements.filter(status=EntitlementStatus.PAID).aggregate(s=Sum("amount"))["s"] or Decimal(0)
-        approved = Entitlement.objects.filter(year=year, status=EntitlementStatus.APPROVED).aggregate(s=Sum("amount"))[
-            "s"
-        ] or Decimal(0)
-        out.append(FundState(f, paid, approved, f.budget - paid))
+        paid = fund_paid(f)
+        out.append(FundState(f, paid, waiting, f.budget - paid))
     return out

@@ -5,18 +5,21 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 
-from chanye.core import audit
+from chanye.core import access, audit
 from chanye.core.access import Actor
 from chanye.core.models import AuditAction
+from chanye.core.roles import CITY, WRITERS, Role
 from chanye.rewards.models import RECOMPUTABLE, Entitlement, EntitlementStatus, Objection, RewardFact, RewardFund
 from chanye.rewards.rules import Proposal, evaluate
-from chanye.rewards.selectors import reward_rules, total_amount
+from chanye.rewards.selectors import fund_remaining, reward_rules, total_amount
 
+OBJECTORS = WRITERS | {Role.ENTERPRISE}  # who may object during 公示: the city, the firm's county, the firm itself
+M = TypeVar("M", bound=models.Model)
 FIELDS = ["amount", "base", "explanation", "status", "label", "rule", "county_id", "park_id"]
 
 
@@ -108,7 +111,7 @@ def do_compute_rewards(*, actor: Actor, year: int) -> ComputeResult:
             if p.excluded or row.amount != values["amount"]:
                 result.kept.append(f"{row.label}（{row.get_status_display()}）：{p.explanation}")
             continue
-        before = {f: getattr(row, f) for f in FIELDS}
+        before = _values_of(row)
         if before == values:
             result.unchanged += 1
             continue
@@ -129,12 +132,7 @@ def do_compute_rewards(*, actor: Actor, year: int) -> ComputeResult:
         Entitlement.objects.filter(pk__in=[e.pk for e in removable]).delete()
     result.created, result.updated, result.removed = len(created), len(changed), len(removable)
     result.total = total_amount(Entitlement.objects.filter(year=year))
-    saved = {e.key: e for e in Entitlement.objects.filter(key__in=[e.key for e in created])} if created else {}
-    audit.record_many(
-        actor=actor,
-        action=AuditAction.CREATE,
-        items=[(saved[e.key], None, _values_of(saved[e.key])) for e in created],
-    )
+    audit.record_many(actor=actor, action=AuditAction.CREATE, items=[(e, None, _values_of(e)) for e in created])
     audit.record_many(actor=actor, action=AuditAction.UPDATE, items=changed)
     audit.record_many(actor=actor, action=AuditAction.DELETE, items=[(e, _values_of(e), None) for e in removable])
     audit.record(
@@ -147,6 +145,22 @@ def do_compute_rewards(*, actor: Actor, year: int) -> ComputeResult:
     return result
 
 
+def _save_audited(actor: Actor, model: type[M], lookup: dict[str, Any], values: dict[str, Any]) -> M:
+    """The row of `model` found by `lookup` with `values` (created or changed), audited with before and after."""
+    row = model._default_manager.filter(**lookup).first()
+    before = {k: getattr(row, k) for k in values} if row else None
+    if row is None:
+        row = model._default_manager.create(**lookup, **values)
+    else:
+        for k, v in values.items():
+            setattr(row, k, v)
+        row.save(update_fields=[*values, *(["updated_at"] if hasattr(row, "updated_at") else [])])
+    audit.record(
+        actor=actor, action=AuditAction.UPDATE if before else AuditAction.CREATE, obj=row, before=before, after=values
+    )
+    return row
+
+
 def _values_of(e: Entitlement) -> dict[str, Any]:
     return {f: getattr(e, f) for f in FIELDS}
 
@@ -156,25 +170,10 @@ def do_record_fact(
     *, actor: Actor, enterprise: Any, year: int, kind: str, value: Decimal, project: str = "", note: str = ""
 ) -> RewardFact:
     """Record (or correct) one reward fact of an enterprise and year; audited."""
-    row: RewardFact | None = RewardFact.objects.filter(
-        enterprise=enterprise, year=year, kind=kind, project=project
-    ).first()
-    before = {"value": row.value, "note": row.note} if row else None
-    if row is None:
-        row = RewardFact.objects.create(
-            enterprise=enterprise, year=year, kind=kind, project=project, value=value, note=note
-        )
-    else:
-        row.value, row.note = value, note
-        row.save(update_fields=["value", "note", "updated_at"])
-    audit.record(
-        actor=actor,
-        action=AuditAction.UPDATE if before else AuditAction.CREATE,
-        obj=row,
-        before=before,
-        after={"value": row.value, "note": row.note},
-    )
-    return row
+    return _save_audited(
+        actor, RewardFact, {"enterprise": enterprise, "year": year, "kind": kind, "project": project},
+        {"value": value, "note": note},
+    )  # fmt: skip
 
 
 # --- 公示 → 审核 → 拨付, 撤销: each step audited; the city's administrators decide, the enterprise objects ---
@@ -209,17 +208,9 @@ def _move(actor: Actor, rows: list[Entitlement], message: str, **values: Any) ->
     return len(rows)
 
 
-def _require_city(actor: Actor, what: str) -> None:
-    from chanye.core.access import deny, has_role
-    from chanye.core.roles import CITY
-
-    if not has_role(actor, CITY):
-        deny(actor, what=what)
-
-
 def do_publish(*, actor: Actor, entitlements: list[Entitlement], today: dt.date, days: int = 7) -> int:
     """测算 → 公示: the list goes public today, objections until `days` later (inclusive)."""
-    _require_city(actor, "奖补公示")
+    access.require(actor, CITY, what="奖补公示")
     with transaction.atomic():  # after the gate: a refusal's audit row is not rolled back
         if not 1 <= days <= 60:
             raise ValidationError("公示期应为1—60天。")
@@ -240,11 +231,7 @@ def do_publish(*, actor: Actor, entitlements: list[Entitlement], today: dt.date,
 def do_raise_objection(*, actor: Actor, entitlement: Entitlement, text: str, today: dt.date) -> Objection:
     """An objection during the publication period, by the enterprise itself or an officer who may see the row (a viewer
     only reads)."""
-    from chanye.core.access import deny, has_role, in_scope
-    from chanye.core.roles import WRITERS, Role
-
-    if not has_role(actor, WRITERS | {Role.ENTERPRISE}) or not in_scope(actor, entitlement):  # viewers only read
-        deny(actor, what="奖补", obj=entitlement)
+    access.require_write(actor, entitlement, roles=OBJECTORS, what="奖补")
     with transaction.atomic():  # after the gate: a refusal's audit row is not rolled back
         text = text.strip()
         if not text:
@@ -266,7 +253,7 @@ def do_answer_objection(*, actor: Actor, objection: Objection, reply: str, uphel
     """答复异议: upheld sends the entitlement back to 测算 to be checked and corrected; rejected keeps it published."""
     from django.utils import timezone
 
-    _require_city(actor, "公示异议")
+    access.require(actor, CITY, what="公示异议")
     with transaction.atomic():  # after the gate: a refusal's audit row is not rolled back
         if objection.outcome:
             raise ValidationError("该异议已答复。")
@@ -298,7 +285,7 @@ def do_answer_objection(*, actor: Actor, objection: Objection, reply: str, uphel
 
 def do_approve(*, actor: Actor, entitlements: list[Entitlement], today: dt.date, note: str = "") -> int:
     """公示 → 审核通过: only after the publication period, with every objection answered."""
-    _require_city(actor, "奖补审核")
+    access.require(actor, CITY, what="奖补审核")
     with transaction.atomic():  # after the gate: a refusal's audit row is not rolled back
         rows = [e for e in entitlements if e.status == EntitlementStatus.PUBLISHED]
         if not rows:
@@ -318,19 +305,11 @@ def do_approve(*, actor: Actor, entitlements: list[Entitlement], today: dt.date,
         )
 
 
-def fund_remaining(fund: RewardFund) -> Decimal:
-    """The budget not yet paid out (万元)."""
-    from django.db.models import Sum
-
-    paid = fund.entitlements.filter(status=EntitlementStatus.PAID).aggregate(s=Sum("amount"))["s"] or Decimal(0)
-    return fund.budget - paid
-
-
 def do_pay(
     *, actor: Actor, entitlement: Entitlement, paid_on: dt.date, voucher_no: str, fund: RewardFund | None
 ) -> Entitlement:
     """审核通过 → 已拨付, with the date, the voucher and the fund; refused in words beyond the fund's budget."""
-    _require_city(actor, "奖补拨付")
+    access.require(actor, CITY, what="奖补拨付")
     with transaction.atomic():  # after the gate: a refusal's audit row is not rolled back
         if entitlement.status != EntitlementStatus.APPROVED:
             raise ValidationError("只有审核通过的奖补可以拨付。")
@@ -357,7 +336,7 @@ def do_pay(
 
 def do_revoke(*, actor: Actor, entitlement: Entitlement, reason: str) -> Entitlement:
     """撤销 with a reason, at any step (a paid reward revoked is to be recovered: the reason says so)."""
-    _require_city(actor, "奖补撤销")
+    access.require(actor, CITY, what="奖补撤销")
     with transaction.atomic():  # after the gate: a refusal's audit row is not rolled back
         if entitlement.status in (EntitlementStatus.REVOKED, EntitlementStatus.EXCLUDED):
             raise ValidationError("该奖补已撤销或不予兑现。")
@@ -379,12 +358,7 @@ def do_confirm_account(
     """免申即享: the enterprise confirms the account the money goes to (its own rows only)."""
     from django.utils import timezone
 
-    from chanye.core.access import deny
-
-    if getattr(actor, "role", None) != "enterprise" or entitlement.enterprise_id != getattr(
-        actor, "enterprise_id", None
-    ):
-        deny(actor, what="奖补", obj=entitlement)
+    access.require_write(actor, entitlement, roles={Role.ENTERPRISE}, what="奖补")  # its own row: the scope says so
     with transaction.atomic():  # after the gate: a refusal's audit row is not rolled back
         no = "".join(account_no.split())
         if not account_name.strip() or not account_bank.strip() or not no.isdigit() or not 8 <= len(no) <= 30:
@@ -420,22 +394,8 @@ def do_confirm_account(
 
 def do_save_fund(*, actor: Actor, name: str, year: int, budget: Decimal, note: str = "") -> RewardFund:
     """A fund's budget for a year (created or changed), audited."""
-    _require_city(actor, "奖补资金")
+    access.require(actor, CITY, what="奖补资金")
     with transaction.atomic():  # after the gate: a refusal's audit row is not rolled back
         if not name.strip() or budget < 0:
             raise ValidationError("请填写资金名称和不小于0的预算（万元）。")
-        fund = RewardFund.objects.filter(name=name.strip(), year=year).first()
-        before = {"budget": fund.budget, "note": fund.note} if fund else None
-        if fund is None:
-            fund = RewardFund.objects.create(name=name.strip(), year=year, budget=budget, note=note)
-        else:
-            fund.budget, fund.note = budget, note
-            fund.save(update_fields=["budget", "note"])
-        audit.record(
-            actor=actor,
-            action=AuditAction.UPDATE if before else AuditAction.CREATE,
-            obj=fund,
-            before=before,
-            after={"budget": fund.budget, "note": fund.note},
-        )
-        return fund
+        return _save_audited(actor, RewardFund, {"name": name.strip(), "year": year}, {"budget": budget, "note": note})
