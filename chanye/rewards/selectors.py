@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -79,6 +80,20 @@ def county_shares(qs: QuerySet[Entitlement]) -> list[CountyShare]:
         )
         for r in rows
     ]
+
+
+def counties_of(qs: QuerySet[Entitlement]) -> list[tuple[str, str]]:
+    """The (code, name) of the counties `qs` has rows in, for the list's county filter."""
+    return sorted(set(qs.order_by().values_list("county__code", "county__name").distinct()))
+
+
+def approvable(qs: QuerySet[Entitlement], today: dt.date) -> QuerySet[Entitlement]:
+    """Published rows whose objection period is over and whose objections are all answered (审核 may proceed)."""
+    return (
+        qs.filter(status=EntitlementStatus.PUBLISHED)
+        .exclude(objection_until__gte=today)
+        .exclude(objections__outcome="")
+    )
 
 
 def status_counts(qs: QuerySet[Entitlement]) -> dict[str, int]:

@@ -15,6 +15,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -37,8 +38,12 @@ def _year(value: str, default: int) -> int:
     return y if 2000 <= y <= 2100 else default
 
 
-def _filtered(request: AuthedRequest) -> tuple[QuerySet[Entitlement], dict[str, str], int]:
-    known = selectors.years(request.user)
+def _filtered(
+    request: AuthedRequest, known: list[int] | None = None
+) -> tuple[QuerySet[Entitlement], dict[str, str], int]:
+    """The list's rows under its filters (year — the latest with entitlements by default —, status, county, rule,
+    words), the filters, and the year."""
+    known = selectors.years(request.user) if known is None else known
     default = known[0] if known else timezone.localdate().year - 1
     f = {k: request.GET.get(k, "").strip() for k in FILTERS}
     year = _year(f["year"], default)
@@ -64,7 +69,8 @@ def _messages(request: AuthedRequest, e: Exception) -> None:
 @require_http_methods(["GET", "POST"])
 def entitlement_list(request: AuthedRequest) -> HttpResponse:
     access.require(request.user, BUSINESS, what="奖补兑现")
-    qs, f, year = _filtered(request)
+    known = selectors.years(request.user)
+    qs, f, year = _filtered(request, known)
     manage = access.has_role(request.user, CITY)
     if request.method == "POST":
         if not manage:
@@ -74,6 +80,7 @@ def entitlement_list(request: AuthedRequest) -> HttpResponse:
     specs, _ = selectors.reward_rules()
     all_of_year = selectors.entitlement_list(user=request.user, year=year)
     counts = selectors.status_counts(all_of_year)
+    today = timezone.localdate()
     return render(
         request,
         "rewards/list.html",
@@ -81,16 +88,18 @@ def entitlement_list(request: AuthedRequest) -> HttpResponse:
             "page": page,
             "filters": f,
             "year": year,
-            "years": sorted(set(selectors.years(request.user)) | {year}, reverse=True),
+            "years": sorted(set(known) | {year}, reverse=True),
             "querystring": urlencode({k: v for k, v in f.items() if v}),
             "total": selectors.total_amount(qs),
-            "counts": counts,
+            # what the two buttons would act on: the rows under the current filters
+            "to_publish": qs.filter(status=EntitlementStatus.COMPUTED).count() if manage else 0,
+            "to_approve": selectors.approvable(qs, today).count() if manage else 0,
             "status_rows": [(label, counts.get(v, 0)) for v, label in EntitlementStatus.choices],
             "shares": selectors.county_shares(qs),
             "funds": selectors.fund_states(year) if access.role_of(request.user) != "enterprise" else [],
             "statuses": EntitlementStatus.choices,
             "rules": sorted({s.rule for s in specs}),
-            "counties": sorted({(e.county.code, e.county.name) for e in all_of_year.select_related("county")}),
+            "counties": selectors.counties_of(all_of_year),
             "manage": manage,
             "is_enterprise": access.role_of(request.user) == "enterprise",
             "has_rules": bool(specs),
@@ -120,8 +129,11 @@ def _list_action(request: AuthedRequest, qs: QuerySet[Entitlement], f: dict[str,
             n = services.do_publish(actor=request.user, entitlements=list(qs), today=today, days=days)
             messages.success(request, f"已公示{n}项奖补，异议截止{today + dt.timedelta(days=days):%Y-%m-%d}。")
         elif action == "approve":
-            n = services.do_approve(actor=request.user, entitlements=list(qs), today=today)
+            waiting = qs.filter(status=EntitlementStatus.PUBLISHED).count()
+            n = services.do_approve(actor=request.user, entitlements=list(selectors.approvable(qs, today)), today=today)
             messages.success(request, f"已审核通过{n}项奖补。")
+            if waiting > n:
+                messages.warning(request, f"另有{waiting - n}项仍在公示期内或有未答复的异议，暂不能审核。")
         elif action == "fund":
             try:
                 budget = Decimal(request.POST.get("budget", "").strip())
@@ -246,7 +258,7 @@ def notice(request: AuthedRequest) -> HttpResponse:
     rows = list(published)
     if not rows:
         messages.error(request, "当前筛选条件下没有公示中的奖补，无法生成公示名单。")
-        return redirect(f"/rewards/?{urlencode({k: v for k, v in f.items() if v})}")
+        return redirect(f"{reverse('rewards:list')}?{urlencode({k: v for k, v in f.items() if v})}")
     from chanye.industry.selectors import active_pack
 
     pack = active_pack()

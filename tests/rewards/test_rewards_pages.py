@@ -105,3 +105,18 @@ def test_a_viewer_reads_and_cannot_act(client, world):
     assert c.post("/rewards/", {"action": "publish"}).status_code == 404
     r = c.post(f"/rewards/{own.pk}/", {"action": "revoke", "reason": "x"}, follow=True)
     assert Entitlement.objects.get(pk=own.pk).status == "computed" and r.status_code in (200, 404)
+
+
+def test_approving_from_the_list_takes_the_rows_whose_period_is_over_and_says_what_waits(client, world):
+    import datetime as dt
+
+    c = as_(client, world["admin"])
+    c.post("/rewards/", {"action": "compute", "compute_year": "2025"})
+    c.post("/rewards/?year=2025", {"action": "publish", "days": "7"})
+    over = Entitlement.objects.get(enterprise=world["a"])
+    Entitlement.objects.filter(pk=over.pk).update(objection_until=dt.date(2020, 1, 1))  # its period is over
+    page = c.get("/rewards/?year=2025").content.decode()
+    assert "公示当前筛选中“测算”的 0 项" in page and "审核通过公示期满的 1 项" in page
+    r = c.post("/rewards/?year=2025", {"action": "approve"}, follow=True).content.decode()
+    assert "已审核通过1项奖补" in r and "另有1项仍在公示期内或有未答复的异议" in r
+    assert Entitlement.objects.get(pk=over.pk).status == "approved"
