@@ -18,8 +18,9 @@ from chanye.core.text import squash
 from chanye.enterprises import services
 from chanye.enterprises.choices import METRIC_BY_FIELD, METRICS, FigureSource
 from chanye.enterprises.importers.enterprise_list import NAME_COL, USCC_COL
+from chanye.enterprises.importers.resolve import EnterpriseResolver
 from chanye.enterprises.matching import NameMatcher
-from chanye.enterprises.models import Enterprise, EnterpriseAlias, MonthlyFigure
+from chanye.enterprises.models import MonthlyFigure
 
 SOURCE_COL = Column("source", "数据来源", ("来源",), help="统计/税务/电力/企业自报；空则用导入时选择的来源")
 _SOURCES = {label: value for value, label in FigureSource.choices} | {v: v for v in FigureSource.values}
@@ -83,22 +84,19 @@ class MonthlyImporter(Importer):
         if role == Role.ENTERPRISE:
             default = FigureSource.SELF
         self.default_source = default
-        qs = access.scoped(Enterprise, self.user)
-        self.by_uscc = dict(qs.values_list("uscc", "pk"))
+        # Names are matched like every import that attaches rows to registered firms; a near name is accepted here
+        # with a warning (a monthly sheet names hundreds of firms), where the others ask for the credit code.
+        self.firms = EnterpriseResolver(self.user, out_of_scope="请先导入企业名录")
+        self.by_uscc = self.firms.by_uscc
         self.all_uscc = self.by_uscc if access.is_city_wide(self.user) else None
-        self._matcher: NameMatcher | None = None
-        self.qs = qs
+        self.qs = self.firms.qs
         self.seen: dict[tuple[int, Any, str], int] = {}
         self.metric_cols = [self.mapped[m.field] for m in METRICS if m.field in self.mapped]
         self.metrics = {m.field: m for m in METRICS}
 
     @property
     def matcher(self) -> NameMatcher:
-        if self._matcher is None:
-            rows = list(self.qs.values_list("pk", "name", "uscc"))
-            aliases = list(EnterpriseAlias.objects.filter(enterprise__in=self.qs).values_list("enterprise_id", "name"))
-            self._matcher = NameMatcher(rows, aliases)
-        return self._matcher
+        return self.firms.matcher
 
     def validate_row(self, ctx: RowContext) -> dict[str, Any] | None:  # noqa: C901 — over the limit when it was set (issue 11); split when next changed
         eid = None
