@@ -12,10 +12,10 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from chanye.core import access, audit
+from chanye.core import access
 from chanye.core.imports.base import Column, ImportAbort, Importer, RowContext, RowError
-from chanye.core.imports.values import CellError, parse_decimal
-from chanye.core.models import AuditAction, ImportBatch
+from chanye.core.imports.values import CellError, parse_decimal, parse_year
+from chanye.core.models import ImportBatch
 from chanye.core.roles import WRITERS
 from chanye.core.text import squash
 from chanye.enterprises.importers.resolve import EnterpriseResolver
@@ -77,13 +77,7 @@ class RewardFactImporter(Importer):
         self.seen: dict[tuple[int, int, str, str], int] = {}
 
     def _year(self, v: Any) -> int:
-        try:
-            y = int(parse_decimal(v))
-        except CellError:
-            y = 0
-        if not 2000 <= y <= 2100:
-            raise CellError("年度应为四位数字，如 2025")
-        return y
+        return parse_year(v, example=2025)
 
     def _value(self, v: Any) -> Decimal:
         d = parse_decimal(v)
@@ -162,15 +156,6 @@ class RewardFactImporter(Importer):
                     changed.append(f)
         RewardFact.objects.bulk_create(created, batch_size=2000)
         RewardFact.objects.bulk_update(changed, ["value", "note"], batch_size=2000)
-        if created or changed:
-            audit.record(
-                actor=self.user,
-                action=AuditAction.IMPORT,
-                object_type="rewards.rewardfact",
-                object_id=str(batch.pk),
-                after={"created": len(created), "updated": len(changed)},
-                message=f"导入奖补事实：新增{len(created)}条，更新{len(changed)}条",
-            )
         return len(created), len(changed), unchanged
 
 

@@ -7,10 +7,9 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from chanye.core import audit
 from chanye.core.imports.base import Column, Importer, RowContext
-from chanye.core.imports.values import CellError, parse_decimal
-from chanye.core.models import AuditAction, ImportBatch
+from chanye.core.imports.values import CellError, parse_decimal, parse_year
+from chanye.core.models import ImportBatch
 from chanye.core.roles import CITY
 from chanye.core.text import squash
 from chanye.regions.models import Region
@@ -71,13 +70,7 @@ class ParkLandImporter(Importer):
         return r
 
     def _year(self, v: Any) -> int:
-        try:
-            y = int(parse_decimal(v))
-        except CellError:
-            y = 0
-        if not 2000 <= y <= 2100:
-            raise CellError("年度应为四位数字，如 2024")
-        return y
+        return parse_year(v, example=2024)
 
     def write(self, rows: list[tuple[int, dict[str, Any]]], batch: ImportBatch) -> tuple[int, int, int]:
         created = updated = unchanged = 0
@@ -93,15 +86,6 @@ class ParkLandImporter(Importer):
                 obj.area_mu, obj.source_note = area, d["note"]
                 obj.save()
                 updated += 1
-        if created or updated:
-            audit.record(
-                actor=self.user,
-                action=AuditAction.IMPORT,
-                object_type="targets.parkland",
-                object_id=str(batch.pk),
-                after={"created": created, "updated": updated},
-                message=f"导入园区用地面积：新增{created}条，更新{updated}条",
-            )
         return created, updated, unchanged
 
 

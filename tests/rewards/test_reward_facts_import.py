@@ -50,6 +50,9 @@ def test_one_column_per_fact_from_an_xlsx_computes_ez_r_1(world):
         "livestream_commission": Decimal("120.0000"),
     }
     assert any(w["column"] == "联系人" and "无法识别" in w["message"] for w in out.batch.warnings)  # said, not silent
+    from chanye.core.models import AuditLog
+
+    assert AuditLog.objects.filter(action="import").count() == 1  # the import framework's row, once
     again = run_import("reward_facts", data=data, filename="直播.xlsx", user=world["admin"])
     assert again.batch.status == ImportBatch.Status.DONE and RewardFact.objects.count() == 2
     compute(2025)

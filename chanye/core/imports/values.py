@@ -87,6 +87,17 @@ _MONTH_PATTERNS = [
 ]
 
 
+def parse_year(value: Any, *, example: int = 2025) -> int:
+    """A four-digit year between 2000 and 2100 (2024, 2024.0, “2024”), refused in words otherwise."""
+    try:
+        y = int(parse_decimal(value))
+    except CellError:
+        y = 0
+    if not 2000 <= y <= 2100:
+        raise CellError(f"年度应为四位数字，如 {example}")
+    return y
+
+
 def parse_month(value: Any, *, today: dt.date | None = None, allow_future: bool = False) -> dt.date:
     """A month as a date cell, an Excel date serial, 202503, 2025-03, 2025/3, 2025年3月 …; first day returned."""
     today = today or timezone.localdate()
