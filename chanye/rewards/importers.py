@@ -9,6 +9,7 @@ cell is not a zero and is skipped. City administrators and county officers impor
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -26,6 +27,8 @@ if TYPE_CHECKING:
     from chanye.industry.schema import RewardFactSpec
 
 FACT_PREFIX = "fact:"
+HEADER_UNIT = re.compile(r"^(.*?)[(（\[【]([^()（）\[\]【】]*)[)）\]】]$")
+MONEY_IN_WAN = {"元": Decimal("0.0001"), "万元": Decimal(1), "亿元": Decimal(10_000)}
 
 
 class RewardFactImporter(Importer):
@@ -67,8 +70,32 @@ class RewardFactImporter(Importer):
             self.errors.append(
                 RowError(0, "", "", f"没有事实列：请每个事实一列（可用：{known}），或用“事实”“数值”两列一行一个事实")
             )
+        self._fact_units()
         if ("fact" in self.mapped) != ("value" in self.mapped):
             self.errors.append(RowError(0, "事实/数值", "", "“事实”列和“数值”列须同时使用"))
+
+    def _fact_units(self) -> None:
+        """A unit in a fact column's header (“主播带货佣金(元)”) is read, not ignored: money is converted to the unit
+        the pack declares (元 → 万元); another unit is refused in words."""
+        specs = {f.key: f for f in self.facts}
+        for key, mc in self.mapped.items():
+            if not key.startswith(FACT_PREFIX):
+                continue
+            spec = specs[key[len(FACT_PREFIX) :]]
+            if squash(mc.header) in mc.column.names():
+                continue  # the label itself (its own brackets are words, not a unit)
+            m = HEADER_UNIT.match(squash(mc.header))
+            unit = m.group(2) if m else ""
+            if not unit or unit == spec.unit:
+                continue
+            if unit in MONEY_IN_WAN and spec.unit in MONEY_IN_WAN:
+                mc.factor, mc.unit = MONEY_IN_WAN[unit] / MONEY_IN_WAN[spec.unit], unit
+            else:
+                self.errors.append(
+                    RowError(
+                        0, mc.header, unit, f"“{spec.label}”的单位应为{spec.unit or '（无单位）'}，表头写的是“{unit}”"
+                    )
+                )
 
     def prepare(self) -> None:
         if not access.has_role(self.user, WRITERS):
@@ -96,7 +123,7 @@ class RewardFactImporter(Importer):
             if ctx.raw(key) is not None:
                 v = ctx.cell(key, self._value)
                 if v is not None:
-                    values[key[len(FACT_PREFIX) :]] = v
+                    values[key[len(FACT_PREFIX) :]] = v * self.mapped[key].factor
         if ctx.raw("fact") is not None or ctx.raw("value") is not None:
             spec = self.fact_by_word.get(squash(str(ctx.raw("fact") or "")))
             if spec is None:

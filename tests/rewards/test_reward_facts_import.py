@@ -108,3 +108,15 @@ def test_a_per_project_fact_needs_its_project():
     rows[1][2] = "一号产线智能化改造"
     assert run_import("reward_facts", data=csv_bytes(rows), filename="x.csv", user=admin).batch.status == "done"
     assert RewardFact.objects.get().project == "一号产线智能化改造"
+
+
+def test_a_unit_in_a_fact_header_is_converted_or_refused_in_words(world):
+    a = world["a"]
+    rows = [["统一社会信用代码", "年度", "主播带货佣金(元)"], [a.uscc, "2025", "1200000"]]
+    out = run_import("reward_facts", data=csv_bytes(rows), filename="x.csv", user=world["admin"])
+    assert out.batch.status == ImportBatch.Status.DONE
+    assert RewardFact.objects.get().value == Decimal("120")  # 1,200,000 元 = 120 万元, the pack's unit
+    rows = [["统一社会信用代码", "年度", "主播带货佣金(座)"], [a.uscc, "2025", "3"]]
+    out = run_import("reward_facts", data=csv_bytes(rows), filename="x.csv", user=world["admin"])
+    assert out.batch.status == ImportBatch.Status.INVALID
+    assert "“主播带货佣金”的单位应为万元，表头写的是“座”" in [e["message"] for e in out.batch.errors]
