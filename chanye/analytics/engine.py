@@ -64,6 +64,12 @@ def _duckdb_type(dtype: Any) -> str:
     return "VARCHAR"
 
 
+def _copy(name: str, table: str, columns: dict[str, str], *, temp: bool = False) -> str:
+    """The statement copying `columns` (name → DuckDB type) of an app table from the attached PostgreSQL database."""
+    casts = ", ".join(f"CAST({c} AS {t}) AS {c}" for c, t in columns.items())
+    return f"CREATE OR REPLACE {'TEMP ' if temp else ''}TABLE {name} AS SELECT {casts} FROM app.public.{table}"
+
+
 @dataclass
 class Engine:
     con: duckdb.DuckDBPyConnection
@@ -76,10 +82,9 @@ class Engine:
         `where` must be plain SQL that both the app database and DuckDB understand (column = 'text', dates as
         'YYYY-MM-DD' literals).
         """
-        casts = ", ".join(f"CAST({c} AS {t}) AS {c}" for c, t in columns.items())
         cond = f" WHERE {where}" if where else ""
         if self.vendor == "postgresql":
-            self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT {casts} FROM app.public.{table}{cond}")
+            self.con.execute(_copy(name, table, columns, temp=True) + cond)
         else:
             self._from_django(name, f"SELECT {', '.join(columns)} FROM {table}{cond}", columns)
         return self.backend.table(name)
@@ -91,10 +96,7 @@ class Engine:
             return {name: self.load(name, table, columns) for name, (table, columns) in specs.items()}
         from concurrent.futures import ThreadPoolExecutor
 
-        statements = []
-        for name, (table, columns) in specs.items():
-            casts = ", ".join(f"CAST({c} AS {t}) AS {c}" for c, t in columns.items())
-            statements.append(f"CREATE OR REPLACE TABLE {name} AS SELECT {casts} FROM app.public.{table}")
+        statements = [_copy(name, table, columns) for name, (table, columns) in specs.items()]
         with ThreadPoolExecutor(min(4, len(statements))) as pool:
             for done in [pool.submit(self._run, sql) for sql in statements]:
                 done.result()

@@ -304,11 +304,7 @@ def _label(clause: str, vstart: int, vend: int, after_unit: str) -> str:
 HEADING = re.compile(r"^\s*[一二三四五六七八九十]+、")
 MEASURES = {"万千瓦", "千瓦", "万吨", "吨", "万亩", "亩", "万平方米", "平方米", "万公里", "公里"}
 # Numbers in words, only where the words cannot be a name or an adjective: after a comparator (超百亿元, 至少一个).
-CN_VALUES = dict(zip("一两二三四五六七八九", ["1", "2", "2", "3", "4", "5", "6", "7", "8", "9"], strict=True)) | {
-    "十": "10",
-    "百": "100",
-    "千": "1000",
-}
+CN_VALUES = {k: str(v) for k, v in CN_NUM.items()} | {"百": "100", "千": "1000"}
 CN_VALUE_RES = (
     re.compile(r"(超过|超|突破|过|达到|达)\s*(百|千)(亿元)(?!级)"),
     re.compile(r"(至少|不少于)[\u4e00-\u9fa5]{0,3}?([一两二三四五六七八九十])(个|家|项|所|座)"),

@@ -213,8 +213,15 @@ def when_text(when: dict[str, Any] | None) -> str:
         return f"{WHEN_WORDS[kind]}{when['value']}{when['unit']}（{'不含' if when['comparator'] == '>' else '含'}本数）"
     if kind == "scale_first_entry":
         return WHEN_WORDS[kind] + (f"满{when['years']}年" if when.get("years") else "当年")
-    if kind == "honour":
-        return f"{WHEN_WORDS[kind]}：{'、'.join(when['honours'])}"
+    if kind == "honour":  # the pack's words and, for the reader, the honour in Chinese
+        from chanye.enterprises.choices import HonourKind, HonourLevel
+
+        named = []
+        for h in when["honours"]:
+            k, _, lv = h.partition(":")
+            label = HonourKind(k).label if k in HonourKind.values else k
+            named.append(f"{HonourLevel(lv).label if lv in HonourLevel.values and lv else ''}{label}")
+        return f"{WHEN_WORDS[kind]}：{'、'.join(when['honours'])}（{'、'.join(named)}）"
     return kind
 
 
