@@ -15,7 +15,7 @@ from chanye.core.models import ImportBatch
 from chanye.rewards.models import RewardFact
 from tests.factories import UserFactory
 from tests.helpers import csv_bytes, xlsx
-from tests.rewards.world import compute, counties, entered, firm, granted, load_pack
+from tests.rewards.world import compute, counties, entered, firm, granted, load_pack, people
 
 pytestmark = pytest.mark.django_db
 
@@ -26,13 +26,7 @@ def world():
     here, there = counties()[:2]
     a, b = firm(here), firm(there)
     entered(a, dt.date(2020, 1, 1))
-    return {
-        "a": a,
-        "b": b,
-        "admin": UserFactory(username="admin", role="city_admin"),
-        "officer": UserFactory(username="officer", role="county_officer", region=here),
-        "viewer": UserFactory(username="viewer", role="viewer"),
-    }
+    return {"a": a, "b": b, **people(here)}
 
 
 def test_one_column_per_fact_from_an_xlsx_computes_ez_r_1(world):

@@ -13,8 +13,7 @@ from chanye.accounts.services import do_issue_token
 from chanye.core.access import SYSTEM
 from chanye.rewards.models import Entitlement
 from chanye.rewards.selectors import total_amount
-from tests.factories import UserFactory
-from tests.rewards.world import counties, firm, honour, load_pack
+from tests.rewards.world import counties, firm, honour, load_pack, people
 
 pytestmark = pytest.mark.django_db
 
@@ -31,14 +30,7 @@ def world():
     for e in (a, b):
         honour(e, "wk_trademark", "", 2025)
     honour(a, "quality_brand", "", 2025)
-    return {
-        "a": a,
-        "b": b,
-        "admin": UserFactory(username="admin", role="city_admin"),
-        "officer": UserFactory(username="officer", role="county_officer", region=here),
-        "firm": UserFactory(username="qiye", role="enterprise", enterprise=a),
-        "auditor": UserFactory(username="auditor", role="auditor"),
-    }
+    return {"a": a, "b": b, **people(here, firm_of=a)}
 
 
 def test_the_command_computes_the_year_and_prints_the_total_the_api_shows(client, world):

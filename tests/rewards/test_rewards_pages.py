@@ -13,8 +13,8 @@ from openpyxl import load_workbook
 
 from chanye.core.models import AuditLog
 from chanye.rewards.models import Entitlement
-from tests.factories import PASSWORD, UserFactory
-from tests.rewards.world import counties, firm, honour, load_pack
+from tests.factories import PASSWORD
+from tests.rewards.world import counties, firm, honour, load_pack, people
 
 pytestmark = pytest.mark.django_db
 
@@ -26,15 +26,7 @@ def world():
     a, b = firm(here), firm(there)
     honour(a, "wk_trademark", "", 2025)
     honour(b, "quality_brand", "", 2025)
-    return {
-        "a": a,
-        "b": b,
-        "here": here,
-        "admin": UserFactory(username="admin", role="city_admin"),
-        "officer": UserFactory(username="officer", role="county_officer", region=here),
-        "firm": UserFactory(username="qiye", role="enterprise", enterprise=a),
-        "viewer": UserFactory(username="viewer", role="viewer"),
-    }
+    return {"a": a, "b": b, "here": here, **people(here, firm_of=a)}
 
 
 def as_(client, user):

@@ -16,7 +16,7 @@ from chanye.core.models import AuditLog
 from chanye.rewards import services
 from chanye.rewards.models import Entitlement
 from tests.factories import UserFactory
-from tests.rewards.world import compute, counties, firm, honour, load_pack
+from tests.rewards.world import compute, counties, firm, honour, load_pack, people
 
 pytestmark = pytest.mark.django_db
 DAY = dt.date(2026, 3, 2)
@@ -30,11 +30,8 @@ def world():
     compute(2025)
     return {
         "e": Entitlement.objects.get(enterprise=a),
-        "admin": UserFactory(username="admin", role="city_admin"),
-        "officer": UserFactory(username="officer", role="county_officer", region=counties()[0]),
         "other": UserFactory(username="other", role="county_officer", region=counties()[1]),
-        "firm": UserFactory(username="qiye", role="enterprise", enterprise=a),
-        "viewer": UserFactory(username="viewer", role="viewer"),
+        **people(counties()[0], firm_of=a),
     }
 
 

@@ -27,6 +27,22 @@ def firm(county: Region | None = None, *, above: bool = False) -> object:
     return EnterpriseFactory(county=county or counties()[0], is_above_scale=above)
 
 
+def people(county: Region, firm_of: object | None = None) -> dict[str, object]:
+    """One user per role the reward tests need: the city administrator, `county`'s officer, a viewer, an auditor and,
+    with `firm_of`, that firm's own user."""
+    from tests.factories import UserFactory
+
+    out = {
+        "admin": UserFactory(username="admin", role="city_admin"),
+        "officer": UserFactory(username="officer", role="county_officer", region=county),
+        "viewer": UserFactory(username="viewer", role="viewer"),
+        "auditor": UserFactory(username="auditor", role="auditor"),
+    }
+    if firm_of is not None:
+        out["firm"] = UserFactory(username="qiye", role="enterprise", enterprise=firm_of)
+    return out
+
+
 def revenue(e: object, year: int, yi: str | int, *, months: int = 12) -> None:
     """营业收入 of `year`: `yi` 亿元 in January, 0 in the other months up to `months`."""
     for m in range(1, months + 1):
