@@ -56,6 +56,11 @@ def s(attr: str, key: str = "pk", field: str = "pk") -> Kw:
     return lambda w, which: {key: getattr(getattr(w.side(which), attr), field)}
 
 
+def x(name: str) -> Kw:
+    """kwargs naming the own/foreign side's row kept in `World.extra` as `<name>_own` / `<name>_foreign`."""
+    return lambda w, which: {"pk": w.extra[f"{name}_{which}"].pk}
+
+
 ROUTES: list[Route] = [
     # accounts
     Route("accounts:login", PUBLIC),
@@ -326,23 +331,9 @@ ROUTES: list[Route] = [
     Route("rewards:list", CITY, method="POST", data=body(action="fund", name="", budget="x")),
     Route("rewards:export", BUSINESS),
     Route("rewards:notice", CITY),
-    Route("rewards:detail", BUSINESS, lambda w, which: {"pk": w.extra[f"entitlement_{which}"].pk}, scoped=True),
-    Route(
-        "rewards:detail",
-        WRITE | {"qiye"},
-        lambda w, which: {"pk": w.extra[f"entitlement_{which}"].pk},
-        method="POST",
-        scoped=True,
-        data=body(action="object", text=""),
-    ),
-    Route(
-        "rewards:detail",
-        CITY,
-        lambda w, which: {"pk": w.extra[f"entitlement_{which}"].pk},
-        method="POST",
-        scoped=True,
-        data=body(action="revoke", reason=""),
-    ),
+    Route("rewards:detail", BUSINESS, x("entitlement"), scoped=True),
+    Route("rewards:detail", WRITE | {"qiye"}, x("entitlement"), "POST", True, body(action="object", text="")),
+    Route("rewards:detail", CITY, x("entitlement"), "POST", True, body(action="revoke", reason="")),
     Route("chains:lead_new", WRITE),
     Route("chains:lead_new", WRITE, method="POST", data=body(company="")),
     Route("chains:conversion", READ),
