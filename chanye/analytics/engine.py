@@ -70,6 +70,18 @@ def _copy(name: str, table: str, columns: dict[str, str], *, temp: bool = False)
     return f"CREATE OR REPLACE {'TEMP ' if temp else ''}TABLE {name} AS SELECT {casts} FROM app.public.{table}"
 
 
+_IBIS_TYPE = {"BIGINT": "int64", "DOUBLE": "float64", "DATE": "date", "BOOLEAN": "boolean", "VARCHAR": "string"}
+
+
+@dataclass
+class Prepared:
+    """Tables being filled (`Engine.prepare`): their Ibis tables, usable at once to build and compile expressions, and
+    `wait()`, which returns when the data is in."""
+
+    tables: dict[str, Any]
+    wait: Callable[[], None]
+
+
 @dataclass
 class Engine:
     con: duckdb.DuckDBPyConnection
@@ -162,6 +174,52 @@ class Engine:
 
         return result
 
+    def prepare(
+        self,
+        loads: dict[str, tuple[str, dict[str, str]]],
+        aggregates: Iterable[tuple[str, str, dict[str, str], Callable[[Any], Any]]] = (),
+    ) -> Prepared:
+        """Start the `loads` (name → (table, columns), as `load_many`) and `aggregates` (as `aggregate_many`) and
+        return at once: on PostgreSQL they run in the background, each on its own connection, while the caller
+        builds and compiles its expressions against the tables' known schemas (Ibis and SQL compilation is Python
+        work; the copies are the database's and DuckDB's); elsewhere they run before this returns. Run what was
+        compiled after `wait()`."""
+        import ibis
+
+        tables: dict[str, Any] = {
+            name: ibis.table({c: _IBIS_TYPE[t] for c, t in cols.items()}, name=name)
+            for name, (_, cols) in loads.items()
+        }
+        jobs = []
+        for name, table, columns, build in aggregates:
+            expr = build(ibis.table(columns, name=table))
+            types = {c: _duckdb_type(t) for c, t in expr.schema().items()}
+            tables[name] = ibis.table({c: _IBIS_TYPE[t] for c, t in types.items()}, name=name)
+            jobs.append((name, expr, types))
+        if self.vendor != "postgresql":
+            for name, expr, types in jobs:
+                self._from_django(name, str(ibis.to_sql(expr, dialect="sqlite")), types)
+            for name, (table, columns) in loads.items():
+                self.load(name, table, columns)
+            return Prepared(tables, lambda: None)
+        from concurrent.futures import ThreadPoolExecutor
+
+        statements = [self._pg_statement(*job) for job in jobs]
+        statements += [_copy(name, table, columns) for name, (table, columns) in loads.items()]
+        pool = ThreadPoolExecutor(min(4, len(statements)))
+        futures = [pool.submit(self._run, sql) for sql in statements]
+        pool.shutdown(wait=False)
+
+        def wait() -> None:
+            for done in futures:
+                done.result()
+
+        return Prepared(tables, wait)
+
+    def compile(self, expr: Any) -> str:
+        """DuckDB SQL of an Ibis expression (bound or built on `prepare`'s tables)."""
+        return str(self.backend.compile(expr))
+
     @staticmethod
     def _pg_statement(name: str, expr: Any, types: dict[str, str]) -> str:
         import ibis
@@ -204,13 +262,16 @@ class Engine:
         return self.backend.table(name)
 
     def materialise(self, name: str, expr: Any) -> Any:
-        """Compute an Ibis expression once into a DuckDB temp table; return that table (for several queries)."""
-        self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {self.backend.compile(expr)}")
+        """Compute an Ibis expression (or its compiled SQL) once into a DuckDB temp table; return that table (for
+        several queries)."""
+        sql = expr if isinstance(expr, str) else self.backend.compile(expr)
+        self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {sql}")
         return self.backend.table(name)
 
     def records(self, expr: Any) -> list[dict[str, Any]]:
-        """The rows of an Ibis expression as dicts (NULL is None), fetched by DuckDB itself (no pandas)."""
-        cur = self.con.execute(self.backend.compile(expr))
+        """The rows of an Ibis expression (or its compiled SQL) as dicts (NULL is None), fetched by DuckDB itself
+        (no pandas)."""
+        cur = self.con.execute(expr if isinstance(expr, str) else self.backend.compile(expr))
         names = [d[0] for d in cur.description]
         return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
 

@@ -61,60 +61,100 @@ def baseline_column(day: dt.date) -> str:
     return f"above_at_{day:%Y%m%d}"
 
 
+# The registry's tables the measures are built from: app table and columns (name → DuckDB type).
+MEASURE_SOURCES: dict[str, tuple[str, dict[str, str]]] = {
+    "ent": (
+        "enterprises_enterprise",
+        {
+            "id": "BIGINT",
+            "county_id": "BIGINT",
+            "park_id": "BIGINT",
+            "smart_factory_grade": "VARCHAR",
+            "industry_code_id": "VARCHAR",
+        },
+    ),
+    "codes": ("industry_industrycode", {"code": "VARCHAR", "section": "VARCHAR"}),
+    "ec_m": ("enterprises_enterprise_clusters", {"enterprise_id": "BIGINT", "cluster_id": "BIGINT"}),
+    "cl_m": ("industry_cluster", {"id": "BIGINT", "is_active": "BOOLEAN", "region_id": "BIGINT"}),
+    "sp": (
+        "enterprises_scaleperiod",
+        {"enterprise_id": "BIGINT", "entered_on": "DATE", "exited_on": "DATE", "entry_assumed": "BOOLEAN"},
+    ),
+    "hon": ("enterprises_honour", {"enterprise_id": "BIGINT", "kind": "VARCHAR", "level": "VARCHAR"}),
+    "layout_m": ("industry_countylayout", {"id": "BIGINT", "region_id": "BIGINT"}),
+    "layout_cl_m": ("industry_countylayout_clusters", {"countylayout_id": "BIGINT", "cluster_id": "BIGINT"}),
+}
+
+
 def build_measures(engine: Engine, month: dt.date, baselines: list[dt.date] | None = None) -> Any:
-    """The per-enterprise measures table for the period ending with `month` (an Ibis table).
+    """The per-enterprise measures table for the period ending with `month` (an Ibis table on DuckDB).
 
     Besides the figures: the enterprise's GB/T 4754 门类 (`section`), whether it belongs to an active cluster
-    (`in_cluster`), and its 规上 status at each of `baselines` (`above_at_YYYYMMDD`, for growth rates)."""
+    (`in_cluster`), and its 规上 status at each of `baselines` (`above_at_YYYYMMDD`, for growth rates).
+    """
+    return start_measures(engine, month, baselines).build()
+
+
+@dataclass
+class PendingMeasures:
+    """The measures being prepared (`start_measures`): `table` (named `measures`, its columns known) to compile
+    queries on at once, `build()` to wait for the sources and fill it."""
+
+    engine: Engine
+    sql: str
+    table: Any
+    sources: dict[str, Any]  # MEASURE_SOURCES' tables (and `figures`), filled by `build()` too
+    wait: Callable[[], None]
+
+    def build(self) -> Any:
+        self.wait()
+        return self.engine.materialise("measures", self.sql)
+
+
+def start_measures(engine: Engine, month: dt.date, baselines: list[dt.date] | None = None) -> PendingMeasures:
+    """Start filling the measures' sources — the 统计 sums in the app database, the registry's tables copied into
+    DuckDB; on PostgreSQL in the background — and compile the measures meanwhile (Ibis compilation is Python work,
+    the copies are the databases'); the caller may compile its own queries on `table` before `build()`."""
     import ibis
 
-    d = month_end(month)
+    prepared = engine.prepare(
+        MEASURE_SOURCES,
+        [("figures", FIGURE_YEAR, figure_year_columns(), lambda fy: per_enterprise_figures(fy, month))],
+    )
+    expr = measures_expr(prepared.tables, prepared.tables["figures"], month, baselines)
+    table = ibis.table(expr.schema(), name="measures")
+    return PendingMeasures(engine, engine.compile(expr), table, prepared.tables, prepared.wait)
+
+
+def per_enterprise_figures(fy: Any, month: dt.date) -> Any:
+    """统计 figures summed per enterprise from FigureYear (one row per firm and year): year to date, the same period
+    last year, the last 12 months, R&D."""
     y0 = dt.date(month.year, 1, 1)
     prev_y0, prev_end = dt.date(month.year - 1, 1, 1), shift_year(month, -1)
     last12 = dt.date(month.year - 1, month.month, 1)
     window_start = min(prev_y0, last12)
     first12 = add_months(month, -11)
     output, revenue, rd = measure("output"), measure("revenue"), measure("rd")
-
-    def per_enterprise(fy: Any) -> Any:
-        """统计 figures summed per enterprise, in the app database from FigureYear (one row per firm and year)."""
-        fy = fy.filter((fy.source == INDICATOR_FIGURES.sources[0]) & fy.year.between(window_start.year, month.year))
-        return fy.group_by("enterprise_id").aggregate(
-            output_ytd=sum_over(fy, output, y0, month),
-            output_prev=sum_over(fy, output, prev_y0, prev_end),
-            revenue_ytd=sum_over(fy, revenue, y0, month),
-            revenue_12m=sum_over(fy, revenue, first12, month),
-            output_12m=sum_over(fy, output, first12, month),
-            rd_ytd=sum_over(fy, rd, y0, month),
-            rd_prev=sum_over(fy, rd, prev_y0, prev_end),
-        )
-
-    # The 统计 sums run in PostgreSQL while DuckDB copies the registry's tables below (engine.aggregate_later).
-    figures_later = engine.aggregate_later("figures", FIGURE_YEAR, figure_year_columns(), per_enterprise)
-    t = engine.load_many(
-        {
-            "ent": (
-                "enterprises_enterprise",
-                {
-                    "id": "BIGINT",
-                    "county_id": "BIGINT",
-                    "park_id": "BIGINT",
-                    "smart_factory_grade": "VARCHAR",
-                    "industry_code_id": "VARCHAR",
-                },
-            ),
-            "codes": ("industry_industrycode", {"code": "VARCHAR", "section": "VARCHAR"}),
-            "ec_m": ("enterprises_enterprise_clusters", {"enterprise_id": "BIGINT", "cluster_id": "BIGINT"}),
-            "cl_m": ("industry_cluster", {"id": "BIGINT", "is_active": "BOOLEAN", "region_id": "BIGINT"}),
-            "sp": (
-                "enterprises_scaleperiod",
-                {"enterprise_id": "BIGINT", "entered_on": "DATE", "exited_on": "DATE", "entry_assumed": "BOOLEAN"},
-            ),
-            "hon": ("enterprises_honour", {"enterprise_id": "BIGINT", "kind": "VARCHAR", "level": "VARCHAR"}),
-            "layout_m": ("industry_countylayout", {"id": "BIGINT", "region_id": "BIGINT"}),
-            "layout_cl_m": ("industry_countylayout_clusters", {"countylayout_id": "BIGINT", "cluster_id": "BIGINT"}),
-        }
+    fy = fy.filter((fy.source == INDICATOR_FIGURES.sources[0]) & fy.year.between(window_start.year, month.year))
+    return fy.group_by("enterprise_id").aggregate(
+        output_ytd=sum_over(fy, output, y0, month),
+        output_prev=sum_over(fy, output, prev_y0, prev_end),
+        revenue_ytd=sum_over(fy, revenue, y0, month),
+        revenue_12m=sum_over(fy, revenue, first12, month),
+        output_12m=sum_over(fy, output, first12, month),
+        rd_ytd=sum_over(fy, rd, y0, month),
+        rd_prev=sum_over(fy, rd, prev_y0, prev_end),
     )
+
+
+def measures_expr(t: dict[str, Any], figures: Any, month: dt.date, baselines: list[dt.date] | None = None) -> Any:
+    """The measures as one Ibis expression over the source tables `t` (MEASURE_SOURCES' names) and the per-enterprise
+    `figures` (`per_enterprise_figures`)."""
+    import ibis
+
+    d = month_end(month)
+    y0 = dt.date(month.year, 1, 1)
+
     e, codes, ec, cl, sp, hon = t["ent"], t["codes"], t["ec_m"], t["cl_m"], t["sp"], t["hon"]
     members = (
         ec.inner_join(cl.filter(cl.is_active), ec.cluster_id == cl.id)
@@ -134,7 +174,6 @@ def build_measures(engine: Engine, month: dt.date, baselines: list[dt.date] | No
         **{flag: _above_on(sp, b).any() for b, flag in zip(sorted(set(baselines or [])), flags_at, strict=True)},
     )
 
-    figures = figures_later()
     kinds = [
         "high_tech",
         "rd_institution",
@@ -187,8 +226,7 @@ def build_measures(engine: Engine, month: dt.date, baselines: list[dt.date] | No
     fill |= {
         c: 0.0 for c in ["output_ytd", "output_prev", "revenue_ytd", "revenue_12m", "output_12m", "rd_ytd", "rd_prev"]
     }
-    m = m.mutate(**{c: m[c].fill_null(v) for c, v in fill.items()})
-    return engine.materialise("measures", m)
+    return m.mutate(**{c: m[c].fill_null(v) for c, v in fill.items()})
 
 
 def _own_cluster_members(e: Any, ec: Any, cl: Any, layout: Any, lc: Any) -> Any:
@@ -346,38 +384,18 @@ def compute(
     try:
         progress("读取数据")
         growth = defs.growth_specs(month)
-        m = build_measures(engine, month, [g.baseline for g in growth])
         counts = defs.count_specs(defs.ENTERPRISE_COUNT, DEFAULT_ENTERPRISE_THRESHOLDS) + defs.count_specs(
             defs.CHAIN_LEADER_COUNT, DEFAULT_ENTERPRISE_THRESHOLDS
         )
-        rows: list[Row] = []
-
-        def emit(values: dict[str, Any], region_id: int | None = None, cluster_id: int | None = None) -> None:
-            # A sum over no rows comes back as NULL/NaN: it is zero. Shares of nothing stay undefined (None).
-            values = {k: (0.0 if v is None or (isinstance(v, float) and v != v) else v) for k, v in values.items()}
-            for name, v in _derive(values).items():
-                if v is None:
-                    continue
-                code, _, pk = name.partition("|")
-                rows.append(Row(code, Decimal(str(round(float(v), 4))), region_id, cluster_id, pk))
-
-        progress("全市与区县")
+        top_level = Cluster.objects.filter(is_active=True, parent__isnull=True)
+        top = set(top_level.exclude(family="county").values_list("pk", flat=True))
+        pending = start_measures(engine, month, [g.baseline for g in growth])
+        # Every query is compiled while the sources are being filled; only their execution waits for the data.
+        m, ec = pending.table, pending.sources["ec_m"]
         # Every aggregate is a sum or a count, so one query grouped by (county, park) gives the city, each
         # county-level unit and each park by adding up its groups (one compile and one scan instead of three).
         aggs = _per_enterprise_aggregates(m, counts, growth)
-        groups = engine.records(m.group_by("county_id", "park_id").aggregate(**aggs))
-        city = _add_up(groups, aggs, lambda r: True)
-        emit(city)
-        # A county-level park (咸宁高新区) holds the firms registered under it as their county and those in its park
-        # column (regions.models.RegionQuerySet.unit_parks); every other park those of its park column.
-        seen = {r["county_id"] for r in groups} | {r["park_id"] for r in groups}
-        for unit in sorted(county_level & seen):
-            emit(_add_up(groups, aggs, _in_unit(unit)), region_id=int(unit))
-        for park in sorted({r["park_id"] for r in groups if r["park_id"] is not None} - county_level):
-            emit(_add_up(groups, aggs, _in_park(park)), region_id=int(park))
-
-        progress("产业集群")
-        ec = engine.load("ec", "enterprises_enterprise_clusters", {"enterprise_id": "BIGINT", "cluster_id": "BIGINT"})
+        groups_sql = engine.compile(m.group_by("county_id", "park_id").aggregate(**aggs))
         mc = m.inner_join(ec, m.id == ec.enterprise_id)
         cluster_aggs = {
             "above_scale_count": mc.is_above.sum(),
@@ -390,7 +408,39 @@ def compute(
             # HG-T-3: member firms holding each honour, per cluster
             **{f"honour_{k}": mc[f"has_{k}"].sum() for k in HONOUR_KINDS},
         }
-        per_cluster = engine.records(mc.group_by("cluster_id").aggregate(**cluster_aggs))
+        cluster_sql = engine.compile(mc.group_by("cluster_id").aggregate(**cluster_aggs))
+        # XN-CL-2: 规上 output of the enterprises in any (non-county) cluster, each counted once.
+        member_sql = None
+        if top:
+            member = ec.filter(ec.cluster_id.isin(list(top))).select("enterprise_id").distinct()
+            mm = m.inner_join(member, m.id == member.enterprise_id)
+            member_sql = engine.compile(mm.aggregate(v=mm.output_ytd.sum(where=mm.is_above) / WAN_PER_YI))
+        pending.build()
+        rows: list[Row] = []
+
+        def emit(values: dict[str, Any], region_id: int | None = None, cluster_id: int | None = None) -> None:
+            # A sum over no rows comes back as NULL/NaN: it is zero. Shares of nothing stay undefined (None).
+            values = {k: (0.0 if v is None or (isinstance(v, float) and v != v) else v) for k, v in values.items()}
+            for name, v in _derive(values).items():
+                if v is None:
+                    continue
+                code, _, pk = name.partition("|")
+                rows.append(Row(code, Decimal(str(round(float(v), 4))), region_id, cluster_id, pk))
+
+        progress("全市与区县")
+        groups = engine.records(groups_sql)
+        city = _add_up(groups, aggs, lambda r: True)
+        emit(city)
+        # A county-level park (咸宁高新区) holds the firms registered under it as their county and those in its park
+        # column (regions.models.RegionQuerySet.unit_parks); every other park those of its park column.
+        seen = {r["county_id"] for r in groups} | {r["park_id"] for r in groups}
+        for unit in sorted(county_level & seen):
+            emit(_add_up(groups, aggs, _in_unit(unit)), region_id=int(unit))
+        for park in sorted({r["park_id"] for r in groups if r["park_id"] is not None} - county_level):
+            emit(_add_up(groups, aggs, _in_park(park)), region_id=int(park))
+
+        progress("产业集群")
+        per_cluster = engine.records(cluster_sql)
         for r in per_cluster:
             for code in ("above_scale_count", "above_scale_output", "cluster_output", "cluster_revenue"):
                 v = r[code]
@@ -399,14 +449,8 @@ def compute(
 
         rows += _cluster_counts(per_cluster)
         rows += _honour_rows(per_cluster)
-        top_level = Cluster.objects.filter(is_active=True, parent__isnull=True)
-        top = set(top_level.exclude(family="county").values_list("pk", flat=True))
-
-        # XN-CL-2: 规上 output of the enterprises in any (non-county) cluster, each counted once.
-        member = ec.filter(ec.cluster_id.isin(list(top))).select("enterprise_id").distinct() if top else None
-        if member is not None:
-            mm = m.inner_join(member, m.id == member.enterprise_id)
-            v = engine.records(mm.aggregate(v=mm.output_ytd.sum(where=mm.is_above) / WAN_PER_YI))[0]["v"]
+        if member_sql is not None:
+            v = engine.records(member_sql)[0]["v"]
             v = 0.0 if v is None or v != v else float(v)
             rows.append(Row("cluster_above_scale_output", Decimal(str(round(v, 4)))))
             total = float(city.get("above_scale_output") or 0)
