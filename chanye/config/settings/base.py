@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "chanye.chains",
     "chanye.supervision",
     "chanye.rewards",
+    "chanye.supply",
     "chanye.demo",
 ]
 

@@ -111,6 +111,37 @@ def register(
     return entry
 
 
+@dataclass(frozen=True)
+class FileRunner:
+    """A kind imported from a file on disk by a function of its own, for files too large to read into memory and check
+    row by row in Python (invoice lines: 10⁷–10⁸ a file). `run(path, user=, dry_run=, progress=)` returns an outcome
+    with `batch`, `errors` (dicts: row, column, value, message) and `summary`."""
+
+    kind: str
+    run: Callable[..., Any]
+    label: str
+
+
+_FILE_RUNNERS: dict[str, FileRunner] = {}
+
+
+def register_file_runner(kind: str, run: Callable[..., Any], *, label: str) -> FileRunner:
+    """Register a file runner under `kind` (from an app's `AppConfig.ready`); `chanye import KIND FILE` runs it."""
+    if kind in _KINDS:
+        raise ValueError(f"import kind {kind!r} is already registered as an importer")
+    entry = FileRunner(kind, run, label)
+    _FILE_RUNNERS[kind] = entry
+    return entry
+
+
+def file_runner(kind: str) -> FileRunner | None:
+    return _FILE_RUNNERS.get(kind)
+
+
+def file_runners() -> list[FileRunner]:
+    return sorted(_FILE_RUNNERS.values(), key=lambda r: r.kind)
+
+
 def get(kind: str) -> ImportKind:
     try:
         return _KINDS[kind]
