@@ -48,7 +48,7 @@ bench: install
 	$(BIN)/python bench/run.py
 
 lock:
-	$(BIN)/pip-compile -q --extra dev --generate-hashes --strip-extras --allow-unsafe -o requirements.lock pyproject.toml
+	$(BIN)/pip-compile -q --extra dev --extra spark --generate-hashes --strip-extras --allow-unsafe -o requirements.lock pyproject.toml
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

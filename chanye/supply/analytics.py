@@ -49,7 +49,11 @@ class Session:
         paths = [store.glob(m) for m in wanted]
         if self.name == "duckdb":
             return self.con.read_parquet(paths, hive_partitioning=True)
-        return self.con.read_parquet([p.replace("/*.parquet", "") for p in paths], basePath=str(store.root()))
+        # Spark reads the month folders with the store's root as the base, so that `month` comes from the folder names.
+        spark = self.con._session
+        df = spark.read.option("basePath", str(store.root())).parquet(*[str(store.month_dir(m)) for m in wanted])
+        df.createOrReplaceTempView("supply_invoices")
+        return self.con.table("supply_invoices")
 
     def table(self, name: str, data: Any) -> Any:
         """A small Arrow table as a table of the expression (registered with the backend when it runs)."""
@@ -84,6 +88,7 @@ def session(name: str | None = None) -> Iterator[Session]:
         .appName("chanye")
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.ui.enabled", "false")
+        .config("spark.sql.sources.partitionColumnTypeInference.enabled", "false")  # month=2026-03 stays text
         .config("spark.sql.shuffle.partitions", os.environ.get("CHANYE_SPARK_PARTITIONS", "8"))
         .getOrCreate()
     )
