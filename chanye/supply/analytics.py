@@ -95,16 +95,18 @@ def session(name: str | None = None) -> Iterator[Session]:
     yield Session(ibis.pyspark.connect(spark), name)
 
 
-def _parties(s: Session, inv: Any) -> Any:
-    """Invoice lines bought by registry firms, with where the seller is: `buyer_id`, `buyer_county`, `seller_id`
-    (None outside the registry), `seller_county` (the registry's, else by the region code), `is_local`,
-    `is_same_county`."""
+def _parties(s: Session, inv: Any, buyers: set[int] | None = None) -> Any:
+    """Invoice lines bought by registry firms (those of `buyers` when given: the user's scope), with where the seller
+    is: `buyer_id`, `buyer_county`, `seller_id` (None outside the registry), `seller_county` (the registry's, else by
+    the region code), `is_local`, `is_same_county`."""
     import ibis
 
     firms = s.table("supply_firms", selectors.registry_firms())
     counties = s.table("supply_counties", selectors.region_counties())
     prefix = selectors.home_prefix()
     b = firms.select(b_uscc=firms.uscc, buyer_id=firms.enterprise_id, buyer_county=firms.county_id)
+    if buyers is not None:
+        b = b.filter(b.buyer_id.isin(sorted(buyers) or [-1]))
     sf = firms.select(s_uscc=firms.uscc, seller_id=firms.enterprise_id, s_reg_county=firms.county_id)
     rc = counties.select(r_code=counties.code, r_county=counties.county_id)
     j = inv.inner_join(b, inv.buyer_uscc == b.b_uscc)
@@ -119,16 +121,39 @@ def _parties(s: Session, inv: Any) -> Any:
     )
 
 
-def local_share_expr(s: Session, inv: Any) -> Any:
-    """Per buying registry firm (and month): `local_amount`, `same_county_amount`, `total_amount` in 万元."""
-    j = _parties(s, inv)
+def _amounts(j: Any, by: list[str]) -> Any:
+    """Purchases grouped `by`: `total_amount`, `local_amount`, `same_county_amount` in 万元, `lines`, `buyers`."""
     amount = j.amount.cast("float64")
-    return j.group_by(["buyer_uscc", "buyer_id", "buyer_county", "month"]).aggregate(
+    return j.group_by(by).aggregate(
         total_amount=amount.sum() / YUAN_PER_WAN,
         local_amount=amount.sum(where=j.is_local) / YUAN_PER_WAN,
         same_county_amount=amount.sum(where=j.is_same_county) / YUAN_PER_WAN,
         lines=j.count(),
+        buyers=j.buyer_id.nunique(),
     )
+
+
+def local_share_expr(s: Session, inv: Any, buyers: set[int] | None = None) -> Any:
+    """Per buying registry firm (and month): `local_amount`, `same_county_amount`, `total_amount` in 万元."""
+    return _amounts(_parties(s, inv, buyers), ["buyer_uscc", "buyer_id", "buyer_county", "month"])
+
+
+def group_share_expr(s: Session, inv: Any, members: Any, buyers: set[int] | None = None) -> Any:
+    """Per group (`members`: enterprise_id, group_id — a cluster's, a chain link's, a leader's own) and month."""
+    j = _parties(s, inv, buyers)
+    m = s.table("supply_members", members)
+    j = j.inner_join(m, j.buyer_id == m.enterprise_id)
+    return _amounts(j, ["group_id", "month"])
+
+
+def county_share_expr(s: Session, inv: Any, buyers: set[int] | None = None) -> Any:
+    """Per county-level unit of the buyer, and month."""
+    return _amounts(_parties(s, inv, buyers), ["buyer_county", "month"])
+
+
+def city_share_expr(s: Session, inv: Any, buyers: set[int] | None = None) -> Any:
+    """The whole city (or the user's scope), per month."""
+    return _amounts(_parties(s, inv, buyers), ["month"])
 
 
 def share(part: float | None, total: float | None) -> float | None:
@@ -138,29 +163,236 @@ def share(part: float | None, total: float | None) -> float | None:
     return round(100.0 * (part or 0.0) / total, 2)
 
 
-def local_share(month: str, *, engine: str | None = None) -> list[dict[str, Any]]:
+def _figures(r: dict[str, Any]) -> dict[str, Any]:
+    """A group's amounts (万元, 4 decimals) and shares (%, 2 decimals): the one place shares are computed."""
+    total, local, same = (_f(r["total_amount"]), _f(r["local_amount"]), _f(r["same_county_amount"]))
+    return {
+        "local_amount": round(local, 4),
+        "total_amount": round(total, 4),
+        "local_share": share(local, total),
+        "same_county_amount": round(same, 4),
+        "same_county_share": share(same, total),
+    }
+
+
+def local_share(month: str, *, engine: str | None = None, buyers: set[int] | None = None) -> list[dict[str, Any]]:
     """本地配套率 of every buying registry firm in `month` ('YYYY-MM'), sorted by USCC: uscc, local_amount,
     same_county_amount and total_amount in 万元 (4 decimals), local_share and same_county_share in % (2 decimals)."""
     with session(engine) as s:
         inv = s.invoices([month])
         if inv is None:
             return []
-        rows = s.records(local_share_expr(s, inv))
-    out = []
-    for r in sorted(rows, key=lambda r: r["buyer_uscc"]):
-        total, local, same = (_f(r["total_amount"]), _f(r["local_amount"]), _f(r["same_county_amount"]))
-        out.append(
+        rows = s.records(local_share_expr(s, inv, buyers))
+    return [
+        {"uscc": r["buyer_uscc"], "month": r["month"], **_figures(r)}
+        for r in sorted(rows, key=lambda r: r["buyer_uscc"])
+    ]
+
+
+def shares(
+    months: list[str],
+    *,
+    by: str,
+    members: Any = None,
+    engine: str | None = None,
+    buyers: set[int] | None = None,
+) -> list[dict[str, Any]]:
+    """Local shares per `by` ("city", "county", "group" — with `members`, an Arrow table of enterprise_id, group_id —
+    or "firm") and month, over `months`: rows of key (county id, group id, enterprise id; None for the city), month,
+    the amounts and shares (`_figures`), lines and buyers."""
+    with session(engine) as s:
+        inv = s.invoices(months)
+        if inv is None:
+            return []
+        if by == "city":
+            expr, key = city_share_expr(s, inv, buyers), None
+        elif by == "county":
+            expr, key = county_share_expr(s, inv, buyers), "buyer_county"
+        elif by == "group":
+            expr, key = group_share_expr(s, inv, members, buyers), "group_id"
+        elif by == "firm":
+            expr, key = local_share_expr(s, inv, buyers), "buyer_id"
+        else:  # pragma: no cover - a programming error
+            raise ValueError(by)
+        rows = s.records(expr)
+    out = [
+        {"key": r[key] if key else None, "month": r["month"], "lines": r["lines"], "buyers": r["buyers"], **_figures(r)}
+        for r in rows
+    ]
+    return sorted(out, key=lambda r: (str(r["key"]), r["month"]))
+
+
+def outside_suppliers_expr(s: Session, inv: Any, buyers: set[int] | None = None) -> Any:
+    """Purchases from suppliers outside the city, per supplier and product: amount (万元), lines, buying firms."""
+    j = _parties(s, inv, buyers)
+    j = j.filter(~j.is_local)
+    amount = j.amount.cast("float64")
+    return j.group_by(["seller_uscc", "seller_region", "product"]).aggregate(
+        seller_name=j.seller_name.max(),
+        amount=amount.sum() / YUAN_PER_WAN,
+        lines=j.count(),
+        buyer_ids=j.buyer_id.collect(distinct=True),
+    )
+
+
+def outside_suppliers(
+    months: list[str], *, engine: str | None = None, buyers: set[int] | None = None, limit: int = 50
+) -> dict[str, Any]:
+    """Who the city's firms buy from outside the city over `months`: `suppliers` (largest first: uscc, name, region,
+    amount 万元, share of all outside purchases %, lines, buying firms, products by amount) and `products` (per product:
+    amount, suppliers, the largest supplier's share — CR1 — and the Herfindahl index over suppliers, 0–10000: how
+    concentrated the city's sourcing of it is)."""
+    with session(engine) as s:
+        inv = s.invoices(months)
+        if inv is None:
+            return {"suppliers": [], "products": [], "total": 0.0}
+        rows = s.records(outside_suppliers_expr(s, inv, buyers))
+    return summarise_outside(rows, limit=limit)
+
+
+def summarise_outside(rows: list[dict[str, Any]], *, limit: int = 50) -> dict[str, Any]:
+    total = sum(_f(r["amount"]) for r in rows)
+    suppliers: dict[str, dict[str, Any]] = {}
+    products: dict[str, dict[str, float]] = {}
+    for r in rows:
+        sup = suppliers.setdefault(
+            r["seller_uscc"],
             {
-                "uscc": r["buyer_uscc"],
-                "month": r["month"],
-                "local_amount": round(local, 4),
-                "total_amount": round(total, 4),
-                "local_share": share(local, total),
-                "same_county_amount": round(same, 4),
-                "same_county_share": share(same, total),
+                "uscc": r["seller_uscc"],
+                "name": r["seller_name"] or "",
+                "region": r["seller_region"],
+                "amount": 0.0,
+                "lines": 0,
+                "buyer_ids": set(),
+                "products": {},
+            },
+        )
+        amount = _f(r["amount"])
+        sup["amount"] += amount
+        sup["lines"] += int(r["lines"])
+        sup["buyer_ids"] |= set(r["buyer_ids"] or [])
+        sup["name"] = sup["name"] or r["seller_name"] or ""
+        product = r["product"] or "（未注明）"
+        sup["products"][product] = sup["products"].get(product, 0.0) + amount
+        products.setdefault(product, {})
+        products[product][r["seller_uscc"]] = products[product].get(r["seller_uscc"], 0.0) + amount
+    out_suppliers = []
+    for sup in sorted(suppliers.values(), key=lambda x: (-x["amount"], x["uscc"]))[:limit]:
+        out_suppliers.append(
+            {
+                "uscc": sup["uscc"],
+                "name": sup["name"],
+                "region": sup["region"],
+                "amount": round(sup["amount"], 4),
+                "share": share(sup["amount"], total),
+                "lines": sup["lines"],
+                "buyers": len(sup["buyer_ids"]),
+                "buyer_ids": sorted(sup["buyer_ids"]),
+                "products": [p for p, _ in sorted(sup["products"].items(), key=lambda x: -x[1])],
             }
         )
-    return out
+    out_products = []
+    for product, by_seller in products.items():
+        amount = sum(by_seller.values())
+        positive = [v for v in by_seller.values() if v > 0]
+        denom = sum(positive)
+        hhi = round(sum((10000.0 * v / denom) ** 2 for v in positive) / 10000.0, 1) if denom > 0 else None
+        out_products.append(
+            {
+                "product": product,
+                "amount": round(amount, 4),
+                "share": share(amount, total),
+                "suppliers": len(by_seller),
+                "cr1": share(max(positive), denom) if positive else None,
+                "hhi": hhi,
+            }
+        )
+    out_products.sort(key=lambda x: (-x["amount"], x["product"]))
+    return {"suppliers": out_suppliers, "products": out_products[:limit], "total": round(total, 4)}
+
+
+def supplier_graph(
+    enterprise_id: int, months: list[str], *, engine: str | None = None, visible: set[int] | None = None
+) -> dict[str, Any]:
+    """A firm's local suppliers and their own local suppliers (two levels), with the amounts bought over `months`
+    (万元): `nodes` (id, name, uscc, level 0/1/2, county_id, in_registry) and `edges` (source → target: the supplier
+    sells to the buyer, amount). Firms outside `visible` (another county's, for a county officer) are drawn as one
+    node per level, “其他区县企业”, without names."""
+    import ibis
+
+    firms = selectors.registry_firms()
+    by_id = {r["enterprise_id"]: r for r in firms.to_pylist()}
+    root = by_id.get(enterprise_id)
+    if root is None:
+        return {"nodes": [], "edges": []}
+    with session(engine) as s:
+        inv = s.invoices(months)
+        if inv is None:
+            return {"nodes": [], "edges": []}
+        j = _parties(s, inv)
+        local = j.filter(j.is_local)
+        amount = local.amount.cast("float64")
+        first = local.filter(local.buyer_id == enterprise_id)
+        first = s.records(
+            first.group_by(["seller_uscc", "seller_id"]).aggregate(
+                amount=amount.sum() / YUAN_PER_WAN, name=first.seller_name.max()
+            )
+        )
+        level1 = sorted({r["seller_id"] for r in first if r["seller_id"] is not None})
+        second = []
+        if level1:
+            sel = local.filter(local.buyer_id.isin(level1) & (local.seller_uscc != root["uscc"]))
+            second = s.records(
+                sel.group_by(["buyer_id", "seller_uscc", "seller_id"]).aggregate(
+                    amount=sel.amount.cast("float64").sum() / YUAN_PER_WAN, name=sel.seller_name.max()
+                )
+            )
+        del ibis
+    return _graph(root, first, second, by_id, visible)
+
+
+def _graph(
+    root: dict[str, Any],
+    first: list[dict[str, Any]],
+    second: list[dict[str, Any]],
+    by_id: dict[int, dict[str, Any]],
+    visible: set[int] | None,
+) -> dict[str, Any]:
+    nodes: dict[str, dict[str, Any]] = {}
+    edges: dict[tuple[str, str], float] = {}
+
+    def node(uscc: str, eid: int | None, name: str | None, level: int) -> str:
+        firm = by_id.get(eid) if eid is not None else None
+        if firm is not None and visible is not None and eid not in visible:
+            key = f"hidden-{level}"
+            nodes.setdefault(key, {"id": key, "name": "其他区县企业", "uscc": "", "level": level, "in_registry": True})
+            return key
+        if uscc not in nodes:
+            nodes[uscc] = {
+                "id": uscc,
+                "name": (firm["name"] if firm else None) or name or uscc,
+                "uscc": uscc,
+                "level": level,
+                "enterprise_id": eid,
+                "county_id": firm["county_id"] if firm else None,
+                "in_registry": firm is not None,
+            }
+        return uscc
+
+    top = node(root["uscc"], root["enterprise_id"], root["name"], 0)
+    for r in first:
+        src = node(r["seller_uscc"], r["seller_id"], r["name"], 1)
+        edges[(src, top)] = edges.get((src, top), 0.0) + _f(r["amount"])
+    for r in second:
+        buyer = by_id[r["buyer_id"]]
+        dst = node(buyer["uscc"], buyer["enterprise_id"], buyer["name"], 1)
+        src = node(r["seller_uscc"], r["seller_id"], r["name"], 2)
+        if src != dst:
+            edges[(src, dst)] = edges.get((src, dst), 0.0) + _f(r["amount"])
+    return {
+        "nodes": list(nodes.values()),
+        "edges": [{"source": a, "target": b, "amount": round(v, 4)} for (a, b), v in sorted(edges.items())],
+    }
 
 
 def _f(v: Any) -> float:

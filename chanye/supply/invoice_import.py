@@ -50,6 +50,8 @@ COLUMNS: dict[str, tuple[str, tuple[str, ...], bool]] = {
         ("购方税号", "购方纳税人识别号", "购买方纳税人识别号", "购买方统一社会信用代码", "购方识别号", "buyer_uscc"),
         True,
     ),
+    "seller_name": ("销方名称", ("销售方名称", "销方企业名称", "seller_name"), False),
+    "buyer_name": ("购方名称", ("购买方名称", "购方企业名称", "buyer_name"), False),
     "seller_region": (
         "销方地区代码",
         ("销方行政区划代码", "销方所在地区代码", "销售方地区代码", "seller_region"),
@@ -286,7 +288,8 @@ def check_and_stage(con: Any, mapping: dict[str, tuple[str, int]]) -> None:
 
 
 _STORED_SELECT = """
-    seller_uscc_txt AS seller_uscc, buyer_uscc_txt AS buyer_uscc,
+    seller_uscc_txt AS seller_uscc, buyer_uscc_txt AS buyer_uscc, seller_name_txt AS seller_name,
+    buyer_name_txt AS buyer_name,
     coalesce(seller_region_txt, substr(seller_uscc_txt, 3, 6)) AS seller_region,
     coalesce(buyer_region_txt, substr(buyer_uscc_txt, 3, 6)) AS buyer_region,
     date_v AS date, tax_code_txt AS tax_code, product_txt AS product, industry_code_txt AS industry_code,

@@ -18,6 +18,8 @@ from django.conf import settings
 INVOICE_SCHEMA: dict[str, str] = {
     "seller_uscc": "VARCHAR",
     "buyer_uscc": "VARCHAR",
+    "seller_name": "VARCHAR",  # as on the invoice, where the file gives it
+    "buyer_name": "VARCHAR",
     "seller_region": "VARCHAR",  # GB/T 2260 six-digit code: the file's, else the USCC's 3rd–8th characters
     "buyer_region": "VARCHAR",
     "date": "DATE",
