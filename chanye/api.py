@@ -129,3 +129,7 @@ api.add_router("/leads", leads_router)
 from chanye.rewards.api import router as rewards_router  # noqa: E402
 
 api.add_router("/rewards", rewards_router)
+
+from chanye.supply.api import router as supply_router  # noqa: E402
+
+api.add_router("/supply", supply_router)

@@ -16,3 +16,5 @@ class ChainsConfig(AppConfig):
         hooks.pack_loaded.register(services.sync_from_pack)
         hooks.chain_node_names.register(services.active_link_names)
         hooks.chain_finance.register(finance.leader_chains)
+        hooks.chain_links.register(services.link_catalogue)
+        hooks.add_attraction_target.register(services.add_target_for)

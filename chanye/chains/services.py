@@ -160,6 +160,52 @@ def active_link_names() -> list[str]:
     return list(dict.fromkeys(names.values_list("name", flat=True)))
 
 
+def link_catalogue() -> list[dict[str, Any]]:
+    """The active chains' links with their products and placed firms (`hooks.chain_links`)."""
+    links = ChainLink.objects.filter(chain__is_active=True).select_related("chain")
+    members: dict[int, list[int]] = {}
+    for link_id, enterprise_id in LinkEnterprise.objects.filter(link__chain__is_active=True).values_list(
+        "link_id", "enterprise_id"
+    ):
+        members.setdefault(link_id, []).append(enterprise_id)
+    return [
+        {
+            "id": x.pk,
+            "chain_id": x.chain_id,
+            "chain": x.chain.name,
+            "name": x.name,
+            "stage": x.stage,
+            "products": [str(p) for p in (x.products or [])],
+            "members": members.get(x.pk, []),
+        }
+        for x in links.order_by("chain__sort_order", "chain__code", "position")
+    ]
+
+
+def add_target_for(
+    *, actor: Actor, link_id: int, name: str, uscc: str, location: str, products: str, source: str, note: str
+) -> int:
+    """A company added to a link's 招商目标库 by another app (`hooks.add_attraction_target`), through `do_save_target`
+    (its permission, checks and audit); an entry with the same USCC on the link is not added twice."""
+    link = ChainLink.objects.get(pk=link_id, chain__is_active=True)
+    existing = AttractionTarget.objects.filter(link=link, uscc=uscc).first() if uscc else None
+    if existing is not None:
+        raise ValidationError(f"{existing.name or uscc} 已在“{link.name}”环节的招商目标库中。")
+    target = do_save_target(
+        actor=actor,
+        target=AttractionTarget(link=link),
+        data={
+            "name": name,
+            "uscc": uscc,
+            "location": location,
+            "products": products[:300],
+            "source": source,
+            "note": note[:300],
+        },
+    )
+    return target.pk
+
+
 def sync_from_pack(*, spec: schema.PackSpec, pack: Pack, clusters: dict[str, Cluster], result: Any) -> None:
     """Load the pack's chains (XN-SYS-4). A chain edited on the platform keeps its edits; a link that would be
     dropped while it holds enterprises or targets keeps the chain as it is (reported, nothing lost)."""

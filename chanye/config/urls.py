@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("chanye.chains.urls")),
     path("", include("chanye.supervision.urls")),
     path("", include("chanye.rewards.urls")),
+    path("", include("chanye.supply.urls")),
     path("", include("chanye.core.urls")),
 ]
 

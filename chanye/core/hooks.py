@@ -84,3 +84,28 @@ reward_claims = Hook(
     "dicts of claim (the claim kind, e.g. mna_cost), enterprise_id, project, industry, cost (万元 or None), amount "
     "(万元, as accepted), on (date) (cultivation; rewards turns them into entitlements).",
 )
+invoice_purchases = Hook(
+    "invoice_purchases",
+    "What firms bought in a year according to the VAT invoices in the invoice store: "
+    "fn(*, enterprise_ids, year) -> "
+    "dict[int, dict] of enterprise id → local_amount, total_amount (万元), local_share (%), "
+    "months (list of 'YYYY-MM'); "
+    "firms without invoices that year are absent (supply; a chain leader's 本地化配套率, XN-LZ-2).",
+)
+chain_leaders = Hook(
+    "chain_leaders",
+    "The listed chain leaders: fn() -> list[dict] of enterprise_id, name, uscc, industry (name), county_id "
+    "(cultivation; supply's 链主 local sourcing figures).",
+)
+chain_links = Hook(
+    "chain_links",
+    "The active chains' links: fn() -> list[dict] of id, chain_id, chain (name), name, stage, products (list[str]), "
+    "members (list of enterprise ids) (chains; supply maps purchases onto links).",
+)
+add_attraction_target = Hook(
+    "add_attraction_target",
+    "Add a company to a link's 招商目标库 for `actor` (the link's own rules and audit apply): "
+    "fn(*, actor, link_id, name, "
+    "uscc, location, products, source, note) -> the new target's id; raises ValidationError/PermissionDenied in words "
+    "(chains; supply's one-click 招商目标 from outside suppliers).",
+)

@@ -157,6 +157,7 @@ class LeaderDetailOut(LeaderOut):
     missed_visit_months: list[str]
     demands: list[DemandOut]
     local_supporting_rate: Decimal | None
+    local_supporting_rate_source: str  # invoices (增值税发票), declared (企业申报) or "" (neither)
     lead_bank: str = Field(description="所在产业链的主办银行（XN-LZ-11：一条产业链一家；在多条产业链上时以“、”分隔）")
     chain_members: int = Field(description="所在产业链的链上企业数（按用户范围；多条产业链时逐链相加）")
     chain_members_served: int = Field(description="其中由该产业链主办银行服务覆盖的企业数")
@@ -213,7 +214,8 @@ def leader_detail(request: HttpRequest, leader_id: int, year: Year | None = None
             }
             for d in x.demands.all()
         ],
-        "local_supporting_rate": supply.local_rate(x.relations.filter(year=year)),
+        "local_supporting_rate": (rate := supply.leader_rate(x, year)).rate,
+        "local_supporting_rate_source": rate.source,
         "lead_bank": finance.banks(chains := finance.leader_finance(x, user=request.user)),
         "chain_members": sum(f.members for f in chains),
         "chain_members_served": sum(f.covered for f in chains),

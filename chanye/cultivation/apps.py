@@ -18,7 +18,8 @@ class CultivationConfig(AppConfig):
         for use in uses.USES:
             figure_uses.register(use)
         from chanye.core import hooks
-        from chanye.cultivation.selectors import enterprise_support, reward_claims
+        from chanye.cultivation.selectors import enterprise_support, listed_leaders, reward_claims
 
         hooks.enterprise_support.register(enterprise_support)
         hooks.reward_claims.register(reward_claims)
+        hooks.chain_leaders.register(listed_leaders)

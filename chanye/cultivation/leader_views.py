@@ -93,6 +93,7 @@ def leader_list(request: AuthedRequest) -> HttpResponse:
         .order_by()
     )
     rows = []
+    rates = supply.leader_rates(listed, year)  # XN-LZ-2: invoices where the store has them, else declared
     for x in listed:
         prog = duties.duty_progress(x, year, today=today, rules=rules)
         rows.append(
@@ -103,7 +104,8 @@ def leader_list(request: AuthedRequest) -> HttpResponse:
                 "missed": len([m for m in visits.missed_months(x, today=today) if m.year == year]),
                 "official": visits.current_official(x),
                 "open_demands": open_demands.get(x.pk, 0),
-                "local_rate": supply.local_rate(x.relations.filter(year=year)),
+                "local_rate": rates[x.pk].rate,
+                "local_rate_source": rates[x.pk].source_label,
             }
         )
     cfg = _config()
@@ -131,7 +133,8 @@ def leader_list(request: AuthedRequest) -> HttpResponse:
             "chart": chart,
             "industries": Industry.objects.filter(is_active=True),
             "can_apply": access.can_write(request.user) and cfg is not None,
-            "city_rate": supply.city_local_rate(year),
+            "city_rate": (city := supply.city_rate(year)).rate,
+            "city_rate_source": city.source_label,
         },
     )
 
@@ -205,7 +208,8 @@ def leader_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "demands": leader.demands.alias(o=DEMAND_ORDER).order_by("o", "-raised_on"),
             "relations": relations,
             "directions": Direction.choices,
-            "local_rate": supply.local_rate(leader.relations.filter(year=year)),
+            "local_rate": (rate := supply.leader_rate(leader, year)).rate,
+            "local_rate_source": rate.source_label,
             "chain_finance": finance.leader_finance(leader, user=request.user),  # XN-LZ-11: the chain's bank
             "claims": leader.claims.all(),
             "limits": {
@@ -311,6 +315,7 @@ def export(request: AuthedRequest, what: str) -> HttpResponse:
         ]
         rows = []
         fins = finance.leaders_finance(qs, user=request.user)  # XN-LZ-11: each leader's chains and their bank
+        rates = supply.leader_rates(list(qs), year)
         for x in qs:
             prog = duties.duty_progress(x, year, today=today, rules=rules)
             official = visits.current_official(x)
@@ -326,7 +331,7 @@ def export(request: AuthedRequest, what: str) -> HttpResponse:
                     *[f"{p.counted}/{p.target.normalize():f}" if p.target else str(p.counted) for p in prog],
                     "、".join(f"{m:%Y-%m}" for m in visits.missed_months(x, today=today) if m.year == year),
                     x.demands.exclude(status=DemandStatus.CLOSED).count(),
-                    float(r) if (r := supply.local_rate(x.relations.filter(year=year))) is not None else None,
+                    float(r) if (r := rates[x.pk].rate) is not None else None,
                     finance.banks(fins[x.pk]),
                     finance.coverage(fins[x.pk]),
                 )

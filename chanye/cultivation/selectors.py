@@ -247,3 +247,21 @@ def reward_claims(*, year: int) -> list[dict[str, Any]]:
         }
         for c in SubsidyClaim.objects.filter(year=year).select_related("leader", "industry").order_by("on", "pk")
     ]
+
+
+def listed_leaders() -> list[dict[str, Any]]:
+    """The listed chain leaders for other apps (`hooks.chain_leaders`): enterprise id, name, USCC, industry, county."""
+    from chanye.cultivation.models import ChainLeader, LeaderStatus
+
+    qs = ChainLeader.objects.filter(status=LeaderStatus.LISTED).select_related("enterprise", "industry")
+    return [
+        {
+            "leader_id": x.pk,
+            "enterprise_id": x.enterprise_id,
+            "name": x.enterprise.name,
+            "uscc": x.enterprise.uscc,
+            "industry": x.industry.name,
+            "county_id": x.enterprise.county_id,
+        }
+        for x in qs.order_by("industry__sort_order", "enterprise__name")
+    ]

@@ -291,7 +291,7 @@ def summarise_outside(rows: list[dict[str, Any]], *, limit: int = 50) -> dict[st
                 "products": [p for p, _ in sorted(sup["products"].items(), key=lambda x: -x[1])],
             }
         )
-    out_products = []
+    out_products: list[dict[str, Any]] = []
     for product, by_seller in products.items():
         amount = sum(by_seller.values())
         positive = [v for v in by_seller.values() if v > 0]
@@ -307,7 +307,7 @@ def summarise_outside(rows: list[dict[str, Any]], *, limit: int = 50) -> dict[st
                 "hhi": hhi,
             }
         )
-    out_products.sort(key=lambda x: (-x["amount"], x["product"]))
+    out_products.sort(key=lambda x: (-float(x["amount"] or 0), str(x["product"])))
     return {"suppliers": out_suppliers, "products": out_products[:limit], "total": round(total, 4)}
 
 

@@ -7,8 +7,11 @@ class SupplyConfig(AppConfig):
     verbose_name = "供应链（发票）"
 
     def ready(self) -> None:
+        from chanye.core import hooks
         from chanye.core.imports import registry
-        from chanye.supply import invoice_import
+        from chanye.supply import invoice_import, selectors
+
+        hooks.invoice_purchases.register(selectors.invoice_purchases)
 
         registry.register_file_runner(
             "invoices",

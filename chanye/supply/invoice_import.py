@@ -345,12 +345,12 @@ def _run(path: Path, outcome: InvoiceImport, *, dry_run: bool, progress: Callabl
             header, is_xlsx = _source(con, path, Path(tmp))
             progress(20)
             mapping, unused = _map_columns(header)
-            outcome.lines = con.execute("SELECT count(*) FROM src").fetchone()[0]
+            outcome.lines = _count(con, "SELECT count(*) FROM src")
             if not outcome.lines:
                 raise InvoiceFileError("文件中没有发票明细行。")
             check_and_stage(con, mapping)
             progress(50)
-            bad = con.execute("SELECT count(*) FROM judged WHERE bad_reason IS NOT NULL").fetchone()[0]
+            bad = _count(con, "SELECT count(*) FROM judged WHERE bad_reason IS NOT NULL")
             small = is_xlsx or outcome.lines <= SMALL_FILE_LINES
             errors = con.execute(
                 "SELECT _row, bad_column, bad_value, bad_reason FROM judged WHERE bad_reason IS NOT NULL "
@@ -394,6 +394,11 @@ def _run(path: Path, outcome: InvoiceImport, *, dry_run: bool, progress: Callabl
         finally:
             con.close()
     progress(100)
+
+
+def _count(con: Any, sql: str) -> int:
+    row = con.execute(sql).fetchone()
+    return int(row[0]) if row else 0
 
 
 def _map_columns(header: list[str]) -> tuple[dict[str, tuple[str, int]], list[str]]:

@@ -48,4 +48,178 @@ def home_prefix() -> str:
     top = Region.objects.filter(parent__isnull=True).exclude(level="park").order_by("sort_order", "code").first()
     if top is None or not top.code[:6].isdigit():
         return ""
-    return top.code[:2] if top.level == "province" else top.code[:4]
+    return str(top.code[:2] if top.level == "province" else top.code[:4])
+
+
+# ---------------------------------------------------------------- figures for pages, exports, the API and other apps
+# One definition each: the 供应链 pages, their .xlsx export, /api/v1/supply/… and the chain-leader pages (through
+# hooks.invoice_purchases) all read these.
+
+
+def years() -> list[int]:
+    """Years with stored invoices, newest first."""
+    from chanye.supply import store
+
+    return sorted({int(m[:4]) for m in store.months()}, reverse=True)
+
+
+def year_months(year: int) -> list[str]:
+    from chanye.supply import store
+
+    return [m for m in store.months() if m.startswith(f"{year}-")]
+
+
+def scope_buyers(user: Any) -> set[int] | None:
+    """The firms whose purchases `user` may see: None (all) for city-wide users, else their scope's firms."""
+    from chanye.core import access
+    from chanye.enterprises.models import Enterprise
+
+    if access.is_city_wide(user):
+        return None
+    return set(access.scoped(Enterprise, user).values_list("pk", flat=True))
+
+
+def add_up(rows: list[dict[str, Any]]) -> dict[Any, dict[str, Any]]:
+    """Monthly rows (`analytics.shares`) added up per key over the months: amounts summed, shares recomputed by the
+    one share function, the months with data listed."""
+    from chanye.supply.analytics import _figures
+
+    sums: dict[Any, dict[str, Any]] = {}
+    for r in rows:
+        s = sums.setdefault(
+            r["key"],
+            {"key": r["key"], "total_amount": 0.0, "local_amount": 0.0, "same_county_amount": 0.0, "months": []},
+        )
+        for k in ("total_amount", "local_amount", "same_county_amount"):
+            s[k] += r[k]
+        s["months"].append(r["month"])
+    return {k: {"key": k, "months": sorted(v["months"]), **_figures(v)} for k, v in sums.items()}
+
+
+def target() -> dict[str, Any] | None:
+    """XN-LZ-2's local supporting rate target of the active pack (value in %, comparator), if it has one."""
+    from chanye.industry.models import Target
+
+    t = Target.objects.filter(indicator="local_supporting_rate", is_active=True).order_by("year").first()
+    if t is None:
+        return None
+    return {"value": float(t.value), "comparator": t.comparator, "label": t.label, "rule": t.rule, "year": t.year}
+
+
+def meets(value: float | None, goal: dict[str, Any] | None) -> bool | None:
+    """Whether a share meets the target (超过 excludes the bound, 达到/不低于 includes it); None without either."""
+    if value is None or goal is None:
+        return None
+    bound = float(goal["value"])
+    return value > bound if goal["comparator"] == ">" else value >= bound
+
+
+def invoice_purchases(*, enterprise_ids: list[int], year: int) -> dict[int, dict[str, Any]]:
+    """`hooks.invoice_purchases`: each firm's invoiced purchases of `year` (those with invoices only)."""
+    from chanye.supply import analytics
+
+    months = year_months(year)
+    if not months or not enterprise_ids:
+        return {}
+    per_month = analytics.shares(months, by="firm", buyers=set(enterprise_ids))
+    return {int(k): v for k, v in add_up(per_month).items()}
+
+
+def link_of(product: str | None, links: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The chain link a purchased product belongs to: the link whose product names (or own name) the product's name
+    contains, the longest such name first; None when no link names it."""
+    if not product:
+        return None
+    best: tuple[int, dict[str, Any]] | None = None
+    for link in links:
+        for word in [*link["products"], link["name"]]:
+            word = (word or "").strip()
+            if len(word) >= 2 and word in product and (best is None or len(word) > best[0]):
+                best = (len(word), link)
+    return best[1] if best else None
+
+
+def chain_links(chain_id: int | None = None) -> list[dict[str, Any]]:
+    from chanye.core import hooks
+
+    links = [x for answer in hooks.chain_links() for x in answer]
+    return [x for x in links if chain_id is None or x["chain_id"] == chain_id]
+
+
+def leaders() -> list[dict[str, Any]]:
+    from chanye.core import hooks
+
+    return [x for answer in hooks.chain_leaders() for x in answer]
+
+
+def trend(user: Any, year: int) -> list[dict[str, Any]]:
+    """The user's scope (the city for city-wide users) month by month."""
+    from chanye.supply import analytics
+
+    return analytics.shares(year_months(year), by="city", buyers=scope_buyers(user))
+
+
+def counties(user: Any, year: int) -> list[dict[str, Any]]:
+    """Each county-level unit's year (its firms' purchases), highest local share first."""
+    from chanye.regions.models import Region
+    from chanye.supply import analytics
+
+    goal = target()
+    names = dict(Region.objects.county_level().values_list("pk", "name"))
+    rows = add_up(analytics.shares(year_months(year), by="county", buyers=scope_buyers(user)))
+    return sorted(
+        ({**v, "name": names.get(k, "（未填区县）"), "meets": meets(v["local_share"], goal)} for k, v in rows.items()),
+        key=lambda r: -(r["local_share"] if r["local_share"] is not None else -1),
+    )
+
+
+def leader_figures(user: Any, year: int) -> list[dict[str, Any]]:
+    """The listed chain leaders in the user's scope with their invoiced year (None without invoices) against XN-LZ-2."""
+    from chanye.supply import analytics
+
+    goal = target()
+    buyers = scope_buyers(user)
+    rows = [x for x in leaders() if buyers is None or x["enterprise_id"] in buyers]
+    if not rows:
+        return []
+    ids = {x["enterprise_id"] for x in rows}
+    figures = add_up(analytics.shares(year_months(year), by="firm", buyers=ids))
+    out = []
+    for x in rows:
+        f = figures.get(x["enterprise_id"])
+        out.append({**x, "figures": f, "meets": meets(f["local_share"] if f else None, goal)})
+    return out
+
+
+def outside(
+    user: Any, year: int, *, buyers: set[int] | None = None, links: list[dict[str, Any]] | None = None, limit: int = 30
+) -> dict[str, Any]:
+    """Outside suppliers of the user's scope (or of `buyers` within it), each product and supplier mapped onto a link
+    of `links` (every active chain's by default)."""
+    from chanye.supply import analytics
+
+    scope = scope_buyers(user)
+    if buyers is not None:
+        scope = buyers if scope is None else buyers & scope
+    out = analytics.outside_suppliers(year_months(year), buyers=scope, limit=limit)
+    links = chain_links() if links is None else links
+    for s in out["suppliers"]:
+        s["link"] = next((lk for p in s["products"] if (lk := link_of(p, links))), None)
+    for p in out["products"]:
+        p["link"] = link_of(p["product"], links)
+    return out
+
+
+def overview(user: Any, year: int) -> dict[str, Any]:
+    """Everything the 供应链 overview shows for `year` within the user's scope (the page and its export)."""
+    rows = trend(user, year)
+    return {
+        "months": year_months(year),
+        "trend": rows,
+        "total": add_up([{**r, "key": None} for r in rows]).get(None),
+        "counties": counties(user, year),
+        "leaders": leader_figures(user, year),
+        "outside": outside(user, year),
+        "goal": target(),
+        "links": chain_links(),
+    }

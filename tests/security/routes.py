@@ -116,6 +116,10 @@ ROUTES: list[Route] = [
     Route("api:chain_gaps", READ, lambda w, which: {"chain_id": w.chain.pk}),
     Route("api:list_leads", READ),
     Route("api:list_entitlements", BUSINESS),
+    Route("api:supply_local_share", READ, query="?month=2026-03"),
+    Route("api:supply_counties", READ),
+    Route("api:supply_leaders", READ),
+    Route("api:supply_outside_suppliers", READ),
     Route("api:get_lead", READ, s("lead", "lead_id"), scoped=True),
     # enterprises and imports
     Route("enterprises:list", BUSINESS),
@@ -334,6 +338,12 @@ ROUTES: list[Route] = [
     Route("rewards:detail", BUSINESS, x("entitlement"), scoped=True),
     Route("rewards:detail", WRITE | {"qiye"}, x("entitlement"), "POST", True, body(action="object", text="")),
     Route("rewards:detail", CITY, x("entitlement"), "POST", True, body(action="revoke", reason="")),
+    # supply (issue 15): figures of the firms in scope; tests/supply/test_supply_scope.py holds invoices
+    Route("supply:overview", READ),
+    Route("supply:export", READ),
+    Route("supply:firm", READ, s("enterprise"), scoped=True),
+    Route("supply:chain", READ, lambda w, which: {"chain_id": w.chain.pk}),
+    Route("supply:add_target", WRITE, method="POST", data=body(link="")),
     Route("chains:lead_new", WRITE),
     Route("chains:lead_new", WRITE, method="POST", data=body(company="")),
     Route("chains:conversion", READ),
