@@ -39,6 +39,12 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
+def _invoice_store_of_its_own(tmp_path, monkeypatch):
+    """Each test's invoice store (Parquet files, chanye.supply.store) is a folder of its own, empty at the start."""
+    monkeypatch.setenv("CHANYE_INVOICE_DIR", str(tmp_path / "invoices"))
+
+
+@pytest.fixture(autouse=True)
 def _transactional_tests_start_empty(request):
     """A transactional test that does not ask for the mini pack starts from an empty database, as it would without
     the session's preload (only the first one to run finds the pack: each empties the database after itself)."""

@@ -289,6 +289,7 @@ def summarise_outside(rows: list[dict[str, Any]], *, limit: int = 50) -> dict[st
                 "buyers": len(sup["buyer_ids"]),
                 "buyer_ids": sorted(sup["buyer_ids"]),
                 "products": [p for p, _ in sorted(sup["products"].items(), key=lambda x: -x[1])],
+                "product_amounts": sorted(((p, round(v, 4)) for p, v in sup["products"].items()), key=lambda x: -x[1]),
             }
         )
     out_products: list[dict[str, Any]] = []
@@ -312,12 +313,19 @@ def summarise_outside(rows: list[dict[str, Any]], *, limit: int = 50) -> dict[st
 
 
 def supplier_graph(
-    enterprise_id: int, months: list[str], *, engine: str | None = None, visible: set[int] | None = None
+    enterprise_id: int,
+    months: list[str],
+    *,
+    engine: str | None = None,
+    visible: set[int] | None = None,
+    first_max: int = 15,
+    second_max: int = 5,
 ) -> dict[str, Any]:
     """A firm's local suppliers and their own local suppliers (two levels), with the amounts bought over `months`
     (万元): `nodes` (id, name, uscc, level 0/1/2, county_id, in_registry) and `edges` (source → target: the supplier
-    sells to the buyer, amount). Firms outside `visible` (another county's, for a county officer) are drawn as one
-    node per level, “其他区县企业”, without names."""
+    sells to the buyer, amount); the `first_max` largest suppliers and, of each, its `second_max` largest, so that the
+    picture stays readable (`more`: how many smaller ones were left out). Firms outside `visible` (another county's,
+    for a county officer) are drawn as one node per level, “其他区县企业”, without names."""
     import ibis
 
     firms = selectors.registry_firms()
@@ -338,6 +346,9 @@ def supplier_graph(
                 amount=amount.sum() / YUAN_PER_WAN, name=first.seller_name.max()
             )
         )
+        first.sort(key=lambda r: (-_f(r["amount"]), r["seller_uscc"]))
+        left_out = max(0, len(first) - first_max)
+        first = first[:first_max]
         level1 = sorted({r["seller_id"] for r in first if r["seller_id"] is not None})
         second = []
         if level1:
@@ -348,7 +359,15 @@ def supplier_graph(
                 )
             )
         del ibis
-    return _graph(root, first, second, by_id, visible)
+    kept: list[dict[str, Any]] = []
+    per_buyer: dict[int, int] = {}
+    for r in sorted(second, key=lambda r: (-_f(r["amount"]), r["seller_uscc"])):
+        if per_buyer.get(r["buyer_id"], 0) < second_max:
+            per_buyer[r["buyer_id"]] = per_buyer.get(r["buyer_id"], 0) + 1
+            kept.append(r)
+    graph = _graph(root, first, kept, by_id, visible)
+    graph["more"] = left_out + len(second) - len(kept)
+    return graph
 
 
 def _graph(

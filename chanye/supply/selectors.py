@@ -125,6 +125,29 @@ def invoice_purchases(*, enterprise_ids: list[int], year: int) -> dict[int, dict
     return {int(k): v for k, v in add_up(per_month).items()}
 
 
+# Link words too general to place a product by containing them (a link named 材料 does not own every 新材料); they
+# still match a product named exactly so.
+GENERIC_WORDS = frozenset(
+    {
+        "材料",
+        "原料",
+        "设备",
+        "制造",
+        "加工",
+        "产品",
+        "配件",
+        "零件",
+        "部件",
+        "服务",
+        "销售",
+        "应用",
+        "研发",
+        "下游",
+        "上游",
+    }
+)
+
+
 def link_of(product: str | None, links: list[dict[str, Any]]) -> dict[str, Any] | None:
     """The chain link a purchased product belongs to: the link whose product names (or own name) the product's name
     contains, the longest such name first; None when no link names it."""
@@ -134,9 +157,27 @@ def link_of(product: str | None, links: list[dict[str, Any]]) -> dict[str, Any] 
     for link in links:
         for word in [*link["products"], link["name"]]:
             word = (word or "").strip()
-            if len(word) >= 2 and word in product and (best is None or len(word) > best[0]):
+            if len(word) < 2 or (word in GENERIC_WORDS and word != product.strip()):
+                continue
+            if word in product and (best is None or len(word) > best[0]):
                 best = (len(word), link)
     return best[1] if best else None
+
+
+def supplier_link(product_amounts: list[tuple[str, float]], links: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The link an outside supplier serves: the one its products name for the largest amount, when that is at least a
+    third of what the city bought from it (a supplier of many things is not pinned on a side line); else None."""
+    total = sum(max(a, 0.0) for _, a in product_amounts)
+    by_link: dict[int, float] = {}
+    found: dict[int, dict[str, Any]] = {}
+    for product, amount in product_amounts:
+        if (lk := link_of(product, links)) is not None and amount > 0:
+            by_link[lk["id"]] = by_link.get(lk["id"], 0.0) + amount
+            found[lk["id"]] = lk
+    if not by_link or total <= 0:
+        return None
+    best = max(by_link, key=lambda k: by_link[k])
+    return found[best] if by_link[best] * 3 >= total else None
 
 
 def chain_links(chain_id: int | None = None) -> list[dict[str, Any]]:
@@ -204,7 +245,7 @@ def outside(
     out = analytics.outside_suppliers(year_months(year), buyers=scope, limit=limit)
     links = chain_links() if links is None else links
     for s in out["suppliers"]:
-        s["link"] = next((lk for p in s["products"] if (lk := link_of(p, links))), None)
+        s["link"] = supplier_link(s["product_amounts"], links)
     for p in out["products"]:
         p["link"] = link_of(p["product"], links)
     return out

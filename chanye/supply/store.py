@@ -83,3 +83,8 @@ def rejected_dir() -> Path:
     path = root() / "rejected"
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def clear() -> None:
+    """Remove every stored invoice (the demo's --reset)."""
+    shutil.rmtree(root(), ignore_errors=True)

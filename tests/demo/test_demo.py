@@ -126,6 +126,14 @@ def test_demo_runs_for_every_citys_pack(pack, transactional_db, tmp_path):
     assert filled == (5 if pack == "yiyang-2025" else 0)
     # the packs with reward clauses have the last year's entitlements computed for the 奖补 page (issue 14)
     assert ("年奖补测算：应兑现" in text) == (pack != "yiyang-2025"), text[-600:]
+    # synthetic invoices along the chains give the 供应链 page believable local shares (issue 15)
+    assert "行演示增值税发票明细" in text
+    from chanye.supply import selectors as supply
+
+    admin = User.objects.get(username="admin")
+    year = supply.years()[0]
+    total = supply.overview(admin, year)["total"]
+    assert total is not None and 15 < total["local_share"] < 70, total
     # every page a city administrator and a county officer open shows counts as whole numbers (issue 13: “55.0家”)
     from django.test import Client
 

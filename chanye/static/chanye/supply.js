@@ -31,11 +31,12 @@
     chart("chart-graph", {
       tooltip: { formatter: function (p) { return p.dataType === "edge" ? p.data.label + "：" + p.data.value + " 万元" : p.data.name; } },
       series: [{
-        type: "graph", layout: "force", roam: true, force: { repulsion: 220, edgeLength: [60, 160] },
-        label: { show: true, position: "right", fontSize: 11 },
+        type: "graph", layout: "force", roam: true, force: { repulsion: 140, edgeLength: [50, 120] }, zoom: 0.8,
+        label: { position: "right", fontSize: 11 },
         edgeSymbol: ["none", "arrow"],
         data: g.nodes.map(function (n) {
-          return { id: n.id, name: n.name, symbolSize: n.level === 0 ? 36 : (n.level === 1 ? 22 : 14), itemStyle: { color: colours[n.level] } };
+          return { id: n.id, name: n.name, symbolSize: n.level === 0 ? 36 : (n.level === 1 ? 22 : 14),
+                   itemStyle: { color: colours[n.level] }, label: { show: n.level < 2 } };
         }),
         links: g.edges.map(function (e) {
           return { source: e.source, target: e.target, value: e.amount, label: "供货",

@@ -63,6 +63,9 @@ class Command(BaseCommand):
                 AttractionTarget.objects.all().delete()
                 Project.objects.all().delete()
                 Enterprise.objects.all().delete()
+            from chanye.supply import store
+
+            store.clear()  # the invoices name the old firms
         other_city = (
             Enterprise.objects.exclude(county__parent=result.pack.city).exclude(county=result.pack.city).exists()
         )
@@ -150,6 +153,10 @@ class Command(BaseCommand):
 
         if chain_stats := seed_chains(seed=opts["seed"]):
             self.stdout.write(chain_stats.summary())
+        from chanye.demo.invoices import seed_invoices
+
+        if invoice_stats := seed_invoices(seed=opts["seed"]):
+            self.stdout.write(invoice_stats.summary())
         from chanye.demo.reported import seed_reported
 
         if n := seed_reported(seed=opts["seed"]):
