@@ -175,7 +175,6 @@ def _cluster_groups(
     links make (or, for a cluster without a chain map, what their industry codes name)."""
     from chanye.chains.models import ChainLink
     from chanye.enterprises.models import Enterprise
-
     from chanye.industry.models import Cluster
 
     chain_products: dict[int, list[str]] = {}
