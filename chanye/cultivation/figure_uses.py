@@ -11,7 +11,7 @@ THRESHOLD_REMINDER = FigureUse(
     key="threshold_reminder",
     label="规上门槛提醒",
     metrics=("invoice_sales",),
-    sources=("tax", "stats", "self"),
+    sources=("tax", "stats", "self", "invoices"),  # 发票明细 last: where no sheet has the month (issue 15 nowcast)
     rule="XN-GS-6",
     monthly_analysis=True,
 )

@@ -11,6 +11,10 @@ class FigureSource(models.TextChoices):
     TAX = "tax", "税务"
     POWER = "power", "电力"
     SELF = "self", "企业自报"
+    # 开票销售额 summed from the invoice store's lines (chanye.supply, `chanye supply nowcast`): written by the
+    # platform, never by a monthly sheet; the threshold reminders read it last, where no other source has the month
+    # (XN-GS-6).
+    INVOICES = "invoices", "发票明细"
 
 
 class HonourKind(models.TextChoices):

@@ -40,10 +40,22 @@ class Session:
 
     con: Any
     name: str
+    _registry: tuple[Any, Any, str] | None = None
+
+    def registry(self) -> tuple[Any, Any, str]:
+        """The registry's firms and county codes as tables, and the city's code prefix — read once per session."""
+        if self._registry is None:
+            self._registry = (
+                self.table("supply_firms", selectors.registry_firms()),
+                self.table("supply_counties", selectors.region_counties()),
+                selectors.home_prefix(),
+            )
+        return self._registry
 
     def invoices(self, months: list[str] | None = None) -> Any:
         """The stored invoice lines of `months` (every stored month when None), with their `month` column."""
-        wanted = [m for m in (months or store.months()) if m in set(store.months())]
+        stored = store.months()
+        wanted = [m for m in (months or stored) if m in set(stored)]
         if not wanted:
             return None
         paths = [store.glob(m) for m in wanted]
@@ -88,10 +100,16 @@ def session(name: str | None = None) -> Iterator[Session]:
         .appName("chanye")
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
+        # Local mode: the driver is the executor, and results come back to it (a year's outside suppliers of 10⁸
+        # lines is 1.5 million groups): the JVM's default 1 GB loses them.
+        .config("spark.driver.memory", os.environ.get("CHANYE_SPARK_DRIVER_MEMORY", "6g"))
+        .config("spark.driver.maxResultSize", os.environ.get("CHANYE_SPARK_MAX_RESULT", "4g"))
         .config("spark.sql.sources.partitionColumnTypeInference.enabled", "false")  # month=2026-03 stays text
         .config("spark.sql.shuffle.partitions", os.environ.get("CHANYE_SPARK_PARTITIONS", "8"))
         .getOrCreate()
     )
+    spark.sparkContext.setLogLevel(os.environ.get("CHANYE_SPARK_LOG_LEVEL", "ERROR"))
     yield Session(ibis.pyspark.connect(spark), name)
 
 
@@ -101,9 +119,7 @@ def _parties(s: Session, inv: Any, buyers: set[int] | None = None) -> Any:
     the region code), `is_local`, `is_same_county`."""
     import ibis
 
-    firms = s.table("supply_firms", selectors.registry_firms())
-    counties = s.table("supply_counties", selectors.region_counties())
-    prefix = selectors.home_prefix()
+    firms, counties, prefix = s.registry()
     b = firms.select(b_uscc=firms.uscc, buyer_id=firms.enterprise_id, buyer_county=firms.county_id)
     if buyers is not None:
         b = b.filter(b.buyer_id.isin(sorted(buyers) or [-1]))
@@ -154,6 +170,28 @@ def county_share_expr(s: Session, inv: Any, buyers: set[int] | None = None) -> A
 def city_share_expr(s: Session, inv: Any, buyers: set[int] | None = None) -> Any:
     """The whole city (or the user's scope), per month."""
     return _amounts(_parties(s, inv, buyers), ["month"])
+
+
+def sales_expr(s: Session, inv: Any, sellers: set[int] | None = None) -> Any:
+    """Invoiced sales (开票销售额, without tax) of registry firms per month, in 万元: what they sold to anyone."""
+    firms, _, _ = s.registry()
+    sf = firms.select(s_uscc=firms.uscc, seller_id=firms.enterprise_id)
+    if sellers is not None:
+        sf = sf.filter(sf.seller_id.isin(sorted(sellers) or [-1]))
+    j = inv.inner_join(sf, inv.seller_uscc == sf.s_uscc)
+    return j.group_by(["seller_id", "month"]).aggregate(
+        sales=j.amount.cast("float64").sum() / YUAN_PER_WAN, lines=j.count()
+    )
+
+
+def sales(months: list[str], *, sellers: set[int] | None = None, engine: str | None = None) -> list[dict[str, Any]]:
+    """`sales_expr` over `months`: rows of seller_id, month ('YYYY-MM'), sales (万元, 4 decimals), lines."""
+    with session(engine) as s:
+        inv = s.invoices(months)
+        if inv is None:
+            return []
+        rows = s.records(sales_expr(s, inv, sellers))
+    return [{**r, "sales": round(_f(r["sales"]), 4)} for r in sorted(rows, key=lambda r: (r["seller_id"], r["month"]))]
 
 
 def share(part: float | None, total: float | None) -> float | None:

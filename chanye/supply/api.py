@@ -9,7 +9,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
 from chanye.core import access
-from chanye.core.apiparams import Year
+from chanye.core.apiparams import Month, Year
 from chanye.supply import analytics, selectors
 
 router = Router(tags=["供应链"])
@@ -35,6 +35,14 @@ class CountyYear(Shares):
     meets: bool | None = Field(description="是否达到 XN-LZ-2 目标（政策包无此目标时为空）")
 
 
+class ClusterYear(Shares):
+    key: int = Field(description="集群编号")
+    name: str
+    top_level: bool
+    months: list[str]
+    meets: bool | None
+
+
 class LeaderYear(Schema):
     enterprise_id: int
     uscc: str
@@ -55,7 +63,7 @@ class Supplier(Schema):
 
 
 class MonthIn(Schema):
-    month: str = Field(description="年月，如 2026-03")
+    month: Month = Field(description="年月，如 2026-03")
 
 
 class YearIn(Schema):
@@ -73,19 +81,21 @@ def _year(year: int | None) -> int:
 @router.get("/local-share", response=list[FirmMonth], summary="每家购方企业某月的本地配套率（按用户范围）")
 def supply_local_share(request: HttpRequest, q: Query[MonthIn]):
     access.require_reader(request.user, what="供应链")
-    from chanye.core.imports.values import CellError, parse_month
-
-    try:
-        month = f"{parse_month(q.month):%Y-%m}"
-    except CellError as e:
-        raise HttpError(422, f"月份“{q.month}”无法识别：{e}") from e
-    return analytics.local_share(month, buyers=selectors.scope_buyers(request.user))
+    if q.month is None:
+        raise HttpError(422, "请给出月份，如 month=2026-03")
+    return analytics.local_share(f"{q.month:%Y-%m}", buyers=selectors.scope_buyers(request.user))
 
 
 @router.get("/counties", response=list[CountyYear], summary="各县（市、区）全年本地配套率（按用户范围）")
 def supply_counties(request: HttpRequest, q: Query[YearIn]):
     access.require_reader(request.user, what="供应链")
     return [{**c, "county_id": c["key"], "county": c["name"]} for c in selectors.counties(request.user, _year(q.year))]
+
+
+@router.get("/clusters", response=list[ClusterYear], summary="各产业集群成员企业全年本地配套率（按用户范围）")
+def supply_clusters(request: HttpRequest, q: Query[YearIn]):
+    access.require_reader(request.user, what="供应链")
+    return selectors.clusters(request.user, _year(q.year))
 
 
 @router.get("/leaders", response=list[LeaderYear], summary="链主企业全年本地配套率（发票口径，XN-LZ-2）")

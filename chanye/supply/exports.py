@@ -48,6 +48,22 @@ def overview_workbook(year: int, data: dict[str, Any]) -> bytes:
                 "",
             ]
         )
+    ws = wb.create_sheet("产业集群")
+    ws.append(
+        ["集群", "采购总额(万元)", "本市采购(万元)", "本地配套率(%)", "同区县采购(万元)", "同区县配套率(%)", "是否达标"]
+    )
+    for c in data["clusters"]:
+        ws.append(
+            [
+                c["name"],
+                c["total_amount"],
+                c["local_amount"],
+                c["local_share"],
+                c["same_county_amount"],
+                c["same_county_share"],
+                _meets(c["meets"]),
+            ]
+        )
     ws = wb.create_sheet("月度趋势")
     ws.append(
         ["月份", "采购总额(万元)", "本市采购(万元)", "本地配套率(%)", "同区县配套率(%)", "购方企业数", "发票行数"]

@@ -18,6 +18,7 @@ from __future__ import annotations
 import codecs
 import datetime as dt
 import hashlib
+import os
 import re
 import tempfile
 from collections.abc import Callable
@@ -339,8 +340,20 @@ def _sha256(path: Path) -> str:
 def _run(path: Path, outcome: InvoiceImport, *, dry_run: bool, progress: Callable[[int], None]) -> None:
     import duckdb
 
-    with tempfile.TemporaryDirectory() as tmp:
-        con = duckdb.connect(config={"threads": 2, "autoinstall_known_extensions": False})
+    # The work tables live in a DuckDB file beside the store (not in memory): a file of 10⁸ lines spills to disk
+    # instead of filling the machine's memory.
+    store.root().mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=store.root(), prefix=".import-") as tmp:
+        con = duckdb.connect(
+            str(Path(tmp) / "work.duckdb"),
+            config={
+                "threads": 2,
+                "autoinstall_known_extensions": False,
+                "memory_limit": os.environ.get("CHANYE_IMPORT_MEMORY", "4GB"),
+                "temp_directory": str(Path(tmp) / "spill"),
+                "preserve_insertion_order": True,
+            },
+        )
         try:
             header, is_xlsx = _source(con, path, Path(tmp))
             progress(20)
@@ -484,6 +497,13 @@ def _describe(con: Any, outcome: InvoiceImport, mapping: dict[str, tuple[str, in
         outcome.summary.append(
             {"level": "warning", "text": "文件没有商品名称、税收分类编码或行业代码：外购产品无法对应到产业链环节。"}
         )
+    outcome.summary.append(
+        {
+            "level": "info",
+            "text": "未规上企业的开票销售额可由发票汇总，供规上门槛提醒使用："
+            f"chanye supply nowcast --year {outcome.months[-1][:4]}（或 --month）。",
+        }
+    )
     if outcome.rejected:
         outcome.summary.append(
             {

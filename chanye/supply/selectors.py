@@ -214,6 +214,40 @@ def counties(user: Any, year: int) -> list[dict[str, Any]]:
     )
 
 
+def clusters(user: Any, year: int) -> list[dict[str, Any]]:
+    """Each active cluster's year: the purchases of its member firms (a sub-cluster's counted in its parent too; a firm
+    in two clusters counts in both), highest total first."""
+    import pyarrow as pa
+
+    from chanye.enterprises.models import Enterprise
+    from chanye.industry.models import Cluster
+    from chanye.supply import analytics
+
+    goal = target()
+    active = {c.pk: c for c in Cluster.objects.filter(is_active=True)}
+    pairs: set[tuple[int, int]] = set()
+    for eid, cid in Enterprise.clusters.through.objects.filter(cluster__is_active=True).values_list(
+        "enterprise_id", "cluster_id"
+    ):
+        pairs.add((eid, cid))
+        parent = active[cid].parent_id if cid in active else None
+        if parent in active:
+            pairs.add((eid, parent))
+    if not pairs:
+        return []
+    members = pa.table(
+        {"enterprise_id": [p[0] for p in sorted(pairs)], "group_id": [p[1] for p in sorted(pairs)]},
+        schema=pa.schema([("enterprise_id", pa.int64()), ("group_id", pa.int64())]),
+    )
+    rows = add_up(analytics.shares(year_months(year), by="group", members=members, buyers=scope_buyers(user)))
+    out = [
+        {**v, "name": active[k].name, "top_level": active[k].parent_id is None, "meets": meets(v["local_share"], goal)}
+        for k, v in rows.items()
+        if k in active
+    ]
+    return sorted(out, key=lambda r: (not r["top_level"], -r["total_amount"]))
+
+
 def leader_figures(user: Any, year: int) -> list[dict[str, Any]]:
     """The listed chain leaders in the user's scope with their invoiced year (None without invoices) against XN-LZ-2."""
     from chanye.supply import analytics
@@ -259,6 +293,7 @@ def overview(user: Any, year: int) -> dict[str, Any]:
         "trend": rows,
         "total": add_up([{**r, "key": None} for r in rows]).get(None),
         "counties": counties(user, year),
+        "clusters": clusters(user, year),
         "leaders": leader_figures(user, year),
         "outside": outside(user, year),
         "goal": target(),

@@ -10,4 +10,5 @@ urlpatterns = [
     path("supply/firms/<int:pk>/", views.firm, name="firm"),
     path("supply/chains/<int:chain_id>/", views.chain, name="chain"),
     path("supply/targets/add", views.add_target, name="add_target"),
+    path("supply/import", views.upload, name="upload"),
 ]

@@ -56,6 +56,7 @@ def overview(request: AuthedRequest) -> HttpResponse:
             "data": data,
             "chart": chart,
             "can_add_target": access.can_write(request.user),
+            "can_upload": access.is_city_admin(request.user),
             "chains": sorted({(x["chain_id"], x["chain"]) for x in (data["links"] if data else [])}),
         },
     )
@@ -163,6 +164,41 @@ def chain(request: AuthedRequest, chain_id: int) -> HttpResponse:
             "can_add_target": access.can_write(request.user),
         },
     )
+
+
+@login_required
+@require_POST
+def upload(request: AuthedRequest) -> HttpResponse:
+    """The city's upload of an invoice-line file (CSV, .xlsx or Parquet, up to CHANYE_IMPORT_MAX_BYTES): checked and
+    stored like `chanye import invoices`; the batch page shows the outcome (errors by row, what was stored)."""
+    import tempfile
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from chanye.core.roles import CITY
+    from chanye.supply.invoice_import import import_invoices
+
+    access.require(request.user, CITY, what="发票明细导入")
+    f = request.FILES.get("file")
+    if f is None:
+        messages.error(request, "请选择要导入的发票明细文件（CSV、Excel 或 Parquet）。")
+        return redirect("supply:overview")
+    name = f.name or "invoices.csv"
+    if (f.size or 0) > settings.CHANYE_IMPORT_MAX_BYTES:
+        limit = settings.CHANYE_IMPORT_MAX_BYTES // 2**20
+        messages.error(request, f"文件超过 {limit} MB：大文件请由管理员在服务器上用 chanye import invoices 导入。")
+        return redirect("supply:overview")
+    suffix = Path(name).suffix.lower()[:10]
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"upload{suffix}"
+        with path.open("wb") as out:
+            for chunk in f.chunks():
+                out.write(chunk)
+        renamed = path.with_name(Path(name).name[:200] or path.name)
+        path.rename(renamed)
+        outcome = import_invoices(renamed, user=request.user, dry_run=bool(request.POST.get("dry_run")))
+    return redirect("core:import_batch", pk=outcome.batch.pk)
 
 
 @login_required

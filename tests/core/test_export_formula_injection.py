@@ -62,7 +62,7 @@ def _xlsx_routes() -> set[str]:
 
 
 @pytest.fixture
-def hostile(regions, users):
+def hostile(regions, users, tmp_path):
     """Hostile names everywhere a person can type one: enterprises, a project, a chain and its link, an attraction
     target, a lead, a chain leader's demand, an alert, a candidate, a county; and a failed import of them."""
     from chanye.cultivation.models import Alert, Candidate, LeaderDemand
@@ -116,9 +116,22 @@ def hostile(regions, users):
         key="hostile", year=today.year - 1, reward_code="hostile", rule="HG-R-2", label=HOSTILE[1],
         enterprise=firms[0], county=xa, amount=1, explanation=HOSTILE[2],
     )  # fmt: skip
+    import random
+
+    from chanye.core.uscc_gen import make_uscc
+    from chanye.supply.invoice_import import import_invoices
+    from tests.supply.invoice_world import HEADER, write_csv
+
+    # an invoice file names its outside sellers and products: typed by whoever issued the invoices
+    outside = make_uscc(random.Random(3), "320500")
+    line = [outside, firms[0].uscc, "320500", "", month.isoformat(), HOSTILE[1], "1000", ""]
+    path = write_csv(
+        tmp_path / "发票.csv", [[*line[:2], HOSTILE[0], *line[2:]]], header=[*HEADER[:2], "销方名称", *HEADER[2:]]
+    )
+    assert import_invoices(path, user=SYSTEM).ok
     xa.name = HOSTILE[3]  # a county's name is typed by someone too (the pack)
     xa.save(update_fields=["name"])
-    return {"firms": firms, "chain": chain, "batch": failed.batch, "year": today.year - 1}
+    return {"firms": firms, "chain": chain, "batch": failed.batch, "year": today.year - 1, "this_year": today.year}
 
 
 def _cases(h) -> dict[str, list[str]]:
@@ -153,6 +166,7 @@ def _cases(h) -> dict[str, list[str]]:
         "cultivation:rd_guidance_export": [f"/cultivation/rd-guidance.xlsx?year={h['year']}"],
         "targets:echelons_export": ["/targets/echelons/export.xlsx"],
         "rewards:export": [f"/rewards/export.xlsx?year={h['year']}"],
+        "supply:export": [f"/supply/export.xlsx?year={h.get('this_year', 2026)}"],
     }
 
 
@@ -175,6 +189,7 @@ SHOWN = {
     "/supervision/liaison/food/catalogue.xlsx": HOSTILE,  # the 企业库's firm names
 }
 SHOWN_PREFIX = {  # exports whose URL carries a query (the year)
+    "/supply/export.xlsx": [HOSTILE[0], HOSTILE[1], HOSTILE[3]],  # the seller's name, its product, the county
     "/rewards/export.xlsx": [HOSTILE[0], HOSTILE[1]],  # the firm's name, the reward's label
     "/assessment/blocks/export.xlsx": [HOSTILE[2]],  # the base's name
     "/cultivation/rd-guidance.xlsx": HOSTILE,

@@ -57,7 +57,9 @@ def test_every_importer_in_the_code_is_registered_by_its_app():
 
 def test_the_import_command_offers_exactly_the_registered_kinds_and_options():
     choices = _parser_choices("source")
-    assert choices["kind"] == registry.names()
+    # the registered importers, then the kinds imported from a file on disk by a runner of their own (invoices)
+    assert choices["kind"] == registry.names() + [r.kind for r in registry.file_runners()]
+    assert "invoices" in choices["kind"]
     assert choices["source"] == [v for v, _ in registry.get("monthly").options[0].choices]
 
 
@@ -103,7 +105,8 @@ def _parser_choices(name: str) -> dict[str, list[str]]:
 @pytest.mark.django_db
 def test_a_registered_kind_appears_in_the_command_the_page_and_the_templates(fake_kind, login, users, tmp_path):
     choices = _parser_choices("colour")
-    assert choices["kind"] == registry.names() and "fake_things" in choices["kind"]
+    assert choices["kind"] == registry.names() + [r.kind for r in registry.file_runners()]
+    assert "fake_things" in choices["kind"]
     assert choices["colour"] == ["red", "blue"] and "source" in registry_option_names()
 
     html = login(users["admin"]).get("/imports/").content.decode()

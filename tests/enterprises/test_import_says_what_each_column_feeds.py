@@ -66,7 +66,8 @@ def test_what_the_monthly_analysis_cannot_compute_is_said_for_the_sheet_and_the_
     )
     warnings = texts(out, "warning")
     assert any(
-        "本表没有可用于规上门槛提醒（XN-GS-6）的开票销售额（税务/统计/企业自报来源）：需另行导入" in t for t in warnings
+        "本表没有可用于规上门槛提醒（XN-GS-6）的开票销售额（税务/统计/企业自报/发票明细来源）：需另行导入" in t
+        for t in warnings
     )
     assert "2025-03：没有任何企业有规上门槛提醒（XN-GS-6）所需数据，本月无法计算。" in warnings
     assert "2025-03：1家企业有退规风险预警（XN-GS-7）所需数据，重新分析后生效。" in texts(out, "info")

@@ -93,3 +93,50 @@ def test_purchases_cancelled_by_red_letter_lines_have_no_share(regions, store_di
     import_invoices(write_csv(tmp_path / "r.csv", rows), user=SYSTEM)
     [a] = local_share("2026-03")
     assert a["total_amount"] == 0.0 and a["local_share"] is None
+
+
+def test_the_nowcast_sums_the_invoiced_sales_of_firms_not_yet_above_scale(regions, store_dir, tmp_path):
+    """XN-GS-6 where statistics are late: S1 (not 规上) sold A 1 万 and B 5 万 in March, A 0.5 万 in April; its
+    monthly 开票销售额 go in under 发票明细; a 规上 seller's do not; running again changes nothing."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from chanye.enterprises.models import Enterprise, MonthlyFigure
+    from chanye.supply.services import do_nowcast
+
+    c = world(regions)
+    Enterprise.objects.filter(uscc=c["S2"]).update(is_above_scale=True)
+    import_invoices(write_csv(tmp_path / "m.csv", lines(c)), user=SYSTEM)
+    first = do_nowcast(actor=SYSTEM, months=["2026-03", "2026-04"])
+    got = {
+        (uscc, m): v
+        for uscc, m, v in MonthlyFigure.objects.filter(source="invoices").values_list(
+            "enterprise__uscc", "month", "invoice_sales"
+        )
+    }
+    assert got == {
+        (c["S1"], dt.date(2026, 3, 1)): Decimal("6.0000"),
+        (c["S1"], dt.date(2026, 4, 1)): Decimal("0.5000"),
+    }
+    assert (first.firms, first.created) == (1, 2)
+    again = do_nowcast(actor=SYSTEM, months=["2026-03", "2026-04"])
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 2)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_threshold_reminder_reads_the_invoice_nowcast_where_no_sheet_has_the_months(mini_pack, regions, tmp_path):
+    """A firm with no 税务/统计/自报 figures whose own invoices reach 2000 万元 over 12 months is reminded (XN-GS-6)."""
+    import datetime as dt
+
+    from chanye.cultivation.analysis import analyze
+    from chanye.cultivation.models import Alert
+    from chanye.enterprises.models import Enterprise
+    from chanye.supply.services import do_nowcast
+
+    c = world(regions)
+    rows = [[c["S1"], c["A"], "", "", f"2026-{m:02d}-10", "零件", "2500000", ""] for m in range(1, 9)]  # 8 × 250 万
+    assert import_invoices(write_csv(tmp_path / "n.csv", rows), user=SYSTEM).ok
+    do_nowcast(actor=SYSTEM, months=[f"2026-{m:02d}" for m in range(1, 9)])
+    analyze(dt.date(2026, 8, 1))
+    s1 = Enterprise.objects.get(uscc=c["S1"])
+    assert set(Alert.objects.filter(enterprise=s1).values_list("kind", flat=True)) == {"reached"}

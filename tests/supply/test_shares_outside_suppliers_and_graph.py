@@ -106,3 +106,20 @@ def test_the_supplier_graph_has_two_levels_of_local_suppliers(regions, store_dir
     hidden = supplier_graph(a.pk, ["2026-03"], visible=visible)
     names = {n["name"] for n in hidden["nodes"]}
     assert "嘉鱼配套包装有限公司" not in names and "其他区县企业" in names
+
+
+def test_a_cluster_holds_its_members_and_its_sub_clusters_members(loaded):
+    """食品饮料 holds A directly and B through its sub-cluster 冷链食品: year 2026 — A 19.5 万 (6.5 local), B 10 (5)."""
+    from chanye.core.access import SYSTEM
+    from chanye.enterprises.models import Enterprise
+    from chanye.industry.models import Cluster
+    from chanye.supply.selectors import clusters
+
+    food, cold = Cluster.objects.get(code="food"), Cluster.objects.get(code="food-cold-chain")
+    assert cold.parent_id == food.pk
+    Enterprise.objects.get(uscc=loaded["A"]).clusters.add(food)
+    Enterprise.objects.get(uscc=loaded["B"]).clusters.add(cold)
+    got = {r["name"]: r for r in clusters(SYSTEM, 2026)}
+    assert (got[food.name]["total_amount"], got[food.name]["local_amount"]) == (29.5, 11.5)
+    assert (got[cold.name]["total_amount"], got[cold.name]["local_share"]) == (10.0, 50.0)
+    assert got[food.name]["top_level"] and not got[cold.name]["top_level"]

@@ -114,3 +114,22 @@ def test_the_chain_leader_page_uses_the_invoices_and_says_so(loaded, client, use
     api = client.get(f"/api/v1/chain-leaders/{leader.pk}?year=2026").json()
     # March: 6 of 19 万元; April: 0.5 of 0.5 → 6.5 / 19.5 = 33.33 %
     assert api["local_supporting_rate"] == "33.33" and api["local_supporting_rate_source"] == "invoices"
+
+
+def test_the_city_uploads_an_invoice_file_on_the_page_and_sees_its_outcome(regions, users, client, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    c = world(regions)
+    good = write_csv(tmp_path / "发票.csv", lines(c)).read_bytes()
+    bad = lines(c)
+    bad[1][6] = "两万"
+    bad_bytes = write_csv(tmp_path / "bad.csv", bad).read_bytes()
+    client.force_login(users["admin"])
+    r = client.post("/supply/import", {"file": SimpleUploadedFile("bad.csv", bad_bytes)}, follow=True)
+    page = r.content.decode()
+    assert "校验未通过" in page and "两万" in page and "金额不是数字" in page
+    r = client.post("/supply/import", {"file": SimpleUploadedFile("发票.csv", good)}, follow=True)
+    assert "已保存 10 行发票明细" in r.content.decode()
+    assert 'id="total-local-share">39.0%' in client.get("/supply/?year=2026").content.decode()
+    client.force_login(users["xianan"])
+    assert client.post("/supply/import", {"file": SimpleUploadedFile("发票.csv", good)}).status_code == 404

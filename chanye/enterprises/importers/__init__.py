@@ -83,7 +83,7 @@ def register() -> None:
             registry.ImportOption(
                 "source",
                 "月度数据来源（导入月度数据、表中没有“数据来源”列时使用）",
-                choices=FigureSource.choices,
+                choices=[c for c in FigureSource.choices if c[0] != FigureSource.INVOICES],
                 default=FigureSource.STATS,
                 help="月度数据来源（表中无“数据来源”列时使用）：stats 统计、tax 税务、power 电力、self 企业自报",
                 role_choices={Role.ENTERPRISE: [(FigureSource.SELF, "企业自报")]},

@@ -23,7 +23,10 @@ from chanye.enterprises.matching import NameMatcher
 from chanye.enterprises.models import MonthlyFigure
 
 SOURCE_COL = Column("source", "数据来源", ("来源",), help="统计/税务/电力/企业自报；空则用导入时选择的来源")
-_SOURCES = {label: value for value, label in FigureSource.choices} | {v: v for v in FigureSource.values}
+# A sheet cannot claim 发票明细: those figures are summed from the invoice store by the platform (chanye.supply).
+_SOURCES = {label: value for value, label in FigureSource.choices if value != FigureSource.INVOICES} | {
+    v: v for v in FigureSource.values if v != FigureSource.INVOICES
+}
 _SOURCES.update(
     {"统计局": "stats", "税务局": "tax", "供电公司": "power", "电力公司": "power", "自报": "self", "企业": "self"}
 )

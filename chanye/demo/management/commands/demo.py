@@ -157,6 +157,10 @@ class Command(BaseCommand):
 
         if invoice_stats := seed_invoices(seed=opts["seed"]):
             self.stdout.write(invoice_stats.summary())
+            from chanye.supply import store
+            from chanye.supply.services import do_nowcast
+
+            self.stdout.write(do_nowcast(actor=access.system("chanye demo"), months=store.months()).summary())
         from chanye.demo.reported import seed_reported
 
         if n := seed_reported(seed=opts["seed"]):
