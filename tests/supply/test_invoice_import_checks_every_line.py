@@ -150,3 +150,12 @@ def test_the_import_command_runs_the_invoice_import(regions, store_dir, tmp_path
     call_command("import", "invoices", str(write_csv(tmp_path / "m.csv", lines(c))), stdout=buf)
     assert "导入完成：10 行，保存 10 行。" in buf.getvalue()
     assert store.months() == ["2026-03", "2026-04"]
+
+
+def test_an_invoice_batch_is_listed_on_the_import_page(regions, users, client, tmp_path):
+    c = world(regions)
+    out = import_invoices(write_csv(tmp_path / "发票.csv", lines(c)), user=users["admin"])
+    client.force_login(users["admin"])
+    page = client.get("/imports/").content.decode()
+    assert "发票.csv" in page and "增值税发票明细" in page
+    assert f"/imports/{out.batch.pk}/" in page

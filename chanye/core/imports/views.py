@@ -62,12 +62,13 @@ def import_page(request: HttpRequest) -> HttpResponse:
         )
         return redirect("core:import_batch", pk=batch.pk)
     expire_stale_batches()
-    batches = ImportBatch.objects.filter(kind__in=registry.names()).order_by("-started_at")
+    runners = {r.kind: r.label for r in registry.file_runners()}  # kinds imported from disk (invoices)
+    batches = ImportBatch.objects.filter(kind__in=[*registry.names(), *runners]).order_by("-started_at")
     if not access.is_city_admin(request.user):
         batches = batches.filter(user=request.user)
     batches = list(batches[:20])
     for b in batches:
-        b.kind_label = registry.get(b.kind).title
+        b.kind_label = runners[b.kind] if b.kind in runners else registry.get(b.kind).title
     templates = [(k.kind, k.title) for k in form.kinds]
     return render(request, "core/import.html", {"form": form, "batches": batches, "templates": templates})
 
