@@ -31,6 +31,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).parent))
 
@@ -158,6 +159,16 @@ def hand_sql(store: Path) -> tuple[str, str]:
     return shares, outside
 
 
+def _result(started: float, shares: Any, outside: Any) -> dict[str, float]:
+    """Seconds since `started`, and the row counts and purchase total of the two results (both sides must agree)."""
+    return {
+        "seconds": time.perf_counter() - started,
+        "rows": shares.num_rows,
+        "outside": outside.num_rows,
+        "total": float(sum(x for x in shares.column("total_amount").to_pylist() if x)),
+    }
+
+
 def measure(kind: str, base: Path, n: int) -> dict[str, float]:
     """One measurement in this process; returns seconds (and rows, as a check that both sides agree)."""
     store = _store(base, n)
@@ -181,12 +192,7 @@ def measure(kind: str, base: Path, n: int) -> dict[str, float]:
             inv = s.invoices()
             shares = s.con.to_pyarrow(analytics.local_share_expr(s, inv))
             outside = s.con.to_pyarrow(analytics.outside_suppliers_expr(s, inv))
-        return {
-            "seconds": time.perf_counter() - t,
-            "rows": shares.num_rows,
-            "outside": outside.num_rows,
-            "total": float(sum(x for x in shares.column("total_amount").to_pylist() if x)),
-        }
+        return _result(t, shares, outside)
     if kind == "sql":
         import duckdb
 
@@ -199,12 +205,7 @@ def measure(kind: str, base: Path, n: int) -> dict[str, float]:
         shares_sql, outside_sql = hand_sql(store)
         shares = con.sql(shares_sql).fetch_arrow_table()
         outside = con.sql(outside_sql).fetch_arrow_table()
-        return {
-            "seconds": time.perf_counter() - t,
-            "rows": shares.num_rows,
-            "outside": outside.num_rows,
-            "total": float(sum(x for x in shares.column("total_amount").to_pylist() if x)),
-        }
+        return _result(t, shares, outside)
     if kind == "pandas":
         import pyarrow.dataset as ds
 

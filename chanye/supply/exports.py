@@ -1,4 +1,4 @@
-"""The 供应链 overview as an .xlsx: one sheet per table of the page (the same figures, `views.overview_data`)."""
+"""The 供应链 overview as an .xlsx: one sheet per table of the page (the same figures, `selectors.overview`)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,15 @@ def _meets(v: bool | None) -> str:
     return {True: "达标", False: "未达标"}.get(v, "") if v is not None else ""
 
 
+SHARES = ["采购总额(万元)", "本市采购(万元)", "本地配套率(%)", "同区县采购(万元)", "同区县配套率(%)", "是否达标"]
+
+
+def _shares(name: str, f: dict[str, Any], meets: bool | None) -> list[Any]:
+    """A row of a unit's figures (`selectors.add_up`): its name, the amounts and shares, whether it meets the target."""
+    keys = ("total_amount", "local_amount", "local_share", "same_county_amount", "same_county_share")
+    return [name, *(f[k] for k in keys), _meets(meets)]
+
+
 def overview_workbook(year: int, data: dict[str, Any]) -> bytes:
     wb = xlsx.workbook()
     ws = wb.active
@@ -20,66 +29,19 @@ def overview_workbook(year: int, data: dict[str, Any]) -> bytes:
         f"（目标：{'超过' if goal and goal['comparator'] == '>' else '不低于'}{goal['value']:g}%）" if goal else ""
     )
     ws.append([f"{year}年 各县（市、区）本地配套率{goal_text}"])
-    ws.append(
-        ["区县", "采购总额(万元)", "本市采购(万元)", "本地配套率(%)", "同区县采购(万元)", "同区县配套率(%)", "是否达标"]
-    )
+    ws.append(["区县", *SHARES])
     for c in data["counties"]:
-        ws.append(
-            [
-                c["name"],
-                c["total_amount"],
-                c["local_amount"],
-                c["local_share"],
-                c["same_county_amount"],
-                c["same_county_share"],
-                _meets(c["meets"]),
-            ]
-        )
+        ws.append(_shares(c["name"], c, c["meets"]))
     if data["total"]:
-        t = data["total"]
-        ws.append(
-            [
-                "合计",
-                t["total_amount"],
-                t["local_amount"],
-                t["local_share"],
-                t["same_county_amount"],
-                t["same_county_share"],
-                "",
-            ]
-        )
+        ws.append(_shares("合计", data["total"], None))
     ws = wb.create_sheet("产业集群")
-    ws.append(
-        ["集群", "采购总额(万元)", "本市采购(万元)", "本地配套率(%)", "同区县采购(万元)", "同区县配套率(%)", "是否达标"]
-    )
+    ws.append(["集群", *SHARES])
     for c in data["clusters"]:
-        ws.append(
-            [
-                c["name"],
-                c["total_amount"],
-                c["local_amount"],
-                c["local_share"],
-                c["same_county_amount"],
-                c["same_county_share"],
-                _meets(c["meets"]),
-            ]
-        )
+        ws.append(_shares(c["name"], c, c["meets"]))
     ws = wb.create_sheet("月度趋势")
-    ws.append(
-        ["月份", "采购总额(万元)", "本市采购(万元)", "本地配套率(%)", "同区县配套率(%)", "购方企业数", "发票行数"]
-    )
+    ws.append(["月份", *SHARES[:5], "购方企业数", "发票行数"])
     for r in data["trend"]:
-        ws.append(
-            [
-                r["month"],
-                r["total_amount"],
-                r["local_amount"],
-                r["local_share"],
-                r["same_county_share"],
-                r["buyers"],
-                r["lines"],
-            ]
-        )
+        ws.append([*_shares(r["month"], r, None)[:6], r["buyers"], r["lines"]])
     ws = wb.create_sheet("链主企业")
     ws.append(
         ["重点产业", "统一社会信用代码", "链主企业", "采购总额(万元)", "本市采购(万元)", "本地配套率(%)", "是否达标"]
