@@ -42,14 +42,19 @@ class Session:
     name: str
     _registry: tuple[Any, Any, str] | None = None
 
+    def use_registry(self, firms: Any) -> None:
+        """Use `firms` (`selectors.registry_firms()`, already read by the caller) as this session's registry."""
+        self._registry = (
+            self.table("supply_firms", firms),
+            self.table("supply_counties", selectors.region_counties()),
+            selectors.home_prefix(),
+        )
+
     def registry(self) -> tuple[Any, Any, str]:
         """The registry's firms and county codes as tables, and the city's code prefix — read once per session."""
         if self._registry is None:
-            self._registry = (
-                self.table("supply_firms", selectors.registry_firms()),
-                self.table("supply_counties", selectors.region_counties()),
-                selectors.home_prefix(),
-            )
+            self.use_registry(selectors.registry_firms())
+        assert self._registry is not None
         return self._registry
 
     def invoices(self, months: list[str] | None = None) -> Any:
@@ -364,14 +369,13 @@ def supplier_graph(
     sells to the buyer, amount); the `first_max` largest suppliers and, of each, its `second_max` largest, so that the
     picture stays readable (`more`: how many smaller ones were left out). Firms outside `visible` (another county's,
     for a county officer) are drawn as one node per level, “其他区县企业”, without names."""
-    import ibis
-
     firms = selectors.registry_firms()
     by_id = {r["enterprise_id"]: r for r in firms.to_pylist()}
     root = by_id.get(enterprise_id)
     if root is None:
         return {"nodes": [], "edges": []}
     with session(engine) as s:
+        s.use_registry(firms)  # read once: the graph's names and the parties' locations
         inv = s.invoices(months)
         if inv is None:
             return {"nodes": [], "edges": []}
@@ -396,7 +400,6 @@ def supplier_graph(
                     amount=sel.amount.cast("float64").sum() / YUAN_PER_WAN, name=sel.seller_name.max()
                 )
             )
-        del ibis
     kept: list[dict[str, Any]] = []
     per_buyer: dict[int, int] = {}
     for r in sorted(second, key=lambda r: (-_f(r["amount"]), r["seller_uscc"])):
