@@ -65,8 +65,8 @@ CLUSTER_HONOUR_KINDS = (
     "specialized",
     "little_giant",
 )
-INVOICE_SOURCES = ("tax", "stats", "self")  # chanye.cultivation.figure_uses.THRESHOLD_REMINDER.sources
-SOURCE_LABELS = {"stats": "统计", "tax": "税务", "power": "电力", "self": "企业自报"}
+INVOICE_SOURCES = ("tax", "stats", "self", "invoices")  # chanye.cultivation.figure_uses.THRESHOLD_REMINDER.sources
+SOURCE_LABELS = {"stats": "统计", "tax": "税务", "power": "电力", "self": "企业自报", "invoices": "发票明细"}
 
 
 def source_note(source: str) -> str:

@@ -11,13 +11,21 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 
-from chanye.analytics.engine import FIGURE_YEAR, Engine, connect, figure_year_columns, measure, sum_over
+from chanye.analytics.engine import (
+    FIGURE_YEAR,
+    Engine,
+    connect,
+    figure_year_columns,
+    measure,
+    sum_over,
+)
 from chanye.core import dates, indicators
 from chanye.targets import definitions as defs
 from chanye.targets.figure_uses import INDICATOR_FIGURES
@@ -126,16 +134,20 @@ def start_measures(engine: Engine, month: dt.date, baselines: list[dt.date] | No
     return PendingMeasures(engine, engine.compile(expr), table, prepared.tables, prepared.wait)
 
 
+def figure_window(month: dt.date) -> tuple[int, int]:
+    """The years of FigureYear rows `per_enterprise_figures` reads for `month`: last year's January (the same period
+    last year, the last 12 months) to this year."""
+    return month.year - 1, month.year
+
+
 def per_enterprise_figures(fy: Any, month: dt.date) -> Any:
     """统计 figures summed per enterprise from FigureYear (one row per firm and year): year to date, the same period
     last year, the last 12 months, R&D."""
     y0 = dt.date(month.year, 1, 1)
     prev_y0, prev_end = dt.date(month.year - 1, 1, 1), shift_year(month, -1)
-    last12 = dt.date(month.year - 1, month.month, 1)
-    window_start = min(prev_y0, last12)
     first12 = add_months(month, -11)
     output, revenue, rd = measure("output"), measure("revenue"), measure("rd")
-    fy = fy.filter((fy.source == INDICATOR_FIGURES.sources[0]) & fy.year.between(window_start.year, month.year))
+    fy = fy.filter((fy.source == INDICATOR_FIGURES.sources[0]) & fy.year.between(*figure_window(month)))
     return fy.group_by("enterprise_id").aggregate(
         output_ytd=sum_over(fy, output, y0, month),
         output_prev=sum_over(fy, output, prev_y0, prev_end),
@@ -194,21 +206,24 @@ def measures_expr(t: dict[str, Any], figures: Any, month: dt.date, baselines: li
     flags = hon.group_by("enterprise_id").aggregate(**{f"has_{k}": (hon.kind == k).any() for k in kinds}, **champion_at)
     grade = ibis.cases(*[(e.smart_factory_grade == g, i + 1) for i, g in enumerate(SMART_GRADES)], else_=0)
 
-    m = (
-        e.mutate(smart_rank=grade)
-        .left_join(codes, e.industry_code_id == codes.code)
-        .drop("code", "industry_code_id")
-        .left_join(members, e.id == members.enterprise_id)
-        .drop("enterprise_id")
-        .left_join(own_members, e.id == own_members.enterprise_id)
-        .drop("enterprise_id")
-        .left_join(scale, e.id == scale.enterprise_id)
-        .drop("enterprise_id")
-        .left_join(figures, e.id == figures.enterprise_id)
-        .drop("enterprise_id")
-        .left_join(flags, e.id == flags.enterprise_id)
-        .drop("enterprise_id")
-    )
+    # Each side's key gets a name of its own, so the joins chain without a projection after each (Ibis compiles one
+    # join of six tables and one final selection: a third of the compile time of dropping the key after each join).
+    sides = [
+        (codes, "code"),
+        (members, "enterprise_id"),
+        (own_members, "enterprise_id"),
+        (scale, "enterprise_id"),
+        (figures, "enterprise_id"),
+        (flags, "enterprise_id"),
+    ]
+    base = e.mutate(smart_rank=grade)
+    keep = [c for c in base.columns if c != "industry_code_id"]
+    joined = base
+    for i, (side, key) in enumerate(sides):
+        side = side.rename({f"k{i}": key})
+        joined = joined.left_join(side, (base.industry_code_id if i == 0 else base.id) == side[f"k{i}"])
+        keep += [c for c in side.columns if c != f"k{i}"]
+    m = joined.select(*keep)
     fill: dict[str, bool | float | str] = {
         c: False
         for c in [
@@ -410,12 +425,24 @@ def compute(
         }
         cluster_sql = engine.compile(mc.group_by("cluster_id").aggregate(**cluster_aggs))
         # XN-CL-2: 规上 output of the enterprises in any (non-county) cluster, each counted once.
-        member_sql = None
+        queries = {"groups": groups_sql, "clusters": cluster_sql}
         if top:
             member = ec.filter(ec.cluster_id.isin(list(top))).select("enterprise_id").distinct()
             mm = m.inner_join(member, m.id == member.enterprise_id)
-            member_sql = engine.compile(mm.aggregate(v=mm.output_ytd.sum(where=mm.is_above) / WAN_PER_YI))
-        pending.build()
+            queries["member"] = engine.compile(mm.aggregate(v=mm.output_ytd.sum(where=mm.is_above) / WAN_PER_YI))
+
+        # The three read the measures, computed once in memory within the one statement (Engine.records_with). DuckDB
+        # runs it without holding the GIL: meanwhile this thread reads what comes from the registry alone.
+        def run() -> dict[str, list[dict[str, Any]]]:
+            pending.wait()
+            return engine.records_with({"measures": pending.sql}, queries)
+
+        with ThreadPoolExecutor(1) as pool:
+            running = pool.submit(run)
+            family = dict(top_level.values_list("pk", "family"))
+            honour_specs = defs.honour_share_specs()
+            recognised = _recognition_counts()
+            results = running.result()
         rows: list[Row] = []
 
         def emit(values: dict[str, Any], region_id: int | None = None, cluster_id: int | None = None) -> None:
@@ -428,7 +455,7 @@ def compute(
                 rows.append(Row(code, Decimal(str(round(float(v), 4))), region_id, cluster_id, pk))
 
         progress("全市与区县")
-        groups = engine.records(groups_sql)
+        groups = results["groups"]
         city = _add_up(groups, aggs, lambda r: True)
         emit(city)
         # A county-level park (咸宁高新区) holds the firms registered under it as their county and those in its park
@@ -440,38 +467,35 @@ def compute(
             emit(_add_up(groups, aggs, _in_park(park)), region_id=int(park))
 
         progress("产业集群")
-        per_cluster = engine.records(cluster_sql)
+        per_cluster = results["clusters"]
         for r in per_cluster:
             for code in ("above_scale_count", "above_scale_output", "cluster_output", "cluster_revenue"):
                 v = r[code]
                 v = 0.0 if v is None or v != v else float(v)  # a sum over no matching rows is zero
                 rows.append(Row(code, Decimal(str(round(v, 4))), cluster_id=int(r["cluster_id"])))
 
-        rows += _cluster_counts(per_cluster)
-        rows += _honour_rows(per_cluster)
-        if member_sql is not None:
-            v = engine.records(member_sql)[0]["v"]
+        rows += _cluster_counts(per_cluster, family)
+        rows += _honour_rows(per_cluster, family, honour_specs)
+        if "member" in results:
+            v = results["member"][0]["v"]
             v = 0.0 if v is None or v != v else float(v)
             rows.append(Row("cluster_above_scale_output", Decimal(str(round(v, 4)))))
             total = float(city.get("above_scale_output") or 0)
             if total and total == total:
                 rows.append(Row("cluster_share_of_above_scale_output", Decimal(str(round(100 * v / total, 4)))))
 
-        rows += _recognition_counts()
+        rows += recognised
         return rows
     finally:
         if own:
             engine.close()
 
 
-def _cluster_counts(per_cluster: list[dict[str, Any]]) -> list[Row]:
+def _cluster_counts(per_cluster: list[dict[str, Any]], family: dict[int, str]) -> list[Row]:
     """XN-CL-1, HG-T-1, YY-T-1: top-level clusters whose 12-month revenue (or output: 黄冈 产值过千亿, 益阳 千亿级产业)
     passes (超过/过) or reaches (级/达) a threshold, of one family when the target names it (黄冈 百亿特色 = county,
     块状经济 = other; 益阳 制造业 = pillar, 服务业 = other). Without a family every top-level cluster counts, county
-    characteristic ones included."""
-    from chanye.industry.models import Cluster
-
-    family = dict(Cluster.objects.filter(is_active=True, parent__isnull=True).values_list("pk", "family"))
+    characteristic ones included. `family`: the active top-level clusters' families by pk."""
     rows = []
     for spec in defs.count_specs(defs.CLUSTER_COUNT, DEFAULT_CLUSTER_THRESHOLDS):
         column = "cluster_output_12m" if spec.measure == "output" else "cluster_revenue_12m"
@@ -486,12 +510,12 @@ def _cluster_counts(per_cluster: list[dict[str, Any]]) -> list[Row]:
     return rows
 
 
-def _honour_rows(per_cluster: list[dict[str, Any]]) -> list[Row]:
+def _honour_rows(
+    per_cluster: list[dict[str, Any]], family: dict[int, str], specs: list[defs.HonourShareSpec]
+) -> list[Row]:
     """Per cluster, its member firms holding each honour; and each `cluster_share_with_honour` definition: the share of
     the family's active top-level clusters with at least `min_count` such firms — a cluster without members counts as
-    falling short (HG-T-3 “每个特色产业集群……至少1家……10家”)."""
-    from chanye.industry.models import Cluster
-
+    falling short (HG-T-3 “每个特色产业集群……至少1家……10家”). `family` as `_cluster_counts`; `specs` the definitions."""
     rows = [
         Row(
             "cluster_honour_count",
@@ -504,8 +528,7 @@ def _honour_rows(per_cluster: list[dict[str, Any]]) -> list[Row]:
         if _num(r[f"honour_{k}"])
     ]
     by_cluster = {int(r["cluster_id"]): r for r in per_cluster}
-    family = dict(Cluster.objects.filter(is_active=True, parent__isnull=True).values_list("pk", "family"))
-    for spec in defs.honour_share_specs():
+    for spec in specs:
         pool = [pk for pk, f in family.items() if not spec.family or f == spec.family]
         if not pool:
             continue
@@ -547,6 +570,9 @@ def store(month: dt.date, rows: list[Row]) -> int:
     IndicatorValue.objects.filter(period=month, source=IndicatorValue.Source.COMPUTED).exclude(
         indicator__in=indicators.provided_codes()
     ).delete()
+    if connection.vendor == "postgresql":
+        _copy_values(month, rows)
+        return len(rows)
     IndicatorValue.objects.bulk_create(
         [
             IndicatorValue(
@@ -562,6 +588,31 @@ def store(month: dt.date, rows: list[Row]) -> int:
         batch_size=2000,
     )
     return len(rows)
+
+
+def _copy_values(month: dt.date, rows: list[Row]) -> None:
+    """The rows as computed `IndicatorValue`s through PostgreSQL's COPY (a tenth of the time of one INSERT of ~1,000
+    rows with eight parameters each); the same columns `bulk_create` would write."""
+    from django.utils import timezone
+
+    now = timezone.now()
+    table = IndicatorValue._meta.db_table
+    cols = "indicator, params_key, period, region_id, cluster_id, value, source, source_note, computed_at"
+    with connection.cursor() as cur, cur.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
+        for r in rows:
+            copy.write_row(
+                (
+                    r.indicator,
+                    r.params_key,
+                    month,
+                    r.region_id,
+                    r.cluster_id,
+                    r.value,
+                    IndicatorValue.Source.COMPUTED.value,
+                    "",
+                    now,
+                )
+            )
 
 
 def history_months(months: list[dt.date]) -> list[dt.date]:
