@@ -322,6 +322,8 @@ def import_invoices(
         outcome.errors = [{"row": 0, "column": "", "value": "", "message": str(e)}]
         _finish(outcome, ImportBatch.Status.INVALID, user)
         return outcome
+    if outcome.stored:
+        _nowcast(outcome, user)
     status = ImportBatch.Status.INVALID if outcome.errors and not outcome.stored else ImportBatch.Status.DONE
     if dry_run and not outcome.errors:
         status = ImportBatch.Status.VALID
@@ -407,6 +409,25 @@ def _run(path: Path, outcome: InvoiceImport, *, dry_run: bool, progress: Callabl
         finally:
             con.close()
     progress(100)
+
+
+def _nowcast(outcome: InvoiceImport, user: Any) -> None:
+    """After the lines are stored: the 小升规 nowcast of the months they cover (`services.do_nowcast`). The lines stay
+    stored if it fails; the summary says how to run it again."""
+    from chanye.supply.services import do_nowcast
+
+    try:
+        result = do_nowcast(actor=user, months=outcome.months)
+    except Exception as exc:  # noqa: BLE001 — the import itself succeeded; say what did not
+        outcome.summary.append(
+            {
+                "level": "warning",
+                "text": f"发票已保存，但未规上企业开票销售额的汇总没有完成（{exc}）：请稍后运行 "
+                f"chanye supply nowcast --year {outcome.months[-1][:4]}。",
+            }
+        )
+        return
+    outcome.summary.append({"level": "info", "text": result.summary()})
 
 
 def _count(con: Any, sql: str) -> int:
@@ -497,13 +518,6 @@ def _describe(con: Any, outcome: InvoiceImport, mapping: dict[str, tuple[str, in
         outcome.summary.append(
             {"level": "warning", "text": "文件没有商品名称、税收分类编码或行业代码：外购产品无法对应到产业链环节。"}
         )
-    outcome.summary.append(
-        {
-            "level": "info",
-            "text": "未规上企业的开票销售额可由发票汇总，供规上门槛提醒使用："
-            f"chanye supply nowcast --year {outcome.months[-1][:4]}（或 --month）。",
-        }
-    )
     if outcome.rejected:
         outcome.summary.append(
             {
