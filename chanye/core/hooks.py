@@ -51,6 +51,13 @@ enterprise_support = Hook(
     "The support (帮扶) recorded for an enterprise, newest first: fn(*, enterprise, user) -> list of dicts with on, "
     "description, alert (its kind in words), month, by (cultivation; shown on the firm's page).",
 )
+map_projects = Hook(
+    "map_projects",
+    "Every project a user may see with its current colour (XN-XM-4), for the county map: fn(*, user) -> list[dict] of "
+    "id, code, name, county_id, park, colour (green/blue/yellow/red), colour_label, meaning, badge (Bootstrap colour), "
+    "investment (亿元, float), "
+    "url (projects; analytics' 区县地图 places them in their county).",
+)
 tier_projects = Hook(
     "tier_projects",
     "The projects a user may see that are implemented this year with total investment of at least `at_least` 亿元, "

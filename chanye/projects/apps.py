@@ -13,6 +13,7 @@ class ProjectsConfig(AppConfig):
         from chanye.projects import selectors as project_selectors
 
         hooks.tier_projects.register(project_selectors.tier_projects)  # YY-P-1 梯队名单
+        hooks.map_projects.register(project_selectors.map_projects)  # 区县地图 (issue 15)
         importers.register()
         freshness.register()
         milestone_import.register()

@@ -34,8 +34,8 @@ from chanye.projects.models import (
 )
 from chanye.regions.models import Region
 
-BADGE = {Colour.GREEN: "success", Colour.BLUE: "primary", Colour.YELLOW: "warning", Colour.RED: "danger"}
-COLOUR_MEANING = {
+BADGE: dict[str, str] = {Colour.GREEN: "success", Colour.BLUE: "primary", Colour.YELLOW: "warning", Colour.RED: "danger"}
+COLOUR_MEANING: dict[str, str] = {
     Colour.GREEN: "投产达效",
     Colour.BLUE: "开工在建",
     Colour.YELLOW: "签约/入库未开工",
@@ -170,6 +170,28 @@ def tier_projects(*, user: Any, at_least: Decimal, today: dt.date | None = None)
             "investment": p.investment,
             "project_type": p.get_project_type_display() if p.project_type else "",
             "status": p.get_status_display(),
+            "url": reverse("projects:detail", args=[p.pk]),
+        }
+        for p in qs
+    ]
+
+
+def map_projects(*, user: Any) -> list[dict[str, Any]]:
+    """The projects in the user's scope with their current colour (XN-XM-4), as plain rows for the county map (the
+    `map_projects` hook), largest first."""
+    qs = projects_for(user).select_related("park").order_by("-investment", "code")
+    return [
+        {
+            "id": p.pk,
+            "code": p.code,
+            "name": p.name,
+            "county_id": p.county_id,
+            "park": p.park.name if p.park else "",
+            "colour": p.colour,
+            "colour_label": Colour(p.colour).label if p.colour in Colour.values else p.colour,
+            "meaning": COLOUR_MEANING.get(p.colour, ""),
+            "badge": BADGE.get(p.colour, "secondary"),
+            "investment": float(p.investment or 0),
             "url": reverse("projects:detail", args=[p.pk]),
         }
         for p in qs

@@ -149,6 +149,9 @@ ROUTES: list[Route] = [
     Route("dashboard", ANY),
     Route("data_freshness", READ),  # 数据更新: business users read; the city administrator sets the duties
     Route("data_freshness", CITY, method="POST", data=body(key="monthly:stats")),
+    Route("county_map", READ),  # 区县地图: the dashboard's figures of the user's units, projects in scope
+    Route("specialisation", READ),  # an officer sees its own unit's rows (test_specialisation)
+    Route("specialisation_export", READ),
     Route("chains:relatedness", READ),
     # targets and assessment
     Route("targets:tree", READ),
