@@ -34,7 +34,12 @@ from chanye.projects.models import (
 )
 from chanye.regions.models import Region
 
-BADGE: dict[str, str] = {Colour.GREEN: "success", Colour.BLUE: "primary", Colour.YELLOW: "warning", Colour.RED: "danger"}
+BADGE: dict[str, str] = {
+    Colour.GREEN: "success",
+    Colour.BLUE: "primary",
+    Colour.YELLOW: "warning",
+    Colour.RED: "danger",
+}
 COLOUR_MEANING: dict[str, str] = {
     Colour.GREEN: "投产达效",
     Colour.BLUE: "开工在建",

@@ -159,24 +159,6 @@ def local_share_expr(s: Session, inv: Any, buyers: set[int] | None = None) -> An
     return _amounts(_parties(s, inv, buyers), ["buyer_uscc", "buyer_id", "buyer_county", "month"])
 
 
-def group_share_expr(s: Session, inv: Any, members: Any, buyers: set[int] | None = None) -> Any:
-    """Per group (`members`: enterprise_id, group_id — a cluster's, a chain link's, a leader's own) and month."""
-    j = _parties(s, inv, buyers)
-    m = s.table("supply_members", members)
-    j = j.inner_join(m, j.buyer_id == m.enterprise_id)
-    return _amounts(j, ["group_id", "month"])
-
-
-def county_share_expr(s: Session, inv: Any, buyers: set[int] | None = None) -> Any:
-    """Per county-level unit of the buyer, and month."""
-    return _amounts(_parties(s, inv, buyers), ["buyer_county", "month"])
-
-
-def city_share_expr(s: Session, inv: Any, buyers: set[int] | None = None) -> Any:
-    """The whole city (or the user's scope), per month."""
-    return _amounts(_parties(s, inv, buyers), ["month"])
-
-
 def sales_expr(s: Session, inv: Any, sellers: set[int] | None = None) -> Any:
     """Invoiced sales (开票销售额, without tax) of registry firms per month, in 万元: what they sold to anyone."""
     firms, _, _ = s.registry()
@@ -232,6 +214,108 @@ def local_share(month: str, *, engine: str | None = None, buyers: set[int] | Non
     ]
 
 
+FIRM_MONTH_COLUMNS = (
+    "buyer_id",
+    "buyer_county",
+    "month",
+    "total_amount",
+    "local_amount",
+    "same_county_amount",
+    "lines",
+)
+
+
+def firm_months(months: list[str], *, engine: str | None = None, buyers: set[int] | None = None) -> Any:
+    """The purchases of every buying registry firm (of `buyers`) per month over `months` (`local_share_expr`), as the
+    engine sums them, unrounded, as an Arrow table: buyer_id, buyer_county, month, the three amounts in 万元, lines.
+    Every other grouping (`roll_up`) adds these up: one scan of the lines for a page's city, counties, groups, firms."""
+    schema = _firm_month_schema()
+    with session(engine) as s:
+        inv = s.invoices(months)
+        if inv is None:
+            return schema.empty_table()
+        t = local_share_expr(s, inv, buyers).to_pyarrow()
+    return t.select(list(FIRM_MONTH_COLUMNS)).cast(schema)
+
+
+def _firm_month_schema() -> Any:
+    import pyarrow as pa
+
+    return pa.schema(
+        [
+            ("buyer_id", pa.int64()),
+            ("buyer_county", pa.int64()),
+            ("month", pa.string()),
+            ("total_amount", pa.float64()),
+            ("local_amount", pa.float64()),
+            ("same_county_amount", pa.float64()),
+            ("lines", pa.int64()),
+        ]
+    )
+
+
+def only_buyers(firm_rows: Any, ids: set[int]) -> Any:
+    """The `firm_months` rows of the firms `ids`."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    return firm_rows.filter(pc.is_in(firm_rows["buyer_id"], value_set=pa.array(sorted(ids), pa.int64())))
+
+
+def roll_up(firm_rows: Any, *, by: str, members: Any = None) -> list[dict[str, Any]]:
+    """`firm_months` rows added up per `by` ("city", "county", "group" — with `members`, an Arrow table of
+    enterprise_id, group_id: a firm in two groups counts in both — or "firm") and month, in Arrow's compute engine:
+    rows of key (county id, group id, enterprise id; None for the city), month, the amounts and shares (`_figures`),
+    lines and buyers (firms)."""
+    import pyarrow as pa
+
+    t = firm_rows
+    if by == "city":
+        t = t.append_column("key", pa.nulls(len(t), pa.int64()))
+    elif by == "county":
+        t = t.append_column("key", t["buyer_county"])
+    elif by == "firm":
+        t = t.append_column("key", t["buyer_id"])
+    elif by == "group":
+        if members is None or len(t) == 0:
+            return []
+        m = members.select(["enterprise_id", "group_id"]).cast(
+            pa.schema([("enterprise_id", pa.int64()), ("group_id", pa.int64())])
+        )
+        joined = t.join(m, keys="buyer_id", right_keys="enterprise_id", join_type="inner")
+        t = joined.rename_columns(["key" if c == "group_id" else c for c in joined.column_names])
+    else:  # pragma: no cover - a programming error
+        raise ValueError(by)
+    if len(t) == 0:
+        return []
+    g = t.group_by(["key", "month"], use_threads=False).aggregate(
+        [
+            ("total_amount", "sum"),
+            ("local_amount", "sum"),
+            ("same_county_amount", "sum"),
+            ("lines", "sum"),
+            ("buyer_id", "count_distinct"),
+        ]
+    )
+    out = [
+        {
+            "key": r["key"],
+            "month": r["month"],
+            "lines": int(r["lines_sum"]),
+            "buyers": int(r["buyer_id_count_distinct"]),
+            **_figures(
+                {
+                    "total_amount": r["total_amount_sum"],
+                    "local_amount": r["local_amount_sum"],
+                    "same_county_amount": r["same_county_amount_sum"],
+                }
+            ),
+        }
+        for r in g.to_pylist()
+    ]
+    return sorted(out, key=lambda r: (str(r["key"]), r["month"]))
+
+
 def shares(
     months: list[str],
     *,
@@ -240,29 +324,8 @@ def shares(
     engine: str | None = None,
     buyers: set[int] | None = None,
 ) -> list[dict[str, Any]]:
-    """Local shares per `by` ("city", "county", "group" — with `members`, an Arrow table of enterprise_id, group_id —
-    or "firm") and month, over `months`: rows of key (county id, group id, enterprise id; None for the city), month,
-    the amounts and shares (`_figures`), lines and buyers."""
-    with session(engine) as s:
-        inv = s.invoices(months)
-        if inv is None:
-            return []
-        if by == "city":
-            expr, key = city_share_expr(s, inv, buyers), None
-        elif by == "county":
-            expr, key = county_share_expr(s, inv, buyers), "buyer_county"
-        elif by == "group":
-            expr, key = group_share_expr(s, inv, members, buyers), "group_id"
-        elif by == "firm":
-            expr, key = local_share_expr(s, inv, buyers), "buyer_id"
-        else:  # pragma: no cover - a programming error
-            raise ValueError(by)
-        rows = s.records(expr)
-    out = [
-        {"key": r[key] if key else None, "month": r["month"], "lines": r["lines"], "buyers": r["buyers"], **_figures(r)}
-        for r in rows
-    ]
-    return sorted(out, key=lambda r: (str(r["key"]), r["month"]))
+    """Local shares per `by` and month over `months` (`roll_up` of `firm_months`)."""
+    return roll_up(firm_months(months, engine=engine, buyers=buyers), by=by, members=members)
 
 
 def outside_suppliers_expr(s: Session, inv: Any, buyers: set[int] | None = None) -> Any:

@@ -418,7 +418,7 @@ def _nowcast(outcome: InvoiceImport, user: Any) -> None:
 
     try:
         result = do_nowcast(actor=user, months=outcome.months)
-    except Exception as exc:  # noqa: BLE001 — the import itself succeeded; say what did not
+    except Exception as exc:  # the import itself succeeded: say what did not
         outcome.summary.append(
             {
                 "level": "warning",

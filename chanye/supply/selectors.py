@@ -193,28 +193,35 @@ def leaders() -> list[dict[str, Any]]:
     return [x for answer in hooks.chain_leaders() for x in answer]
 
 
-def trend(user: Any, year: int) -> list[dict[str, Any]]:
-    """The user's scope (the city for city-wide users) month by month."""
+def trend(user: Any, year: int, firm_rows: Any = None) -> list[dict[str, Any]]:
+    """The user's scope (the city for city-wide users) month by month. `firm_rows`: the scope's `analytics.firm_months`
+    of the year when the caller has them (one scan for the whole page)."""
     from chanye.supply import analytics
 
-    return analytics.shares(year_months(year), by="city", buyers=scope_buyers(user))
+    return analytics.roll_up(_firm_rows(user, year, firm_rows), by="city")
 
 
-def counties(user: Any, year: int) -> list[dict[str, Any]]:
+def _firm_rows(user: Any, year: int, firm_rows: Any) -> Any:
+    from chanye.supply import analytics
+
+    return firm_rows if firm_rows is not None else analytics.firm_months(year_months(year), buyers=scope_buyers(user))
+
+
+def counties(user: Any, year: int, firm_rows: Any = None) -> list[dict[str, Any]]:
     """Each county-level unit's year (its firms' purchases), highest local share first."""
     from chanye.regions.models import Region
     from chanye.supply import analytics
 
     goal = target()
     names = dict(Region.objects.county_level().values_list("pk", "name"))
-    rows = add_up(analytics.shares(year_months(year), by="county", buyers=scope_buyers(user)))
+    rows = add_up(analytics.roll_up(_firm_rows(user, year, firm_rows), by="county"))
     return sorted(
         ({**v, "name": names.get(k, "（未填区县）"), "meets": meets(v["local_share"], goal)} for k, v in rows.items()),
         key=lambda r: -(r["local_share"] if r["local_share"] is not None else -1),
     )
 
 
-def clusters(user: Any, year: int) -> list[dict[str, Any]]:
+def clusters(user: Any, year: int, firm_rows: Any = None) -> list[dict[str, Any]]:
     """Each active cluster's year: the purchases of its member firms (a sub-cluster's counted in its parent too; a firm
     in two clusters counts in both), highest total first."""
     import pyarrow as pa
@@ -239,7 +246,7 @@ def clusters(user: Any, year: int) -> list[dict[str, Any]]:
         {"enterprise_id": [p[0] for p in sorted(pairs)], "group_id": [p[1] for p in sorted(pairs)]},
         schema=pa.schema([("enterprise_id", pa.int64()), ("group_id", pa.int64())]),
     )
-    rows = add_up(analytics.shares(year_months(year), by="group", members=members, buyers=scope_buyers(user)))
+    rows = add_up(analytics.roll_up(_firm_rows(user, year, firm_rows), by="group", members=members))
     out = [
         {**v, "name": active[k].name, "top_level": active[k].parent_id is None, "meets": meets(v["local_share"], goal)}
         for k, v in rows.items()
@@ -248,7 +255,7 @@ def clusters(user: Any, year: int) -> list[dict[str, Any]]:
     return sorted(out, key=lambda r: (not r["top_level"], -r["total_amount"]))
 
 
-def leader_figures(user: Any, year: int) -> list[dict[str, Any]]:
+def leader_figures(user: Any, year: int, firm_rows: Any = None) -> list[dict[str, Any]]:
     """The listed chain leaders in the user's scope with their invoiced year (None without invoices) against XN-LZ-2."""
     from chanye.supply import analytics
 
@@ -258,7 +265,9 @@ def leader_figures(user: Any, year: int) -> list[dict[str, Any]]:
     if not rows:
         return []
     ids = {x["enterprise_id"] for x in rows}
-    figures = add_up(analytics.shares(year_months(year), by="firm", buyers=ids))
+    if firm_rows is None:
+        firm_rows = analytics.firm_months(year_months(year), buyers=ids)
+    figures = add_up(analytics.roll_up(analytics.only_buyers(firm_rows, ids), by="firm"))
     out = []
     for x in rows:
         f = figures.get(x["enterprise_id"])
@@ -286,15 +295,47 @@ def outside(
 
 
 def overview(user: Any, year: int) -> dict[str, Any]:
-    """Everything the 供应链 overview shows for `year` within the user's scope (the page and its export)."""
-    rows = trend(user, year)
+    """Everything the 供应链 overview shows for `year` within the user's scope (the page and its export), kept in the
+    cache for `CHANYE_SUPPLY_CACHE_SECONDS` (600; 0 turns it off) under the invoice store's signature and the
+    registry's (firms' count and last change): a new import or a changed firm computes it again."""
+    import hashlib
+
+    from django.conf import settings
+    from django.core.cache import cache
+    from django.db.models import Count, Max
+
+    from chanye.core import access
+    from chanye.enterprises.models import Enterprise
+    from chanye.supply import store
+
+    seconds = int(getattr(settings, "CHANYE_SUPPLY_CACHE_SECONDS", 600))
+    if seconds <= 0:
+        return _overview(user, year)
+    registry = Enterprise.objects.aggregate(n=Count("id"), changed=Max("updated_at"))
+    scope = user.region_id if access.is_officer(user) else "city"
+    raw = f"{year}|{scope}|{store.signature()}|{registry['n']}|{registry['changed']}"
+    key = "supply:overview:" + hashlib.sha256(raw.encode()).hexdigest()
+    found: dict[str, Any] | None = cache.get(key)
+    if found is None:
+        found = _overview(user, year)
+        cache.set(key, found, seconds)
+    return found
+
+
+def _overview(user: Any, year: int) -> dict[str, Any]:
+    from chanye.supply import analytics
+
+    # One scan of the year's lines for the trend, the counties, the clusters and the leaders (each a roll-up of the
+    # scope's firm-month purchases), one for the outside suppliers.
+    firm_rows = analytics.firm_months(year_months(year), buyers=scope_buyers(user))
+    rows = trend(user, year, firm_rows)
     return {
         "months": year_months(year),
         "trend": rows,
         "total": add_up([{**r, "key": None} for r in rows]).get(None),
-        "counties": counties(user, year),
-        "clusters": clusters(user, year),
-        "leaders": leader_figures(user, year),
+        "counties": counties(user, year, firm_rows),
+        "clusters": clusters(user, year, firm_rows),
+        "leaders": leader_figures(user, year, firm_rows),
         "outside": outside(user, year),
         "goal": target(),
         "links": chain_links(),

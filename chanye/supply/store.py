@@ -52,6 +52,16 @@ def months() -> list[str]:
     )
 
 
+def signature() -> str:
+    """What identifies the stored lines: the store's folder and each month folder with its modification time (a
+    re-import renames a new folder in, a clear removes them), for caching figures read from them."""
+    base = root()
+    parts = [str(base)]
+    if base.exists():
+        parts += [f"{p.name}@{p.stat().st_mtime_ns}" for p in sorted(base.iterdir()) if p.name.startswith("month=")]
+    return "|".join(parts)
+
+
 def glob(month: str | None = None) -> str:
     """The Parquet files of one month, or of every month (with the `month` column from the folder names)."""
     return str((month_dir(month) if month else root() / "month=*") / "*.parquet")
