@@ -25,3 +25,4 @@ CHANYE_PASSWORD_MAX_AGE_DAYS = 90
 (DATA_DIR / "static").mkdir(parents=True, exist_ok=True)
 CHANYE_REFRESH_INDICATORS_ON_IMPORT = False
 CHANYE_SUPPLY_CACHE_SECONDS = 0  # tests see every change at once; test_supply_overview_cache turns it on
+CHANYE_MATRIX_CACHE_SECONDS = 0  # likewise; test_county_matrix_cache turns it on
