@@ -222,6 +222,43 @@ def test_a_backup_of_an_installation_without_uploads_or_key_file_restores_too(
     assert (tmp_path / "dst" / "media").is_dir() and not (tmp_path / "dst" / "secret_key").exists()
 
 
+def test_the_invoice_store_travels_with_the_backup_and_a_damaged_one_is_refused(
+    populated, empty_database, use_data_dir, tmp_path, monkeypatch
+):
+    """The Parquet store of supply (a folder registered with the backup) is copied, listed with its hashes, checked
+    and put where the restoring installation keeps it; the old store there is kept aside; work files are left out."""
+    src_store = tmp_path / "src-invoices"
+    monkeypatch.setenv("CHANYE_INVOICE_DIR", str(src_store))
+    (src_store / "month=2026-03").mkdir(parents=True)
+    (src_store / "month=2026-03" / "part-0.parquet").write_bytes(b"PAR1 march" * 100)
+    (src_store / "rejected").mkdir()
+    (src_store / "rejected" / "7-rejected.csv").write_text("行号,原因\n3,税号校验位错误\n", encoding="utf-8")
+    (src_store / ".staging-abc").mkdir()
+    (src_store / ".staging-abc" / "part-0.parquet").write_bytes(b"half written")
+    expected = file_hashes(src_store)
+    del expected[".staging-abc/part-0.parquet"]
+
+    out = tmp_path / "backup"
+    report = run("backup", "--out", str(out))
+    assert "发票明细库：2 个文件" in report
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert {e["path"]: e["sha256"] for e in manifest["trees"]["invoices"]} == expected
+
+    target = empty_database("restored")
+    use_data_dir(tmp_path / "dst")
+    dst_store = tmp_path / "dst-invoices"
+    (dst_store / "month=2025-01").mkdir(parents=True)
+    (dst_store / "month=2025-01" / "old.parquet").write_bytes(b"old")
+    monkeypatch.setenv("CHANYE_INVOICE_DIR", str(dst_store))
+    restored = run("restore", str(out), "--database", target, "--force")
+    assert "发票明细库：2 个文件" in restored and "dst-invoices.replaced-" in restored
+    assert file_hashes(dst_store) == expected
+
+    (out / "trees" / "invoices" / "month=2026-03" / "part-0.parquet").write_bytes(b"PAR1 tampered")
+    with pytest.raises(CommandError, match=r"trees/invoices/month=2026-03/part-0\.parquet"):
+        run("restore", str(out), "--database", target, "--force")
+
+
 def test_files_the_database_names_but_the_disk_lacks_are_listed_as_missing(populated, tmp_path):
     issue = ProjectIssue.objects.exclude(evidence="").first()
     (populated / "media" / issue.evidence.name).unlink()

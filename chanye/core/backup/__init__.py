@@ -35,6 +35,7 @@ from chanye.core.backup.common import (
     ENGINE_NAMES,
     FORMAT,
     FORMAT_VERSION,
+    TREES_DIR,
     BackupError,
     Progress,
     RestoreReport,
@@ -44,16 +45,19 @@ from chanye.core.backup.common import (
     human_size,
     quote_ident,
     timestamp,
+    trees,
 )
 from chanye.core.backup.files import (
     copy_data_files,
     copy_media,
+    copy_tree,
     files_under,
     prepare_out,
     refuse_inside_media,
     restore_data_files,
     sha256_file,
     stage_media,
+    stage_tree,
 )
 from chanye.core.backup.manifest import (
     check_engine,
@@ -104,6 +108,15 @@ def make_backup(
 
     data_dir = Path(settings.DATA_DIR)
     data_files = copy_data_files(data_dir, out)
+    # The folders apps keep beside the database (the invoice store): files written by an import are renamed in
+    # whole, so each month's files are those of one import.
+    tree_entries: dict[str, list[dict[str, Any]]] = {}
+    tree_sizes: dict[str, tuple[int, int]] = {}  # label → (files, bytes)
+    for tree in trees().values():
+        entries, size, more = copy_tree(tree.name, Path(tree.root()), out, progress)
+        tree_entries[tree.name] = entries
+        tree_sizes[tree.label] = (len(entries), size)
+        warnings += more
 
     manifest = {
         "format": FORMAT,
@@ -125,6 +138,7 @@ def make_backup(
         "media": media,
         "missing_media": missing,
         "data_files": data_files,
+        "trees": tree_entries,
     }
     write_manifest(out, manifest)  # written last: a folder without manifest.json is an unfinished backup
     seconds = time.monotonic() - t0
@@ -132,6 +146,7 @@ def make_backup(
         "out": str(out),
         "bytes": sum(p.stat().st_size for p in files_under(out)),
         "media_bytes": total_bytes,
+        "trees": tree_sizes,
         "rows": sum(snap.tables.values()),
         "seconds": seconds,
         "warnings": warnings,
@@ -139,7 +154,9 @@ def make_backup(
     note = audit(
         alias,
         "export",
-        f"整库备份到 {out}：{len(snap.tables)} 张表，{len(media)} 个上传文件（备份时间 {manifest['created_at']}）",
+        f"整库备份到 {out}：{len(snap.tables)} 张表，{len(media)} 个上传文件"
+        + "".join(f"，{trees()[n].label} {len(es)} 个文件" for n, es in tree_entries.items() if es and n in trees())
+        + f"（备份时间 {manifest['created_at']}）",
     )
     if note:
         warnings.append(note)
@@ -157,7 +174,8 @@ def restore_backup(
     manifest = read_manifest(src)
     check_engine(manifest, engine)
     check_migrations_known(manifest)
-    progress(f"正在校验备份（{len(manifest['media']) + len(manifest['data_files']) + 1:,} 个文件的 SHA-256）…")
+    listed = len(manifest["media"]) + len(manifest["data_files"]) + sum(len(es) for es in manifest["trees"].values())
+    progress(f"正在校验备份（{listed + 1:,} 个文件的 SHA-256）…")
     verify_backup(src, manifest)
     progress("备份校验通过。")
     report = RestoreReport(engine=engine, backup_time=manifest["created_at"])
@@ -191,8 +209,10 @@ def restore_backup(
     stamp = timestamp()
     staging = media_root.parent / f".{media_root.name}.restoring-{os.getpid()}"
     media_root.parent.mkdir(parents=True, exist_ok=True)
+    staged_trees: dict[str, tuple[Path, Path]] = {}
     try:
         stage_media(src, manifest, staging, progress)
+        staged_trees = _stage_trees(src, manifest, report)
         progress(f"正在恢复数据库（{ENGINE_NAMES[engine]}）…")
         if engine == "sqlite":
             sqlite.restore(src, manifest, alias, bool(data_rows), stamp, report)
@@ -208,9 +228,11 @@ def restore_backup(
                 shutil.rmtree(media_root)
         os.replace(staging, media_root)
         report.media_files = len(manifest["media"])
+        _place_trees(staged_trees, manifest, stamp, report, progress)
     finally:
-        if staging.exists():
-            shutil.rmtree(staging)
+        for leftover in [staging, *(s for s, _ in staged_trees.values())]:
+            if leftover.exists():
+                shutil.rmtree(leftover)
 
     restore_data_files(src, manifest, Path(settings.DATA_DIR), stamp, report)
 
@@ -226,6 +248,50 @@ def restore_backup(
         + (f"，并执行了 {len(report.migrated)} 个迁移" if report.migrated else ""),
     )
     return report
+
+
+def _stage_trees(src: Path, manifest: dict[str, Any], report: RestoreReport) -> dict[str, tuple[Path, Path]]:
+    """Each registered folder of the backup copied (and checked) beside where this installation keeps it, before the
+    database is touched: name → (staging, root). A folder of an app this installation lacks is named, not restored."""
+    known = trees()
+    staged: dict[str, tuple[Path, Path]] = {}
+    for name, entries in manifest["trees"].items():
+        tree = known.get(name)
+        if tree is None:
+            report.kept_aside.append(
+                f"备份中的 {TREES_DIR}/{name}（{len(entries)} 个文件）：本系统没有对应功能，未恢复"
+            )
+            continue
+        root = Path(tree.root()).absolute()
+        root.parent.mkdir(parents=True, exist_ok=True)
+        staging = root.parent / f".{root.name}.restoring-{os.getpid()}"
+        staged[name] = (staging, root)
+        stage_tree(src, name, entries, staging)
+    return staged
+
+
+def _place_trees(
+    staged: dict[str, tuple[Path, Path]],
+    manifest: dict[str, Any],
+    stamp: str,
+    report: RestoreReport,
+    progress: Progress,
+) -> None:
+    """The staged folders renamed into place; a folder already holding files is renamed aside and kept."""
+    known = trees()
+    for name, (staging, root) in staged.items():
+        if root.exists():
+            if files_under(root):
+                aside = root.with_name(f"{root.name}.replaced-{stamp}")
+                os.replace(root, aside)
+                report.kept_aside.append(str(aside))
+            else:
+                shutil.rmtree(root)
+        os.replace(staging, root)
+        n = len(manifest["trees"][name])
+        report.tree_files[known[name].label] = n
+        if n:
+            progress(f"{known[name].label}已恢复：{n:,} 个文件。")
 
 
 def _migrate_if_behind(alias: str, progress: Progress) -> list[str]:

@@ -13,8 +13,8 @@ from django.utils import timezone
 FORMAT = "chanye-backup"
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
-DB_DIR, MEDIA_DIR, DATA_SUBDIR = "database", "media", "data"
-LAYOUT = (MANIFEST, DB_DIR, MEDIA_DIR, DATA_SUBDIR)
+DB_DIR, MEDIA_DIR, DATA_SUBDIR, TREES_DIR = "database", "media", "data", "trees"
+LAYOUT = (MANIFEST, DB_DIR, MEDIA_DIR, DATA_SUBDIR, TREES_DIR)
 DB_FILES = {"sqlite": f"{DB_DIR}/chanye.sqlite3", "postgresql": f"{DB_DIR}/chanye.pgdump"}
 ENGINE_NAMES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
 # Files of the data directory (settings.DATA_DIR) that belong to the installation and travel with a backup.
@@ -24,6 +24,27 @@ DATA_FILES = ("secret_key",)
 AUTO_TABLES = frozenset({"django_migrations", "django_content_type", "auth_permission", "industry_industrycode"})
 
 Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class Tree:
+    """A folder of files an app keeps beside the database (supply's invoice store), registered from its
+    `AppConfig.ready()` so that a backup carries it: `root()` where it is now, `label` what it is in words."""
+
+    name: str
+    root: Callable[[], Any]  # -> pathlib.Path
+    label: str
+
+
+_TREES: dict[str, Tree] = {}
+
+
+def register_tree(name: str, root: Callable[[], Any], label: str) -> None:
+    _TREES[name] = Tree(name, root, label)
+
+
+def trees() -> dict[str, Tree]:
+    return dict(_TREES)
 
 
 class BackupError(Exception):
@@ -47,6 +68,7 @@ class RestoreReport:
     replaced: list[str] = field(default_factory=list)
     kept_aside: list[str] = field(default_factory=list)
     media_files: int = 0
+    tree_files: dict[str, int] = field(default_factory=dict)  # tree label → files restored
     data_files: list[str] = field(default_factory=list)
     missing_media: list[str] = field(default_factory=list)
     seconds: float = 0.0

@@ -17,6 +17,7 @@ from chanye.core.backup.common import (
     DATA_SUBDIR,
     LAYOUT,
     MEDIA_DIR,
+    TREES_DIR,
     BackupError,
     Progress,
     RestoreReport,
@@ -152,6 +153,43 @@ def copy_media(media_root: Path, out: Path, progress: Progress) -> tuple[list[di
             progress(f"  已复制 {i:,}/{len(sources):,} 个文件（{human_size(total_bytes)}）")
             last = time.monotonic()
     return media, total_bytes, warnings
+
+
+def copy_tree(name: str, root: Path, out: Path, progress: Progress) -> tuple[list[dict[str, Any]], int, list[str]]:
+    """Copy a registered folder (`common.register_tree`) into the backup's trees/<name>/: its manifest entries, total
+    size and warnings. Hidden entries (a `.staging-…` folder or a work database of an import running now) are not
+    data and are left out; a file replaced while it is copied (an import swapping a month in) is left out and
+    named."""
+    warnings: list[str] = []
+    entries: list[dict[str, Any]] = []
+    total = 0
+    sources = [p for p in files_under(root) if not any(part.startswith(".") for part in p.relative_to(root).parts)]
+    if sources:
+        progress(f"正在复制 {root}：{len(sources):,} 个文件 …")
+    for src in sources:
+        rel = rel_path(src, root)
+        if src.is_symlink() or not src.is_file():
+            warnings.append(f"跳过符号链接或特殊文件：{root / rel}")
+            continue
+        try:
+            size, digest = copy_hashed(src, out / TREES_DIR / name / rel)
+        except FileNotFoundError:
+            warnings.append(f"{root / rel} 在复制时被替换（有导入正在进行），未备份：导入结束后请再备份一次。")
+            continue
+        entries.append({"path": rel, "size": size, "sha256": digest})
+        total += size
+    return entries, total, warnings
+
+
+def stage_tree(src: Path, name: str, entries: list[dict[str, Any]], staging: Path) -> None:
+    """A registered folder's files from the backup into `staging` (renamed into place by the restore)."""
+    if staging.exists():
+        shutil.rmtree(staging)
+    staging.mkdir(parents=True)
+    for e in entries:
+        _, digest = copy_hashed(src / TREES_DIR / name / e["path"], staging / e["path"])
+        if digest != e["sha256"]:
+            raise BackupError(f"复制过程中文件内容发生变化：{TREES_DIR}/{name}/{e['path']}。")
 
 
 def copy_data_files(data_dir: Path, out: Path) -> list[dict[str, Any]]:

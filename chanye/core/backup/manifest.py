@@ -21,6 +21,7 @@ from chanye.core.backup.common import (
     FORMAT_VERSION,
     MANIFEST,
     MEDIA_DIR,
+    TREES_DIR,
     BackupError,
     quote_ident,
 )
@@ -59,7 +60,8 @@ def read_manifest(src: Path) -> dict[str, Any]:
     try:
         if m["engine"] not in DB_FILES or not isinstance(m["tables"], dict) or not isinstance(m["migrations"], dict):
             raise KeyError("engine")
-        entries = [m["database"], *m["media"], *m["data_files"]]
+        _check_trees(m)
+        entries = [m["database"], *m["media"], *m["data_files"], *(e for es in m["trees"].values() for e in es)]
         for entry in entries:
             entry["path"] = _safe_rel(entry["path"])
             if not isinstance(entry["size"], int) or not isinstance(entry["sha256"], str):
@@ -76,12 +78,23 @@ def read_manifest(src: Path) -> dict[str, Any]:
     return m
 
 
+def _check_trees(m: dict[str, Any]) -> None:
+    """The registered folders' entries (`trees`: name → files); a backup made before there were any has none."""
+    m.setdefault("trees", {})
+    if not isinstance(m["trees"], dict):
+        raise KeyError("trees")
+    for name in m["trees"]:
+        if "/" in _safe_rel(name):
+            raise KeyError("trees")
+
+
 def verify_backup(src: Path, manifest: dict[str, Any]) -> None:
     """Every listed file present with its size and SHA-256, and no file that the manifest does not list."""
     src = Path(src)
     expected = {manifest["database"]["path"]: manifest["database"]}
     expected |= {f"{MEDIA_DIR}/{e['path']}": e for e in manifest["media"]}
     expected |= {f"{DATA_SUBDIR}/{e['path']}": e for e in manifest["data_files"]}
+    expected |= {f"{TREES_DIR}/{name}/{e['path']}": e for name, es in manifest["trees"].items() for e in es}
     problems = []
     for rel, e in sorted(expected.items()):
         p = src / rel
@@ -89,11 +102,11 @@ def verify_backup(src: Path, manifest: dict[str, Any]) -> None:
             problems.append(f"缺少文件：{rel}")
         elif p.stat().st_size != e["size"] or sha256_file(p) != e["sha256"]:
             problems.append(f"文件内容与清单不符（被修改或已损坏）：{rel}")
-    for sub in (DB_DIR, MEDIA_DIR, DATA_SUBDIR):
+    for sub in (DB_DIR, MEDIA_DIR, DATA_SUBDIR, TREES_DIR):
         for p in files_under(src / sub):
             if rel_path(p, src) not in expected:
                 problems.append(f"清单中没有的文件：{rel_path(p, src)}")
-    for sub in (DB_DIR, MEDIA_DIR, DATA_SUBDIR):
+    for sub in (DB_DIR, MEDIA_DIR, DATA_SUBDIR, TREES_DIR):
         if (src / sub).is_symlink():
             problems.append(f"{sub} 是符号链接")
     if problems:

@@ -41,6 +41,8 @@ class Command(BaseCommand):
             f"（{human_size(m['database']['size'])}）",
             f"  上传文件：{len(m['media']):,} 个，{media_bytes}",
         ]
+        for label, (files, size) in s["trees"].items():
+            lines.append(f"  {label}：{files:,} 个文件，{human_size(size)}")
         if m["missing_media"]:
             lines.append(f"  数据库引用但缺失的文件：{len(m['missing_media'])} 个（见上方警告）")
         if m["data_files"]:

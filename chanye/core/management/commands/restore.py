@@ -42,6 +42,7 @@ class Command(BaseCommand):
         lines = [
             f"恢复完成：{ENGINE_NAMES[r.engine]} 数据库，备份时间 {r.backup_time}，用时 {r.seconds:.1f} 秒。",
             f"  上传文件：{r.media_files:,} 个",
+            *(f"  {label}：{n:,} 个文件" for label, n in r.tree_files.items()),
         ]
         if r.data_files:
             lines.append(f"  数据目录文件：{'、'.join(r.data_files)}")
