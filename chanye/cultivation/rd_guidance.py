@@ -30,6 +30,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from chanye.analytics.models import FigureMonth
+from chanye.core import bounds
 from chanye.enterprises.models import Enterprise
 from chanye.industry.models import Threshold
 from chanye.industry.selectors import active_pack
@@ -95,7 +96,7 @@ class Standard:
         """R&D ÷ revenue against multiple × the band's share, in exact decimals (no rounded percentage decides)."""
         need = self.multiple * band.min_share * revenue
         have = rd * 100
-        return have > need if self.comparator == ">" else have >= need
+        return bounds.reaches(have, self.comparator, need)
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,8 @@ from typing import Any
 from django.db.models import F, IntegerField, Value
 from django.db.models.functions import Coalesce
 
+from chanye.core import bounds
+
 UNIT_IN_YUAN = {"元": Decimal(1), "万元": Decimal(10_000), "亿元": Decimal(100_000_000)}
 FULL_YEAR = (1 << 12) - 1
 WAN = Decimal(10_000)
@@ -94,7 +96,7 @@ def fmt_yi(yuan: int) -> str:
 
 
 def passes(v: Decimal | int, comparator: str, bound: Decimal | int) -> bool:
-    return v > bound if comparator == ">" else v >= bound
+    return bounds.reaches(v, comparator, bound)
 
 
 def _boundary_words(comparator: str) -> str:

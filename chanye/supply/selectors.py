@@ -110,8 +110,9 @@ def meets(value: float | None, goal: dict[str, Any] | None) -> bool | None:
     """Whether a share meets the target (超过 excludes the bound, 达到/不低于 includes it); None without either."""
     if value is None or goal is None:
         return None
-    bound = float(goal["value"])
-    return value > bound if goal["comparator"] == ">" else value >= bound
+    from chanye.core import bounds
+
+    return bounds.reaches(value, goal["comparator"], float(goal["value"]))
 
 
 def invoice_purchases(*, enterprise_ids: list[int], year: int) -> dict[int, dict[str, Any]]:

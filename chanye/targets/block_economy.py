@@ -19,7 +19,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from chanye.core import access, audit
+from chanye.core import access, audit, bounds
 from chanye.core.access import Actor
 from chanye.core.models import AuditAction
 from chanye.core.roles import CITY
@@ -40,13 +40,13 @@ class Config:
 
     @property
     def rule_text(self) -> str:
-        word = "超过" if self.comparator == ">" else "达到"
+        word = bounds.word(self.comparator)
         return f"{self.tier_name}：产值{word}{self.threshold.normalize():f}亿元"
 
     def passes(self, output: Decimal | None) -> bool:
         if output is None:
             return False
-        return output > self.threshold if self.comparator == ">" else output >= self.threshold
+        return bounds.reaches(output, self.comparator, self.threshold)
 
 
 def config() -> Config | None:

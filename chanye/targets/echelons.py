@@ -39,7 +39,7 @@ from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 
-from chanye.core import access, hooks
+from chanye.core import access, bounds, hooks
 
 RESERVE_SHARE = Decimal("0.8")  # 后备: at least 80 % of the tier value (platform default, not from the texts)
 WAN_PER_YI = Decimal(10000)
@@ -101,7 +101,7 @@ class Tier:
 
     def reaches(self, figure: Decimal) -> bool:
         """The tier's own comparator: `>` for 过/超过 (the value itself falls short), `>=` for 级/以上/达."""
-        return figure > self.bound if self.comparator == ">" else figure >= self.bound
+        return bounds.reaches(figure, self.comparator, self.bound)
 
     def near(self, figure: Decimal) -> bool:
         """后备: short of the tier, with at least RESERVE_SHARE of its value."""
@@ -109,7 +109,7 @@ class Tier:
 
     @property
     def word(self) -> str:
-        return "超过" if self.comparator == ">" else "达到"
+        return bounds.word(self.comparator)
 
     @property
     def rule_text(self) -> str:
