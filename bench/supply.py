@@ -14,7 +14,9 @@ Measured, each in a process of its own (time and peak memory of that process):
   on DuckDB — against `sql`: the same two queries written by hand in DuckDB SQL on the same Parquet (goal: Ibis within
   1.3× of it at 10⁸);
 - `spark`: the same Ibis expressions on PySpark in local mode (`CHANYE_ENGINE=spark`);
-- `pandas`: a plain pandas script computing the same figures from the same Parquet (at 10⁷ lines).
+- `pandas`: a plain pandas script computing the same figures from the same Parquet (at 10⁷ lines);
+- `page`: the 供应链 overview's figures for a city administrator (`selectors.overview`): the first view after an
+  import, and the next one (from the cache).
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/chanye_bench .venv/bin/python bench/supply.py --sizes 1e6,1e7,1e8
     .venv/bin/python bench/supply.py --sizes 1e7 --only import,ibis,sql,pandas
@@ -193,6 +195,26 @@ def measure(kind: str, base: Path, n: int) -> dict[str, float]:
             shares = s.con.to_pyarrow(analytics.local_share_expr(s, inv))
             outside = s.con.to_pyarrow(analytics.outside_suppliers_expr(s, inv))
         return _result(t, shares, outside)
+    if kind == "page":
+        # The 供应链 overview's figures (the page and its export) for a city administrator: the first view after an
+        # import computes them (one scan for every grouping, one for the outside suppliers); the next one reads them
+        # from the cache.
+        from django.core.cache import cache
+        from django.test.utils import override_settings
+
+        from chanye.accounts.models import User
+        from chanye.supply import selectors
+
+        user, _ = User.objects.get_or_create(username="bench-supply", defaults={"role": "city_admin"})
+        cache.clear()
+        with override_settings(CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}):
+            t = time.perf_counter()
+            data = selectors.overview(user, YEAR)
+            cold = time.perf_counter() - t
+            t = time.perf_counter()
+            selectors.overview(user, YEAR)
+            warm = time.perf_counter() - t
+        return {"seconds": cold, "warm": warm, "rows": len(data["trend"]), "total": data["total"]["total_amount"]}
     if kind == "sql":
         import duckdb
 

@@ -103,10 +103,12 @@ def _unexpected(request: HttpRequest, exc: Exception):
     return errors.server_error_response(request, exc)
 
 
+from chanye.analytics.api import router as specialisation_router  # noqa: E402
 from chanye.enterprises.api import router as enterprises_router  # noqa: E402
 from chanye.targets.api import indicators_router, targets_router  # noqa: E402
 
 api.add_router("/enterprises", enterprises_router)
+api.add_router("/specialisation", specialisation_router)
 api.add_router("/indicators", indicators_router)
 api.add_router("/targets", targets_router)
 

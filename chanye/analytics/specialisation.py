@@ -86,6 +86,14 @@ class Specialisation:
         return next((c for c in self.cells if c.region.pk == region_id and c.division == division), None)
 
 
+def sees(user: Any, region: Any) -> bool:
+    """Whether `user` may see a unit's rows: a county officer its own unit only (a division's total in another county
+    can be a single firm's output); the page, its export and the API apply this one rule."""
+    from chanye.core import access
+
+    return not access.is_officer(user) or region.pk == user.region_id
+
+
 def specialisation(
     *, until: dt.date | None = None, reference: str | None = None, year: int | None = None
 ) -> Specialisation:

@@ -193,5 +193,6 @@ def _specialisation_for(request: AuthedRequest) -> Any:
 
 
 def _sees_unit(user: Any, region: Any) -> bool:
-    """A county officer sees its own unit's figures only (a division's total in another county can be one firm's)."""
-    return not access.is_officer(user) or region.pk == user.region_id
+    from chanye.analytics.specialisation import sees
+
+    return sees(user, region)

@@ -104,3 +104,14 @@ def test_page_export_and_officer_scope_show_the_same_figures(hubei, users, login
     officer = login(users["jiayu"]).get("/specialisation/").content.decode()
     assert "嘉鱼县" in officer and "咸安区" not in officer  # another county's division total can be one firm's output
     assert login(users["auditor"]).get("/specialisation/").status_code == 404
+
+
+def test_the_api_gives_the_pages_figures_and_an_officer_its_own_unit(hubei, users, login):
+    body = login(users["admin"]).get("/api/v1/specialisation?reference=湖北省&month=2025-06").json()
+    assert (body["reference"], body["reference_year"], body["until"]) == ("湖北省", 2024, "2025-06")
+    xianan = next(c for c in body["cells"] if c["county"] == "咸安区" and c["division"] == "13")
+    assert (xianan["lq"], xianan["reference_share"], xianan["strong"]) == (1.8, 18.0, True)
+    page = specialisation(until=M, reference="湖北省")
+    assert len(body["cells"]) == len(page.cells)
+    officer = login(users["jiayu"]).get("/api/v1/specialisation?month=2025-06").json()
+    assert {c["county"] for c in officer["cells"]} == {"嘉鱼县"}

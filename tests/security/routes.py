@@ -116,6 +116,7 @@ ROUTES: list[Route] = [
     Route("api:chain_gaps", READ, lambda w, which: {"chain_id": w.chain.pk}),
     Route("api:list_leads", READ),
     Route("api:list_entitlements", BUSINESS),
+    Route("api:specialisation", READ),  # an officer's own unit (tests/analytics/test_specialisation.py)
     Route("api:supply_local_share", READ, query="?month=2026-03"),
     Route("api:supply_counties", READ),
     Route("api:supply_clusters", READ),
