@@ -167,6 +167,7 @@ def _cases(h) -> dict[str, list[str]]:
         "targets:echelons_export": ["/targets/echelons/export.xlsx"],
         "rewards:export": [f"/rewards/export.xlsx?year={h['year']}"],
         "supply:export": [f"/supply/export.xlsx?year={h.get('this_year', 2026)}"],
+        "specialisation_export": ["/specialisation/export.xlsx"],  # county names are the pack's (editable) text
     }
 
 
