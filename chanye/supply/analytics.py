@@ -225,16 +225,21 @@ FIRM_MONTH_COLUMNS = (
 )
 
 
-def firm_months(months: list[str], *, engine: str | None = None, buyers: set[int] | None = None) -> Any:
+def firm_months(
+    months: list[str], *, engine: str | None = None, buyers: set[int] | None = None, within: Session | None = None
+) -> Any:
     """The purchases of every buying registry firm (of `buyers`) per month over `months` (`local_share_expr`), as the
     engine sums them, unrounded, as an Arrow table: buyer_id, buyer_county, month, the three amounts in 万元, lines.
-    Every other grouping (`roll_up`) adds these up: one scan of the lines for a page's city, counties, groups, firms."""
+    Every other grouping (`roll_up`) adds these up: one scan of the lines for a page's city, counties, groups, firms.
+    `within`: a session already open (the overview's, which reads the registry once for both of its scans)."""
     schema = _firm_month_schema()
-    with session(engine) as s:
-        inv = s.invoices(months)
-        if inv is None:
-            return schema.empty_table()
-        t = local_share_expr(s, inv, buyers).to_pyarrow()
+    if within is None:
+        with session(engine) as s:
+            return firm_months(months, buyers=buyers, within=s)
+    inv = within.invoices(months)
+    if inv is None:
+        return schema.empty_table()
+    t = within.con.to_pyarrow(local_share_expr(within, inv, buyers))
     return t.select(list(FIRM_MONTH_COLUMNS)).cast(schema)
 
 
@@ -342,80 +347,118 @@ def outside_suppliers_expr(s: Session, inv: Any, buyers: set[int] | None = None)
 
 
 def outside_suppliers(
-    months: list[str], *, engine: str | None = None, buyers: set[int] | None = None, limit: int = 50
+    months: list[str],
+    *,
+    engine: str | None = None,
+    buyers: set[int] | None = None,
+    limit: int = 50,
+    within: Session | None = None,
 ) -> dict[str, Any]:
     """Who the city's firms buy from outside the city over `months`: `suppliers` (largest first: uscc, name, region,
     amount 万元, share of all outside purchases %, lines, buying firms, products by amount) and `products` (per product:
     amount, suppliers, the largest supplier's share — CR1 — and the Herfindahl index over suppliers, 0–10000: how
-    concentrated the city's sourcing of it is)."""
-    with session(engine) as s:
-        inv = s.invoices(months)
-        if inv is None:
-            return {"suppliers": [], "products": [], "total": 0.0}
-        rows = s.records(outside_suppliers_expr(s, inv, buyers))
+    concentrated the city's sourcing of it is). `within`: a session already open (the overview's)."""
+    if within is not None:
+        inv = within.invoices(months)
+        rows = within.con.to_pyarrow(outside_suppliers_expr(within, inv, buyers)) if inv is not None else None
+    else:
+        with session(engine) as s:
+            inv = s.invoices(months)
+            rows = s.con.to_pyarrow(outside_suppliers_expr(s, inv, buyers)) if inv is not None else None
+    if rows is None:
+        return {"suppliers": [], "products": [], "total": 0.0}
     return summarise_outside(rows, limit=limit)
 
 
-def summarise_outside(rows: list[dict[str, Any]], *, limit: int = 50) -> dict[str, Any]:
-    total = sum(_f(r["amount"]) for r in rows)
-    suppliers: dict[str, dict[str, Any]] = {}
-    products: dict[str, dict[str, float]] = {}
-    for r in rows:
-        sup = suppliers.setdefault(
-            r["seller_uscc"],
-            {
-                "uscc": r["seller_uscc"],
-                "name": r["seller_name"] or "",
-                "region": r["seller_region"],
-                "amount": 0.0,
-                "lines": 0,
-                "buyer_ids": set(),
-                "products": {},
-            },
+def summarise_outside(rows: Any, *, limit: int = 50) -> dict[str, Any]:
+    """`outside_suppliers_expr`'s groups (an Arrow table, or its rows as dicts) summed per supplier and per product in
+    Arrow's compute engine; only the `limit` largest suppliers are turned into Python rows (a year of a city's lines has
+    hundreds of thousands of supplier × product groups)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if not isinstance(rows, pa.Table):
+        rows = pa.Table.from_pylist(
+            list(rows),
+            schema=pa.schema(
+                [
+                    ("seller_uscc", pa.string()),
+                    ("seller_region", pa.string()),
+                    ("product", pa.string()),
+                    ("seller_name", pa.string()),
+                    ("amount", pa.float64()),
+                    ("lines", pa.int64()),
+                    ("buyer_ids", pa.list_(pa.int64())),
+                ]
+            ),
         )
-        amount = _f(r["amount"])
-        sup["amount"] += amount
-        sup["lines"] += int(r["lines"])
-        sup["buyer_ids"] |= set(r["buyer_ids"] or [])
-        sup["name"] = sup["name"] or r["seller_name"] or ""
-        product = r["product"] or "（未注明）"
-        sup["products"][product] = sup["products"].get(product, 0.0) + amount
-        products.setdefault(product, {})
-        products[product][r["seller_uscc"]] = products[product].get(r["seller_uscc"], 0.0) + amount
+    if len(rows) == 0:
+        return {"suppliers": [], "products": [], "total": 0.0}
+    t = rows.set_column(rows.schema.get_field_index("product"), "product", pc.fill_null(rows["product"], "（未注明）"))
+    t = t.set_column(
+        t.schema.get_field_index("amount"), "amount", pc.fill_null(pc.cast(t["amount"], pa.float64()), 0.0)
+    )
+    total = pc.sum(t["amount"]).as_py() or 0.0
+
+    per_supplier = t.group_by("seller_uscc", use_threads=False).aggregate([("amount", "sum"), ("lines", "sum")])
+    order = pc.sort_indices(per_supplier, sort_keys=[("amount_sum", "descending"), ("seller_uscc", "ascending")])
+    top = per_supplier.take(order[:limit])
+    top_ids = top["seller_uscc"]
+    detail = t.filter(pc.is_in(t["seller_uscc"], value_set=top_ids)).to_pylist()
     out_suppliers = []
-    for sup in sorted(suppliers.values(), key=lambda x: (-x["amount"], x["uscc"]))[:limit]:
+    for sup in top.to_pylist():
+        mine = [r for r in detail if r["seller_uscc"] == sup["seller_uscc"]]
+        amounts: dict[str, float] = {}
+        buyer_ids: set[int] = set()
+        for r in mine:
+            amounts[r["product"]] = amounts.get(r["product"], 0.0) + _f(r["amount"])
+            buyer_ids |= set(r["buyer_ids"] or [])
+        by_amount = sorted(amounts.items(), key=lambda x: -x[1])
         out_suppliers.append(
             {
-                "uscc": sup["uscc"],
-                "name": sup["name"],
-                "region": sup["region"],
-                "amount": round(sup["amount"], 4),
-                "share": share(sup["amount"], total),
-                "lines": sup["lines"],
-                "buyers": len(sup["buyer_ids"]),
-                "buyer_ids": sorted(sup["buyer_ids"]),
-                "products": [p for p, _ in sorted(sup["products"].items(), key=lambda x: -x[1])],
-                "product_amounts": sorted(((p, round(v, 4)) for p, v in sup["products"].items()), key=lambda x: -x[1]),
+                "uscc": sup["seller_uscc"],
+                "name": next((r["seller_name"] for r in mine if r["seller_name"]), ""),
+                "region": mine[0]["seller_region"] if mine else None,
+                "amount": round(sup["amount_sum"], 4),
+                "share": share(sup["amount_sum"], total),
+                "lines": int(sup["lines_sum"]),
+                "buyers": len(buyer_ids),
+                "buyer_ids": sorted(buyer_ids),
+                "products": [p for p, _ in by_amount],
+                "product_amounts": [(p, round(v, 4)) for p, v in by_amount],
             }
         )
-    out_products: list[dict[str, Any]] = []
-    for product, by_seller in products.items():
-        amount = sum(by_seller.values())
-        positive = [v for v in by_seller.values() if v > 0]
-        denom = sum(positive)
-        hhi = round(sum((10000.0 * v / denom) ** 2 for v in positive) / 10000.0, 1) if denom > 0 else None
-        out_products.append(
-            {
-                "product": product,
-                "amount": round(amount, 4),
-                "share": share(amount, total),
-                "suppliers": len(by_seller),
-                "cr1": share(max(positive), denom) if positive else None,
-                "hhi": hhi,
-            }
-        )
-    out_products.sort(key=lambda x: (-float(x["amount"] or 0), str(x["product"])))
-    return {"suppliers": out_suppliers, "products": out_products[:limit], "total": round(total, 4)}
+
+    # Per product: each supplier's amount, then the product's total, its suppliers, and over the suppliers with a
+    # positive amount the largest share (CR1) and the Herfindahl index (shares in %, squared, summed: 0–10000).
+    ps = t.group_by(["product", "seller_uscc"], use_threads=False).aggregate([("amount", "sum")])
+    ps = ps.select(["product", "seller_uscc", "amount_sum"]).rename_columns(["product", "seller_uscc", "v"])
+    everyone = ps.group_by("product", use_threads=False).aggregate([("v", "sum"), ("seller_uscc", "count")])
+    everyone = everyone.select(["product", "v_sum", "seller_uscc_count"]).rename_columns(
+        ["product", "amount", "suppliers"]
+    )
+    pos = ps.filter(pc.greater(ps["v"], 0.0))
+    spread = pos.group_by("product", use_threads=False).aggregate([("v", "sum"), ("v", "max")])
+    spread = spread.select(["product", "v_sum", "v_max"]).rename_columns(["product", "denom", "top"])
+    pos = pos.join(spread, keys="product")
+    pos = pos.append_column("sq", pc.power(pc.divide(pc.multiply(pos["v"], 100.0), pos["denom"]), 2))
+    hhi = pos.group_by("product", use_threads=False).aggregate([("sq", "sum")])
+    hhi = hhi.select(["product", "sq_sum"]).rename_columns(["product", "hhi"])
+    per_product = everyone.join(spread, keys="product", join_type="left outer")
+    per_product = per_product.join(hhi, keys="product", join_type="left outer")
+    order = pc.sort_indices(per_product, sort_keys=[("amount", "descending"), ("product", "ascending")])
+    out_products = [
+        {
+            "product": r["product"],
+            "amount": round(r["amount"], 4),
+            "share": share(r["amount"], total),
+            "suppliers": int(r["suppliers"]),
+            "cr1": share(r["top"], r["denom"]) if r["top"] is not None else None,
+            "hhi": round(r["hhi"], 1) if r["hhi"] is not None and r["denom"] else None,
+        }
+        for r in per_product.take(order[:limit]).to_pylist()
+    ]
+    return {"suppliers": out_suppliers, "products": out_products, "total": round(total, 4)}
 
 
 def supplier_graph(

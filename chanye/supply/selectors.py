@@ -277,7 +277,13 @@ def leader_figures(user: Any, year: int, firm_rows: Any = None) -> list[dict[str
 
 
 def outside(
-    user: Any, year: int, *, buyers: set[int] | None = None, links: list[dict[str, Any]] | None = None, limit: int = 30
+    user: Any,
+    year: int,
+    *,
+    buyers: set[int] | None = None,
+    links: list[dict[str, Any]] | None = None,
+    limit: int = 30,
+    within: Any = None,
 ) -> dict[str, Any]:
     """Outside suppliers of the user's scope (or of `buyers` within it), each product and supplier mapped onto a link
     of `links` (every active chain's by default)."""
@@ -286,7 +292,7 @@ def outside(
     scope = scope_buyers(user)
     if buyers is not None:
         scope = buyers if scope is None else buyers & scope
-    out = analytics.outside_suppliers(year_months(year), buyers=scope, limit=limit)
+    out = analytics.outside_suppliers(year_months(year), buyers=scope, limit=limit, within=within)
     links = chain_links() if links is None else links
     for s in out["suppliers"]:
         s["link"] = supplier_link(s["product_amounts"], links)
@@ -328,7 +334,9 @@ def _overview(user: Any, year: int) -> dict[str, Any]:
 
     # One scan of the year's lines for the trend, the counties, the clusters and the leaders (each a roll-up of the
     # scope's firm-month purchases), one for the outside suppliers.
-    firm_rows = analytics.firm_months(year_months(year), buyers=scope_buyers(user))
+    with analytics.session() as s:
+        firm_rows = analytics.firm_months(year_months(year), buyers=scope_buyers(user), within=s)
+        suppliers = outside(user, year, within=s)
     rows = trend(user, year, firm_rows)
     return {
         "months": year_months(year),
@@ -337,7 +345,7 @@ def _overview(user: Any, year: int) -> dict[str, Any]:
         "counties": counties(user, year, firm_rows),
         "clusters": clusters(user, year, firm_rows),
         "leaders": leader_figures(user, year, firm_rows),
-        "outside": outside(user, year),
+        "outside": suppliers,
         "goal": target(),
         "links": chain_links(),
     }
