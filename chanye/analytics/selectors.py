@@ -15,7 +15,7 @@ from chanye.analytics.figure_uses import MONTH_SUMMARY
 from chanye.analytics.models import FigureMonth, MonthSummary
 from chanye.core import access, hooks
 from chanye.enterprises.models import Enterprise, FigureYear
-from chanye.enterprises.selectors import new_entries
+from chanye.enterprises.selectors import new_entries, registry_version
 from chanye.industry.models import Cluster, Target
 from chanye.regions.models import Region
 from chanye.regions.selectors import units_for
@@ -203,8 +203,8 @@ def county_industry_matrix(*, until: dt.date | None = None) -> tuple[list[Any], 
     figures = MonthSummary.objects.filter(region__isnull=True, cluster__isnull=True).aggregate(
         n=Count("id"), out=Sum("output"), last=Max("month")
     )
-    registry = Enterprise.objects.aggregate(n=Count("id"), changed=Max("updated_at"))
-    raw = f"{until}|{figures}|{registry}|{list(Region.objects.county_level().values_list('pk', flat=True))}"
+    units = list(Region.objects.county_level().values_list("pk", flat=True))
+    raw = f"{until}|{figures}|{registry_version()}|{units}"
     key = "analytics:county-industry:" + hashlib.sha256(raw.encode()).hexdigest()
     found = cache.get(key)
     if found is None:
@@ -329,7 +329,7 @@ def county_map(*, user: Any, month: dt.date | None = None) -> dict[str, Any]:
         "map_values": values,
         "map_projects": placed,
         "unplaced_projects": unplaced,
-        "unplaced_units": [u for u in outline.unplaced],
+        "unplaced_units": outline.unplaced,
     }
 
 

@@ -148,11 +148,11 @@ def county_map(request: AuthedRequest) -> HttpResponse:
 def specialisation(request: AuthedRequest) -> HttpResponse:
     """区县产业专业化: location quotients of every county-level unit by manufacturing division against the city or an
     imported benchmark region, and the strong clusters (analytics.specialisation, docs/decisions/0015)."""
-    from chanye.analytics.specialisation import STRONG_MIN_LQ, STRONG_TOP_SHARE
+    from chanye.analytics.specialisation import STRONG_MIN_LQ, STRONG_TOP_SHARE, sees
 
     access.require_reader(request.user, what="区县产业专业化页面")
     s = _specialisation_for(request)
-    units = [c for c in s.counties if _sees_unit(request.user, c)]
+    units = [c for c in s.counties if sees(request.user, c)]
     column = {code: j for j, (code, _) in enumerate(s.divisions)}
     heat = {
         "counties": [u.name for u in units],
@@ -176,11 +176,12 @@ def specialisation(request: AuthedRequest) -> HttpResponse:
 def specialisation_export(request: AuthedRequest) -> HttpResponse:
     """The specialisation page's figures as .xlsx (the same `specialisation()` result, the same units)."""
     from chanye.analytics.exports import specialisation_xlsx
+    from chanye.analytics.specialisation import sees
     from chanye.core.downloads import audited_export
 
     access.require_reader(request.user, what="区县产业专业化页面")
     s = _specialisation_for(request)
-    cells = [c for c in s.cells if _sees_unit(request.user, c.region)]
+    cells = [c for c in s.cells if sees(request.user, c.region)]
     return audited_export(
         request.user, specialisation_xlsx(s, cells), "区县产业专业化", f"导出区县产业专业化（参照：{s.reference}）"
     )
@@ -190,9 +191,3 @@ def _specialisation_for(request: AuthedRequest) -> Any:
     from chanye.analytics.specialisation import specialisation as compute
 
     return compute(until=_month_param(request), reference=request.GET.get("reference") or None)
-
-
-def _sees_unit(user: Any, region: Any) -> bool:
-    from chanye.analytics.specialisation import sees
-
-    return sees(user, region)

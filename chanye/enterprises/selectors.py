@@ -63,3 +63,11 @@ def new_entries(*, enterprises: QuerySet[Enterprise], year: int) -> QuerySet[Sca
     """The 规上 entries (新增规上, XN-GS-2) of the year among `enterprises`: periods entered that year, re-entries
     included; an entry whose date a roster did not give (`entry_assumed`) is not known to be new and does not count."""
     return ScalePeriod.objects.filter(enterprise__in=enterprises, entered_on__year=year, entry_assumed=False)
+
+
+def registry_version() -> str:
+    """What changes when the registry does (a firm added, removed or saved): for caching figures read from it."""
+    from django.db.models import Count, Max
+
+    v = Enterprise.objects.aggregate(n=Count("id"), changed=Max("updated_at"))
+    return f"{v['n']}@{v['changed']}"

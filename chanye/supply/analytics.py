@@ -214,17 +214,6 @@ def local_share(month: str, *, engine: str | None = None, buyers: set[int] | Non
     ]
 
 
-FIRM_MONTH_COLUMNS = (
-    "buyer_id",
-    "buyer_county",
-    "month",
-    "total_amount",
-    "local_amount",
-    "same_county_amount",
-    "lines",
-)
-
-
 def firm_months(
     months: list[str], *, engine: str | None = None, buyers: set[int] | None = None, within: Session | None = None
 ) -> Any:
@@ -240,7 +229,7 @@ def firm_months(
     if inv is None:
         return schema.empty_table()
     t = within.con.to_pyarrow(local_share_expr(within, inv, buyers))
-    return t.select(list(FIRM_MONTH_COLUMNS)).cast(schema)
+    return t.select(schema.names).cast(schema)
 
 
 def _firm_month_schema() -> Any:
@@ -371,27 +360,12 @@ def outside_suppliers(
 
 
 def summarise_outside(rows: Any, *, limit: int = 50) -> dict[str, Any]:
-    """`outside_suppliers_expr`'s groups (an Arrow table, or its rows as dicts) summed per supplier and per product in
+    """`outside_suppliers_expr`'s groups (an Arrow table) summed per supplier and per product in
     Arrow's compute engine; only the `limit` largest suppliers are turned into Python rows (a year of a city's lines has
     hundreds of thousands of supplier × product groups)."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    if not isinstance(rows, pa.Table):
-        rows = pa.Table.from_pylist(
-            list(rows),
-            schema=pa.schema(
-                [
-                    ("seller_uscc", pa.string()),
-                    ("seller_region", pa.string()),
-                    ("product", pa.string()),
-                    ("seller_name", pa.string()),
-                    ("amount", pa.float64()),
-                    ("lines", pa.int64()),
-                    ("buyer_ids", pa.list_(pa.int64())),
-                ]
-            ),
-        )
     if len(rows) == 0:
         return {"suppliers": [], "products": [], "total": 0.0}
     t = rows.set_column(rows.schema.get_field_index("product"), "product", pc.fill_null(rows["product"], "（未注明）"))

@@ -309,18 +309,16 @@ def overview(user: Any, year: int) -> dict[str, Any]:
 
     from django.conf import settings
     from django.core.cache import cache
-    from django.db.models import Count, Max
 
     from chanye.core import access
-    from chanye.enterprises.models import Enterprise
+    from chanye.enterprises.selectors import registry_version
     from chanye.supply import store
 
     seconds = int(getattr(settings, "CHANYE_SUPPLY_CACHE_SECONDS", 600))
     if seconds <= 0:
         return _overview(user, year)
-    registry = Enterprise.objects.aggregate(n=Count("id"), changed=Max("updated_at"))
     scope = user.region_id if access.is_officer(user) else "city"
-    raw = f"{year}|{scope}|{store.signature()}|{registry['n']}|{registry['changed']}"
+    raw = f"{year}|{scope}|{store.signature()}|{registry_version()}"
     key = "supply:overview:" + hashlib.sha256(raw.encode()).hexdigest()
     found: dict[str, Any] | None = cache.get(key)
     if found is None:

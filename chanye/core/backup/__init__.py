@@ -219,14 +219,7 @@ def restore_backup(
         else:
             postgres.restore(src, manifest, alias, existing or {})
         progress("数据库已恢复。")
-        if media_root.exists():
-            if old_media:
-                aside = media_root.with_name(f"{media_root.name}.replaced-{stamp}")
-                os.replace(media_root, aside)
-                report.kept_aside.append(str(aside))
-            else:
-                shutil.rmtree(media_root)
-        os.replace(staging, media_root)
+        _swap_in(staging, media_root, stamp, report)
         report.media_files = len(manifest["media"])
         _place_trees(staged_trees, manifest, stamp, report, progress)
     finally:
@@ -248,6 +241,18 @@ def restore_backup(
         + (f"，并执行了 {len(report.migrated)} 个迁移" if report.migrated else ""),
     )
     return report
+
+
+def _swap_in(staging: Path, root: Path, stamp: str, report: RestoreReport) -> None:
+    """A staged folder renamed into place; a folder already there holding files is renamed aside and kept."""
+    if root.exists():
+        if files_under(root):
+            aside = root.with_name(f"{root.name}.replaced-{stamp}")
+            os.replace(root, aside)
+            report.kept_aside.append(str(aside))
+        else:
+            shutil.rmtree(root)
+    os.replace(staging, root)
 
 
 def _stage_trees(src: Path, manifest: dict[str, Any], report: RestoreReport) -> dict[str, tuple[Path, Path]]:
@@ -280,14 +285,7 @@ def _place_trees(
     """The staged folders renamed into place; a folder already holding files is renamed aside and kept."""
     known = trees()
     for name, (staging, root) in staged.items():
-        if root.exists():
-            if files_under(root):
-                aside = root.with_name(f"{root.name}.replaced-{stamp}")
-                os.replace(root, aside)
-                report.kept_aside.append(str(aside))
-            else:
-                shutil.rmtree(root)
-        os.replace(staging, root)
+        _swap_in(staging, root, stamp, report)
         n = len(manifest["trees"][name])
         report.tree_files[known[name].label] = n
         if n:
